@@ -1,0 +1,26 @@
+// Shared Vitest settings for every package and app.
+// - Resolves workspace packages to their TypeScript sources (the "@ghl-bulksms/source" export condition),
+//   so tests never need a build first.
+// - When CI_REPORT_DIR is set (by .ci/run), also writes a JSON report per package that .ci/run sums up.
+import { basename, join } from "node:path";
+import { defineConfig, type UserConfig } from "vitest/config";
+
+const SOURCE_CONDITION = "@ghl-bulksms/source";
+
+export function sharedConfig(packageDir: string, overrides: UserConfig["test"] = {}): UserConfig {
+  const reportDir = process.env.CI_REPORT_DIR;
+  const reporters: NonNullable<UserConfig["test"]>["reporters"] = reportDir
+    ? ["default", ["json", { outputFile: join(reportDir, `${basename(packageDir)}.json`) }]]
+    : ["default"];
+  return defineConfig({
+    resolve: { conditions: [SOURCE_CONDITION, "module", "node", "import", "default"] },
+    ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "import", "default"] } },
+    test: {
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      reporters,
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...overrides,
+    },
+  });
+}
