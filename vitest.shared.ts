@@ -3,13 +3,13 @@
 //   so tests never need a build first.
 // - When CI_REPORT_DIR is set (by .ci/run), also writes a JSON report per package that .ci/run sums up.
 import { basename, join } from "node:path";
-import { defineConfig, type UserConfig } from "vitest/config";
+import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 const SOURCE_CONDITION = "@ghl-bulksms/source";
 
-export function sharedConfig(packageDir: string, overrides: UserConfig["test"] = {}): UserConfig {
+export function sharedConfig(packageDir: string, overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
   const reportDir = process.env.CI_REPORT_DIR;
-  const reporters: NonNullable<UserConfig["test"]>["reporters"] = reportDir
+  const reporters: NonNullable<ViteUserConfig["test"]>["reporters"] = reportDir
     ? ["default", ["json", { outputFile: join(reportDir, `${basename(packageDir)}.json`) }]]
     : ["default"];
   return defineConfig({
