@@ -66,6 +66,16 @@ export function createSandboxClock(options: SandboxClockOptions = {}): SandboxCl
     wake.unref?.();
   };
 
+  const setTimer = (delayMs: number, fn: () => void): (() => void) => {
+    const timer: Timer = { at: now() + Math.max(0, delayMs), seq: seq++, fn };
+    timers.add(timer);
+    schedule();
+    return () => {
+      timers.delete(timer);
+      schedule();
+    };
+  };
+
   return {
     speed,
     now,
@@ -76,18 +86,10 @@ export function createSandboxClock(options: SandboxClockOptions = {}): SandboxCl
       // Let promise continuations started by the timers run before the caller goes on.
       await new Promise((resolve) => setImmediate(resolve));
     },
-    setTimer(delayMs: number, fn: () => void): () => void {
-      const timer: Timer = { at: now() + Math.max(0, delayMs), seq: seq++, fn };
-      timers.add(timer);
-      schedule();
-      return () => {
-        timers.delete(timer);
-        schedule();
-      };
-    },
+    setTimer,
     sleep(delayMs: number): Promise<void> {
       return new Promise((resolve) => {
-        this.setTimer(delayMs, resolve);
+        setTimer(delayMs, resolve);
       });
     },
     clear(): void {
