@@ -1,0 +1,148 @@
+import stringComparison from "string-comparison";
+
+const jw = stringComparison.jaroWinkler;
+
+/** Jaro-Winkler similarity in [0, 1] (string-comparison's standard implementation). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a === "" || b === "") return 0;
+  return jw.similarity(a, b);
+}
+
+// Common English nickname groups; every name in a group is equivalent for matching.
+const NICKNAME_GROUPS: readonly (readonly string[])[] = [
+  ["robert", "bob", "bobby", "rob", "robbie", "bert"],
+  ["william", "bill", "billy", "will", "willy", "liam"],
+  ["richard", "rick", "ricky", "dick", "rich", "richie"],
+  ["james", "jim", "jimmy", "jamie"],
+  ["john", "jack", "johnny", "jon"],
+  ["jonathan", "jon", "jonny"],
+  ["michael", "mike", "mikey", "mick", "micky"],
+  ["elizabeth", "liz", "lizzie", "beth", "betty", "eliza", "libby", "lisa"],
+  ["margaret", "maggie", "meg", "peggy", "marge", "madge"],
+  ["katherine", "catherine", "kathryn", "kate", "katie", "kathy", "cathy", "kat", "kitty"],
+  ["thomas", "tom", "tommy"],
+  ["charles", "charlie", "chuck", "chas"],
+  ["christopher", "chris", "kit"],
+  ["christine", "christina", "chris", "chrissy", "tina"],
+  ["daniel", "dan", "danny"],
+  ["david", "dave", "davey"],
+  ["edward", "ed", "eddie", "ted", "ned"],
+  ["joseph", "joe", "joey"],
+  ["anthony", "tony"],
+  ["andrew", "andy", "drew"],
+  ["alexander", "alex", "sandy", "xander"],
+  ["alexandra", "alex", "sandra", "lexi"],
+  ["benjamin", "ben", "benny"],
+  ["matthew", "matt"],
+  ["nicholas", "nick", "nicky"],
+  ["patrick", "pat", "paddy"],
+  ["patricia", "pat", "patty", "trish"],
+  ["peter", "pete"],
+  ["samuel", "sam", "sammy"],
+  ["samantha", "sam", "sammy"],
+  ["stephen", "steven", "steve"],
+  ["susan", "sue", "susie", "suzanne"],
+  ["timothy", "tim", "timmy"],
+  ["jennifer", "jen", "jenny"],
+  ["rebecca", "becky", "becca"],
+  ["deborah", "debbie", "deb"],
+  ["victoria", "vicky", "tori"],
+  ["gregory", "greg"],
+  ["jeffrey", "jeff"],
+  ["kenneth", "ken", "kenny"],
+  ["ronald", "ron", "ronnie"],
+  ["donald", "don", "donnie"],
+  ["lawrence", "larry"],
+  ["gerald", "gerry", "jerry"],
+  ["frederick", "fred", "freddie"],
+  ["henry", "harry", "hank"],
+  ["josephine", "jo", "josie"],
+  ["joanne", "joanna", "jo"],
+  ["abigail", "abby"],
+  ["zachary", "zach", "zack"],
+];
+
+const NICKNAMES = new Map<string, Set<number>>();
+NICKNAME_GROUPS.forEach((group, index) => {
+  for (const name of group) {
+    const groups = NICKNAMES.get(name) ?? new Set<number>();
+    groups.add(index);
+    NICKNAMES.set(name, groups);
+  }
+});
+
+/** True when two folded first names are known variants of each other ("bob" / "robert"). */
+export function areNicknames(a: string, b: string): boolean {
+  const ga = NICKNAMES.get(a);
+  const gb = NICKNAMES.get(b);
+  if (ga === undefined || gb === undefined) return false;
+  for (const g of ga) if (gb.has(g)) return true;
+  return false;
+}
+
+export type NameVerdict = "same" | "different" | "missing";
+
+export interface NameComparison {
+  verdict: NameVerdict;
+  /** Similarity in [0, 1]; 0 when a name is missing. */
+  score: number;
+}
+
+function splitKey(key: string): { first: string; last: string } {
+  const space = key.indexOf(" ");
+  if (space < 0) return { first: key, last: "" };
+  return { first: key.slice(0, space), last: key.slice(key.lastIndexOf(" ") + 1) };
+}
+
+function firstNameScore(a: string, b: string): number {
+  if (a === b) return 1;
+  if (areNicknames(a, b)) return 0.95;
+  // An initial matches the full name it abbreviates ("j smith" / "john smith").
+  if ((a.length === 1 && b.startsWith(a)) || (b.length === 1 && a.startsWith(b))) return 0.9;
+  if (isGenderedVariant(a, b)) return 0.5;
+  return jaroWinkler(a, b);
+}
+
+const VOWELS = new Set(["a", "e", "i", "o", "y"]);
+
+/**
+ * "maria"/"mario", "daniel"/"daniela", "louis"/"louise", "paul"/"paula": names that differ only by a
+ * final vowel are usually different people (siblings, spouses), although Jaro-Winkler rates them > 0.9.
+ */
+function isGenderedVariant(a: string, b: string): boolean {
+  if (a.length < 3 || b.length < 3) return false;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (long.length === short.length) {
+    return (
+      short.slice(0, -1) === long.slice(0, -1) &&
+      VOWELS.has(short.at(-1) as string) &&
+      VOWELS.has(long.at(-1) as string)
+    );
+  }
+  return long.length === short.length + 1 && long.startsWith(short) && VOWELS.has(long.at(-1) as string);
+}
+
+/**
+ * Compare two folded name keys ("first ... last"). First and last names are compared separately so that
+ * family members ("john smith" / "mary smith") stay apart although their full names look alike; nicknames,
+ * initials, small typos and swapped order ("smith john") count as the same person.
+ */
+export function compareNames(a: string, b: string, threshold: number): NameComparison {
+  if (a === "" || b === "") return { verdict: "missing", score: 0 };
+  if (a === b) return { verdict: "same", score: 1 };
+  const x = splitKey(a);
+  const y = splitKey(b);
+  const direct = scorePair(x.first, x.last, y.first, y.last);
+  const swapped = scorePair(x.first, x.last, y.last, y.first);
+  const score = Math.max(direct, swapped * 0.98);
+  return { verdict: score >= threshold ? "same" : "different", score };
+}
+
+function scorePair(firstA: string, lastA: string, firstB: string, lastB: string): number {
+  const first = firstNameScore(firstA, firstB);
+  // A single-word name compares on its first name only, at a discount.
+  if (lastA === "" || lastB === "") return first * 0.95;
+  const last = jaroWinkler(lastA, lastB);
+  return Math.min(first, last);
+}
