@@ -1,0 +1,202 @@
+/**
+ * Opens (creating and migrating on first start) the embedded SQLite store.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { type Cipher, createCipher, missingKeyCipher } from "../crypto.js";
+import { EncryptionError, StoreError } from "../errors.js";
+import type { Repositories, Store, StoreTx } from "../types.js";
+import { createAuditLogRepo } from "./audit-log.js";
+import { createContactsRepo } from "./contacts.js";
+import {
+  createMutex,
+  createStatementCache,
+  type SqlContext,
+  type TxToken,
+  topLevelRunner,
+  txContext,
+  txRunner,
+} from "./context.js";
+import { createDigestsRepo } from "./digests.js";
+import { createFollowUpsRepo } from "./follow-ups.js";
+import { createInboxRepo } from "./inbox.js";
+import { createDeadLettersRepo, createJobsRepo } from "./jobs.js";
+import { createLocationsRepo } from "./locations.js";
+import { createMergeUndoRepo } from "./merge-undo.js";
+import { createMessagesRepo } from "./messages.js";
+import { migrate, schemaVersion } from "./migrations.js";
+import { createOptOutsRepo } from "./opt-outs.js";
+import { createSettingsRepo } from "./settings.js";
+import { createSyncRunsRepo } from "./sync-runs.js";
+import { createSecretsRepo, createTokensRepo } from "./tokens.js";
+import { createVendorWritesRepo } from "./vendor-writes.js";
+
+export const DEFAULT_DB_PATH = "./data/ghl-bulksms.db";
+
+export interface SqliteStoreOptions {
+  /** File path, or ":memory:". Default "./data/ghl-bulksms.db" (the folder is created). */
+  path?: string;
+  /**
+   * 32-byte AES-256-GCM key as 64 hex or 44 base64 characters. Without it the store opens, but tokens and
+   * secrets cannot be read or written. With it, the store checks it is the key the database was created with.
+   */
+  encryptionKey?: string | Uint8Array;
+  /** Clock (epoch ms). Default Date.now. */
+  now?: () => number;
+  /** How long a write waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /**
+   * "NORMAL" (default) survives process crashes (SIGKILL) with WAL; "FULL" also survives power loss
+   * at a throughput cost.
+   */
+  synchronous?: "NORMAL" | "FULL";
+}
+
+const KEY_CHECK = "ghl-bulksms key check";
+
+function checkKey(db: Database.Database, cipher: Cipher, hasKey: boolean, path: string, now: number): void {
+  if (!hasKey) return;
+  const row = db.prepare("SELECT value FROM store_meta WHERE key = 'key_check'").get() as { value: string } | undefined;
+  if (!row) {
+    db.prepare("INSERT INTO store_meta (key, value) VALUES ('key_check', ?) ON CONFLICT (key) DO NOTHING").run(
+      cipher.encrypt(`${KEY_CHECK} ${now}`, "store:key-check"),
+    );
+    return;
+  }
+  try {
+    cipher.decrypt(row.value, "store:key-check");
+  } catch {
+    throw new EncryptionError(
+      "wrong_key",
+      `the encryption key does not match the one database ${path} was created with; ` +
+        "tokens and secrets in it cannot be decrypted (check the key variable)",
+    );
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
+  const path = options.path ?? DEFAULT_DB_PATH;
+  const now = options.now ?? Date.now;
+  const memory = path === ":memory:" || path === "";
+  const hasKey = options.encryptionKey !== undefined && options.encryptionKey !== "";
+  const cipher = hasKey ? createCipher(options.encryptionKey!) : missingKeyCipher();
+  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+
+  const db = new Database(memory ? ":memory:" : path);
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    if (!memory) db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
+    db.pragma("foreign_keys = ON");
+    migrate(db, { now: now(), path });
+    checkKey(db, cipher, hasKey, path, now());
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+
+  const prepare = createStatementCache(db);
+  const mutex = createMutex();
+  let closed = false;
+
+  function repositories(ctx: SqlContext): Repositories {
+    return {
+      locations: createLocationsRepo(ctx),
+      tokens: createTokensRepo(ctx),
+      secrets: createSecretsRepo(ctx),
+      contacts: createContactsRepo(ctx),
+      messages: createMessagesRepo(ctx),
+      inbox: createInboxRepo(ctx),
+      jobs: createJobsRepo(ctx),
+      deadLetters: createDeadLettersRepo(ctx),
+      optOuts: createOptOutsRepo(ctx),
+      runs: createSyncRunsRepo(ctx),
+      audit: createAuditLogRepo(ctx),
+      vendorWrites: createVendorWritesRepo(ctx),
+      mergeUndo: createMergeUndoRepo(ctx),
+      followUps: createFollowUpsRepo(ctx),
+      digests: createDigestsRepo(ctx),
+      settings: createSettingsRepo(ctx),
+    };
+  }
+
+  const run = topLevelRunner(mutex, () => closed);
+  const top = repositories({ db, cipher, now, prepare, run });
+
+  function makeTx(token: TxToken): StoreTx {
+    const repos = repositories({ db, cipher, now, prepare, run: txRunner(token) });
+    const tx: StoreTx = {
+      ...repos,
+      async transaction(fn) {
+        if (!token.active) throw new StoreError("tx_finished", "this transaction handle was used after it finished");
+        const name = `sp${++token.savepoints}`;
+        db.exec(`SAVEPOINT ${name}`);
+        try {
+          const result = await fn(tx);
+          db.exec(`RELEASE ${name}`);
+          return result;
+        } catch (error) {
+          db.exec(`ROLLBACK TO ${name}`);
+          db.exec(`RELEASE ${name}`);
+          throw error;
+        }
+      },
+    };
+    return tx;
+  }
+
+  async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (closed) throw new StoreError("closed", "the store is closed");
+    if (txContext.getStore()?.active) {
+      throw new StoreError(
+        "outside_tx",
+        "store.transaction() was called inside a transaction callback; use tx.transaction() to nest",
+      );
+    }
+    await mutex.acquire();
+    const token: TxToken = { active: true, savepoints: 0 };
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await txContext.run(token, () => fn(makeTx(token)));
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw error;
+      }
+    } finally {
+      token.active = false;
+      mutex.release();
+    }
+  }
+
+  return {
+    ...top,
+    now,
+    transaction,
+    schemaVersion: () => run(() => schemaVersion(db)),
+    ping: () =>
+      run(() => (db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
+    close: async () => {
+      if (closed) return;
+      await mutex.acquire();
+      try {
+        closed = true;
+        db.close();
+      } finally {
+        mutex.release();
+      }
+    },
+  };
+}
+
+/** An in-memory store for tests; a random encryption key unless one is given. */
+export function openMemoryStore(options: Omit<SqliteStoreOptions, "path"> = {}): Store {
+  return openSqliteStore({
+    ...options,
+    path: ":memory:",
+    encryptionKey: options.encryptionKey ?? Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+  });
+}

@@ -1,0 +1,653 @@
+/**
+ * The store interface: everything the engine, the worker and the CLI persist.
+ *
+ * Every method returns a Promise so that a PostgreSQL adapter can implement the same interface later.
+ * Times are epoch milliseconds (numbers). JSON columns are typed `unknown` on the way in (anything
+ * `JSON.stringify` accepts) and come back parsed. "Edges return data": expected outcomes such as a
+ * duplicate event, a stale status or a run that is already active come back as discriminated results;
+ * exceptions are reserved for bugs, a wrong encryption key, or a broken database.
+ */
+
+// ---------------------------------------------------------------- locations, tokens, secrets
+
+export interface QuietHours {
+  /** Local start of the allowed sending window, "HH:MM" (default "08:00"). */
+  start: string;
+  /** Local end of the allowed sending window, "HH:MM" (default "21:00"). */
+  end: string;
+}
+
+export interface Location {
+  id: string;
+  name: string;
+  /** Default phone region (ISO 3166-1 alpha-2, e.g. "ZA") used to parse national numbers. */
+  region: string;
+  /** IANA time zone, e.g. "Africa/Johannesburg". */
+  timezone: string;
+  quietHours: QuietHours;
+  settings: unknown;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface LocationInput {
+  id: string;
+  name?: string;
+  region?: string;
+  timezone?: string;
+  quietHours?: QuietHours;
+  settings?: unknown;
+  active?: boolean;
+}
+
+export interface LocationsRepo {
+  /** Insert or update; omitted fields keep their stored value (or the default on insert). */
+  upsert(input: LocationInput): Promise<Location>;
+  get(id: string): Promise<Location | null>;
+  list(options?: { activeOnly?: boolean }): Promise<Location[]>;
+  setActive(id: string, active: boolean): Promise<boolean>;
+}
+
+/** The token set of one owner (a location id, or a company id for agency tokens). */
+export interface StoredTokens {
+  accessToken: string;
+  refreshToken?: string | null;
+  /** Epoch ms when the access token expires; null for tokens that do not expire (private integration). */
+  expiresAt?: number | null;
+  scopes?: string[];
+  /** e.g. "Location", "Company", "pit". */
+  tokenType?: string;
+  /** Any other fields the client wants back (companyId, userId, ...). */
+  extra?: Record<string, unknown>;
+}
+
+/** Shape of the GHL client's TokenStore; `store.tokens` implements it. Values are encrypted at rest. */
+export interface TokensRepo {
+  load(ownerId: string): Promise<StoredTokens | null>;
+  save(ownerId: string, tokens: StoredTokens): Promise<void>;
+  delete(ownerId: string): Promise<boolean>;
+  /** Owners whose access token expires before `before` (for proactive refresh); no secrets returned. */
+  listExpiring(before: number): Promise<Array<{ ownerId: string; expiresAt: number }>>;
+}
+
+/** Generic encrypted secrets, e.g. webhook secrets. */
+export interface SecretsRepo {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- contacts mirror
+
+export interface ContactRecord {
+  locationId: string;
+  contactId: string;
+  /** The GHL record as last received. */
+  ghl: unknown;
+  /** The local SMS profile. */
+  profile: unknown;
+  /** The last-synced base (common ancestor for three-way merges). */
+  base: unknown;
+  phoneE164: string | null;
+  emailNorm: string | null;
+  nameKey: string | null;
+  /** GHL `dateUpdated` as epoch ms. */
+  dateUpdated: number | null;
+  deleted: boolean;
+  retired: boolean;
+  welcomeSentAt: number | null;
+  /** Last time a sync run or webhook confirmed the contact exists in GHL. */
+  lastSeenAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ContactUpsert {
+  locationId: string;
+  contactId: string;
+  ghl?: unknown;
+  profile?: unknown;
+  base?: unknown;
+  phoneE164?: string | null;
+  emailNorm?: string | null;
+  nameKey?: string | null;
+  dateUpdated?: number | null;
+  deleted?: boolean;
+  retired?: boolean;
+  lastSeenAt?: number | null;
+}
+
+export interface ContactsRepo {
+  get(locationId: string, contactId: string): Promise<ContactRecord | null>;
+  /** Insert or update; fields left undefined keep their stored value. */
+  upsert(input: ContactUpsert): Promise<ContactRecord>;
+  /** Identities: live (not deleted) contacts with this E.164 phone / normalised email. */
+  findByPhone(locationId: string, phoneE164: string): Promise<ContactRecord[]>;
+  findByEmail(locationId: string, emailNorm: string): Promise<ContactRecord[]>;
+  /** Keyset pagination over a location's mirror, ordered by contactId. */
+  list(options: {
+    locationId: string;
+    afterContactId?: string;
+    limit?: number;
+    includeDeleted?: boolean;
+  }): Promise<ContactRecord[]>;
+  /** Live contacts not seen since `since` (full-run delete detection). */
+  listNotSeenSince(locationId: string, since: number, limit?: number): Promise<ContactRecord[]>;
+  /** Contacts created in the mirror or updated in GHL at or after `since` (digest). */
+  listChangedSince(locationId: string, since: number, limit?: number): Promise<ContactRecord[]>;
+  markDeleted(locationId: string, contactId: string, deleted?: boolean): Promise<boolean>;
+  markRetired(locationId: string, contactId: string, retired?: boolean): Promise<boolean>;
+  /** Sets the welcome marker once: true if set now, false if it was already set (never welcome twice). */
+  markWelcomeSent(locationId: string, contactId: string, at?: number): Promise<boolean>;
+  count(locationId: string, options?: { includeDeleted?: boolean }): Promise<number>;
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Local states before the gateway answers, then the BulkSMS status types, then CANCELLED. */
+export type MessageStatus =
+  | "QUEUED"
+  | "ACCEPTED"
+  | "SCHEDULED"
+  | "UNKNOWN"
+  | "SENT"
+  | "DELIVERED"
+  | "FAILED"
+  | "CANCELLED";
+
+export interface MessageRecord {
+  id: string;
+  /** Unique key of the logical send (e.g. "welcome:<location>:<contact>"); creating it twice is a no-op. */
+  key: string;
+  locationId: string;
+  contactId: string | null;
+  to: string;
+  /** The body is stored but must never be logged; use `bodyHash` in logs. */
+  body: string;
+  bodyHash: string;
+  template: string | null;
+  /** int32 BulkSMS `deduplication-id`, fixed for the message's whole life. */
+  dedupId: number;
+  providerIds: string[];
+  status: MessageStatus;
+  subtype: string | null;
+  statusAt: number;
+  sendAfter: number;
+  attempts: number;
+  error: string | null;
+  cost: number | null;
+  retryOf: string | null;
+  meta: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessageCreate {
+  key: string;
+  locationId: string;
+  contactId?: string | null;
+  to: string;
+  body: string;
+  template?: string | null;
+  sendAfter?: number;
+  retryOf?: string | null;
+  meta?: unknown;
+}
+
+export type CreateMessageResult =
+  | { created: true; message: MessageRecord }
+  | { created: false; existing: MessageRecord };
+
+export type UpdateStatusResult =
+  | { updated: true; previous: MessageStatus; message: MessageRecord }
+  | { updated: false; reason: "not_found" }
+  | { updated: false; reason: "duplicate" | "stale"; message: MessageRecord };
+
+export interface MessagesRepo {
+  create(input: MessageCreate): Promise<CreateMessageResult>;
+  get(id: string): Promise<MessageRecord | null>;
+  getByKey(key: string): Promise<MessageRecord | null>;
+  findByProviderId(providerId: string): Promise<MessageRecord | null>;
+  /** Records the gateway's answer to a submit: provider ids, status, cost. */
+  markSubmitted(
+    id: string,
+    result: { providerIds: string[]; status?: MessageStatus; subtype?: string | null; cost?: number | null },
+  ): Promise<UpdateStatusResult>;
+  /** Monotonic: never moves to a lower rank nor out of a terminal status. */
+  updateStatus(
+    id: string,
+    update: { status: MessageStatus; subtype?: string | null; at?: number; cost?: number | null; error?: string | null },
+  ): Promise<UpdateStatusResult>;
+  /** Counts one submit attempt; keeps the error of a failed attempt. */
+  recordAttempt(id: string, options?: { error?: string | null }): Promise<MessageRecord | null>;
+  /** Moves a QUEUED message's send time (quiet hours deferral). */
+  defer(id: string, sendAfter: number): Promise<boolean>;
+  /** QUEUED messages whose send time has come. */
+  listDue(options: { now?: number; limit?: number; locationId?: string }): Promise<MessageRecord[]>;
+  listForContact(locationId: string, contactId: string, options?: { limit?: number }): Promise<MessageRecord[]>;
+  /** Cancels the contact's QUEUED messages; returns how many. */
+  cancelPending(locationId: string, contactId: string, reason: string): Promise<number>;
+  countByStatus(locationId?: string): Promise<Record<MessageStatus, number>>;
+}
+
+// ---------------------------------------------------------------- inbox
+
+export type InboxStatus = "pending" | "processed" | "failed";
+
+export interface InboxEvent {
+  id: number;
+  source: string;
+  eventId: string;
+  eventType: string | null;
+  locationId: string | null;
+  payload: string;
+  status: InboxStatus;
+  error: string | null;
+  receivedAt: number;
+  processedAt: number | null;
+}
+
+export type InboxInsertResult = { inserted: true; id: number } | { inserted: false; duplicateOf: number };
+
+export interface InboxRepo {
+  insert(event: {
+    source: string;
+    eventId: string;
+    payload: string;
+    eventType?: string | null;
+    locationId?: string | null;
+    receivedAt?: number;
+  }): Promise<InboxInsertResult>;
+  get(id: number): Promise<InboxEvent | null>;
+  markProcessed(id: number): Promise<boolean>;
+  markFailed(id: number, error: string): Promise<boolean>;
+  listPending(options?: { limit?: number; source?: string }): Promise<InboxEvent[]>;
+  /** Lag metric: pending count and age of the oldest pending event. */
+  lag(now?: number): Promise<{ pending: number; oldestReceivedAt: number | null; lagMs: number }>;
+  /** Deletes processed events received before `before`; returns how many. */
+  purgeProcessed(before: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- jobs (transactional outbox)
+
+export type JobState = "queued" | "running" | "done" | "dead";
+
+export interface Job {
+  id: number;
+  name: string;
+  payload: unknown;
+  key: string;
+  locationId: string | null;
+  priority: number;
+  state: JobState;
+  runAt: number;
+  attempts: number;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export interface JobInput {
+  name: string;
+  payload: unknown;
+  /** Idempotency key, unique across all jobs ever enqueued (until purged). */
+  key: string;
+  runAt?: number;
+  locationId?: string | null;
+  /** Higher runs first. Default 0. */
+  priority?: number;
+}
+
+export type EnqueueResult = { enqueued: true; id: number } | { enqueued: false; existingId: number };
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now?: number;
+  locationId?: string;
+  names?: string[];
+}
+
+export interface JobsRepo {
+  enqueue(job: JobInput): Promise<EnqueueResult>;
+  get(id: number): Promise<Job | null>;
+  getByKey(key: string): Promise<Job | null>;
+  /** Leases up to `limit` due jobs (queued, or running with an expired lease) and counts an attempt. */
+  claim(options: ClaimOptions): Promise<Job[]>;
+  /** Extends a held lease; false if the lease is no longer held by `workerId`. */
+  extendLease(id: number, workerId: string, leaseMs: number): Promise<boolean>;
+  /** With `workerId`, only succeeds if that worker still holds the lease. */
+  complete(id: number, options?: { workerId?: string }): Promise<boolean>;
+  /** Back to the queue for a later retry; keeps the error. */
+  fail(id: number, options: { error: string; retryAt: number; workerId?: string }): Promise<boolean>;
+  deadLetter(id: number, error: string, options?: { workerId?: string }): Promise<boolean>;
+  /** Graceful shutdown: returns a claimed job to the queue without counting the attempt. */
+  release(id: number, options?: { workerId?: string }): Promise<boolean>;
+  counts(options?: { locationId?: string }): Promise<Record<JobState, number>>;
+  /** Deletes done jobs finished before `before`. */
+  purgeDone(before: number): Promise<number>;
+}
+
+export interface DeadLettersRepo {
+  list(options?: { locationId?: string; name?: string; limit?: number }): Promise<Job[]>;
+  /** Re-queues a dead job now with its attempts reset. */
+  replay(id: number, options?: { runAt?: number }): Promise<boolean>;
+  /** Deletes one dead job, or all dead jobs (optionally before a time). */
+  purge(options: { id: number } | { before?: number; locationId?: string }): Promise<number>;
+}
+
+// ---------------------------------------------------------------- opt-outs
+
+export type OptOutState = "opted_out" | "opted_in";
+export type OptOutSource = "sms_stop" | "ghl_dnd" | "bulksms_blocked" | "operator" | "import";
+
+export interface OptOut {
+  locationId: string;
+  phoneE164: string;
+  channel: string;
+  state: OptOutState;
+  source: OptOutSource;
+  note: string | null;
+  at: number;
+}
+
+export interface OptOutsRepo {
+  /** Records a state change (always appended to history); `changed` is false if the state was already so. */
+  set(input: {
+    locationId: string;
+    phoneE164: string;
+    state: OptOutState;
+    source: OptOutSource;
+    channel?: string;
+    note?: string | null;
+    at?: number;
+  }): Promise<{ changed: boolean; previous: OptOut | null }>;
+  get(locationId: string, phoneE164: string, channel?: string): Promise<OptOut | null>;
+  isOptedOut(locationId: string, phoneE164: string, channel?: string): Promise<boolean>;
+  history(locationId: string, phoneE164: string, channel?: string): Promise<OptOut[]>;
+  list(options: { locationId: string; state?: OptOutState; since?: number; limit?: number }): Promise<OptOut[]>;
+}
+
+// ---------------------------------------------------------------- sync runs
+
+export type SyncRunKind = "incremental" | "full";
+export type SyncRunStatus = "running" | "succeeded" | "failed" | "cancelled" | "abandoned";
+
+export interface SyncRunCounts {
+  scanned: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  optOutsSynced: number;
+  errors: number;
+  /** Conflicts by policy name, e.g. { "ghl-wins": 3, "newest-wins": 1 }. */
+  conflicts: Record<string, number>;
+}
+
+export interface SyncRun {
+  id: number;
+  locationId: string;
+  kind: SyncRunKind;
+  status: SyncRunStatus;
+  dryRun: boolean;
+  startedAt: number;
+  finishedAt: number | null;
+  heartbeatAt: number;
+  owner: string | null;
+  counts: SyncRunCounts;
+  /** Engine-defined resumable position (cursor, page token, last contact id, ...). */
+  checkpoint: unknown;
+  /** How many times a crashed run was taken over. */
+  resumes: number;
+  error: string | null;
+}
+
+export type StartRunResult =
+  | { started: true; run: SyncRun; resumed: boolean }
+  | { started: false; reason: "already_running"; active: SyncRun };
+
+export interface ConflictDecision {
+  id: number;
+  runId: number;
+  locationId: string;
+  contactId: string;
+  field: string;
+  policy: string;
+  decision: string;
+  base: unknown;
+  local: unknown;
+  remote: unknown;
+  chosen: unknown;
+  at: number;
+}
+
+export interface SyncRunsRepo {
+  /**
+   * Starts a run unless one is already running for the location with a fresh heartbeat.
+   * A running run whose heartbeat is older than `staleAfterMs` crashed: if it has the same kind (and
+   * dry-run flag) it is taken over and resumed from its checkpoint, otherwise it is marked abandoned.
+   */
+  start(input: {
+    locationId: string;
+    kind: SyncRunKind;
+    owner?: string;
+    dryRun?: boolean;
+    staleAfterMs?: number;
+    now?: number;
+  }): Promise<StartRunResult>;
+  get(id: number): Promise<SyncRun | null>;
+  heartbeat(id: number, now?: number): Promise<boolean>;
+  /** Saves the checkpoint (and counts if given) and heartbeats, atomically. */
+  saveCheckpoint(id: number, checkpoint: unknown, counts?: SyncRunCounts): Promise<boolean>;
+  finish(
+    id: number,
+    outcome: { status: "succeeded" | "failed" | "cancelled"; counts?: SyncRunCounts; error?: string | null },
+  ): Promise<boolean>;
+  active(locationId: string): Promise<SyncRun | null>;
+  /** The latest finished run of a kind (its checkpoint holds the cursor for the next run). */
+  latest(locationId: string, options?: { kind?: SyncRunKind; status?: SyncRunStatus }): Promise<SyncRun | null>;
+  list(options?: { locationId?: string; limit?: number }): Promise<SyncRun[]>;
+  recordConflict(input: Omit<ConflictDecision, "id" | "locationId" | "at"> & { at?: number }): Promise<number>;
+  listConflicts(runId: number, options?: { limit?: number; afterId?: number }): Promise<ConflictDecision[]>;
+}
+
+// ---------------------------------------------------------------- audit log and vendor-write ledger
+
+export type Vendor = "ghl" | "bulksms";
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  locationId: string | null;
+  vendor: Vendor;
+  operation: string;
+  targetId: string | null;
+  idempotencyKey: string | null;
+  /** HTTP status, or a short word such as "ok", "error", "dry-run". */
+  resultStatus: string;
+  detail: unknown;
+}
+
+export interface AuditLogRepo {
+  record(entry: Omit<AuditEntry, "id" | "at" | "detail"> & { at?: number; detail?: unknown }): Promise<number>;
+  list(options?: {
+    locationId?: string;
+    vendor?: Vendor;
+    since?: number;
+    idempotencyKey?: string;
+    limit?: number;
+  }): Promise<AuditEntry[]>;
+}
+
+export interface VendorWrite {
+  key: string;
+  vendor: Vendor;
+  operation: string;
+  locationId: string | null;
+  state: "begun" | "completed";
+  resultId: string | null;
+  attempts: number;
+  begunAt: number;
+  completedAt: number | null;
+}
+
+export type BeginVendorWriteResult =
+  | { state: "new"; write: VendorWrite }
+  | { state: "begun"; write: VendorWrite }
+  | { state: "completed"; write: VendorWrite };
+
+export interface VendorWritesRepo {
+  /**
+   * Call before the vendor write. "new": go ahead. "begun": a previous attempt may have reached the vendor
+   * (look it up there before writing again). "completed": already written, `write.resultId` holds the result.
+   */
+  begin(key: string, info: { vendor: Vendor; operation: string; locationId?: string | null }): Promise<BeginVendorWriteResult>;
+  /** Call after the vendor answered with the created object's id. */
+  complete(key: string, resultId: string | null): Promise<boolean>;
+  get(key: string): Promise<VendorWrite | null>;
+  /** Begun but never completed writes older than `before` (to reconcile against the vendor). */
+  listBegun(options?: { before?: number; limit?: number }): Promise<VendorWrite[]>;
+  /** Forgets a begun write that the vendor lookup proved never happened. */
+  forget(key: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- merges, follow-ups, digests, settings
+
+export type MergeUndoStatus = "recorded" | "applied" | "undone";
+
+export interface MergeUndoEntry {
+  id: number;
+  locationId: string;
+  survivorId: string;
+  /** The contact that the merge deleted (or tagged as duplicate). */
+  mergedId: string;
+  /** Full record before the delete: { contact, tags, notes, tasks, ... }. */
+  snapshot: unknown;
+  status: MergeUndoStatus;
+  recreatedId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MergeUndoRepo {
+  record(input: { locationId: string; survivorId: string; mergedId: string; snapshot: unknown }): Promise<number>;
+  get(id: number): Promise<MergeUndoEntry | null>;
+  list(options: { locationId: string; status?: MergeUndoStatus; limit?: number }): Promise<MergeUndoEntry[]>;
+  markApplied(id: number): Promise<boolean>;
+  markUndone(id: number, recreatedId: string | null): Promise<boolean>;
+}
+
+export type FollowUpStatus = "active" | "completed" | "stopped";
+
+export interface FollowUp {
+  id: number;
+  locationId: string;
+  ruleId: string;
+  contactId: string;
+  step: number;
+  nextRunAt: number | null;
+  status: FollowUpStatus;
+  stopReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FollowUpsRepo {
+  /** Starts a sequence; if one is already active for (location, rule, contact) it is returned unchanged. */
+  start(input: {
+    locationId: string;
+    ruleId: string;
+    contactId: string;
+    nextRunAt: number;
+  }): Promise<{ started: boolean; followUp: FollowUp }>;
+  get(id: number): Promise<FollowUp | null>;
+  getActive(locationId: string, ruleId: string, contactId: string): Promise<FollowUp | null>;
+  /** Moves an active sequence to `step`, due at `nextRunAt`. */
+  advance(id: number, step: number, nextRunAt: number): Promise<boolean>;
+  complete(id: number): Promise<boolean>;
+  stop(id: number, reason: string): Promise<boolean>;
+  /** Stops every active sequence of a contact (reply, opt-out); optionally only for one rule. */
+  stopForContact(locationId: string, contactId: string, reason: string, ruleId?: string): Promise<number>;
+  listDue(options?: { now?: number; limit?: number; locationId?: string }): Promise<FollowUp[]>;
+  listForContact(locationId: string, contactId: string): Promise<FollowUp[]>;
+}
+
+export interface DigestRecord {
+  id: number;
+  locationId: string;
+  /** Local calendar date of the digest, "YYYY-MM-DD". */
+  localDate: string;
+  recipient: string;
+  messageId: string | null;
+  summary: unknown;
+  sentAt: number;
+}
+
+export interface DigestsRepo {
+  /** Records a digest send once per (location, local date, recipient). */
+  record(input: {
+    locationId: string;
+    localDate: string;
+    recipient: string;
+    messageId?: string | null;
+    summary: unknown;
+    at?: number;
+  }): Promise<{ recorded: boolean; id: number }>;
+  get(locationId: string, localDate: string): Promise<DigestRecord[]>;
+  latest(locationId: string): Promise<DigestRecord | null>;
+}
+
+export interface SettingsRepo {
+  get<T = unknown>(key: string): Promise<T | null>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  list(prefix?: string): Promise<Array<{ key: string; value: unknown }>>;
+}
+
+// ---------------------------------------------------------------- the store
+
+export interface Repositories {
+  readonly locations: LocationsRepo;
+  readonly tokens: TokensRepo;
+  readonly secrets: SecretsRepo;
+  readonly contacts: ContactsRepo;
+  readonly messages: MessagesRepo;
+  readonly inbox: InboxRepo;
+  readonly jobs: JobsRepo;
+  readonly deadLetters: DeadLettersRepo;
+  readonly optOuts: OptOutsRepo;
+  readonly runs: SyncRunsRepo;
+  readonly audit: AuditLogRepo;
+  readonly vendorWrites: VendorWritesRepo;
+  readonly mergeUndo: MergeUndoRepo;
+  readonly followUps: FollowUpsRepo;
+  readonly digests: DigestsRepo;
+  readonly settings: SettingsRepo;
+}
+
+/** A transaction: the same repositories, all bound to one atomic unit. Nested calls use savepoints. */
+export interface StoreTx extends Repositories {
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends Repositories {
+  /**
+   * Runs `fn` atomically: everything written through `tx` commits together, or nothing does if `fn`
+   * throws. The callback must only do store work (no network, no long waits): other store operations
+   * wait until it finishes.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** The schema version the database is at. */
+  schemaVersion(): Promise<number>;
+  /** Health probe for `/readyz`: true if a trivial query succeeds. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** The store's clock (epoch ms). */
+  readonly now: () => number;
+}
