@@ -1,0 +1,279 @@
+// The worker's HTTP surface (Fastify 5). Bodies are kept raw (Buffer) so signatures are verified on the
+// exact bytes; JSON is parsed by each route. Every webhook is made durable before it is answered.
+//
+// Status codes follow each sender's retry rules:
+// - GHL (marketplace and workflow webhooks) retries only on 429, so any transient problem on our side
+//   (overload, store busy or down) is answered 429 with Retry-After; 4xx means "permanently bad".
+// - BulkSMS treats every 4xx as permanent and drops the message, so a transient problem is 503 (it
+//   retries after 90 s, 3, 6, 12 min, then every 15 min for two days).
+import { createHash, timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "./logger.js";
+import type { WorkerMetrics } from "./metrics.js";
+import type {
+  BulkSmsWebhookParser,
+  GhlWebhookVerifier,
+  IncomingEvent,
+  Ingestor,
+  IngestResult,
+  ReadinessProbe,
+} from "./ports.js";
+import { mapWorkflowPayload } from "./workflow-event.js";
+
+export interface ServerOptions {
+  readonly bodyLimitBytes: number;
+  /** pending inbox events above which GHL routes answer 429 */
+  readonly overloadThreshold: number;
+  /** null disables the route (404) */
+  readonly bulksmsWebhookSecret: string | null;
+  /** null disables the route (404) */
+  readonly workflowWebhookSecret: string | null;
+  /** how long a backlog reading is reused (ms) */
+  readonly backlogCacheMs?: number;
+}
+
+export interface ServerDeps {
+  readonly options: ServerOptions;
+  readonly ingestor: Ingestor;
+  readonly verifyGhl: GhlWebhookVerifier;
+  readonly parseBulkSms: BulkSmsWebhookParser;
+  readonly readiness: ReadinessProbe;
+  readonly metrics: WorkerMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly isShuttingDown: () => boolean;
+}
+
+/** Seconds GHL / BulkSMS are asked to wait before retrying a 429/503. */
+const RETRY_AFTER_SECONDS = 30;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Constant-time comparison of a presented secret with the expected one (equal-length digests). */
+export function secretMatches(presented: string, expected: string): boolean {
+  const a = createHash("sha256").update(presented, "utf8").digest();
+  const b = createHash("sha256").update(expected, "utf8").digest();
+  return timingSafeEqual(a, b);
+}
+
+function errorBody(code: string, message: string) {
+  return { ok: false, error: { code, message } };
+}
+
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (raw.length === 0) return { ok: false, message: "request body is empty (expected JSON)" };
+  try {
+    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
+  } catch (e) {
+    return { ok: false, message: `request body is not valid JSON: ${(e as Error).message.slice(0, 120)}` };
+  }
+}
+
+function rawBodyOf(request: FastifyRequest): Buffer {
+  const body = request.body;
+  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const { options, ingestor, metrics, logger, now } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+
+  // Keep every body raw, whatever its content type; routes parse what they need.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  // ------------------------------------------------------------ overload gauge (shared, cached)
+  const cacheMs = options.backlogCacheMs ?? 500;
+  let backlogAt = Number.NEGATIVE_INFINITY;
+  let backlogPending = 0;
+  let backlogInFlight: Promise<number> | null = null;
+  async function pendingBacklog(): Promise<number> {
+    if (now() - backlogAt < cacheMs) return backlogPending;
+    backlogInFlight ??= ingestor
+      .backlog()
+      .then((b) => {
+        backlogPending = b.pending;
+        backlogAt = now();
+        metrics.inboxPending.set(b.pending);
+        metrics.inboxLagSeconds.set(b.lagMs / 1000);
+        return b.pending;
+      })
+      .finally(() => {
+        backlogInFlight = null;
+      });
+    return backlogInFlight;
+  }
+
+  async function ingestSafely(events: readonly IncomingEvent[]): Promise<IngestResult> {
+    try {
+      return await ingestor.ingest(events);
+    } catch (e) {
+      logger.error({ err: e }, "inbox ingest threw");
+      return { ok: false, error: { code: "unavailable", message: "store unavailable" } };
+    }
+  }
+
+  // ------------------------------------------------------------ metrics + errors
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    metrics.webhookRequests.inc({ route, status: String(reply.statusCode) });
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send(errorBody("body_too_large", `request body exceeds ${options.bodyLimitBytes} bytes`));
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(errorBody(error.code ?? "bad_request", error.message));
+    }
+    request.log.error({ err: error }, "unhandled error");
+    // BulkSMS must see a retryable code, GHL retries only 429.
+    const url = request.routeOptions.url ?? "";
+    if (url.startsWith("/webhooks/ghl")) {
+      return reply.code(429).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("internal", "try again later"));
+    }
+    return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("internal", "try again later"));
+  });
+
+  // ------------------------------------------------------------ health
+  app.get("/healthz", async () => ({ ok: true }));
+
+  app.get("/readyz", async (_request, reply) => {
+    if (deps.isShuttingDown()) return reply.code(503).send({ ok: false, reason: "shutting down" });
+    let result: Awaited<ReturnType<ReadinessProbe["check"]>>;
+    try {
+      result = await deps.readiness.check();
+    } catch (e) {
+      result = { ok: false, reason: `readiness probe failed: ${(e as Error).message}` };
+    }
+    if (!result.ok) return reply.code(503).send(result);
+    return { ok: true };
+  });
+
+  app.get("/metrics", async (_request, reply) => {
+    try {
+      await pendingBacklog();
+    } catch {
+      // a metrics scrape must not fail because the store is slow; the gauges keep their last value
+    }
+    reply.header("content-type", metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  // ------------------------------------------------------------ GHL marketplace webhooks
+  const tooBusyGhl = (reply: FastifyReply, reason: string) =>
+    reply.code(429).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("overloaded", reason));
+
+  async function overloaded(): Promise<boolean> {
+    try {
+      return (await pendingBacklog()) >= options.overloadThreshold;
+    } catch {
+      return true; // cannot read the backlog: the store is in trouble
+    }
+  }
+
+  app.post("/webhooks/ghl", async (request, reply) => {
+    const raw = rawBodyOf(request);
+    const parsed = parseJson(raw);
+    if (!parsed.ok) return reply.code(400).send(errorBody("malformed_json", parsed.message));
+    const verified = deps.verifyGhl(raw, request.headers as Headers, { now: now() });
+    if (!verified.ok) {
+      const status = verifyFailureStatus(verified.error.code);
+      request.log.warn({ code: verified.error.code }, "GHL webhook rejected");
+      return reply.code(status).send(errorBody(verified.error.code, verified.error.message));
+    }
+    if (await overloaded()) return tooBusyGhl(reply, "inbox backlog above threshold");
+    const event = verified.event;
+    const result = await ingestSafely([
+      {
+        source: "ghl",
+        eventId: verified.idempotencyKey,
+        eventType: event.type,
+        locationId: typeof event.locationId === "string" ? event.locationId : null,
+        payload: raw.toString("utf8"),
+        receivedAt: now(),
+      },
+    ]);
+    if (!result.ok) return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
+    return reply.code(200).send({ ok: true, status: result.inserted > 0 ? "accepted" : "duplicate" });
+  });
+
+  // ------------------------------------------------------------ GHL workflow "Webhook" action
+  app.post<{ Params: { secret: string }; Querystring: { event?: string } }>(
+    "/webhooks/ghl-workflow/:secret",
+    async (request, reply) => {
+      const expected = options.workflowWebhookSecret;
+      if (expected === null) return reply.code(404).send(errorBody("not_found", "workflow webhooks are not enabled"));
+      if (!secretMatches(request.params.secret, expected)) {
+        return reply.code(401).send(errorBody("bad_secret", "wrong webhook secret"));
+      }
+      const parsed = parseJson(rawBodyOf(request));
+      if (!parsed.ok) return reply.code(400).send(errorBody("malformed_json", parsed.message));
+      const queryEvent = typeof request.query.event === "string" ? request.query.event : undefined;
+      const at = now();
+      const mapped = mapWorkflowPayload(parsed.value, { queryEvent, now: at });
+      if (!mapped.ok) return reply.code(400).send(errorBody(mapped.error.code, mapped.error.message));
+      if (await overloaded()) return tooBusyGhl(reply, "inbox backlog above threshold");
+      const result = await ingestSafely([
+        {
+          source: "ghl-workflow",
+          eventId: mapped.idempotencyKey,
+          eventType: mapped.event.type,
+          locationId: mapped.event.locationId,
+          payload: JSON.stringify(mapped.event),
+          receivedAt: at,
+        },
+      ]);
+      if (!result.ok) return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
+      return reply.code(200).send({ ok: true, status: result.inserted > 0 ? "accepted" : "duplicate" });
+    },
+  );
+
+  // ------------------------------------------------------------ BulkSMS webhooks
+  app.post<{ Params: { secret: string } }>("/webhooks/bulksms/:secret", async (request, reply) => {
+    const expected = options.bulksmsWebhookSecret;
+    if (expected === null) return reply.code(404).send(errorBody("not_found", "BulkSMS webhooks are not enabled"));
+    if (!secretMatches(request.params.secret, expected)) {
+      return reply.code(401).send(errorBody("bad_secret", "wrong webhook secret"));
+    }
+    const raw = rawBodyOf(request);
+    const parsed = deps.parseBulkSms(raw, request.headers as Headers);
+    if (!parsed.ok) return reply.code(400).send(errorBody("malformed_body", parsed.error));
+    const { messages, rejected } = parsed.data;
+    if (rejected.length > 0) request.log.warn({ rejected: rejected.length }, "BulkSMS webhook items skipped");
+    if (messages.length === 0) return reply.code(200).send({ ok: true, status: "empty", accepted: 0, duplicates: 0 });
+    const at = now();
+    const events: IncomingEvent[] = messages.map((m) => {
+      const statusId = m.type === "RECEIVED" ? "RECEIVED" : (m.status?.id ?? "UNKNOWN.null");
+      return {
+        source: "bulksms",
+        eventId: `${m.id}:${statusId}`,
+        eventType: m.type === "RECEIVED" ? "bulksms.incoming-message" : "bulksms.status-report",
+        locationId: null,
+        payload: JSON.stringify(m),
+        receivedAt: at,
+      };
+    });
+    const result = await ingestSafely(events);
+    if (!result.ok) {
+      return reply
+        .code(503)
+        .header("retry-after", String(RETRY_AFTER_SECONDS))
+        .send(errorBody(result.error.code, "store cannot take the event now"));
+    }
+    return reply.code(200).send({ ok: true, status: "accepted", accepted: result.inserted, duplicates: result.duplicates });
+  });
+
+  return app;
+}
+
+/** Verification failures: a body we cannot read is 400, everything else (signature, age) is 401. */
+export function verifyFailureStatus(code: string): 400 | 401 {
+  return /json|payload|malformed|body/i.test(code) ? 400 : 401;
+}
