@@ -15,3 +15,78 @@ export {
 } from "./dedupe/find-duplicates.js";
 export { GENERIC_MAILBOXES } from "./dedupe/generic-mailboxes.js";
 export { areNicknames, compareNames, jaroWinkler, type NameComparison, type NameVerdict } from "./dedupe/name-similarity.js";
+export { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "./contact.js";
+export {
+  DEFAULT_POLICIES,
+  type FieldPolicy,
+  fieldPolicy,
+  mergeVersioned,
+  type Side,
+  type SyncPolicies,
+  type TagPolicy,
+  type VersionedValue,
+} from "./policies.js";
+export {
+  type ConsentEvent,
+  type ConsentLog,
+  type ConsentSource,
+  type ConsentStatus,
+  consentEquals,
+  consentStatus,
+  isRestrictive,
+  mergeConsent,
+  type OptInSource,
+  recordConsent,
+} from "./conflict/consent.js";
+export type { DecisionReason, FieldDecision, SyncOperation, SyncPlan } from "./conflict/operations.js";
+export { type PlanContactSyncInput, planContactSync } from "./conflict/plan-contact-sync.js";
+export { applyPlan, type SyncSides } from "./conflict/apply-plan.js";
+export { type MergeContact, type MergeFieldChoice, type MergePlan, planMerge } from "./merge/plan-merge.js";
+export {
+  type GhlContactLike,
+  type GhlDndChannel,
+  type GhlDndSetting,
+  ghlConsentLog,
+  ghlSmsDnd,
+} from "./mapping/ghl-contact.js";
+export {
+  type ConfigError,
+  type FieldMapping,
+  GHL_STANDARD_FIELDS,
+  type GhlStandardField,
+  type MappingConfig,
+  type MappingConfigInput,
+  mappingConfigSchema,
+  type MappingSource,
+  type MappingTransform,
+  parseMappingConfig,
+} from "./mapping/mapping-config.js";
+export {
+  type ApplyMappingOptions,
+  applyMapping,
+  type CustomFieldDefinition,
+  type MappingError,
+  type MappingResult,
+  type SmsProfile,
+} from "./mapping/apply-mapping.js";
+export {
+  type ParsedTemplate,
+  parseTemplate,
+  type TemplateError,
+  type TemplateErrorKind,
+  type TemplatePart,
+} from "./template/parse-template.js";
+export {
+  DEFAULT_TEMPLATE_FIELDS,
+  type RenderOptions,
+  type RenderResult,
+  renderTemplate,
+  type TemplateData,
+} from "./template/render-template.js";
+export {
+  type PreviewOptions,
+  type PreviewResult,
+  previewTemplate,
+  type SmsMeasure,
+  type SmsMeasurement,
+} from "./template/preview-template.js";
