@@ -1,0 +1,328 @@
+// generated — do not edit; run pnpm generate
+// Source: specs/ghl/conversations.yaml (openapi-typescript). Exports `paths`, `components`, `operations`.
+
+export interface paths {
+    "/conversations/messages/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an inbound SMS (from BulkSMS) in the contact's conversation */
+        post: operations["addInboundMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/messages/{messageId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Report the delivery status of a message sent through our provider
+         * @description Only the conversation provider app's own token may update a message's status.
+         */
+        put: operations["updateMessageStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an SMS to a contact through GHL */
+        post: operations["sendMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        BadRequestError: {
+            statusCode: number;
+            message: string;
+        };
+        UnauthorizedError: {
+            statusCode: number;
+            message: string;
+            error?: string;
+        };
+        UnprocessableError: {
+            statusCode: number;
+            message: string[];
+            error?: string;
+        };
+        InboundMessageBody: {
+            /** @enum {string} */
+            type: "SMS";
+            message?: string;
+            conversationId: string;
+            contactId: string;
+            conversationProviderId?: string;
+            attachments?: string[];
+            /** @description Our external id for the message (BulkSMS message id). */
+            altId?: string;
+            /** Format: date-time */
+            date?: string;
+        };
+        InboundMessageResponse: {
+            success: boolean;
+            conversationId: string;
+            messageId: string;
+            message: string;
+            contactId?: string;
+            dateAdded?: string;
+        };
+        ProviderError: {
+            code: string;
+            type: string;
+            message: string;
+        };
+        UpdateMessageStatusBody: {
+            /** @enum {string} */
+            status: "delivered" | "failed" | "pending" | "read";
+            error?: components["schemas"]["ProviderError"];
+        };
+        SendMessageBody: {
+            /** @enum {string} */
+            type: "SMS";
+            subType: string;
+            contactId: string;
+            message?: string;
+            attachments?: string[];
+            fromNumber?: string;
+            toNumber?: string;
+            /** @description Unix seconds. */
+            scheduledTimestamp?: number;
+            conversationProviderId?: string;
+            /** @enum {string} */
+            status: "delivered" | "failed" | "pending" | "read";
+        };
+        SendMessageResponse: {
+            conversationId: string;
+            messageId: string;
+            messageIds?: string[];
+            emailMessageId?: string;
+            msg?: string;
+            /** @enum {string} */
+            status?: "delivered" | "failed" | "pending" | "read";
+        };
+    };
+    responses: {
+        /** @description Bad request: {statusCode, message}. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BadRequestError"];
+            };
+        };
+        /** @description Token missing or invalid. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnauthorizedError"];
+            };
+        };
+        /** @description Unknown message. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["BadRequestError"];
+            };
+        };
+        /** @description Validation failed: `message` is a list. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["UnprocessableError"];
+            };
+        };
+        /** @description Rate limit exceeded. */
+        TooManyRequests: {
+            headers: {
+                /** @description Not documented by GHL; honour it when present. */
+                "Retry-After"?: string;
+                /** @description Length of the burst window in milliseconds (10,000). */
+                "X-RateLimit-Interval-Milliseconds"?: number;
+                /** @description Requests left in the current burst window. */
+                "X-RateLimit-Remaining"?: number;
+                /** @description Requests left today for this app and resource. */
+                "X-RateLimit-Daily-Remaining"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    statusCode?: number;
+                    message?: string | string[];
+                    error?: string;
+                };
+            };
+        };
+    };
+    parameters: {
+        /** @description API version of the Conversations family. */
+        Version: "2021-04-15";
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    addInboundMessage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InboundMessageBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundMessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateMessageStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMessageStatusBody"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendMessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    sendMessage: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendMessageBody"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendMessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+}
