@@ -157,6 +157,7 @@ export type MessageStatus =
   | "CANCELLED";
 
 export interface MessageRecord {
+  /** Our id, 18 characters (fits BulkSMS's 20-character userSuppliedId). */
   id: string;
   /** Unique key of the logical send (e.g. "welcome:<location>:<contact>"); creating it twice is a no-op. */
   key: string;
@@ -193,6 +194,8 @@ export interface MessageCreate {
   sendAfter?: number;
   retryOf?: string | null;
   meta?: unknown;
+  /** A fixed int32 deduplication id (e.g. bulksms `dedupIdFor(key)`); default: a random unused one. */
+  dedupId?: number;
 }
 
 export type CreateMessageResult =
@@ -214,7 +217,7 @@ export interface MessagesRepo {
     id: string,
     result: { providerIds: string[]; status?: MessageStatus; subtype?: string | null; cost?: number | null },
   ): Promise<UpdateStatusResult>;
-  /** Monotonic: never moves to a lower rank nor out of a terminal status. */
+  /** Monotonic (see MESSAGE_STATUS_RANK): a late or repeated report never moves a message backwards. */
   updateStatus(
     id: string,
     update: { status: MessageStatus; subtype?: string | null; at?: number; cost?: number | null; error?: string | null },

@@ -1,4 +1,4 @@
-import { createHash, randomInt, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
 import { compareStatus, MESSAGE_STATUSES } from "../status-rank.js";
 import type { MessageRecord, MessageStatus, MessagesRepo, UpdateStatusResult } from "../types.js";
 import type { SqlContext } from "./context.js";
@@ -56,7 +56,7 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
     const row = getRow(id);
     if (!row) return { updated: false, reason: "not_found" };
     const current = toMessage(row);
-    const verdict = compareStatus(current.status, status);
+    const verdict = compareStatus(current, { status, subtype: fields.subtype ?? null });
     if (verdict !== "apply") return { updated: false, reason: verdict, message: current };
     const now = ctx.now();
     ctx
@@ -86,7 +86,11 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
           throw new TypeError(`message ${input.key}: "to" must be an E.164 number (+ and 7-15 digits)`);
         }
         const now = ctx.now();
-        const id = randomUUID();
+        // 18 characters, so it fits BulkSMS's 20-character userSuppliedId unchanged.
+        const id = `m_${randomBytes(12).toString("base64url")}`;
+        if (input.dedupId !== undefined && !(Number.isInteger(input.dedupId) && input.dedupId >= 1 && input.dedupId <= INT32_MAX)) {
+          throw new TypeError(`message ${input.key}: dedupId must be an integer in 1..${INT32_MAX}`);
+        }
         const insert = ctx.prepare(
           `INSERT INTO messages (id, key, location_id, contact_id, to_e164, body, body_hash, template, dedup_id, status,
              status_at, send_after, retry_of, meta, created_at, updated_at)
@@ -107,7 +111,7 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
               body: input.body,
               body_hash: bodyHash(input.body),
               template: input.template ?? null,
-              dedup_id: randomInt(1, INT32_MAX),
+              dedup_id: input.dedupId ?? randomInt(1, INT32_MAX),
               now,
               send_after: input.sendAfter ?? now,
               retry_of: input.retryOf ?? null,
@@ -115,6 +119,9 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
             }),
           );
           if (info.changes > 0) return { created: true, message: toMessage(getRow(id)!) };
+          if (input.dedupId !== undefined) {
+            throw new TypeError(`message ${input.key}: dedupId ${input.dedupId} is already used by another message`);
+          }
         }
         throw new Error("could not allocate a unique deduplication id after 20 attempts");
       }),

@@ -1,4 +1,5 @@
 import type { ConflictDecision, SyncRun, SyncRunCounts, SyncRunKind, SyncRunStatus, SyncRunsRepo } from "../types.js";
+import { emptyCounts } from "../sync-run-counts.js";
 import type { SqlContext } from "./context.js";
 import { withLocation } from "./fk.js";
 import { bool, fromJson, int, num, numOrNull, type Row, str, strOrNull, toJson } from "./json.js";
@@ -6,9 +7,6 @@ import { bool, fromJson, int, num, numOrNull, type Row, str, strOrNull, toJson }
 /** Default: a running run whose heartbeat is older than this is considered crashed. */
 export const DEFAULT_RUN_STALE_MS = 120_000;
 
-export function emptyCounts(): SyncRunCounts {
-  return { scanned: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, optOutsSynced: 0, errors: 0, conflicts: {} };
-}
 
 function toRun(row: Row): SyncRun {
   return {
