@@ -34,6 +34,8 @@ interface StoredMessage {
   message: BulkSmsMessage;
   repliable: boolean;
   deliveryReports: ParsedRecipient["deliveryReports"];
+  /** The number was blocked when the message was submitted (it will end FAILED.BLOCKED). */
+  blocked: boolean;
   /** Virtual ms before which the message is scheduled (hidden from GET /messages). */
   visibleFrom: number;
 }
@@ -191,7 +193,7 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
       const onward: StoredMessage[] = [];
       for (const s of batch) {
         const m = s.message;
-        if (isBlocked(a, m.to)) m.status = statusOf("FAILED", "BLOCKED");
+        if (s.blocked) m.status = statusOf("FAILED", "BLOCKED");
         else if (isTestNumber(m.to)) m.status = statusOf("FAILED", "NOT_SENT");
         else if (outcomes.get(m.to) === "NOT_SENT") m.status = statusOf("FAILED", "NOT_SENT");
         else {
@@ -280,7 +282,13 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
         relatedSentMessageId: null,
         userSuppliedId: r.userSuppliedId,
       };
-      const stored: StoredMessage = { message, repliable, deliveryReports: r.deliveryReports, visibleFrom: scheduleAt };
+      const stored: StoredMessage = {
+        message,
+        repliable,
+        deliveryReports: r.deliveryReports,
+        blocked: isBlocked(a, r.to),
+        visibleFrom: scheduleAt,
+      };
       a.messages.push(stored);
       a.byId.set(message.id, stored);
       sentLog.push({
@@ -378,7 +386,7 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
       relatedSentMessageId: related?.message.id ?? null,
       userSuppliedId: null,
     };
-    const stored: StoredMessage = { message, repliable: false, deliveryReports: "ALL", visibleFrom: now };
+    const stored: StoredMessage = { message, repliable: false, deliveryReports: "ALL", blocked: false, visibleFrom: now };
     target.messages.push(stored);
     target.byId.set(message.id, stored);
     if (stopWords.has(input.body.trim().toUpperCase())) addBlocked(target, [from]);
