@@ -108,7 +108,8 @@ const VOWELS = new Set(["a", "e", "i", "o", "y"]);
 
 /**
  * "maria"/"mario", "daniel"/"daniela", "louis"/"louise", "paul"/"paula": names that differ only by a
- * final vowel are usually different people (siblings, spouses), although Jaro-Winkler rates them > 0.9.
+ * final vowel (or add a feminine "a"/"e") are usually different people (siblings, spouses), although
+ * Jaro-Winkler rates them > 0.9.
  */
 function isGenderedVariant(a: string, b: string): boolean {
   if (a.length < 3 || b.length < 3) return false;
@@ -120,7 +121,10 @@ function isGenderedVariant(a: string, b: string): boolean {
       VOWELS.has(long.at(-1) as string)
     );
   }
-  return long.length === short.length + 1 && long.startsWith(short) && VOWELS.has(long.at(-1) as string);
+  if (long.length !== short.length + 1 || !long.startsWith(short)) return false;
+  // "daniel"/"daniela", "paul"/"paula"; "louis"/"louise", "denis"/"denise" (but "katherin"/"katherine" is a typo).
+  const added = long.at(-1);
+  return added === "a" || (added === "e" && short.endsWith("s"));
 }
 
 /**
@@ -131,18 +135,22 @@ function isGenderedVariant(a: string, b: string): boolean {
 export function compareNames(a: string, b: string, threshold: number): NameComparison {
   if (a === "" || b === "") return { verdict: "missing", score: 0 };
   if (a === b) return { verdict: "same", score: 1 };
-  const x = splitKey(a);
-  const y = splitKey(b);
-  const direct = scorePair(x.first, x.last, y.first, y.last);
-  const swapped = scorePair(x.first, x.last, y.last, y.first);
-  const score = Math.max(direct, swapped * 0.98);
+  // Canonical order so that the comparison is symmetric whatever the metric's quirks.
+  const [p, q] = a < b ? [a, b] : [b, a];
+  const x = splitKey(p);
+  const y = splitKey(q);
+  let score: number;
+  if (x.last === "" || y.last === "") {
+    // A one-word name may be a first or a last name: compare it with both parts, at a discount.
+    const [one, other] = x.last === "" ? [x, y] : [y, x];
+    score =
+      other.last === ""
+        ? firstNameScore(one.first, other.first)
+        : Math.max(firstNameScore(one.first, other.first), jaroWinkler(one.first, other.last)) * 0.95;
+  } else {
+    const direct = Math.min(firstNameScore(x.first, y.first), jaroWinkler(x.last, y.last));
+    const swapped = Math.min(firstNameScore(x.first, y.last), jaroWinkler(x.last, y.first)) * 0.98;
+    score = Math.max(direct, swapped);
+  }
   return { verdict: score >= threshold ? "same" : "different", score };
-}
-
-function scorePair(firstA: string, lastA: string, firstB: string, lastB: string): number {
-  const first = firstNameScore(firstA, firstB);
-  // A single-word name compares on its first name only, at a discount.
-  if (lastA === "" || lastB === "") return first * 0.95;
-  const last = jaroWinkler(lastA, lastB);
-  return Math.min(first, last);
 }
