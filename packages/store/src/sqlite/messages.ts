@@ -187,11 +187,11 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         const rows = options.locationId
           ? ctx
               .prepare(
-                "SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? AND location_id = ? ORDER BY send_after, id LIMIT ?",
+                "SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? AND location_id = ? ORDER BY send_after, created_at, rowid LIMIT ?",
               )
               .all(now, options.locationId, options.limit ?? 100)
           : ctx
-              .prepare("SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? ORDER BY send_after, id LIMIT ?")
+              .prepare("SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? ORDER BY send_after, created_at, rowid LIMIT ?")
               .all(now, options.limit ?? 100);
         return (rows as Row[]).map(toMessage);
       }),
