@@ -1,0 +1,327 @@
+/**
+ * The GHL API operations the simulator serves. Each route names the scopes it needs; the simulator checks
+ * auth, rate limits, scopes and the spec before a handler runs, so handlers only hold the semantics.
+ */
+import type { ContactInput, ContactsStore } from "./contacts-store.js";
+import { GhlStoreError } from "./contacts-store.js";
+import type { TokenRecord } from "./oauth.js";
+import { type SearchBody, SearchError, searchContacts } from "./search.js";
+import type { GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import { contactView, noteView, searchContactView, taskView } from "./views.js";
+
+export interface RouteContext {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+  token: TokenRecord;
+  /** The location the token belongs to (undefined for agency tokens). */
+  location: GhlLocation | undefined;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+}
+
+export interface Route {
+  method: string;
+  /** Path template as in the spec (`{param}`). */
+  path: string;
+  /** API family (decides the Version header values accepted). */
+  family: "contacts" | "conversations" | "oauth";
+  scopes: string[];
+  /** Which user types may call it. */
+  userTypes: Array<"Location" | "Company">;
+  handler: (ctx: RouteContext) => RouteResult;
+}
+
+export interface RouteDeps {
+  store: ContactsStore;
+  messages: GhlMessage[];
+  statusUpdates: GhlStatusUpdate[];
+  conversations: Map<string, { id: string; contactId: string; locationId: string }>;
+  newId: () => string;
+  now: () => number;
+  traceId: () => string;
+  emit: (type: "InboundMessage" | "OutboundMessage", locationId: string, payload: Record<string, unknown>) => void;
+}
+
+/** Thrown to answer with an error envelope (404 becomes 400 when the operation declares no 404). */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  constructor(status: number, message: string | string[], extra: Record<string, unknown> = {}) {
+    super(Array.isArray(message) ? message.join(", ") : message);
+    this.status = status;
+    this.body = { statusCode: status, message, ...extra };
+  }
+}
+
+const READ = ["contacts.readonly"];
+const WRITE = ["contacts.write"];
+const MSG_WRITE = ["conversations/message.write"];
+
+export function createRoutes(deps: RouteDeps): Route[] {
+  const { store } = deps;
+  const contactOf = (ctx: RouteContext) => {
+    const c = store.find(ctx.params.contactId ?? "");
+    if (!c || c.locationId !== ctx.location?.id) throw new HttpError(404, "Contact not found");
+    return c;
+  };
+  const sameLocation = (ctx: RouteContext, locationId: unknown): string => {
+    if (typeof locationId !== "string" || locationId === "") throw new HttpError(422, ["locationId should not be empty"], { error: "Unprocessable Entity" });
+    if (locationId !== ctx.location?.id) {
+      throw new HttpError(401, "The token does not have access to this location.", { error: "Unauthorized" });
+    }
+    return locationId;
+  };
+  const wrap = (fn: () => RouteResult): RouteResult => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof GhlStoreError) {
+        const notFound = /not found/i.test(error.message);
+        throw new HttpError(notFound ? 404 : error.status, error.message, Object.fromEntries(Object.entries(error.body).filter(([k]) => k !== "statusCode" && k !== "message")));
+      }
+      throw error;
+    }
+  };
+  const contactRoute = (method: string, path: string, scopes: string[], handler: Route["handler"]): Route => ({
+    method,
+    path,
+    family: "contacts",
+    scopes,
+    userTypes: ["Location"],
+    handler: (ctx) => wrap(() => handler(ctx)),
+  });
+  const fields = (body: Record<string, unknown>): ContactInput => {
+    const { locationId: _l, createNewIfDuplicateAllowed: _c, ...rest } = body;
+    return rest as ContactInput;
+  };
+
+  return [
+    contactRoute("POST", "/contacts/search", READ, (ctx) => {
+      sameLocation(ctx, ctx.body.locationId);
+      try {
+        const result = searchContacts(store.list(ctx.location?.id ?? ""), ctx.body as unknown as SearchBody);
+        return { status: 200, body: { contacts: result.contacts.map(searchContactView), total: result.total } };
+      } catch (error) {
+        if (error instanceof SearchError) throw new HttpError(422, [error.message], { error: "Unprocessable Entity" });
+        throw error;
+      }
+    }),
+    contactRoute("GET", "/contacts/search/duplicate", READ, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.query.locationId);
+      const match = store.duplicate(locationId, { email: ctx.query.email, number: ctx.query.number });
+      return { status: 200, body: { contact: match ? contactView(match) : null } };
+    }),
+    contactRoute("POST", "/contacts/", WRITE, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.body.locationId);
+      const c = store.create(locationId, fields(ctx.body));
+      return { status: 201, body: { contact: { ...contactView(c), deleted: false } } };
+    }),
+    contactRoute("GET", "/contacts/", READ, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.query.locationId);
+      const limit = Math.min(Number(ctx.query.limit ?? 20) || 20, 100);
+      const all = store.list(locationId).sort((a, b) => a.dateAdded.localeCompare(b.dateAdded) || a.id.localeCompare(b.id));
+      let start = 0;
+      if (ctx.query.startAfterId) start = all.findIndex((c) => c.id === ctx.query.startAfterId) + 1;
+      const q = (ctx.query.query ?? "").toLowerCase();
+      const filtered = q ? all.filter((c) => [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q))) : all;
+      return { status: 200, body: { contacts: filtered.slice(start, start + limit).map(contactView), count: filtered.length } };
+    }),
+    contactRoute("POST", "/contacts/upsert", WRITE, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.body.locationId);
+      const { createNewIfDuplicateAllowed } = ctx.body as { createNewIfDuplicateAllowed?: boolean };
+      const result = store.upsert(locationId, { ...fields(ctx.body), createNewIfDuplicateAllowed });
+      return { status: 200, body: { new: result.isNew, contact: contactView(result.contact), traceId: deps.traceId() } };
+    }),
+    contactRoute("GET", "/contacts/{contactId}", READ, (ctx) => ({ status: 200, body: { contact: contactView(contactOf(ctx)) } })),
+    contactRoute("PUT", "/contacts/{contactId}", WRITE, (ctx) => {
+      const c = store.update(contactOf(ctx).id, fields(ctx.body));
+      return { status: 200, body: { succeded: true, contact: contactView(c) } };
+    }),
+    contactRoute("DELETE", "/contacts/{contactId}", WRITE, (ctx) => {
+      store.remove(contactOf(ctx).id);
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("POST", "/contacts/{contactId}/tags", WRITE, (ctx) => ({
+      status: 201,
+      body: { tags: store.changeTags(contactOf(ctx).id, ctx.body.tags as string[], "add") },
+    })),
+    contactRoute("DELETE", "/contacts/{contactId}/tags", WRITE, (ctx) => ({
+      status: 200,
+      body: { tags: store.changeTags(contactOf(ctx).id, ctx.body.tags as string[], "remove") },
+    })),
+    contactRoute("GET", "/contacts/{contactId}/notes", READ, (ctx) => ({
+      status: 200,
+      body: { notes: store.listNotes(contactOf(ctx).id).map(noteView) },
+    })),
+    contactRoute("POST", "/contacts/{contactId}/notes", WRITE, (ctx) => ({
+      status: 201,
+      body: { note: noteView(store.addNote(contactOf(ctx).id, ctx.body as { body: string })) },
+    })),
+    contactRoute("GET", "/contacts/{contactId}/notes/{noteId}", READ, (ctx) => ({
+      status: 200,
+      body: { note: noteView(store.getNote(contactOf(ctx).id, ctx.params.noteId ?? "")) },
+    })),
+    contactRoute("PUT", "/contacts/{contactId}/notes/{noteId}", WRITE, (ctx) => ({
+      status: 200,
+      body: { note: noteView(store.updateNote(contactOf(ctx).id, ctx.params.noteId ?? "", ctx.body)) },
+    })),
+    contactRoute("DELETE", "/contacts/{contactId}/notes/{noteId}", WRITE, (ctx) => {
+      store.deleteNote(contactOf(ctx).id, ctx.params.noteId ?? "");
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("GET", "/contacts/{contactId}/tasks", READ, (ctx) => ({
+      status: 200,
+      body: { tasks: store.listTasks(contactOf(ctx).id).map(taskView) },
+    })),
+    contactRoute("POST", "/contacts/{contactId}/tasks", WRITE, (ctx) => ({
+      status: 201,
+      body: {
+        task: taskView(
+          store.addTask(contactOf(ctx).id, ctx.body as { title: string; dueDate: string; completed: boolean }),
+        ),
+      },
+    })),
+    contactRoute("GET", "/contacts/{contactId}/tasks/{taskId}", READ, (ctx) => ({
+      status: 200,
+      body: { task: taskView(store.getTask(contactOf(ctx).id, ctx.params.taskId ?? "")) },
+    })),
+    contactRoute("PUT", "/contacts/{contactId}/tasks/{taskId}", WRITE, (ctx) => ({
+      status: 200,
+      body: { task: taskView(store.updateTask(contactOf(ctx).id, ctx.params.taskId ?? "", ctx.body)) },
+    })),
+    contactRoute("PUT", "/contacts/{contactId}/tasks/{taskId}/completed", WRITE, (ctx) => ({
+      status: 200,
+      body: {
+        task: taskView(
+          store.updateTask(contactOf(ctx).id, ctx.params.taskId ?? "", { completed: ctx.body.completed as boolean }),
+        ),
+      },
+    })),
+    contactRoute("DELETE", "/contacts/{contactId}/tasks/{taskId}", WRITE, (ctx) => {
+      store.deleteTask(contactOf(ctx).id, ctx.params.taskId ?? "");
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("GET", "/contacts/{contactId}/appointments", READ, (ctx) => {
+      contactOf(ctx);
+      return { status: 200, body: { events: [] } };
+    }),
+    {
+      method: "POST",
+      path: "/conversations/messages/inbound",
+      family: "conversations",
+      scopes: MSG_WRITE,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const b = ctx.body as { contactId: string; conversationId: string; message?: string; conversationProviderId?: string; attachments?: string[]; date?: string; type: string };
+        const contact = store.find(b.contactId);
+        if (!contact || contact.locationId !== ctx.location?.id) throw new HttpError(400, "Contact not found");
+        const conversation = conversationFor(deps, contact.id, contact.locationId, b.conversationId);
+        const m: GhlMessage = {
+          id: deps.newId(),
+          locationId: contact.locationId,
+          conversationId: conversation.id,
+          contactId: contact.id,
+          direction: "inbound",
+          type: b.type,
+          body: b.message ?? "",
+          status: "delivered",
+          conversationProviderId: b.conversationProviderId,
+          attachments: b.attachments ?? [],
+          dateAdded: b.date ?? new Date(deps.now()).toISOString(),
+        };
+        deps.messages.push(m);
+        deps.emit("InboundMessage", m.locationId, messagePayload(m));
+        return {
+          status: 200,
+          body: { success: true, conversationId: m.conversationId, messageId: m.id, message: "Message queued successfully.", contactId: m.contactId, dateAdded: m.dateAdded },
+        };
+      },
+    },
+    {
+      method: "PUT",
+      path: "/conversations/messages/{messageId}/status",
+      family: "conversations",
+      scopes: MSG_WRITE,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const m = deps.messages.find((x) => x.id === ctx.params.messageId && x.locationId === ctx.location?.id);
+        if (!m) throw new HttpError(404, "Message not found");
+        if (m.direction !== "outbound") throw new HttpError(400, "Only outbound messages have a delivery status");
+        const b = ctx.body as { status: string; error?: unknown };
+        m.status = b.status;
+        deps.statusUpdates.push({ messageId: m.id, status: b.status, ...(b.error ? { error: b.error } : {}), at: new Date(deps.now()).toISOString() });
+        return { status: 200, body: { conversationId: m.conversationId, messageId: m.id, status: b.status } };
+      },
+    },
+    {
+      method: "POST",
+      path: "/conversations/messages",
+      family: "conversations",
+      scopes: MSG_WRITE,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const b = ctx.body as { contactId: string; message?: string; type: string; attachments?: string[]; conversationProviderId?: string };
+        const contact = store.find(b.contactId);
+        if (!contact || contact.locationId !== ctx.location?.id) throw new HttpError(400, "Contact not found");
+        if (!contact.phone) throw new HttpError(400, "Contact has no phone number");
+        const conversation = conversationFor(deps, contact.id, contact.locationId);
+        const m: GhlMessage = {
+          id: deps.newId(),
+          locationId: contact.locationId,
+          conversationId: conversation.id,
+          contactId: contact.id,
+          direction: "outbound",
+          type: b.type,
+          body: b.message ?? "",
+          status: "pending",
+          conversationProviderId: b.conversationProviderId,
+          attachments: b.attachments ?? [],
+          dateAdded: new Date(deps.now()).toISOString(),
+        };
+        deps.messages.push(m);
+        deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
+        return { status: 200, body: { conversationId: m.conversationId, messageId: m.id, msg: "Message queued successfully.", status: "pending" } };
+      },
+    },
+  ];
+}
+
+export function conversationFor(
+  deps: Pick<RouteDeps, "conversations" | "newId">,
+  contactId: string,
+  locationId: string,
+  wantedId?: string,
+): { id: string; contactId: string; locationId: string } {
+  if (wantedId) {
+    const existing = deps.conversations.get(wantedId);
+    if (existing) {
+      if (existing.contactId !== contactId) throw new HttpError(400, "Conversation does not belong to this contact");
+      return existing;
+    }
+  }
+  for (const c of deps.conversations.values()) if (c.contactId === contactId && !wantedId) return c;
+  // GHL creates the conversation on first contact; the sandbox accepts a caller-chosen id the same way.
+  const created = { id: wantedId ?? deps.newId(), contactId, locationId };
+  deps.conversations.set(created.id, created);
+  return created;
+}
+
+export function messagePayload(m: GhlMessage): Record<string, unknown> {
+  return {
+    attachments: m.attachments,
+    body: m.body,
+    contactId: m.contactId,
+    contentType: "text/plain",
+    conversationId: m.conversationId,
+    dateAdded: m.dateAdded,
+    direction: m.direction,
+    messageType: m.type,
+    status: m.status,
+    messageId: m.id,
+    ...(m.conversationProviderId ? { conversationProviderId: m.conversationProviderId } : {}),
+  };
+}
