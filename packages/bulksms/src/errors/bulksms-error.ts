@@ -32,6 +32,8 @@ export type BulkSmsError = {
   retryable: boolean;
   /** Server-advised wait (from `Retry-After`), when given. */
   retryAfterMs?: number;
+  /** Multi-batch sends only: how many batches BulkSMS accepted before this error (they are not resent on a retry with the same job key). */
+  completedBatches?: number;
 };
 
 export function inputError(code: "invalid_input" | "invalid_number", title: string, detail?: string): BulkSmsError {
