@@ -256,6 +256,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
       jobId: job.id,
       attempt: job.attempts,
       locationId: job.locationId,
+      finalAttempt: job.attempts >= options.maxAttempts,
       signal: held.controller.signal,
     };
     try {

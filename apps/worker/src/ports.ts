@@ -105,6 +105,8 @@ export interface JobContext {
   readonly jobId: number;
   readonly attempt: number;
   readonly locationId: string | null;
+  /** true when a retryable failure now would dead-letter the job instead of retrying it */
+  readonly finalAttempt: boolean;
   /** aborted when shutdown gives up waiting; handlers should stop at the next safe point */
   readonly signal: AbortSignal;
 }

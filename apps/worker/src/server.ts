@@ -7,7 +7,7 @@
 // - BulkSMS treats every 4xx as permanent and drops the message, so a transient problem is 503 (it
 //   retries after 90 s, 3, 6, 12 min, then every 15 min for two days).
 import { createHash, timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type {
@@ -78,7 +78,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const { options, ingestor, metrics, logger, now } = deps;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Fastify's own request lines would print raw URLs (with path secrets); we log our own below.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
   });
@@ -122,6 +123,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.webhookRequests.inc({ route, status: String(reply.statusCode) });
+    if (route.startsWith("/webhooks/") || reply.statusCode >= 500) {
+      request.log.info(
+        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        "request completed",
+      );
+    }
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -179,9 +186,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }
 
   app.post("/webhooks/ghl", async (request, reply) => {
+    // The verifier parses the JSON itself: an unsigned or wrongly signed body is 401 whatever it holds,
+    // a correctly signed body that is not a usable event is 400.
     const raw = rawBodyOf(request);
-    const parsed = parseJson(raw);
-    if (!parsed.ok) return reply.code(400).send(errorBody("malformed_json", parsed.message));
     const verified = deps.verifyGhl(raw, request.headers as Headers, { now: now() });
     if (!verified.ok) {
       const status = verifyFailureStatus(verified.error.code);

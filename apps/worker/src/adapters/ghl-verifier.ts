@@ -1,0 +1,35 @@
+// GhlWebhookVerifier over @ghl-bulksms/ghl's verifyGhlWebhook, with the configured key overrides and window.
+import { verifyGhlWebhook } from "@ghl-bulksms/ghl";
+import type { GhlWebhookVerifier } from "../ports.js";
+
+export interface GhlVerifierOptions {
+  /** Ed25519 SPKI PEM(s) for x-ghl-signature; undefined = GHL's published key */
+  readonly ed25519PublicKey?: string | readonly string[] | null;
+  /** RSA SPKI PEM(s) for the legacy x-wh-signature; undefined = GHL's published key */
+  readonly rsaPublicKey?: string | readonly string[] | null;
+  /** replay window: |now - timestamp| above this is rejected as stale */
+  readonly toleranceMs: number;
+}
+
+export function createGhlVerifier(options: GhlVerifierOptions): GhlWebhookVerifier {
+  const publicKeys = {
+    ...(options.ed25519PublicKey ? { ed25519: options.ed25519PublicKey } : {}),
+    ...(options.rsaPublicKey ? { rsa: options.rsaPublicKey } : {}),
+  };
+  return (rawBody, headers, { now }) => {
+    const r = verifyGhlWebhook(rawBody, headers, { now: () => now, publicKeys, toleranceMs: options.toleranceMs });
+    if (!r.ok) return r;
+    const e = r.event as unknown as Record<string, unknown>;
+    const type = e.type === "Unknown" && typeof e.originalType === "string" ? e.originalType : String(e.type);
+    const source = (e.type === "Unknown" ? e.payload : e) as Record<string, unknown>;
+    return {
+      ok: true,
+      idempotencyKey: r.idempotencyKey,
+      event: {
+        type,
+        locationId: typeof source.locationId === "string" ? source.locationId : null,
+        companyId: typeof source.companyId === "string" ? source.companyId : null,
+      },
+    };
+  };
+}

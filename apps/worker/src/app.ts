@@ -1,0 +1,200 @@
+// The worker application: ordered start() and stop().
+//   start: store (open + migrate) -> engine (clients + use-cases) -> job runner -> HTTP listen
+//   stop:  not ready -> HTTP drain -> job runner (finish or release) -> store close
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
+import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+import type { FastifyInstance } from "fastify";
+import { createGhlVerifier } from "./adapters/ghl-verifier.js";
+import { createStoreIngestor } from "./adapters/store-ingestor.js";
+import { createStoreReadiness } from "./adapters/store-readiness.js";
+import type { WorkerConfig } from "./config.js";
+import { type InboxHandlers, inboxProcessJob } from "./inbox-dispatch.js";
+import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
+import type { WorkerJobCatalog } from "./jobs.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createMetrics, type WorkerMetrics } from "./metrics.js";
+import type { BulkSmsWebhookParser, GhlWebhookVerifier, Ingestor, JobOutcome, JobRegistry } from "./ports.js";
+import { buildServer } from "./server.js";
+
+/** What the engine hands the worker: the inbox use-cases and its own jobs. */
+export interface EnginePlugin<Catalog extends Record<string, unknown>> {
+  readonly inbox: InboxHandlers;
+  readonly jobs: JobRegistry<Catalog>;
+  /** called after the job runner stopped, before the store closes */
+  close?(): Promise<void>;
+}
+
+export interface EngineDeps {
+  readonly config: WorkerConfig;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: WorkerMetrics;
+  readonly now: () => number;
+}
+
+export type EngineFactory<Catalog extends Record<string, unknown>> = (deps: EngineDeps) => Promise<EnginePlugin<Catalog>>;
+
+export interface WorkerAppOptions<Catalog extends Record<string, unknown>> {
+  readonly config: WorkerConfig;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  /** the engine; without one, events are stored and kept pending (nothing is lost) */
+  readonly engine?: EngineFactory<Catalog>;
+  /** default: SQLite in config.dataDir */
+  readonly openStore?: () => Store;
+  /** default: @ghl-bulksms/ghl verifier with the configured keys */
+  readonly verifyGhl?: GhlWebhookVerifier;
+  /** default: @ghl-bulksms/bulksms parseBulkSmsWebhook */
+  readonly parseBulkSms?: BulkSmsWebhookParser;
+  /** default: the store ingestor */
+  readonly ingestor?: (store: Store) => Ingestor;
+  readonly workerId?: string;
+  readonly pollIntervalMs?: number;
+}
+
+export interface WorkerApp {
+  /** Starts everything; resolves with the listening URL. */
+  start(): Promise<{ url: string }>;
+  /** Idempotent, reverse order. */
+  stop(): Promise<{ jobs: StopResult | null }>;
+  readonly metrics: WorkerMetrics;
+  readonly logger: Logger;
+  /** available after start() */
+  server(): FastifyInstance;
+  store(): Store;
+  runner(): JobRunner;
+}
+
+/** Sandbox mode without GHL_BULKSMS_ENCRYPTION_KEY: a fixed, public key. Live mode always has a real one. */
+const SANDBOX_ENCRYPTION_KEY = createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest();
+
+/** Without an engine, events wait in the inbox: retried slowly, never dropped. */
+const noEngine: InboxHandlers = {
+  ghl: holdEvent,
+  ghlWorkflow: holdEvent,
+  bulksms: holdEvent,
+};
+async function holdEvent(): Promise<JobOutcome> {
+  return { ok: false, error: { code: "engine_not_installed", message: "no engine plugged in", retryable: true, retryAfterMs: 60_000 } };
+}
+
+export function createWorkerApp<Catalog extends Record<string, unknown> = Record<never, never>>(
+  options: WorkerAppOptions<Catalog>,
+): WorkerApp {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const metrics = createMetrics({ defaultMetrics: true });
+  const workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+  let store: Store | null = null;
+  let engine: EnginePlugin<Catalog> | null = null;
+  let runner: JobRunner | null = null;
+  let server: FastifyInstance | null = null;
+  let shuttingDown = false;
+  let stopping: Promise<{ jobs: StopResult | null }> | null = null;
+
+  function openDefaultStore(): Store {
+    mkdirSync(config.dataDir, { recursive: true });
+    return openSqliteStore({
+      path: join(config.dataDir, "ghl-bulksms.db"),
+      encryptionKey: config.encryptionKey ?? SANDBOX_ENCRYPTION_KEY,
+      now,
+    });
+  }
+
+  async function start(): Promise<{ url: string }> {
+    // 1. store: open and migrate
+    store = (options.openStore ?? openDefaultStore)();
+    logger.info({ schemaVersion: await store.schemaVersion(), mode: config.mode }, "store ready");
+
+    // 2. engine: clients and use-cases
+    engine = options.engine ? await options.engine({ config, store, logger, metrics, now }) : null;
+    if (!engine) logger.warn("no engine plugged in: webhooks are stored but not processed");
+
+    // 3. job runner
+    const registry = {
+      ...(engine?.jobs ?? {}),
+      "inbox.process": inboxProcessJob(store, engine?.inbox ?? noEngine),
+    } as JobRegistry<WorkerJobCatalog & Catalog>;
+    runner = createJobRunner<WorkerJobCatalog & Catalog>({
+      queue: store.jobs,
+      registry,
+      workerId,
+      concurrency: config.jobs.concurrency,
+      perLocationConcurrency: config.jobs.perLocationConcurrency,
+      maxAttempts: config.jobs.maxAttempts,
+      leaseMs: config.jobs.leaseMs,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      now,
+      logger: logger.child({ component: "jobs" }),
+      metrics,
+    });
+    runner.start();
+
+    // 4. HTTP
+    const openStore = store;
+    server = buildServer({
+      options: {
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        overloadThreshold: config.http.overloadThreshold,
+        bulksmsWebhookSecret: config.bulksms.webhookSecret,
+        workflowWebhookSecret: config.ghl.workflowWebhookSecret,
+      },
+      ingestor: (options.ingestor ?? ((s: Store) => createStoreIngestor(s, { now })))(openStore),
+      verifyGhl:
+        options.verifyGhl ??
+        createGhlVerifier({
+          ed25519PublicKey: config.ghl.webhookPublicKey,
+          rsaPublicKey: config.ghl.webhookLegacyPublicKey,
+          toleranceMs: config.ghl.webhookMaxAgeMs,
+        }),
+      parseBulkSms: options.parseBulkSms ?? parseBulkSmsWebhook,
+      readiness: createStoreReadiness(openStore),
+      metrics,
+      logger: logger.child({ component: "http" }),
+      now,
+      isShuttingDown: () => shuttingDown,
+    });
+    const url = await server.listen({ host: config.host, port: config.port });
+    logger.info({ url, workerId }, "worker listening");
+    return { url };
+  }
+
+  async function doStop(): Promise<{ jobs: StopResult | null }> {
+    shuttingDown = true;
+    let jobs: StopResult | null = null;
+    if (server) {
+      await server.close().catch((e: unknown) => logger.error({ err: e }, "closing HTTP failed"));
+    }
+    if (runner) {
+      jobs = await runner.stop({ timeoutMs: config.jobs.shutdownTimeoutMs });
+      logger.info(jobs, "job runner stopped");
+    }
+    if (engine?.close) await engine.close().catch((e: unknown) => logger.error({ err: e }, "closing the engine failed"));
+    if (store) await store.close();
+    logger.info("worker stopped");
+    return { jobs };
+  }
+
+  const need = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`${what} is not available before start()`);
+    return value;
+  };
+
+  return {
+    start,
+    stop() {
+      stopping ??= doStop();
+      return stopping;
+    },
+    metrics,
+    logger,
+    server: () => need(server, "server"),
+    store: () => need(store, "store"),
+    runner: () => need(runner, "runner"),
+  };
+}
