@@ -215,8 +215,8 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
     };
     const dedupId = (): number | null => {
       const v = int("deduplication-id");
-      if (v !== null && (v < -2_147_483_648 || v > 2_147_483_647)) {
-        throw new ProblemError("bad-request", "deduplication-id must be a 32-bit integer");
+      if (v !== null && (v < 0 || v > 2_147_483_647)) {
+        throw new ProblemError("bad-request", "deduplication-id must be an integer from 0 to 2147483647");
       }
       return v;
     };
@@ -237,22 +237,9 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
           if (d !== null && !query.has("deduplication-id")) query.set("deduplication-id", d);
         } else {
           payload = parseJson(raw);
-          // Our spec describes the canonical form (an array of entries, `to` an array of strings); the
-          // single-object and string-`to` forms the vendor also accepts are normalised before validation.
-          const entries = Array.isArray(payload) ? payload : [payload];
-          const canonical = entries.map((e: unknown) =>
-            typeof e === "object" && e !== null && typeof (e as { to?: unknown }).to === "string"
-              ? { ...(e as object), to: [(e as { to: string }).to] }
-              : e,
-          );
-          const plain = canonical.every(
-            (e: unknown) =>
-              typeof e === "object" &&
-              e !== null &&
-              Array.isArray((e as { to?: unknown }).to) &&
-              ((e as { to: unknown[] }).to as unknown[]).every((t) => typeof t === "string"),
-          );
-          if (plain) validate(canonical);
+          // Our spec describes the array form; the single-object form the vendor also accepts is
+          // validated as a one-entry array.
+          validate(Array.isArray(payload) ? payload : [payload]);
         }
         const sent = state.send(account, payload, {
           deduplicationId: dedupId(),
@@ -300,6 +287,7 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
         return new HttpReply(200, readWebhook(account, segments[1] ?? ""));
       case "POST /webhooks/{id}": {
         const body = parseJson(raw);
+        validate(body);
         return new HttpReply(200, await updateWebhook(account, dispatcher, segments[1] ?? "", body));
       }
       case "DELETE /webhooks/{id}":

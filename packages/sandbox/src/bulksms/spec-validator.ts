@@ -53,6 +53,8 @@ export interface SpecValidator {
   validateRequest(method: string, path: string, body: unknown): string[];
   /** Error messages, empty when valid; an undeclared status code is an error. */
   validateResponse(method: string, path: string, status: number, body: unknown): string[];
+  /** Validate against `components.schemas[name]` (e.g. WebhookBody). */
+  validateSchema(name: string, value: unknown): string[];
 }
 
 export function loadSpecValidator(specPath: string = DEFAULT_SPEC_PATH): SpecValidator | null {
@@ -105,6 +107,11 @@ export function loadSpecValidator(specPath: string = DEFAULT_SPEC_PATH): SpecVal
       const op = find(method, path);
       if (!op?.requestBody) return [];
       return op.requestBody(body) ? [] : errors(op.requestBody);
+    },
+    validateSchema(name, value) {
+      const v = ajv.getSchema(`openapi#/components/schemas/${name}`);
+      if (!v) return [`no schema ${name} in the spec`];
+      return v(value) ? [] : errors(v);
     },
     validateResponse(method, path, status, body) {
       const op = find(method, path);

@@ -74,6 +74,7 @@ export interface BulkSmsWebhook {
   url: string;
   triggerScope: "SENT" | "RECEIVED";
   active: boolean;
+  /** Null inside the simulator; left out of API responses when not set. */
   contactEmailAddress: string | null;
   invokeOption: "ONE" | "MANY";
   onWebApp: boolean;

@@ -90,14 +90,20 @@ export interface WebhookStore {
   webhooks: Map<number, BulkSmsWebhook>;
 }
 
+/** The API shape: `contactEmailAddress` is left out when not set (the spec types it as a string). */
+export function present(hook: BulkSmsWebhook): BulkSmsWebhook {
+  const { contactEmailAddress, ...rest } = hook;
+  return contactEmailAddress === null ? ({ ...rest } as BulkSmsWebhook) : { ...hook };
+}
+
 export function listWebhooks(store: WebhookStore): BulkSmsWebhook[] {
-  return [...store.webhooks.values()].map((h) => ({ ...h }));
+  return [...store.webhooks.values()].map(present);
 }
 
 export function readWebhook(store: WebhookStore, id: string): BulkSmsWebhook {
   const hook = /^\d+$/.test(id) ? store.webhooks.get(Number(id)) : undefined;
   if (!hook) throw new ProblemError("not-found", `Webhook with id '${id}' does not exist`);
-  return { ...hook };
+  return present(hook);
 }
 
 export async function createWebhook(
@@ -124,7 +130,7 @@ export async function createWebhook(
   await checkCallable(dispatcher, draft);
   const hook = { ...draft, id: nextId() };
   store.webhooks.set(hook.id, hook);
-  return { ...hook };
+  return present(hook);
 }
 
 export async function updateWebhook(
@@ -139,10 +145,15 @@ export async function updateWebhook(
   if (entry.name !== undefined && [...store.webhooks.values()].some((h) => h.name === entry.name && h.id !== existing.id)) {
     throw new ProblemError("bad-request", `A webhook named '${entry.name}' already exists`);
   }
-  const updated: BulkSmsWebhook = { ...existing, ...entry, id: existing.id };
+  const updated: BulkSmsWebhook = {
+    ...existing,
+    contactEmailAddress: existing.contactEmailAddress ?? null,
+    ...entry,
+    id: existing.id,
+  };
   await checkCallable(dispatcher, updated);
   store.webhooks.set(updated.id, updated);
-  return { ...updated };
+  return present(updated);
 }
 
 export function deleteWebhook(store: WebhookStore, id: string): void {

@@ -53,7 +53,7 @@ describe("webhook registration", () => {
     expect(rx.requests).toHaveLength(1);
     // Activating it later tests the URL again, and still refuses.
     const id = (inactive.body as BulkSmsWebhook).id;
-    const upd = await h.call("POST", `/webhooks/${id}`, { active: true });
+    const upd = await h.call("POST", `/webhooks/${id}`, { name: "c", url: rx.url, triggerScope: "SENT", active: true });
     expect(upd.status).toBe(400);
     expect(rx.requests).toHaveLength(2);
   });
