@@ -2,12 +2,44 @@
 export type { GhlAuth, OAuthAppAuth, PrivateIntegrationAuth } from "./auth/auth-options.js";
 export type { GhlTokens, TokenStore } from "./auth/token-store.js";
 export { createMemoryTokenStore } from "./auth/token-store.js";
+export type { GhlCallOptions } from "./client/api-context.js";
+export type { CreateGhlClientOptions, GhlClient } from "./client/create-ghl-client.js";
+export { createGhlClient, GHL_DEFAULT_BASE_URL } from "./client/create-ghl-client.js";
+export type {
+  AppointmentsApi,
+  CampaignsApi,
+  GhlAppointment,
+  TagsApi,
+  WorkflowsApi,
+} from "./contacts/contact-links-api.js";
+export type {
+  ContactsApi,
+  CreateContactInput,
+  GhlContact,
+  GhlSearchContact,
+  SearchContactsInput,
+  SearchContactsResponse,
+  UpdateContactInput,
+  UpsertContactInput,
+} from "./contacts/contacts-api.js";
+export type { CreateNoteInput, GhlNote, NotesApi, UpdateNoteInput } from "./contacts/notes-api.js";
+export type { SearchContactsIteratorParams, SearchContactsPage } from "./contacts/search-contacts-iterator.js";
+export { GHL_SEARCH_MAX_PAGE_LIMIT, GHL_SEARCH_PAGE_WINDOW } from "./contacts/search-contacts-iterator.js";
+export type { CreateTaskInput, GhlTask, TasksApi, UpdateTaskInput } from "./contacts/tasks-api.js";
+export type {
+  ConversationsApi,
+  InboundMessageInput,
+  SendMessageInput,
+  UpdateMessageStatusInput,
+} from "./conversations/conversations-api.js";
 export { GHL_VERSION_CONTACTS, GHL_VERSION_CONVERSATIONS } from "./core/api-version.js";
 export type { Now, Sleep } from "./core/clock.js";
 export type { GhlErrorCode } from "./core/errors.js";
 export { GhlError, isGhlError } from "./core/errors.js";
 export type { GhlLogger } from "./core/logger.js";
 export type { GhlRateLimitInfo, GhlResponseMeta, GhlResult } from "./core/result.js";
+export type { GhlFetch } from "./core/transport.js";
+export type { OAuthApi, OAuthInstall } from "./oauth/oauth-api.js";
 export type {
   AcquireResult,
   GhlPriority,

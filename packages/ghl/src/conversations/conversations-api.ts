@@ -1,0 +1,52 @@
+import type { ApiContext, GhlCallOptions } from "../client/api-context.js";
+import { CONVERSATIONS_VERSION, locationCall } from "../client/api-context.js";
+import type { GhlResult } from "../core/result.js";
+import type { components } from "../generated/conversations.js";
+
+type S = components["schemas"];
+export type InboundMessageInput = S["InboundMessageBody"];
+export type UpdateMessageStatusInput = S["UpdateMessageStatusBody"];
+export type SendMessageInput = S["SendMessageBody"];
+
+export interface ConversationsApi {
+  /** Records an inbound SMS in GHL. Non-idempotent: an ambiguous failure is returned, not retried. */
+  inboundMessage(
+    p: { locationId: string; body: InboundMessageInput },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["InboundMessageResponse"]>>;
+  /** Delivery receipt for a provider message (only the provider app's own token may call it). */
+  updateMessageStatus(
+    p: { locationId: string; messageId: string; body: UpdateMessageStatusInput },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SendMessageResponse"]>>;
+  /** Sends a message through GHL. Non-idempotent: an ambiguous failure is returned, not retried. */
+  sendMessage(
+    p: { locationId: string; body: SendMessageInput },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SendMessageResponse"]>>;
+}
+
+export function createConversationsApi({ execute, conversations }: ApiContext): ConversationsApi {
+  const header = CONVERSATIONS_VERSION;
+  return {
+    inboundMessage({ locationId, body }, o) {
+      return execute(locationCall("POST", "/conversations/messages/inbound", locationId, o, false), (fetch) =>
+        conversations.POST("/conversations/messages/inbound", { params: { header }, body, fetch }),
+      );
+    },
+    updateMessageStatus({ locationId, messageId, body }, o) {
+      return execute(locationCall("PUT", "/conversations/messages/{messageId}/status", locationId, o), (fetch) =>
+        conversations.PUT("/conversations/messages/{messageId}/status", {
+          params: { header, path: { messageId } },
+          body,
+          fetch,
+        }),
+      );
+    },
+    sendMessage({ locationId, body }, o) {
+      return execute(locationCall("POST", "/conversations/messages", locationId, o, false), (fetch) =>
+        conversations.POST("/conversations/messages", { params: { header }, body, fetch }),
+      );
+    },
+  };
+}
