@@ -22,7 +22,8 @@ export interface BulkSmsFaults {
 export function validateFaults(faults: BulkSmsFaults): BulkSmsFaults {
   for (const key of ["errorRate", "stallRate", "webhookDropRate", "webhookDuplicateRate"] as const) {
     const v = faults[key];
-    if (v !== undefined && !(v >= 0 && v <= 1)) throw new Error(`bulksms faults: ${key} must be in 0..1, got ${v}`);
+    if (v !== undefined && !(v >= 0 && v <= 1))
+      throw new Error(`bulksms faults: ${key} must be in 0..1, got ${v}`);
   }
   for (const key of ["latencyMs", "reorderWindowMs"] as const) {
     const v = faults[key];

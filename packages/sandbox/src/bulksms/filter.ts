@@ -45,10 +45,16 @@ export function parseFilter(filter: string): FilterClause[] {
     if (field === "type" && value !== "SENT" && value !== "RECEIVED") {
       throw new ProblemError("bad-request", `Filter field 'type' must be SENT or RECEIVED, got '${value}'`);
     }
-    if (field === "status.type" && !["ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "UNKNOWN"].includes(value)) {
+    if (
+      field === "status.type" &&
+      !["ACCEPTED", "SENT", "DELIVERED", "FAILED", "SCHEDULED", "UNKNOWN"].includes(value)
+    ) {
       throw new ProblemError("bad-request", `Invalid value '${value}' for filter field 'status.type'`);
     }
-    if (field === "submission.date" && !(/(Z|[+-]\d\d:?\d\d)$/.test(value) && Number.isFinite(Date.parse(value)))) {
+    if (
+      field === "submission.date" &&
+      !(/(Z|[+-]\d\d:?\d\d)$/.test(value) && Number.isFinite(Date.parse(value)))
+    ) {
       throw new ProblemError(
         "bad-request",
         `Filter field 'submission.date' needs a full date-time with an offset, got '${value}'`,

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { basicAuth, startHarness, T0, type Harness } from "./test-harness.js";
+import { basicAuth, type Harness, startHarness, T0 } from "./test-harness.js";
 import type { BulkSmsMessage } from "./types.js";
 
 let h: Harness;
 beforeEach(async () => {
-  h = await startHarness({ credentials: [{ tokenId: "TOKEN-A-01-B", tokenSecret: "secret-a", credits: 100 }] });
+  h = await startHarness({
+    credentials: [{ tokenId: "TOKEN-A-01-B", tokenSecret: "secret-a", credits: 100 }],
+  });
 });
 afterEach(async () => {
   await h.close();
@@ -19,14 +21,22 @@ describe("authentication and problem details", () => {
       const r = await h.call("GET", "/profile", undefined, { auth });
       expect(r.status).toBe(401);
       expect(r.headers.get("www-authenticate")).toMatch(/^Basic/);
-      expect(r.body).toMatchObject({ status: 401, title: expect.any(String), type: expect.stringMatching(/^https:\/\/developer\.bulksms\.com\/json\/v1\/errors#/) });
+      expect(r.body).toMatchObject({
+        status: 401,
+        title: expect.any(String),
+        type: expect.stringMatching(/^https:\/\/developer\.bulksms\.com\/json\/v1\/errors#/),
+      });
     }
   });
 
   it("answers 400 problem details for bad JSON and invalid numbers, 404 for unknown ids", async () => {
     const bad = await h.call("POST", "/messages", undefined, { raw: "{not json" });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ type: "https://developer.bulksms.com/json/v1/errors#bad-request", title: "Bad Request", status: 400 });
+    expect(bad.body).toMatchObject({
+      type: "https://developer.bulksms.com/json/v1/errors#bad-request",
+      title: "Bad Request",
+      status: 400,
+    });
     const nat = await send({ to: "0821234567", body: "hi" });
     expect(nat.status).toBe(400);
     expect((nat.body as { detail: string }).detail).toContain("0821234567");
@@ -42,7 +52,9 @@ describe("authentication and problem details", () => {
   });
 
   it("serves the API with and without the /v1 prefix", async () => {
-    const res = await fetch(`${h.sim.origin}/profile`, { headers: { authorization: basicAuth("TOKEN-A-01-B", "secret-a") } });
+    const res = await fetch(`${h.sim.origin}/profile`, {
+      headers: { authorization: basicAuth("TOKEN-A-01-B", "secret-a") },
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -154,8 +166,18 @@ describe("sending", () => {
         { tokenId: "B", tokenSecret: "b", credits: 10 },
       ],
     });
-    await h.call("POST", "/messages?deduplication-id=7", { to: "+27821234567", body: "x" }, { auth: basicAuth("A", "a") });
-    await h.call("POST", "/messages?deduplication-id=7", { to: "+27821234567", body: "x" }, { auth: basicAuth("B", "b") });
+    await h.call(
+      "POST",
+      "/messages?deduplication-id=7",
+      { to: "+27821234567", body: "x" },
+      { auth: basicAuth("A", "a") },
+    );
+    await h.call(
+      "POST",
+      "/messages?deduplication-id=7",
+      { to: "+27821234567", body: "x" },
+      { auth: basicAuth("B", "b") },
+    );
     expect(h.sim.control.sentMessages().map((r) => r.account)).toEqual(["A", "B"]);
     expect(h.sim.control.credits("A")).toBe(9);
     expect(h.sim.control.credits("B")).toBe(9);
@@ -166,7 +188,10 @@ describe("sending", () => {
     expect(g.status).toBe(201);
     const res = await fetch(`${h.sim.url}/messages`, {
       method: "POST",
-      headers: { authorization: basicAuth("TOKEN-A-01-B", "secret-a"), "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: basicAuth("TOKEN-A-01-B", "secret-a"),
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "to=%2B27820000009&body=form+body",
     });
     expect(res.status).toBe(201);
@@ -195,7 +220,11 @@ describe("status progression and the test number", () => {
     expect(h.sim.control.credits()).toBe(99);
     await h.clock.advance(10_000);
     const byTo = Object.fromEntries(h.sim.control.messages().map((m) => [m.to, m.status.id]));
-    expect(byTo).toEqual({ "1111111": "FAILED.NOT_SENT", "441111111": "FAILED.NOT_SENT", "27821234567": "DELIVERED.null" });
+    expect(byTo).toEqual({
+      "1111111": "FAILED.NOT_SENT",
+      "441111111": "FAILED.NOT_SENT",
+      "27821234567": "DELIVERED.null",
+    });
     expect(h.sim.control.sentMessages().map((r) => r.cost)).toEqual([0, 0, 1]);
   });
 
@@ -203,7 +232,9 @@ describe("status progression and the test number", () => {
     h.sim.control.setNumberOutcome("+27821234567", "HANDSET_ERROR");
     await send({ to: "+27821234567", body: "x" });
     await h.clock.advance(5000);
-    expect(h.sim.control.messages({ status: "FAILED" }).map((m) => m.status.id)).toEqual(["FAILED.HANDSET_ERROR"]);
+    expect(h.sim.control.messages({ status: "FAILED" }).map((m) => m.status.id)).toEqual([
+      "FAILED.HANDSET_ERROR",
+    ]);
   });
 });
 
@@ -229,9 +260,19 @@ describe("GET /messages", () => {
     }
     expect(pages).toEqual([["m4", "m3"], ["m2", "m1"], ["m0"]]);
     const since = new Date(T0 + 120_000).toISOString();
-    const recent = msgs(await h.call("GET", `/messages?filter=${encodeURIComponent(`submission.date>=${since} and type=SENT`)}`));
+    const recent = msgs(
+      await h.call(
+        "GET",
+        `/messages?filter=${encodeURIComponent(`submission.date>=${since} and type=SENT`)}`,
+      ),
+    );
     expect(recent.map((m) => m.body)).toEqual(["m4", "m3", "m2"]);
-    const delivered = msgs(await h.call("GET", `/messages?filter=${encodeURIComponent("status.type=DELIVERED")}&sortOrder=ASCENDING`));
+    const delivered = msgs(
+      await h.call(
+        "GET",
+        `/messages?filter=${encodeURIComponent("status.type=DELIVERED")}&sortOrder=ASCENDING`,
+      ),
+    );
     expect(delivered.map((m) => m.body)).toEqual(["m0", "m1", "m2", "m3", "m4", "hello back"]);
     const newer = msgs(await h.call("GET", `/messages?filter=${encodeURIComponent(`id>${all[2]?.id}`)}`));
     expect(newer.map((m) => m.body)).toEqual(["hello back", "m4"]);
@@ -241,7 +282,10 @@ describe("GET /messages", () => {
     const r = await h.call("GET", `/messages?filter=${encodeURIComponent("colour=red")}`);
     expect(r.status).toBe(400);
     expect((r.body as { detail: string }).detail).toContain("colour");
-    const d = await h.call("GET", `/messages?filter=${encodeURIComponent("submission.date>=2026-01-01T10:00:00")}`);
+    const d = await h.call(
+      "GET",
+      `/messages?filter=${encodeURIComponent("submission.date>=2026-01-01T10:00:00")}`,
+    );
     expect(d.status).toBe(400);
   });
 });

@@ -25,7 +25,8 @@ export interface ParsedRecipient {
   messageClass: number;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const PROTOCOL_IDS: Record<string, number> = {
   IMPLICIT: 0,
@@ -42,7 +43,12 @@ const PROTOCOL_IDS: Record<string, number> = {
   ME_DEPERSONALIZE: 126,
   SIM_DOWNLOAD: 127,
 };
-const MESSAGE_CLASSES: Record<string, number> = { FLASH_SMS: 0, ME_SPECIFIC: 1, SIM_SPECIFIC: 2, TE_SPECIFIC: 3 };
+const MESSAGE_CLASSES: Record<string, number> = {
+  FLASH_SMS: 0,
+  ME_SPECIFIC: 1,
+  SIM_SPECIFIC: 2,
+  TE_SPECIFIC: 3,
+};
 
 function mnemonic(value: unknown, table: Record<string, number>, field: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
@@ -57,7 +63,8 @@ function parseFrom(from: unknown): ParsedRecipient["from"] {
     const type: SenderType = !from.startsWith("+") && /\D/.test(from) ? "ALPHANUMERIC" : "INTERNATIONAL";
     return parseFrom({ type, address: from });
   }
-  if (!isObject(from)) throw new ProblemError("bad-request", "'from' must be a string or an object with a 'type'");
+  if (!isObject(from))
+    throw new ProblemError("bad-request", "'from' must be a string or an object with a 'type'");
   const type = from.type;
   const address = from.address;
   switch (type) {
@@ -65,17 +72,26 @@ function parseFrom(from: unknown): ParsedRecipient["from"] {
       return { type, address: null };
     case "INTERNATIONAL":
       if (typeof address !== "string" || !/^\+?\d{7,15}$/.test(address)) {
-        throw new ProblemError("bad-request", `Invalid INTERNATIONAL sender '${String(address)}': 7 to 15 digits`);
+        throw new ProblemError(
+          "bad-request",
+          `Invalid INTERNATIONAL sender '${String(address)}': 7 to 15 digits`,
+        );
       }
       return { type, address: toWireNumber(address) };
     case "ALPHANUMERIC":
       if (typeof address !== "string" || address.length === 0 || address.length > 11) {
-        throw new ProblemError("bad-request", `Invalid ALPHANUMERIC sender '${String(address)}': 1 to 11 characters`);
+        throw new ProblemError(
+          "bad-request",
+          `Invalid ALPHANUMERIC sender '${String(address)}': 1 to 11 characters`,
+        );
       }
       return { type, address };
     case "SHORTCODE":
       if (typeof address !== "string" || !/^\d{1,6}$/.test(address)) {
-        throw new ProblemError("bad-request", `Invalid SHORTCODE sender '${String(address)}': at most 6 digits`);
+        throw new ProblemError(
+          "bad-request",
+          `Invalid SHORTCODE sender '${String(address)}': at most 6 digits`,
+        );
       }
       return { type, address };
     default:
@@ -89,7 +105,10 @@ function parseTo(to: unknown): string[] {
   if (isObject(to)) {
     if (to.type === "INTERNATIONAL" && typeof to.address === "string") return [to.address];
     if (to.type === "GROUP") {
-      throw new ProblemError("bad-request", "The sandbox has no phonebook: GROUP recipients are not supported");
+      throw new ProblemError(
+        "bad-request",
+        "The sandbox has no phonebook: GROUP recipients are not supported",
+      );
     }
   }
   throw new ProblemError("bad-request", `Invalid 'to': ${JSON.stringify(to)}`);
@@ -101,8 +120,10 @@ export function parseSubmission(payload: unknown): ParsedRecipient[] {
   const out: ParsedRecipient[] = [];
   entries.forEach((entry, i) => {
     if (!isObject(entry)) throw new ProblemError("bad-request", `Entry ${i} is not an object`);
-    if (entry.to === undefined || entry.to === null) throw new ProblemError("bad-request", `Entry ${i}: 'to' is required`);
-    if (typeof entry.body !== "string") throw new ProblemError("bad-request", `Entry ${i}: 'body' is required`);
+    if (entry.to === undefined || entry.to === null)
+      throw new ProblemError("bad-request", `Entry ${i}: 'to' is required`);
+    if (typeof entry.body !== "string")
+      throw new ProblemError("bad-request", `Entry ${i}: 'body' is required`);
     const encoding = entry.encoding ?? "TEXT";
     if (encoding !== "TEXT" && encoding !== "UNICODE" && encoding !== "BINARY") {
       throw new ProblemError("bad-request", `Entry ${i}: invalid encoding ${JSON.stringify(encoding)}`);
@@ -111,7 +132,11 @@ export function parseSubmission(payload: unknown): ParsedRecipient[] {
       throw new ProblemError("bad-request", `Entry ${i}: a BINARY body must be hex digits, two per byte`);
     }
     const usid = entry.userSuppliedId;
-    if (usid !== undefined && usid !== null && (typeof usid !== "string" || usid.length > MAX_USER_SUPPLIED_ID)) {
+    if (
+      usid !== undefined &&
+      usid !== null &&
+      (typeof usid !== "string" || usid.length > MAX_USER_SUPPLIED_ID)
+    ) {
       throw new ProblemError(
         "bad-request",
         `Entry ${i}: userSuppliedId must be a string of at most ${MAX_USER_SUPPLIED_ID} characters`,
@@ -147,7 +172,10 @@ export function parseSubmission(payload: unknown): ParsedRecipient[] {
         messageClass,
       });
       if (out.length > MAX_MESSAGES_PER_REQUEST) {
-        throw new ProblemError("bad-request", `A request may produce at most ${MAX_MESSAGES_PER_REQUEST} messages`);
+        throw new ProblemError(
+          "bad-request",
+          `A request may produce at most ${MAX_MESSAGES_PER_REQUEST} messages`,
+        );
       }
     }
   });

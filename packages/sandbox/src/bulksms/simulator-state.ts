@@ -4,16 +4,16 @@
  */
 import type { SandboxClock } from "../clock.js";
 import {
+  type BulkSmsDeliveryTiming,
   DEFAULT_DELIVERED_AFTER_MS,
   DEFAULT_SENT_AFTER_MS,
-  type BulkSmsDeliveryTiming,
   type NumberOutcome,
 } from "./delivery-plan.js";
-import { encodeBody, type BulkSmsEncoding } from "./encoding.js";
+import { type BulkSmsEncoding, encodeBody } from "./encoding.js";
 import { matchesFilter, parseFilter } from "./filter.js";
 import { isTestNumber, isValidInternational, toWireNumber } from "./phone.js";
 import { ProblemError } from "./problem.js";
-import { parseSubmission, type ParsedRecipient } from "./send-request.js";
+import { type ParsedRecipient, parseSubmission } from "./send-request.js";
 import type {
   BulkSmsCredential,
   BulkSmsFailureSubtype,
@@ -25,7 +25,14 @@ import type {
 import type { WebhookDispatcher } from "./webhook-dispatcher.js";
 
 export const DEDUP_WINDOW_MS = 12 * 3600_000;
-export const DEFAULT_STOP_WORDS: readonly string[] = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"];
+export const DEFAULT_STOP_WORDS: readonly string[] = [
+  "STOP",
+  "STOPALL",
+  "UNSUBSCRIBE",
+  "CANCEL",
+  "END",
+  "QUIT",
+];
 export const MAX_BLOCKED_PER_POST = 1000;
 export const MAX_BLOCKED_LIMIT = 10_000;
 export const DEFAULT_MESSAGES_LIMIT = 1000;
@@ -177,7 +184,11 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
 
   const report = (a: Account, changed: StoredMessage[]): void => {
     const payload = changed
-      .filter((s) => s.deliveryReports === "ALL" || (s.deliveryReports === "ERRORS" && s.message.status.type === "FAILED"))
+      .filter(
+        (s) =>
+          s.deliveryReports === "ALL" ||
+          (s.deliveryReports === "ERRORS" && s.message.status.type === "FAILED"),
+      )
       .map((s) => s.message);
     if (payload.length === 0) return;
     for (const hook of a.webhooks.values()) {
@@ -233,9 +244,13 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
     if (options.scheduleDate !== null) {
       const t = Date.parse(options.scheduleDate);
       if (!/(Z|[+-]\d\d:?\d\d)$/.test(options.scheduleDate) || !Number.isFinite(t)) {
-        throw new ProblemError("bad-request", `schedule-date must be a date-time with an offset, got '${options.scheduleDate}'`);
+        throw new ProblemError(
+          "bad-request",
+          `schedule-date must be a date-time with an offset, got '${options.scheduleDate}'`,
+        );
       }
-      if (t - now > 2 * 366 * 86_400_000) throw new ProblemError("bad-request", "schedule-date is more than 2 years ahead");
+      if (t - now > 2 * 366 * 86_400_000)
+        throw new ProblemError("bad-request", "schedule-date is more than 2 years ahead");
       scheduleAt = Math.max(now, t);
     }
     const planned = recipients.map((r) => {
@@ -308,7 +323,11 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
       return stored;
     });
     // The submit reply carries null numberOfParts/creditCost; they are filled in on the stored message.
-    const response = batch.map((s) => ({ ...structuredClone(s.message), numberOfParts: null, creditCost: null }));
+    const response = batch.map((s) => ({
+      ...structuredClone(s.message),
+      numberOfParts: null,
+      creditCost: null,
+    }));
     if (options.deduplicationId !== null) a.dedup.set(options.deduplicationId, { at: now, response });
     progress(a, batch, scheduleAt - now);
     return structuredClone(response);
@@ -322,7 +341,8 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
   ): BulkSmsMessage[] => {
     const clauses = query.filter === null ? [] : parseFilter(query.filter);
     const limit = query.limit ?? DEFAULT_MESSAGES_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1) throw new ProblemError("bad-request", `Invalid limit '${query.limit}'`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new ProblemError("bad-request", `Invalid limit '${query.limit}'`);
     if (query.sortOrder !== null && query.sortOrder !== "ASCENDING" && query.sortOrder !== "DESCENDING") {
       throw new ProblemError("bad-request", `Invalid sortOrder '${query.sortOrder}'`);
     }
@@ -336,19 +356,23 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
   const getMessage = (a: Account, id: string): BulkSmsMessage => {
     if (!/^\d+$/.test(id)) throw new ProblemError("bad-request", `Invalid message id '${id}'`);
     const s = a.byId.get(id);
-    if (!s || s.visibleFrom > clock.now()) throw new ProblemError("not-found", `Message with id '${id}' does not exist`);
+    if (!s || s.visibleFrom > clock.now())
+      throw new ProblemError("not-found", `Message with id '${id}' does not exist`);
     return structuredClone(s.message);
   };
 
   const relatedReceived = (a: Account, id: string): BulkSmsMessage[] => {
     if (!/^\d+$/.test(id)) throw new ProblemError("bad-request", `Invalid message id '${id}'`);
     return structuredClone(
-      a.messages.filter((s) => s.message.type === "RECEIVED" && s.message.relatedSentMessageId === id).map((s) => s.message),
+      a.messages
+        .filter((s) => s.message.type === "RECEIVED" && s.message.relatedSentMessageId === id)
+        .map((s) => s.message),
     );
   };
 
   const simulateReply = (input: { from: string; body: string; to?: string }): BulkSmsMessage => {
-    if (!isValidInternational(input.from)) throw new Error(`simulateReply: invalid 'from' number '${input.from}'`);
+    if (!isValidInternational(input.from))
+      throw new Error(`simulateReply: invalid 'from' number '${input.from}'`);
     const from = toWireNumber(input.from);
     // The account that last sent to this number receives the reply (the first account if none did).
     let target: Account | undefined;
@@ -386,7 +410,13 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
       relatedSentMessageId: related?.message.id ?? null,
       userSuppliedId: null,
     };
-    const stored: StoredMessage = { message, repliable: false, deliveryReports: "ALL", blocked: false, visibleFrom: now };
+    const stored: StoredMessage = {
+      message,
+      repliable: false,
+      deliveryReports: "ALL",
+      blocked: false,
+      visibleFrom: now,
+    };
     target.messages.push(stored);
     target.byId.set(message.id, stored);
     if (stopWords.has(input.body.trim().toUpperCase())) addBlocked(target, [from]);
@@ -400,11 +430,15 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BLOCKED_LIMIT) {
       throw new ProblemError("bad-request", `limit must be between 1 and ${MAX_BLOCKED_LIMIT}`);
     }
-    return a.blocked.filter((b) => b.id >= minId).slice(0, limit).map((b) => ({ ...b }));
+    return a.blocked
+      .filter((b) => b.id >= minId)
+      .slice(0, limit)
+      .map((b) => ({ ...b }));
   };
 
   const postBlocked = (a: Account, payload: unknown): void => {
-    if (!Array.isArray(payload)) throw new ProblemError("bad-request", "The body must be an array of phone numbers");
+    if (!Array.isArray(payload))
+      throw new ProblemError("bad-request", "The body must be an array of phone numbers");
     if (payload.length > MAX_BLOCKED_PER_POST) {
       throw new ProblemError("bad-request", `At most ${MAX_BLOCKED_PER_POST} numbers per request`);
     }
@@ -440,13 +474,15 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
     listBlocked,
     postBlocked,
     addBlocked: (wires: string[], tokenId?: string) => {
-      for (const w of wires) if (!isValidInternational(w)) throw new Error(`addBlocked: invalid number '${w}'`);
+      for (const w of wires)
+        if (!isValidInternational(w)) throw new Error(`addBlocked: invalid number '${w}'`);
       addBlocked(account(tokenId), wires.map(toWireNumber));
     },
     blockedNumbers: (tokenId?: string) => account(tokenId).blocked.map((b) => b.phoneNumber),
     profile,
     sentLog: () => sentLog.map((r) => ({ ...r })),
-    allMessages: () => [...accounts.values()].flatMap((a) => a.messages.map((s) => structuredClone(s.message))),
+    allMessages: () =>
+      [...accounts.values()].flatMap((a) => a.messages.map((s) => structuredClone(s.message))),
     setCredits: (credits: number, tokenId?: string) => {
       if (!(credits >= 0)) throw new Error(`setCredits: credits must be >= 0, got ${credits}`);
       account(tokenId).credits = credits;

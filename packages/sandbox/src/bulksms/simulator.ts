@@ -6,8 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { createSandboxClock, type SandboxClock } from "../clock.js";
 import type { BulkSmsDeliveryTiming, NumberOutcome } from "./delivery-plan.js";
-import { createRandom, validateFaults, type BulkSmsFaults } from "./faults.js";
-import { problem, ProblemError, type BulkSmsProblem } from "./problem.js";
+import { type BulkSmsFaults, createRandom, validateFaults } from "./faults.js";
+import { type BulkSmsProblem, ProblemError, problem } from "./problem.js";
 import { createSimulatorState, DEFAULT_STOP_WORDS } from "./simulator-state.js";
 import { loadSpecValidator, type SpecValidator } from "./spec-validator.js";
 import type {
@@ -18,7 +18,13 @@ import type {
   SentMessageRecord,
 } from "./types.js";
 import { createWebhookDispatcher } from "./webhook-dispatcher.js";
-import { createWebhook, deleteWebhook, listWebhooks, readWebhook, updateWebhook } from "./webhook-registry.js";
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  readWebhook,
+  updateWebhook,
+} from "./webhook-registry.js";
 
 export interface BulkSmsSimulatorOptions {
   /** Shared sandbox clock; one is created when absent. */
@@ -118,13 +124,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {}): Promise<BulkSmsSimulator> {
+export async function startBulkSmsSimulator(
+  options: BulkSmsSimulatorOptions = {},
+): Promise<BulkSmsSimulator> {
   const clock = options.clock ?? createSandboxClock();
   const credentials = (options.credentials ?? [DEFAULT_BULKSMS_CREDENTIAL]).map((c) => ({ ...c }));
   if (credentials.length === 0) throw new Error("bulksms simulator: at least one credential is needed");
   for (const c of credentials) {
     if (!c.tokenId || !c.tokenSecret || !(c.credits >= 0)) {
-      throw new Error(`bulksms simulator: a credential needs tokenId, tokenSecret and credits >= 0 (${c.tokenId})`);
+      throw new Error(
+        `bulksms simulator: a credential needs tokenId, tokenSecret and credits >= 0 (${c.tokenId})`,
+      );
     }
   }
   const startFaults = validateFaults(options.faults ?? {});
@@ -157,7 +167,11 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
     messages: (filter = {}) =>
       state
         .allMessages()
-        .filter((m) => (filter.status === undefined || m.status.type === filter.status) && (filter.type === undefined || m.type === filter.type))
+        .filter(
+          (m) =>
+            (filter.status === undefined || m.status.type === filter.status) &&
+            (filter.type === undefined || m.type === filter.type),
+        )
         .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
     deliveryLog: () => log.map((e) => ({ ...e, messageIds: [...e.messageIds], statusIds: [...e.statusIds] })),
     setCredits: (credits, tokenId) => state.setCredits(credits, tokenId),
@@ -187,10 +201,12 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
   const authenticate = (req: IncomingMessage) => {
     const header = req.headers.authorization ?? "";
     const m = /^Basic\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) throw new ProblemError("unauthorized", "Missing Basic authentication (Authorization header)");
+    if (!m?.[1])
+      throw new ProblemError("unauthorized", "Missing Basic authentication (Authorization header)");
     const decoded = Buffer.from(m[1], "base64").toString("utf8");
     const colon = decoded.indexOf(":");
-    const account = colon < 0 ? undefined : state.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
+    const account =
+      colon < 0 ? undefined : state.authenticate(decoded.slice(0, colon), decoded.slice(colon + 1));
     if (!account) throw new ProblemError("unauthorized", "The credentials are not valid");
     return account;
   };
@@ -204,13 +220,15 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
     const int = (name: string): number | null => {
       const v = q(name);
       if (v === null) return null;
-      if (!/^-?\d+$/.test(v)) throw new ProblemError("bad-request", `Query parameter '${name}' must be an integer, got '${v}'`);
+      if (!/^-?\d+$/.test(v))
+        throw new ProblemError("bad-request", `Query parameter '${name}' must be an integer, got '${v}'`);
       return Number(v);
     };
     const bool = (name: string): boolean => {
       const v = q(name);
       if (v === null) return false;
-      if (v !== "true" && v !== "false") throw new ProblemError("bad-request", `Query parameter '${name}' must be true or false`);
+      if (v !== "true" && v !== "false")
+        throw new ProblemError("bad-request", `Query parameter '${name}' must be true or false`);
       return v === "true";
     };
     const dedupId = (): number | null => {
@@ -223,7 +241,8 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
     const validate = (body: unknown): void => {
       if (!validator) return;
       const errs = validator.validateRequest(method, `/${segments.join("/")}`, body);
-      if (errs.length > 0) throw new ProblemError("bad-request", `Invalid request body: ${errs.slice(0, 5).join("; ")}`);
+      if (errs.length > 0)
+        throw new ProblemError("bad-request", `Invalid request body: ${errs.slice(0, 5).join("; ")}`);
     };
     const route = `${method} /${segments.map((s, i) => (i > 0 && /^\d+$/.test(s) ? "{id}" : s)).join("/")}`;
     switch (route) {
@@ -251,16 +270,25 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
       case "GET /messages/send": {
         const to = query.getAll("to");
         const body = q("body");
-        if (to.length === 0 || body === null) throw new ProblemError("bad-request", "'to' and 'body' are required");
+        if (to.length === 0 || body === null)
+          throw new ProblemError("bad-request", "'to' and 'body' are required");
         return new HttpReply(
           201,
-          state.send(account, { to, body }, { deduplicationId: dedupId(), autoUnicode: bool("auto-unicode"), scheduleDate: null }),
+          state.send(
+            account,
+            { to, body },
+            { deduplicationId: dedupId(), autoUnicode: bool("auto-unicode"), scheduleDate: null },
+          ),
         );
       }
       case "GET /messages":
         return new HttpReply(
           200,
-          state.listMessages(account, { filter: q("filter"), limit: int("limit"), sortOrder: q("sortOrder") }),
+          state.listMessages(account, {
+            filter: q("filter"),
+            limit: int("limit"),
+            sortOrder: q("sortOrder"),
+          }),
         );
       case "GET /messages/{id}":
         return new HttpReply(200, state.getMessage(account, segments[1] ?? ""));
@@ -298,19 +326,25 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
     }
   };
 
-  const controlRoute = async (req: IncomingMessage, path: string, query: URLSearchParams): Promise<HttpReply> => {
+  const controlRoute = async (
+    req: IncomingMessage,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<HttpReply> => {
     const method = req.method ?? "GET";
     const body = method === "POST" ? await readBody(req) : "";
     const json = (): Record<string, unknown> => {
       const v = body.trim() === "" ? {} : parseJson(body);
-      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ProblemError("bad-request", "Expected a JSON object");
+      if (typeof v !== "object" || v === null || Array.isArray(v))
+        throw new ProblemError("bad-request", "Expected a JSON object");
       return v as Record<string, unknown>;
     };
     const str = (o: Record<string, unknown>, k: string): string => {
       if (typeof o[k] !== "string") throw new ProblemError("bad-request", `'${k}' must be a string`);
       return o[k] as string;
     };
-    const optStr = (o: Record<string, unknown>, k: string): string | undefined => (o[k] === undefined ? undefined : str(o, k));
+    const optStr = (o: Record<string, unknown>, k: string): string | undefined =>
+      o[k] === undefined ? undefined : str(o, k);
     const guard = <T>(fn: () => T): T => {
       try {
         return fn();
@@ -323,14 +357,22 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
       case "POST /__sandbox/reply": {
         const o = json();
         const to = optStr(o, "to");
-        return new HttpReply(200, guard(() => control.simulateReply({ from: str(o, "from"), body: str(o, "body"), ...(to ? { to } : {}) })));
+        return new HttpReply(
+          200,
+          guard(() =>
+            control.simulateReply({ from: str(o, "from"), body: str(o, "body"), ...(to ? { to } : {}) }),
+          ),
+        );
       }
       case "GET /__sandbox/sent":
         return new HttpReply(200, control.sentMessages());
       case "GET /__sandbox/messages": {
         const status = query.get("status") as BulkSmsStatusType | null;
         const type = query.get("type") as "SENT" | "RECEIVED" | null;
-        return new HttpReply(200, control.messages({ ...(status ? { status } : {}), ...(type ? { type } : {}) }));
+        return new HttpReply(
+          200,
+          control.messages({ ...(status ? { status } : {}), ...(type ? { type } : {}) }),
+        );
       }
       case "GET /__sandbox/deliveries":
         return new HttpReply(200, control.deliveryLog());
@@ -403,7 +445,9 @@ export async function startBulkSmsSimulator(options: BulkSmsSimulatorOptions = {
             return;
           }
         }
-        const reply = isControl ? await controlRoute(req, url.pathname, url.searchParams) : await api(req, path, url.searchParams);
+        const reply = isControl
+          ? await controlRoute(req, url.pathname, url.searchParams)
+          : await api(req, path, url.searchParams);
         send(res, reply, false);
       } catch (err) {
         req.resume();

@@ -13,7 +13,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv,
 ) => Ajv;
 
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL("../../../../specs/bulksms/openapi.yaml", import.meta.url));
+export const DEFAULT_SPEC_PATH = fileURLToPath(
+  new URL("../../../../specs/bulksms/openapi.yaml", import.meta.url),
+);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -23,7 +25,8 @@ function convert(node: Json): Json {
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === "$ref" && typeof v === "string" && v.startsWith("#/")) out[k] = `openapi${v}`;
-    else if (k === "nullable" || k === "example" || k === "examples" || k === "discriminator" || k === "xml") continue;
+    else if (k === "nullable" || k === "example" || k === "examples" || k === "discriminator" || k === "xml")
+      continue;
     else if (k.startsWith("x-")) continue;
     else out[k] = convert(v);
   }
@@ -31,7 +34,12 @@ function convert(node: Json): Json {
     if (typeof out.type === "string") out.type = [out.type, "null"];
     if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
     if (out.type === undefined && out.enum === undefined) return out;
-    if (out.$ref !== undefined || out.allOf !== undefined || out.oneOf !== undefined || out.anyOf !== undefined) {
+    if (
+      out.$ref !== undefined ||
+      out.allOf !== undefined ||
+      out.oneOf !== undefined ||
+      out.anyOf !== undefined
+    ) {
       return { anyOf: [out, { type: "null" }] };
     }
   }
@@ -68,17 +76,24 @@ export function loadSpecValidator(specPath: string = DEFAULT_SPEC_PATH): SpecVal
   const resolve = (node: Json | undefined): Json | undefined => {
     // Follows component $refs for requestBody/response objects (not schemas).
     let cur = node;
-    for (let i = 0; i < 5 && cur && typeof cur === "object" && !Array.isArray(cur) && typeof cur.$ref === "string"; i++) {
+    for (
+      let i = 0;
+      i < 5 && cur && typeof cur === "object" && !Array.isArray(cur) && typeof cur.$ref === "string";
+      i++
+    ) {
       const pointer = cur.$ref.replace(/^#\//, "").split("/");
       let target: Json | undefined = doc as Json;
-      for (const p of pointer) target = target && typeof target === "object" && !Array.isArray(target) ? target[p] : undefined;
+      for (const p of pointer)
+        target = target && typeof target === "object" && !Array.isArray(target) ? target[p] : undefined;
       cur = target;
     }
     return cur;
   };
   const jsonSchemaOf = (content: Json | undefined): ValidateFunction | null => {
     if (!content || typeof content !== "object" || Array.isArray(content)) return null;
-    const media = (content["application/json"] ?? content["application/problem+json"]) as Record<string, Json> | undefined;
+    const media = (content["application/json"] ?? content["application/problem+json"]) as
+      | Record<string, Json>
+      | undefined;
     if (!media || media.schema === undefined) return null;
     return ajv.compile(convert(media.schema) as object);
   };
@@ -94,7 +109,13 @@ export function loadSpecValidator(specPath: string = DEFAULT_SPEC_PATH): SpecVal
         responses.set(code, jsonSchemaOf(r?.content));
       }
       const regex = new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`);
-      ops.push({ method: method.toUpperCase(), template, regex, requestBody: jsonSchemaOf(body?.content), responses });
+      ops.push({
+        method: method.toUpperCase(),
+        template,
+        regex,
+        requestBody: jsonSchemaOf(body?.content),
+        responses,
+      });
     }
   }
   const find = (method: string, path: string): Operation | undefined =>

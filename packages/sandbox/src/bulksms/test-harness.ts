@@ -1,6 +1,6 @@
 /** Helpers for the BulkSMS simulator's own tests: a simulator on a fixed-start clock plus a typed caller. */
 import { createSandboxClock, type SandboxClock } from "../clock.js";
-import { startBulkSmsSimulator, type BulkSmsSimulator, type BulkSmsSimulatorOptions } from "./simulator.js";
+import { type BulkSmsSimulator, type BulkSmsSimulatorOptions, startBulkSmsSimulator } from "./simulator.js";
 
 export const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -14,7 +14,12 @@ export interface CallResult {
 export interface Harness {
   sim: BulkSmsSimulator;
   clock: SandboxClock;
-  call(method: string, path: string, body?: unknown, init?: { auth?: string | null; raw?: string }): Promise<CallResult>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { auth?: string | null; raw?: string },
+  ): Promise<CallResult>;
   close(): Promise<void>;
 }
 

@@ -128,11 +128,14 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
       log.push(entry(d, at, { outcome: "dropped-by-fault" }));
       return;
     }
-    const duplicate = (faults.webhookDuplicateRate ?? 0) > 0 && deps.random() < (faults.webhookDuplicateRate ?? 0);
+    const duplicate =
+      (faults.webhookDuplicateRate ?? 0) > 0 && deps.random() < (faults.webhookDuplicateRate ?? 0);
     const body = JSON.stringify(d.messages);
     const headers = headersFor(d);
     const results = await Promise.all(
-      duplicate ? [post(d.webhook.url, headers, body), post(d.webhook.url, headers, body)] : [post(d.webhook.url, headers, body)],
+      duplicate
+        ? [post(d.webhook.url, headers, body), post(d.webhook.url, headers, body)]
+        : [post(d.webhook.url, headers, body)],
     );
     // The first POST decides the outcome; a duplicate is logged beside it.
     results.forEach((result, i) => {
@@ -155,7 +158,12 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
         return;
       }
       log.push(
-        entry(d, at, { httpStatus: result.status, error: result.error, outcome: "retry-scheduled", nextAttemptAt: next }),
+        entry(d, at, {
+          httpStatus: result.status,
+          error: result.error,
+          outcome: "retry-scheduled",
+          nextAttemptAt: next,
+        }),
       );
       // A failed MANY call is retried one message at a time.
       const retries: Delivery[] =
@@ -193,7 +201,14 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
       deliverySeq += 1;
       const d: Delivery = {
         deliveryId: String(7_000_000 + deliverySeq),
-        webhook: { ...webhook, name: "", active: true, contactEmailAddress: null, invokeOption: "ONE", onWebApp: false },
+        webhook: {
+          ...webhook,
+          name: "",
+          active: true,
+          contactEmailAddress: null,
+          invokeOption: "ONE",
+          onWebApp: false,
+        },
         event: webhook.triggerScope === "SENT" ? "status-report" : "incoming-message",
         messages: [],
         attempt: 1,
@@ -202,7 +217,11 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
       const result = await post(webhook.url, headersFor(d), "[]");
       const ok = result.status !== null && result.status < 300;
       log.push({
-        ...entry(d, at, { httpStatus: result.status, error: result.error, outcome: ok ? "test-ok" : "test-failed" }),
+        ...entry(d, at, {
+          httpStatus: result.status,
+          error: result.error,
+          outcome: ok ? "test-ok" : "test-failed",
+        }),
         event: "test",
       });
       return result;

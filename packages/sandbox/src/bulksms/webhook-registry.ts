@@ -6,7 +6,8 @@ import { ProblemError } from "./problem.js";
 import type { BulkSmsWebhook } from "./types.js";
 import type { WebhookDispatcher } from "./webhook-dispatcher.js";
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function checkEntry(entry: Record<string, unknown>, partial: boolean): Partial<BulkSmsWebhook> {
   const out: Partial<BulkSmsWebhook> = {};
@@ -18,7 +19,8 @@ function checkEntry(entry: Record<string, unknown>, partial: boolean): Partial<B
     return true;
   };
   if (need("name")) {
-    if (typeof entry.name !== "string" || entry.name.trim() === "") throw new ProblemError("bad-request", "'name' must be a non-empty string");
+    if (typeof entry.name !== "string" || entry.name.trim() === "")
+      throw new ProblemError("bad-request", "'name' must be a non-empty string");
     out.name = entry.name;
   }
   if (need("url")) {
@@ -31,22 +33,33 @@ function checkEntry(entry: Record<string, unknown>, partial: boolean): Partial<B
         ok = false;
       }
     }
-    if (!ok) throw new ProblemError("bad-request", `'url' must be an http or https URL, got ${JSON.stringify(entry.url)}`);
+    if (!ok)
+      throw new ProblemError(
+        "bad-request",
+        `'url' must be an http or https URL, got ${JSON.stringify(entry.url)}`,
+      );
     out.url = entry.url as string;
   }
   if (need("triggerScope")) {
     if (entry.triggerScope !== "SENT" && entry.triggerScope !== "RECEIVED") {
-      throw new ProblemError("bad-request", `'triggerScope' must be SENT or RECEIVED, got ${JSON.stringify(entry.triggerScope)}`);
+      throw new ProblemError(
+        "bad-request",
+        `'triggerScope' must be SENT or RECEIVED, got ${JSON.stringify(entry.triggerScope)}`,
+      );
     }
     out.triggerScope = entry.triggerScope;
   }
   if (entry.active !== undefined) {
-    if (typeof entry.active !== "boolean") throw new ProblemError("bad-request", "'active' must be a boolean");
+    if (typeof entry.active !== "boolean")
+      throw new ProblemError("bad-request", "'active' must be a boolean");
     out.active = entry.active;
   }
   if (entry.invokeOption !== undefined) {
     if (entry.invokeOption !== "ONE" && entry.invokeOption !== "MANY") {
-      throw new ProblemError("bad-request", `'invokeOption' must be ONE or MANY, got ${JSON.stringify(entry.invokeOption)}`);
+      throw new ProblemError(
+        "bad-request",
+        `'invokeOption' must be ONE or MANY, got ${JSON.stringify(entry.invokeOption)}`,
+      );
     }
     out.invokeOption = entry.invokeOption;
   }
@@ -57,7 +70,8 @@ function checkEntry(entry: Record<string, unknown>, partial: boolean): Partial<B
     out.contactEmailAddress = entry.contactEmailAddress;
   }
   if (entry.onWebApp !== undefined) {
-    if (typeof entry.onWebApp !== "boolean") throw new ProblemError("bad-request", "'onWebApp' must be a boolean");
+    if (typeof entry.onWebApp !== "boolean")
+      throw new ProblemError("bad-request", "'onWebApp' must be a boolean");
     out.onWebApp = entry.onWebApp;
   }
   return out;
@@ -68,7 +82,9 @@ async function checkCallable(dispatcher: WebhookDispatcher, hook: BulkSmsWebhook
   const result = await dispatcher.test(hook);
   if (result.status !== null && result.status < 300) return;
   const reason =
-    result.status !== null ? `${result.status} - ${statusText(result.status)}` : `${result.error ?? "no response"}`;
+    result.status !== null
+      ? `${result.status} - ${statusText(result.status)}`
+      : `${result.error ?? "no response"}`;
   throw new ProblemError("bad-request", `Invoking the Webhook URL caused an error: ${reason}`);
 }
 
@@ -142,7 +158,10 @@ export async function updateWebhook(
   const existing = readWebhook(store, id);
   if (!isObject(body)) throw new ProblemError("bad-request", "The body must be a WebhookEntry object");
   const entry = checkEntry(body, true);
-  if (entry.name !== undefined && [...store.webhooks.values()].some((h) => h.name === entry.name && h.id !== existing.id)) {
+  if (
+    entry.name !== undefined &&
+    [...store.webhooks.values()].some((h) => h.name === entry.name && h.id !== existing.id)
+  ) {
     throw new ProblemError("bad-request", `A webhook named '${entry.name}' already exists`);
   }
   const updated: BulkSmsWebhook = {

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./test-harness.js";
+import { type Harness, startHarness } from "./test-harness.js";
 import type { BulkSmsMessage, BulkSmsWebhook } from "./types.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
 
 let h: Harness;
 let rx: WebhookReceiver;
 beforeEach(async () => {
-  h = await startHarness({ credentials: [{ tokenId: "TOKEN-A-01-B", tokenSecret: "secret-a", credits: 100 }] });
+  h = await startHarness({
+    credentials: [{ tokenId: "TOKEN-A-01-B", tokenSecret: "secret-a", credits: 100 }],
+  });
   rx = await startWebhookReceiver();
 });
 afterEach(async () => {
@@ -15,7 +17,11 @@ afterEach(async () => {
 });
 
 const register = async (entry: Partial<BulkSmsWebhook> & { triggerScope: "SENT" | "RECEIVED" }) => {
-  const r = await h.call("POST", "/webhooks", { name: `hook-${entry.triggerScope}-${Math.random()}`, url: rx.url, ...entry });
+  const r = await h.call("POST", "/webhooks", {
+    name: `hook-${entry.triggerScope}-${Math.random()}`,
+    url: rx.url,
+    ...entry,
+  });
   expect(r.status).toBe(200);
   return r.body as BulkSmsWebhook;
 };
@@ -44,28 +50,52 @@ describe("webhook registration", () => {
     expect(rx.requests).toHaveLength(1);
     expect(rx.requests[0]?.body).toEqual([]);
     expect(rx.requests[0]?.headers["user-agent"]).toBe("BulkSMS Invoker");
-    const dead = await h.call("POST", "/webhooks", { name: "b", url: "http://127.0.0.1:1/nothing", triggerScope: "SENT" });
+    const dead = await h.call("POST", "/webhooks", {
+      name: "b",
+      url: "http://127.0.0.1:1/nothing",
+      triggerScope: "SENT",
+    });
     expect(dead.status).toBe(400);
     expect((await h.call("GET", "/webhooks")).body).toEqual([]);
     // Inactive hooks are not tested and can be registered.
-    const inactive = await h.call("POST", "/webhooks", { name: "c", url: rx.url, triggerScope: "SENT", active: false });
+    const inactive = await h.call("POST", "/webhooks", {
+      name: "c",
+      url: rx.url,
+      triggerScope: "SENT",
+      active: false,
+    });
     expect(inactive.status).toBe(200);
     expect(rx.requests).toHaveLength(1);
     // Activating it later tests the URL again, and still refuses.
     const id = (inactive.body as BulkSmsWebhook).id;
-    const upd = await h.call("POST", `/webhooks/${id}`, { name: "c", url: rx.url, triggerScope: "SENT", active: true });
+    const upd = await h.call("POST", `/webhooks/${id}`, {
+      name: "c",
+      url: rx.url,
+      triggerScope: "SENT",
+      active: true,
+    });
     expect(upd.status).toBe(400);
     expect(rx.requests).toHaveLength(2);
   });
 
   it("CRUD: create, list, read, update (POST), delete; names unique; 404 for unknown ids", async () => {
     const created = await register({ triggerScope: "SENT", name: "status", invokeOption: "MANY" });
-    expect(created).toMatchObject({ name: "status", url: rx.url, triggerScope: "SENT", active: true, invokeOption: "MANY" });
+    expect(created).toMatchObject({
+      name: "status",
+      url: rx.url,
+      triggerScope: "SENT",
+      active: true,
+      invokeOption: "MANY",
+    });
     expect(typeof created.id).toBe("number");
     const dup = await h.call("POST", "/webhooks", { name: "status", url: rx.url, triggerScope: "RECEIVED" });
     expect(dup.status).toBe(400);
     expect((await h.call("GET", `/webhooks/${created.id}`)).body).toEqual(created);
-    const upd = await h.call("POST", `/webhooks/${created.id}`, { name: "status-2", url: rx.url, triggerScope: "SENT" });
+    const upd = await h.call("POST", `/webhooks/${created.id}`, {
+      name: "status-2",
+      url: rx.url,
+      triggerScope: "SENT",
+    });
     expect(upd.body).toMatchObject({ id: created.id, name: "status-2" });
     expect((await h.call("GET", "/webhooks")).body).toHaveLength(1);
     const del = await h.call("DELETE", `/webhooks/${created.id}`);
@@ -82,13 +112,25 @@ describe("webhook registration", () => {
 describe("status reports", () => {
   it("POSTs each status change as a flat Message array with the X-BulkSMS headers", async () => {
     const hook = await register({ triggerScope: "SENT" });
-    const [m] = (await h.call("POST", "/messages", { to: "+27821234567", body: "hi", userSuppliedId: "u1" })).body as BulkSmsMessage[];
+    const [m] = (await h.call("POST", "/messages", { to: "+27821234567", body: "hi", userSuppliedId: "u1" }))
+      .body as BulkSmsMessage[];
     await step(1000);
     await step(4000);
     const got = reports();
-    expect(got.map((r) => (r.body as BulkSmsMessage[]).map((x) => x.status.id))).toEqual([["SENT.null"], ["DELIVERED.null"]]);
-    const first = (got[0]?.body as BulkSmsMessage[])[0];
-    expect(first).toMatchObject({ id: m?.id, type: "SENT", to: "27821234567", body: "hi", userSuppliedId: "u1", numberOfParts: 1, creditCost: 1 });
+    expect(got.map((r) => (r.body as BulkSmsMessage[]).map((x) => x.status.id))).toEqual([
+      ["SENT.null"],
+      ["DELIVERED.null"],
+    ]);
+    const first = (got[0]?.body as BulkSmsMessage[] | undefined)?.[0];
+    expect(first).toMatchObject({
+      id: m?.id,
+      type: "SENT",
+      to: "27821234567",
+      body: "hi",
+      userSuppliedId: "u1",
+      numberOfParts: 1,
+      creditCost: 1,
+    });
     expect(typeof first?.id).toBe("string");
     const headers = got[0]?.headers ?? {};
     expect(headers["x-bulksms-event"]).toBe("status-report");
@@ -127,7 +169,15 @@ describe("status reports", () => {
     expect(gaps).toEqual([90_000, 180_000, 360_000, 720_000, 900_000, 900_000]);
     expect(new Set(log.map((e) => e.deliveryId)).size).toBe(1);
     expect(log.every((e) => e.outcome === "retry-scheduled" && e.httpStatus === 500)).toBe(true);
-    expect(reports().map((r) => r.headers["x-bulksms-delivery-attempt"])).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+    expect(reports().map((r) => r.headers["x-bulksms-delivery-attempt"])).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+    ]);
     // Now the receiver recovers: the next attempt is acknowledged and retries stop.
     rx.respond(() => 200);
     await step(900_000);
@@ -142,7 +192,8 @@ describe("status reports", () => {
     rx.respond(() => 503);
     await h.call("POST", "/messages", { to: "+441111111", body: "x" });
     await step(1000);
-    for (let t = 0; t < 49 * 3600_000; t += 900_000) await h.clock.advance(900_000).then(() => h.sim.control.settle());
+    for (let t = 0; t < 49 * 3600_000; t += 900_000)
+      await h.clock.advance(900_000).then(() => h.sim.control.settle());
     const log = h.sim.control.deliveryLog().filter((e) => e.event === "status-report");
     expect(log[log.length - 1]?.outcome).toBe("gave-up");
     const span = (log[log.length - 1]?.at ?? 0) - (log[0]?.at ?? 0);
@@ -177,7 +228,10 @@ describe("status reports", () => {
     await register({ triggerScope: "SENT", invokeOption: "MANY" });
     let calls = 0;
     rx.respond(() => (++calls === 1 ? 500 : 200));
-    await h.call("POST", "/messages", { to: failing(["+27820000001", "+27820000002", "+27820000003"]), body: "x" });
+    await h.call("POST", "/messages", {
+      to: failing(["+27820000001", "+27820000002", "+27820000003"]),
+      body: "x",
+    });
     await step(1000);
     await step(90_000);
     expect(reports().map((r) => (r.body as unknown[]).length)).toEqual([3, 1, 1, 1]);
@@ -188,10 +242,16 @@ describe("replies and STOP", () => {
   it("records a RECEIVED message linked to the latest sent message and fires RECEIVED webhooks", async () => {
     await register({ triggerScope: "RECEIVED" });
     await h.call("POST", "/messages", { to: "+27821234567", body: "first" });
-    const [second] = (await h.call("POST", "/messages", { to: "+27821234567", body: "second" })).body as BulkSmsMessage[];
+    const [second] = (await h.call("POST", "/messages", { to: "+27821234567", body: "second" }))
+      .body as BulkSmsMessage[];
     const reply = h.sim.control.simulateReply({ from: "+27821234567", body: "Yes please" });
     await h.sim.control.settle();
-    expect(reply).toMatchObject({ type: "RECEIVED", from: "27821234567", body: "Yes please", relatedSentMessageId: second?.id });
+    expect(reply).toMatchObject({
+      type: "RECEIVED",
+      from: "27821234567",
+      body: "Yes please",
+      relatedSentMessageId: second?.id,
+    });
     const [req] = reports();
     expect(req?.headers["x-bulksms-event"]).toBe("incoming-message");
     expect(req?.body).toEqual([reply]);
@@ -240,7 +300,11 @@ describe("blocked numbers API", () => {
     const page2 = await h.call("GET", "/blocked-numbers?min-id=3");
     expect(page2.body).toEqual([{ id: 3, phoneNumber: "27820000003" }]);
     expect((await h.call("GET", "/blocked-numbers?limit=10001")).status).toBe(400);
-    const tooMany = await h.call("POST", "/blocked-numbers", Array.from({ length: 1001 }, (_, i) => `+2782${String(i).padStart(7, "0")}`));
+    const tooMany = await h.call(
+      "POST",
+      "/blocked-numbers",
+      Array.from({ length: 1001 }, (_, i) => `+2782${String(i).padStart(7, "0")}`),
+    );
     expect(tooMany.status).toBe(400);
     expect((await h.call("POST", "/blocked-numbers", ["not-a-number"])).status).toBe(400);
   });
@@ -283,7 +347,12 @@ describe("faults", () => {
     await h.call("POST", "/messages", { to: "+441111111", body: "x" });
     await step(1000);
     expect(reports()).toHaveLength(0);
-    expect(h.sim.control.deliveryLog().filter((e) => e.event === "status-report").map((e) => e.outcome)).toEqual(["dropped-by-fault"]);
+    expect(
+      h.sim.control
+        .deliveryLog()
+        .filter((e) => e.event === "status-report")
+        .map((e) => e.outcome),
+    ).toEqual(["dropped-by-fault"]);
 
     h.sim.control.setFaults({ webhookDuplicateRate: 1 });
     await h.call("POST", "/messages", { to: "+11111111", body: "x" });
