@@ -28,7 +28,7 @@ export function parseEncryptionKey(key: string | Uint8Array): Buffer {
   let bytes: Buffer | null = null;
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) bytes = Buffer.from(trimmed, "hex");
   else if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) bytes = Buffer.from(trimmed, "base64");
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     throw new EncryptionError(
       "invalid_key",
       "encryption key must be 32 bytes given as 64 hex characters or 44 base64 characters " +
@@ -47,12 +47,20 @@ export function createCipher(key: string | Uint8Array): Cipher {
       cipher.setAAD(Buffer.from(context, "utf8"));
       const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [PREFIX, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
+      return [
+        PREFIX,
+        iv.toString("base64url"),
+        tag.toString("base64url"),
+        ciphertext.toString("base64url"),
+      ].join(".");
     },
     decrypt(stored, context) {
       const parts = stored.split(".");
       if (parts.length !== 4 || parts[0] !== PREFIX) {
-        throw new EncryptionError("decrypt_failed", `cannot decrypt ${context}: not a value written by this store`);
+        throw new EncryptionError(
+          "decrypt_failed",
+          `cannot decrypt ${context}: not a value written by this store`,
+        );
       }
       const [, ivText, tagText, dataText] = parts as [string, string, string, string];
       const iv = Buffer.from(ivText, "base64url");
@@ -64,7 +72,10 @@ export function createCipher(key: string | Uint8Array): Cipher {
         const decipher = createDecipheriv("aes-256-gcm", keyBytes, iv);
         decipher.setAAD(Buffer.from(context, "utf8"));
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(dataText, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([
+          decipher.update(Buffer.from(dataText, "base64url")),
+          decipher.final(),
+        ]).toString("utf8");
       } catch {
         throw new EncryptionError(
           "decrypt_failed",

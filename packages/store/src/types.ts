@@ -220,7 +220,13 @@ export interface MessagesRepo {
   /** Monotonic (see MESSAGE_STATUS_RANK): a late or repeated report never moves a message backwards. */
   updateStatus(
     id: string,
-    update: { status: MessageStatus; subtype?: string | null; at?: number; cost?: number | null; error?: string | null },
+    update: {
+      status: MessageStatus;
+      subtype?: string | null;
+      at?: number;
+      cost?: number | null;
+      error?: string | null;
+    },
   ): Promise<UpdateStatusResult>;
   /** Counts one submit attempt; keeps the error of a failed attempt. */
   recordAttempt(id: string, options?: { error?: string | null }): Promise<MessageRecord | null>;
@@ -228,7 +234,11 @@ export interface MessagesRepo {
   defer(id: string, sendAfter: number): Promise<boolean>;
   /** QUEUED messages whose send time has come. */
   listDue(options: { now?: number; limit?: number; locationId?: string }): Promise<MessageRecord[]>;
-  listForContact(locationId: string, contactId: string, options?: { limit?: number }): Promise<MessageRecord[]>;
+  listForContact(
+    locationId: string,
+    contactId: string,
+    options?: { limit?: number },
+  ): Promise<MessageRecord[]>;
   /** Cancels the contact's QUEUED messages; returns how many. */
   cancelPending(locationId: string, contactId: string, reason: string): Promise<number>;
   countByStatus(locationId?: string): Promise<Record<MessageStatus, number>>;
@@ -373,7 +383,12 @@ export interface OptOutsRepo {
   get(locationId: string, phoneE164: string, channel?: string): Promise<OptOut | null>;
   isOptedOut(locationId: string, phoneE164: string, channel?: string): Promise<boolean>;
   history(locationId: string, phoneE164: string, channel?: string): Promise<OptOut[]>;
-  list(options: { locationId: string; state?: OptOutState; since?: number; limit?: number }): Promise<OptOut[]>;
+  list(options: {
+    locationId: string;
+    state?: OptOutState;
+    since?: number;
+    limit?: number;
+  }): Promise<OptOut[]>;
 }
 
 // ---------------------------------------------------------------- sync runs
@@ -454,9 +469,14 @@ export interface SyncRunsRepo {
   ): Promise<boolean>;
   active(locationId: string): Promise<SyncRun | null>;
   /** The latest finished run of a kind (its checkpoint holds the cursor for the next run). */
-  latest(locationId: string, options?: { kind?: SyncRunKind; status?: SyncRunStatus }): Promise<SyncRun | null>;
+  latest(
+    locationId: string,
+    options?: { kind?: SyncRunKind; status?: SyncRunStatus },
+  ): Promise<SyncRun | null>;
   list(options?: { locationId?: string; limit?: number }): Promise<SyncRun[]>;
-  recordConflict(input: Omit<ConflictDecision, "id" | "locationId" | "at"> & { at?: number }): Promise<number>;
+  recordConflict(
+    input: Omit<ConflictDecision, "id" | "locationId" | "at"> & { at?: number },
+  ): Promise<number>;
   listConflicts(runId: number, options?: { limit?: number; afterId?: number }): Promise<ConflictDecision[]>;
 }
 
@@ -478,7 +498,9 @@ export interface AuditEntry {
 }
 
 export interface AuditLogRepo {
-  record(entry: Omit<AuditEntry, "id" | "at" | "detail"> & { at?: number; detail?: unknown }): Promise<number>;
+  record(
+    entry: Omit<AuditEntry, "id" | "at" | "detail"> & { at?: number; detail?: unknown },
+  ): Promise<number>;
   list(options?: {
     locationId?: string;
     vendor?: Vendor;
@@ -510,7 +532,10 @@ export interface VendorWritesRepo {
    * Call before the vendor write. "new": go ahead. "begun": a previous attempt may have reached the vendor
    * (look it up there before writing again). "completed": already written, `write.resultId` holds the result.
    */
-  begin(key: string, info: { vendor: Vendor; operation: string; locationId?: string | null }): Promise<BeginVendorWriteResult>;
+  begin(
+    key: string,
+    info: { vendor: Vendor; operation: string; locationId?: string | null },
+  ): Promise<BeginVendorWriteResult>;
   /** Call after the vendor answered with the created object's id. */
   complete(key: string, resultId: string | null): Promise<boolean>;
   get(key: string): Promise<VendorWrite | null>;
@@ -539,7 +564,12 @@ export interface MergeUndoEntry {
 }
 
 export interface MergeUndoRepo {
-  record(input: { locationId: string; survivorId: string; mergedId: string; snapshot: unknown }): Promise<number>;
+  record(input: {
+    locationId: string;
+    survivorId: string;
+    mergedId: string;
+    snapshot: unknown;
+  }): Promise<number>;
   get(id: number): Promise<MergeUndoEntry | null>;
   list(options: { locationId: string; status?: MergeUndoStatus; limit?: number }): Promise<MergeUndoEntry[]>;
   markApplied(id: number): Promise<boolean>;

@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { createCipher, EncryptionError, openMemoryStore, openSqliteStore, parseEncryptionKey } from "../src/index.js";
+import {
+  createCipher,
+  EncryptionError,
+  openMemoryStore,
+  openSqliteStore,
+  parseEncryptionKey,
+} from "../src/index.js";
 import { KEY_B64, KEY_HEX, tempDir } from "./helpers.js";
 
 const ACCESS = "eyJhbGciOiJIUzI1NiJ9.ACCESS-TOKEN-PLAINTEXT-4f9a";
@@ -39,7 +45,9 @@ describe("crypto", () => {
 
   it("a wrong key gives a clear error, never garbage", () => {
     const stored = createCipher(KEY_HEX).encrypt("secret", "ctx");
-    expect(() => createCipher(KEY_B64).decrypt(stored, "ctx")).toThrow(/wrong encryption key or tampered data/);
+    expect(() => createCipher(KEY_B64).decrypt(stored, "ctx")).toThrow(
+      /wrong encryption key or tampered data/,
+    );
   });
 });
 
@@ -95,7 +103,9 @@ describe("tokens and secrets at rest", () => {
     await store.tokens.save("loc-2", { accessToken: "other" });
     await store.close();
     const db = new Database(path);
-    db.exec("UPDATE tokens SET ciphertext = (SELECT ciphertext FROM tokens WHERE owner_id = 'loc-1') WHERE owner_id = 'loc-2'");
+    db.exec(
+      "UPDATE tokens SET ciphertext = (SELECT ciphertext FROM tokens WHERE owner_id = 'loc-1') WHERE owner_id = 'loc-2'",
+    );
     db.close();
     const again = openSqliteStore({ path, encryptionKey: KEY_HEX });
     await expect(again.tokens.load("loc-2")).rejects.toThrow(/cannot decrypt token:loc-2/);
@@ -104,7 +114,9 @@ describe("tokens and secrets at rest", () => {
 
   it("without a key, tokens and secrets fail with a clear error", async () => {
     const store = openSqliteStore({ path: ":memory:" });
-    await expect(store.tokens.save("loc-1", { accessToken: ACCESS })).rejects.toThrow(/opened without an encryptionKey/);
+    await expect(store.tokens.save("loc-1", { accessToken: ACCESS })).rejects.toThrow(
+      /opened without an encryptionKey/,
+    );
     await expect(store.secrets.get("x")).resolves.toBeNull();
     await store.settings.set("ok", 1);
     await store.close();
@@ -112,7 +124,9 @@ describe("tokens and secrets at rest", () => {
 
   it("validates the token shape", async () => {
     const store = openMemoryStore();
-    await expect(store.tokens.save("loc-1", { accessToken: "" })).rejects.toThrow(/accessToken must be a non-empty/);
+    await expect(store.tokens.save("loc-1", { accessToken: "" })).rejects.toThrow(
+      /accessToken must be a non-empty/,
+    );
     await store.close();
   });
 });

@@ -26,10 +26,17 @@ describe("jobs outbox", () => {
     await store.jobs.enqueue({ name: "other-loc", payload: null, key: "other", locationId: "L2" });
     const a = await store.jobs.claim({ workerId: "w1", limit: 2, leaseMs: 30_000 });
     expect(a.map((j) => j.name)).toEqual(["high", "low"]);
-    expect(a[0]).toMatchObject({ state: "running", leaseOwner: "w1", leaseUntil: clock.now() + 30_000, attempts: 1 });
+    expect(a[0]).toMatchObject({
+      state: "running",
+      leaseOwner: "w1",
+      leaseUntil: clock.now() + 30_000,
+      attempts: 1,
+    });
     const b = await store.jobs.claim({ workerId: "w2", limit: 10, leaseMs: 30_000 });
     expect(b.map((j) => j.name)).toEqual(["other-loc"]);
-    expect(await store.jobs.claim({ workerId: "w2", limit: 10, leaseMs: 30_000, locationId: "L1" })).toEqual([]);
+    expect(await store.jobs.claim({ workerId: "w2", limit: 10, leaseMs: 30_000, locationId: "L1" })).toEqual(
+      [],
+    );
     expect(await store.jobs.counts()).toEqual({ queued: 1, running: 3, done: 0, dead: 0 });
   });
 
@@ -38,9 +45,20 @@ describe("jobs outbox", () => {
     await store.jobs.enqueue({ name: "a", payload: null, key: "1", locationId: "L1" });
     await store.jobs.enqueue({ name: "b", payload: null, key: "2", locationId: "L1" });
     await store.jobs.enqueue({ name: "a", payload: null, key: "3", locationId: "L2" });
-    const claimed = await store.jobs.claim({ workerId: "w", limit: 10, leaseMs: 1000, locationId: "L1", names: ["a"] });
+    const claimed = await store.jobs.claim({
+      workerId: "w",
+      limit: 10,
+      leaseMs: 1000,
+      locationId: "L1",
+      names: ["a"],
+    });
     expect(claimed.map((j) => j.key)).toEqual(["1"]);
-    expect(await store.jobs.counts({ locationId: "L1" })).toEqual({ queued: 1, running: 1, done: 0, dead: 0 });
+    expect(await store.jobs.counts({ locationId: "L1" })).toEqual({
+      queued: 1,
+      running: 1,
+      done: 0,
+      dead: 0,
+    });
   });
 
   it("an expired lease is reclaimable (crashed worker) and the old owner can no longer complete it", async () => {
@@ -56,7 +74,11 @@ describe("jobs outbox", () => {
     expect(await store.jobs.extendLease(job!.id, "crashed", 5000)).toBe(false);
     expect(await store.jobs.extendLease(job!.id, "w2", 50_000)).toBe(true);
     expect(await store.jobs.complete(job!.id, { workerId: "w2" })).toBe(true);
-    expect(await store.jobs.get(job!.id)).toMatchObject({ state: "done", leaseOwner: null, finishedAt: clock.now() });
+    expect(await store.jobs.get(job!.id)).toMatchObject({
+      state: "done",
+      leaseOwner: null,
+      finishedAt: clock.now(),
+    });
     expect(await store.jobs.complete(job!.id)).toBe(false);
   });
 
@@ -65,7 +87,11 @@ describe("jobs outbox", () => {
     await store.jobs.enqueue({ name: "send", payload: null, key: "k" });
     const [job] = await store.jobs.claim({ workerId: "w", limit: 1, leaseMs: 1000 });
     expect(await store.jobs.fail(job!.id, { error: "503 from GHL", retryAt: clock.now() + 5000 })).toBe(true);
-    expect(await store.jobs.get(job!.id)).toMatchObject({ state: "queued", lastError: "503 from GHL", attempts: 1 });
+    expect(await store.jobs.get(job!.id)).toMatchObject({
+      state: "queued",
+      lastError: "503 from GHL",
+      attempts: 1,
+    });
     expect(await store.jobs.claim({ workerId: "w", limit: 1, leaseMs: 1000 })).toEqual([]);
     clock.advance(5000);
     const [second] = await store.jobs.claim({ workerId: "w", limit: 1, leaseMs: 1000 });
@@ -96,7 +122,8 @@ describe("jobs outbox", () => {
 
   it("purges old done jobs and dead letters by time", async () => {
     const { store, clock } = setup();
-    for (const key of ["a", "b", "c"]) await store.jobs.enqueue({ name: "n", payload: null, key, locationId: "L1" });
+    for (const key of ["a", "b", "c"])
+      await store.jobs.enqueue({ name: "n", payload: null, key, locationId: "L1" });
     const [a, b, c] = await store.jobs.claim({ workerId: "w", limit: 3, leaseMs: 1000 });
     await store.jobs.complete(a!.id);
     await store.jobs.deadLetter(b!.id, "x");

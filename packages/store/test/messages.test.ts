@@ -14,11 +14,19 @@ async function setup() {
 describe("messages", () => {
   it("creates once per logical key with one int32 dedup id for its whole life", async () => {
     const { store } = await setup();
-    const a = await store.messages.create({ key: "welcome:L1:c1", locationId: "L1", contactId: "c1", to: TO, body: "Hi" });
+    const a = await store.messages.create({
+      key: "welcome:L1:c1",
+      locationId: "L1",
+      contactId: "c1",
+      to: TO,
+      body: "Hi",
+    });
     if (!a.created) throw new Error("expected created");
     expect(a.message).toMatchObject({ status: "QUEUED", attempts: 0, providerIds: [], body: "Hi" });
     expect(a.message.id.length).toBeLessThanOrEqual(20);
-    expect(Number.isInteger(a.message.dedupId) && a.message.dedupId >= 1 && a.message.dedupId < 2 ** 31).toBe(true);
+    expect(Number.isInteger(a.message.dedupId) && a.message.dedupId >= 1 && a.message.dedupId < 2 ** 31).toBe(
+      true,
+    );
     expect(a.message.bodyHash).toMatch(/^[0-9a-f]{32}$/);
     const b = await store.messages.create({ key: "welcome:L1:c1", locationId: "L1", to: TO, body: "Other" });
     expect(b).toMatchObject({ created: false, existing: { id: a.message.id, dedupId: a.message.dedupId } });
@@ -29,12 +37,12 @@ describe("messages", () => {
   it("accepts a caller-chosen dedup id and refuses a used one", async () => {
     const { store } = await setup();
     await store.messages.create({ key: "k1", locationId: "L1", to: TO, body: "x", dedupId: 42 });
-    await expect(store.messages.create({ key: "k2", locationId: "L1", to: TO, body: "x", dedupId: 42 })).rejects.toThrow(
-      /dedupId 42 is already used/,
-    );
-    await expect(store.messages.create({ key: "k3", locationId: "L1", to: "0820000001", body: "x" })).rejects.toThrow(
-      /must be an E.164 number/,
-    );
+    await expect(
+      store.messages.create({ key: "k2", locationId: "L1", to: TO, body: "x", dedupId: 42 }),
+    ).rejects.toThrow(/dedupId 42 is already used/);
+    await expect(
+      store.messages.create({ key: "k3", locationId: "L1", to: "0820000001", body: "x" }),
+    ).rejects.toThrow(/must be an E.164 number/);
   });
 
   it("status updates are monotonic: late, repeated and out-of-order reports never move backwards", async () => {
@@ -43,11 +51,18 @@ describe("messages", () => {
     if (!created.created) throw new Error("expected created");
     const id = created.message.id;
     const sub = await store.messages.markSubmitted(id, { providerIds: ["900001", "900002"], cost: 2 });
-    expect(sub).toMatchObject({ updated: true, previous: "QUEUED", message: { status: "ACCEPTED", cost: 2 } });
+    expect(sub).toMatchObject({
+      updated: true,
+      previous: "QUEUED",
+      message: { status: "ACCEPTED", cost: 2 },
+    });
     expect((await store.messages.findByProviderId("900002"))?.id).toBe(id);
     clock.advance(10);
     expect(await store.messages.updateStatus(id, { status: "DELIVERED" })).toMatchObject({ updated: true });
-    expect(await store.messages.updateStatus(id, { status: "SENT" })).toMatchObject({ updated: false, reason: "stale" });
+    expect(await store.messages.updateStatus(id, { status: "SENT" })).toMatchObject({
+      updated: false,
+      reason: "stale",
+    });
     expect(await store.messages.updateStatus(id, { status: "DELIVERED" })).toMatchObject({
       updated: false,
       reason: "duplicate",
@@ -61,15 +76,19 @@ describe("messages", () => {
       updated: false,
       reason: "not_found",
     });
-    await expect(store.messages.updateStatus(id, { status: "BOGUS" as "SENT" })).rejects.toThrow(/unknown message status/);
+    await expect(store.messages.updateStatus(id, { status: "BOGUS" as "SENT" })).rejects.toThrow(
+      /unknown message status/,
+    );
   });
 
   it("follows the bulksms rule: DELIVERED beats FAILED, a newer FAILED subtype replaces the old", () => {
     expect(compareStatus({ status: "FAILED", subtype: "EXPIRED" }, { status: "DELIVERED" })).toBe("apply");
-    expect(compareStatus({ status: "FAILED", subtype: "EXPIRED" }, { status: "FAILED", subtype: "BLOCKED" })).toBe("apply");
-    expect(compareStatus({ status: "FAILED", subtype: "BLOCKED" }, { status: "FAILED", subtype: "BLOCKED" })).toBe(
-      "duplicate",
-    );
+    expect(
+      compareStatus({ status: "FAILED", subtype: "EXPIRED" }, { status: "FAILED", subtype: "BLOCKED" }),
+    ).toBe("apply");
+    expect(
+      compareStatus({ status: "FAILED", subtype: "BLOCKED" }, { status: "FAILED", subtype: "BLOCKED" }),
+    ).toBe("duplicate");
     expect(compareStatus({ status: "UNKNOWN" }, { status: "SENT" })).toBe("stale");
     expect(compareStatus({ status: "SCHEDULED" }, { status: "ACCEPTED" })).toBe("stale");
     expect(compareStatus({ status: "CANCELLED" }, { status: "QUEUED" })).toBe("stale");
@@ -85,10 +104,17 @@ describe("messages", () => {
     if (!b.created) throw new Error("expected created");
     expect(await store.messages.defer(b.message.id, now + 3_600_000)).toBe(true);
     expect((await store.messages.listDue({})).map((m) => m.key)).toEqual(["a", "c"]);
-    expect((await store.messages.listDue({ now: now + 3_600_000 })).map((m) => m.key).sort()).toEqual(["a", "b", "c"]);
+    expect((await store.messages.listDue({ now: now + 3_600_000 })).map((m) => m.key).sort()).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
     expect(await store.messages.cancelPending("L1", "c1", "contact deleted")).toBe(2);
     expect((await store.messages.listDue({ now: now + 3_600_000 })).map((m) => m.key)).toEqual(["c"]);
-    expect(await store.messages.get(b.message.id)).toMatchObject({ status: "CANCELLED", error: "contact deleted" });
+    expect(await store.messages.get(b.message.id)).toMatchObject({
+      status: "CANCELLED",
+      error: "contact deleted",
+    });
     expect(await store.messages.defer(b.message.id, now)).toBe(false);
     expect((await store.messages.listForContact("L1", "c1")).length).toBe(2);
     const counts = await store.messages.countByStatus("L1");

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { LATEST_SCHEMA_VERSION, openSqliteStore, SchemaTooNewError } from "../src/index.js";
-import { migrate, MIGRATIONS } from "../src/sqlite/migrations.js";
+import { MIGRATIONS, migrate } from "../src/sqlite/migrations.js";
 import { KEY_HEX, tempDir } from "./helpers.js";
 
 describe("migrations", () => {
@@ -41,7 +41,10 @@ describe("migrations", () => {
 
   it("applies only the newer migrations to an older database", () => {
     const db = new Database(":memory:");
-    const extra = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: "add t", sql: "CREATE TABLE t (x INTEGER)" }];
+    const extra = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: "add t", sql: "CREATE TABLE t (x INTEGER)" },
+    ];
     migrate(db, { now: 1, path: ":memory:" });
     expect(migrate(db, { now: 2, path: ":memory:", migrations: extra })).toEqual([MIGRATIONS.length + 1]);
     expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 0 });
@@ -59,7 +62,9 @@ describe("migrations", () => {
     db.close();
     expect(() => openSqliteStore({ path, encryptionKey: KEY_HEX })).toThrow(SchemaTooNewError);
     expect(() => openSqliteStore({ path, encryptionKey: KEY_HEX })).toThrow(
-      new RegExp(`schema version ${LATEST_SCHEMA_VERSION + 1}.*only knows up to version ${LATEST_SCHEMA_VERSION}`),
+      new RegExp(
+        `schema version ${LATEST_SCHEMA_VERSION + 1}.*only knows up to version ${LATEST_SCHEMA_VERSION}`,
+      ),
     );
   });
 

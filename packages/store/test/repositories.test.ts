@@ -22,11 +22,15 @@ describe("locations", () => {
       settings: {},
       active: true,
     });
-    await store.locations.upsert({ id: "L1", quietHours: { start: "09:00", end: "20:30" }, settings: { welcome: true } });
+    await store.locations.upsert({
+      id: "L1",
+      quietHours: { start: "09:00", end: "20:30" },
+      settings: { welcome: true },
+    });
     expect(await store.locations.get("L1")).toMatchObject({ name: "Acme", quietHours: { start: "09:00" } });
-    await expect(store.locations.upsert({ id: "L1", quietHours: { start: "9am", end: "20:00" } })).rejects.toThrow(
-      /quietHours.start must be "HH:MM"/,
-    );
+    await expect(
+      store.locations.upsert({ id: "L1", quietHours: { start: "9am", end: "20:00" } }),
+    ).rejects.toThrow(/quietHours.start must be "HH:MM"/);
     await store.locations.upsert({ id: "L2" });
     expect(await store.locations.setActive("L2", false)).toBe(true);
     expect((await store.locations.list({ activeOnly: true })).map((l) => l.id)).toEqual(["L1"]);
@@ -48,13 +52,23 @@ describe("contacts mirror", () => {
       dateUpdated: clock.now(),
     });
     clock.advance(10);
-    const updated = await store.contacts.upsert({ locationId: "L1", contactId: "c1", profile: { consent: true } });
-    expect(updated).toMatchObject({ ghl: { firstName: "Ann" }, base: { firstName: "Ann" }, profile: { consent: true } });
+    const updated = await store.contacts.upsert({
+      locationId: "L1",
+      contactId: "c1",
+      profile: { consent: true },
+    });
+    expect(updated).toMatchObject({
+      ghl: { firstName: "Ann" },
+      base: { firstName: "Ann" },
+      profile: { consent: true },
+    });
     expect(updated.updatedAt).toBe(updated.createdAt + 10);
     await store.contacts.upsert({ locationId: "L1", contactId: "c2", phoneE164: P1 });
     await store.contacts.upsert({ locationId: "L1", contactId: "c3", phoneE164: P2 });
     expect((await store.contacts.findByPhone("L1", P1)).map((c) => c.contactId)).toEqual(["c1", "c2"]);
-    expect((await store.contacts.findByEmail("L1", "ann@example.com")).map((c) => c.contactId)).toEqual(["c1"]);
+    expect((await store.contacts.findByEmail("L1", "ann@example.com")).map((c) => c.contactId)).toEqual([
+      "c1",
+    ]);
     await store.contacts.markDeleted("L1", "c2");
     expect((await store.contacts.findByPhone("L1", P1)).map((c) => c.contactId)).toEqual(["c1"]);
     expect(await store.contacts.count("L1")).toBe(2);
@@ -66,9 +80,14 @@ describe("contacts mirror", () => {
   it("pages by contact id, finds unseen and recently changed contacts", async () => {
     const { store, clock } = await setup();
     const t0 = clock.now();
-    for (const id of ["a", "b", "c", "d"]) await store.contacts.upsert({ locationId: "L1", contactId: id, lastSeenAt: t0 });
+    for (const id of ["a", "b", "c", "d"])
+      await store.contacts.upsert({ locationId: "L1", contactId: id, lastSeenAt: t0 });
     const page1 = await store.contacts.list({ locationId: "L1", limit: 3 });
-    const page2 = await store.contacts.list({ locationId: "L1", limit: 3, afterContactId: page1.at(-1)!.contactId });
+    const page2 = await store.contacts.list({
+      locationId: "L1",
+      limit: 3,
+      afterContactId: page1.at(-1)!.contactId,
+    });
     expect([...page1, ...page2].map((c) => c.contactId)).toEqual(["a", "b", "c", "d"]);
     clock.advance(1000);
     await store.contacts.upsert({ locationId: "L1", contactId: "b", lastSeenAt: clock.now() });
@@ -99,16 +118,36 @@ describe("opt-outs", () => {
   it("keeps the current state with source and time, and the full history", async () => {
     const { store, clock } = await setup();
     expect(await store.optOuts.isOptedOut("L1", P1)).toBe(false);
-    const out = await store.optOuts.set({ locationId: "L1", phoneE164: P1, state: "opted_out", source: "sms_stop" });
+    const out = await store.optOuts.set({
+      locationId: "L1",
+      phoneE164: P1,
+      state: "opted_out",
+      source: "sms_stop",
+    });
     expect(out).toEqual({ changed: true, previous: null });
     expect(await store.optOuts.isOptedOut("L1", P1)).toBe(true);
     expect(await store.optOuts.isOptedOut("L1", P1, "whatsapp")).toBe(false);
     clock.advance(10);
-    const again = await store.optOuts.set({ locationId: "L1", phoneE164: P1, state: "opted_out", source: "ghl_dnd" });
+    const again = await store.optOuts.set({
+      locationId: "L1",
+      phoneE164: P1,
+      state: "opted_out",
+      source: "ghl_dnd",
+    });
     expect(again.changed).toBe(false);
     clock.advance(10);
-    await store.optOuts.set({ locationId: "L1", phoneE164: P1, state: "opted_in", source: "operator", note: "START" });
-    expect(await store.optOuts.get("L1", P1)).toMatchObject({ state: "opted_in", source: "operator", at: clock.now() });
+    await store.optOuts.set({
+      locationId: "L1",
+      phoneE164: P1,
+      state: "opted_in",
+      source: "operator",
+      note: "START",
+    });
+    expect(await store.optOuts.get("L1", P1)).toMatchObject({
+      state: "opted_in",
+      source: "operator",
+      at: clock.now(),
+    });
     // An older event arriving late is recorded in the history but does not override the newer state.
     const late = await store.optOuts.set({
       locationId: "L1",
@@ -126,9 +165,16 @@ describe("opt-outs", () => {
       "bulksms_blocked",
     ]);
     await store.optOuts.set({ locationId: "L1", phoneE164: P2, state: "opted_out", source: "import" });
-    expect((await store.optOuts.list({ locationId: "L1", state: "opted_out" })).map((o) => o.phoneE164)).toEqual([P2]);
+    expect(
+      (await store.optOuts.list({ locationId: "L1", state: "opted_out" })).map((o) => o.phoneE164),
+    ).toEqual([P2]);
     await expect(
-      store.optOuts.set({ locationId: "L1", phoneE164: P2, state: "opted_out", source: "carrier" as "import" }),
+      store.optOuts.set({
+        locationId: "L1",
+        phoneE164: P2,
+        state: "opted_out",
+        source: "carrier" as "import",
+      }),
     ).rejects.toThrow(/source must be one of/);
   });
 });
@@ -136,21 +182,38 @@ describe("opt-outs", () => {
 describe("merge undo, follow-ups, digests, settings", () => {
   it("merge undo log keeps full records and tracks undo", async () => {
     const { store } = await setup();
-    const snapshot = { contact: { id: "c2", firstName: "Bo" }, tags: ["vip"], notes: [{ body: "n" }], tasks: [] };
+    const snapshot = {
+      contact: { id: "c2", firstName: "Bo" },
+      tags: ["vip"],
+      notes: [{ body: "n" }],
+      tasks: [],
+    };
     const id = await store.mergeUndo.record({ locationId: "L1", survivorId: "c1", mergedId: "c2", snapshot });
     expect(await store.mergeUndo.get(id)).toMatchObject({ status: "recorded", snapshot });
     expect(await store.mergeUndo.markApplied(id)).toBe(true);
     expect(await store.mergeUndo.markUndone(id, "c9")).toBe(true);
     expect(await store.mergeUndo.markUndone(id, "c10")).toBe(false);
-    expect(await store.mergeUndo.list({ locationId: "L1", status: "undone" })).toMatchObject([{ recreatedId: "c9" }]);
+    expect(await store.mergeUndo.list({ locationId: "L1", status: "undone" })).toMatchObject([
+      { recreatedId: "c9" },
+    ]);
   });
 
   it("follow-up sequences: one active per rule and contact, advance, stop, due list", async () => {
     const { store, clock } = await setup();
     const due = clock.now() + 1000;
-    const a = await store.followUps.start({ locationId: "L1", ruleId: "quote", contactId: "c1", nextRunAt: due });
+    const a = await store.followUps.start({
+      locationId: "L1",
+      ruleId: "quote",
+      contactId: "c1",
+      nextRunAt: due,
+    });
     expect(a.started).toBe(true);
-    const dup = await store.followUps.start({ locationId: "L1", ruleId: "quote", contactId: "c1", nextRunAt: due + 5 });
+    const dup = await store.followUps.start({
+      locationId: "L1",
+      ruleId: "quote",
+      contactId: "c1",
+      nextRunAt: due + 5,
+    });
     expect(dup).toMatchObject({ started: false, followUp: { id: a.followUp.id, nextRunAt: due } });
     await store.followUps.start({ locationId: "L1", ruleId: "other", contactId: "c1", nextRunAt: due });
     expect(await store.followUps.listDue()).toEqual([]);
@@ -159,8 +222,17 @@ describe("merge undo, follow-ups, digests, settings", () => {
     expect(await store.followUps.advance(a.followUp.id, 1, clock.now() + 86_400_000)).toBe(true);
     expect((await store.followUps.listDue()).map((f) => f.ruleId)).toEqual(["other"]);
     expect(await store.followUps.stopForContact("L1", "c1", "replied")).toBe(2);
-    expect(await store.followUps.get(a.followUp.id)).toMatchObject({ status: "stopped", stopReason: "replied", step: 1 });
-    const b = await store.followUps.start({ locationId: "L1", ruleId: "quote", contactId: "c1", nextRunAt: due });
+    expect(await store.followUps.get(a.followUp.id)).toMatchObject({
+      status: "stopped",
+      stopReason: "replied",
+      step: 1,
+    });
+    const b = await store.followUps.start({
+      locationId: "L1",
+      ruleId: "quote",
+      contactId: "c1",
+      nextRunAt: due,
+    });
     expect(b.started).toBe(true);
     expect(await store.followUps.complete(b.followUp.id)).toBe(true);
     expect(await store.followUps.getActive("L1", "quote", "c1")).toBeNull();
@@ -169,8 +241,18 @@ describe("merge undo, follow-ups, digests, settings", () => {
 
   it("digests are recorded once per local date and recipient", async () => {
     const { store } = await setup();
-    const first = await store.digests.record({ locationId: "L1", localDate: "2026-03-29", recipient: P1, summary: { n: 3 } });
-    const dup = await store.digests.record({ locationId: "L1", localDate: "2026-03-29", recipient: P1, summary: { n: 4 } });
+    const first = await store.digests.record({
+      locationId: "L1",
+      localDate: "2026-03-29",
+      recipient: P1,
+      summary: { n: 3 },
+    });
+    const dup = await store.digests.record({
+      locationId: "L1",
+      localDate: "2026-03-29",
+      recipient: P1,
+      summary: { n: 4 },
+    });
     expect(dup).toEqual({ recorded: false, id: first.id });
     await store.digests.record({ locationId: "L1", localDate: "2026-03-29", recipient: P2, summary: {} });
     expect((await store.digests.get("L1", "2026-03-29")).map((d) => d.summary)).toEqual([{ n: 3 }, {}]);

@@ -17,7 +17,12 @@ describe("sync runs", () => {
     if (!first.started) throw new Error("expected start");
     expect(first.resumed).toBe(false);
     clock.advance(60_000);
-    const second = await store.runs.start({ locationId: "L1", kind: "full", owner: "cli", staleAfterMs: 120_000 });
+    const second = await store.runs.start({
+      locationId: "L1",
+      kind: "full",
+      owner: "cli",
+      staleAfterMs: 120_000,
+    });
     expect(second).toMatchObject({ started: false, reason: "already_running", active: { id: first.run.id } });
     expect((await store.runs.start({ locationId: "L2", kind: "full" })).started).toBe(true);
     expect(await store.runs.finish(first.run.id, { status: "succeeded" })).toBe(true);
@@ -26,18 +31,36 @@ describe("sync runs", () => {
 
   it("resumes a crashed run of the same kind from its checkpoint; abandons one of another kind", async () => {
     const { store, clock } = await setup();
-    const crashed = await store.runs.start({ locationId: "L1", kind: "full", owner: "w1", staleAfterMs: 1000 });
+    const crashed = await store.runs.start({
+      locationId: "L1",
+      kind: "full",
+      owner: "w1",
+      staleAfterMs: 1000,
+    });
     if (!crashed.started) throw new Error("expected start");
     const counts = { ...emptyCounts(), scanned: 500, updated: 3, conflicts: { "ghl-wins": 2 } };
     await store.runs.saveCheckpoint(crashed.run.id, { cursor: "page-5", lastId: "c500" }, counts);
     clock.advance(999);
-    expect((await store.runs.start({ locationId: "L1", kind: "full", staleAfterMs: 1000 })).started).toBe(false);
+    expect((await store.runs.start({ locationId: "L1", kind: "full", staleAfterMs: 1000 })).started).toBe(
+      false,
+    );
     clock.advance(1);
-    const resumed = await store.runs.start({ locationId: "L1", kind: "full", owner: "w2", staleAfterMs: 1000 });
+    const resumed = await store.runs.start({
+      locationId: "L1",
+      kind: "full",
+      owner: "w2",
+      staleAfterMs: 1000,
+    });
     expect(resumed).toMatchObject({
       started: true,
       resumed: true,
-      run: { id: crashed.run.id, owner: "w2", resumes: 1, checkpoint: { cursor: "page-5", lastId: "c500" }, counts },
+      run: {
+        id: crashed.run.id,
+        owner: "w2",
+        resumes: 1,
+        checkpoint: { cursor: "page-5", lastId: "c500" },
+        counts,
+      },
     });
     clock.advance(5000);
     const other = await store.runs.start({ locationId: "L1", kind: "incremental", staleAfterMs: 1000 });

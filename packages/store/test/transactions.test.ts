@@ -33,7 +33,9 @@ describe("transactions", () => {
     expect(await store.optOuts.isOptedOut("L1", PHONE)).toBe(false);
     expect(await store.optOuts.history("L1", PHONE)).toEqual([]);
     expect(await store.jobs.getByKey("stop:1")).toBeNull();
-    expect((await store.inbox.insert({ source: "bulksms", eventId: "e1", payload: "{}" })).inserted).toBe(true);
+    expect((await store.inbox.insert({ source: "bulksms", eventId: "e1", payload: "{}" })).inserted).toBe(
+      true,
+    );
     await store.close();
   });
 
@@ -90,7 +92,9 @@ describe("transactions", () => {
 
   it("using `store` inside a callback, or `tx` after it, fails clearly instead of deadlocking", async () => {
     const store = openMemoryStore();
-    await expect(store.transaction(async () => store.settings.get("x"))).rejects.toThrow(/use the `tx` argument/);
+    await expect(store.transaction(async () => store.settings.get("x"))).rejects.toThrow(
+      /use the `tx` argument/,
+    );
     await expect(store.transaction(async () => store.transaction(async () => 1))).rejects.toThrow(
       /use tx.transaction\(\) to nest/,
     );

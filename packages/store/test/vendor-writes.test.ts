@@ -8,10 +8,16 @@ describe("vendor-write ledger and audit log", () => {
     const store = openMemoryStore({ now: clock.now });
     const info = { vendor: "ghl" as const, operation: "notes.create", locationId: "L1" };
     const first = await store.vendorWrites.begin("note:evt-1", info);
-    expect(first).toMatchObject({ state: "new", write: { state: "begun", attempts: 1, begunAt: clock.now() } });
+    expect(first).toMatchObject({
+      state: "new",
+      write: { state: "begun", attempts: 1, begunAt: clock.now() },
+    });
     expect(await store.vendorWrites.complete("note:evt-1", "note-abc")).toBe(true);
     const again = await store.vendorWrites.begin("note:evt-1", info);
-    expect(again).toMatchObject({ state: "completed", write: { resultId: "note-abc", completedAt: clock.now() } });
+    expect(again).toMatchObject({
+      state: "completed",
+      write: { resultId: "note-abc", completedAt: clock.now() },
+    });
   });
 
   it("a write begun but never completed (crash) is reported as begun and listed for reconciliation", async () => {
@@ -22,7 +28,9 @@ describe("vendor-write ledger and audit log", () => {
     clock.advance(60_000);
     const retry = await store.vendorWrites.begin("task:evt-2", info);
     expect(retry).toMatchObject({ state: "begun", write: { attempts: 2 } });
-    expect((await store.vendorWrites.listBegun({ before: clock.now() })).map((w) => w.key)).toEqual(["task:evt-2"]);
+    expect((await store.vendorWrites.listBegun({ before: clock.now() })).map((w) => w.key)).toEqual([
+      "task:evt-2",
+    ]);
     expect(await store.vendorWrites.listBegun({ before: clock.now() - 60_000 })).toEqual([]);
     expect(await store.vendorWrites.forget("task:evt-2")).toBe(true);
     expect(await store.vendorWrites.get("task:evt-2")).toBeNull();
@@ -64,7 +72,9 @@ describe("vendor-write ledger and audit log", () => {
       detail: { parts: 2 },
     });
     expect((await store.audit.list()).map((e) => e.idempotencyKey)).toEqual(["k2", "k1"]);
-    expect(await store.audit.list({ vendor: "bulksms" })).toMatchObject([{ detail: { parts: 2 }, at: clock.now() }]);
+    expect(await store.audit.list({ vendor: "bulksms" })).toMatchObject([
+      { detail: { parts: 2 }, at: clock.now() },
+    ]);
     expect(await store.audit.list({ locationId: "L1", since: clock.now() })).toEqual([]);
     expect(await store.audit.list({ idempotencyKey: "k1" })).toHaveLength(1);
   });

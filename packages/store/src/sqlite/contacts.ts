@@ -29,9 +29,9 @@ function pick<T>(next: T | undefined, prev: T): T {
 
 export function createContactsRepo(ctx: SqlContext): ContactsRepo {
   const getRow = (locationId: string, contactId: string) =>
-    ctx.prepare("SELECT * FROM contacts WHERE location_id = ? AND contact_id = ?").get(locationId, contactId) as
-      | Row
-      | undefined;
+    ctx
+      .prepare("SELECT * FROM contacts WHERE location_id = ? AND contact_id = ?")
+      .get(locationId, contactId) as Row | undefined;
   const live = (includeDeleted?: boolean) => (includeDeleted ? "" : " AND deleted = 0");
   return {
     get: (locationId, contactId) =>
@@ -134,14 +134,18 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
       ctx.run(
         () =>
           ctx
-            .prepare("UPDATE contacts SET deleted = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?")
+            .prepare(
+              "UPDATE contacts SET deleted = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?",
+            )
             .run(int(deleted), ctx.now(), locationId, contactId).changes > 0,
       ),
     markRetired: (locationId, contactId, retired = true) =>
       ctx.run(
         () =>
           ctx
-            .prepare("UPDATE contacts SET retired = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?")
+            .prepare(
+              "UPDATE contacts SET retired = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?",
+            )
             .run(int(retired), ctx.now(), locationId, contactId).changes > 0,
       ),
     markWelcomeSent: (locationId, contactId, at) =>
@@ -159,7 +163,9 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
         num(
           (
             ctx
-              .prepare(`SELECT COUNT(*) AS n FROM contacts WHERE location_id = ?${live(options.includeDeleted)}`)
+              .prepare(
+                `SELECT COUNT(*) AS n FROM contacts WHERE location_id = ?${live(options.includeDeleted)}`,
+              )
               .get(locationId) as Row
           ).n,
         ),

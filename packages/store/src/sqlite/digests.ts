@@ -21,7 +21,9 @@ export function createDigestsRepo(ctx: SqlContext): DigestsRepo {
     record: (input) =>
       ctx.run(() => {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(input.localDate)) {
-          throw new TypeError(`digests.record: localDate must be YYYY-MM-DD, got ${JSON.stringify(input.localDate)}`);
+          throw new TypeError(
+            `digests.record: localDate must be YYYY-MM-DD, got ${JSON.stringify(input.localDate)}`,
+          );
         }
         const row = withLocation(input.locationId, () =>
           ctx

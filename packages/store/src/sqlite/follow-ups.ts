@@ -20,10 +20,13 @@ function toFollowUp(row: Row): FollowUp {
 
 /** Follow-up sequence state; at most one active sequence per (location, rule, contact). */
 export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
-  const getRow = (id: number) => ctx.prepare("SELECT * FROM follow_ups WHERE id = ?").get(id) as Row | undefined;
+  const getRow = (id: number) =>
+    ctx.prepare("SELECT * FROM follow_ups WHERE id = ?").get(id) as Row | undefined;
   const activeRow = (locationId: string, ruleId: string, contactId: string) =>
     ctx
-      .prepare("SELECT * FROM follow_ups WHERE location_id = ? AND rule_id = ? AND contact_id = ? AND status = 'active'")
+      .prepare(
+        "SELECT * FROM follow_ups WHERE location_id = ? AND rule_id = ? AND contact_id = ? AND status = 'active'",
+      )
       .get(locationId, ruleId, contactId) as Row | undefined;
   return {
     start: (input) =>
@@ -55,7 +58,9 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
       ctx.run(
         () =>
           ctx
-            .prepare("UPDATE follow_ups SET step = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND status = 'active'")
+            .prepare(
+              "UPDATE follow_ups SET step = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND status = 'active'",
+            )
             .run(step, nextRunAt, ctx.now(), id).changes > 0,
       ),
     complete: (id) =>
@@ -83,7 +88,8 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
                      WHERE location_id = ? AND contact_id = ? AND status = 'active'`;
         return ruleId === undefined
           ? ctx.prepare(sql).run(reason, ctx.now(), locationId, contactId).changes
-          : ctx.prepare(`${sql} AND rule_id = ?`).run(reason, ctx.now(), locationId, contactId, ruleId).changes;
+          : ctx.prepare(`${sql} AND rule_id = ?`).run(reason, ctx.now(), locationId, contactId, ruleId)
+              .changes;
       }),
     listDue: (options = {}) =>
       ctx.run(() => {
@@ -97,7 +103,9 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
                 )
                 .all(now, options.locationId, options.limit ?? 100)
             : ctx
-                .prepare("SELECT * FROM follow_ups WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?")
+                .prepare(
+                  "SELECT * FROM follow_ups WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?",
+                )
                 .all(now, options.limit ?? 100);
         return (rows as Row[]).map(toFollowUp);
       }),

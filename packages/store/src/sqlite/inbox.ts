@@ -69,7 +69,9 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
           ? ctx
               .prepare("SELECT * FROM inbox WHERE status = 'pending' AND source = ? ORDER BY id LIMIT ?")
               .all(options.source, options.limit ?? 100)
-          : ctx.prepare("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?").all(options.limit ?? 100);
+          : ctx
+              .prepare("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?")
+              .all(options.limit ?? 100);
         return (rows as Row[]).map(toEvent);
       }),
     lag: (now) =>
@@ -86,7 +88,8 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
       }),
     purgeProcessed: (before) =>
       ctx.run(
-        () => ctx.prepare("DELETE FROM inbox WHERE status = 'processed' AND received_at < ?").run(before).changes,
+        () =>
+          ctx.prepare("DELETE FROM inbox WHERE status = 'processed' AND received_at < ?").run(before).changes,
       ),
   };
 }

@@ -89,7 +89,9 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         }
         const claimAll = ctx.db.transaction(() => {
           const ids = ctx
-            .prepare(`SELECT id FROM jobs WHERE ${where.join(" AND ")} ORDER BY priority DESC, run_at, id LIMIT ?`)
+            .prepare(
+              `SELECT id FROM jobs WHERE ${where.join(" AND ")} ORDER BY priority DESC, run_at, id LIMIT ?`,
+            )
             .all(...params, Math.max(0, options.limit)) as Row[];
           const lease = ctx.prepare(
             `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
@@ -168,14 +170,18 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
         const rows = (
           options.locationId !== undefined
-            ? ctx.prepare("SELECT state, COUNT(*) AS n FROM jobs WHERE location_id = ? GROUP BY state").all(options.locationId)
+            ? ctx
+                .prepare("SELECT state, COUNT(*) AS n FROM jobs WHERE location_id = ? GROUP BY state")
+                .all(options.locationId)
             : ctx.prepare("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state").all()
         ) as Row[];
         for (const row of rows) counts[row.state as JobState] = num(row.n);
         return counts;
       }),
     purgeDone: (before) =>
-      ctx.run(() => ctx.prepare("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?").run(before).changes),
+      ctx.run(
+        () => ctx.prepare("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?").run(before).changes,
+      ),
   };
 }
 
@@ -196,7 +202,9 @@ export function createDeadLettersRepo(ctx: SqlContext): DeadLettersRepo {
         }
         return (
           ctx
-            .prepare(`SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY finished_at DESC, id DESC LIMIT ?`)
+            .prepare(
+              `SELECT * FROM jobs WHERE ${where.join(" AND ")} ORDER BY finished_at DESC, id DESC LIMIT ?`,
+            )
             .all(...params, options.limit ?? 100) as Row[]
         ).map(toJob);
       }),

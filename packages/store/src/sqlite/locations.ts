@@ -19,7 +19,8 @@ function toLocation(row: Row): Location {
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
-  const getRow = (id: string) => ctx.prepare("SELECT * FROM locations WHERE id = ?").get(id) as Row | undefined;
+  const getRow = (id: string) =>
+    ctx.prepare("SELECT * FROM locations WHERE id = ?").get(id) as Row | undefined;
   return {
     upsert: (input) =>
       ctx.run(() => {
@@ -28,7 +29,9 @@ export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
           ["quietHours.end", input.quietHours?.end],
         ] as const) {
           if (value !== undefined && !HHMM.test(value)) {
-            throw new TypeError(`location ${input.id}: ${label} must be "HH:MM" (24h), got ${JSON.stringify(value)}`);
+            throw new TypeError(
+              `location ${input.id}: ${label} must be "HH:MM" (24h), got ${JSON.stringify(value)}`,
+            );
           }
         }
         const now = ctx.now();
@@ -72,8 +75,9 @@ export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
     setActive: (id, active) =>
       ctx.run(
         () =>
-          ctx.prepare("UPDATE locations SET active = ?, updated_at = ? WHERE id = ?").run(int(active), ctx.now(), id)
-            .changes > 0,
+          ctx
+            .prepare("UPDATE locations SET active = ?, updated_at = ? WHERE id = ?")
+            .run(int(active), ctx.now(), id).changes > 0,
       ),
   };
 }

@@ -32,7 +32,14 @@ export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
               `INSERT INTO merge_undo (location_id, survivor_id, merged_id, snapshot, status, created_at, updated_at)
                VALUES (?, ?, ?, ?, 'recorded', ?, ?) RETURNING id`,
             )
-            .get(input.locationId, input.survivorId, input.mergedId, JSON.stringify(input.snapshot), now, now),
+            .get(
+              input.locationId,
+              input.survivorId,
+              input.mergedId,
+              JSON.stringify(input.snapshot),
+              now,
+              now,
+            ),
         ) as Row;
         return num(row.id);
       }),
@@ -45,7 +52,9 @@ export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
       ctx.run(() => {
         const rows = options.status
           ? ctx
-              .prepare("SELECT * FROM merge_undo WHERE location_id = ? AND status = ? ORDER BY id DESC LIMIT ?")
+              .prepare(
+                "SELECT * FROM merge_undo WHERE location_id = ? AND status = ? ORDER BY id DESC LIMIT ?",
+              )
               .all(options.locationId, options.status, options.limit ?? 100)
           : ctx
               .prepare("SELECT * FROM merge_undo WHERE location_id = ? ORDER BY id DESC LIMIT ?")
@@ -56,7 +65,9 @@ export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
       ctx.run(
         () =>
           ctx
-            .prepare("UPDATE merge_undo SET status = 'applied', updated_at = ? WHERE id = ? AND status = 'recorded'")
+            .prepare(
+              "UPDATE merge_undo SET status = 'applied', updated_at = ? WHERE id = ? AND status = 'recorded'",
+            )
             .run(ctx.now(), id).changes > 0,
       ),
     markUndone: (id, recreatedId) =>

@@ -39,13 +39,17 @@ export function bodyHash(body: string): string {
 
 function assertStatus(status: string): asserts status is MessageStatus {
   if (!(MESSAGE_STATUSES as string[]).includes(status)) {
-    throw new TypeError(`unknown message status ${JSON.stringify(status)}; expected one of ${MESSAGE_STATUSES.join(", ")}`);
+    throw new TypeError(
+      `unknown message status ${JSON.stringify(status)}; expected one of ${MESSAGE_STATUSES.join(", ")}`,
+    );
   }
 }
 
 export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
-  const getRow = (id: string) => ctx.prepare("SELECT * FROM messages WHERE id = ?").get(id) as Row | undefined;
-  const getByKeyRow = (key: string) => ctx.prepare("SELECT * FROM messages WHERE key = ?").get(key) as Row | undefined;
+  const getRow = (id: string) =>
+    ctx.prepare("SELECT * FROM messages WHERE id = ?").get(id) as Row | undefined;
+  const getByKeyRow = (key: string) =>
+    ctx.prepare("SELECT * FROM messages WHERE key = ?").get(key) as Row | undefined;
 
   function applyStatus(
     id: string,
@@ -88,7 +92,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         const now = ctx.now();
         // 18 characters, so it fits BulkSMS's 20-character userSuppliedId unchanged.
         const id = `m_${randomBytes(12).toString("base64url")}`;
-        if (input.dedupId !== undefined && !(Number.isInteger(input.dedupId) && input.dedupId >= 1 && input.dedupId <= INT32_MAX)) {
+        if (
+          input.dedupId !== undefined &&
+          !(Number.isInteger(input.dedupId) && input.dedupId >= 1 && input.dedupId <= INT32_MAX)
+        ) {
           throw new TypeError(`message ${input.key}: dedupId must be an integer in 1..${INT32_MAX}`);
         }
         const insert = ctx.prepare(
@@ -120,7 +127,9 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
           );
           if (info.changes > 0) return { created: true, message: toMessage(getRow(id)!) };
           if (input.dedupId !== undefined) {
-            throw new TypeError(`message ${input.key}: dedupId ${input.dedupId} is already used by another message`);
+            throw new TypeError(
+              `message ${input.key}: dedupId ${input.dedupId} is already used by another message`,
+            );
           }
         }
         throw new Error("could not allocate a unique deduplication id after 20 attempts");
@@ -149,11 +158,9 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         const row = getRow(id);
         if (!row) return { updated: false, reason: "not_found" } as const;
         const merged = [...new Set([...(fromJson(row.provider_ids) as string[]), ...result.providerIds])];
-        ctx.prepare("UPDATE messages SET provider_ids = ?, updated_at = ? WHERE id = ?").run(
-          JSON.stringify(merged),
-          ctx.now(),
-          id,
-        );
+        ctx
+          .prepare("UPDATE messages SET provider_ids = ?, updated_at = ? WHERE id = ?")
+          .run(JSON.stringify(merged), ctx.now(), id);
         const link = ctx.prepare(
           "INSERT INTO message_provider_ids (provider_id, message_id) VALUES (?, ?) ON CONFLICT (provider_id) DO NOTHING",
         );
@@ -191,7 +198,9 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
               )
               .all(now, options.locationId, options.limit ?? 100)
           : ctx
-              .prepare("SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? ORDER BY send_after, created_at, rowid LIMIT ?")
+              .prepare(
+                "SELECT * FROM messages WHERE status = 'QUEUED' AND send_after <= ? ORDER BY send_after, created_at, rowid LIMIT ?",
+              )
               .all(now, options.limit ?? 100);
         return (rows as Row[]).map(toMessage);
       }),
@@ -217,10 +226,15 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
       }),
     countByStatus: (locationId) =>
       ctx.run(() => {
-        const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
+        const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<
+          MessageStatus,
+          number
+        >;
         const rows = (
           locationId
-            ? ctx.prepare("SELECT status, COUNT(*) AS n FROM messages WHERE location_id = ? GROUP BY status").all(locationId)
+            ? ctx
+                .prepare("SELECT status, COUNT(*) AS n FROM messages WHERE location_id = ? GROUP BY status")
+                .all(locationId)
             : ctx.prepare("SELECT status, COUNT(*) AS n FROM messages GROUP BY status").all()
         ) as Row[];
         for (const row of rows) counts[row.status as MessageStatus] = num(row.n);

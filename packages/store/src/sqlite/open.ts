@@ -57,11 +57,13 @@ const KEY_CHECK = "ghl-bulksms key check";
 
 function checkKey(db: Database.Database, cipher: Cipher, hasKey: boolean, path: string, now: number): void {
   if (!hasKey) return;
-  const row = db.prepare("SELECT value FROM store_meta WHERE key = 'key_check'").get() as { value: string } | undefined;
+  const row = db.prepare("SELECT value FROM store_meta WHERE key = 'key_check'").get() as
+    | { value: string }
+    | undefined;
   if (!row) {
-    db.prepare("INSERT INTO store_meta (key, value) VALUES ('key_check', ?) ON CONFLICT (key) DO NOTHING").run(
-      cipher.encrypt(`${KEY_CHECK} ${now}`, "store:key-check"),
-    );
+    db.prepare(
+      "INSERT INTO store_meta (key, value) VALUES ('key_check', ?) ON CONFLICT (key) DO NOTHING",
+    ).run(cipher.encrypt(`${KEY_CHECK} ${now}`, "store:key-check"));
     return;
   }
   try {
@@ -129,7 +131,8 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     const tx: StoreTx = {
       ...repos,
       async transaction(fn) {
-        if (!token.active) throw new StoreError("tx_finished", "this transaction handle was used after it finished");
+        if (!token.active)
+          throw new StoreError("tx_finished", "this transaction handle was used after it finished");
         const name = `sp${++token.savepoints}`;
         db.exec(`SAVEPOINT ${name}`);
         try {
@@ -177,8 +180,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     now,
     transaction,
     schemaVersion: () => run(() => schemaVersion(db)),
-    ping: () =>
-      run(() => (db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
+    ping: () => run(() => (db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
     close: async () => {
       if (closed) return;
       await mutex.acquire();
@@ -197,6 +199,7 @@ export function openMemoryStore(options: Omit<SqliteStoreOptions, "path"> = {}):
   return openSqliteStore({
     ...options,
     path: ":memory:",
-    encryptionKey: options.encryptionKey ?? Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
+    encryptionKey:
+      options.encryptionKey ?? Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))),
   });
 }

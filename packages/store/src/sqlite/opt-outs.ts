@@ -30,8 +30,10 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
   return {
     set: (input) =>
       ctx.run(() => {
-        if (!STATES.includes(input.state)) throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
-        if (!SOURCES.includes(input.source)) throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
+        if (!STATES.includes(input.state))
+          throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
+        if (!SOURCES.includes(input.source))
+          throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
         const channel = input.channel ?? "sms";
         const at = input.at ?? ctx.now();
         const apply = ctx.db.transaction(() => {
@@ -43,7 +45,15 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
                 `INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at)
                  VALUES (?, ?, ?, ?, ?, ?, ?)`,
               )
-              .run(input.locationId, input.phoneE164, channel, input.state, input.source, input.note ?? null, at),
+              .run(
+                input.locationId,
+                input.phoneE164,
+                channel,
+                input.state,
+                input.source,
+                input.note ?? null,
+                at,
+              ),
           );
           if (previous && previous.at > at) return { changed: false, previous };
           withLocation(input.locationId, () =>
@@ -53,7 +63,15 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
                  ON CONFLICT (location_id, phone_e164, channel) DO UPDATE SET state = excluded.state,
                    source = excluded.source, note = excluded.note, at = excluded.at`,
               )
-              .run(input.locationId, input.phoneE164, channel, input.state, input.source, input.note ?? null, at),
+              .run(
+                input.locationId,
+                input.phoneE164,
+                channel,
+                input.state,
+                input.source,
+                input.note ?? null,
+                at,
+              ),
           );
           return { changed: previous?.state !== input.state, previous };
         });

@@ -1,12 +1,18 @@
-import type { ConflictDecision, SyncRun, SyncRunCounts, SyncRunKind, SyncRunStatus, SyncRunsRepo } from "../types.js";
 import { emptyCounts } from "../sync-run-counts.js";
+import type {
+  ConflictDecision,
+  SyncRun,
+  SyncRunCounts,
+  SyncRunKind,
+  SyncRunStatus,
+  SyncRunsRepo,
+} from "../types.js";
 import type { SqlContext } from "./context.js";
 import { withLocation } from "./fk.js";
 import { bool, fromJson, int, num, numOrNull, type Row, str, strOrNull, toJson } from "./json.js";
 
 /** Default: a running run whose heartbeat is older than this is considered crashed. */
 export const DEFAULT_RUN_STALE_MS = 120_000;
-
 
 function toRun(row: Row): SyncRun {
   return {
@@ -48,7 +54,8 @@ function toDecision(row: Row): ConflictDecision {
  * the CLI) can never run the same location at once even if they race.
  */
 export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
-  const getRow = (id: number) => ctx.prepare("SELECT * FROM sync_runs WHERE id = ?").get(id) as Row | undefined;
+  const getRow = (id: number) =>
+    ctx.prepare("SELECT * FROM sync_runs WHERE id = ?").get(id) as Row | undefined;
   const activeRow = (locationId: string) =>
     ctx.prepare("SELECT * FROM sync_runs WHERE location_id = ? AND status = 'running'").get(locationId) as
       | Row
@@ -68,7 +75,9 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
             }
             if (active.kind === input.kind && active.dryRun === dryRun) {
               ctx
-                .prepare("UPDATE sync_runs SET heartbeat_at = ?, owner = ?, resumes = resumes + 1 WHERE id = ?")
+                .prepare(
+                  "UPDATE sync_runs SET heartbeat_at = ?, owner = ?, resumes = resumes + 1 WHERE id = ?",
+                )
                 .run(now, input.owner ?? null, active.id);
               return { started: true, run: toRun(getRow(active.id)!), resumed: true } as const;
             }
@@ -82,7 +91,15 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
                 `INSERT INTO sync_runs (location_id, kind, status, dry_run, started_at, heartbeat_at, owner, counts)
                  VALUES (?, ?, 'running', ?, ?, ?, ?, ?) RETURNING id`,
               )
-              .get(input.locationId, input.kind, int(dryRun), now, now, input.owner ?? null, JSON.stringify(emptyCounts())),
+              .get(
+                input.locationId,
+                input.kind,
+                int(dryRun),
+                now,
+                now,
+                input.owner ?? null,
+                JSON.stringify(emptyCounts()),
+              ),
           ) as Row;
           return { started: true, run: toRun(getRow(num(inserted.id))!), resumed: false } as const;
         });

@@ -7,7 +7,9 @@ export function createTokensRepo(ctx: SqlContext): TokensRepo {
   return {
     load: (ownerId) =>
       ctx.run(() => {
-        const row = ctx.prepare("SELECT ciphertext FROM tokens WHERE owner_id = ?").get(ownerId) as Row | undefined;
+        const row = ctx.prepare("SELECT ciphertext FROM tokens WHERE owner_id = ?").get(ownerId) as
+          | Row
+          | undefined;
         if (!row) return null;
         return JSON.parse(ctx.cipher.decrypt(row.ciphertext as string, `token:${ownerId}`)) as StoredTokens;
       }),

@@ -23,7 +23,8 @@ function toWrite(row: Row): VendorWrite {
  * look the object up at the vendor (e.g. by the key embedded in the note) before writing again.
  */
 export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
-  const getRow = (key: string) => ctx.prepare("SELECT * FROM vendor_writes WHERE key = ?").get(key) as Row | undefined;
+  const getRow = (key: string) =>
+    ctx.prepare("SELECT * FROM vendor_writes WHERE key = ?").get(key) as Row | undefined;
   return {
     begin: (key, info) =>
       ctx.run(() => {
@@ -43,7 +44,9 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
       ctx.run(
         () =>
           ctx
-            .prepare("UPDATE vendor_writes SET state = 'completed', result_id = ?, completed_at = ? WHERE key = ?")
+            .prepare(
+              "UPDATE vendor_writes SET state = 'completed', result_id = ?, completed_at = ? WHERE key = ?",
+            )
             .run(resultId, ctx.now(), key).changes > 0,
       ),
     get: (key) =>
@@ -55,11 +58,15 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
       ctx.run(() =>
         (
           ctx
-            .prepare("SELECT * FROM vendor_writes WHERE state = 'begun' AND begun_at < ? ORDER BY begun_at LIMIT ?")
+            .prepare(
+              "SELECT * FROM vendor_writes WHERE state = 'begun' AND begun_at < ? ORDER BY begun_at LIMIT ?",
+            )
             .all(options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100) as Row[]
         ).map(toWrite),
       ),
     forget: (key) =>
-      ctx.run(() => ctx.prepare("DELETE FROM vendor_writes WHERE key = ? AND state = 'begun'").run(key).changes > 0),
+      ctx.run(
+        () => ctx.prepare("DELETE FROM vendor_writes WHERE key = ? AND state = 'begun'").run(key).changes > 0,
+      ),
   };
 }
