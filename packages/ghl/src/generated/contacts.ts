@@ -385,23 +385,23 @@ export interface components {
         };
         AttributionSource: {
             url: string;
-            campaign?: string;
-            utmSource?: string;
-            utmMedium?: string;
-            utmContent?: string;
-            referrer?: string;
-            campaignId?: string;
-            fbclid?: string;
-            gclid?: string;
-            msclikid?: string;
-            dclid?: string;
-            fbc?: string;
-            fbp?: string;
-            fbEventId?: string;
-            userAgent?: string;
-            ip?: string;
-            medium?: string;
-            mediumId?: string;
+            campaign?: string | null;
+            utmSource?: string | null;
+            utmMedium?: string | null;
+            utmContent?: string | null;
+            referrer?: string | null;
+            campaignId?: string | null;
+            fbclid?: string | null;
+            gclid?: string | null;
+            msclikid?: string | null;
+            dclid?: string | null;
+            fbc?: string | null;
+            fbp?: string | null;
+            fbEventId?: string | null;
+            userAgent?: string | null;
+            ip?: string | null;
+            medium?: string | null;
+            mediumId?: string | null;
         };
         Contact: {
             id: string;
@@ -486,6 +486,20 @@ export interface components {
             businessId?: string;
             assignedTo?: string;
         };
+        ContactListItem: {
+            id: string;
+            locationId?: string;
+            email?: string;
+            timezone?: string;
+            country?: string;
+            source?: string;
+            dateAdded?: string;
+            customFields?: components["schemas"]["CustomFieldValue"][];
+            tags?: string[];
+            businessId?: string;
+            attributions?: components["schemas"]["AttributionSource"][];
+            followers?: string[];
+        };
         SearchContact: {
             id: string;
             locationId?: string;
@@ -562,7 +576,7 @@ export interface components {
             contact: components["schemas"]["Contact"] | null;
         };
         ContactsListResponse: {
-            contacts?: components["schemas"]["SearchContact"][];
+            contacts?: components["schemas"]["ContactListItem"][];
             count?: number;
         };
         CreateContactBody: {

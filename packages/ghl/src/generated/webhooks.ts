@@ -215,7 +215,7 @@ export interface components {
             attachments?: string[];
             userId?: string;
             emailMessageId?: string;
-            emailTo?: string[];
+            emailTo?: string | string[];
             emailFrom?: string;
             html?: string;
             subject?: string;
