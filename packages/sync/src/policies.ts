@@ -53,7 +53,9 @@ function laterOf(a: VersionedValue, b: VersionedValue): VersionedValue {
   const ta = Number.isNaN(a.at) ? Number.NEGATIVE_INFINITY : a.at;
   const tb = Number.isNaN(b.at) ? Number.NEGATIVE_INFINITY : b.at;
   if (ta !== tb) return ta > tb ? a : b;
-  return a.from <= b.from ? a : b;
+  if (a.from !== b.from) return a.from < b.from ? a : b;
+  // Same time and same record: any fixed order will do, as long as it is total.
+  return JSON.stringify(a.value) <= JSON.stringify(b.value) ? a : b;
 }
 
 function asList(value: FieldValue): readonly string[] {
@@ -64,7 +66,8 @@ function asList(value: FieldValue): readonly string[] {
 
 /**
  * Binary merge used when collapsing duplicates. Associative and commutative for "last-writer-wins"
- * (latest non-empty value; equal times -> smallest `from`) and "union" (sorted set union). The
+ * (latest non-empty value; equal times -> smallest `from`: a max over a total order) and "union"
+ * (sorted set union). The
  * source-of-truth policies are resolved by the caller (the survivor's value first), not here.
  */
 export function mergeVersioned(policy: "last-writer-wins" | "union", a: VersionedValue, b: VersionedValue): VersionedValue {
