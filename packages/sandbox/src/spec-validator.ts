@@ -75,6 +75,18 @@ export function normalisePath(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
 
+const loaded = new Map<string, SpecSet>();
+
+/** loadSpecs, cached per directory (parsing and compiling is the slow part of a simulator start). */
+export function loadSpecsCached(dir: string): SpecSet {
+  let set = loaded.get(dir);
+  if (!set) {
+    set = loadSpecs(dir);
+    loaded.set(dir, set);
+  }
+  return set;
+}
+
 export function loadSpecs(dir: string) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, validateFormats: true });
   const paramAjv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, coerceTypes: "array" });

@@ -70,6 +70,18 @@ export interface OAuthClient {
   clientSecret: string;
 }
 
+/** GHL answers a token request with a missing field as 400 "Missing parameter: <name>" (before validation). */
+export function checkTokenForm(form: Record<string, unknown>): void {
+  for (const name of ["client_id", "client_secret", "grant_type"]) {
+    if (!form[name]) throw new OAuthError(400, `Missing parameter: ${name}`);
+  }
+  if (form.grant_type === "authorization_code" && !form.code) throw new OAuthError(400, "Missing parameter: code");
+  if (form.grant_type === "refresh_token" && !form.refresh_token) throw new OAuthError(400, "Missing parameter: refresh_token");
+  if (form.grant_type !== "authorization_code" && form.grant_type !== "refresh_token") {
+    throw new OAuthError(400, "Invalid parameter: grant_type");
+  }
+}
+
 export function createTokenStore(options: { rng: Rng; now: () => number; client: OAuthClient; userId: string }) {
   const tokens = new Map<string, TokenRecord>();
   const refreshTokens = new Map<string, RefreshRecord>();

@@ -9,11 +9,11 @@ import type { SandboxClock } from "../clock.js";
 import { type FaultConfig, maybeInjectFault, mergeFaults, trackSockets } from "../faults.js";
 import { headerValue, listen, readBody, sendJson } from "../http.js";
 import { createRng, type Rng } from "../rng.js";
-import { findSpecDir, loadSpecs, type SpecSet } from "../spec-validator.js";
+import { findSpecDir, loadSpecsCached, type SpecSet } from "../spec-validator.js";
 import { type ContactInput, contactWebhookPayload, createContactsStore, GhlStoreError } from "./contacts-store.js";
 import type { ContractViolation, GhlControl, RequestLogEntry, SeedResult } from "./control.js";
 import { handleControlHttp } from "./control-http.js";
-import { ALL_SCOPES, createTokenStore, hasScope, OAuthError, READ_ONLY_SCOPES, type TokenRecord } from "./oauth.js";
+import { ALL_SCOPES, checkTokenForm, createTokenStore, hasScope, OAuthError, READ_ONLY_SCOPES, type TokenRecord } from "./oauth.js";
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitConfig } from "./rate-limit.js";
 import { conversationFor, createRoutes, HttpError, messagePayload, type Route } from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
@@ -102,7 +102,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const rateConfig: RateLimitConfig = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
   const retry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry };
   const specDir = options.specDir === false ? undefined : (options.specDir ?? findSpecDir("ghl"));
-  const specs: SpecSet | undefined = specDir ? loadSpecs(specDir) : undefined;
+  const specs: SpecSet | undefined = specDir ? loadSpecsCached(specDir) : undefined;
   const validateResponses = options.validateResponses !== false;
   const signer = createWebhookKeys(seed, options.signing);
   const initialFaults = mergeFaults({}, options.faults ?? {});
@@ -377,6 +377,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       }
       if (oauth?.kind === "token") {
         const form = parseForm(req, raw);
+        checkTokenForm(form);
         validateOrThrow(specMatch, { query, path: {}, body: form, hasBody: raw.length > 0 });
         respond(200, tokenStore.exchange(form as Record<string, string>));
         return;
