@@ -85,6 +85,10 @@ export function inboxProcessJob(
         return { ok: false, error: { code: "bad_inbox_event", message: item.error, retryable: false } };
       }
       const outcome = await route(handlers, item, context);
+      if (context.signal.aborted) {
+        // shutdown gave up on this job and released it: leave the event pending for the next claim
+        return { ok: false, error: { code: "aborted", message: "worker shutting down", retryable: true } };
+      }
       if (outcome.ok) await store.inbox.markProcessed(inboxId);
       else if (!outcome.error.retryable || context.finalAttempt) await store.inbox.markFailed(inboxId, `${outcome.error.code}: ${outcome.error.message}`);
       return outcome;
