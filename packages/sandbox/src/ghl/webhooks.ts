@@ -95,6 +95,8 @@ export function createWebhookSender(options: WebhookSenderOptions) {
   const waiters: Array<() => void> = [];
   const gate = createWebhookFaultGate({ faults: options.faults, rng: options.rng, setTimer: options.setTimer });
 
+  // Deliveries go out one at a time, in event order (faults may still reorder or duplicate them).
+  let chain: Promise<void> = Promise.resolve();
   const track = (p: Promise<void>): void => {
     inflight.add(p);
     void p.finally(() => {
@@ -135,7 +137,9 @@ export function createWebhookSender(options: WebhookSenderOptions) {
         d.outcome = "lost";
       }
     };
-    track(run());
+    const next = chain.then(run);
+    chain = next;
+    track(next);
   };
 
   return {
