@@ -147,7 +147,12 @@ export function prepareSend(input: SendMessagesInput, defaultRegion: CountryCode
   if (scheduleDate instanceof Error) return fail(inputError("invalid_input", scheduleDate.message));
 
   const base: Omit<SubmissionEntry, "to"> = { body };
-  if (input.from !== undefined) base.from = canonicalSender(input.from);
+  if (input.from !== undefined) {
+    const from = canonicalSender(input.from);
+    const problem = checkSender(from);
+    if (problem !== undefined) return fail(inputError("invalid_input", problem));
+    base.from = from;
+  }
   if (unicode) base.encoding = "UNICODE";
   if (input.longMessageMaxParts !== undefined) base.longMessageMaxParts = input.longMessageMaxParts;
   if (input.deliveryReports !== undefined) base.deliveryReports = input.deliveryReports;
@@ -180,4 +185,13 @@ function canonicalSender(from: SmsSender): components["schemas"]["Sender"] {
   const trimmed = from.trim();
   const alphanumeric = !trimmed.startsWith("+") && /\D/.test(trimmed);
   return { type: alphanumeric ? "ALPHANUMERIC" : "INTERNATIONAL", address: trimmed };
+}
+
+/** The vendor's length rules for sender ids. */
+function checkSender(from: components["schemas"]["Sender"]): string | undefined {
+  const address = from.address ?? "";
+  if (from.type === "REPLIABLE") return from.address === undefined ? undefined : "a REPLIABLE sender takes no address";
+  if (from.type === "ALPHANUMERIC") return address.length >= 1 && address.length <= 11 ? undefined : "an alphanumeric sender id has 1..11 characters";
+  if (from.type === "SHORTCODE") return /^\d{1,6}$/.test(address) ? undefined : "a short code sender has at most 6 digits";
+  return /^\+?\d{7,15}$/.test(address) ? undefined : "an international sender number has 7..15 digits (a leading + is allowed)";
 }
