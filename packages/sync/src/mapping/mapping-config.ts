@@ -27,19 +27,26 @@ const standardField = z.enum(GHL_STANDARD_FIELDS);
 const customField = z.strictObject({
   customField: z.union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ key: z.string().min(1) })]),
 });
-const source = z.union([standardField, customField]);
+const SOURCE_ERROR = `must be a GHL standard field (${GHL_STANDARD_FIELDS.join(", ")}) or { customField: { id } } or { customField: { key } }`;
+const source = z.union([standardField, customField], { error: SOURCE_ERROR });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const transform = z.union([
-  z.enum(["trim", "lower", "upper", "e164", "collapseSpaces"]),
-  z.strictObject({ split: z.strictObject({ separator: z.string().min(1), index: z.number().int().optional() }) }),
-  z.strictObject({ default: scalar }),
-  z.strictObject({ map: z.record(z.string(), z.string()), otherwise: z.enum(["keep", "empty"]).optional() }),
-]);
+const transform = z.union(
+  [
+    z.enum(["trim", "lower", "upper", "e164", "collapseSpaces"]),
+    z.strictObject({ split: z.strictObject({ separator: z.string().min(1), index: z.number().int().optional() }) }),
+    z.strictObject({ default: scalar }),
+    z.strictObject({ map: z.record(z.string(), z.string()), otherwise: z.enum(["keep", "empty"]).optional() }),
+  ],
+  {
+    error:
+      'must be "trim", "lower", "upper", "e164", "collapseSpaces", { split: { separator, index? } }, { default: value } or { map: { from: to }, otherwise? }',
+  },
+);
 
 const fieldMapping = z.strictObject({
   /** One source, or several: the first non-empty one is used. */
-  from: z.union([source, z.array(source).min(1)]),
+  from: z.union([source, z.array(source).min(1)], { error: `${SOURCE_ERROR}, or a non-empty list of them` }),
   transforms: z.array(transform).default([]),
   required: z.boolean().default(false),
 });
