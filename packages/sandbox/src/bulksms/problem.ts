@@ -43,6 +43,20 @@ export function problem(kind: ProblemKind, detail?: string): BulkSmsProblem {
   return detail === undefined ? base : { ...base, detail };
 }
 
+const STATUS_TITLES: Record<number, [string, string]> = {
+  429: ["too-many-requests", "Too Many Requests"],
+  500: ["internal-error", "Internal Server Error"],
+  502: ["bad-gateway", "Bad Gateway"],
+  503: ["service-unavailable", "Service Unavailable"],
+  504: ["gateway-timeout", "Gateway Timeout"],
+};
+
+/** A problem body for an injected fault status (429 or 5xx). */
+export function statusProblem(status: number, detail: string): BulkSmsProblem {
+  const [slug, title] = STATUS_TITLES[status] ?? ["error", "Error"];
+  return { type: `${ERRORS}#${slug}`, title, status, detail };
+}
+
 /** Thrown inside request handlers; the router turns it into a problem-details response. */
 export class ProblemError extends Error {
   readonly problem: BulkSmsProblem;

@@ -5,9 +5,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSandboxClock, type SandboxClock } from "../clock.js";
+import { createWebhookFaultGate, type FaultConfig, maybeInjectFault, trackSockets } from "../faults.js";
+import { createRng } from "../rng.js";
 import type { BulkSmsDeliveryTiming, NumberOutcome } from "./delivery-plan.js";
-import { type BulkSmsFaults, createRandom, validateFaults } from "./faults.js";
-import { type BulkSmsProblem, ProblemError, problem } from "./problem.js";
+import { applyFaultPatch, type BulkSmsFaults } from "./faults.js";
+import { type BulkSmsProblem, ProblemError, problem, statusProblem } from "./problem.js";
 import { createSimulatorState, DEFAULT_STOP_WORDS } from "./simulator-state.js";
 import { loadSpecValidator, type SpecValidator } from "./spec-validator.js";
 import type {
@@ -35,10 +37,12 @@ export interface BulkSmsSimulatorOptions {
   credentials?: BulkSmsCredential[];
   /** Reply bodies that block the sender (case-insensitive, trimmed). Default DEFAULT_STOP_WORDS. */
   stopWords?: readonly string[];
-  /** Start-up faults (control.setFaults changes them at run time). */
+  /** Start-up faults (control.setFaults patches them at run time). */
   faults?: BulkSmsFaults;
-  /** Seed of the random generator behind fault decisions. Default 1. */
-  seed?: number;
+  /** Seed of the random generator behind fault decisions. Default "bulksms". */
+  seed?: number | string;
+  /** Sandbox ms a reordered webhook is held back at most (released earlier by the next delivery). Default 1000. */
+  webhookHoldMs?: number;
   /** Status step delays in sandbox ms. */
   timing?: BulkSmsDeliveryTiming;
   /** Credits charged per SMS part. Default 1. */
@@ -66,8 +70,9 @@ export interface BulkSmsControl {
   credits(tokenId?: string): number;
   addBlocked(numbers: string[], tokenId?: string): void;
   blockedNumbers(tokenId?: string): string[];
-  setFaults(faults: BulkSmsFaults): void;
-  faults(): BulkSmsFaults;
+  /** Merge a fault patch (a null value removes a key); returns the new config. */
+  setFaults(patch: BulkSmsFaults | Record<string, unknown>): FaultConfig;
+  faults(): FaultConfig;
   /** Make every later message to `number` end this way (null restores DELIVERED). */
   setNumberOutcome(number: string, outcome: NumberOutcome | null): void;
   setStopWords(words: readonly string[]): void;
@@ -137,15 +142,20 @@ export async function startBulkSmsSimulator(
       );
     }
   }
-  const startFaults = validateFaults(options.faults ?? {});
-  let faults = { ...startFaults };
-  const random = createRandom(options.seed ?? 1);
+  const startFaults = applyFaultPatch({}, options.faults ?? {});
+  let faults: FaultConfig = { ...startFaults };
+  const rng = createRng(options.seed ?? "bulksms");
   const log: DeliveryLogEntry[] = [];
+  const gate = createWebhookFaultGate({
+    faults: () => faults,
+    rng,
+    setTimer: clock.setTimer,
+    holdMs: options.webhookHoldMs ?? 1000,
+  });
   const dispatcher = createWebhookDispatcher({
     clock,
     fetch: options.fetch ?? globalThis.fetch,
-    random,
-    faults: () => faults,
+    gate,
     log,
   });
   const state = createSimulatorState({
@@ -178,8 +188,9 @@ export async function startBulkSmsSimulator(
     credits: (tokenId) => state.credits(tokenId),
     addBlocked: (numbers, tokenId) => state.addBlocked(numbers, tokenId),
     blockedNumbers: (tokenId) => state.blockedNumbers(tokenId),
-    setFaults: (next) => {
-      faults = validateFaults(next);
+    setFaults: (patch) => {
+      faults = applyFaultPatch(faults, patch);
+      return { ...faults };
     },
     faults: () => ({ ...faults }),
     setNumberOutcome: (number, outcome) => state.setNumberOutcome(number, outcome),
@@ -388,8 +399,10 @@ export async function startBulkSmsSimulator(
         return new HttpReply(200, { blocked: control.blockedNumbers(optStr(o, "tokenId")) });
       }
       case "POST /__sandbox/faults":
-        guard(() => control.setFaults(json() as BulkSmsFaults));
-        return new HttpReply(200, control.faults());
+        return new HttpReply(
+          200,
+          guard(() => control.setFaults(json())),
+        );
       case "POST /__sandbox/outcome": {
         const o = json();
         guard(() => control.setNumberOutcome(str(o, "number"), (o.outcome ?? null) as NumberOutcome | null));
@@ -433,17 +446,17 @@ export async function startBulkSmsSimulator(
       const path = url.pathname.replace(/^\/v1(?=\/|$)/, "") || "/";
       try {
         if (!isControl) {
-          if ((faults.stallRate ?? 0) > 0 && random() < (faults.stallRate ?? 0)) {
-            stalled.add(res);
-            res.on("close", () => stalled.delete(res));
-            return;
-          }
-          if ((faults.latencyMs ?? 0) > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-          if ((faults.errorRate ?? 0) > 0 && random() < (faults.errorRate ?? 0)) {
-            req.resume();
-            send(res, new HttpReply(500, problem("internal-error", "Injected fault")), true);
-            return;
-          }
+          const injected = await maybeInjectFault(req, res, faults, rng, {
+            now: clock.now,
+            errorBody: (status) => statusProblem(status, "Injected fault"),
+            onFault: (fault) => {
+              if (fault.kind === "stall") {
+                stalled.add(res);
+                res.on("close", () => stalled.delete(res));
+              }
+            },
+          });
+          if (injected) return;
         }
         const reply = isControl
           ? await controlRoute(req, url.pathname, url.searchParams)
@@ -458,6 +471,7 @@ export async function startBulkSmsSimulator(
     })();
   });
 
+  const sockets = trackSockets(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
@@ -479,6 +493,7 @@ export async function startBulkSmsSimulator(
       state.reset();
       for (const res of stalled) res.destroy();
       stalled.clear();
+      sockets.destroyAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -46,6 +46,7 @@ export type DeliveryOutcome =
   | "dropped-4xx"
   | "gave-up"
   | "dropped-by-fault"
+  | "duplicate"
   | "test-ok"
   | "test-failed";
 

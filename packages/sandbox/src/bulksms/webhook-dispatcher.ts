@@ -6,7 +6,7 @@
  * A failed MANY batch is retried one message per POST. Every attempt lands in the delivery log.
  */
 import type { SandboxClock } from "../clock.js";
-import type { BulkSmsFaults } from "./faults.js";
+import type { WebhookFaultGate } from "../faults.js";
 import type { BulkSmsMessage, BulkSmsWebhook, DeliveryLogEntry } from "./types.js";
 
 export const RETRY_DELAYS_MS: readonly number[] = [90_000, 180_000, 360_000, 720_000];
@@ -20,8 +20,8 @@ export type WebhookEvent = "status-report" | "incoming-message";
 export interface WebhookDispatcherDeps {
   clock: SandboxClock;
   fetch: typeof fetch;
-  random: () => number;
-  faults: () => BulkSmsFaults;
+  /** Shared fault gate: drops, duplicates or reorders deliveries per the simulator's FaultConfig. */
+  gate: WebhookFaultGate;
   log: DeliveryLogEntry[];
 }
 
@@ -119,59 +119,59 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
     ...rest,
   });
 
-  const attempt = async (d: Delivery): Promise<void> => {
-    d.attempt += 1;
+  /** One POST of delivery `d`. Only the primary POST of an attempt decides ack, drop or retry. */
+  const sendOnce = async (d: Delivery, primary: boolean): Promise<void> => {
     const at = clock.now();
-    if (d.firstAt === null) d.firstAt = at;
-    const faults = deps.faults();
-    if ((faults.webhookDropRate ?? 0) > 0 && deps.random() < (faults.webhookDropRate ?? 0)) {
-      log.push(entry(d, at, { outcome: "dropped-by-fault" }));
+    const result = await post(d.webhook.url, headersFor(d), JSON.stringify(d.messages));
+    if (!primary) {
+      log.push(entry(d, at, { httpStatus: result.status, error: result.error, outcome: "duplicate" }));
       return;
     }
-    const duplicate =
-      (faults.webhookDuplicateRate ?? 0) > 0 && deps.random() < (faults.webhookDuplicateRate ?? 0);
-    const body = JSON.stringify(d.messages);
-    const headers = headersFor(d);
-    const results = await Promise.all(
-      duplicate
-        ? [post(d.webhook.url, headers, body), post(d.webhook.url, headers, body)]
-        : [post(d.webhook.url, headers, body)],
+    if (result.status !== null && result.status < 300) {
+      log.push(entry(d, at, { httpStatus: result.status }));
+      return;
+    }
+    if (result.status !== null && result.status >= 400 && result.status < 500) {
+      log.push(entry(d, at, { httpStatus: result.status, outcome: "dropped-4xx" }));
+      return;
+    }
+    const delay = retryDelayAfter(d.attempt);
+    const next = clock.now() + delay;
+    if (next - (d.firstAt ?? at) > RETRY_WINDOW_MS) {
+      log.push(entry(d, at, { httpStatus: result.status, error: result.error, outcome: "gave-up" }));
+      return;
+    }
+    log.push(
+      entry(d, at, {
+        httpStatus: result.status,
+        error: result.error,
+        outcome: "retry-scheduled",
+        nextAttemptAt: next,
+      }),
     );
-    // The first POST decides the outcome; a duplicate is logged beside it.
-    results.forEach((result, i) => {
-      if (i > 0) {
-        log.push(entry(d, at, { httpStatus: result.status, error: result.error, outcome: "delivered" }));
-        return;
-      }
-      if (result.status !== null && result.status < 300) {
-        log.push(entry(d, at, { httpStatus: result.status }));
-        return;
-      }
-      if (result.status !== null && result.status >= 400 && result.status < 500) {
-        log.push(entry(d, at, { httpStatus: result.status, outcome: "dropped-4xx" }));
-        return;
-      }
-      const delay = retryDelayAfter(d.attempt);
-      const next = clock.now() + delay;
-      if (next - (d.firstAt ?? at) > RETRY_WINDOW_MS) {
-        log.push(entry(d, at, { httpStatus: result.status, error: result.error, outcome: "gave-up" }));
-        return;
-      }
-      log.push(
-        entry(d, at, {
-          httpStatus: result.status,
-          error: result.error,
-          outcome: "retry-scheduled",
-          nextAttemptAt: next,
-        }),
-      );
-      // A failed MANY call is retried one message at a time.
-      const retries: Delivery[] =
-        d.messages.length > 1
-          ? d.messages.map((m, k) => ({ ...d, deliveryId: `${d.deliveryId}.${k + 1}`, messages: [m] }))
-          : [d];
-      for (const r of retries) later(delay, () => void attempt(r));
-    });
+    // A failed MANY call is retried one message at a time.
+    const retries: Delivery[] =
+      d.messages.length > 1
+        ? d.messages.map((m, k) => ({ ...d, deliveryId: `${d.deliveryId}.${k + 1}`, messages: [m] }))
+        : [d];
+    for (const r of retries) later(delay, () => attempt(r));
+  };
+
+  /** One attempt, through the fault gate (which may drop, duplicate or hold it back). */
+  const attempt = (d: Delivery): void => {
+    d.attempt += 1;
+    if (d.firstAt === null) d.firstAt = clock.now();
+    const snapshot: Delivery = { ...d };
+    let sends = 0;
+    deps.gate.dispatch(
+      () => {
+        sends += 1;
+        void track(sendOnce(snapshot, sends === 1));
+      },
+      (action) => {
+        if (action === "dropped") log.push(entry(snapshot, clock.now(), { outcome: "dropped-by-fault" }));
+      },
+    );
   };
 
   return {
@@ -188,12 +188,7 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
           attempt: 0,
           firstAt: null,
         };
-        const faults = deps.faults();
-        if (faults.webhookReorder) {
-          later(Math.floor(deps.random() * (faults.reorderWindowMs ?? 5000)), () => void attempt(d));
-        } else {
-          void track(attempt(d));
-        }
+        attempt(d);
       }
     },
     async test(webhook) {

@@ -311,14 +311,23 @@ describe("blocked numbers API", () => {
 });
 
 describe("faults", () => {
-  it("answers a share of API requests with 500 problem details, and never control routes", async () => {
+  it("answers a share of API requests with 5xx or 429 problem details, and never control routes", async () => {
     h.sim.control.setFaults({ errorRate: 1 });
     const r = await h.call("GET", "/profile");
-    expect(r.status).toBe(500);
-    expect(r.body).toMatchObject({ status: 500, title: expect.any(String), type: expect.any(String) });
+    expect([500, 502, 503]).toContain(r.status);
+    expect(r.body).toMatchObject({
+      status: r.status,
+      title: expect.any(String),
+      type: expect.stringContaining("#"),
+    });
     expect((await h.call("GET", "/__sandbox/sent")).status).toBe(200);
-    h.sim.control.setFaults({});
+    h.sim.control.setFaults({ errorRate: null, rateLimitRate: 1 });
+    const limited = await h.call("GET", "/profile");
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ status: 429, title: "Too Many Requests" });
+    expect(h.sim.control.setFaults({ rateLimitRate: null })).toEqual({});
     expect((await h.call("GET", "/profile")).status).toBe(200);
+    expect(() => h.sim.control.setFaults({ errorRate: 2 })).toThrow(/errorRate/);
   });
 
   it("stalls a connection when asked", async () => {
@@ -354,18 +363,25 @@ describe("faults", () => {
         .map((e) => e.outcome),
     ).toEqual(["dropped-by-fault"]);
 
-    h.sim.control.setFaults({ webhookDuplicateRate: 1 });
+    h.sim.control.setFaults({ webhookDropRate: null, webhookDuplicateRate: 1 });
     await h.call("POST", "/messages", { to: "+11111111", body: "x" });
     await step(1000);
     expect(reports()).toHaveLength(2);
     expect(reports()[0]?.headers["x-bulksms-delivery"]).toBe(reports()[1]?.headers["x-bulksms-delivery"]);
+    expect(
+      h.sim.control
+        .deliveryLog()
+        .filter((e) => e.event === "status-report")
+        .map((e) => e.outcome)
+        .sort(),
+    ).toEqual(["delivered", "dropped-by-fault", "duplicate"]);
 
     rx.requests.length = 0;
-    h.sim.control.setFaults({ webhookReorder: true, reorderWindowMs: 60_000 });
+    h.sim.control.setFaults({ webhookDuplicateRate: null, webhookReorderRate: 0.5 });
     const to = Array.from({ length: 8 }, (_, i) => `+2782100000${i}`);
     await h.call("POST", "/messages", { to: failing(to), body: "x" });
     await step(1000);
-    await step(60_000);
+    await step(1000);
     const order = reports().map((r) => (r.body as BulkSmsMessage[])[0]?.to);
     expect([...order].sort()).toEqual(to.map((n) => n.slice(1)));
     expect(order).not.toEqual(to.map((n) => n.slice(1)));
