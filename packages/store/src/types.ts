@@ -62,13 +62,21 @@ export interface StoredTokens {
   extra?: Record<string, unknown>;
 }
 
-/** Shape of the GHL client's TokenStore; `store.tokens` implements it. Values are encrypted at rest. */
+/**
+ * Shape of the GHL client's TokenStore (`load` / `save` / `withLock`); `store.tokens` can be passed to
+ * the client as is. The token object is stored as one encrypted JSON value and comes back unchanged, so
+ * callers may store their own token type (e.g. the client's `GhlTokens`); `expiresAt` and
+ * `tokenType`/`userType` are also kept in clear for `listExpiring`.
+ */
 export interface TokensRepo {
-  load(ownerId: string): Promise<StoredTokens | null>;
-  save(ownerId: string, tokens: StoredTokens): Promise<void>;
+  load<T extends { accessToken: string } = StoredTokens>(ownerId: string): Promise<T | null>;
+  /** Durable when it resolves (refresh tokens are single-use). */
+  save<T extends { accessToken: string }>(ownerId: string, tokens: T): Promise<void>;
   delete(ownerId: string): Promise<boolean>;
   /** Owners whose access token expires before `before` (for proactive refresh); no secrets returned. */
   listExpiring(before: number): Promise<Array<{ ownerId: string; expiresAt: number }>>;
+  /** Cross-process lock around a token refresh (a lease row, see `locks`). */
+  withLock<T>(ownerId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Generic encrypted secrets, e.g. webhook secrets. */
@@ -636,6 +644,18 @@ export interface DigestsRepo {
   latest(locationId: string): Promise<DigestRecord | null>;
 }
 
+/**
+ * Named cross-process leases (e.g. one token refresh per location, one digest sender). A lease expires
+ * after `ttlMs`, so a crashed holder never blocks others for good. Not for use inside a transaction.
+ */
+export interface LocksRepo {
+  /** True if `owner` now holds `name` (free, expired, or already held by `owner`, which extends it). */
+  tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  release(name: string, owner: string): Promise<boolean>;
+  /** Waits (polling) up to `waitMs` for the lock, runs `fn`, releases. Throws StoreError "lock_timeout". */
+  withLock<T>(name: string, fn: () => Promise<T>, options?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+}
+
 export interface SettingsRepo {
   get<T = unknown>(key: string): Promise<T | null>;
   set(key: string, value: unknown): Promise<void>;
@@ -662,6 +682,7 @@ export interface Repositories {
   readonly followUps: FollowUpsRepo;
   readonly digests: DigestsRepo;
   readonly settings: SettingsRepo;
+  readonly locks: LocksRepo;
 }
 
 /** A transaction: the same repositories, all bound to one atomic unit. Nested calls use savepoints. */

@@ -23,6 +23,7 @@ import { createFollowUpsRepo } from "./follow-ups.js";
 import { createInboxRepo } from "./inbox.js";
 import { createDeadLettersRepo, createJobsRepo } from "./jobs.js";
 import { createLocationsRepo } from "./locations.js";
+import { createLocksRepo } from "./locks.js";
 import { createMergeUndoRepo } from "./merge-undo.js";
 import { createMessagesRepo } from "./messages.js";
 import { migrate, schemaVersion } from "./migrations.js";
@@ -103,9 +104,11 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   let closed = false;
 
   function repositories(ctx: SqlContext): Repositories {
+    const locks = createLocksRepo(ctx);
     return {
+      locks,
       locations: createLocationsRepo(ctx),
-      tokens: createTokensRepo(ctx),
+      tokens: createTokensRepo(ctx, locks),
       secrets: createSecretsRepo(ctx),
       contacts: createContactsRepo(ctx),
       messages: createMessagesRepo(ctx),

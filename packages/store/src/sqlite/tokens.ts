@@ -1,20 +1,27 @@
-import type { SecretsRepo, StoredTokens, TokensRepo } from "../types.js";
+import type { LocksRepo, SecretsRepo, TokensRepo } from "../types.js";
 import type { SqlContext } from "./context.js";
 import { num, type Row } from "./json.js";
 
 /** Tokens are encrypted as one JSON blob; only the expiry and type stay in clear for queries. */
-export function createTokensRepo(ctx: SqlContext): TokensRepo {
+export function createTokensRepo(ctx: SqlContext, locks: LocksRepo): TokensRepo {
   return {
-    load: (ownerId) =>
+    load: <T>(ownerId: string) =>
       ctx.run(() => {
         const row = ctx.prepare("SELECT ciphertext FROM tokens WHERE owner_id = ?").get(ownerId) as
           | Row
           | undefined;
         if (!row) return null;
-        return JSON.parse(ctx.cipher.decrypt(row.ciphertext as string, `token:${ownerId}`)) as StoredTokens;
+        return JSON.parse(ctx.cipher.decrypt(row.ciphertext as string, `token:${ownerId}`)) as T;
       }),
-    save: (ownerId, tokens) =>
+    withLock: (ownerId, fn) => locks.withLock(`token-refresh:${ownerId}`, fn),
+    save: (ownerId, value) =>
       ctx.run(() => {
+        const tokens = value as {
+          accessToken?: unknown;
+          expiresAt?: unknown;
+          tokenType?: unknown;
+          userType?: unknown;
+        };
         if (typeof tokens?.accessToken !== "string" || tokens.accessToken === "") {
           throw new TypeError(`tokens for ${ownerId}: accessToken must be a non-empty string`);
         }
@@ -25,7 +32,13 @@ export function createTokensRepo(ctx: SqlContext): TokensRepo {
              ON CONFLICT (owner_id) DO UPDATE SET ciphertext = excluded.ciphertext, expires_at = excluded.expires_at,
                token_type = excluded.token_type, updated_at = excluded.updated_at`,
           )
-          .run(ownerId, ciphertext, tokens.expiresAt ?? null, tokens.tokenType ?? null, ctx.now());
+          .run(
+            ownerId,
+            ciphertext,
+            typeof tokens.expiresAt === "number" ? tokens.expiresAt : null,
+            String(tokens.tokenType ?? tokens.userType ?? "") || null,
+            ctx.now(),
+          );
       }),
     delete: (ownerId) =>
       ctx.run(() => ctx.prepare("DELETE FROM tokens WHERE owner_id = ?").run(ownerId).changes > 0),

@@ -1,0 +1,48 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { StoreError } from "../errors.js";
+import type { LocksRepo } from "../types.js";
+import type { SqlContext } from "./context.js";
+
+/** Lease rows in `locks`; expiry is judged by the store clock. */
+export function createLocksRepo(ctx: SqlContext): LocksRepo {
+  const tryAcquire = (name: string, owner: string, ttlMs: number) =>
+    ctx.run(() => {
+      const now = ctx.now();
+      return (
+        ctx
+          .prepare(
+            `INSERT INTO locks (name, owner, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+             WHERE locks.expires_at <= ? OR locks.owner = excluded.owner`,
+          )
+          .run(name, owner, now + ttlMs, now).changes > 0
+      );
+    });
+  const release = (name: string, owner: string) =>
+    ctx.run(() => ctx.prepare("DELETE FROM locks WHERE name = ? AND owner = ?").run(name, owner).changes > 0);
+  return {
+    tryAcquire,
+    release,
+    async withLock(name, fn, options = {}) {
+      const ttlMs = options.ttlMs ?? 60_000;
+      const waitMs = options.waitMs ?? 30_000;
+      const owner = randomUUID();
+      const deadline = Date.now() + waitMs;
+      while (!(await tryAcquire(name, owner, ttlMs))) {
+        if (Date.now() >= deadline) {
+          throw new StoreError(
+            "lock_timeout",
+            `could not acquire lock ${JSON.stringify(name)} within ${waitMs} ms`,
+          );
+        }
+        await sleep(20 + Math.floor(Math.random() * 30));
+      }
+      try {
+        return await fn();
+      } finally {
+        await release(name, owner);
+      }
+    },
+  };
+}
