@@ -204,6 +204,14 @@ export function loadSpecs(dir: string) {
       }
       return [...new Set(messages)];
     },
+    /** Validate `data` against `components.schemas.<name>` of `file`; null when that schema does not exist. */
+    validateComponent(file: string, name: string, data: unknown): string[] | null {
+      const schemas = (docs.get(file)?.components as { schemas?: Record<string, unknown> } | undefined)?.schemas;
+      if (!schemas?.[name]) return null;
+      const pointer = `${BASE}${file}#/components/schemas/${escapePointer(name)}`;
+      const fn = compile(ajv, pointer, { $ref: pointer });
+      return fn(data) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`.trim());
+    },
     /** Is `status` declared for `op`, and does `body` match its schema? */
     validateResponse(op: SpecOperation, status: number, body: unknown): { declared: boolean; errors: string[] } {
       const key = op.responses.includes(String(status))

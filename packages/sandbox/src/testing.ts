@@ -1,6 +1,7 @@
 // @ghl-bulksms/sandbox/testing — control surfaces and helpers for tests and the demo.
 export type { ContractViolation, GhlControl, RequestLogEntry, SeedResult } from "./ghl/control.js";
 export { GHL_CONTROL_ROUTES } from "./ghl/control-http.js";
+export type { Membership } from "./ghl/routes.js";
 export type { ContactInput } from "./ghl/contacts-store.js";
 export type { SeedDuplicateKind } from "./ghl/seed.js";
 export { ACCESS_TOKEN_TTL_S, ALL_SCOPES, READ_ONLY_SCOPES } from "./ghl/oauth.js";

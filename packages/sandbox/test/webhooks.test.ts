@@ -61,7 +61,7 @@ describe("webhooks", () => {
       expect(again.keys.ed25519PublicKeyPem).toBe(sim.keys.ed25519PublicKeyPem);
       expect(other.keys.ed25519PublicKeyPem).not.toBe(sim.keys.ed25519PublicKeyPem);
       const res = await fetch(`${sim.url}/__sandbox/webhooks/keys`);
-      expect((await res.json()).ed25519PublicKeyPem).toBe(sim.keys.ed25519PublicKeyPem);
+      expect(((await res.json()) as { ed25519PublicKeyPem: string }).ed25519PublicKeyPem).toBe(sim.keys.ed25519PublicKeyPem);
     } finally {
       await again.close();
       await other.close();

@@ -39,6 +39,7 @@ export const GHL_CONTROL_ROUTES = [
   "GET|PUT /__sandbox/faults",
   "POST /__sandbox/faults/storm {durationMs}",
   "GET /__sandbox/requests",
+  "GET /__sandbox/memberships",
   "GET /__sandbox/contract-violations",
 ] as const;
 
@@ -133,6 +134,8 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
         return ok(control.faults());
       case "GET requests":
         return ok({ requests: control.requestLog() });
+      case "GET memberships":
+        return ok({ memberships: control.memberships() });
       case "GET contract-violations":
         return ok({ violations: control.contractViolations() });
       default:

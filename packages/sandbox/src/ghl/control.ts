@@ -1,6 +1,7 @@
 /** The typed control surface of the GHL simulator (in-process) and its HTTP mirror under `/__sandbox/`. */
 import type { FaultConfig } from "../faults.js";
 import type { ContactInput } from "./contacts-store.js";
+import type { Membership } from "./routes.js";
 import type { SeedDuplicateKind } from "./seed.js";
 import type { GhlContact, GhlLocation, GhlLocationSettings, GhlMessage, GhlNote, GhlStatusUpdate, GhlTask } from "./types.js";
 import type { WebhookDelivery, WebhookKeys } from "./webhooks.js";
@@ -61,6 +62,8 @@ export interface GhlControl {
   /** Every request from now until `durationMs` of sandbox time has passed gets 429. */
   startRateLimitStorm(durationMs: number): void;
   requestLog(): RequestLogEntry[];
+  /** Workflow and campaign enrolments made through the API. */
+  memberships(): Membership[];
   /** Responses that did not match the spec (only with response validation on). */
   contractViolations(): ContractViolation[];
   /** Back to the start-up state (contacts re-seeded, tokens re-issued identically, logs emptied). */

@@ -35,6 +35,14 @@ export interface Route {
   handler: (ctx: RouteContext) => RouteResult;
 }
 
+export interface Membership {
+  kind: "workflow" | "campaign";
+  action: "add" | "remove";
+  contactId: string;
+  id: string;
+  at: number;
+}
+
 export interface RouteDeps {
   store: ContactsStore;
   messages: GhlMessage[];
@@ -43,6 +51,8 @@ export interface RouteDeps {
   newId: () => string;
   now: () => number;
   traceId: () => string;
+  /** Workflow / campaign enrolments made through the API (visible via control). */
+  memberships: Membership[];
   emit: (type: "InboundMessage" | "OutboundMessage", locationId: string, payload: Record<string, unknown>) => void;
 }
 
@@ -203,6 +213,37 @@ export function createRoutes(deps: RouteDeps): Route[] {
     })),
     contactRoute("DELETE", "/contacts/{contactId}/tasks/{taskId}", WRITE, (ctx) => {
       store.deleteTask(contactOf(ctx).id, ctx.params.taskId ?? "");
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("GET", "/contacts/business/{businessId}", READ, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.query.locationId);
+      const limit = Number(ctx.query.limit ?? "25") || 25;
+      const skip = Number(ctx.query.skip ?? "0") || 0;
+      const q = (ctx.query.query ?? "").toLowerCase();
+      const all = store
+        .list(locationId)
+        .filter((c) => c.businessId === ctx.params.businessId)
+        .filter((c) => !q || [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q)));
+      return { status: 200, body: { contacts: all.slice(skip, skip + limit).map(contactView), count: all.length } };
+    }),
+    contactRoute("POST", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      deps.memberships.push({ kind: "workflow", action: "add", contactId: c.id, id: ctx.params.workflowId ?? "", at: deps.now() });
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("DELETE", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      deps.memberships.push({ kind: "workflow", action: "remove", contactId: c.id, id: ctx.params.workflowId ?? "", at: deps.now() });
+      return { status: 200, body: { succeded: true } };
+    }),
+    contactRoute("POST", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      deps.memberships.push({ kind: "campaign", action: "add", contactId: c.id, id: ctx.params.campaignId ?? "", at: deps.now() });
+      return { status: 201, body: { succeded: true } };
+    }),
+    contactRoute("DELETE", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      deps.memberships.push({ kind: "campaign", action: "remove", contactId: c.id, id: ctx.params.campaignId ?? "", at: deps.now() });
       return { status: 200, body: { succeded: true } };
     }),
     contactRoute("GET", "/contacts/{contactId}/appointments", READ, (ctx) => {

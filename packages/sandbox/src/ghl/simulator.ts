@@ -15,7 +15,7 @@ import type { ContractViolation, GhlControl, RequestLogEntry, SeedResult } from 
 import { handleControlHttp } from "./control-http.js";
 import { ALL_SCOPES, checkTokenForm, createTokenStore, hasScope, OAuthError, READ_ONLY_SCOPES, type TokenRecord } from "./oauth.js";
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitConfig } from "./rate-limit.js";
-import { conversationFor, createRoutes, HttpError, messagePayload, type Route } from "./routes.js";
+import { conversationFor, createRoutes, HttpError, type Membership, messagePayload, type Route } from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
 import type { GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
 import {
@@ -54,6 +54,8 @@ export interface GhlSimulatorOptions {
   seedContacts?: number;
   /** Where webhooks go; none when absent (deliveries are logged as "no-target"). */
   webhookUrl?: string;
+  /** The conversation provider's Delivery URL (ProviderOutboundMessage). Default: webhookUrl. */
+  providerDeliveryUrl?: string;
   faults?: FaultConfig;
   signing?: WebhookSigningOptions;
   rateLimit?: Partial<RateLimitConfig>;
@@ -117,6 +119,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const statusUpdates: GhlStatusUpdate[] = [];
   const conversations = new Map<string, { id: string; contactId: string; locationId: string }>();
   const requestLog: RequestLogEntry[] = [];
+  const memberships: Membership[] = [];
   const violations: ContractViolation[] = [];
   const tokens: GhlSandboxTokens = { companyId: "", agency: "", clientId: "", clientSecret: "", locations: {} };
 
@@ -172,6 +175,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     statusUpdates.length = 0;
     conversations.clear();
     requestLog.length = 0;
+    memberships.length = 0;
     violations.length = 0;
     const companyId = dataRng.string(20);
     const optionList: GhlLocationOption[] =
@@ -222,6 +226,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     newId: () => dataRng.string(20),
     now,
     traceId: () => dataRng.uuid(),
+    memberships,
     emit: (type, locationId, payload) => {
       sender.send(type, locationId, payload);
     },
@@ -295,13 +300,14 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       };
       messages.push(m);
       sender.send("ProviderOutboundMessage", m.locationId, {
+        type: "SMS",
         contactId: m.contactId,
         messageId: m.id,
         phone: contact.phone,
         message,
         attachments: [],
         userId: "sandboxUser000000001",
-      });
+      }, options.providerDeliveryUrl);
       sender.send("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
       return m;
     },
@@ -317,6 +323,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       faults = { ...faults, rateLimitStormUntil: now() + durationMs };
     },
     requestLog: () => [...requestLog],
+    memberships: () => [...memberships],
     contractViolations: () => [...violations],
     reset: () => {
       clockTimersCancel();

@@ -145,12 +145,14 @@ export function createWebhookSender(options: WebhookSenderOptions) {
   return {
     log,
     /** Queue one event. Returns the delivery record (also kept in `log`). */
-    send(type: string, locationId: string, payload: Record<string, unknown>): WebhookDelivery {
-      const url = options.url() ?? null;
+    send(type: string, locationId: string, payload: Record<string, unknown>, target?: string): WebhookDelivery {
+      const url = target ?? options.url() ?? null;
+      // GHL leaves empty fields out of payloads rather than sending null.
+      const fields = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== null && v !== undefined));
       const full = {
         type,
         locationId,
-        ...payload,
+        ...fields,
         appId: options.appId,
         webhookId: options.rng.uuid(),
         timestamp: new Date(options.now()).toISOString(),
