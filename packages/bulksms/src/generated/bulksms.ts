@@ -141,7 +141,25 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    statusReportOrInbound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Status reports (triggerScope SENT) or inbound messages (RECEIVED) POSTed to our URL */
+        post: operations["receiveBulkSmsWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description RFC 7807 problem details (content type may also be application/problem+json). */
@@ -699,6 +717,31 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["BadWebhookId"];
+        };
+    };
+    receiveBulkSmsWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                "X-BulkSMS-Event"?: "status-report" | "incoming-message";
+                "X-BulkSMS-Delivery-Attempt"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. A 4xx makes BulkSMS drop the message for good; 5xx/timeouts are retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
