@@ -1,0 +1,29 @@
+// .env.example documents every variable the config reads, and loads as is.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+
+const root = join(import.meta.dirname, "..");
+
+function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m?.[1] !== undefined) out[m[1]] = m[2] ?? "";
+  }
+  return out;
+}
+
+describe(".env.example", () => {
+  const text = readFileSync(join(root, ".env.example"), "utf8");
+  it("mentions every variable config.ts reads", () => {
+    const source = readFileSync(join(root, "src/config.ts"), "utf8");
+    const read = new Set([...source.matchAll(/(?:str|parse|secret|pem|words)\("([A-Z0-9_]+)"/g)].map((m) => m[1]));
+    expect(read.size).toBeGreaterThan(20);
+    for (const name of read) expect(text, name).toContain(`${name}=`);
+  });
+  it("is a valid sandbox configuration as shipped", () => {
+    expect(loadConfig(parseEnvFile(text)).mode).toBe("sandbox");
+  });
+});
