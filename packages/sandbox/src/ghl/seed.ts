@@ -39,6 +39,7 @@ interface CountryPlan {
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
+const GB_AREAS = ["113", "114", "115", "116", "117", "118", "121", "131", "141", "151", "161", "191"];
 
 const PLANS: Record<string, CountryPlan> = {
   GB: {
@@ -53,10 +54,12 @@ const PLANS: Record<string, CountryPlan> = {
       };
     },
     landline(n) {
+      // Ofcom drama ranges 01xx 496 0000-0999 in several areas.
+      const area = GB_AREAS[Math.floor(n / 1000) % GB_AREAS.length] ?? "113";
       const sub = pad(n % 1000, 4);
       return {
-        e164: `+44113496${sub}`,
-        formats: [`0113 496 ${sub}`, `0113-496-${sub}`, `+44 113 496 ${sub}`, `(0113) 496 ${sub} ext. ${10 + (n % 80)}`],
+        e164: `+44${area}496${sub}`,
+        formats: [`0${area} 496 ${sub}`, `0${area}-496-${sub}`, `+44 ${area} 496 ${sub}`, `(0${area}) 496 ${sub} ext. ${10 + (n % 80)}`],
       };
     },
   },
@@ -64,18 +67,20 @@ const PLANS: Record<string, CountryPlan> = {
     country: "US",
     timezone: "America/New_York",
     mobile(n) {
-      const area = [201, 212, 305, 415, 512, 617][n % 6] ?? 201;
-      const line = pad(100 + ((n / 6) | 0) % 100, 4);
+      // 555-0100..0199 is reserved for fiction in every area code.
+      const area = 201 + (n % 700);
+      const line = pad(100 + (Math.floor(n / 700) % 100), 4);
       return {
         e164: `+1${area}555${line}`,
         formats: [`(${area}) 555-${line}`, `${area}-555-${line}`, `+1 ${area} 555 ${line}`, `+1${area}555${line}`, `1-${area}-555-${line}`, `${area}.555.${line}`],
       };
     },
     landline(n) {
-      const line = pad(100 + (n % 100), 4);
+      const area = 989 - (n % 80);
+      const line = pad(100 + (Math.floor(n / 80) % 100), 4);
       return {
-        e164: `+1646555${line}`,
-        formats: [`(646) 555-${line}`, `646-555-${line} x${10 + (n % 80)}`, `+1 646 555 ${line}`],
+        e164: `+1${area}555${line}`,
+        formats: [`(${area}) 555-${line}`, `${area}-555-${line} x${10 + (n % 80)}`, `+1 ${area} 555 ${line}`],
       };
     },
   },
@@ -83,8 +88,9 @@ const PLANS: Record<string, CountryPlan> = {
     country: "AU",
     timezone: "Australia/Sydney",
     mobile(n) {
-      const sub = pad(6 + (n % 154), 3);
-      return { e164: `+61491570${sub}`, formats: [`0491 570 ${sub}`, `0491570${sub}`, `+61 491 570 ${sub}`, `+61491570${sub}`] };
+      const sub = String(570006 + n);
+      const [a, b] = [sub.slice(0, 3), sub.slice(3)];
+      return { e164: `+61491${sub}`, formats: [`0491 ${a} ${b}`, `0491${sub}`, `+61 491 ${a} ${b}`, `+61491${sub}`] };
     },
     landline(n) {
       const sub = pad(n % 10000, 4);
@@ -119,12 +125,12 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
         const formats = (original as SeedEntry & { formats?: string[] }).formats ?? [o.phone];
         entry.input = { firstName: o.firstName, lastName: o.lastName, phone: rng.pick(formats.filter((f) => f !== o.phone).concat(o.phone)) };
       } else if (kind === "email-case" && o.email) {
-        const upper = rng.chance(0.5) ? o.email.toUpperCase() : o.email.replace(/^./, (c) => c.toUpperCase());
+        const variants = [o.email.toUpperCase(), o.email.replace(/^./, (c) => c.toUpperCase()), o.email.toLowerCase()];
+        const upper = rng.pick(variants.filter((v) => v !== o.email).concat(variants.filter((v) => v !== o.email).length ? [] : [o.email]));
         entry.input = { firstName: o.firstName, lastName: o.lastName?.toUpperCase() ?? null, email: upper };
-      } else if (kind === "shared-landline") {
-        const landline = plan.landline(landlineSeq++);
-        // Give the original a landline too if it has none, so the pair really shares one.
-        if (!o.phone) o.phone = rng.pick(landline.formats);
+      } else if (kind === "shared-landline" && ((original as SeedEntry & { landline?: boolean }).landline || !o.phone)) {
+        // Give the original a landline if it has no phone at all, so the pair really shares one.
+        if (!o.phone) o.phone = rng.pick(plan.landline(landlineSeq++).formats);
         entry.input = { firstName: rng.pick(FIRST), lastName: o.lastName, phone: o.phone };
       } else {
         const company = o.companyName ?? rng.pick(COMPANIES);
@@ -140,7 +146,8 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
     }
     const firstName = rng.pick(FIRST);
     const lastName = rng.pick(LAST);
-    const mobile = plan.mobile(mobileSeq++);
+    const isLandline = rng.chance(0.15);
+    const mobile = isLandline ? plan.landline(landlineSeq++) : plan.mobile(mobileSeq++);
     const input: ContactInput = {
       firstName,
       lastName,
@@ -154,7 +161,10 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
     if (rng.chance(0.15)) input.companyName = rng.pick(COMPANIES);
     if (rng.chance(0.05)) input.dndSettings = { SMS: { status: "active", message: "Opted out by reply STOP", code: "" } };
     if (rng.chance(0.3)) input.customFields = [{ id: "sandboxCustomField0001", field_value: rng.pick(["gold", "silver", "bronze"]) }];
-    const entry = { input, at: at(), formats: input.phone ? mobile.formats : undefined } as SeedEntry & { formats?: string[] };
+    const entry = { input, at: at(), formats: input.phone ? mobile.formats : undefined, landline: isLandline && !!input.phone } as SeedEntry & {
+      formats?: string[];
+      landline?: boolean;
+    };
     out.push(entry);
   }
   return out.map(({ input, at: when, duplicateOf, duplicateKind }) => ({
