@@ -330,7 +330,10 @@ export interface ClaimOptions {
   limit: number;
   leaseMs: number;
   now?: number;
+  /** Only jobs of this location. */
   locationId?: string;
+  /** Skip jobs of these locations (e.g. those already at their concurrency limit). */
+  excludeLocationIds?: string[];
   names?: string[];
 }
 
@@ -350,6 +353,8 @@ export interface JobsRepo {
   /** Graceful shutdown: returns a claimed job to the queue without counting the attempt. */
   release(id: number, options?: { workerId?: string }): Promise<boolean>;
   counts(options?: { locationId?: string }): Promise<Record<JobState, number>>;
+  /** Running (leased) jobs per location, for per-location concurrency limits. */
+  runningByLocation(): Promise<Record<string, number>>;
   /** Deletes done jobs finished before `before`. */
   purgeDone(before: number): Promise<number>;
 }

@@ -53,6 +53,16 @@ describe("jobs outbox", () => {
       names: ["a"],
     });
     expect(claimed.map((j) => j.key)).toEqual(["1"]);
+    expect(await store.jobs.runningByLocation()).toEqual({ L1: 1 });
+    await store.jobs.enqueue({ name: "a", payload: null, key: "4" });
+    const others = await store.jobs.claim({
+      workerId: "w",
+      limit: 10,
+      leaseMs: 1000,
+      excludeLocationIds: ["L1"],
+    });
+    expect(others.map((j) => j.key).sort()).toEqual(["3", "4"]);
+    expect(await store.jobs.runningByLocation()).toEqual({ L1: 1, L2: 1 });
     expect(await store.jobs.counts({ locationId: "L1" })).toEqual({
       queued: 1,
       running: 1,

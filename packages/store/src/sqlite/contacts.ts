@@ -40,7 +40,7 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
         return row ? toContact(row) : null;
       }),
     upsert: (input) =>
-      ctx.run(() => {
+      ctx.write(() => {
         const now = ctx.now();
         const existing = getRow(input.locationId, input.contactId);
         const prev = existing ? toContact(existing) : null;

@@ -18,6 +18,11 @@ export interface SqlContext {
   prepare(sql: string): Statement;
   /** Runs one synchronous unit of store work at the right moment (now, or after the current transaction). */
   run<T>(fn: () => T): Promise<T>;
+  /**
+   * `run` for read-check-write work: also wrapped in an IMMEDIATE transaction (a savepoint inside an open
+   * one), so another process cannot write between the read and the write (e.g. monotonic status).
+   */
+  write<T>(fn: () => T): Promise<T>;
 }
 
 export interface Mutex {

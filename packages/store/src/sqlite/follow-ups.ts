@@ -30,7 +30,7 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
       .get(locationId, ruleId, contactId) as Row | undefined;
   return {
     start: (input) =>
-      ctx.run(() => {
+      ctx.write(() => {
         const existing = activeRow(input.locationId, input.ruleId, input.contactId);
         if (existing) return { started: false, followUp: toFollowUp(existing) };
         const now = ctx.now();

@@ -83,6 +83,12 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           where.push("location_id = ?");
           params.push(options.locationId);
         }
+        if (options.excludeLocationIds && options.excludeLocationIds.length > 0) {
+          where.push(
+            `(location_id IS NULL OR location_id NOT IN (${options.excludeLocationIds.map(() => "?").join(", ")}))`,
+          );
+          params.push(...options.excludeLocationIds);
+        }
         if (options.names && options.names.length > 0) {
           where.push(`name IN (${options.names.map(() => "?").join(", ")})`);
           params.push(...options.names);
@@ -177,6 +183,15 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         ) as Row[];
         for (const row of rows) counts[row.state as JobState] = num(row.n);
         return counts;
+      }),
+    runningByLocation: () =>
+      ctx.run(() => {
+        const rows = ctx
+          .prepare(
+            "SELECT location_id, COUNT(*) AS n FROM jobs WHERE state = 'running' AND location_id IS NOT NULL GROUP BY location_id",
+          )
+          .all() as Row[];
+        return Object.fromEntries(rows.map((row) => [str(row.location_id), num(row.n)]));
       }),
     purgeDone: (before) =>
       ctx.run(

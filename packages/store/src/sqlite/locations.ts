@@ -23,7 +23,7 @@ export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
     ctx.prepare("SELECT * FROM locations WHERE id = ?").get(id) as Row | undefined;
   return {
     upsert: (input) =>
-      ctx.run(() => {
+      ctx.write(() => {
         for (const [label, value] of [
           ["quietHours.start", input.quietHours?.start],
           ["quietHours.end", input.quietHours?.end],

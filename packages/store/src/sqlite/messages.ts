@@ -83,7 +83,7 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
 
   return {
     create: (input) =>
-      ctx.run(() => {
+      ctx.write(() => {
         const existing = getByKeyRow(input.key);
         if (existing) return { created: false, existing: toMessage(existing) };
         if (typeof input.to !== "string" || !/^\+[1-9]\d{6,14}$/.test(input.to)) {
@@ -154,7 +154,7 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         return row ? toMessage(row) : null;
       }),
     markSubmitted: (id, result) =>
-      ctx.run(() => {
+      ctx.write(() => {
         const row = getRow(id);
         if (!row) return { updated: false, reason: "not_found" } as const;
         const merged = [...new Set([...(fromJson(row.provider_ids) as string[]), ...result.providerIds])];
@@ -172,9 +172,9 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         if (outcome.updated || outcome.reason === "not_found") return outcome;
         return { ...outcome, message: toMessage(getRow(id)!) };
       }),
-    updateStatus: (id, update) => ctx.run(() => applyStatus(id, update.status, update)),
+    updateStatus: (id, update) => ctx.write(() => applyStatus(id, update.status, update)),
     recordAttempt: (id, options = {}) =>
-      ctx.run(() => {
+      ctx.write(() => {
         ctx
           .prepare("UPDATE messages SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?")
           .run(options.error ?? null, ctx.now(), id);

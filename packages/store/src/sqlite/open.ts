@@ -127,10 +127,19 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   }
 
   const run = topLevelRunner(mutex, () => closed);
-  const top = repositories({ db, cipher, now, prepare, run });
+  const atomic = <T>(fn: () => T): T => db.transaction(fn).immediate();
+  const top = repositories({ db, cipher, now, prepare, run, write: (fn) => run(() => atomic(fn)) });
 
   function makeTx(token: TxToken): StoreTx {
-    const repos = repositories({ db, cipher, now, prepare, run: txRunner(token) });
+    const txRun = txRunner(token);
+    const repos = repositories({
+      db,
+      cipher,
+      now,
+      prepare,
+      run: txRun,
+      write: (fn) => txRun(() => atomic(fn)),
+    });
     const tx: StoreTx = {
       ...repos,
       async transaction(fn) {

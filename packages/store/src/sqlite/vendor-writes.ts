@@ -27,7 +27,7 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
     ctx.prepare("SELECT * FROM vendor_writes WHERE key = ?").get(key) as Row | undefined;
   return {
     begin: (key, info) =>
-      ctx.run(() => {
+      ctx.write(() => {
         const inserted = ctx
           .prepare(
             `INSERT INTO vendor_writes (key, vendor, operation, location_id, state, begun_at)
