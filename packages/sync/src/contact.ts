@@ -42,5 +42,12 @@ export function normaliseTag(tag: string): string {
 
 /** Tags trimmed, lower-cased, de-duplicated and sorted. */
 export function normaliseTags(tags: readonly string[]): string[] {
+  // Fast path: already normalised (the common case in a sync loop) -> plain copy.
+  let clean = true;
+  for (let i = 0; i < tags.length && clean; i++) {
+    const t = tags[i] as string;
+    clean = t !== "" && t === normaliseTag(t) && (i === 0 || (tags[i - 1] as string) < t);
+  }
+  if (clean) return tags.slice();
   return [...new Set(tags.map(normaliseTag).filter((t) => t !== ""))].sort();
 }

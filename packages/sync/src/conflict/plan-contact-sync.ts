@@ -73,9 +73,7 @@ function resolveField(field: string, g: SyncContact, l: SyncContact, base: SyncC
   return r;
 }
 
-function resolveTags(g: SyncContact, l: SyncContact, base: SyncContact | null, policies: SyncPolicies | undefined): string[] {
-  const gt = normaliseTags(g.tags);
-  const lt = normaliseTags(l.tags);
+function resolveTags(gt: string[], lt: string[], base: SyncContact | null, policies: SyncPolicies | undefined): string[] {
   const policy = policies?.tags ?? DEFAULT_POLICIES.tags;
   switch (policy) {
     case "ghl-wins":
@@ -142,7 +140,9 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
     fields[field] = r.value;
     decisions.push({ field, value: r.value, from: r.from, reason: r.reason, conflict: r.conflict });
   }
-  const tags = input.ghl === null ? normaliseTags(l.tags) : input.local === null ? normaliseTags(g.tags) : resolveTags(g, l, base, policies);
+  const gt = normaliseTags(g.tags);
+  const lt = normaliseTags(l.tags);
+  const tags = input.ghl === null ? lt : input.local === null ? gt : resolveTags(gt, lt, base, policies);
   const consent = mergeConsent(mergeConsent(g.consent, l.consent), base?.consent ?? {});
   const status = consentStatus(consent);
 
@@ -169,7 +169,7 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
       }
     }
     if (any) operations.push({ op: "updateFields", side, set });
-    const have = new Set(normaliseTags(record.tags));
+    const have = new Set(side === "ghl" ? gt : lt);
     const want = new Set(tags);
     const add = tags.filter((t) => !have.has(t));
     const remove = [...have].filter((t) => !want.has(t)).sort();

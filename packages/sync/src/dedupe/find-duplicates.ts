@@ -279,21 +279,25 @@ export function findDuplicates(contacts: readonly DedupeContact[], options: Find
   };
 }
 
+/** Values shared by two or more contacts -> their indices (one Map pass; unique values cost one entry). */
 function buildBlocks(values: readonly (string | undefined)[]): Map<string, number[]> {
-  const first = new Map<string, number>();
-  const multi = new Map<string, number[]>();
+  // seen: value -> index of its only holder, or -(k + 1) when it is held by lists[k].
+  const seen = new Map<string, number>();
+  const lists: number[][] = [];
+  const keys: string[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === undefined) continue;
-    const f = first.get(v);
-    if (f === undefined) {
-      first.set(v, i);
-      continue;
-    }
-    const list = multi.get(v);
-    if (list === undefined) multi.set(v, [f, i]);
-    else list.push(i);
+    const f = seen.get(v);
+    if (f === undefined) seen.set(v, i);
+    else if (f >= 0) {
+      seen.set(v, -(lists.length + 1));
+      lists.push([f, i]);
+      keys.push(v);
+    } else (lists[-f - 1] as number[]).push(i);
   }
+  const multi = new Map<string, number[]>();
+  for (let k = 0; k < keys.length; k++) multi.set(keys[k] as string, lists[k] as number[]);
   return multi;
 }
 
