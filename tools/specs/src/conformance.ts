@@ -47,7 +47,12 @@ function pathParamIndex(path: string, name: string): number {
   return names.indexOf(name);
 }
 
-type Param = { readonly key: string; readonly label: string; readonly located: Located; readonly obj: JsonObject };
+type Param = {
+  readonly key: string;
+  readonly label: string;
+  readonly located: Located;
+  readonly obj: JsonObject;
+};
 
 function collectParams(store: DocumentStore, path: string, lists: readonly Located[]): Map<string, Param> {
   const params = new Map<string, Param>();
@@ -124,14 +129,20 @@ function checkExamples(
   for (const [name, raw] of Object.entries(asObject(mediaObj.examples) ?? {})) {
     const example = ctx.store.deref({ node: raw, file: media.file });
     const exampleObj = asObject(example.node);
-    if (exampleObj?.value !== undefined) examples.push({ name, value: exampleObj.value, notes: notesOf(exampleObj) });
+    if (exampleObj?.value !== undefined)
+      examples.push({ name, value: exampleObj.value, notes: notesOf(exampleObj) });
   }
   for (const example of examples) {
     ctx.counts.examples++;
     if (ourSchema !== undefined) {
       const verdict = validateAgainst(ctx.store, ourSchema, example.value);
       if (!verdict.valid) {
-        ctx.sink.add(`${where} example "${example.name}"`, "example-invalid-ours", verdict.errors, example.notes);
+        ctx.sink.add(
+          `${where} example "${example.name}"`,
+          "example-invalid-ours",
+          verdict.errors,
+          example.notes,
+        );
       }
     }
     if (validateVendor && theirSchema !== undefined) {
@@ -184,7 +195,12 @@ function checkOperation(
     const theirRequired = theirParam.obj.required === true;
     if (ourParam === undefined) {
       if (theirRequired) {
-        sink.add(where, "missing-required-parameter", `vendor requires ${theirParam.label}, ours lacks it`, opNotes);
+        sink.add(
+          where,
+          "missing-required-parameter",
+          `vendor requires ${theirParam.label}, ours lacks it`,
+          opNotes,
+        );
       }
       continue;
     }
@@ -211,31 +227,59 @@ function checkOperation(
   }
   for (const [key, ourParam] of ourParams) {
     if (!theirParams.has(key)) {
-      sink.add(`${where} ${ourParam.label}`, "unknown-parameter", "not in the vendor document", notesOf(ourParam.obj));
+      sink.add(
+        `${where} ${ourParam.label}`,
+        "unknown-parameter",
+        "not in the vendor document",
+        notesOf(ourParam.obj),
+      );
     }
   }
 
   // Scopes.
   const declaredScopes = scopesOf(op.security);
   const xScopes = asArray(op["x-scopes"]);
-  const ourScopes = xScopes === undefined ? declaredScopes : new Set(xScopes.filter((s) => typeof s === "string"));
+  const ourScopes =
+    xScopes === undefined ? declaredScopes : new Set(xScopes.filter((s) => typeof s === "string"));
   if (xScopes !== undefined && declaredScopes !== undefined && ourScopes !== undefined) {
     if (!sameSet(ourScopes, declaredScopes)) {
-      sink.add(where, "scope-mismatch", `x-scopes (${fmtSet(ourScopes)}) != security (${fmtSet(declaredScopes)})`, []);
+      sink.add(
+        where,
+        "scope-mismatch",
+        `x-scopes (${fmtSet(ourScopes)}) != security (${fmtSet(declaredScopes)})`,
+        [],
+      );
     }
   }
   const theirScopes = scopesOf(their.security ?? theirRootSecurity) ?? new Set<string>();
   if (ourScopes !== undefined && !sameSet(ourScopes, theirScopes)) {
-    sink.add(where, "scope-mismatch", `scopes: ours ${fmtSet(ourScopes)}, vendor ${fmtSet(theirScopes)}`, opNotes);
+    sink.add(
+      where,
+      "scope-mismatch",
+      `scopes: ours ${fmtSet(ourScopes)}, vendor ${fmtSet(theirScopes)}`,
+      opNotes,
+    );
   }
 
   // Request body.
-  const ourBody = op.requestBody === undefined ? undefined : store.deref({ node: op.requestBody, file: ourOp.file });
+  const ourBody =
+    op.requestBody === undefined ? undefined : store.deref({ node: op.requestBody, file: ourOp.file });
   const theirBody =
-    their.requestBody === undefined ? undefined : store.deref({ node: their.requestBody, file: theirOp.file });
+    their.requestBody === undefined
+      ? undefined
+      : store.deref({ node: their.requestBody, file: theirOp.file });
   if (ourBody !== undefined && theirBody === undefined) {
-    sink.add(`${where} requestBody`, "unknown-request-body", "vendor declares no request body", notesOf(ourBody.node));
-  } else if (ourBody === undefined && theirBody !== undefined && asObject(theirBody.node)?.required === true) {
+    sink.add(
+      `${where} requestBody`,
+      "unknown-request-body",
+      "vendor declares no request body",
+      notesOf(ourBody.node),
+    );
+  } else if (
+    ourBody === undefined &&
+    theirBody !== undefined &&
+    asObject(theirBody.node)?.required === true
+  ) {
     sink.add(`${where} requestBody`, "missing-request-body", "vendor requires a request body", opNotes);
   } else if (ourBody !== undefined && theirBody !== undefined) {
     const bodyNotes = notesOf(ourBody.node);
@@ -277,10 +321,21 @@ function checkOperation(
     const theirRaw = theirResponses[code];
     const ourContent = asObject(asObject(ourResponse.node)?.content) ?? {};
     for (const [mediaType, media] of Object.entries(ourContent)) {
-      checkExamples(ctx, { node: media, file: ourResponse.file }, undefined, `${responseWhere} ${mediaType}`, false);
+      checkExamples(
+        ctx,
+        { node: media, file: ourResponse.file },
+        undefined,
+        `${responseWhere} ${mediaType}`,
+        false,
+      );
     }
     if (theirRaw === undefined) {
-      sink.add(responseWhere, "unknown-response-status", `vendor documents no ${code} response`, responseNotes);
+      sink.add(
+        responseWhere,
+        "unknown-response-status",
+        `vendor documents no ${code} response`,
+        responseNotes,
+      );
       continue;
     }
     const theirResponse = store.deref({ node: theirRaw, file: theirOp.file });
@@ -291,9 +346,16 @@ function checkOperation(
       const mediaWhere = `${responseWhere} ${mediaType}`;
       const theirMediaNode = theirContent[mediaType];
       const theirSchema =
-        theirMediaNode === undefined ? undefined : schemaOfMedia({ node: theirMediaNode, file: theirResponse.file });
+        theirMediaNode === undefined
+          ? undefined
+          : schemaOfMedia({ node: theirMediaNode, file: theirResponse.file });
       if (theirSchema === undefined) {
-        sink.add(mediaWhere, "vendor-schema-empty", "vendor declares no body schema for this response", responseNotes);
+        sink.add(
+          mediaWhere,
+          "vendor-schema-empty",
+          "vendor declares no body schema for this response",
+          responseNotes,
+        );
         continue;
       }
       compare(ctx, "response", ourSchema, theirSchema, mediaWhere, [...responseNotes, ...notesOf(media)]);
@@ -301,7 +363,12 @@ function checkOperation(
   }
   for (const code of Object.keys(theirResponses)) {
     if (/^2\d\d$/.test(code) && ourResponses[code] === undefined) {
-      sink.add(where, "missing-success-response", `vendor answers ${code}, ours does not declare it`, opNotes);
+      sink.add(
+        where,
+        "missing-success-response",
+        `vendor answers ${code}, ours does not declare it`,
+        opNotes,
+      );
     }
   }
 }
@@ -338,7 +405,17 @@ function checkOperations(ctx: Context, ourFile: string, ours: JsonObject, theirF
         );
         continue;
       }
-      checkOperation(ctx, where, path, item, { node: op, file: item.file }, match.path, match.item, match.op, theirs.security);
+      checkOperation(
+        ctx,
+        where,
+        path,
+        item,
+        { node: op, file: item.file },
+        match.path,
+        match.item,
+        match.op,
+        theirs.security,
+      );
     }
   }
 }
@@ -364,7 +441,12 @@ function checkSchemas(ctx: Context, ourFile: string, ours: JsonObject, reference
     }
     const theirs = schemaFromMarkdown(readFileSync(pagePath, "utf8"));
     if (theirs === undefined) {
-      ctx.sink.add(where, "vendor-schema-empty", `vendor page ${page} has no json_schema block`, notesOf(schema));
+      ctx.sink.add(
+        where,
+        "vendor-schema-empty",
+        `vendor page ${page} has no json_schema block`,
+        notesOf(schema),
+      );
       continue;
     }
     compare(ctx, "response", { node: schema, file: ourFile }, { node: theirs, file: pagePath }, where, []);
@@ -390,7 +472,12 @@ export function runCheck(options: CheckOptions): CheckResult {
     }
     const referencePath = join(referenceDir, reference);
     if (!existsSync(referencePath)) {
-      sink.add("info", "reference-file-missing", `vendor document ${reference} not found in ${referenceDir}`, []);
+      sink.add(
+        "info",
+        "reference-file-missing",
+        `vendor document ${reference} not found in ${referenceDir}`,
+        [],
+      );
       continue;
     }
     if (statSync(referencePath).isDirectory()) checkSchemas(ctx, ourFile, ours, referencePath);

@@ -41,7 +41,11 @@ export function createSink(spec: string, into: Difference[]): DifferenceSink {
     add(where, kind, message, notes) {
       const unique = [...new Set(notes)];
       const explanation = unique.length > 0 ? unique.join("; ") : undefined;
-      into.push(explanation === undefined ? { spec, where, kind, message } : { spec, where, kind, message, explanation });
+      into.push(
+        explanation === undefined
+          ? { spec, where, kind, message }
+          : { spec, where, kind, message, explanation },
+      );
     },
   };
 }

@@ -32,7 +32,11 @@ export function targetsFor(which: string): GenerateTarget[] {
  * Generates the type files for `which` ("ghl", "bulksms" or "all") under `outRoot`
  * (the repository root by default; a temp dir in the drift test). Returns the written paths.
  */
-export async function generate(which: string, repoRoot: string, outRoot: string = repoRoot): Promise<string[]> {
+export async function generate(
+  which: string,
+  repoRoot: string,
+  outRoot: string = repoRoot,
+): Promise<string[]> {
   const written: string[] = [];
   for (const target of targetsFor(which)) {
     const text = await renderTypes(join(repoRoot, target.spec), target.spec);

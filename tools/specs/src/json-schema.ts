@@ -20,7 +20,11 @@ export function toJsonSchema(store: DocumentStore, input: Located, depth = 0): J
     if (key === "properties" || key === "patternProperties") {
       const props = asObject(value) ?? {};
       out[key] = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, child(v)]));
-    } else if (key === "items" || key === "not" || (key === "additionalProperties" && typeof value === "object")) {
+    } else if (
+      key === "items" ||
+      key === "not" ||
+      (key === "additionalProperties" && typeof value === "object")
+    ) {
       out[key] = child(value);
     } else if ((key === "allOf" || key === "oneOf" || key === "anyOf") && Array.isArray(value)) {
       out[key] = value.map(child);

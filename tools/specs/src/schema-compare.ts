@@ -47,7 +47,8 @@ export function shapeOf(store: DocumentStore, input: Located, depth = 0): Shape 
   };
 
   const rawType = obj.type;
-  const typeNames = typeof rawType === "string" ? [rawType] : (asArray(rawType) ?? []).filter((t) => typeof t === "string");
+  const typeNames =
+    typeof rawType === "string" ? [rawType] : (asArray(rawType) ?? []).filter((t) => typeof t === "string");
   if (typeNames.length > 0 && typeNames.every((t) => KNOWN_TYPES.has(t as string))) {
     shape.types = new Set(typeNames as string[]);
     if (obj.nullable === true) shape.types.add("null");
@@ -60,7 +61,8 @@ export function shapeOf(store: DocumentStore, input: Located, depth = 0): Shape 
   if (obj.const !== undefined) shape.enumValues = [obj.const];
   else if (Array.isArray(obj.enum)) shape.enumValues = obj.enum;
   const alternatives = asArray(obj.oneOf) ?? asArray(obj.anyOf);
-  if (alternatives !== undefined) shape.alternatives = alternatives.map((a) => ({ node: a, file: located.file }));
+  if (alternatives !== undefined)
+    shape.alternatives = alternatives.map((a) => ({ node: a, file: located.file }));
   if (shape.types === null && shape.properties !== null) shape.types = new Set(["object"]);
   if (shape.types === null && shape.items !== undefined) shape.types = new Set(["array"]);
 
@@ -70,7 +72,8 @@ export function shapeOf(store: DocumentStore, input: Located, depth = 0): Shape 
       const partShape = shapeOf(store, { node: part, file: located.file }, depth + 1);
       shape.notes.push(...partShape.notes.filter((n) => !shape.notes.includes(n)));
       if (shape.types === null) shape.types = partShape.types;
-      else if (partShape.types !== null) shape.types = new Set([...shape.types].filter((t) => partShape.types?.has(t)));
+      else if (partShape.types !== null)
+        shape.types = new Set([...shape.types].filter((t) => partShape.types?.has(t)));
       if (partShape.properties !== null) {
         shape.properties ??= new Map();
         for (const [k, v] of partShape.properties) {
@@ -141,16 +144,21 @@ function compareInto(
   if (seen.has(key)) return;
   const nextSeen = new Set(seen).add(key);
   const notes = [...inheritedNotes, ...ours.notes];
-  const add = (kind: DifferenceKind, message: string, at: string = where, extraNotes: readonly string[] = []) =>
-    out.push({ where: at, kind, message, notes: [...notes, ...extraNotes] });
+  const add = (
+    kind: DifferenceKind,
+    message: string,
+    at: string = where,
+    extraNotes: readonly string[] = [],
+  ) => out.push({ where: at, kind, message, notes: [...notes, ...extraNotes] });
 
   // Our alternatives (oneOf/anyOf).
   if (ours.alternatives !== undefined && ours.types === null && ours.properties === null) {
     if (direction === "request") {
       // We may send any of them: each must fit the vendor's schema.
-      ours.alternatives.forEach((alt, i) =>
-        compareInto(options, alt, theirsIn, `${where} (alternative ${i + 1})`, notes, nextSeen, out, depth + 1),
-      );
+      ours.alternatives.forEach((alt, i) => {
+        const at = `${where} (alternative ${i + 1})`;
+        compareInto(options, alt, theirsIn, at, notes, nextSeen, out, depth + 1);
+      });
     } else if (theirs.types !== null) {
       const union = new Set<string>();
       let unconstrained = false;
@@ -190,14 +198,20 @@ function compareInto(
     } else if (direction === "request") {
       const bad = [...ours.types].filter((t) => !typeAccepted(t, theirs.types as Set<string>));
       if (bad.length > 0) {
-        add("type-mismatch", `ours allows ${describeTypes(ours.types)}, vendor expects ${describeTypes(theirs.types)}`);
+        add(
+          "type-mismatch",
+          `ours allows ${describeTypes(ours.types)}, vendor expects ${describeTypes(theirs.types)}`,
+        );
         return;
       }
     } else {
       const oursTypes = ours.types;
       const bad = [...theirs.types].filter((t) => !typeAccepted(t, oursTypes));
       if (bad.length > 0) {
-        add("type-mismatch", `vendor may send ${describeTypes(theirs.types)}, ours accepts ${describeTypes(ours.types)}`);
+        add(
+          "type-mismatch",
+          `vendor may send ${describeTypes(theirs.types)}, ours accepts ${describeTypes(ours.types)}`,
+        );
         return;
       }
     }
@@ -225,7 +239,10 @@ function compareInto(
   if (oursIsObject && theirsIsObjectLike) {
     if (theirs.properties === null || theirs.properties.size === 0) {
       if ((ours.properties?.size ?? 0) > 0) {
-        add("vendor-schema-empty", "vendor schema declares no properties; our fields cannot be checked against it");
+        add(
+          "vendor-schema-empty",
+          "vendor schema declares no properties; our fields cannot be checked against it",
+        );
       }
       return;
     }
@@ -251,7 +268,11 @@ function compareInto(
       for (const name of theirs.required) {
         const ourProp = ours.properties?.get(name);
         if (ourProp === undefined) {
-          add("missing-required-field", `vendor requires "${name}", which our schema never sends`, `${where}.${name}`);
+          add(
+            "missing-required-field",
+            `vendor requires "${name}", which our schema never sends`,
+            `${where}.${name}`,
+          );
         } else if (!ours.required.has(name)) {
           add(
             "required-field-optional",

@@ -2,7 +2,42 @@
 // Source: specs/ghl/webhooks.yaml (openapi-typescript). Exports `paths`, `components`, `operations`.
 
 export type paths = Record<string, never>;
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    ghlEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An event POSTed to the app's webhook URL */
+        post: operations["receiveGhlEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    providerOutboundMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A message GHL asks our conversation provider to send, POSTed to the Delivery URL */
+        post: operations["receiveProviderOutboundMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         WebhookEnvelope: {
@@ -209,7 +244,7 @@ export interface components {
             contactId: string;
             locationId: string;
             messageId: string;
-            /** @description Recipient */
+            /** @description Recipient, E.164. */
             phone?: string;
             message?: string;
             attachments?: string[];
@@ -273,4 +308,57 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    receiveGhlEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Ed25519 signature (base64) of the raw body. When present, it alone is verified. */
+                "x-ghl-signature"?: string;
+                /** @description Legacy RSA-SHA256 signature (base64); only checked when x-ghl-signature is absent. */
+                "x-wh-signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GhlWebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged (answer fast; GHL retries failures). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveProviderOutboundMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                "x-ghl-signature"?: string;
+                "x-wh-signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderOutboundMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted for sending. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
