@@ -59,6 +59,7 @@ interface Account {
   messages: StoredMessage[];
   byId: Map<string, StoredMessage>;
   blocked: { id: number; phoneNumber: string }[];
+  blockedSet: Set<string>;
   blockedSeq: number;
   webhooks: Map<number, BulkSmsWebhook>;
   dedup: Map<number, { at: number; response: BulkSmsMessage[] }>;
@@ -115,6 +116,7 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
     messages: [],
     byId: new Map(),
     blocked: [],
+    blockedSet: new Set(),
     blockedSeq: 0,
     webhooks: new Map(),
     dedup: new Map(),
@@ -164,12 +166,13 @@ export function createSimulatorState(opts: SimulatorStateOptions) {
     return a && a.credential.tokenSecret === tokenSecret ? a : undefined;
   };
 
-  const isBlocked = (a: Account, wire: string): boolean => a.blocked.some((b) => b.phoneNumber === wire);
+  const isBlocked = (a: Account, wire: string): boolean => a.blockedSet.has(wire);
 
   const addBlocked = (a: Account, wires: string[]): void => {
     for (const w of wires) {
       if (isBlocked(a, w)) continue;
       a.blockedSeq += 1;
+      a.blockedSet.add(w);
       a.blocked.push({ id: a.blockedSeq, phoneNumber: w });
     }
   };
