@@ -35,7 +35,9 @@ export interface EngineDeps {
   readonly now: () => number;
 }
 
-export type EngineFactory<Catalog extends Record<string, unknown>> = (deps: EngineDeps) => Promise<EnginePlugin<Catalog>>;
+export type EngineFactory<Catalog extends Record<string, unknown>> = (
+  deps: EngineDeps,
+) => Promise<EnginePlugin<Catalog>>;
 
 export interface WorkerAppOptions<Catalog extends Record<string, unknown>> {
   readonly config: WorkerConfig;
@@ -78,7 +80,15 @@ const noEngine: InboxHandlers = {
   bulksms: holdEvent,
 };
 async function holdEvent(): Promise<JobOutcome> {
-  return { ok: false, error: { code: "engine_not_installed", message: "no engine plugged in", retryable: true, retryAfterMs: 60_000 } };
+  return {
+    ok: false,
+    error: {
+      code: "engine_not_installed",
+      message: "no engine plugged in",
+      retryable: true,
+      retryAfterMs: 60_000,
+    },
+  };
 }
 
 export function createWorkerApp<Catalog extends Record<string, unknown> = Record<never, never>>(
@@ -174,7 +184,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       jobs = await runner.stop({ timeoutMs: config.jobs.shutdownTimeoutMs });
       logger.info(jobs, "job runner stopped");
     }
-    if (engine?.close) await engine.close().catch((e: unknown) => logger.error({ err: e }, "closing the engine failed"));
+    if (engine?.close)
+      await engine.close().catch((e: unknown) => logger.error({ err: e }, "closing the engine failed"));
     if (store) await store.close();
     logger.info("worker stopped");
     return { jobs };

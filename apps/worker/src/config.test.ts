@@ -41,13 +41,22 @@ describe("loadConfig", () => {
   it("names the variable and the byte count for a wrong-sized encryption key", () => {
     const e = errorOf({ GHL_BULKSMS_ENCRYPTION_KEY: Buffer.alloc(12).toString("base64") });
     expect(e.issues).toEqual([
-      { variable: "GHL_BULKSMS_ENCRYPTION_KEY", message: "GHL_BULKSMS_ENCRYPTION_KEY must be 32 bytes base64 (got 12 bytes)" },
+      {
+        variable: "GHL_BULKSMS_ENCRYPTION_KEY",
+        message: "GHL_BULKSMS_ENCRYPTION_KEY must be 32 bytes base64 (got 12 bytes)",
+      },
     ]);
     expect(e.message).toContain("GHL_BULKSMS_ENCRYPTION_KEY must be 32 bytes base64 (got 12 bytes)");
   });
 
   it("reports every bad variable at once", () => {
-    const e = errorOf({ PORT: "70000", QUIET_HOURS: "8-21", LOG_LEVEL: "loud", GHL_API_BASE_URL: "ftp://x", DEFAULT_TIMEZONE: "Mars/Base" });
+    const e = errorOf({
+      PORT: "70000",
+      QUIET_HOURS: "8-21",
+      LOG_LEVEL: "loud",
+      GHL_API_BASE_URL: "ftp://x",
+      DEFAULT_TIMEZONE: "Mars/Base",
+    });
     expect(e.issues.map((i) => i.variable).sort()).toEqual(
       ["DEFAULT_TIMEZONE", "GHL_API_BASE_URL", "LOG_LEVEL", "PORT", "QUIET_HOURS"].sort(),
     );
@@ -97,11 +106,16 @@ describe("loadConfig", () => {
 
   it("rejects a bad GHL_LOCATIONS JSON and duplicate locations", () => {
     expect(errorOf({ GHL_LOCATIONS: "[{" }).issues[0]?.variable).toBe("GHL_LOCATIONS");
-    expect(errorOf({ GHL_LOCATIONS: JSON.stringify([{ token: "x" }]) }).message).toMatch(/GHL_LOCATIONS is invalid at 0.locationId/);
-    expect(errorOf({ GHL_LOCATIONS: JSON.stringify([{ locationId: "a" }]), GHL_LOCATION_1_ID: "a" }).issues[0]?.variable).toBe(
-      "GHL_LOCATION_1_ID",
+    expect(errorOf({ GHL_LOCATIONS: JSON.stringify([{ token: "x" }]) }).message).toMatch(
+      /GHL_LOCATIONS is invalid at 0.locationId/,
     );
-    expect(errorOf({ GHL_LOCATION_1_TOKEN: "x" }).issues[0]?.message).toContain("GHL_LOCATION_1_ID is required");
+    expect(
+      errorOf({ GHL_LOCATIONS: JSON.stringify([{ locationId: "a" }]), GHL_LOCATION_1_ID: "a" }).issues[0]
+        ?.variable,
+    ).toBe("GHL_LOCATION_1_ID");
+    expect(errorOf({ GHL_LOCATION_1_TOKEN: "x" }).issues[0]?.message).toContain(
+      "GHL_LOCATION_1_ID is required",
+    );
   });
 
   it("OAuth app needs both client id and secret", () => {

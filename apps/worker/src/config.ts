@@ -143,7 +143,8 @@ const locationJson = z.object({
 /** Reads, validates and freezes the configuration. Throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env): WorkerConfig {
   const issues: ConfigIssue[] = [];
-  const bad = (variable: string, message: string) => issues.push({ variable, message: `${variable} ${message}` });
+  const bad = (variable: string, message: string) =>
+    issues.push({ variable, message: `${variable} ${message}` });
   const str = (name: string): string | null => {
     const v = env[name];
     return v === undefined || v.trim() === "" ? null : v.trim();
@@ -153,7 +154,10 @@ export function loadConfig(env: Env): WorkerConfig {
     if (raw === null) return fallback;
     const r = schema.safeParse(raw);
     if (r.success) return r.data;
-    bad(name, `is invalid: ${r.error.issues[0]?.message ?? "bad value"} (got ${JSON.stringify(redactForError(name, raw))})`);
+    bad(
+      name,
+      `is invalid: ${r.error.issues[0]?.message ?? "bad value"} (got ${JSON.stringify(redactForError(name, raw))})`,
+    );
     return fallback;
   }
 
@@ -177,7 +181,8 @@ export function loadConfig(env: Env): WorkerConfig {
       bad("GHL_BULKSMS_ENCRYPTION_KEY", "must be 32 bytes base64 (not valid base64)");
     } else {
       const key = Buffer.from(keyText, "base64");
-      if (key.length !== 32) bad("GHL_BULKSMS_ENCRYPTION_KEY", `must be 32 bytes base64 (got ${key.length} bytes)`);
+      if (key.length !== 32)
+        bad("GHL_BULKSMS_ENCRYPTION_KEY", `must be 32 bytes base64 (got ${key.length} bytes)`);
       else encryptionKey = key;
     }
   }
@@ -186,7 +191,12 @@ export function loadConfig(env: Env): WorkerConfig {
   const locations: LocationConfig[] = [];
   const addLocation = (
     source: string,
-    l: { locationId: string; token?: string | undefined; timezone?: string | undefined; quietHours?: string | undefined },
+    l: {
+      locationId: string;
+      token?: string | undefined;
+      timezone?: string | undefined;
+      quietHours?: string | undefined;
+    },
   ) => {
     if (l.timezone !== undefined && !isTimezone(l.timezone)) {
       bad(source, `has an unknown IANA timezone ${JSON.stringify(l.timezone)}`);
@@ -194,13 +204,19 @@ export function loadConfig(env: Env): WorkerConfig {
     let qh: QuietHours | null = null;
     if (l.quietHours !== undefined) {
       qh = parseQuietHours(l.quietHours);
-      if (qh === null) bad(source, `has invalid quiet hours ${JSON.stringify(l.quietHours)} (expected HH:MM-HH:MM)`);
+      if (qh === null)
+        bad(source, `has invalid quiet hours ${JSON.stringify(l.quietHours)} (expected HH:MM-HH:MM)`);
     }
     if (locations.some((x) => x.locationId === l.locationId)) {
       bad(source, `repeats location ${JSON.stringify(l.locationId)}`);
       return;
     }
-    locations.push({ locationId: l.locationId, privateToken: l.token ?? null, timezone: l.timezone ?? null, quietHours: qh });
+    locations.push({
+      locationId: l.locationId,
+      privateToken: l.token ?? null,
+      timezone: l.timezone ?? null,
+      quietHours: qh,
+    });
   };
   const locationsJson = str("GHL_LOCATIONS");
   if (locationsJson !== null) {
@@ -208,13 +224,19 @@ export function loadConfig(env: Env): WorkerConfig {
     try {
       parsed = JSON.parse(locationsJson);
     } catch {
-      bad("GHL_LOCATIONS", "must be a JSON array of {locationId, token?, timezone?, quietHours?} (not valid JSON)");
+      bad(
+        "GHL_LOCATIONS",
+        "must be a JSON array of {locationId, token?, timezone?, quietHours?} (not valid JSON)",
+      );
     }
     if (parsed !== undefined) {
       const r = z.array(locationJson).safeParse(parsed);
       if (!r.success) {
         const first = r.error.issues[0];
-        bad("GHL_LOCATIONS", `is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message ?? "bad value"}`);
+        bad(
+          "GHL_LOCATIONS",
+          `is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message ?? "bad value"}`,
+        );
       } else {
         for (const l of r.data) addLocation("GHL_LOCATIONS", l);
       }
@@ -248,7 +270,12 @@ export function loadConfig(env: Env): WorkerConfig {
     if (clientId === null) bad("GHL_CLIENT_ID", "is required when GHL_CLIENT_SECRET is set");
     if (clientSecret === null) bad("GHL_CLIENT_SECRET", "is required when GHL_CLIENT_ID is set");
     if (clientId !== null && clientSecret !== null) {
-      oauth = { clientId, clientSecret, agencyToken: str("GHL_AGENCY_TOKEN"), companyId: str("GHL_COMPANY_ID") };
+      oauth = {
+        clientId,
+        clientSecret,
+        agencyToken: str("GHL_AGENCY_TOKEN"),
+        companyId: str("GHL_COMPANY_ID"),
+      };
     }
   }
 
@@ -292,7 +319,8 @@ export function loadConfig(env: Env): WorkerConfig {
     quietHours = { startMinute: 480, endMinute: 1260 };
   }
   const defaultTimezone = str("DEFAULT_TIMEZONE") ?? "UTC";
-  if (!isTimezone(defaultTimezone)) bad("DEFAULT_TIMEZONE", `is not an IANA timezone (got ${JSON.stringify(defaultTimezone)})`);
+  if (!isTimezone(defaultTimezone))
+    bad("DEFAULT_TIMEZONE", `is not an IANA timezone (got ${JSON.stringify(defaultTimezone)})`);
   const welcomeTemplate = str("WELCOME_TEMPLATE");
   const welcomeDelayMs = parse("WELCOME_DELAY_SECONDS", intText(0, 7 * 86_400), 0) * 1000;
   const words = (name: string, fallback: readonly string[]) => {
@@ -319,22 +347,38 @@ export function loadConfig(env: Env): WorkerConfig {
 
   // Live mode: refuse to start without what real vendors need, naming each missing variable.
   if (live) {
-    if (keyText === null) bad("GHL_BULKSMS_ENCRYPTION_KEY", "is required in live mode (32 bytes base64, e.g. `openssl rand -base64 32`)");
+    if (keyText === null)
+      bad(
+        "GHL_BULKSMS_ENCRYPTION_KEY",
+        "is required in live mode (32 bytes base64, e.g. `openssl rand -base64 32`)",
+      );
     if (tokenId === null) bad("BULKSMS_TOKEN_ID", "is required in live mode (BulkSMS API token id)");
-    if (tokenSecret === null) bad("BULKSMS_TOKEN_SECRET", "is required in live mode (BulkSMS API token secret)");
-    if (str("BULKSMS_WEBHOOK_SECRET") === null) bad("BULKSMS_WEBHOOK_SECRET", "is required in live mode (path secret of the BulkSMS webhook URL)");
-    if (publicBaseUrl === null && str("PUBLIC_BASE_URL") === null) bad("PUBLIC_BASE_URL", "is required in live mode (the https URL GHL and BulkSMS call)");
+    if (tokenSecret === null)
+      bad("BULKSMS_TOKEN_SECRET", "is required in live mode (BulkSMS API token secret)");
+    if (str("BULKSMS_WEBHOOK_SECRET") === null)
+      bad("BULKSMS_WEBHOOK_SECRET", "is required in live mode (path secret of the BulkSMS webhook URL)");
+    if (publicBaseUrl === null && str("PUBLIC_BASE_URL") === null)
+      bad("PUBLIC_BASE_URL", "is required in live mode (the https URL GHL and BulkSMS call)");
     const hasPit = locations.some((l) => l.privateToken !== null);
     if (!hasPit && oauth === null && clientId === null && clientSecret === null) {
-      bad("GHL_LOCATIONS", "or GHL_LOCATION_<n>_ID/_TOKEN (private integration tokens) or GHL_CLIENT_ID/GHL_CLIENT_SECRET (marketplace app) is required in live mode");
+      bad(
+        "GHL_LOCATIONS",
+        "or GHL_LOCATION_<n>_ID/_TOKEN (private integration tokens) or GHL_CLIENT_ID/GHL_CLIENT_SECRET (marketplace app) is required in live mode",
+      );
     }
     for (const l of locations) {
       if (l.privateToken === null && oauth === null) {
-        bad("GHL_LOCATIONS", `location ${JSON.stringify(l.locationId)} has no token and no GHL_CLIENT_ID/GHL_CLIENT_SECRET is set`);
+        bad(
+          "GHL_LOCATIONS",
+          `location ${JSON.stringify(l.locationId)} has no token and no GHL_CLIENT_ID/GHL_CLIENT_SECRET is set`,
+        );
       }
     }
     if (hasPit && str("GHL_WORKFLOW_WEBHOOK_SECRET") === null) {
-      bad("GHL_WORKFLOW_WEBHOOK_SECRET", "is required in live mode with private integration tokens (they get no signed app webhooks)");
+      bad(
+        "GHL_WORKFLOW_WEBHOOK_SECRET",
+        "is required in live mode with private integration tokens (they get no signed app webhooks)",
+      );
     }
   }
 
@@ -357,8 +401,22 @@ export function loadConfig(env: Env): WorkerConfig {
       webhookMaxAgeMs,
       workflowWebhookSecret,
     },
-    bulksms: { apiBaseUrl: bulksmsApiBaseUrl.replace(/\/+$/, ""), tokenId, tokenSecret, webhookSecret: bulksmsWebhookSecret },
-    messaging: { quietHours, defaultTimezone, welcomeTemplate, welcomeDelayMs, stopWords, startWords, helpWords, helpText: str("HELP_TEXT") },
+    bulksms: {
+      apiBaseUrl: bulksmsApiBaseUrl.replace(/\/+$/, ""),
+      tokenId,
+      tokenSecret,
+      webhookSecret: bulksmsWebhookSecret,
+    },
+    messaging: {
+      quietHours,
+      defaultTimezone,
+      welcomeTemplate,
+      welcomeDelayMs,
+      stopWords,
+      startWords,
+      helpWords,
+      helpText: str("HELP_TEXT"),
+    },
     http: { bodyLimitBytes, overloadThreshold },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
   });

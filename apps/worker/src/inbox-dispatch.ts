@@ -90,7 +90,8 @@ export function inboxProcessJob(
         return { ok: false, error: { code: "aborted", message: "worker shutting down", retryable: true } };
       }
       if (outcome.ok) await store.inbox.markProcessed(inboxId);
-      else if (!outcome.error.retryable || context.finalAttempt) await store.inbox.markFailed(inboxId, `${outcome.error.code}: ${outcome.error.message}`);
+      else if (!outcome.error.retryable || context.finalAttempt)
+        await store.inbox.markFailed(inboxId, `${outcome.error.code}: ${outcome.error.message}`);
       return outcome;
     },
   };

@@ -1,7 +1,28 @@
-export { createWorkerApp, type EngineDeps, type EngineFactory, type EnginePlugin, type WorkerApp, type WorkerAppOptions } from "./app.js";
-export { ConfigError, type ConfigIssue, type LocationConfig, loadConfig, type QuietHours, type WorkerConfig } from "./config.js";
+export {
+  createWorkerApp,
+  type EngineDeps,
+  type EngineFactory,
+  type EnginePlugin,
+  type WorkerApp,
+  type WorkerAppOptions,
+} from "./app.js";
+export {
+  ConfigError,
+  type ConfigIssue,
+  type LocationConfig,
+  loadConfig,
+  type QuietHours,
+  type WorkerConfig,
+} from "./config.js";
 export { type InboxHandlers, type InboxItem, inboxProcessJob } from "./inbox-dispatch.js";
-export { backoffDelay, createJobRunner, decideAttempt, type JobRunner, type JobRunnerOptions, type StopResult } from "./job-runner.js";
+export {
+  backoffDelay,
+  createJobRunner,
+  decideAttempt,
+  type JobRunner,
+  type JobRunnerOptions,
+  type StopResult,
+} from "./job-runner.js";
 export { INBOX_PROCESS_JOB, type WorkerJobCatalog } from "./jobs.js";
 export { createLogger, type Logger, maskText, redactValue } from "./logger.js";
 export { createMetrics, type WorkerMetrics } from "./metrics.js";
@@ -22,4 +43,9 @@ export type {
   ReadinessProbe,
 } from "./ports.js";
 export { buildServer, type ServerDeps, type ServerOptions } from "./server.js";
-export { type ContactEvent, mapWorkflowPayload, WORKFLOW_EVENT_TYPES, type WorkflowEventType } from "./workflow-event.js";
+export {
+  type ContactEvent,
+  mapWorkflowPayload,
+  WORKFLOW_EVENT_TYPES,
+  type WorkflowEventType,
+} from "./workflow-event.js";

@@ -30,7 +30,12 @@ describe("backoff", () => {
   });
 
   it("honours retryAfterMs, dead-letters non-retryable errors and after maxAttempts", () => {
-    const opts = { maxAttempts: 3, now: 1_000_000, backoff: { baseMs: 1000, maxMs: 60_000 }, random: () => 0 };
+    const opts = {
+      maxAttempts: 3,
+      now: 1_000_000,
+      backoff: { baseMs: 1000, maxMs: 60_000 },
+      random: () => 0,
+    };
     const err = (retryable: boolean, retryAfterMs?: number): JobOutcome => ({
       ok: false,
       error: { code: "x", message: "m", retryable, retryAfterMs },
@@ -55,7 +60,9 @@ describe("job runner", () => {
     const runner = createJobRunner<Catalog>({
       queue: q,
       registry: registry(async ({ n }) =>
-        n === 1 ? { ok: true } : { ok: false, error: { code: "http_503", message: "boom", retryable: true, vendor: "ghl" } },
+        n === 1
+          ? { ok: true }
+          : { ok: false, error: { code: "http_503", message: "boom", retryable: true, vendor: "ghl" } },
       ),
       workerId: "w1",
       concurrency: 4,
@@ -86,7 +93,11 @@ describe("job runner", () => {
     const dead = q.jobs.get(flaky);
     expect(dead?.state).toBe("dead");
     expect(dead?.attempts).toBe(3);
-    expect(JSON.parse(dead?.lastError ?? "{}")).toMatchObject({ code: "http_503", message: "boom", vendor: "ghl" });
+    expect(JSON.parse(dead?.lastError ?? "{}")).toMatchObject({
+      code: "http_503",
+      message: "boom",
+      vendor: "ghl",
+    });
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/ghlbulksms_vendor_errors_total\{vendor="ghl",code="http_503"\} 3/);
     expect(text).toMatch(/ghlbulksms_jobs_total\{job="demo.work",outcome="dead"\} 1/);
@@ -99,7 +110,10 @@ describe("job runner", () => {
     const c = q.enqueue("no.such.job", {});
     const runner = createJobRunner<Catalog>({
       queue: q,
-      registry: registry(async () => ({ ok: false, error: { code: "validation", message: "400 from vendor", retryable: false } })),
+      registry: registry(async () => ({
+        ok: false,
+        error: { code: "validation", message: "400 from vendor", retryable: false },
+      })),
       workerId: "w1",
       concurrency: 4,
       perLocationConcurrency: 4,

@@ -7,7 +7,15 @@
 //   wait, then aborts and releases the rest (their late results are ignored: the lease is no longer ours).
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
-import type { ClaimedJob, JobContext, JobDefinition, JobError, JobOutcome, JobQueue, JobRegistry } from "./ports.js";
+import type {
+  ClaimedJob,
+  JobContext,
+  JobDefinition,
+  JobError,
+  JobOutcome,
+  JobQueue,
+  JobRegistry,
+} from "./ports.js";
 
 export interface BackoffOptions {
   readonly baseMs: number;
@@ -61,7 +69,12 @@ export function backoffDelay(attempt: number, backoff: BackoffOptions, random: (
 }
 
 export function formatJobError(error: JobError): string {
-  return JSON.stringify({ code: error.code, message: error.message, retryable: error.retryable, vendor: error.vendor });
+  return JSON.stringify({
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    vendor: error.vendor,
+  });
 }
 
 /** Pure decision for an attempt's outcome. */
@@ -77,7 +90,9 @@ export function decideAttempt(
   const backoff = backoffDelay(attempt, options.backoff, options.random);
   const hinted = outcome.error.retryAfterMs;
   const delay =
-    hinted !== undefined && hinted > 0 ? Math.max(hinted + Math.round(hinted * 0.1 * options.random()), backoff / 4) : backoff;
+    hinted !== undefined && hinted > 0
+      ? Math.max(hinted + Math.round(hinted * 0.1 * options.random()), backoff / 4)
+      : backoff;
   return { kind: "retry", retryAt: options.now + Math.round(delay), error };
 }
 
@@ -91,7 +106,9 @@ interface Held {
 
 const NO_LOCATION = "";
 
-export function createJobRunner<Catalog extends Record<string, unknown>>(options: JobRunnerOptions<Catalog>): JobRunner {
+export function createJobRunner<Catalog extends Record<string, unknown>>(
+  options: JobRunnerOptions<Catalog>,
+): JobRunner {
   const { queue, workerId, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -172,7 +189,9 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
       if (room <= 0 || (waiting.get(loc)?.length ?? 0) > 0) continue;
       const limit = Math.min(room, options.concurrency - running.size - out.length);
       if (limit <= 0) break;
-      out.push(...(await queue.claim({ workerId, limit, leaseMs: options.leaseMs, now: now(), locationId: loc })));
+      out.push(
+        ...(await queue.claim({ workerId, limit, leaseMs: options.leaseMs, now: now(), locationId: loc })),
+      );
     }
     return out;
   }
@@ -241,7 +260,10 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
     const { job } = held;
     const def = Object.hasOwn(registry, job.name) ? registry[job.name] : undefined;
     if (def === undefined) {
-      return { ok: false, error: { code: "unknown_job", message: `no handler for job "${job.name}"`, retryable: false } };
+      return {
+        ok: false,
+        error: { code: "unknown_job", message: `no handler for job "${job.name}"`, retryable: false },
+      };
     }
     const parsed = def.schema.safeParse(job.payload);
     if (!parsed.success) {
@@ -249,7 +271,11 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
       const where = issue?.path.map(String).join(".") || "payload";
       return {
         ok: false,
-        error: { code: "invalid_payload", message: `${job.name}: ${where}: ${issue?.message ?? "invalid"}`, retryable: false },
+        error: {
+          code: "invalid_payload",
+          message: `${job.name}: ${where}: ${issue?.message ?? "invalid"}`,
+          retryable: false,
+        },
       };
     }
     const context: JobContext = {
@@ -263,7 +289,10 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
       return await def.handler(parsed.data, context);
     } catch (e) {
       // A throw is a bug or an unexpected infrastructure fault; retry it, bounded by maxAttempts.
-      return { ok: false, error: { code: "exception", message: (e as Error)?.message ?? String(e), retryable: true } };
+      return {
+        ok: false,
+        error: { code: "exception", message: (e as Error)?.message ?? String(e), retryable: true },
+      };
     }
   }
 
@@ -276,10 +305,18 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
       metrics?.vendorErrors.inc({ vendor: outcome.error.vendor, code: outcome.error.code });
     }
     if (held.abandoned) {
-      logger.warn({ jobId: job.id, job: job.name }, "job finished after its lease was given up; result ignored");
+      logger.warn(
+        { jobId: job.id, job: job.name },
+        "job finished after its lease was given up; result ignored",
+      );
       return;
     }
-    const decision = decideAttempt(outcome, job.attempts, { maxAttempts: options.maxAttempts, now: now(), backoff, random });
+    const decision = decideAttempt(outcome, job.attempts, {
+      maxAttempts: options.maxAttempts,
+      now: now(),
+      backoff,
+      random,
+    });
     metrics?.jobLatencySeconds.observe({ job: job.name, outcome: decision.kind }, seconds);
     metrics?.jobsTotal.inc({ job: job.name, outcome: decision.kind });
     try {
@@ -288,7 +325,10 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
           await queue.complete(job.id, { workerId });
           break;
         case "retry":
-          logger.warn({ jobId: job.id, job: job.name, attempt: job.attempts, retryAt: decision.retryAt }, "job failed, will retry");
+          logger.warn(
+            { jobId: job.id, job: job.name, attempt: job.attempts, retryAt: decision.retryAt },
+            "job failed, will retry",
+          );
           await queue.fail(job.id, { error: decision.error, retryAt: decision.retryAt, workerId });
           break;
         case "dead":
@@ -383,7 +423,11 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(options
     },
 
     stats() {
-      return { running: running.size, waiting: waitingCount(), runningByLocation: Object.fromEntries(runningByLocation) };
+      return {
+        running: running.size,
+        waiting: waitingCount(),
+        runningByLocation: Object.fromEntries(runningByLocation),
+      };
     },
   };
 }

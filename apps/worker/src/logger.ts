@@ -64,14 +64,23 @@ export function maskText(text: string): string {
 }
 
 /** Deep copy of a value with sensitive keys censored and free text masked. Cycles and depth are bounded. */
-export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>(), parentKey = ""): unknown {
+export function redactValue(
+  value: unknown,
+  depth = 0,
+  seen = new WeakSet<object>(),
+  parentKey = "",
+): unknown {
   if (typeof value === "string") return maskText(value);
   if (value === null || typeof value !== "object") return value;
   if (depth > 6) return "[depth]";
   if (seen.has(value)) return "[circular]";
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: maskText(value.message), stack: value.stack ? maskText(value.stack) : undefined };
+    return {
+      type: value.name,
+      message: maskText(value.message),
+      stack: value.stack ? maskText(value.stack) : undefined,
+    };
   }
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1, seen, parentKey));

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`ghl-bulksms worker: refusing to start.\n${e.message}\nSee apps/worker/.env.example.\n`);
+      process.stderr.write(
+        `ghl-bulksms worker: refusing to start.\n${e.message}\nSee apps/worker/.env.example.\n`,
+      );
       process.exit(1);
     }
     throw e;
@@ -20,7 +22,10 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
-      app.logger.warn({ signal }, "second signal: exiting now (claimed jobs return to the queue when their lease expires)");
+      app.logger.warn(
+        { signal },
+        "second signal: exiting now (claimed jobs return to the queue when their lease expires)",
+      );
       process.exit(1);
     }
     app.logger.info({ signal }, "shutting down");

@@ -115,7 +115,9 @@ export interface JobContext {
 export interface PayloadSchema<P> {
   safeParse(
     data: unknown,
-  ): { success: true; data: P } | { success: false; error: { issues: ReadonlyArray<{ message: string; path: PropertyKey[] }> } };
+  ):
+    | { success: true; data: P }
+    | { success: false; error: { issues: ReadonlyArray<{ message: string; path: PropertyKey[] }> } };
 }
 
 export interface JobDefinition<P> {
@@ -139,7 +141,11 @@ export type BulkSmsParseResult =
       readonly ok: true;
       readonly data: {
         readonly event: "status-report" | "incoming-message" | null;
-        readonly messages: ReadonlyArray<{ readonly id: string; readonly type: string; readonly status: { readonly id: string } | null }>;
+        readonly messages: ReadonlyArray<{
+          readonly id: string;
+          readonly type: string;
+          readonly status: { readonly id: string } | null;
+        }>;
         readonly rejected: ReadonlyArray<{ readonly index: number; readonly reason: string }>;
       };
     }

@@ -7,7 +7,13 @@
 // - BulkSMS treats every 4xx as permanent and drops the message, so a transient problem is 503 (it
 //   retries after 90 s, 3, 6, 12 min, then every 15 min for two days).
 import { createHash, timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type {
@@ -134,7 +140,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status === 413) {
-      return reply.code(413).send(errorBody("body_too_large", `request body exceeds ${options.bodyLimitBytes} bytes`));
+      return reply
+        .code(413)
+        .send(errorBody("body_too_large", `request body exceeds ${options.bodyLimitBytes} bytes`));
     }
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody(error.code ?? "bad_request", error.message));
@@ -143,9 +151,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // BulkSMS must see a retryable code, GHL retries only 429.
     const url = request.routeOptions.url ?? "";
     if (url.startsWith("/webhooks/ghl")) {
-      return reply.code(429).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("internal", "try again later"));
+      return reply
+        .code(429)
+        .header("retry-after", String(RETRY_AFTER_SECONDS))
+        .send(errorBody("internal", "try again later"));
     }
-    return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("internal", "try again later"));
+    return reply
+      .code(503)
+      .header("retry-after", String(RETRY_AFTER_SECONDS))
+      .send(errorBody("internal", "try again later"));
   });
 
   // ------------------------------------------------------------ health
@@ -207,7 +221,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         receivedAt: now(),
       },
     ]);
-    if (!result.ok) return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
+    if (!result.ok)
+      return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
     return reply.code(200).send({ ok: true, status: result.inserted > 0 ? "accepted" : "duplicate" });
   });
 
@@ -216,7 +231,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     "/webhooks/ghl-workflow/:secret",
     async (request, reply) => {
       const expected = options.workflowWebhookSecret;
-      if (expected === null) return reply.code(404).send(errorBody("not_found", "workflow webhooks are not enabled"));
+      if (expected === null)
+        return reply.code(404).send(errorBody("not_found", "workflow webhooks are not enabled"));
       if (!secretMatches(request.params.secret, expected)) {
         return reply.code(401).send(errorBody("bad_secret", "wrong webhook secret"));
       }
@@ -237,7 +253,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
           receivedAt: at,
         },
       ]);
-      if (!result.ok) return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
+      if (!result.ok)
+        return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
       return reply.code(200).send({ ok: true, status: result.inserted > 0 ? "accepted" : "duplicate" });
     },
   );
@@ -245,7 +262,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // ------------------------------------------------------------ BulkSMS webhooks
   app.post<{ Params: { secret: string } }>("/webhooks/bulksms/:secret", async (request, reply) => {
     const expected = options.bulksmsWebhookSecret;
-    if (expected === null) return reply.code(404).send(errorBody("not_found", "BulkSMS webhooks are not enabled"));
+    if (expected === null)
+      return reply.code(404).send(errorBody("not_found", "BulkSMS webhooks are not enabled"));
     if (!secretMatches(request.params.secret, expected)) {
       return reply.code(401).send(errorBody("bad_secret", "wrong webhook secret"));
     }
@@ -254,7 +272,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (!parsed.ok) return reply.code(400).send(errorBody("malformed_body", parsed.error));
     const { messages, rejected } = parsed.data;
     if (rejected.length > 0) request.log.warn({ rejected: rejected.length }, "BulkSMS webhook items skipped");
-    if (messages.length === 0) return reply.code(200).send({ ok: true, status: "empty", accepted: 0, duplicates: 0 });
+    if (messages.length === 0)
+      return reply.code(200).send({ ok: true, status: "empty", accepted: 0, duplicates: 0 });
     const at = now();
     const events: IncomingEvent[] = messages.map((m) => {
       const statusId = m.type === "RECEIVED" ? "RECEIVED" : (m.status?.id ?? "UNKNOWN.null");
@@ -274,7 +293,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         .header("retry-after", String(RETRY_AFTER_SECONDS))
         .send(errorBody(result.error.code, "store cannot take the event now"));
     }
-    return reply.code(200).send({ ok: true, status: "accepted", accepted: result.inserted, duplicates: result.duplicates });
+    return reply
+      .code(200)
+      .send({ ok: true, status: "accepted", accepted: result.inserted, duplicates: result.duplicates });
   });
 
   return app;

@@ -37,11 +37,17 @@ describe("mapWorkflowPayload", () => {
   });
 
   it("DND events need customData.dnd and set dndSettings.SMS", () => {
-    const on = mapWorkflowPayload({ ...base, customData: { event: "ContactDndUpdate", dnd: "true" } }, { now: NOW });
+    const on = mapWorkflowPayload(
+      { ...base, customData: { event: "ContactDndUpdate", dnd: "true" } },
+      { now: NOW },
+    );
     expect(on.ok && on.event).toMatchObject({ dnd: true, dndSettings: { SMS: { status: "active" } } });
     const missing = mapWorkflowPayload({ ...base, customData: { event: "ContactDndUpdate" } }, { now: NOW });
     expect(missing).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
-    const bad = mapWorkflowPayload({ ...base, customData: { event: "ContactDndUpdate", dnd: "maybe" } }, { now: NOW });
+    const bad = mapWorkflowPayload(
+      { ...base, customData: { event: "ContactDndUpdate", dnd: "maybe" } },
+      { now: NOW },
+    );
     expect(bad.ok).toBe(false);
   });
 
@@ -60,19 +66,34 @@ describe("mapWorkflowPayload", () => {
   });
 
   it("requires contact_id, a location and a known event", () => {
-    expect(mapWorkflowPayload({ ...base, contact_id: "" }, { now: NOW })).toMatchObject({ ok: false, error: { code: "invalid_payload" } });
+    expect(mapWorkflowPayload({ ...base, contact_id: "" }, { now: NOW })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_payload" },
+    });
     expect(mapWorkflowPayload({ ...base, location: undefined }, { now: NOW })).toMatchObject({ ok: false });
-    expect(mapWorkflowPayload({ ...base, location: undefined, customData: { event: "ContactCreate", locationId: "L" } }, { now: NOW })).toMatchObject({
+    expect(
+      mapWorkflowPayload(
+        { ...base, location: undefined, customData: { event: "ContactCreate", locationId: "L" } },
+        { now: NOW },
+      ),
+    ).toMatchObject({
       ok: true,
       event: { locationId: "L" },
     });
-    expect(mapWorkflowPayload({ ...base, customData: {} }, { now: NOW })).toMatchObject({ ok: false, error: { code: "unknown_event" } });
-    expect(mapWorkflowPayload({ ...base, customData: {} }, { now: NOW, queryEvent: "ContactCreate" }).ok).toBe(true);
+    expect(mapWorkflowPayload({ ...base, customData: {} }, { now: NOW })).toMatchObject({
+      ok: false,
+      error: { code: "unknown_event" },
+    });
+    expect(
+      mapWorkflowPayload({ ...base, customData: {} }, { now: NOW, queryEvent: "ContactCreate" }).ok,
+    ).toBe(true);
     expect(mapWorkflowPayload("nope", { now: NOW }).ok).toBe(false);
     expect(mapWorkflowPayload(null, { now: NOW }).ok).toBe(false);
   });
 
   it("canonicalJson sorts keys at every level", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

@@ -12,7 +12,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-export const WORKFLOW_EVENT_TYPES = ["ContactCreate", "ContactUpdate", "ContactTagUpdate", "ContactDndUpdate"] as const;
+export const WORKFLOW_EVENT_TYPES = [
+  "ContactCreate",
+  "ContactUpdate",
+  "ContactTagUpdate",
+  "ContactDndUpdate",
+] as const;
 export type WorkflowEventType = (typeof WORKFLOW_EVENT_TYPES)[number];
 
 /** The internal event: the subset of the marketplace Contact* payload the engine reads. */
@@ -30,7 +35,11 @@ export interface ContactEvent {
   readonly dnd?: boolean;
   readonly dndSettings?: { readonly SMS: { readonly status: "active" | "inactive" } };
   /** where it came from, for the audit trail */
-  readonly origin: { readonly kind: "workflow"; readonly workflowId: string | null; readonly workflowName: string | null };
+  readonly origin: {
+    readonly kind: "workflow";
+    readonly workflowId: string | null;
+    readonly workflowName: string | null;
+  };
 }
 
 const optText = z
@@ -54,7 +63,10 @@ const boolish = z
     const s = String(v).trim().toLowerCase();
     if (["true", "1", "yes", "active", "on"].includes(s)) return true;
     if (["false", "0", "no", "inactive", "off"].includes(s)) return false;
-    ctx.addIssue({ code: "custom", message: `expected true/false, got ${JSON.stringify(String(v).slice(0, 20))}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `expected true/false, got ${JSON.stringify(String(v).slice(0, 20))}`,
+    });
     return z.NEVER;
   });
 
@@ -67,30 +79,39 @@ const workflowPayload = z.object({
   phone: optText,
   tags: tagsField,
   timezone: optText,
-  location: z.object({ id: z.string().trim().min(1) }).loose().nullish(),
-  workflow: z.object({ id: optText, name: optText }).loose().nullish(),
-  customData: z
-    .object({ event: optText, locationId: optText, dnd: boolish })
+  location: z
+    .object({ id: z.string().trim().min(1) })
     .loose()
     .nullish(),
+  workflow: z.object({ id: optText, name: optText }).loose().nullish(),
+  customData: z.object({ event: optText, locationId: optText, dnd: boolish }).loose().nullish(),
 });
 
 export type WorkflowMapResult =
   | { readonly ok: true; readonly event: ContactEvent; readonly idempotencyKey: string }
-  | { readonly ok: false; readonly error: { readonly code: "invalid_payload" | "unknown_event"; readonly message: string } };
+  | {
+      readonly ok: false;
+      readonly error: { readonly code: "invalid_payload" | "unknown_event"; readonly message: string };
+    };
 
 function isEventType(value: string): value is WorkflowEventType {
   return (WORKFLOW_EVENT_TYPES as readonly string[]).includes(value);
 }
 
 /** Maps a parsed workflow webhook body. `queryEvent` is the `?event=` query value, if any. */
-export function mapWorkflowPayload(body: unknown, options: { queryEvent?: string | undefined; now: number }): WorkflowMapResult {
+export function mapWorkflowPayload(
+  body: unknown,
+  options: { queryEvent?: string | undefined; now: number },
+): WorkflowMapResult {
   const parsed = workflowPayload.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
       ok: false,
-      error: { code: "invalid_payload", message: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}` },
+      error: {
+        code: "invalid_payload",
+        message: `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
+      },
     };
   }
   const p = parsed.data;
@@ -106,7 +127,10 @@ export function mapWorkflowPayload(body: unknown, options: { queryEvent?: string
   }
   const locationId = p.location?.id ?? p.customData?.locationId ?? null;
   if (locationId === null) {
-    return { ok: false, error: { code: "invalid_payload", message: "location.id (or customData.locationId) is required" } };
+    return {
+      ok: false,
+      error: { code: "invalid_payload", message: "location.id (or customData.locationId) is required" },
+    };
   }
   const base = {
     type: eventName,
@@ -119,7 +143,11 @@ export function mapWorkflowPayload(body: unknown, options: { queryEvent?: string
     phone: p.phone,
     tags: p.tags,
     timezone: p.timezone,
-    origin: { kind: "workflow" as const, workflowId: p.workflow?.id ?? null, workflowName: p.workflow?.name ?? null },
+    origin: {
+      kind: "workflow" as const,
+      workflowId: p.workflow?.id ?? null,
+      workflowName: p.workflow?.name ?? null,
+    },
   };
   let event: ContactEvent;
   switch (eventName) {
@@ -131,7 +159,13 @@ export function mapWorkflowPayload(body: unknown, options: { queryEvent?: string
     case "ContactDndUpdate": {
       const dnd = p.customData?.dnd;
       if (dnd === undefined) {
-        return { ok: false, error: { code: "invalid_payload", message: "customData.dnd (true/false) is required for ContactDndUpdate" } };
+        return {
+          ok: false,
+          error: {
+            code: "invalid_payload",
+            message: "customData.dnd (true/false) is required for ContactDndUpdate",
+          },
+        };
       }
       event = { ...base, dnd, dndSettings: { SMS: { status: dnd ? "active" : "inactive" } } };
       break;

@@ -41,7 +41,9 @@ function config(extra: Record<string, string> = {}) {
   });
 }
 
-function engine(handle: (item: InboxItem, signal: AbortSignal) => Promise<JobOutcome>): EngineFactory<Record<never, never>> {
+function engine(
+  handle: (item: InboxItem, signal: AbortSignal) => Promise<JobOutcome>,
+): EngineFactory<Record<never, never>> {
   return async () => ({
     jobs: {},
     inbox: {
@@ -66,7 +68,9 @@ describe("worker app", () => {
     });
     const { url } = await app.start();
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    const w = createSignedGhlWebhook({ type: "ContactCreate", locationId: "loc1", id: "c1" }, keys, { webhookId: "wh-a" });
+    const w = createSignedGhlWebhook({ type: "ContactCreate", locationId: "loc1", id: "c1" }, keys, {
+      webhookId: "wh-a",
+    });
     for (let i = 0; i < 3; i++) {
       const res = await fetch(`${url}/webhooks/ghl`, { method: "POST", headers: w.headers, body: w.body });
       expect(res.status).toBe(200);
@@ -92,8 +96,12 @@ describe("worker app", () => {
       }),
     });
     const { url } = await app.start();
-    const w = createSignedGhlWebhook({ type: "ContactUpdate", locationId: "loc1", id: "c2" }, keys, { webhookId: "wh-b" });
-    expect((await fetch(`${url}/webhooks/ghl`, { method: "POST", headers: w.headers, body: w.body })).status).toBe(200);
+    const w = createSignedGhlWebhook({ type: "ContactUpdate", locationId: "loc1", id: "c2" }, keys, {
+      webhookId: "wh-b",
+    });
+    expect(
+      (await fetch(`${url}/webhooks/ghl`, { method: "POST", headers: w.headers, body: w.body })).status,
+    ).toBe(200);
     await until(() => started === 1);
     const { jobs } = await app.stop();
     expect(jobs).toEqual({ finished: 0, released: 1 });
@@ -116,9 +124,15 @@ describe("worker app", () => {
   });
 
   it("without an engine events stay pending (not lost, not failed)", async () => {
-    const app = createWorkerApp({ config: config(), logger: createLogger({ level: "silent" }), pollIntervalMs: 10 });
+    const app = createWorkerApp({
+      config: config(),
+      logger: createLogger({ level: "silent" }),
+      pollIntervalMs: 10,
+    });
     const { url } = await app.start();
-    const body = JSON.stringify([{ id: "9", type: "SENT", status: { id: "DELIVERED.null", type: "DELIVERED", subtype: null } }]);
+    const body = JSON.stringify([
+      { id: "9", type: "SENT", status: { id: "DELIVERED.null", type: "DELIVERED", subtype: null } },
+    ]);
     const res = await fetch(`${url}/webhooks/bulksms/sandbox-webhook-secret-not-for-production`, {
       method: "POST",
       headers: { "content-type": "application/json" },

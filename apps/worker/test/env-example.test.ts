@@ -19,7 +19,9 @@ describe(".env.example", () => {
   const text = readFileSync(join(root, ".env.example"), "utf8");
   it("mentions every variable config.ts reads", () => {
     const source = readFileSync(join(root, "src/config.ts"), "utf8");
-    const read = new Set([...source.matchAll(/(?:str|parse|secret|pem|words)\("([A-Z0-9_]+)"/g)].map((m) => m[1]));
+    const read = new Set(
+      [...source.matchAll(/(?:str|parse|secret|pem|words)\("([A-Z0-9_]+)"/g)].map((m) => m[1]),
+    );
     expect(read.size).toBeGreaterThan(20);
     for (const name of read) expect(text, name).toContain(`${name}=`);
   });

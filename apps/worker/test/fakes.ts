@@ -11,7 +11,8 @@ export class MemoryIngestor implements Ingestor {
   async ingest(events: readonly IncomingEvent[]): Promise<IngestResult> {
     this.ingestCalls++;
     if (this.failWith === "throw") throw new Error("disk I/O error");
-    if (this.failWith !== null) return { ok: false, error: { code: this.failWith, message: "store says no" } };
+    if (this.failWith !== null)
+      return { ok: false, error: { code: this.failWith, message: "store says no" } };
     let inserted = 0;
     let duplicates = 0;
     for (const e of events) {
@@ -56,11 +57,28 @@ export class MemoryJobQueue implements JobQueue {
 
   enqueue(name: string, payload: unknown, locationId: string | null = null, runAt = 0): number {
     const id = this.nextId++;
-    this.jobs.set(id, { id, name, payload, locationId, attempts: 0, state: "queued", runAt, leaseOwner: null, leaseUntil: 0, lastError: null });
+    this.jobs.set(id, {
+      id,
+      name,
+      payload,
+      locationId,
+      attempts: 0,
+      state: "queued",
+      runAt,
+      leaseOwner: null,
+      leaseUntil: 0,
+      lastError: null,
+    });
     return id;
   }
 
-  async claim(o: { workerId: string; limit: number; leaseMs: number; now?: number; locationId?: string }): Promise<ClaimedJob[]> {
+  async claim(o: {
+    workerId: string;
+    limit: number;
+    leaseMs: number;
+    now?: number;
+    locationId?: string;
+  }): Promise<ClaimedJob[]> {
     const now = o.now ?? this.clock();
     const out: ClaimedJob[] = [];
     for (const j of this.jobs.values()) {
@@ -72,14 +90,20 @@ export class MemoryJobQueue implements JobQueue {
       j.attempts++;
       j.leaseOwner = o.workerId;
       j.leaseUntil = now + o.leaseMs;
-      out.push({ id: j.id, name: j.name, payload: j.payload, locationId: j.locationId, attempts: j.attempts });
+      out.push({
+        id: j.id,
+        name: j.name,
+        payload: j.payload,
+        locationId: j.locationId,
+        attempts: j.attempts,
+      });
     }
     return out;
   }
 
   private held(id: number, workerId?: string): MemJob | null {
     const j = this.jobs.get(id);
-    if (!j || j.state !== "running") return null;
+    if (j?.state !== "running") return null;
     if (workerId !== undefined && j.leaseOwner !== workerId) return null;
     return j;
   }

@@ -15,7 +15,12 @@ const WF = "workflow-secret-0123456789abcdef";
 const NOW = Date.parse("2026-11-25T22:00:00.000Z");
 const ingestor = new MemoryIngestor();
 const server = buildServer({
-  options: { bodyLimitBytes: 16 * 1024, overloadThreshold: 1_000_000, bulksmsWebhookSecret: BULK, workflowWebhookSecret: WF },
+  options: {
+    bodyLimitBytes: 16 * 1024,
+    overloadThreshold: 1_000_000,
+    bulksmsWebhookSecret: BULK,
+    workflowWebhookSecret: WF,
+  },
   ingestor,
   verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
   parseBulkSms: parseBulkSmsWebhook,
@@ -28,7 +33,13 @@ const server = buildServer({
 beforeAll(() => server.ready());
 afterAll(() => server.close());
 
-const contentTypes = fc.constantFrom(undefined, "application/json", "text/plain", "application/x-www-form-urlencoded", "application/octet-stream");
+const contentTypes = fc.constantFrom(
+  undefined,
+  "application/json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "application/octet-stream",
+);
 const bodies = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.json({ maxDepth: 3 }),
@@ -43,15 +54,20 @@ function headersOf(ct: string | undefined, extra: Record<string, string> = {}) {
 describe("fuzz", () => {
   it("GHL route: unsigned/forged random bodies are 400/401/413/415, never 2xx or 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(bodies, contentTypes, fc.option(fc.base64String({ maxLength: 100 })), async (body, ct, sig) => {
-        const res = await server.inject({
-          method: "POST",
-          url: "/webhooks/ghl",
-          headers: headersOf(ct, sig === null ? {} : { "x-ghl-signature": sig }),
-          payload: body,
-        });
-        expect([400, 401, 413, 415]).toContain(res.statusCode);
-      }),
+      fc.asyncProperty(
+        bodies,
+        contentTypes,
+        fc.option(fc.base64String({ maxLength: 100 })),
+        async (body, ct, sig) => {
+          const res = await server.inject({
+            method: "POST",
+            url: "/webhooks/ghl",
+            headers: headersOf(ct, sig === null ? {} : { "x-ghl-signature": sig }),
+            payload: body,
+          });
+          expect([400, 401, 413, 415]).toContain(res.statusCode);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -59,12 +75,27 @@ describe("fuzz", () => {
   it("GHL route: validly signed random payloads are 200 or 400, never 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ type: fc.oneof(fc.constantFrom("ContactCreate", "ContactDelete", "INSTALL", "Whatever"), fc.string()), locationId: fc.option(fc.string()), id: fc.option(fc.string()) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            type: fc.oneof(
+              fc.constantFrom("ContactCreate", "ContactDelete", "INSTALL", "Whatever"),
+              fc.string(),
+            ),
+            locationId: fc.option(fc.string()),
+            id: fc.option(fc.string()),
+          },
+          { requiredKeys: [] },
+        ),
         fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
         async (event, extra) => {
           const { timestamp: _t, webhookId: _w, ...rest } = extra;
           const w = createSignedGhlWebhook({ ...rest, ...event }, keys, { now: NOW });
-          const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+          const res = await server.inject({
+            method: "POST",
+            url: "/webhooks/ghl",
+            headers: w.headers,
+            payload: w.body,
+          });
           expect([200, 400]).toContain(res.statusCode);
         },
       ),
@@ -95,15 +126,32 @@ describe("fuzz", () => {
         first_name: fc.oneof(fc.string(), fc.constant(null)),
         tags: fc.oneof(fc.string(), fc.array(fc.string())),
         location: fc.oneof(fc.record({ id: fc.string() }), fc.constant(null)),
-        customData: fc.record({ event: fc.constantFrom("ContactCreate", "ContactDndUpdate", "Nope"), dnd: fc.oneof(fc.boolean(), fc.string()) }, { requiredKeys: [] }),
+        customData: fc.record(
+          {
+            event: fc.constantFrom("ContactCreate", "ContactDndUpdate", "Nope"),
+            dnd: fc.oneof(fc.boolean(), fc.string()),
+          },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(bodies, workflowish.map((v) => JSON.stringify(v))), async (body) => {
-        const res = await server.inject({ method: "POST", url: `/webhooks/ghl-workflow/${WF}`, headers: { "content-type": "application/json" }, payload: body });
-        expect([200, 400]).toContain(res.statusCode);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          bodies,
+          workflowish.map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const res = await server.inject({
+            method: "POST",
+            url: `/webhooks/ghl-workflow/${WF}`,
+            headers: { "content-type": "application/json" },
+            payload: body,
+          });
+          expect([200, 400]).toContain(res.statusCode);
+        },
+      ),
       { numRuns: 200 },
     );
   });

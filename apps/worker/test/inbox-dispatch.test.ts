@@ -20,9 +20,18 @@ const ctx = (over: Partial<JobContext> = {}): JobContext => ({
 
 function handlers(outcome: JobOutcome, calls: string[]): InboxHandlers {
   return {
-    ghl: async (i) => (calls.push(`ghl:${i.eventType}`), outcome),
-    ghlWorkflow: async (i) => (calls.push(`wf:${i.eventType}`), outcome),
-    bulksms: async (i) => (calls.push(`bulksms:${i.eventId}`), outcome),
+    ghl: async (i) => {
+      calls.push(`ghl:${i.eventType}`);
+      return outcome;
+    },
+    ghlWorkflow: async (i) => {
+      calls.push(`wf:${i.eventType}`);
+      return outcome;
+    },
+    bulksms: async (i) => {
+      calls.push(`bulksms:${i.eventId}`);
+      return outcome;
+    },
   };
 }
 
@@ -48,13 +57,19 @@ describe("inbox.process", () => {
 
   it("keeps the event pending on a retryable error, marks it failed on a permanent one or the final attempt", async () => {
     const calls: string[] = [];
-    const retry = inboxProcessJob(store, handlers({ ok: false, error: { code: "x", message: "later", retryable: true } }, calls));
+    const retry = inboxProcessJob(
+      store,
+      handlers({ ok: false, error: { code: "x", message: "later", retryable: true } }, calls),
+    );
     const id = await insert("ghl", "e2");
     expect((await retry.handler({ inboxId: id }, ctx())).ok).toBe(false);
     expect((await store.inbox.get(id))?.status).toBe("pending");
     await retry.handler({ inboxId: id }, ctx({ finalAttempt: true }));
     expect((await store.inbox.get(id))?.status).toBe("failed");
-    const perm = inboxProcessJob(store, handlers({ ok: false, error: { code: "bad", message: "no", retryable: false } }, calls));
+    const perm = inboxProcessJob(
+      store,
+      handlers({ ok: false, error: { code: "bad", message: "no", retryable: false } }, calls),
+    );
     const id2 = await insert("ghl", "e3");
     await perm.handler({ inboxId: id2 }, ctx());
     expect(await store.inbox.get(id2)).toMatchObject({ status: "failed", error: "bad: no" });
@@ -63,8 +78,14 @@ describe("inbox.process", () => {
   it("rejects unknown sources and unparsable payloads permanently", async () => {
     const job = inboxProcessJob(store, handlers({ ok: true }, []));
     const id = await insert("martian", "e4");
-    expect(await job.handler({ inboxId: id }, ctx())).toMatchObject({ ok: false, error: { retryable: false } });
+    expect(await job.handler({ inboxId: id }, ctx())).toMatchObject({
+      ok: false,
+      error: { retryable: false },
+    });
     const id2 = await insert("ghl", "e5", "{nope");
-    expect(await job.handler({ inboxId: id2 }, ctx())).toMatchObject({ ok: false, error: { code: "bad_inbox_event" } });
+    expect(await job.handler({ inboxId: id2 }, ctx())).toMatchObject({
+      ok: false,
+      error: { code: "bad_inbox_event" },
+    });
   });
 });

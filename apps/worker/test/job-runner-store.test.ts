@@ -18,8 +18,10 @@ afterEach(() => store.close());
 
 describe("job runner on the SQLite outbox", () => {
   it("respects per-location concurrency, retries, dead-letters with the last error", async () => {
-    for (let i = 0; i < 6; i++) await store.jobs.enqueue({ name: "t.run", key: `a${i}`, payload: { n: i }, locationId: "A" });
-    for (let i = 0; i < 3; i++) await store.jobs.enqueue({ name: "t.run", key: `b${i}`, payload: { n: 10 + i }, locationId: "B" });
+    for (let i = 0; i < 6; i++)
+      await store.jobs.enqueue({ name: "t.run", key: `a${i}`, payload: { n: i }, locationId: "A" });
+    for (let i = 0; i < 3; i++)
+      await store.jobs.enqueue({ name: "t.run", key: `b${i}`, payload: { n: 10 + i }, locationId: "B" });
     await store.jobs.enqueue({ name: "t.run", key: "bad", payload: { n: -1 }, locationId: "B" });
     const active = new Map<string, number>();
     let peakA = 0;
@@ -34,7 +36,8 @@ describe("job runner on the SQLite outbox", () => {
           peakB = Math.max(peakB, active.get("B") ?? 0);
           await sleep(3);
           active.set(loc, (active.get(loc) ?? 1) - 1);
-          if (n < 0) return { ok: false, error: { code: "http_500", message: "vendor down", retryable: true } };
+          if (n < 0)
+            return { ok: false, error: { code: "http_500", message: "vendor down", retryable: true } };
           return { ok: true };
         },
       },
@@ -75,7 +78,8 @@ describe("job runner on the SQLite outbox", () => {
       registry: {
         "t.run": {
           schema: z.object({ n: z.number() }),
-          handler: (_p, ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve({ ok: true }))),
+          handler: (_p, ctx) =>
+            new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve({ ok: true }))),
         },
       },
       workerId: "w",

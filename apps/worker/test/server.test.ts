@@ -21,7 +21,10 @@ const WORKFLOW_SECRET = "workflow-secret-0123456789abcdef";
 const NOW = Date.parse("2026-11-25T22:00:00.000Z");
 const silent = createLogger({ level: "silent" });
 
-function makeServer(ingestor: Ingestor, extra: { overloadThreshold?: number; shuttingDown?: boolean; store?: Store } = {}) {
+function makeServer(
+  ingestor: Ingestor,
+  extra: { overloadThreshold?: number; shuttingDown?: boolean; store?: Store } = {},
+) {
   const metrics = createMetrics();
   const server = buildServer({
     options: {
@@ -32,7 +35,11 @@ function makeServer(ingestor: Ingestor, extra: { overloadThreshold?: number; shu
       backlogCacheMs: 0,
     },
     ingestor,
-    verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, rsaPublicKey: keys.publicKeys.rsa, toleranceMs: 5 * 60_000 }),
+    verifyGhl: createGhlVerifier({
+      ed25519PublicKey: keys.publicKeys.ed25519,
+      rsaPublicKey: keys.publicKeys.rsa,
+      toleranceMs: 5 * 60_000,
+    }),
     parseBulkSms: parseBulkSmsWebhook,
     readiness: extra.store
       ? createStoreReadiness(extra.store)
@@ -45,9 +52,18 @@ function makeServer(ingestor: Ingestor, extra: { overloadThreshold?: number; shu
   return { server, metrics };
 }
 
-const contactCreate = { type: "ContactCreate", locationId: "loc1", id: "c1", phone: "+27821234567", firstName: "Jane" };
+const contactCreate = {
+  type: "ContactCreate",
+  locationId: "loc1",
+  id: "c1",
+  phone: "+27821234567",
+  firstName: "Jane",
+};
 
-function signed(payload: Record<string, unknown> = contactCreate, opts: { now?: number; webhookId?: string } = {}) {
+function signed(
+  payload: Record<string, unknown> = contactCreate,
+  opts: { now?: number; webhookId?: string } = {},
+) {
   return createSignedGhlWebhook(payload, keys, { now: opts.now ?? NOW, webhookId: opts.webhookId });
 }
 
@@ -57,7 +73,11 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
   let server: FastifyInstance;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "worker-http-"));
-    store = openSqliteStore({ path: join(dir, "db.sqlite"), encryptionKey: Buffer.alloc(32, 1), now: () => NOW });
+    store = openSqliteStore({
+      path: join(dir, "db.sqlite"),
+      encryptionKey: Buffer.alloc(32, 1),
+      now: () => NOW,
+    });
     ({ server } = makeServer(createStoreIngestor(store, { now: () => NOW }), { store }));
     await server.ready();
   });
@@ -69,12 +89,22 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
 
   it("accepts a valid signature, persists the event and its job before answering 200", async () => {
     const w = signed(contactCreate, { webhookId: "wh-1" });
-    const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+    const res = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: w.headers,
+      payload: w.body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ok: true, status: "accepted" });
     const pending = await store.inbox.listPending();
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ source: "ghl", eventId: "wh-1", eventType: "ContactCreate", locationId: "loc1" });
+    expect(pending[0]).toMatchObject({
+      source: "ghl",
+      eventId: "wh-1",
+      eventType: "ContactCreate",
+      locationId: "loc1",
+    });
     expect(pending[0]?.payload).toBe(w.body); // raw bytes kept
     const job = await store.jobs.getByKey(`inbox:${pending[0]?.id}`);
     expect(job).toMatchObject({ name: "inbox.process", state: "queued", locationId: "loc1" });
@@ -82,8 +112,18 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
 
   it("answers a duplicate (same webhookId) 200 and stores/enqueues it only once", async () => {
     const w = signed(contactCreate, { webhookId: "wh-dup" });
-    const a = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
-    const b = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+    const a = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: w.headers,
+      payload: w.body,
+    });
+    const b = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: w.headers,
+      payload: w.body,
+    });
     expect(a.statusCode).toBe(200);
     expect(b.statusCode).toBe(200);
     expect(b.json().status).toBe("duplicate");
@@ -109,7 +149,12 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
       { headers: w.headers, payload: w.body.slice(0, -5), code: "bad_signature" }, // truncated
     ];
     for (const c of cases) {
-      const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: c.headers, payload: c.payload });
+      const res = await server.inject({
+        method: "POST",
+        url: "/webhooks/ghl",
+        headers: c.headers,
+        payload: c.payload,
+      });
       expect(res.statusCode, c.code).toBe(401);
       expect(res.json().error.code).toBe(c.code);
     }
@@ -118,17 +163,31 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
 
   it("a replayed delivery (captured, re-sent later) is stale once outside the window, a duplicate inside it", async () => {
     const w = signed(contactCreate, { now: NOW - 4 * 60_000, webhookId: "wh-replay" });
-    expect((await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body })).statusCode).toBe(200);
-    const again = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+    expect(
+      (await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body }))
+        .statusCode,
+    ).toBe(200);
+    const again = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: w.headers,
+      payload: w.body,
+    });
     expect(again.json().status).toBe("duplicate");
     const old = signed(contactCreate, { now: NOW - 6 * 60_000, webhookId: "wh-replay-old" });
-    expect((await server.inject({ method: "POST", url: "/webhooks/ghl", headers: old.headers, payload: old.body })).statusCode).toBe(401);
+    expect(
+      (await server.inject({ method: "POST", url: "/webhooks/ghl", headers: old.headers, payload: old.body }))
+        .statusCode,
+    ).toBe(401);
     expect(await store.inbox.listPending()).toHaveLength(1);
   });
 
   it("a validly signed body that is not a usable event is 400", async () => {
     const body = "{not json";
-    const headers = { "content-type": "application/json", "x-ghl-signature": signGhlWebhook(body, keys.ed25519.privateKey) };
+    const headers = {
+      "content-type": "application/json",
+      "x-ghl-signature": signGhlWebhook(body, keys.ed25519.privateKey),
+    };
     const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers, payload: body });
     expect(res.statusCode).toBe(400);
     const noType = JSON.stringify({ timestamp: new Date(NOW).toISOString(), locationId: "x" });
@@ -143,7 +202,12 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
 
   it("oversized bodies are 413", async () => {
     const big = signed({ ...contactCreate, filler: "x".repeat(70 * 1024) });
-    const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: big.headers, payload: big.body });
+    const res = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: big.headers,
+      payload: big.body,
+    });
     expect(res.statusCode).toBe(413);
   });
 
@@ -159,15 +223,37 @@ describe("POST /webhooks/ghl against the real SQLite store", () => {
 
   it("BulkSMS: each message of the array becomes one inbox event keyed by id + status id", async () => {
     const body = JSON.stringify([
-      { id: "101", type: "SENT", to: "27821234567", body: "hi", status: { id: "DELIVERED.null", type: "DELIVERED", subtype: null } },
-      { id: "101", type: "SENT", to: "27821234567", body: "hi", status: { id: "SENT.null", type: "SENT", subtype: null } },
+      {
+        id: "101",
+        type: "SENT",
+        to: "27821234567",
+        body: "hi",
+        status: { id: "DELIVERED.null", type: "DELIVERED", subtype: null },
+      },
+      {
+        id: "101",
+        type: "SENT",
+        to: "27821234567",
+        body: "hi",
+        status: { id: "SENT.null", type: "SENT", subtype: null },
+      },
       { id: "202", type: "RECEIVED", from: "27821234567", body: "STOP" },
     ]);
     const url = `/webhooks/bulksms/${BULKSMS_SECRET}`;
-    const res = await server.inject({ method: "POST", url, headers: { "content-type": "application/json" }, payload: body });
+    const res = await server.inject({
+      method: "POST",
+      url,
+      headers: { "content-type": "application/json" },
+      payload: body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: 3, duplicates: 0 });
-    const again = await server.inject({ method: "POST", url, headers: { "content-type": "application/json" }, payload: body });
+    const again = await server.inject({
+      method: "POST",
+      url,
+      headers: { "content-type": "application/json" },
+      payload: body,
+    });
     expect(again.json()).toMatchObject({ accepted: 0, duplicates: 3 });
     const ids = (await store.inbox.listPending()).map((e) => `${e.eventId}|${e.eventType}`).sort();
     expect(ids).toEqual([
@@ -192,28 +278,53 @@ describe("webhook routes with an in-memory ingestor", () => {
   it("GHL: 429 with Retry-After when the inbox backlog is above the threshold (GHL retries only 429)", async () => {
     ingestor.pending = 100;
     const w = signed();
-    const res = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+    const res = await server.inject({
+      method: "POST",
+      url: "/webhooks/ghl",
+      headers: w.headers,
+      payload: w.body,
+    });
     expect(res.statusCode).toBe(429);
     expect(res.headers["retry-after"]).toBeDefined();
     expect(ingestor.ingestCalls).toBe(0);
     ingestor.pending = 99;
-    expect((await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body })).statusCode).toBe(200);
+    expect(
+      (await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("GHL: 429 when the store is busy or throws; BulkSMS: 503 (never a 4xx for a transient fault)", async () => {
     const w = signed();
-    const bulk = JSON.stringify([{ id: "1", type: "SENT", status: { id: "SENT.null", type: "SENT", subtype: null } }]);
+    const bulk = JSON.stringify([
+      { id: "1", type: "SENT", status: { id: "SENT.null", type: "SENT", subtype: null } },
+    ]);
     for (const mode of ["busy", "unavailable", "throw"] as const) {
       ingestor.failWith = mode;
-      const g = await server.inject({ method: "POST", url: "/webhooks/ghl", headers: w.headers, payload: w.body });
+      const g = await server.inject({
+        method: "POST",
+        url: "/webhooks/ghl",
+        headers: w.headers,
+        payload: w.body,
+      });
       expect(g.statusCode, mode).toBe(429);
-      const b = await server.inject({ method: "POST", url: `/webhooks/bulksms/${BULKSMS_SECRET}`, payload: bulk, headers: { "content-type": "application/json" } });
+      const b = await server.inject({
+        method: "POST",
+        url: `/webhooks/bulksms/${BULKSMS_SECRET}`,
+        payload: bulk,
+        headers: { "content-type": "application/json" },
+      });
       expect(b.statusCode, mode).toBe(503);
     }
   });
 
   it("BulkSMS: the registration test POST [] is 200 and stores nothing", async () => {
-    const res = await server.inject({ method: "POST", url: `/webhooks/bulksms/${BULKSMS_SECRET}`, payload: "[]", headers: { "content-type": "application/json" } });
+    const res = await server.inject({
+      method: "POST",
+      url: `/webhooks/bulksms/${BULKSMS_SECRET}`,
+      payload: "[]",
+      headers: { "content-type": "application/json" },
+    });
     expect(res.statusCode).toBe(200);
     expect(ingestor.events.size).toBe(0);
   });
@@ -223,8 +334,14 @@ describe("webhook routes with an in-memory ingestor", () => {
       const res = await server.inject({ method: "POST", url: `/webhooks/bulksms/${s}`, payload: "[]" });
       expect(res.statusCode).toBe(401);
     }
-    expect((await server.inject({ method: "POST", url: "/webhooks/bulksms/", payload: "[]" })).statusCode).toBe(401);
-    const bad = await server.inject({ method: "POST", url: `/webhooks/bulksms/${BULKSMS_SECRET}`, payload: '[{"id":"1",' });
+    expect(
+      (await server.inject({ method: "POST", url: "/webhooks/bulksms/", payload: "[]" })).statusCode,
+    ).toBe(401);
+    const bad = await server.inject({
+      method: "POST",
+      url: `/webhooks/bulksms/${BULKSMS_SECRET}`,
+      payload: '[{"id":"1",',
+    });
     expect(bad.statusCode).toBe(400);
     expect(ingestor.events.size).toBe(0);
   });
@@ -247,12 +364,32 @@ describe("webhook routes with an in-memory ingestor", () => {
     expect(b.json().status).toBe("duplicate");
     const [event] = [...ingestor.events.values()];
     expect(event).toMatchObject({ source: "ghl-workflow", eventType: "ContactCreate", locationId: "loc1" });
-    expect(JSON.parse(event?.payload ?? "{}")).toMatchObject({ type: "ContactCreate", id: "c9", tags: ["new", "vip"] });
-    expect((await server.inject({ method: "POST", url: `/webhooks/ghl-workflow/${BULKSMS_SECRET}`, payload: body })).statusCode).toBe(401);
-    const unknown = await server.inject({ method: "POST", url, payload: { ...body, customData: { event: "ContactExplode" } } });
+    expect(JSON.parse(event?.payload ?? "{}")).toMatchObject({
+      type: "ContactCreate",
+      id: "c9",
+      tags: ["new", "vip"],
+    });
+    expect(
+      (
+        await server.inject({
+          method: "POST",
+          url: `/webhooks/ghl-workflow/${BULKSMS_SECRET}`,
+          payload: body,
+        })
+      ).statusCode,
+    ).toBe(401);
+    const unknown = await server.inject({
+      method: "POST",
+      url,
+      payload: { ...body, customData: { event: "ContactExplode" } },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toContain("ContactCreate");
-    const viaQuery = await server.inject({ method: "POST", url: `${url}?event=ContactTagUpdate`, payload: { ...body, customData: undefined } });
+    const viaQuery = await server.inject({
+      method: "POST",
+      url: `${url}?event=ContactTagUpdate`,
+      payload: { ...body, customData: undefined },
+    });
     expect(viaQuery.statusCode).toBe(200);
     expect([...ingestor.events.values()].map((e) => e.eventType)).toContain("ContactTagUpdate");
   });
@@ -262,8 +399,12 @@ describe("webhook routes with an in-memory ingestor", () => {
     await server.inject({ method: "POST", url: "/webhooks/bulksms/wrong-secret", payload: "[]" });
     const res = await server.inject({ method: "GET", url: "/metrics" });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('ghlbulksms_webhook_requests_total{route="/webhooks/bulksms/:secret",status="200"} 1');
-    expect(res.body).toContain('ghlbulksms_webhook_requests_total{route="/webhooks/bulksms/:secret",status="401"} 1');
+    expect(res.body).toContain(
+      'ghlbulksms_webhook_requests_total{route="/webhooks/bulksms/:secret",status="200"} 1',
+    );
+    expect(res.body).toContain(
+      'ghlbulksms_webhook_requests_total{route="/webhooks/bulksms/:secret",status="401"} 1',
+    );
     expect(res.body).not.toContain(BULKSMS_SECRET);
     expect(res.body).toContain("ghlbulksms_inbox_lag_seconds");
     expect(metrics.registry.contentType).toContain("text/plain");

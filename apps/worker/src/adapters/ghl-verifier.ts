@@ -17,7 +17,11 @@ export function createGhlVerifier(options: GhlVerifierOptions): GhlWebhookVerifi
     ...(options.rsaPublicKey ? { rsa: options.rsaPublicKey } : {}),
   };
   return (rawBody, headers, { now }) => {
-    const r = verifyGhlWebhook(rawBody, headers, { now: () => now, publicKeys, toleranceMs: options.toleranceMs });
+    const r = verifyGhlWebhook(rawBody, headers, {
+      now: () => now,
+      publicKeys,
+      toleranceMs: options.toleranceMs,
+    });
     if (!r.ok) return r;
     const e = r.event as unknown as Record<string, unknown>;
     const type = e.type === "Unknown" && typeof e.originalType === "string" ? e.originalType : String(e.type);

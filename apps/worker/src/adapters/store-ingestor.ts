@@ -49,7 +49,10 @@ export function createStoreIngestor(store: Store, options: StoreIngestorOptions 
       } catch (e) {
         return {
           ok: false,
-          error: { code: isBusyError(e) ? "busy" : "unavailable", message: (e as Error)?.message ?? String(e) },
+          error: {
+            code: isBusyError(e) ? "busy" : "unavailable",
+            message: (e as Error)?.message ?? String(e),
+          },
         };
       }
     },

@@ -8,7 +8,10 @@ export function createStoreReadiness(store: Store): ReadinessProbe {
       if (!(await store.ping())) return { ok: false, reason: "store does not answer" };
       const version = await store.schemaVersion();
       if (version !== LATEST_SCHEMA_VERSION) {
-        return { ok: false, reason: `store schema is at version ${version}, expected ${LATEST_SCHEMA_VERSION}` };
+        return {
+          ok: false,
+          reason: `store schema is at version ${version}, expected ${LATEST_SCHEMA_VERSION}`,
+        };
       }
       return { ok: true };
     },
