@@ -68,17 +68,28 @@ describe("tokens and secrets at rest", () => {
     expect(await store.tokens.load("loc-1")).toEqual(tokens);
     expect(await store.secrets.get("webhook:bulksms")).toBe("WEBHOOK-SECRET-PLAINTEXT-19ab");
     expect(await store.tokens.load("unknown")).toBeNull();
+    const noPlaintext = () => {
+      // Every file of the database (main, WAL, SHM) is free of the plaintext.
+      for (const file of readdirSync(dir)) {
+        const bytes = readFileSync(join(dir, file));
+        for (const needle of [ACCESS, REFRESH, "WEBHOOK-SECRET-PLAINTEXT", "contacts.write"]) {
+          expect(bytes.includes(Buffer.from(needle)), `${needle} in ${file}`).toBe(false);
+        }
+      }
+    };
+    // Positive control: a value stored in clear (a setting) IS found by the same scan.
+    await store.settings.set("control", "CLEAR-CONTROL-MARKER-5e1");
+    const found = readdirSync(dir).some((f) =>
+      readFileSync(join(dir, f)).includes(Buffer.from("CLEAR-CONTROL-MARKER-5e1")),
+    );
+    expect(found).toBe(true);
+    expect(readdirSync(dir).some((f) => f.endsWith("-wal"))).toBe(true);
+    noPlaintext(); // while open, with the WAL file present
     expect(await store.tokens.listExpiring(1_900_000_000_000)).toEqual([
       { ownerId: "loc-1", expiresAt: 1_800_000_000_000 },
     ]);
     await store.close();
-    // Every file of the database (main, WAL, SHM) is free of the plaintext.
-    for (const file of readdirSync(dir)) {
-      const bytes = readFileSync(join(dir, file));
-      for (const needle of [ACCESS, REFRESH, "WEBHOOK-SECRET-PLAINTEXT", "contacts.write"]) {
-        expect(bytes.includes(Buffer.from(needle)), `${needle} in ${file}`).toBe(false);
-      }
-    }
+    noPlaintext(); // after the checkpoint into the main file
     const reopened = openSqliteStore({ path, encryptionKey: KEY_HEX });
     expect((await reopened.tokens.load("loc-1"))?.refreshToken).toBe(REFRESH);
     expect(await reopened.tokens.delete("loc-1")).toBe(true);
