@@ -23,7 +23,10 @@ export type {
   UpsertContactInput,
 } from "./contacts/contacts-api.js";
 export type { CreateNoteInput, GhlNote, NotesApi, UpdateNoteInput } from "./contacts/notes-api.js";
-export type { SearchContactsIteratorParams, SearchContactsPage } from "./contacts/search-contacts-iterator.js";
+export type {
+  SearchContactsIteratorParams,
+  SearchContactsPage,
+} from "./contacts/search-contacts-iterator.js";
 export { GHL_SEARCH_MAX_PAGE_LIMIT, GHL_SEARCH_PAGE_WINDOW } from "./contacts/search-contacts-iterator.js";
 export type { CreateTaskInput, GhlTask, TasksApi, UpdateTaskInput } from "./contacts/tasks-api.js";
 export type {

@@ -32,9 +32,16 @@ export interface TokenManager {
   /** A usable access token for this location (refreshing first when it expires within refreshAheadMs). */
   getAccessToken(resourceId: string, operation: string): Promise<TokenResult>;
   /** After a 401 with `rejectedToken`: refresh once (single-flight) unless someone already replaced it. */
-  refreshAfterUnauthorized(resourceId: string, rejectedToken: string, operation: string): Promise<TokenResult>;
+  refreshAfterUnauthorized(
+    resourceId: string,
+    rejectedToken: string,
+    operation: string,
+  ): Promise<TokenResult>;
   /** Force a refresh now (single-flight). */
-  forceRefresh(resourceId: string, operation: string): Promise<{ ok: true; tokens: GhlTokens } | { ok: false; error: GhlError }>;
+  forceRefresh(
+    resourceId: string,
+    operation: string,
+  ): Promise<{ ok: true; tokens: GhlTokens } | { ok: false; error: GhlError }>;
   /** Mint a location token from the agency token and save it. */
   mintLocation(
     companyId: string,
@@ -53,8 +60,11 @@ export function tokensFromPayload(
   fallback: Pick<GhlTokens, "userType"> & Partial<GhlTokens>,
 ): GhlTokens {
   const expiresIn =
-    typeof payload.expires_in === "number" && payload.expires_in > 0 ? payload.expires_in : DEFAULT_EXPIRES_IN_S;
-  const userType = payload.userType === "Company" || payload.userType === "Location" ? payload.userType : fallback.userType;
+    typeof payload.expires_in === "number" && payload.expires_in > 0
+      ? payload.expires_in
+      : DEFAULT_EXPIRES_IN_S;
+  const userType =
+    payload.userType === "Company" || payload.userType === "Location" ? payload.userType : fallback.userType;
   return {
     accessToken: payload.access_token,
     refreshToken: payload.refresh_token ?? null,
@@ -202,7 +212,8 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     if (!refreshed.ok) {
       const e = refreshed.error;
       const invalidGrant =
-        (e.status === 400 || e.status === 401) && /invalid[_ ]grant|refresh token/i.test(e.vendorMessage ?? "");
+        (e.status === 400 || e.status === 401) &&
+        /invalid[_ ]grant|refresh token/i.test(e.vendorMessage ?? "");
       if (invalidGrant) {
         // A different process may have rotated the pair between our load and our refresh.
         const again = await store.load(id).catch(() => null);
@@ -211,10 +222,16 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
           return { ok: true, tokens: again };
         }
         if (agencyCompany) {
-          logger.warn({ resourceId: id, operation }, "ghl: refresh token rejected; minting from agency token");
+          logger.warn(
+            { resourceId: id, operation },
+            "ghl: refresh token rejected; minting from agency token",
+          );
           return mint(agencyCompany, id, operation);
         }
-        logger.error({ resourceId: id, operation, traceId: e.traceId }, "ghl: refresh token rejected; reinstall required");
+        logger.error(
+          { resourceId: id, operation, traceId: e.traceId },
+          "ghl: refresh token rejected; reinstall required",
+        );
         return { ok: false, error: reinstallRequiredError(operation, id, e.vendorMessage) };
       }
       return refreshed;

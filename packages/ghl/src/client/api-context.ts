@@ -1,9 +1,9 @@
 import type { Client } from "openapi-fetch";
 import type { CallSpec } from "../core/transport.js";
-import type { GhlPriority } from "../rate-limit/rate-limiter.js";
 import type { paths as ContactsPaths } from "../generated/contacts.js";
 import type { paths as ConversationsPaths } from "../generated/conversations.js";
 import type { paths as OAuthPaths } from "../generated/oauth.js";
+import type { GhlPriority } from "../rate-limit/rate-limiter.js";
 import type { Execute } from "./execute.js";
 
 /** Per-call options. */

@@ -25,7 +25,11 @@ function pitClient(handler: Parameters<typeof createFakeFetch>[0], extra: Record
 describe("createGhlClient (injected fetch)", () => {
   it("sends bearer auth and the Contacts Version header, returns typed data and meta", async () => {
     const { client, fake } = pitClient(() =>
-      json(200, { contact: { id: "c1", phone: "+15555550100" } }, { "X-RateLimit-Remaining": "99", "X-RateLimit-Max": "100" }),
+      json(
+        200,
+        { contact: { id: "c1", phone: "+15555550100" } },
+        { "X-RateLimit-Remaining": "99", "X-RateLimit-Max": "100" },
+      ),
     );
     const r = await client.contacts.get({ locationId: "loc", contactId: "c1" });
     expect(r.ok).toBe(true);
@@ -52,7 +56,11 @@ describe("createGhlClient (injected fetch)", () => {
 
   it("maps a 422 into a GhlError with the joined vendor messages and does not retry", async () => {
     const { client, fake } = pitClient(() =>
-      json(422, { statusCode: 422, message: ["phone must be E.164", "email invalid"], error: "Unprocessable Entity" }),
+      json(422, {
+        statusCode: 422,
+        message: ["phone must be E.164", "email invalid"],
+        error: "Unprocessable Entity",
+      }),
     );
     const r = await client.contacts.create({ locationId: "loc", phone: "123" });
     expect(r.ok).toBe(false);
@@ -67,7 +75,9 @@ describe("createGhlClient (injected fetch)", () => {
 
   it("retries 429 (honouring Retry-After) and succeeds", async () => {
     const { client, fake, clock } = pitClient((_req, i) =>
-      i < 2 ? json(429, { statusCode: 429, message: "Too many" }, { "Retry-After": "3" }) : json(200, { contact: { id: "c" } }),
+      i < 2
+        ? json(429, { statusCode: 429, message: "Too many" }, { "Retry-After": "3" })
+        : json(200, { contact: { id: "c" } }),
     );
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(r.ok && r.meta.attempts).toBe(3);
@@ -76,10 +86,17 @@ describe("createGhlClient (injected fetch)", () => {
   });
 
   it("retries idempotent 5xx with bounded attempts and then returns a retryable error", async () => {
-    const { client, fake } = pitClient(() => json(503, { message: "unavailable" }), { retry: { maxAttempts: 3, random: () => 0 } });
+    const { client, fake } = pitClient(() => json(503, { message: "unavailable" }), {
+      retry: { maxAttempts: 3, random: () => 0 },
+    });
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(fake.requests).toHaveLength(3);
-    expect(!r.ok && r.error).toMatchObject({ code: "server_error", retryable: true, status: 503, ambiguous: false });
+    expect(!r.ok && r.error).toMatchObject({
+      code: "server_error",
+      retryable: true,
+      status: 503,
+      ambiguous: false,
+    });
   });
 
   it("never retries a non-idempotent create after a 5xx: ambiguous error instead", async () => {
@@ -93,8 +110,12 @@ describe("createGhlClient (injected fetch)", () => {
   });
 
   it("retries a create when the connection was refused (never sent) but not after a reset", async () => {
-    const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) });
-    const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("x"), { code: "ECONNRESET" }) });
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+    });
+    const reset = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("x"), { code: "ECONNRESET" }),
+    });
     let calls = 0;
     const { client } = pitClient(() => {
       calls++;
@@ -109,7 +130,9 @@ describe("createGhlClient (injected fetch)", () => {
   });
 
   it("returns invalid_response for a 200 with a non-JSON body", async () => {
-    const { client } = pitClient(() => new Response("<html>oops</html>", { status: 200, headers: { "content-type": "text/html" } }));
+    const { client } = pitClient(
+      () => new Response("<html>oops</html>", { status: 200, headers: { "content-type": "text/html" } }),
+    );
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(!r.ok && r.error.code).toBe("invalid_response");
   });
@@ -118,7 +141,11 @@ describe("createGhlClient (injected fetch)", () => {
     const { client, fake } = pitClient(() => json(401, { statusCode: 401, message: "Invalid token" }));
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(fake.requests).toHaveLength(1);
-    expect(!r.ok && r.error).toMatchObject({ code: "unauthorized", status: 401, vendorMessage: "Invalid token" });
+    expect(!r.ok && r.error).toMatchObject({
+      code: "unauthorized",
+      status: 401,
+      vendorMessage: "Invalid token",
+    });
   });
 
   it("encodes query parameters (phone + as %2B) for findDuplicate", async () => {
@@ -130,9 +157,13 @@ describe("createGhlClient (injected fetch)", () => {
 
   it("rejects bad configuration clearly", () => {
     expect(() => createGhlClient({ auth: pit, baseUrl: "not a url" })).toThrow(/baseUrl/);
-    expect(() => createGhlClient({ auth: { kind: "oauth", clientId: "a", clientSecret: "b" } })).toThrow(/tokenStore/);
+    expect(() => createGhlClient({ auth: { kind: "oauth", clientId: "a", clientSecret: "b" } })).toThrow(
+      /tokenStore/,
+    );
     expect(() => createGhlClient({ auth: { kind: "private-integration", token: "" } })).toThrow(/token/);
-    expect(() => createGhlClient({ auth: pit }).contacts.get({ locationId: "", contactId: "x" })).toThrow(/locationId/);
+    expect(() => createGhlClient({ auth: pit }).contacts.get({ locationId: "", contactId: "x" })).toThrow(
+      /locationId/,
+    );
   });
 
   it("takes the base URL from GHL_API_BASE_URL", async () => {
@@ -154,7 +185,12 @@ describe("OAuth token handling (injected fetch)", () => {
   it("refreshes 5 minutes before expiry, saves the rotated pair before using it", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore({
-      loc: { accessToken: "old", refreshToken: "r1", expiresAt: clock.now() + 4 * 60_000, userType: "Location" },
+      loc: {
+        accessToken: "old",
+        refreshToken: "r1",
+        expiresAt: clock.now() + 4 * 60_000,
+        userType: "Location",
+      },
     });
     const savedBeforeUse: boolean[] = [];
     const fake = createFakeFetch(async (req) => {
@@ -167,25 +203,49 @@ describe("OAuth token handling (injected fetch)", () => {
         expect(form.get("user_type")).toBe("Location");
         return json(200, { access_token: "new", refresh_token: "r2", expires_in: 86399, userId: "u" });
       }
-      savedBeforeUse.push((await store.load("loc"))?.accessToken === req.headers.get("authorization")?.slice(7));
+      savedBeforeUse.push(
+        (await store.load("loc"))?.accessToken === req.headers.get("authorization")?.slice(7),
+      );
       return json(200, { contact: { id: "c" } });
     });
-    const client = createGhlClient({ auth, tokenStore: store, fetch: fake.fetch, now: clock.now, sleep: clock.sleep, baseUrl: BASE });
+    const client = createGhlClient({
+      auth,
+      tokenStore: store,
+      fetch: fake.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      baseUrl: BASE,
+    });
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(r.ok).toBe(true);
     expect(fake.requests.map((q) => q.url.pathname)).toEqual(["/oauth/token", "/contacts/c"]);
     expect(fake.requests[1]!.headers.get("authorization")).toBe("Bearer new");
     expect(savedBeforeUse).toEqual([true]);
-    expect(store.snapshot().loc).toMatchObject({ accessToken: "new", refreshToken: "r2", expiresAt: clock.now() + 86_399_000 });
+    expect(store.snapshot().loc).toMatchObject({
+      accessToken: "new",
+      refreshToken: "r2",
+      expiresAt: clock.now() + 86_399_000,
+    });
   });
 
   it("does not refresh a token with more than 5 minutes left", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore({
-      loc: { accessToken: "ok", refreshToken: "r1", expiresAt: clock.now() + 6 * 60_000, userType: "Location" },
+      loc: {
+        accessToken: "ok",
+        refreshToken: "r1",
+        expiresAt: clock.now() + 6 * 60_000,
+        userType: "Location",
+      },
     });
     const fake = createFakeFetch(() => json(200, { contact: { id: "c" } }));
-    const client = createGhlClient({ auth, tokenStore: store, fetch: fake.fetch, now: clock.now, baseUrl: BASE });
+    const client = createGhlClient({
+      auth,
+      tokenStore: store,
+      fetch: fake.fetch,
+      now: clock.now,
+      baseUrl: BASE,
+    });
     await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(fake.requests.map((q) => q.url.pathname)).toEqual(["/contacts/c"]);
   });
@@ -193,15 +253,27 @@ describe("OAuth token handling (injected fetch)", () => {
   it("on 401 refreshes once and retries; a second 401 is returned", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore({
-      loc: { accessToken: "revoked", refreshToken: "r1", expiresAt: clock.now() + 3_600_000, userType: "Location" },
+      loc: {
+        accessToken: "revoked",
+        refreshToken: "r1",
+        expiresAt: clock.now() + 3_600_000,
+        userType: "Location",
+      },
     });
     const fake = createFakeFetch((req) => {
-      if (req.url.pathname === "/oauth/token") return json(200, { access_token: "fresh", refresh_token: "r2", expires_in: 86399, userId: "u" });
+      if (req.url.pathname === "/oauth/token")
+        return json(200, { access_token: "fresh", refresh_token: "r2", expires_in: 86399, userId: "u" });
       return req.headers.get("authorization") === "Bearer fresh"
         ? json(200, { contact: { id: "c" } })
         : json(401, { statusCode: 401, message: "Invalid token: access token is invalid" });
     });
-    const client = createGhlClient({ auth, tokenStore: store, fetch: fake.fetch, now: clock.now, baseUrl: BASE });
+    const client = createGhlClient({
+      auth,
+      tokenStore: store,
+      fetch: fake.fetch,
+      now: clock.now,
+      baseUrl: BASE,
+    });
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(r.ok).toBe(true);
     expect(fake.requests.map((q) => q.url.pathname)).toEqual(["/contacts/c", "/oauth/token", "/contacts/c"]);
@@ -210,10 +282,23 @@ describe("OAuth token handling (injected fetch)", () => {
   it("Invalid grant -> reinstall_required, with a message for the operator", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore({
-      loc: { accessToken: "old", refreshToken: "rt-secret-xyz", expiresAt: clock.now() - 1, userType: "Location" },
+      loc: {
+        accessToken: "old",
+        refreshToken: "rt-secret-xyz",
+        expiresAt: clock.now() - 1,
+        userType: "Location",
+      },
     });
-    const fake = createFakeFetch(() => json(400, { statusCode: 400, message: "Invalid grant: refresh token is invalid" }));
-    const client = createGhlClient({ auth, tokenStore: store, fetch: fake.fetch, now: clock.now, baseUrl: BASE });
+    const fake = createFakeFetch(() =>
+      json(400, { statusCode: 400, message: "Invalid grant: refresh token is invalid" }),
+    );
+    const client = createGhlClient({
+      auth,
+      tokenStore: store,
+      fetch: fake.fetch,
+      now: clock.now,
+      baseUrl: BASE,
+    });
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(!r.ok && r.error.code).toBe("reinstall_required");
     expect(!r.ok && r.error.message).toMatch(/reinstall the app/);
@@ -223,7 +308,12 @@ describe("OAuth token handling (injected fetch)", () => {
 
   it("no stored tokens -> not_installed without any HTTP call", async () => {
     const fake = createFakeFetch(() => json(200, {}));
-    const client = createGhlClient({ auth, tokenStore: createMemoryTokenStore(), fetch: fake.fetch, baseUrl: BASE });
+    const client = createGhlClient({
+      auth,
+      tokenStore: createMemoryTokenStore(),
+      fetch: fake.fetch,
+      baseUrl: BASE,
+    });
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(!r.ok && r.error.code).toBe("not_installed");
     expect(fake.requests).toHaveLength(0);
@@ -232,13 +322,22 @@ describe("OAuth token handling (injected fetch)", () => {
   it("mints location tokens from the agency token when configured", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore({
-      comp: { accessToken: "agency", refreshToken: "ra", expiresAt: clock.now() + 3_600_000, userType: "Company", companyId: "comp" },
+      comp: {
+        accessToken: "agency",
+        refreshToken: "ra",
+        expiresAt: clock.now() + 3_600_000,
+        userType: "Company",
+        companyId: "comp",
+      },
     });
     const fake = createFakeFetch((req) => {
       if (req.url.pathname === "/oauth/locationToken") {
         expect(req.headers.get("authorization")).toBe("Bearer agency");
         expect(req.headers.get("version")).toBe("2021-07-28");
-        expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({ companyId: "comp", locationId: "loc" });
+        expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual({
+          companyId: "comp",
+          locationId: "loc",
+        });
         return json(200, { access_token: "minted", expires_in: 86399, userId: "u", locationId: "loc" });
       }
       return json(200, { contact: { id: "c" } });
@@ -253,7 +352,11 @@ describe("OAuth token handling (injected fetch)", () => {
     const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
     expect(r.ok).toBe(true);
     expect(fake.requests[1]!.headers.get("authorization")).toBe("Bearer minted");
-    expect(store.snapshot().loc).toMatchObject({ accessToken: "minted", refreshToken: null, userType: "Location" });
+    expect(store.snapshot().loc).toMatchObject({
+      accessToken: "minted",
+      refreshToken: null,
+      userType: "Location",
+    });
   });
 
   it("exchangeCode saves the installed location's tokens", async () => {
@@ -264,7 +367,14 @@ describe("OAuth token handling (injected fetch)", () => {
       expect(form.get("grant_type")).toBe("authorization_code");
       expect(form.get("code")).toBe("the-code");
       expect(form.get("redirect_uri")).toBe("https://app.example/cb");
-      return json(200, { access_token: "a", refresh_token: "r", expires_in: 100, userType: "Location", locationId: "loc", userId: "u" });
+      return json(200, {
+        access_token: "a",
+        refresh_token: "r",
+        expires_in: 100,
+        userType: "Location",
+        locationId: "loc",
+        userId: "u",
+      });
     });
     const client = createGhlClient({
       auth: { ...auth, redirectUri: "https://app.example/cb" },
@@ -276,6 +386,10 @@ describe("OAuth token handling (injected fetch)", () => {
     const r = await client.oauth.exchangeCode({ code: "the-code" });
     expect(r.ok && r.data.resourceId).toBe("loc");
     expect(r.ok && "access_token" in r.data.install).toBe(false);
-    expect(store.snapshot().loc).toMatchObject({ accessToken: "a", refreshToken: "r", expiresAt: clock.now() + 100_000 });
+    expect(store.snapshot().loc).toMatchObject({
+      accessToken: "a",
+      refreshToken: "r",
+      expiresAt: clock.now() + 100_000,
+    });
   });
 });

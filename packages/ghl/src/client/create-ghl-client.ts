@@ -29,7 +29,11 @@ import type { paths as ConversationsPaths } from "../generated/conversations.js"
 import type { paths as OAuthPaths } from "../generated/oauth.js";
 import { createOAuthApi, type OAuthApi } from "../oauth/oauth-api.js";
 import { createOAuthCalls } from "../oauth/oauth-calls.js";
-import { createRateLimiter, type GhlRateLimiter, type RateLimiterOptions } from "../rate-limit/rate-limiter.js";
+import {
+  createRateLimiter,
+  type GhlRateLimiter,
+  type RateLimiterOptions,
+} from "../rate-limit/rate-limiter.js";
 import { type RetryOptions, resolveRetryOptions } from "../retry/backoff.js";
 import type { ApiContext, GhlCallOptions } from "./api-context.js";
 import { createExecute } from "./execute.js";
@@ -96,7 +100,7 @@ function resolveBaseUrl(option: string | undefined): string {
 
 /** A typed HighLevel API v2 client. Methods never throw on HTTP errors: they return GhlResult. */
 export function createGhlClient(options: CreateGhlClientOptions): GhlClient {
-  if (!options || !options.auth) throw new Error("createGhlClient: options.auth is required");
+  if (!options?.auth) throw new Error("createGhlClient: options.auth is required");
   const now = options.now ?? systemNow;
   const sleep = options.sleep ?? systemSleep;
   const logger = options.logger ?? silentLogger;
@@ -139,7 +143,10 @@ export function createGhlClient(options: CreateGhlClientOptions): GhlClient {
     oauth: createClient<OAuthPaths>({ baseUrl }),
   };
   if (options.auth.kind === "oauth") {
-    oauthCalls = createOAuthCalls(ctx, { clientId: options.auth.clientId, clientSecret: options.auth.clientSecret });
+    oauthCalls = createOAuthCalls(ctx, {
+      clientId: options.auth.clientId,
+      clientSecret: options.auth.clientSecret,
+    });
   }
   const contacts = createContactsApi(ctx);
   return {

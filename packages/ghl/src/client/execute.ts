@@ -1,6 +1,12 @@
 import { httpError, invalidResponseError, traceIdFromBody } from "../core/errors.js";
 import type { GhlResponseMeta, GhlResult } from "../core/result.js";
-import { type CallSpec, type GhlFetch, newCallContext, type Transport, TransportFailure } from "../core/transport.js";
+import {
+  type CallSpec,
+  type GhlFetch,
+  newCallContext,
+  type Transport,
+  TransportFailure,
+} from "../core/transport.js";
 
 /** What an openapi-fetch call resolves to (only the parts we read). */
 interface FetchOutcome<T> {
@@ -19,7 +25,10 @@ export type Execute = <T>(
  * No Response object ever reaches the caller.
  */
 export function createExecute(transport: Transport): Execute {
-  return async <T>(spec: CallSpec, run: (fetch: GhlFetch) => Promise<FetchOutcome<T>>): Promise<GhlResult<T>> => {
+  return async <T>(
+    spec: CallSpec,
+    run: (fetch: GhlFetch) => Promise<FetchOutcome<T>>,
+  ): Promise<GhlResult<T>> => {
     const ctx = newCallContext();
     let outcome: FetchOutcome<T>;
     try {
@@ -53,7 +62,13 @@ export function createExecute(transport: Transport): Execute {
     const meta: GhlResponseMeta = {
       status,
       traceId: ctx.traceId ?? traceIdFromBody(outcome.data),
-      rateLimit: ctx.rateLimit ?? { max: null, remaining: null, intervalMs: null, dailyLimit: null, dailyRemaining: null },
+      rateLimit: ctx.rateLimit ?? {
+        max: null,
+        remaining: null,
+        intervalMs: null,
+        dailyLimit: null,
+        dailyRemaining: null,
+      },
       attempts: ctx.attempts,
       waitedMs: ctx.waitedMs,
     };

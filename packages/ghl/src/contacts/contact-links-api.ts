@@ -27,12 +27,18 @@ export interface WorkflowsApi {
     p: ContactRef & { workflowId: string; eventStartTime?: string },
     o?: GhlCallOptions,
   ): Promise<GhlResult<S["SuccededResponse"]>>;
-  remove(p: ContactRef & { workflowId: string }, o?: GhlCallOptions): Promise<GhlResult<S["SuccededResponse"]>>;
+  remove(
+    p: ContactRef & { workflowId: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SuccededResponse"]>>;
 }
 
 export interface CampaignsApi {
   add(p: ContactRef & { campaignId: string }, o?: GhlCallOptions): Promise<GhlResult<S["SuccededResponse"]>>;
-  remove(p: ContactRef & { campaignId: string }, o?: GhlCallOptions): Promise<GhlResult<S["SuccededResponse"]>>;
+  remove(
+    p: ContactRef & { campaignId: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SuccededResponse"]>>;
 }
 
 export function createTagsApi({ execute, contacts }: ApiContext): TagsApi {
@@ -41,12 +47,20 @@ export function createTagsApi({ execute, contacts }: ApiContext): TagsApi {
     add({ locationId, contactId, tags }, o) {
       // Adding a tag that is already there is a no-op: safe to retry.
       return execute(locationCall("POST", "/contacts/{contactId}/tags", locationId, o, true), (fetch) =>
-        contacts.POST("/contacts/{contactId}/tags", { params: { header, path: { contactId } }, body: { tags }, fetch }),
+        contacts.POST("/contacts/{contactId}/tags", {
+          params: { header, path: { contactId } },
+          body: { tags },
+          fetch,
+        }),
       );
     },
     remove({ locationId, contactId, tags }, o) {
       return execute(locationCall("DELETE", "/contacts/{contactId}/tags", locationId, o), (fetch) =>
-        contacts.DELETE("/contacts/{contactId}/tags", { params: { header, path: { contactId } }, body: { tags }, fetch }),
+        contacts.DELETE("/contacts/{contactId}/tags", {
+          params: { header, path: { contactId } },
+          body: { tags },
+          fetch,
+        }),
       );
     },
   };

@@ -13,7 +13,10 @@ export type SearchContactsInput = S["SearchContactsBody"];
 export type SearchContactsResponse = S["SearchContactsResponse"];
 
 export interface ContactsApi {
-  get(p: { locationId: string; contactId: string }, o?: GhlCallOptions): Promise<GhlResult<S["GetContactResponse"]>>;
+  get(
+    p: { locationId: string; contactId: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["GetContactResponse"]>>;
   /** One page of POST /contacts/search (see searchContactsIterator for all pages). */
   search(body: SearchContactsInput, o?: GhlCallOptions): Promise<GhlResult<SearchContactsResponse>>;
   /** Non-idempotent: after an ambiguous failure the error has `ambiguous: true`; look the contact up before retrying. */
@@ -22,7 +25,10 @@ export interface ContactsApi {
     p: { locationId: string; contactId: string; body: UpdateContactInput },
     o?: GhlCallOptions,
   ): Promise<GhlResult<S["UpdateContactResponse"]>>;
-  delete(p: { locationId: string; contactId: string }, o?: GhlCallOptions): Promise<GhlResult<S["SuccededResponse"]>>;
+  delete(
+    p: { locationId: string; contactId: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SuccededResponse"]>>;
   /** Idempotent by nature (matches on the location's duplicate rules), so it is retried like a read. */
   upsert(body: UpsertContactInput, o?: GhlCallOptions): Promise<GhlResult<S["UpsertContactResponse"]>>;
   findDuplicate(
@@ -73,7 +79,10 @@ export function createContactsApi(ctx: ApiContext): ContactsApi {
     findDuplicate({ locationId, number, email }, o) {
       return execute(locationCall("GET", "/contacts/search/duplicate", locationId, o), (fetch) =>
         contacts.GET("/contacts/search/duplicate", {
-          params: { header, query: { locationId, ...(number ? { number } : {}), ...(email ? { email } : {}) } },
+          params: {
+            header,
+            query: { locationId, ...(number ? { number } : {}), ...(email ? { email } : {}) },
+          },
           fetch,
         }),
       );

@@ -16,7 +16,10 @@ interface ContactRef {
 export interface NotesApi {
   list(p: ContactRef, o?: GhlCallOptions): Promise<GhlResult<S["NotesListResponse"]>>;
   /** Non-idempotent (never blindly retried after an ambiguous failure). */
-  create(p: ContactRef & { body: CreateNoteInput }, o?: GhlCallOptions): Promise<GhlResult<S["NoteResponse"]>>;
+  create(
+    p: ContactRef & { body: CreateNoteInput },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["NoteResponse"]>>;
   update(
     p: ContactRef & { noteId: string; body: UpdateNoteInput },
     o?: GhlCallOptions,
@@ -34,7 +37,11 @@ export function createNotesApi({ execute, contacts }: ApiContext): NotesApi {
     },
     create({ locationId, contactId, body }, o) {
       return execute(locationCall("POST", "/contacts/{contactId}/notes", locationId, o, false), (fetch) =>
-        contacts.POST("/contacts/{contactId}/notes", { params: { header, path: { contactId } }, body, fetch }),
+        contacts.POST("/contacts/{contactId}/notes", {
+          params: { header, path: { contactId } },
+          body,
+          fetch,
+        }),
       );
     },
     update({ locationId, contactId, noteId, body }, o) {
@@ -48,7 +55,10 @@ export function createNotesApi({ execute, contacts }: ApiContext): NotesApi {
     },
     delete({ locationId, contactId, noteId }, o) {
       return execute(locationCall("DELETE", "/contacts/{contactId}/notes/{noteId}", locationId, o), (fetch) =>
-        contacts.DELETE("/contacts/{contactId}/notes/{noteId}", { params: { header, path: { contactId, noteId } }, fetch }),
+        contacts.DELETE("/contacts/{contactId}/notes/{noteId}", {
+          params: { header, path: { contactId, noteId } },
+          fetch,
+        }),
       );
     },
   };

@@ -7,7 +7,8 @@ import type { ContactsApi, GhlSearchContact, SearchContactsInput } from "./conta
 export const GHL_SEARCH_PAGE_WINDOW = 10_000;
 export const GHL_SEARCH_MAX_PAGE_LIMIT = 500;
 
-export interface SearchContactsIteratorParams extends Omit<SearchContactsInput, "page" | "searchAfter" | "pageLimit"> {
+export interface SearchContactsIteratorParams
+  extends Omit<SearchContactsInput, "page" | "searchAfter" | "pageLimit"> {
   /** Contacts per request, 1..500. Default 500. */
   pageLimit?: number;
 }
@@ -61,7 +62,9 @@ export async function* searchContactsIterator(
       return;
     }
     const body: SearchContactsInput =
-      mode === "page" ? { ...base, pageLimit, page } : { ...base, pageLimit, searchAfter: cursor as (string | number)[] };
+      mode === "page"
+        ? { ...base, pageLimit, page }
+        : { ...base, pageLimit, searchAfter: cursor as (string | number)[] };
     const r = await contacts.search(body, options);
     if (!r.ok) {
       yield { ok: false, error: r.error, page };

@@ -16,7 +16,10 @@ interface ContactRef {
 export interface TasksApi {
   list(p: ContactRef, o?: GhlCallOptions): Promise<GhlResult<S["TasksListResponse"]>>;
   /** Non-idempotent (never blindly retried after an ambiguous failure). */
-  create(p: ContactRef & { body: CreateTaskInput }, o?: GhlCallOptions): Promise<GhlResult<S["TaskResponse"]>>;
+  create(
+    p: ContactRef & { body: CreateTaskInput },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["TaskResponse"]>>;
   update(
     p: ContactRef & { taskId: string; body: UpdateTaskInput },
     o?: GhlCallOptions,
@@ -38,7 +41,11 @@ export function createTasksApi({ execute, contacts }: ApiContext): TasksApi {
     },
     create({ locationId, contactId, body }, o) {
       return execute(locationCall("POST", "/contacts/{contactId}/tasks", locationId, o, false), (fetch) =>
-        contacts.POST("/contacts/{contactId}/tasks", { params: { header, path: { contactId } }, body, fetch }),
+        contacts.POST("/contacts/{contactId}/tasks", {
+          params: { header, path: { contactId } },
+          body,
+          fetch,
+        }),
       );
     },
     update({ locationId, contactId, taskId, body }, o) {
@@ -52,16 +59,21 @@ export function createTasksApi({ execute, contacts }: ApiContext): TasksApi {
     },
     delete({ locationId, contactId, taskId }, o) {
       return execute(locationCall("DELETE", "/contacts/{contactId}/tasks/{taskId}", locationId, o), (fetch) =>
-        contacts.DELETE("/contacts/{contactId}/tasks/{taskId}", { params: { header, path: { contactId, taskId } }, fetch }),
+        contacts.DELETE("/contacts/{contactId}/tasks/{taskId}", {
+          params: { header, path: { contactId, taskId } },
+          fetch,
+        }),
       );
     },
     complete({ locationId, contactId, taskId, completed = true }, o) {
-      return execute(locationCall("PUT", "/contacts/{contactId}/tasks/{taskId}/completed", locationId, o), (fetch) =>
-        contacts.PUT("/contacts/{contactId}/tasks/{taskId}/completed", {
-          params: { header, path: { contactId, taskId } },
-          body: { completed },
-          fetch,
-        }),
+      return execute(
+        locationCall("PUT", "/contacts/{contactId}/tasks/{taskId}/completed", locationId, o),
+        (fetch) =>
+          contacts.PUT("/contacts/{contactId}/tasks/{taskId}/completed", {
+            params: { header, path: { contactId, taskId } },
+            body: { completed },
+            fetch,
+          }),
       );
     },
   };

@@ -35,12 +35,14 @@ export function createConversationsApi({ execute, conversations }: ApiContext): 
       );
     },
     updateMessageStatus({ locationId, messageId, body }, o) {
-      return execute(locationCall("PUT", "/conversations/messages/{messageId}/status", locationId, o), (fetch) =>
-        conversations.PUT("/conversations/messages/{messageId}/status", {
-          params: { header, path: { messageId } },
-          body,
-          fetch,
-        }),
+      return execute(
+        locationCall("PUT", "/conversations/messages/{messageId}/status", locationId, o),
+        (fetch) =>
+          conversations.PUT("/conversations/messages/{messageId}/status", {
+            params: { header, path: { messageId } },
+            body,
+            fetch,
+          }),
       );
     },
     sendMessage({ locationId, body }, o) {

@@ -191,7 +191,9 @@ export function transportError(input: TransportErrorInput): GhlError {
   return new GhlError({
     code: ambiguous ? "ambiguous" : input.kind,
     message: `HighLevel ${input.operation} ${what}${
-      ambiguous ? " (the request may have been processed; check before retrying this non-idempotent call)" : ""
+      ambiguous
+        ? " (the request may have been processed; check before retrying this non-idempotent call)"
+        : ""
     }`,
     operation: input.operation,
     retryable: true,
@@ -210,7 +212,11 @@ export function invalidResponseError(operation: string, status: number, detail: 
   });
 }
 
-export function reinstallRequiredError(operation: string, resourceId: string, vendorMessage: string | null): GhlError {
+export function reinstallRequiredError(
+  operation: string,
+  resourceId: string,
+  vendorMessage: string | null,
+): GhlError {
   return new GhlError({
     code: "reinstall_required",
     message: `HighLevel rejected the refresh token for ${resourceId}${
@@ -232,7 +238,11 @@ export function notInstalledError(operation: string, resourceId: string): GhlErr
   });
 }
 
-export function dailyLimitError(operation: string, resourceId: string, retryAfterMs: number | null): GhlError {
+export function dailyLimitError(
+  operation: string,
+  resourceId: string,
+  retryAfterMs: number | null,
+): GhlError {
   return new GhlError({
     code: "daily_limit_exhausted",
     message: `The HighLevel daily request budget for ${resourceId} is exhausted; ${operation} was not sent.`,

@@ -1,10 +1,10 @@
 import type { TokenManager } from "../auth/token-manager.js";
-import type { GhlPriority, GhlRateLimiter } from "../rate-limit/rate-limiter.js";
 import { parseRateLimitHeaders, parseRetryAfter } from "../rate-limit/rate-limit-headers.js";
+import type { GhlPriority, GhlRateLimiter } from "../rate-limit/rate-limiter.js";
 import { backoffDelay, type ResolvedRetryOptions } from "../retry/backoff.js";
 import { apiVersionFor } from "./api-version.js";
 import type { Now, Sleep } from "./clock.js";
-import { dailyLimitError, type GhlError, errorCode, transportError } from "./errors.js";
+import { dailyLimitError, errorCode, type GhlError, transportError } from "./errors.js";
 import type { GhlLogger } from "./logger.js";
 import type { GhlRateLimitInfo } from "./result.js";
 
@@ -37,7 +37,15 @@ export interface CallContext {
 }
 
 export function newCallContext(): CallContext {
-  return { status: null, rateLimit: null, retryAfterMs: null, traceId: null, attempts: 0, waitedMs: 0, failure: null };
+  return {
+    status: null,
+    rateLimit: null,
+    retryAfterMs: null,
+    traceId: null,
+    attempts: 0,
+    waitedMs: 0,
+    failure: null,
+  };
 }
 
 export interface TransportDeps {
@@ -176,7 +184,10 @@ export function createTransport(deps: TransportDeps) {
       if (status === 401 && spec.auth === "resource" && tokens.refreshable && !refreshedAfter401 && bearer) {
         refreshedAfter401 = true;
         await response.body?.cancel().catch(() => {});
-        logger.info({ operation: spec.operation, resourceId: spec.resourceId }, "ghl: 401, refreshing token once");
+        logger.info(
+          { operation: spec.operation, resourceId: spec.resourceId },
+          "ghl: 401, refreshing token once",
+        );
         const r = await tokens.refreshAfterUnauthorized(spec.resourceId as string, bearer, spec.operation);
         if (!r.ok) return fail(ctx, r.error);
         continue;

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMemoryTokenStore } from "../auth/token-store.js";
 import { createGhlClient } from "../client/create-ghl-client.js";
 import { createFakeClock } from "../test-support/fake-clock.js";
-import { type GhlTestServer, type GhlTestServerOptions, startGhlTestServer } from "../test-support/ghl-test-server.js";
+import {
+  type GhlTestServer,
+  type GhlTestServerOptions,
+  startGhlTestServer,
+} from "../test-support/ghl-test-server.js";
 
 let server: GhlTestServer | null = null;
 afterEach(async () => {
@@ -27,7 +31,8 @@ async function setup(serverOptions: Partial<GhlTestServerOptions> = {}, speed = 
 
 describe("rate limits against a GHL-like server", () => {
   it("a well-behaved burst of 250 calls never sees a 429 (follows 100 / 10 s)", async () => {
-    const { server, client } = await setup({}, 200);
+    // Virtual time runs 40x: real latency jitter stays far below the 10 s window, as in production.
+    const { server, client } = await setup({}, 40);
     const results = await Promise.all(
       Array.from({ length: 250 }, (_, i) => client.contacts.get({ locationId: "loc-1", contactId: `c${i}` })),
     );
@@ -37,7 +42,7 @@ describe("rate limits against a GHL-like server", () => {
   });
 
   it("adapts to a stricter server: 429s are retried, every call succeeds, later calls pace themselves", async () => {
-    const { server, client } = await setup({ rateMax: 10, rateIntervalMs: 1000, retryAfterSeconds: 1 }, 50);
+    const { server, client } = await setup({ rateMax: 10, rateIntervalMs: 1000, retryAfterSeconds: 1 }, 4);
     const first = await Promise.all(
       Array.from({ length: 30 }, (_, i) => client.contacts.get({ locationId: "loc-1", contactId: `c${i}` })),
     );
@@ -53,7 +58,10 @@ describe("rate limits against a GHL-like server", () => {
   });
 
   it("returns a rate_limited error (retryable, retryAfterMs) when attempts run out", async () => {
-    const { client, server } = await setup({ rateMax: 1, rateIntervalMs: 60_000, retryAfterSeconds: 2 }, 1000);
+    const { client, server } = await setup(
+      { rateMax: 1, rateIntervalMs: 60_000, retryAfterSeconds: 2 },
+      1000,
+    );
     const strict = createGhlClient({
       auth: { kind: "private-integration", token: "pit-1" },
       baseUrl: server.url,
@@ -61,7 +69,12 @@ describe("rate limits against a GHL-like server", () => {
     });
     await client.contacts.get({ locationId: "loc-1", contactId: "a" });
     const r = await strict.contacts.get({ locationId: "loc-1", contactId: "b" });
-    expect(!r.ok && r.error).toMatchObject({ code: "rate_limited", status: 429, retryable: true, retryAfterMs: 2000 });
+    expect(!r.ok && r.error).toMatchObject({
+      code: "rate_limited",
+      status: 429,
+      retryable: true,
+      retryAfterMs: 2000,
+    });
   });
 });
 
@@ -135,7 +148,12 @@ describe("OAuth refresh against a GHL-like server", () => {
     server.accessTokens.set("at-0", { locationId: "loc-1", expiresAt: clock.now() + 60_000 });
     server.refreshTokens.set("rt-0", "loc-1");
     const store = createMemoryTokenStore({
-      "loc-1": { accessToken: "at-0", refreshToken: "rt-0", expiresAt: clock.now() + 60_000, userType: "Location" },
+      "loc-1": {
+        accessToken: "at-0",
+        refreshToken: "rt-0",
+        expiresAt: clock.now() + 60_000,
+        userType: "Location",
+      },
     });
     const saves: string[] = [];
     const tokenStore = {
@@ -170,7 +188,12 @@ describe("OAuth refresh against a GHL-like server", () => {
 
   it("20 concurrent calls that all get 401 (token revoked server-side): exactly one refresh", async () => {
     const { clock, server, client, store } = await oauthSetup();
-    await store.save("loc-1", { accessToken: "at-0", refreshToken: "rt-0", expiresAt: clock.now() + 3_600_000, userType: "Location" });
+    await store.save("loc-1", {
+      accessToken: "at-0",
+      refreshToken: "rt-0",
+      expiresAt: clock.now() + 3_600_000,
+      userType: "Location",
+    });
     server.accessTokens.delete("at-0");
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => client.contacts.get({ locationId: "loc-1", contactId: `c${i}` })),

@@ -33,7 +33,10 @@ describe("searchContactsIterator", () => {
     let outOfOrder = 0;
     const modes: string[] = [];
     const heapBefore = process.memoryUsage().heapUsed;
-    for await (const page of client.searchContactsIterator({ locationId: "loc-1", pageLimit: 500 }, { priority: "background" })) {
+    for await (const page of client.searchContactsIterator(
+      { locationId: "loc-1", pageLimit: 500 },
+      { priority: "background" },
+    )) {
       expect(page.ok).toBe(true);
       if (!page.ok) break;
       modes.push(page.mode);
@@ -86,7 +89,7 @@ describe("searchContactsIterator", () => {
     const { client, server } = await setup(2_000);
     const iterator = client.searchContactsIterator({ locationId: "loc-1", pageLimit: 500 });
     const first = await iterator.next();
-    expect(first.value && first.value.ok).toBe(true);
+    expect(first.value?.ok).toBe(true);
     server.faults.push({ kind: "status", status: 422, body: { statusCode: 422, message: ["bad filter"] } });
     const second = await iterator.next();
     expect(second.value && !second.value.ok && second.value.error.vendorMessage).toBe("bad filter");

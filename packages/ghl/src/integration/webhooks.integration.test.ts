@@ -1,7 +1,7 @@
 // Signed, forged, replayed, stale and malformed deliveries POSTed to a real endpoint.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSignedGhlWebhook, generateGhlWebhookTestKeys, signGhlWebhook } from "../testing/index.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../test-support/webhook-receiver.js";
+import { createSignedGhlWebhook, generateGhlWebhookTestKeys, signGhlWebhook } from "../testing/index.js";
 
 const keys = generateGhlWebhookTestKeys();
 const attacker = generateGhlWebhookTestKeys();
@@ -36,7 +36,9 @@ describe("webhook endpoint (real HTTP)", () => {
     expect((await post(tampered, good.headers)).status).toBe(401);
     // Attacker strips x-ghl-signature... and adds an RSA one made with their own key: rejected.
     const rsa = signGhlWebhook(good.body, attacker.rsa.privateKey);
-    expect((await post(good.body, { "content-type": "application/json", "x-wh-signature": rsa })).body).toEqual({
+    expect(
+      (await post(good.body, { "content-type": "application/json", "x-wh-signature": rsa })).body,
+    ).toEqual({
       error: "bad_signature",
     });
   });
@@ -50,11 +52,18 @@ describe("webhook endpoint (real HTTP)", () => {
   });
 
   it("answers malformed signed payloads with 400 and keeps serving", async () => {
-    for (const body of ["{not json", "null", '{"type":42}', JSON.stringify({ type: "ContactCreate", timestamp: new Date(NOW).toISOString() })]) {
+    for (const body of [
+      "{not json",
+      "null",
+      '{"type":42}',
+      JSON.stringify({ type: "ContactCreate", timestamp: new Date(NOW).toISOString() }),
+    ]) {
       const r = await post(body, { "x-ghl-signature": signGhlWebhook(body, keys.ed25519.privateKey) });
       expect(r).toEqual({ status: 400, body: { error: "malformed" } });
     }
-    const ok = createSignedGhlWebhook({ type: "INSTALL", appId: "app-1", locationId: "loc-1" }, keys, { now: NOW });
+    const ok = createSignedGhlWebhook({ type: "INSTALL", appId: "app-1", locationId: "loc-1" }, keys, {
+      now: NOW,
+    });
     expect((await post(ok.body, ok.headers)).status).toBe(200);
   });
 });

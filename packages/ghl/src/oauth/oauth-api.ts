@@ -26,7 +26,9 @@ export interface OAuthApi {
     userType?: "Location" | "Company";
   }): Promise<GhlResult<OAuthInstall>>;
   /** Refreshes now (single-flight with every other refresh of this location) and saves the rotated pair. */
-  refresh(p: { locationId: string }): Promise<{ ok: true; tokens: GhlTokens } | { ok: false; error: GhlError }>;
+  refresh(p: {
+    locationId: string;
+  }): Promise<{ ok: true; tokens: GhlTokens } | { ok: false; error: GhlError }>;
   /** Mints a location token from the agency token stored under companyId, and saves it. */
   mintLocationToken(p: {
     companyId: string;
@@ -60,7 +62,7 @@ export function createOAuthApi(
             grant_type: "authorization_code",
             code,
             user_type: userType ?? "Location",
-            ...(redirectUri ?? auth.redirectUri ? { redirect_uri: redirectUri ?? auth.redirectUri } : {}),
+            ...((redirectUri ?? auth.redirectUri) ? { redirect_uri: redirectUri ?? auth.redirectUri } : {}),
           },
           headers: { "Content-Type": "application/x-www-form-urlencoded" },
           bodySerializer: formEncode,
@@ -69,7 +71,8 @@ export function createOAuthApi(
       );
       if (!r.ok) return r;
       const data = r.data;
-      const type = data.userType === "Company" ? "Company" : data.locationId ? "Location" : (userType ?? "Location");
+      const type =
+        data.userType === "Company" ? "Company" : data.locationId ? "Location" : (userType ?? "Location");
       const resourceId = type === "Company" ? data.companyId : data.locationId;
       if (!resourceId) {
         return {

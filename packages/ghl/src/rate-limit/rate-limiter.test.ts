@@ -46,7 +46,8 @@ describe("rate limiter", () => {
     for (let i = 0; i < 80; i++) await limiter.acquire("l", { priority: "background" });
     const t = clock.now();
     // Realtime has the remaining 20 right away.
-    for (let i = 0; i < 20; i++) expect(await limiter.acquire("l", { priority: "realtime" })).toEqual({ ok: true, waitedMs: 0 });
+    for (let i = 0; i < 20; i++)
+      expect(await limiter.acquire("l", { priority: "realtime" })).toEqual({ ok: true, waitedMs: 0 });
     expect(clock.now()).toBe(t);
     const bg = await limiter.acquire("l", { priority: "background" });
     expect(bg.ok && bg.waitedMs).toBeGreaterThan(0);
@@ -75,7 +76,11 @@ describe("rate limiter", () => {
 
   it("stops background work near the daily limit and rejects everything at zero", async () => {
     const clock = createSteppingClock();
-    const limiter = createRateLimiter({ now: clock.now, sleep: clock.sleep, dailyRealtimeReservedShare: 0.05 });
+    const limiter = createRateLimiter({
+      now: clock.now,
+      sleep: clock.sleep,
+      dailyRealtimeReservedShare: 0.05,
+    });
     await limiter.acquire("l");
     limiter.update("l", { ...none, dailyLimit: 200_000, dailyRemaining: 9_000 });
     const bg = await limiter.acquire("l", { priority: "background" });

@@ -74,7 +74,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
   const share = clampShare(options.realtimeReservedShare ?? 0.2, "realtimeReservedShare");
   const dailyShare = clampShare(options.dailyRealtimeReservedShare ?? 0.05, "dailyRealtimeReservedShare");
   if (!(defaultMax >= 1)) throw new Error(`rate limiter: max must be >= 1, got ${defaultMax}`);
-  if (!(defaultInterval >= 1)) throw new Error(`rate limiter: intervalMs must be >= 1, got ${defaultInterval}`);
+  if (!(defaultInterval >= 1))
+    throw new Error(`rate limiter: intervalMs must be >= 1, got ${defaultInterval}`);
   const states = new Map<string, KeyState>();
   const stats: RateLimiterStats = { granted: 0, waits: 0, waitedMs: 0, dailyRejections: 0 };
 
@@ -123,7 +124,8 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
   const dailyExhausted = (s: KeyState, priority: GhlPriority): boolean => {
     if (s.dailyRemaining === null) return false;
     const left = s.dailyRemaining - s.grantsSinceDaily;
-    const reserve = priority === "realtime" || s.dailyLimit === null ? 0 : Math.ceil(s.dailyLimit * dailyShare);
+    const reserve =
+      priority === "realtime" || s.dailyLimit === null ? 0 : Math.ceil(s.dailyLimit * dailyShare);
     return left <= reserve;
   };
 

@@ -36,7 +36,11 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
  * Delay before retry number `retry` (1-based): full jitter, i.e. uniform in [0, min(cap, base * 2^(retry-1))],
  * but never shorter than the server's `Retry-After` (itself capped at maxDelayMs).
  */
-export function backoffDelay(retry: number, options: ResolvedRetryOptions, retryAfterMs: number | null): number {
+export function backoffDelay(
+  retry: number,
+  options: ResolvedRetryOptions,
+  retryAfterMs: number | null,
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
   const jittered = Math.floor(options.random() * ceiling);
   if (retryAfterMs === null) return jittered;

@@ -6,7 +6,9 @@ export interface RecordedRequest {
 }
 
 /** An injected fetch that records requests and answers through `handler`. */
-export function createFakeFetch(handler: (req: RecordedRequest, index: number) => Response | Promise<Response>) {
+export function createFakeFetch(
+  handler: (req: RecordedRequest, index: number) => Response | Promise<Response>,
+) {
   const requests: RecordedRequest[] = [];
   const fetch = async (request: Request): Promise<Response> => {
     const recorded: RecordedRequest = {

@@ -47,10 +47,20 @@ export interface GhlTestServer {
 
 const PAGE_WINDOW = 10_000;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): undefined {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
+  return undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -80,7 +90,7 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
     },
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<undefined> => {
     const url = new URL(req.url ?? "/", "http://x");
     const body = await readBody(req);
     state.stats.requests++;
@@ -116,7 +126,11 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
     const auth = req.headers.authorization ?? "";
     const token = state.accessTokens.get(auth.replace(/^Bearer /, ""));
     if (!token || token.expiresAt <= options.now()) {
-      return send(res, 401, { statusCode: 401, message: "Invalid token: access token is invalid", error: "Unauthorized" });
+      return send(res, 401, {
+        statusCode: 401,
+        message: "Invalid token: access token is invalid",
+        error: "Unauthorized",
+      });
     }
     const expectedVersion = url.pathname.startsWith("/conversations") ? "2021-04-15" : "2021-07-28";
     if (req.headers.version !== expectedVersion) {
@@ -147,7 +161,13 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
     }
 
     const fault = state.faults.shift();
-    if (fault?.kind === "status") return send(res, fault.status, fault.body ?? { statusCode: fault.status, message: "injected" }, headers);
+    if (fault?.kind === "status")
+      return send(
+        res,
+        fault.status,
+        fault.body ?? { statusCode: fault.status, message: "injected" },
+        headers,
+      );
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
 
     if (req.method === "POST" && url.pathname === "/contacts/search") {
@@ -159,27 +179,58 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
     }
     const m = /^\/contacts\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && m) {
-      return send(res, 200, { contact: { id: m[1], locationId: token.locationId }, traceId: `trace-${seq}` }, headers);
+      return send(
+        res,
+        200,
+        { contact: { id: m[1], locationId: token.locationId }, traceId: `trace-${seq}` },
+        headers,
+      );
     }
     return send(res, 404, { statusCode: 404, message: `no route ${req.method} ${url.pathname}` }, headers);
   };
 
   const total = options.searchTotal ?? 0;
-  const search = (res: ServerResponse, raw: string, headers: Record<string, string>): void => {
-    const b = JSON.parse(raw) as { page?: number; searchAfter?: unknown[]; pageLimit?: number; locationId?: string };
+  const search = (res: ServerResponse, raw: string, headers: Record<string, string>): undefined => {
+    const b = JSON.parse(raw) as {
+      page?: number;
+      searchAfter?: unknown[];
+      pageLimit?: number;
+      locationId?: string;
+    };
     if (!b.locationId || !b.pageLimit) {
-      return send(res, 422, { statusCode: 422, message: ["locationId should not be empty", "pageLimit must be a number"] }, headers);
+      return send(
+        res,
+        422,
+        { statusCode: 422, message: ["locationId should not be empty", "pageLimit must be a number"] },
+        headers,
+      );
     }
-    if (b.pageLimit > 500) return send(res, 422, { statusCode: 422, message: ["pageLimit must not be greater than 500"] }, headers);
-    state.stats.searchBodies.push({ pageLimit: b.pageLimit, ...(b.page !== undefined ? { page: b.page } : {}), ...(b.searchAfter ? { searchAfter: b.searchAfter } : {}) });
+    if (b.pageLimit > 500)
+      return send(
+        res,
+        422,
+        { statusCode: 422, message: ["pageLimit must not be greater than 500"] },
+        headers,
+      );
+    state.stats.searchBodies.push({
+      pageLimit: b.pageLimit,
+      ...(b.page !== undefined ? { page: b.page } : {}),
+      ...(b.searchAfter ? { searchAfter: b.searchAfter } : {}),
+    });
     let start: number;
     if (b.searchAfter) {
-      if (b.page !== undefined) return send(res, 422, { statusCode: 422, message: ["page and searchAfter are exclusive"] }, headers);
+      if (b.page !== undefined)
+        return send(res, 422, { statusCode: 422, message: ["page and searchAfter are exclusive"] }, headers);
       start = Number(b.searchAfter[0]) + 1;
     } else {
       const page = b.page ?? 1;
       if (page * b.pageLimit > PAGE_WINDOW) {
-        return send(res, 422, { statusCode: 422, message: ["page window exceeded: use searchAfter beyond 10000 records"] }, headers);
+        return send(
+          res,
+          422,
+          { statusCode: 422, message: ["page window exceeded: use searchAfter beyond 10000 records"] },
+          headers,
+        );
       }
       start = (page - 1) * b.pageLimit;
     }
@@ -189,6 +240,7 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
       contacts.push({ id: `contact-${i}`, locationId: b.locationId, searchAfter: [i, `contact-${i}`] });
     }
     send(res, 200, { contacts, total }, headers);
+    return undefined;
   };
 
   const server: Server = createServer((req, res) => {

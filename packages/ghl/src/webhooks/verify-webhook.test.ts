@@ -38,7 +38,10 @@ describe("verifyGhlWebhook", () => {
 
   it("never falls back to RSA when x-ghl-signature is present but wrong", () => {
     const signed = createSignedGhlWebhook(contact, keys, { now: NOW, scheme: "rsa-sha256" });
-    const forged = { ...signed.headers, "x-ghl-signature": signGhlWebhook(signed.body, other.ed25519.privateKey) };
+    const forged = {
+      ...signed.headers,
+      "x-ghl-signature": signGhlWebhook(signed.body, other.ed25519.privateKey),
+    };
     const r = verifyGhlWebhook(signed.body, forged, opts);
     expect(!r.ok && r.error.code).toBe("bad_signature");
   });
@@ -107,9 +110,15 @@ describe("verifyGhlWebhook", () => {
       ["not json {", "malformed"],
       ["[1,2]", "malformed"],
       ['{"locationId":"x"}', "malformed"],
-      [JSON.stringify({ type: "ContactCreate", locationId: "l", timestamp: new Date(NOW).toISOString() }), "malformed"],
+      [
+        JSON.stringify({ type: "ContactCreate", locationId: "l", timestamp: new Date(NOW).toISOString() }),
+        "malformed",
+      ],
       [JSON.stringify({ type: "ContactCreate", locationId: "l", id: "c" }), "missing_timestamp"],
-      [JSON.stringify({ type: "ContactCreate", locationId: "l", id: "c", timestamp: "yesterday" }), "malformed"],
+      [
+        JSON.stringify({ type: "ContactCreate", locationId: "l", id: "c", timestamp: "yesterday" }),
+        "malformed",
+      ],
       ["", "malformed"],
     ];
     for (const [body, code] of cases) {
@@ -121,7 +130,10 @@ describe("verifyGhlWebhook", () => {
         expect(r.error.message.length).toBeGreaterThan(5);
       }
     }
-    expect(verifyGhlWebhook("{}", {}, opts)).toMatchObject({ ok: false, error: { code: "missing_signature" } });
+    expect(verifyGhlWebhook("{}", {}, opts)).toMatchObject({
+      ok: false,
+      error: { code: "missing_signature" },
+    });
   });
 
   it("wraps unknown event types instead of rejecting them", () => {

@@ -43,7 +43,10 @@ export type VerifyGhlWebhookResult =
 
 const keyCache = new Map<string, KeyObject>();
 
-function toKeys(input: WebhookPublicKey | readonly WebhookPublicKey[] | undefined, fallback: string): KeyObject[] {
+function toKeys(
+  input: WebhookPublicKey | readonly WebhookPublicKey[] | undefined,
+  fallback: string,
+): KeyObject[] {
   const list: readonly WebhookPublicKey[] =
     input === undefined ? [fallback] : Array.isArray(input) ? input : [input as WebhookPublicKey];
   return list.map((k) => {
@@ -77,10 +80,16 @@ function header(headers: WebhookHeaders, name: string): string | null {
   return trimmed;
 }
 
-function check(scheme: "ed25519" | "rsa-sha256", data: Uint8Array, signature: Buffer, keys: KeyObject[]): boolean {
+function check(
+  scheme: "ed25519" | "rsa-sha256",
+  data: Uint8Array,
+  signature: Buffer,
+  keys: KeyObject[],
+): boolean {
   for (const key of keys) {
     try {
-      const ok = scheme === "ed25519" ? verify(null, data, key, signature) : verify("sha256", data, key, signature);
+      const ok =
+        scheme === "ed25519" ? verify(null, data, key, signature) : verify("sha256", data, key, signature);
       if (ok) return true;
     } catch {
       // wrong key type or malformed signature: try the next key
@@ -106,7 +115,8 @@ export function verifyGhlWebhook(
 ): VerifyGhlWebhookResult {
   const bytes = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : Buffer.from(rawBody);
   const ghlSig = header(headers, "x-ghl-signature");
-  const legacySig = ghlSig === null && options.allowLegacyRsa !== false ? header(headers, "x-wh-signature") : null;
+  const legacySig =
+    ghlSig === null && options.allowLegacyRsa !== false ? header(headers, "x-wh-signature") : null;
   if (ghlSig === null && legacySig === null) {
     return fail(
       "missing_signature",
@@ -138,7 +148,11 @@ export function verifyGhlWebhook(
   if (!check(scheme, bytes, signature, keys)) {
     // GHL's own examples sign JSON.stringify(parsedBody); accept that form only as a fallback.
     const reserialized = parseError === null ? Buffer.from(JSON.stringify(parsed), "utf8") : null;
-    if (reserialized === null || reserialized.equals(bytes) || !check(scheme, reserialized, signature, keys)) {
+    if (
+      reserialized === null ||
+      reserialized.equals(bytes) ||
+      !check(scheme, reserialized, signature, keys)
+    ) {
       return fail("bad_signature", `${scheme} signature does not match the body`);
     }
     signedOver = "reserialized";
@@ -172,7 +186,9 @@ export function verifyGhlWebhook(
   const type = payload.type;
   let event: GhlWebhookEvent;
   if (isKnownEventType(type)) {
-    const missing = REQUIRED_EVENT_FIELDS[type].filter((f) => typeof payload[f] !== "string" || payload[f] === "");
+    const missing = REQUIRED_EVENT_FIELDS[type].filter(
+      (f) => typeof payload[f] !== "string" || payload[f] === "",
+    );
     if (missing.length > 0) return fail("malformed", `${type} event lacks ${missing.join(", ")}`);
     event = payload as unknown as GhlWebhookEvent;
   } else {
