@@ -14,6 +14,8 @@
  *   POST blocked {numbers, tokenId?}, POST faults {patch}, POST outcome {number, outcome},
  *   POST advance {ms}, POST settle, POST reset.
  */
+
+export { type BulkSmsControlClient, createBulkSmsControlClient } from "./control-client.js";
 export type { BulkSmsDeliveryTiming, NumberOutcome } from "./delivery-plan.js";
 export type { BulkSmsEncoding } from "./encoding.js";
 export { countParts, encodeBody } from "./encoding.js";

@@ -73,7 +73,7 @@ export interface BulkSmsControl {
   /** Merge a fault patch (a null value removes a key); returns the new config. */
   setFaults(patch: BulkSmsFaults | Record<string, unknown>): FaultConfig;
   faults(): FaultConfig;
-  /** Make every later message to `number` end this way (null restores DELIVERED). */
+  /** Messages to `number` not yet final end this way (null restores DELIVERED). */
   setNumberOutcome(number: string, outcome: NumberOutcome | null): void;
   setStopWords(words: readonly string[]): void;
   /** Resolves once no webhook POST is in flight. */

@@ -2,7 +2,7 @@
  * Validates requests (and, in the contract test, responses) against our BulkSMS OpenAPI document
  * (`specs/bulksms/openapi.yaml`) with ajv. OpenAPI 3.0 `nullable` is turned into JSON-Schema type unions.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
@@ -65,8 +65,20 @@ export interface SpecValidator {
   validateSchema(name: string, value: unknown): string[];
 }
 
+const cache = new Map<string, { mtimeMs: number; validator: SpecValidator }>();
+
+/** Load (and cache per file version) the validator for `specPath`; null when the file does not exist. */
 export function loadSpecValidator(specPath: string = DEFAULT_SPEC_PATH): SpecValidator | null {
   if (!existsSync(specPath)) return null;
+  const mtimeMs = statSync(specPath).mtimeMs;
+  const hit = cache.get(specPath);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.validator;
+  const validator = buildSpecValidator(specPath);
+  cache.set(specPath, { mtimeMs, validator });
+  return validator;
+}
+
+function buildSpecValidator(specPath: string): SpecValidator {
   const doc = parse(readFileSync(specPath, "utf8")) as Record<string, Json>;
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
