@@ -1,4 +1,4 @@
-import { Ajv } from "ajv";
+import { Ajv, type ValidateFunction } from "ajv";
 import { asObject, type DocumentStore, type Json, type JsonObject, type Located } from "./documents.ts";
 
 const DROPPED_KEYS = new Set(["discriminator", "xml", "externalDocs", "example", "nullable", "deprecated"]);
@@ -38,10 +38,22 @@ export function toJsonSchema(store: DocumentStore, input: Located, depth = 0): J
 
 export type ExampleVerdict = { readonly valid: true } | { readonly valid: false; readonly errors: string };
 
+type Compiled = { readonly ajv: Ajv; readonly validators: Map<string, ValidateFunction> };
+const compiledByStore = new WeakMap<DocumentStore, Compiled>();
+
 /** Validates a value against an OpenAPI schema (formats are not enforced: vendors use non-standard ones). */
 export function validateAgainst(store: DocumentStore, schema: Located, value: Json): ExampleVerdict {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const validate = ajv.compile(toJsonSchema(store, schema) as object);
+  let compiled = compiledByStore.get(store);
+  if (compiled === undefined) {
+    compiled = { ajv: new Ajv({ strict: false, allErrors: true, validateFormats: false }), validators: new Map() };
+    compiledByStore.set(store, compiled);
+  }
+  const key = `${schema.file}\u0000${JSON.stringify(schema.node)}`;
+  let validate = compiled.validators.get(key);
+  if (validate === undefined) {
+    validate = compiled.ajv.compile(toJsonSchema(store, schema) as object);
+    compiled.validators.set(key, validate);
+  }
   if (validate(value)) return { valid: true };
   const errors = (validate.errors ?? [])
     .slice(0, 5)

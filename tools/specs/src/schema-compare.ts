@@ -101,8 +101,19 @@ function typeAccepted(sub: string, sup: Set<string>): boolean {
   return sub === "integer" && sup.has("number");
 }
 
+const nodeIds = new WeakMap<object, number>();
+let nextNodeId = 0;
+
+/** Identity of a node for the recursion guard (recursive schemas such as nested filter groups). */
 function locationKey(located: Located): string {
-  return `${located.file}#${JSON.stringify(located.node).length}:${JSON.stringify(located.node).slice(0, 200)}`;
+  const node = located.node;
+  if (typeof node !== "object" || node === null) return `${located.file}#${String(node)}`;
+  let id = nodeIds.get(node);
+  if (id === undefined) {
+    id = nextNodeId++;
+    nodeIds.set(node, id);
+  }
+  return `${located.file}#${id}`;
 }
 
 export type CompareOptions = {
