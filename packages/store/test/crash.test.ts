@@ -81,5 +81,5 @@ describe("crash safety", () => {
     // Encrypted values written right before the kill still decrypt.
     expect((await store.tokens.load("owner-r2a"))?.accessToken).toMatch(/^token-\d+$/);
     await store.close();
-  });
+  }, 60_000);
 });
