@@ -1,5 +1,11 @@
 import type { Now } from "../core/clock.js";
-import { GhlError, notInstalledError, reinstallRequiredError } from "../core/errors.js";
+import {
+  type GhlError,
+  notInstalledError,
+  privateTokenRejectedError,
+  reinstallRequiredError,
+  tokenStoreError,
+} from "../core/errors.js";
 import type { GhlLogger } from "../core/logger.js";
 import type { GhlResult } from "../core/result.js";
 import type { GhlAuth } from "./auth-options.js";
@@ -93,14 +99,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
       throw new Error("createGhlClient: auth.token (private integration token) must be a non-empty string");
     }
     const token = auth.token;
-    const pitOnly = (operation: string): GhlError =>
-      new GhlError({
-        code: "unauthorized",
-        message: `HighLevel rejected the private integration token for ${operation}; it cannot be refreshed, create or rotate it in Settings -> Private Integrations`,
-        operation,
-        status: 401,
-        retryable: false,
-      });
+    const pitOnly = privateTokenRejectedError;
     return {
       refreshable: false,
       async getAccessToken() {
@@ -129,6 +128,8 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
   const store = deps.tokenStore;
   const refreshAheadMs = auth.refreshAheadMs ?? 5 * 60_000;
   const cache = new Map<string, GhlTokens>();
+  /** Rotated pairs whose save failed: saved again before any use. */
+  const unsaved = new Set<string>();
   const inflight = new Map<string, Promise<TokensResult>>();
 
   const isFresh = (t: GhlTokens): boolean => t.expiresAt - refreshAheadMs > now();
@@ -138,17 +139,9 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
       await store.save(id, tokens);
     } catch (cause) {
       // The old refresh token is spent; keep the new pair in memory so this process can retry the save.
-      logger.error({ resourceId: id, operation, err: String(cause) }, "ghl: saving rotated tokens failed");
-      return {
-        ok: false,
-        error: new GhlError({
-          code: "network",
-          message: `Saving rotated HighLevel tokens for ${id} failed (${String(cause)}); the call was not made`,
-          operation,
-          retryable: true,
-          cause,
-        }),
-      };
+      unsaved.add(id);
+      logger.error({ resourceId: id, operation }, "ghl: saving rotated tokens failed");
+      return { ok: false, error: tokenStoreError(operation, id, "save", cause) };
     } finally {
       cache.set(id, tokens);
     }
@@ -156,7 +149,6 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     logger.info({ resourceId: id, operation, expiresAt: tokens.expiresAt }, "ghl: tokens rotated and saved");
     return { ok: true, tokens };
   };
-  const unsaved = new Set<string>();
 
   const mint = async (companyId: string, locationId: string, operation: string): Promise<TokensResult> => {
     const agency = await tokensFor(companyId, operation);
@@ -177,16 +169,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     try {
       stored = await store.load(id);
     } catch (cause) {
-      return {
-        ok: false,
-        error: new GhlError({
-          code: "network",
-          message: `Loading HighLevel tokens for ${id} failed: ${String(cause)}`,
-          operation,
-          retryable: true,
-          cause,
-        }),
-      };
+      return { ok: false, error: tokenStoreError(operation, id, "load", cause) };
     }
     const cached = cache.get(id);
     if (cached && unsaved.has(id)) stored = cached;
@@ -269,16 +252,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
           if (!inflight.has(id) && !cache.has(id)) cache.set(id, loaded);
         }
       } catch (cause) {
-        return {
-          ok: false,
-          error: new GhlError({
-            code: "network",
-            message: `Loading HighLevel tokens for ${id} failed: ${String(cause)}`,
-            operation,
-            retryable: true,
-            cause,
-          }),
-        };
+        return { ok: false, error: tokenStoreError(operation, id, "load", cause) };
       }
     }
     if (t && unsaved.has(id)) return saveThenUse(id, t, operation);

@@ -1,5 +1,5 @@
 import type { GhlCallOptions } from "../client/api-context.js";
-import { GhlError } from "../core/errors.js";
+import { type GhlError, incompleteResponseError } from "../core/errors.js";
 import type { GhlResponseMeta } from "../core/result.js";
 import type { ContactsApi, GhlSearchContact, SearchContactsInput } from "./contacts-api.js";
 
@@ -51,13 +51,11 @@ export async function* searchContactsIterator(
       yield {
         ok: false,
         page,
-        error: new GhlError({
-          code: "invalid_response",
-          message:
-            "POST /contacts/search: the last contact of the previous page has no searchAfter cursor, so paging cannot continue past 10,000 records",
-          operation: "POST /contacts/search",
-          retryable: false,
-        }),
+        error: incompleteResponseError(
+          "POST /contacts/search",
+          null,
+          "the last contact of the previous page has no searchAfter cursor, so paging cannot continue past 10,000 records",
+        ),
       };
       return;
     }

@@ -18,6 +18,8 @@ export type GhlErrorCode =
   | "location_inactive"
   | "not_installed"
   | "invalid_response"
+  | "token_store_failed"
+  | "wrong_auth"
   | "http_error";
 
 export interface GhlErrorInit {
@@ -267,4 +269,51 @@ export function errorCode(value: unknown): string | null {
     return (value as { code: string }).code;
   }
   return null;
+}
+
+export function tokenStoreError(
+  operation: string,
+  resourceId: string,
+  action: "load" | "save",
+  cause: unknown,
+): GhlError {
+  return new GhlError({
+    code: "token_store_failed",
+    message:
+      action === "save"
+        ? `Saving rotated HighLevel tokens for ${resourceId} failed (${describeCause(cause)}); ${operation} was not sent. The new pair is kept in memory and saved again before its first use.`
+        : `Loading HighLevel tokens for ${resourceId} failed (${describeCause(cause)}); ${operation} was not sent.`,
+    operation,
+    retryable: true,
+    cause,
+  });
+}
+
+export function privateTokenRejectedError(operation: string): GhlError {
+  return new GhlError({
+    code: "unauthorized",
+    message: `HighLevel rejected the private integration token for ${operation}; it cannot be refreshed: create or rotate it in Settings -> Private Integrations`,
+    operation,
+    status: 401,
+    retryable: false,
+  });
+}
+
+export function wrongAuthError(operation: string): GhlError {
+  return new GhlError({
+    code: "wrong_auth",
+    message: `${operation} needs OAuth app auth (auth.kind "oauth"), not a private integration token`,
+    operation,
+    retryable: false,
+  });
+}
+
+export function incompleteResponseError(operation: string, status: number | null, detail: string): GhlError {
+  return new GhlError({
+    code: "invalid_response",
+    message: `HighLevel ${operation} returned an incomplete answer: ${detail}`,
+    operation,
+    status,
+    retryable: false,
+  });
 }

@@ -3,7 +3,7 @@ import { type TokenManager, tokensFromPayload } from "../auth/token-manager.js";
 import type { GhlTokens, TokenStore } from "../auth/token-store.js";
 import type { ApiContext } from "../client/api-context.js";
 import type { Now } from "../core/clock.js";
-import { GhlError } from "../core/errors.js";
+import { type GhlError, incompleteResponseError, tokenStoreError, wrongAuthError } from "../core/errors.js";
 import type { GhlResult } from "../core/result.js";
 import type { components } from "../generated/oauth.js";
 import { formEncode, tokenCall } from "./oauth-calls.js";
@@ -40,16 +40,7 @@ export function createOAuthApi(
   ctx: ApiContext,
   deps: { auth: GhlAuth; tokens: TokenManager; tokenStore: TokenStore | undefined; now: Now },
 ): OAuthApi {
-  const notOAuth = (operation: string) =>
-    ({
-      ok: false,
-      error: new GhlError({
-        code: "unauthorized",
-        message: `${operation} needs OAuth app auth (auth.kind "oauth"), not a private integration token`,
-        operation,
-        retryable: false,
-      }),
-    }) as const;
+  const notOAuth = (operation: string) => ({ ok: false, error: wrongAuthError(operation) }) as const;
   return {
     async exchangeCode({ code, redirectUri, userType }) {
       const { auth, tokenStore } = deps;
@@ -77,29 +68,18 @@ export function createOAuthApi(
       if (!resourceId) {
         return {
           ok: false,
-          error: new GhlError({
-            code: "invalid_response",
-            message: `POST /oauth/token returned ${type} tokens without ${type === "Company" ? "companyId" : "locationId"}`,
-            operation: "POST /oauth/token",
-            status: r.meta.status,
-            retryable: false,
-          }),
+          error: incompleteResponseError(
+            "POST /oauth/token",
+            r.meta.status,
+            `${type} tokens without ${type === "Company" ? "companyId" : "locationId"}`,
+          ),
         };
       }
       const tokens = tokensFromPayload(data, deps.now(), { userType: type });
       try {
         await tokenStore.save(resourceId, tokens);
       } catch (cause) {
-        return {
-          ok: false,
-          error: new GhlError({
-            code: "network",
-            message: `Saving the new HighLevel tokens for ${resourceId} failed: ${String(cause)}`,
-            operation: "POST /oauth/token",
-            retryable: false,
-            cause,
-          }),
-        };
+        return { ok: false, error: tokenStoreError("POST /oauth/token", resourceId, "save", cause) };
       }
       const { access_token: _a, refresh_token: _r, ...install } = data;
       return { ok: true, data: { resourceId, tokens, install }, meta: r.meta };

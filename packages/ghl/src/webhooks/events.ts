@@ -1,162 +1,24 @@
-// Webhook event payloads we handle, typed by `type` (FACTS §6.2). Fields HighLevel may omit are optional.
+// Webhook event payloads, typed by `type`, from our spec (specs/ghl/webhooks.yaml -> generated/webhooks.ts).
+import type { components } from "../generated/webhooks.js";
 
-export interface GhlWebhookEnvelope {
-  locationId: string;
-  /** Present on deliveries since early 2025 (ISO). */
-  timestamp?: string;
-  /** Unique per delivery; the idempotency key. */
-  webhookId?: string;
-  appId?: string;
-  versionId?: string;
-}
+type S = components["schemas"];
 
-export interface GhlCustomFieldValue {
-  id: string;
-  value?: unknown;
-}
+export type ContactCreateEvent = S["ContactCreate"];
+export type ContactUpdateEvent = S["ContactUpdate"];
+export type ContactDeleteEvent = S["ContactDelete"];
+export type ContactDndUpdateEvent = S["ContactDndUpdate"];
+export type ContactTagUpdateEvent = S["ContactTagUpdate"];
+export type NoteCreateEvent = S["NoteCreate"];
+export type TaskCreateEvent = S["TaskCreate"];
+export type TaskCompleteEvent = S["TaskComplete"];
+export type InboundMessageEvent = S["InboundMessage"];
+export type OutboundMessageEvent = S["OutboundMessage"];
+/** POSTed to the conversation provider's Delivery URL; its `type` is the channel ("SMS" | "Email"). */
+export type ProviderOutboundMessageEvent = S["ProviderOutboundMessage"];
+export type AppInstallEvent = S["AppInstall"];
+export type AppUninstallEvent = S["AppUninstall"];
 
-export interface GhlDndChannel {
-  status?: "active" | "inactive" | "permanent";
-  message?: string;
-  code?: string;
-}
-
-export interface GhlContactEventFields extends GhlWebhookEnvelope {
-  id: string;
-  address1?: string | null;
-  city?: string | null;
-  state?: string | null;
-  companyName?: string | null;
-  country?: string | null;
-  source?: string | null;
-  dateAdded?: string | null;
-  dateOfBirth?: string | null;
-  dnd?: boolean;
-  email?: string | null;
-  name?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  phone?: string | null;
-  postalCode?: string | null;
-  tags?: string[];
-  website?: string | null;
-  assignedTo?: string | null;
-  customFields?: GhlCustomFieldValue[];
-  dndSettings?: Partial<Record<string, GhlDndChannel>>;
-}
-
-export interface ContactCreateEvent extends GhlContactEventFields {
-  type: "ContactCreate";
-}
-export interface ContactUpdateEvent extends GhlContactEventFields {
-  type: "ContactUpdate";
-}
-export interface ContactDeleteEvent extends GhlContactEventFields {
-  type: "ContactDelete";
-}
-export interface ContactDndUpdateEvent extends GhlContactEventFields {
-  type: "ContactDndUpdate";
-}
-export interface ContactTagUpdateEvent extends GhlContactEventFields {
-  type: "ContactTagUpdate";
-}
-
-export interface NoteCreateEvent extends GhlWebhookEnvelope {
-  type: "NoteCreate";
-  id: string;
-  body?: string;
-  contactId?: string;
-  dateAdded?: string;
-}
-
-interface GhlTaskEventFields extends GhlWebhookEnvelope {
-  id: string;
-  assignedTo?: string | null;
-  body?: string;
-  /** Seen missing on real TaskCreate payloads (GHL docs issue #332). */
-  contactId?: string;
-  title?: string;
-  dateAdded?: string;
-  dueDate?: string;
-}
-export interface TaskCreateEvent extends GhlTaskEventFields {
-  type: "TaskCreate";
-}
-export interface TaskCompleteEvent extends GhlTaskEventFields {
-  type: "TaskComplete";
-}
-
-interface GhlMessageEventFields extends GhlWebhookEnvelope {
-  attachments?: string[];
-  body?: string;
-  contactId: string;
-  contentType?: string;
-  conversationId?: string;
-  dateAdded?: string;
-  direction?: "inbound" | "outbound";
-  messageType?: string;
-  status?: string;
-  messageId?: string;
-  userId?: string;
-  conversationProviderId?: string;
-}
-export interface InboundMessageEvent extends GhlMessageEventFields {
-  type: "InboundMessage";
-}
-export interface OutboundMessageEvent extends GhlMessageEventFields {
-  type: "OutboundMessage";
-  source?: string;
-}
-
-/** Sent to a conversation provider's Delivery URL: GHL wants us to deliver this SMS. */
-export interface ProviderOutboundMessageEvent extends GhlWebhookEnvelope {
-  type: "SMS";
-  contactId: string;
-  messageId: string;
-  phone: string;
-  message: string;
-  attachments?: string[];
-  userId?: string;
-}
-
-export interface AppInstallEvent {
-  type: "INSTALL";
-  appId: string;
-  companyId?: string;
-  locationId?: string;
-  userId?: string;
-  planId?: string;
-  companyName?: string;
-  isWhitelabelCompany?: boolean;
-  timestamp?: string;
-  webhookId?: string;
-  versionId?: string;
-}
-
-export interface AppUninstallEvent {
-  type: "UNINSTALL";
-  appId: string;
-  companyId?: string;
-  locationId?: string;
-  timestamp?: string;
-  webhookId?: string;
-  versionId?: string;
-}
-
-export type GhlKnownWebhookEvent =
-  | ContactCreateEvent
-  | ContactUpdateEvent
-  | ContactDeleteEvent
-  | ContactDndUpdateEvent
-  | ContactTagUpdateEvent
-  | NoteCreateEvent
-  | TaskCreateEvent
-  | TaskCompleteEvent
-  | InboundMessageEvent
-  | OutboundMessageEvent
-  | ProviderOutboundMessageEvent
-  | AppInstallEvent
-  | AppUninstallEvent;
+export type GhlKnownWebhookEvent = S["GhlWebhookEvent"] | ProviderOutboundMessageEvent;
 
 /** A signed, fresh event whose `type` this package does not model; `payload` is the parsed JSON. */
 export interface UnknownWebhookEvent {
@@ -168,7 +30,10 @@ export interface UnknownWebhookEvent {
 export type GhlWebhookEvent = GhlKnownWebhookEvent | UnknownWebhookEvent;
 export type GhlWebhookEventType = GhlKnownWebhookEvent["type"];
 
-/** Fields each known event must carry as non-empty strings, checked before the event is returned. */
+/**
+ * Fields each known event must carry as non-empty strings before it is returned. Kept to what real
+ * payloads reliably have (e.g. TaskCreate has been seen without contactId, GHL docs issue #332).
+ */
 export const REQUIRED_EVENT_FIELDS: { readonly [K in GhlWebhookEventType]: readonly string[] } = {
   ContactCreate: ["locationId", "id"],
   ContactUpdate: ["locationId", "id"],
@@ -178,9 +43,10 @@ export const REQUIRED_EVENT_FIELDS: { readonly [K in GhlWebhookEventType]: reado
   NoteCreate: ["locationId", "id"],
   TaskCreate: ["locationId", "id"],
   TaskComplete: ["locationId", "id"],
-  InboundMessage: ["locationId", "contactId"],
-  OutboundMessage: ["locationId", "contactId"],
-  SMS: ["locationId", "contactId", "messageId", "phone"],
+  InboundMessage: ["locationId"],
+  OutboundMessage: ["locationId"],
+  SMS: ["locationId", "contactId", "messageId"],
+  Email: ["locationId", "contactId", "messageId"],
   INSTALL: ["appId"],
   UNINSTALL: ["appId"],
 };
