@@ -17,7 +17,9 @@ describe("createBulkSmsControlClient", () => {
     expect((await c.sentMessages()).map((m) => m.to)).toEqual(["27821234567"]);
     await c.setNumberOutcome("+27821234567", "HANDSET_ERROR");
     await c.advance(5000);
-    expect((await c.messages({ status: "FAILED" })).map((m) => m.status.id)).toEqual(["FAILED.HANDSET_ERROR"]);
+    expect((await c.messages({ status: "FAILED" })).map((m) => m.status.id)).toEqual([
+      "FAILED.HANDSET_ERROR",
+    ]);
     const reply = await c.simulateReply({ from: "+27821234567", body: "STOP" });
     expect(reply.relatedSentMessageId).toBe((await c.sentMessages())[0]?.id);
     expect(await c.addBlocked(["+27820000001"])).toEqual(["27821234567", "27820000001"]);

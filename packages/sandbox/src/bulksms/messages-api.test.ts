@@ -288,4 +288,52 @@ describe("GET /messages", () => {
     );
     expect(d.status).toBe(400);
   });
+
+  it("filters by userSuppliedId (SENT only), submission.id and status.id", async () => {
+    const a = msgs(await send([{ to: ["+27820000001", "+441111111"], body: "a", userSuppliedId: "job-1" }]));
+    await send({ to: "+27820000002", body: "b", userSuppliedId: "job-2" });
+    await h.clock.advance(5000);
+    const q = async (f: string) =>
+      msgs(await h.call("GET", `/messages?filter=${encodeURIComponent(f)}`)).map((m) => m.to);
+    expect(await q("userSuppliedId=job-1")).toEqual(["441111111", "27820000001"]);
+    expect(await q(`submission.id=${a[0]?.submission.id}`)).toEqual(["441111111", "27820000001"]);
+    expect(await q("status.id=FAILED.NOT_SENT")).toEqual(["441111111"]);
+    expect(await q("status.type=DELIVERED&userSuppliedId=job-2")).toEqual(["27820000002"]);
+  });
+});
+
+describe("sender ids and recipient forms", () => {
+  it("accepts {type: INTERNATIONAL} recipients and validates sender ids by type", async () => {
+    const ok = await send([
+      { to: [{ type: "INTERNATIONAL", address: "+27820000001" }], body: "x", from: "MyShop" },
+    ]);
+    expect(ok.status).toBe(201);
+    expect(msgs(ok)[0]?.from).toBe("MyShop");
+    const intl = await send([
+      { to: ["+27820000001"], body: "x", from: { type: "INTERNATIONAL", address: "+27829999999" } },
+    ]);
+    expect(msgs(intl)[0]?.from).toBe("27829999999");
+    const long = await send([{ to: ["+27820000001"], body: "x", from: "TwelveChars!" }]);
+    expect(long.status).toBe(400);
+    expect((long.body as { detail: string }).detail).toContain("ALPHANUMERIC");
+    const short = await send([
+      { to: ["+27820000001"], body: "x", from: { type: "SHORTCODE", address: "1234567" } },
+    ]);
+    expect(short.status).toBe(400);
+    const group = await send([{ to: [{ type: "GROUP", name: "Friends" }], body: "x" }]);
+    expect(group.status).toBe(400);
+    expect((group.body as { detail: string }).detail).toContain("GROUP");
+    expect(h.sim.control.sentMessages()).toHaveLength(2);
+  });
+
+  it("links replies only to repliable messages (a named sender is not repliable)", async () => {
+    const named = msgs(await send({ to: "+27820000001", body: "x", from: "MyShop" }));
+    const reply1 = h.sim.control.simulateReply({ from: "+27820000001", body: "hi" });
+    expect(reply1.relatedSentMessageId).toBeNull();
+    const repliable = msgs(await send([{ to: ["+27820000001"], body: "y", from: { type: "REPLIABLE" } }]));
+    const reply2 = h.sim.control.simulateReply({ from: "+27820000001", body: "hi again" });
+    expect(reply2.relatedSentMessageId).toBe(repliable[0]?.id);
+    expect(reply2.to).toBe(repliable[0]?.from);
+    expect(named[0]?.id).not.toBe(repliable[0]?.id);
+  });
 });
