@@ -22,12 +22,29 @@ const FIRST = (
   "jack catherine dennis maria jerry heather tyler diane aaron ruth jose julie adam olivia nathan joyce henry virginia " +
   "priya rahul wei mohammed fatima aisha omar li chen sofia lucas mateo valentina hugo chloe noah mia liam zoe"
 ).split(" ");
-const NICK: Record<string, string> = { robert: "bob", william: "bill", james: "jim", michael: "mike", elizabeth: "liz", katherine: "kate", thomas: "tom", richard: "rick", joseph: "joe", daniel: "dan" };
-const SYL = "ba be bi bo ka ke ko la le li lo ma me mi mo na ne no ra re ri ro sa se si so ta te ti to va ve vi wa we ya yo za".split(" ");
+const NICK: Record<string, string> = {
+  robert: "bob",
+  william: "bill",
+  james: "jim",
+  michael: "mike",
+  elizabeth: "liz",
+  katherine: "kate",
+  thomas: "tom",
+  richard: "rick",
+  joseph: "joe",
+  daniel: "dan",
+};
+const SYL =
+  "ba be bi bo ka ke ko la le li lo ma me mi mo na ne no ra re ri ro sa se si so ta te ti to va ve vi wa we ya yo za".split(
+    " ",
+  );
 
 function lastName(r: () => number): string {
-  // Zipf-like: a few very common surnames, a long tail of generated ones.
-  if (r() < 0.3) return ["smith", "jones", "williams", "brown", "taylor", "davies", "wilson", "evans", "garcia", "patel"][Math.floor(r() * 10)] as string;
+  // A few very common surnames (about 8% of people, as in the UK), a long tail of generated ones.
+  if (r() < 0.08)
+    return ["smith", "jones", "williams", "brown", "taylor", "davies", "wilson", "evans", "garcia", "patel"][
+      Math.floor(r() * 10)
+    ] as string;
   let s = "";
   const n = 2 + Math.floor(r() * 2);
   for (let i = 0; i < n; i++) s += SYL[Math.floor(r() * SYL.length)];
@@ -37,7 +54,9 @@ function lastName(r: () => number): string {
 function typo(s: string, r: () => number): string {
   if (s.length < 4) return s;
   const i = 1 + Math.floor(r() * (s.length - 2));
-  return r() < 0.5 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + (s[i + 1] ?? "") + (s[i] ?? "") + s.slice(i + 2);
+  return r() < 0.5
+    ? s.slice(0, i) + s.slice(i + 1)
+    : s.slice(0, i) + (s[i + 1] ?? "") + (s[i] ?? "") + s.slice(i + 2);
 }
 
 export interface BenchContact {
@@ -66,14 +85,23 @@ export function generateMirrorContacts(n: number, seed = 42): BenchContact[] {
     const last = lastName(r);
     let phone: string | null = r() < 0.9 ? `+447${String(100000000 + Math.floor(r() * 899999999))}` : null;
     const x = r();
-    if (x < 0.04 && familyPhone !== null) phone = familyPhone; // family landline shared with the previous person
+    if (x < 0.04 && familyPhone !== null)
+      phone = familyPhone; // family landline shared with the previous person
     else if (x < 0.045) phone = switchboards[Math.floor(r() * switchboards.length)] as string;
     familyPhone = r() < 0.5 ? phone : null;
     // Personal addresses are unique per person (two people never share a personal mailbox here).
-    let email: string | null = r() < 0.7 ? `${first}.${last}.${person}@example${Math.floor(r() * 50)}.com` : null;
+    let email: string | null =
+      r() < 0.7 ? `${first}.${last}.${person}@example${Math.floor(r() * 50)}.com` : null;
     if (r() < 0.02) email = `info@company${Math.floor(r() * 2000)}.com`;
     const created = Date.UTC(2018, 0, 1) + Math.floor(r() * 8 * 365 * 86_400_000);
-    out.push({ id: `c${out.length}`, person, phoneE164: phone, emailNorm: email, nameKey: `${first} ${last}`, createdAt: new Date(created).toISOString() });
+    out.push({
+      id: `c${out.length}`,
+      person,
+      phoneE164: phone,
+      emailNorm: email,
+      nameKey: `${first} ${last}`,
+      createdAt: new Date(created).toISOString(),
+    });
     if (r() < 0.08) {
       const copies = 1 + (r() < 0.25 ? 1 : 0);
       for (let k = 0; k < copies && out.length < n; k++) {
@@ -97,30 +125,63 @@ export function generateMirrorContacts(n: number, seed = 42): BenchContact[] {
 }
 
 /** Raw input as GHL returns it: national formats, spacing, case — many spellings of the same values. */
-export function toRaw(c: BenchContact, r: () => number): { id: string; phone: string | null; email: string | null; name: string | null } {
+export function toRaw(
+  c: BenchContact,
+  r: () => number,
+): { id: string; phone: string | null; email: string | null; name: string | null } {
   let phone: string | null = null;
   if (c.phoneE164 !== null) {
     const national = `0${c.phoneE164.slice(3)}`;
     const f = r();
-    phone = f < 0.4 ? c.phoneE164 : f < 0.7 ? `${national.slice(0, 5)} ${national.slice(5)}` : f < 0.9 ? `+44 ${national.slice(1, 5)} ${national.slice(5)}` : national;
+    phone =
+      f < 0.4
+        ? c.phoneE164
+        : f < 0.7
+          ? `${national.slice(0, 5)} ${national.slice(5)}`
+          : f < 0.9
+            ? `+44 ${national.slice(1, 5)} ${national.slice(5)}`
+            : national;
   }
   const email = c.emailNorm === null ? null : r() < 0.2 ? ` ${c.emailNorm.toUpperCase()}` : c.emailNorm;
-  return { id: c.id, phone, email, name: c.nameKey === null ? null : c.nameKey.replace(/\b\w/g, (m) => m.toUpperCase()) };
+  return {
+    id: c.id,
+    phone,
+    email,
+    name: c.nameKey === null ? null : c.nameKey.replace(/\b\w/g, (m) => m.toUpperCase()),
+  };
 }
 
 const FIELD_NAMES = ["firstName", "lastName", "email", "locale", "timezone", "cf.plan"];
 const TIMES = ["2025-01-01T00:00:00.000Z", "2025-06-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"];
 
 /** GHL record, local record and base for conflict planning: most unchanged, some changed on one or both sides. */
-export function generateSyncTriples(n: number, seed = 7): { ghl: SyncContact; local: SyncContact; base: SyncContact }[] {
+export function generateSyncTriples(
+  n: number,
+  seed = 7,
+): { ghl: SyncContact; local: SyncContact; base: SyncContact }[] {
   const r = rng(seed);
   const out: { ghl: SyncContact; local: SyncContact; base: SyncContact }[] = [];
   for (let i = 0; i < n; i++) {
     const fields: Record<string, string> = {};
     for (const f of FIELD_NAMES) fields[f] = `${f}-${Math.floor(r() * 1000)}`;
-    const base: SyncContact = { id: `g${i}`, fields, tags: ["customer", r() < 0.5 ? "vip" : "news"], consent: {} };
-    const ghl: SyncContact = { ...base, fields: { ...fields }, tags: [...base.tags], updatedAt: TIMES[Math.floor(r() * 3)] };
-    const local: SyncContact = { ...base, fields: { ...fields }, tags: [...base.tags], updatedAt: TIMES[Math.floor(r() * 3)] };
+    const base: SyncContact = {
+      id: `g${i}`,
+      fields,
+      tags: ["customer", r() < 0.5 ? "vip" : "news"],
+      consent: {},
+    };
+    const ghl: SyncContact = {
+      ...base,
+      fields: { ...fields },
+      tags: [...base.tags],
+      updatedAt: TIMES[Math.floor(r() * 3)],
+    };
+    const local: SyncContact = {
+      ...base,
+      fields: { ...fields },
+      tags: [...base.tags],
+      updatedAt: TIMES[Math.floor(r() * 3)],
+    };
     const x = r();
     if (x < 0.3) (ghl.fields as Record<string, string>).firstName = "Changed";
     else if (x < 0.5) (local.fields as Record<string, string>).locale = "es";

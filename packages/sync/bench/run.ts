@@ -8,7 +8,8 @@ const CASES = ["normalise", "dedupe-100k", "dedupe-1m", "dedupe-raw-100k", "plan
 type Case = (typeof CASES)[number];
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const peak = (): string => `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}, heap ${mb(process.memoryUsage().heapUsed)}`;
+const peak = (): string =>
+  `peak RSS ${mb(process.resourceUsage().maxRSS * 1024)}, heap ${mb(process.memoryUsage().heapUsed)}`;
 const cpuSeconds = (start: NodeJS.CpuUsage): string => {
   const u = process.cpuUsage(start);
   return `${((u.user + u.system) / 1e6).toFixed(2)} s`;
@@ -25,7 +26,8 @@ function quality(contacts: readonly BenchContact[], clusters: { ids: string[] }[
   let correct = 0;
   for (const cl of clusters) {
     const counts = new Map<number, number>();
-    for (const id of cl.ids) counts.set(person.get(id) as number, (counts.get(person.get(id) as number) ?? 0) + 1);
+    for (const id of cl.ids)
+      counts.set(person.get(id) as number, (counts.get(person.get(id) as number) ?? 0) + 1);
     predicted += (cl.ids.length * (cl.ids.length - 1)) / 2;
     for (const k of counts.values()) correct += (k * (k - 1)) / 2;
   }
@@ -71,9 +73,11 @@ function run(c: Case): void {
       return;
     }
     case "dedupe-100k":
-      return dedupe(100_000);
+      dedupe(100_000);
+      return;
     case "dedupe-1m":
-      return dedupe(1_000_000);
+      dedupe(1_000_000);
+      return;
     case "dedupe-raw-100k": {
       const mirror = generateMirrorContacts(100_000);
       const r = rng(3);
@@ -96,9 +100,12 @@ function run(c: Case): void {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       let ops = 0;
-      for (const t of triples) ops += planContactSync({ ...t, now: "2026-03-01T00:00:00.000Z" }).operations.length;
+      for (const t of triples)
+        ops += planContactSync({ ...t, now: "2026-03-01T00:00:00.000Z" }).operations.length;
       const ms = performance.now() - t0;
-      console.log(`planContactSync 100,000 contacts: ${(ms / 1000).toFixed(2)} s (cpu ${cpuSeconds(c0)}), ${rate(triples.length, ms)}, ${ops.toLocaleString("en-GB")} operations; ${peak()}`);
+      console.log(
+        `planContactSync 100,000 contacts: ${(ms / 1000).toFixed(2)} s (cpu ${cpuSeconds(c0)}), ${rate(triples.length, ms)}, ${ops.toLocaleString("en-GB")} operations; ${peak()}`,
+      );
       return;
     }
     default: {
@@ -110,7 +117,8 @@ function run(c: Case): void {
 
 const arg = process.argv[2];
 if (arg !== undefined) {
-  if (!(CASES as readonly string[]).includes(arg)) throw new Error(`unknown bench case "${arg}"; one of ${CASES.join(", ")}`);
+  if (!(CASES as readonly string[]).includes(arg))
+    throw new Error(`unknown bench case "${arg}"; one of ${CASES.join(", ")}`);
   run(arg as Case);
 } else {
   const { loadavg, cpus } = await import("node:os");
@@ -119,7 +127,9 @@ if (arg !== undefined) {
       "(wall times suffer when other work shares the cores; cpu times less so)",
   );
   for (const c of CASES) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), c], { stdio: "inherit" });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), c], {
+      stdio: "inherit",
+    });
     if (child.status !== 0) process.exitCode = 1;
   }
 }

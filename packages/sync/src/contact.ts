@@ -24,7 +24,9 @@ export interface SyncContact {
 }
 
 export function isEmpty(value: FieldValue | undefined): boolean {
-  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+  return (
+    value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0)
+  );
 }
 
 export function valuesEqual(a: FieldValue | undefined, b: FieldValue | undefined): boolean {

@@ -1,31 +1,4 @@
-export { type EmailResult, normaliseEmail } from "./normalise/email.js";
-export { cleanText, nameKeyOf, normaliseName } from "./normalise/name.js";
-export { createNormaliser, type Normaliser, type NormaliserOptions } from "./normalise/normaliser.js";
-export { normalisePhone, type PhoneFailureReason, type PhoneOptions, type PhoneResult } from "./normalise/phone.js";
-export {
-  type DedupeContact,
-  type DedupeResult,
-  type DedupeStats,
-  type DuplicateCluster,
-  findDuplicates,
-  type FindDuplicatesOptions,
-  type MatchEvidence,
-  type MatchKey,
-  type SurvivorRule,
-} from "./dedupe/find-duplicates.js";
-export { GENERIC_MAILBOXES } from "./dedupe/generic-mailboxes.js";
-export { areNicknames, compareNames, jaroWinkler, type NameComparison, type NameVerdict } from "./dedupe/name-similarity.js";
-export { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "./contact.js";
-export {
-  DEFAULT_POLICIES,
-  type FieldPolicy,
-  fieldPolicy,
-  mergeVersioned,
-  type Side,
-  type SyncPolicies,
-  type TagPolicy,
-  type VersionedValue,
-} from "./policies.js";
+export { applyPlan, type SyncSides } from "./conflict/apply-plan.js";
 export {
   type ConsentEvent,
   type ConsentLog,
@@ -40,8 +13,34 @@ export {
 } from "./conflict/consent.js";
 export type { DecisionReason, FieldDecision, SyncOperation, SyncPlan } from "./conflict/operations.js";
 export { type PlanContactSyncInput, planContactSync } from "./conflict/plan-contact-sync.js";
-export { applyPlan, type SyncSides } from "./conflict/apply-plan.js";
-export { type MergeContact, type MergeFieldChoice, type MergePlan, planMerge } from "./merge/plan-merge.js";
+export { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "./contact.js";
+export {
+  type DedupeContact,
+  type DedupeResult,
+  type DedupeStats,
+  type DuplicateCluster,
+  type FindDuplicatesOptions,
+  findDuplicates,
+  type MatchEvidence,
+  type MatchKey,
+  type SurvivorRule,
+} from "./dedupe/find-duplicates.js";
+export { GENERIC_MAILBOXES } from "./dedupe/generic-mailboxes.js";
+export {
+  areNicknames,
+  compareNames,
+  jaroWinkler,
+  type NameComparison,
+  type NameVerdict,
+} from "./dedupe/name-similarity.js";
+export {
+  type ApplyMappingOptions,
+  applyMapping,
+  type CustomFieldDefinition,
+  type MappingError,
+  type MappingResult,
+  type SmsProfile,
+} from "./mapping/apply-mapping.js";
 export {
   type GhlContactLike,
   type GhlDndChannel,
@@ -56,19 +55,31 @@ export {
   type GhlStandardField,
   type MappingConfig,
   type MappingConfigInput,
-  mappingConfigSchema,
   type MappingSource,
   type MappingTransform,
+  mappingConfigSchema,
   parseMappingConfig,
 } from "./mapping/mapping-config.js";
+export { type MergeContact, type MergeFieldChoice, type MergePlan, planMerge } from "./merge/plan-merge.js";
+export { type EmailResult, normaliseEmail } from "./normalise/email.js";
+export { cleanText, nameKeyOf, normaliseName } from "./normalise/name.js";
+export { createNormaliser, type Normaliser, type NormaliserOptions } from "./normalise/normaliser.js";
 export {
-  type ApplyMappingOptions,
-  applyMapping,
-  type CustomFieldDefinition,
-  type MappingError,
-  type MappingResult,
-  type SmsProfile,
-} from "./mapping/apply-mapping.js";
+  normalisePhone,
+  type PhoneFailureReason,
+  type PhoneOptions,
+  type PhoneResult,
+} from "./normalise/phone.js";
+export {
+  DEFAULT_POLICIES,
+  type FieldPolicy,
+  fieldPolicy,
+  mergeVersioned,
+  type Side,
+  type SyncPolicies,
+  type TagPolicy,
+  type VersionedValue,
+} from "./policies.js";
 export {
   type ParsedTemplate,
   parseTemplate,
@@ -77,16 +88,16 @@ export {
   type TemplatePart,
 } from "./template/parse-template.js";
 export {
-  DEFAULT_TEMPLATE_FIELDS,
-  type RenderOptions,
-  type RenderResult,
-  renderTemplate,
-  type TemplateData,
-} from "./template/render-template.js";
-export {
   type PreviewOptions,
   type PreviewResult,
   previewTemplate,
   type SmsMeasure,
   type SmsMeasurement,
 } from "./template/preview-template.js";
+export {
+  DEFAULT_TEMPLATE_FIELDS,
+  type RenderOptions,
+  type RenderResult,
+  renderTemplate,
+  type TemplateData,
+} from "./template/render-template.js";

@@ -4,13 +4,19 @@ import { type ConsentLog, consentStatus, mergeConsent, recordConsent } from "./c
 import { mergeVersioned, type VersionedValue } from "./policies.js";
 
 const versioned: fc.Arbitrary<VersionedValue> = fc.record({
-  value: fc.oneof(fc.constantFrom(null, "", "a", "b"), fc.array(fc.constantFrom("x", "y", "z"), { maxLength: 3 })),
+  value: fc.oneof(
+    fc.constantFrom(null, "", "a", "b"),
+    fc.array(fc.constantFrom("x", "y", "z"), { maxLength: 3 }),
+  ),
   at: fc.oneof(fc.constant(Number.NaN), fc.integer({ min: 0, max: 5 })),
   from: fc.constantFrom("r1", "r2", "r3"),
 });
 
 const event = <S extends string>(sources: readonly S[]) =>
-  fc.record({ at: fc.integer({ min: 0, max: 5 }).map((m) => new Date(m * 1000).toISOString()), source: fc.constantFrom(...sources) });
+  fc.record({
+    at: fc.integer({ min: 0, max: 5 }).map((m) => new Date(m * 1000).toISOString()),
+    source: fc.constantFrom(...sources),
+  });
 
 const consentLog: fc.Arbitrary<ConsentLog> = fc.record(
   {
@@ -38,8 +44,17 @@ describe("merge policies", () => {
   }
 
   it("last-writer-wins prefers any non-empty value over an empty one, then the later one", () => {
-    expect(mergeVersioned("last-writer-wins", { value: "old", at: 1, from: "a" }, { value: "", at: 9, from: "b" }).value).toBe("old");
-    expect(mergeVersioned("last-writer-wins", { value: "old", at: 1, from: "a" }, { value: "new", at: 9, from: "b" }).value).toBe("new");
+    expect(
+      mergeVersioned("last-writer-wins", { value: "old", at: 1, from: "a" }, { value: "", at: 9, from: "b" })
+        .value,
+    ).toBe("old");
+    expect(
+      mergeVersioned(
+        "last-writer-wins",
+        { value: "old", at: 1, from: "a" },
+        { value: "new", at: 9, from: "b" },
+      ).value,
+    ).toBe("new");
   });
 
   it("consent merge is associative, commutative and idempotent", () => {
@@ -59,7 +74,8 @@ describe("merge policies", () => {
         const merged = consentStatus(mergeConsent(a, b));
         if (consentStatus(a) === "blocked" || consentStatus(b) === "blocked") {
           const m = mergeConsent(a, b);
-          if (merged !== "blocked") expect(Date.parse(m.unblocked?.at ?? "") > Date.parse(m.blocked?.at ?? "")).toBe(true);
+          if (merged !== "blocked")
+            expect(Date.parse(m.unblocked?.at ?? "") > Date.parse(m.blocked?.at ?? "")).toBe(true);
         }
       }),
       { numRuns: 300 },
@@ -67,11 +83,17 @@ describe("merge policies", () => {
   });
 
   it("recordConsent refuses an opt-in that is not explicit", () => {
-    expect(() => recordConsent({}, { kind: "opt-in", at: "2026-01-01T00:00:00Z", source: "ghl-dnd" as never })).toThrow(/sms-start or operator/);
+    expect(() =>
+      recordConsent({}, { kind: "opt-in", at: "2026-01-01T00:00:00Z", source: "ghl-dnd" as never }),
+    ).toThrow(/sms-start or operator/);
     const log = recordConsent({}, { kind: "opt-out", at: "2026-01-01T00:00:00Z", source: "sms-stop" });
     expect(consentStatus(log)).toBe("opted-out");
     // Same instant: the restriction wins.
-    expect(consentStatus(recordConsent(log, { kind: "opt-in", at: "2026-01-01T00:00:00Z", source: "sms-start" }))).toBe("opted-out");
-    expect(consentStatus(recordConsent(log, { kind: "opt-in", at: "2026-01-01T00:00:01Z", source: "sms-start" }))).toBe("opted-in");
+    expect(
+      consentStatus(recordConsent(log, { kind: "opt-in", at: "2026-01-01T00:00:00Z", source: "sms-start" })),
+    ).toBe("opted-out");
+    expect(
+      consentStatus(recordConsent(log, { kind: "opt-in", at: "2026-01-01T00:00:01Z", source: "sms-start" })),
+    ).toBe("opted-in");
   });
 });

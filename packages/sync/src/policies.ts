@@ -27,7 +27,9 @@ export interface SyncPolicies {
   tasks?: boolean;
 }
 
-export const DEFAULT_POLICIES: Required<Omit<SyncPolicies, "fields">> & { fields: Record<string, FieldPolicy> } = {
+export const DEFAULT_POLICIES: Required<Omit<SyncPolicies, "fields">> & {
+  fields: Record<string, FieldPolicy>;
+} = {
   fields: {},
   defaultField: "last-writer-wins",
   tags: "union",
@@ -70,7 +72,11 @@ function asList(value: FieldValue): readonly string[] {
  * (sorted set union). The
  * source-of-truth policies are resolved by the caller (the survivor's value first), not here.
  */
-export function mergeVersioned(policy: "last-writer-wins" | "union", a: VersionedValue, b: VersionedValue): VersionedValue {
+export function mergeVersioned(
+  policy: "last-writer-wins" | "union",
+  a: VersionedValue,
+  b: VersionedValue,
+): VersionedValue {
   switch (policy) {
     case "last-writer-wins":
       if (isEmpty(a.value)) return isEmpty(b.value) ? laterOf(a, b) : b;
@@ -78,8 +84,15 @@ export function mergeVersioned(policy: "last-writer-wins" | "union", a: Versione
       return laterOf(a, b);
     case "union": {
       const value = [...new Set([...asList(a.value), ...asList(b.value)])].sort();
-      const at = Math.max(Number.isNaN(a.at) ? Number.NEGATIVE_INFINITY : a.at, Number.isNaN(b.at) ? Number.NEGATIVE_INFINITY : b.at);
-      return { value, at: at === Number.NEGATIVE_INFINITY ? Number.NaN : at, from: a.from <= b.from ? a.from : b.from };
+      const at = Math.max(
+        Number.isNaN(a.at) ? Number.NEGATIVE_INFINITY : a.at,
+        Number.isNaN(b.at) ? Number.NEGATIVE_INFINITY : b.at,
+      );
+      return {
+        value,
+        at: at === Number.NEGATIVE_INFINITY ? Number.NaN : at,
+        from: [a.from, b.from].sort()[0] as string, // the smaller id (strings, so no Math.min)
+      };
     }
     default: {
       const never: never = policy;

@@ -13,12 +13,19 @@ export interface SyncSides {
  */
 export function applyPlan(plan: SyncPlan, sides: SyncSides): { ghl: SyncContact; local: SyncContact } {
   const out: Record<Side, SyncContact | null> = {
-    ghl: sides.ghl === null ? null : { ...sides.ghl, fields: { ...sides.ghl.fields }, tags: [...sides.ghl.tags] },
-    local: sides.local === null ? null : { ...sides.local, fields: { ...sides.local.fields }, tags: [...sides.local.tags] },
+    ghl:
+      sides.ghl === null
+        ? null
+        : { ...sides.ghl, fields: { ...sides.ghl.fields }, tags: [...sides.ghl.tags] },
+    local:
+      sides.local === null
+        ? null
+        : { ...sides.local, fields: { ...sides.local.fields }, tags: [...sides.local.tags] },
   };
   const need = (side: Side): SyncContact => {
     const c = out[side];
-    if (c === null) throw new Error(`applyPlan: ${side} record does not exist and the plan does not create it`);
+    if (c === null)
+      throw new Error(`applyPlan: ${side} record does not exist and the plan does not create it`);
     return c;
   };
   for (const op of plan.operations) {

@@ -85,7 +85,12 @@ export function mergeConsent(a: ConsentLog, b: ConsentLog): ConsentLog {
 export function consentEquals(a: ConsentLog, b: ConsentLog): boolean {
   const same = (x: ConsentEvent<string> | undefined, y: ConsentEvent<string> | undefined): boolean =>
     x === undefined ? y === undefined : y !== undefined && x.at === y.at && x.source === y.source;
-  return same(a.optOut, b.optOut) && same(a.optIn, b.optIn) && same(a.blocked, b.blocked) && same(a.unblocked, b.unblocked);
+  return (
+    same(a.optOut, b.optOut) &&
+    same(a.optIn, b.optIn) &&
+    same(a.blocked, b.blocked) &&
+    same(a.unblocked, b.unblocked)
+  );
 }
 
 /** Record an event, refusing opt-ins that are not explicit. Returns a new log. */
@@ -102,7 +107,8 @@ export function recordConsent(
     case "opt-out":
       return mergeConsent(log, { optOut: e });
     case "opt-in":
-      if (e.source !== "sms-start" && e.source !== "operator") throw new Error(`opt-in source must be sms-start or operator, got ${String(e.source)}`);
+      if (e.source !== "sms-start" && e.source !== "operator")
+        throw new Error(`opt-in source must be sms-start or operator, got ${String(e.source)}`);
       return mergeConsent(log, { optIn: e as ConsentEvent<OptInSource> });
     case "block":
       return mergeConsent(log, { blocked: e });

@@ -61,7 +61,9 @@ describe("planContactSync: fields", () => {
     expect(planContactSync(input).merged.fields.firstName).toBe("Anna");
     const tie = { ...input, ghl: contact({ firstName: "Anna" }), local: contact({ firstName: "Annie" }) };
     expect(planContactSync(tie).merged.fields.firstName).toBe("Anna");
-    expect(planContactSync({ ...tie, policies: { tieBreaker: "local" } }).merged.fields.firstName).toBe("Annie");
+    expect(planContactSync({ ...tie, policies: { tieBreaker: "local" } }).merged.fields.firstName).toBe(
+      "Annie",
+    );
   });
 
   it("union combines list values", () => {
@@ -116,9 +118,17 @@ describe("planContactSync: fields", () => {
       now: NOW,
     });
     expect(plan.operations).toEqual([
-      { op: "create", side: "ghl", fields: { firstName: "Ana", phone: "+447911123456" }, tags: ["imported"], consent: {} },
+      {
+        op: "create",
+        side: "ghl",
+        fields: { firstName: "Ana", phone: "+447911123456" },
+        tags: ["imported"],
+        consent: {},
+      },
     ]);
-    expect(() => planContactSync({ ghl: null, local: null, base: null, now: NOW })).toThrow(/both ghl and local are null/);
+    expect(() => planContactSync({ ghl: null, local: null, base: null, now: NOW })).toThrow(
+      /both ghl and local are null/,
+    );
   });
 });
 
@@ -139,12 +149,22 @@ describe("planContactSync: tags", () => {
   });
 
   it("without a base nothing is removed", () => {
-    const plan = planContactSync({ ghl: contact({}, { tags: ["a"] }), local: contact({}, { tags: ["b"] }), base: null, now: NOW });
+    const plan = planContactSync({
+      ghl: contact({}, { tags: ["a"] }),
+      local: contact({}, { tags: ["b"] }),
+      base: null,
+      now: NOW,
+    });
     expect(plan.merged.tags).toEqual(["a", "b"]);
   });
 
   it("source-of-truth tag policy", () => {
-    const input = { ghl: contact({}, { tags: ["a"] }), local: contact({}, { tags: ["b"] }), base: null, now: NOW };
+    const input = {
+      ghl: contact({}, { tags: ["a"] }),
+      local: contact({}, { tags: ["b"] }),
+      base: null,
+      now: NOW,
+    };
     expect(planContactSync({ ...input, policies: { tags: "ghl-wins" } }).merged.tags).toEqual(["a"]);
     expect(planContactSync({ ...input, policies: { tags: "sms-wins" } }).merged.tags).toEqual(["b"]);
   });
@@ -154,7 +174,12 @@ describe("planContactSync: opt-out", () => {
   const stop: ConsentLog = { optOut: { at: T2, source: "sms-stop" } };
 
   it("an SMS STOP sets DND in GHL and leaves a note", () => {
-    const plan = planContactSync({ ghl: contact(base.fields), local: contact(base.fields, { consent: stop }), base, now: NOW });
+    const plan = planContactSync({
+      ghl: contact(base.fields),
+      local: contact(base.fields, { consent: stop }),
+      base,
+      now: NOW,
+    });
     expect(plan.operations).toEqual([
       { op: "setDnd", side: "ghl", consent: stop, status: "opted-out", statusChanged: true },
       { op: "note", side: "ghl", body: `SMS consent changed from unknown to opted-out (sms-stop at ${T2}).` },
@@ -163,7 +188,12 @@ describe("planContactSync: opt-out", () => {
 
   it("DND switched off in GHL is not an opt-in: DND is set again and a task explains why", () => {
     const synced = { ...base, consent: stop };
-    const plan = planContactSync({ ghl: contact(base.fields), local: contact(base.fields, { consent: stop }), base: synced, now: NOW });
+    const plan = planContactSync({
+      ghl: contact(base.fields),
+      local: contact(base.fields, { consent: stop }),
+      base: synced,
+      now: NOW,
+    });
     expect(plan.operations.map((o) => o.op)).toEqual(["setDnd", "note", "task"]);
     expect(plan.operations[2]).toMatchObject({ side: "ghl", dueDate: "2026-03-02T12:00:00.000Z" });
     expect(consentStatus(plan.merged.consent)).toBe("opted-out");
@@ -174,7 +204,9 @@ describe("planContactSync: opt-out", () => {
     const local = contact(base.fields, { consent: { optIn: { at: T1, source: "sms-start" } } });
     const plan = planContactSync({ ghl, local, base, now: NOW });
     expect(consentStatus(plan.merged.consent)).toBe("opted-out");
-    expect(plan.operations).toContainEqual(expect.objectContaining({ op: "setDnd", side: "local", status: "opted-out" }));
+    expect(plan.operations).toContainEqual(
+      expect.objectContaining({ op: "setDnd", side: "local", status: "opted-out" }),
+    );
   });
 
   it("a START after the STOP opts back in on both sides", () => {
@@ -182,19 +214,34 @@ describe("planContactSync: opt-out", () => {
     const ghl = contact(base.fields, { consent: stop });
     const plan = planContactSync({ ghl, local, base: { ...base, consent: stop }, now: NOW });
     expect(consentStatus(plan.merged.consent)).toBe("opted-in");
-    expect(plan.operations[0]).toMatchObject({ op: "setDnd", side: "ghl", status: "opted-in", statusChanged: true });
+    expect(plan.operations[0]).toMatchObject({
+      op: "setDnd",
+      side: "ghl",
+      status: "opted-in",
+      statusChanged: true,
+    });
   });
 
   it("a block is lifted only by an operator unblock", () => {
-    const blocked: ConsentLog = { blocked: { at: T1, source: "sms-blocked" }, optIn: { at: T2, source: "sms-start" } };
+    const blocked: ConsentLog = {
+      blocked: { at: T1, source: "sms-blocked" },
+      optIn: { at: T2, source: "sms-start" },
+    };
     expect(consentStatus(blocked)).toBe("blocked");
     expect(consentStatus({ ...blocked, unblocked: { at: T2, source: "operator" } })).toBe("opted-in");
   });
 
   it("setDnd without a visible change is flagged so the engine can skip the API call", () => {
     const older: ConsentLog = { optOut: { at: T1, source: "ghl-dnd" } };
-    const plan = planContactSync({ ghl: contact(base.fields, { consent: older }), local: contact(base.fields, { consent: stop }), base, now: NOW });
-    expect(plan.operations).toEqual([{ op: "setDnd", side: "ghl", consent: stop, status: "opted-out", statusChanged: false }]);
+    const plan = planContactSync({
+      ghl: contact(base.fields, { consent: older }),
+      local: contact(base.fields, { consent: stop }),
+      base,
+      now: NOW,
+    });
+    expect(plan.operations).toEqual([
+      { op: "setDnd", side: "ghl", consent: stop, status: "opted-out", statusChanged: false },
+    ]);
   });
 });
 
@@ -207,8 +254,14 @@ const TAGS = ["vip", "VIP", "news", "promo", "x"];
 
 const consentArb: fc.Arbitrary<ConsentLog> = fc.record(
   {
-    optOut: fc.record({ at: fc.constantFrom(...TIMES), source: fc.constantFrom("sms-stop" as const, "ghl-dnd" as const) }),
-    optIn: fc.record({ at: fc.constantFrom(...TIMES), source: fc.constantFrom("sms-start" as const, "operator" as const) }),
+    optOut: fc.record({
+      at: fc.constantFrom(...TIMES),
+      source: fc.constantFrom("sms-stop" as const, "ghl-dnd" as const),
+    }),
+    optIn: fc.record({
+      at: fc.constantFrom(...TIMES),
+      source: fc.constantFrom("sms-start" as const, "operator" as const),
+    }),
     blocked: fc.record({ at: fc.constantFrom(...TIMES), source: fc.constant("sms-blocked" as const) }),
     unblocked: fc.record({ at: fc.constantFrom(...TIMES), source: fc.constant("operator" as const) }),
   },
@@ -220,13 +273,18 @@ const contactArb: fc.Arbitrary<SyncContact> = fc.record({
   tags: fc.subarray(TAGS),
   consent: consentArb,
   updatedAt: fc.option(fc.constantFrom(...TIMES), { nil: undefined }),
-  fieldUpdatedAt: fc.option(fc.dictionary(fc.constantFrom(...FIELDS), fc.constantFrom(...TIMES)), { nil: undefined }),
+  fieldUpdatedAt: fc.option(fc.dictionary(fc.constantFrom(...FIELDS), fc.constantFrom(...TIMES)), {
+    nil: undefined,
+  }),
   cleared: fc.option(fc.subarray(FIELDS), { nil: undefined }),
 });
 
 const policiesArb: fc.Arbitrary<SyncPolicies> = fc.record(
   {
-    fields: fc.dictionary(fc.constantFrom(...FIELDS), fc.constantFrom<FieldPolicy>("ghl-wins", "sms-wins", "last-writer-wins", "union")),
+    fields: fc.dictionary(
+      fc.constantFrom(...FIELDS),
+      fc.constantFrom<FieldPolicy>("ghl-wins", "sms-wins", "last-writer-wins", "union"),
+    ),
     defaultField: fc.constantFrom<FieldPolicy>("ghl-wins", "sms-wins", "last-writer-wins", "union"),
     tags: fc.constantFrom("union" as const, "ghl-wins" as const, "sms-wins" as const),
     tieBreaker: fc.constantFrom("ghl" as const, "local" as const),
@@ -237,31 +295,59 @@ const policiesArb: fc.Arbitrary<SyncPolicies> = fc.record(
 describe("planContactSync properties", () => {
   it("plan, apply, plan again: no operations (with the old base and with the merged one)", () => {
     fc.assert(
-      fc.property(fc.option(contactArb, { nil: null }), fc.option(contactArb, { nil: null }), fc.option(contactArb, { nil: null }), policiesArb, (ghl, local, b, policies) => {
-        fc.pre(ghl !== null || local !== null);
-        const plan = planContactSync({ ghl, local, base: b, policies, now: NOW });
-        const after = applyPlan(plan, { ghl, local });
-        const again: SyncOperation[] = planContactSync({ ...after, base: plan.merged, policies, now: NOW }).operations;
-        expect(again).toEqual([]);
-        expect(planContactSync({ ...after, base: b, policies, now: NOW }).operations).toEqual([]);
-      }),
+      fc.property(
+        fc.option(contactArb, { nil: null }),
+        fc.option(contactArb, { nil: null }),
+        fc.option(contactArb, { nil: null }),
+        policiesArb,
+        (ghl, local, b, policies) => {
+          fc.pre(ghl !== null || local !== null);
+          const plan = planContactSync({ ghl, local, base: b, policies, now: NOW });
+          const after = applyPlan(plan, { ghl, local });
+          const again: SyncOperation[] = planContactSync({
+            ...after,
+            base: plan.merged,
+            policies,
+            now: NOW,
+          }).operations;
+          expect(again).toEqual([]);
+          expect(planContactSync({ ...after, base: b, policies, now: NOW }).operations).toEqual([]);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it("is deterministic", () => {
     fc.assert(
-      fc.property(contactArb, contactArb, fc.option(contactArb, { nil: null }), policiesArb, (ghl, local, b, policies) => {
-        expect(planContactSync({ ghl, local, base: b, policies, now: NOW })).toEqual(
-          planContactSync({ ghl: structuredClone(ghl), local: structuredClone(local), base: b, policies, now: NOW }),
-        );
-      }),
+      fc.property(
+        contactArb,
+        contactArb,
+        fc.option(contactArb, { nil: null }),
+        policiesArb,
+        (ghl, local, b, policies) => {
+          expect(planContactSync({ ghl, local, base: b, policies, now: NOW })).toEqual(
+            planContactSync({
+              ghl: structuredClone(ghl),
+              local: structuredClone(local),
+              base: b,
+              policies,
+              now: NOW,
+            }),
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   type Step =
-    | { kind: "event"; side: "ghl" | "local"; event: "stop" | "start" | "block" | "operator-unblock" | "ghl-dnd-on"; at: number }
+    | {
+        kind: "event";
+        side: "ghl" | "local";
+        event: "stop" | "start" | "block" | "operator-unblock" | "ghl-dnd-on";
+        at: number;
+      }
     | { kind: "ghl-dnd-off" }
     | { kind: "sync" };
 
@@ -269,7 +355,13 @@ describe("planContactSync properties", () => {
     fc.record({
       kind: fc.constant("event" as const),
       side: fc.constantFrom("ghl" as const, "local" as const),
-      event: fc.constantFrom("stop" as const, "start" as const, "block" as const, "operator-unblock" as const, "ghl-dnd-on" as const),
+      event: fc.constantFrom(
+        "stop" as const,
+        "start" as const,
+        "block" as const,
+        "operator-unblock" as const,
+        "ghl-dnd-on" as const,
+      ),
       at: fc.integer({ min: 0, max: 20 }),
     }),
     fc.constant({ kind: "ghl-dnd-off" as const }),
@@ -290,9 +382,13 @@ describe("planContactSync properties", () => {
         let pendingGhl: ConsentLog[] = [];
         const record = (c: SyncContact, log: ConsentLog): SyncContact => {
           const merged: ConsentLog = { ...c.consent };
-          for (const [k, v] of Object.entries(log) as [keyof ConsentLog, NonNullable<ConsentLog[keyof ConsentLog]>][]) {
+          for (const [k, v] of Object.entries(log) as [
+            keyof ConsentLog,
+            NonNullable<ConsentLog[keyof ConsentLog]>,
+          ][]) {
             const cur = merged[k];
-            if (cur === undefined || Date.parse(v.at) > Date.parse(cur.at)) (merged as Record<string, unknown>)[k] = v;
+            if (cur === undefined || Date.parse(v.at) > Date.parse(cur.at))
+              (merged as Record<string, unknown>)[k] = v;
           }
           return { ...c, consent: merged };
         };
@@ -310,8 +406,7 @@ describe("planContactSync properties", () => {
           else if (s.kind === "ghl-dnd-off") {
             ghl = { ...ghl, consent: {} }; // a GHL user switches DND off
             pendingGhl = [];
-          }
-          else {
+          } else {
             const at = iso(s.at);
             const log: ConsentLog =
               s.event === "stop"

@@ -1,5 +1,12 @@
 import { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "../contact.js";
-import { DEFAULT_POLICIES, type FieldPolicy, fieldPolicy, type Side, type SyncPolicies, unionValues } from "../policies.js";
+import {
+  DEFAULT_POLICIES,
+  type FieldPolicy,
+  fieldPolicy,
+  type Side,
+  type SyncPolicies,
+  unionValues,
+} from "../policies.js";
 import { type ConsentLog, consentEquals, consentStatus, isRestrictive, mergeConsent } from "./consent.js";
 import type { DecisionReason, FieldDecision, SyncOperation, SyncPlan } from "./operations.js";
 
@@ -29,7 +36,13 @@ interface Resolution {
   conflict: boolean;
 }
 
-function resolveByPolicy(policy: FieldPolicy, field: string, g: SyncContact, l: SyncContact, tie: Side): Resolution {
+function resolveByPolicy(
+  policy: FieldPolicy,
+  field: string,
+  g: SyncContact,
+  l: SyncContact,
+  tie: Side,
+): Resolution {
   const gv = g.fields[field] ?? null;
   const lv = l.fields[field] ?? null;
   switch (policy) {
@@ -54,13 +67,28 @@ function resolveByPolicy(policy: FieldPolicy, field: string, g: SyncContact, l: 
   }
 }
 
-function resolveField(field: string, g: SyncContact, l: SyncContact, base: SyncContact | null, policies: SyncPolicies | undefined): Resolution {
+function resolveField(
+  field: string,
+  g: SyncContact,
+  l: SyncContact,
+  base: SyncContact | null,
+  policies: SyncPolicies | undefined,
+): Resolution {
   const gv = g.fields[field] ?? null;
   const lv = l.fields[field] ?? null;
   let r: Resolution;
-  if (base !== null && valuesEqual(lv, base.fields[field])) r = { value: gv, from: "ghl", reason: "only-ghl-changed", conflict: false };
-  else if (base !== null && valuesEqual(gv, base.fields[field])) r = { value: lv, from: "local", reason: "only-local-changed", conflict: false };
-  else r = resolveByPolicy(fieldPolicy(policies, field), field, g, l, policies?.tieBreaker ?? DEFAULT_POLICIES.tieBreaker);
+  if (base !== null && valuesEqual(lv, base.fields[field]))
+    r = { value: gv, from: "ghl", reason: "only-ghl-changed", conflict: false };
+  else if (base !== null && valuesEqual(gv, base.fields[field]))
+    r = { value: lv, from: "local", reason: "only-local-changed", conflict: false };
+  else
+    r = resolveByPolicy(
+      fieldPolicy(policies, field),
+      field,
+      g,
+      l,
+      policies?.tieBreaker ?? DEFAULT_POLICIES.tieBreaker,
+    );
   if (r.from !== "both" && isEmpty(r.value)) {
     const other: Side = r.from === "ghl" ? "local" : "ghl";
     const otherValue = other === "ghl" ? gv : lv;
@@ -73,7 +101,12 @@ function resolveField(field: string, g: SyncContact, l: SyncContact, base: SyncC
   return r;
 }
 
-function resolveTags(gt: string[], lt: string[], base: SyncContact | null, policies: SyncPolicies | undefined): string[] {
+function resolveTags(
+  gt: string[],
+  lt: string[],
+  base: SyncContact | null,
+  policies: SyncPolicies | undefined,
+): string[] {
   const policy = policies?.tags ?? DEFAULT_POLICIES.tags;
   switch (policy) {
     case "ghl-wins":
@@ -104,7 +137,14 @@ const DAY_MS = 86_400_000;
 
 function describeConsent(log: ConsentLog): string {
   const status = consentStatus(log);
-  const event = status === "blocked" ? log.blocked : status === "opted-out" ? log.optOut : status === "opted-in" ? log.optIn : undefined;
+  const event =
+    status === "blocked"
+      ? log.blocked
+      : status === "opted-out"
+        ? log.optOut
+        : status === "opted-in"
+          ? log.optIn
+          : undefined;
   return event === undefined ? status : `${status} (${event.source} at ${event.at})`;
 }
 
@@ -115,13 +155,18 @@ function describeConsent(log: ConsentLog): string {
  */
 export function planContactSync(input: PlanContactSyncInput): SyncPlan {
   const { policies, now } = input;
-  if (input.ghl === null && input.local === null) throw new Error("planContactSync: both ghl and local are null");
+  if (input.ghl === null && input.local === null)
+    throw new Error("planContactSync: both ghl and local are null");
   const base = input.base ?? null;
   const g = input.ghl ?? EMPTY_CONTACT;
   const l = input.local ?? EMPTY_CONTACT;
 
   // Fields.
-  const names = new Set([...Object.keys(g.fields), ...Object.keys(l.fields), ...(base === null ? [] : Object.keys(base.fields))]);
+  const names = new Set([
+    ...Object.keys(g.fields),
+    ...Object.keys(l.fields),
+    ...(base === null ? [] : Object.keys(base.fields)),
+  ]);
   const fields: Record<string, FieldValue> = {};
   const decisions: FieldDecision[] = [];
   for (const field of [...names].sort()) {
@@ -186,10 +231,19 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
   if (input.ghl !== null) {
     const ghlStatus = consentStatus(input.ghl.consent);
     if (ghlStatus !== status && (policies?.notes ?? DEFAULT_POLICIES.notes)) {
-      operations.push({ op: "note", side: "ghl", body: `SMS consent changed from ${ghlStatus} to ${describeConsent(consent)}.` });
+      operations.push({
+        op: "note",
+        side: "ghl",
+        body: `SMS consent changed from ${ghlStatus} to ${describeConsent(consent)}.`,
+      });
     }
     const baseStatus = base === null ? "unknown" : consentStatus(base.consent);
-    if (isRestrictive(baseStatus) && !isRestrictive(ghlStatus) && isRestrictive(status) && (policies?.tasks ?? DEFAULT_POLICIES.tasks)) {
+    if (
+      isRestrictive(baseStatus) &&
+      !isRestrictive(ghlStatus) &&
+      isRestrictive(status) &&
+      (policies?.tasks ?? DEFAULT_POLICIES.tasks)
+    ) {
       operations.push({
         op: "task",
         side: "ghl",

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nameKeyOf } from "../normalise/name.js";
 import { normaliseEmail } from "../normalise/email.js";
+import { nameKeyOf } from "../normalise/name.js";
 import { normalisePhone } from "../normalise/phone.js";
 import { type DedupeContact, findDuplicates } from "./find-duplicates.js";
 import { compareNames } from "./name-similarity.js";
@@ -71,16 +71,22 @@ describe("findDuplicates: realistic duplicates merge", () => {
       ],
     ],
   ])("%s", (_label, contacts) => {
-    expect(clustersOf(contacts, { defaultRegion: contacts.some((c) => c.phone?.includes("415")) ? "US" : "GB" })).toEqual([
-      contacts.map((c) => c.id).sort(),
-    ]);
+    expect(
+      clustersOf(contacts, { defaultRegion: contacts.some((c) => c.phone?.includes("415")) ? "US" : "GB" }),
+    ).toEqual([contacts.map((c) => c.id).sort()]);
   });
 
   it("chains evidence: phone joins a-b, email joins b-c", () => {
     const r = findDuplicates(
       [
         { id: "a", phone: "020 7946 0958", firstName: "Sam", lastName: "Lee" },
-        { id: "b", phone: "+442079460958", email: "sam.lee@example.com", firstName: "Samuel", lastName: "Lee" },
+        {
+          id: "b",
+          phone: "+442079460958",
+          email: "sam.lee@example.com",
+          firstName: "Samuel",
+          lastName: "Lee",
+        },
         { id: "c", email: "SAM.LEE@example.com" },
       ],
       GB,
@@ -143,8 +149,20 @@ describe("findDuplicates: hard negatives stay apart", () => {
     [
       "different people with a common name and no shared key",
       [
-        { id: "a", phone: "+447911123456", email: "john.smith@gmail.com", firstName: "John", lastName: "Smith" },
-        { id: "b", phone: "+447911654321", email: "jsmith@yahoo.co.uk", firstName: "John", lastName: "Smith" },
+        {
+          id: "a",
+          phone: "+447911123456",
+          email: "john.smith@gmail.com",
+          firstName: "John",
+          lastName: "Smith",
+        },
+        {
+          id: "b",
+          phone: "+447911654321",
+          email: "jsmith@yahoo.co.uk",
+          firstName: "John",
+          lastName: "Smith",
+        },
       ],
     ],
     [
@@ -188,7 +206,9 @@ describe("findDuplicates: hard negatives stay apart", () => {
       { id: "c", phoneE164: "+442079460000", nameKey: "dana white" },
     ];
     expect(findDuplicates(contacts, { maxBlockSize: 2 }).clusters.map((c) => c.ids)).toEqual([["a", "c"]]);
-    expect(findDuplicates(contacts, { maxBlockSize: 3 }).clusters.map((c) => c.ids)).toEqual([["a", "b", "c"]]);
+    expect(findDuplicates(contacts, { maxBlockSize: 3 }).clusters.map((c) => c.ids)).toEqual([
+      ["a", "b", "c"],
+    ]);
   });
 
   it("options choose the keys and the name threshold", () => {
@@ -198,14 +218,34 @@ describe("findDuplicates: hard negatives stay apart", () => {
     ];
     expect(clustersOf(contacts, { keys: ["email"] })).toEqual([["a", "b"]]);
     expect(clustersOf(contacts, { nameThreshold: 0.99 })).toEqual([]);
-    expect(clustersOf(contacts, { genericMailboxes: ["a"], keys: ["email"], nameThreshold: 0.99 })).toEqual([]);
+    expect(clustersOf(contacts, { genericMailboxes: ["a"], keys: ["email"], nameThreshold: 0.99 })).toEqual(
+      [],
+    );
   });
 
   it("survivor rules", () => {
     const contacts: DedupeContact[] = [
-      { id: "new", emailNorm: "p@x.com", createdAt: "2024-05-01T00:00:00Z", updatedAt: "2024-06-01T00:00:00Z", filledFields: 9 },
-      { id: "old", emailNorm: "p@x.com", createdAt: "2020-01-01T00:00:00Z", updatedAt: "2021-01-01T00:00:00Z", filledFields: 3 },
-      { id: "mid", emailNorm: "p@x.com", createdAt: "2022-01-01T00:00:00Z", updatedAt: "2025-01-01T00:00:00Z", filledFields: 9 },
+      {
+        id: "new",
+        emailNorm: "p@x.com",
+        createdAt: "2024-05-01T00:00:00Z",
+        updatedAt: "2024-06-01T00:00:00Z",
+        filledFields: 9,
+      },
+      {
+        id: "old",
+        emailNorm: "p@x.com",
+        createdAt: "2020-01-01T00:00:00Z",
+        updatedAt: "2021-01-01T00:00:00Z",
+        filledFields: 3,
+      },
+      {
+        id: "mid",
+        emailNorm: "p@x.com",
+        createdAt: "2022-01-01T00:00:00Z",
+        updatedAt: "2025-01-01T00:00:00Z",
+        filledFields: 9,
+      },
     ];
     expect(findDuplicates(contacts).clusters[0]?.survivor).toBe("mid");
     expect(findDuplicates(contacts, { survivor: "oldest" }).clusters[0]?.survivor).toBe("old");
@@ -230,7 +270,15 @@ describe("compareNames", () => {
 
 // --- properties ---------------------------------------------------------------------------------------
 
-const PHONES = ["020 7946 0958", "+44 20 7946 0958", "07911 123456", "+447911123456", "020 7946 0000", "bad", null];
+const PHONES = [
+  "020 7946 0958",
+  "+44 20 7946 0958",
+  "07911 123456",
+  "+447911123456",
+  "020 7946 0000",
+  "bad",
+  null,
+];
 const EMAILS = ["ana@x.com", "ANA@x.com ", "info@x.com", "bob@y.org", "office@y.org", null];
 const FIRST = ["Ana", "Anna", "Bob", "Robert", "Maria", "Mario", "John", null];
 const LAST = ["Lopez", "López", "Smith", "Smyth", null];
@@ -240,7 +288,10 @@ const contactArb = fc.record({
   email: fc.constantFrom(...EMAILS),
   firstName: fc.constantFrom(...FIRST),
   lastName: fc.constantFrom(...LAST),
-  createdAt: fc.option(fc.integer({ min: 1.5e12, max: 1.8e12 }).map((t) => new Date(t).toISOString()), { nil: undefined }),
+  createdAt: fc.option(
+    fc.integer({ min: 1.5e12, max: 1.8e12 }).map((t) => new Date(t).toISOString()),
+    { nil: undefined },
+  ),
 });
 const contactsArb = fc
   .array(contactArb, { maxLength: 40 })
@@ -262,7 +313,12 @@ describe("findDuplicates properties", () => {
   it("does not depend on input order", () => {
     fc.assert(
       fc.property(
-        contactsArb.chain((contacts) => fc.tuple(fc.constant(contacts), fc.shuffledSubarray(contacts, { minLength: contacts.length, maxLength: contacts.length }))),
+        contactsArb.chain((contacts) =>
+          fc.tuple(
+            fc.constant(contacts),
+            fc.shuffledSubarray(contacts, { minLength: contacts.length, maxLength: contacts.length }),
+          ),
+        ),
         ([contacts, shuffled]) => {
           expect(findDuplicates(shuffled, GB)).toEqual(findDuplicates(contacts, GB));
         },

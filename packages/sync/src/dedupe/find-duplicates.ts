@@ -1,4 +1,3 @@
-import { nameKeyOf } from "../normalise/name.js";
 import { createNormaliser, type Normaliser } from "../normalise/normaliser.js";
 import { GENERIC_MAILBOXES, isGenericMailbox } from "./generic-mailboxes.js";
 import { compareNames } from "./name-similarity.js";
@@ -99,12 +98,17 @@ const W_NAME = 0.5;
  * - it shares only a weak key (generic mailbox such as info@, or a switchboard phone) and the names match.
  * Names that clearly differ (family on a landline, colleagues on an office phone) keep a pair apart.
  */
-export function findDuplicates(contacts: readonly DedupeContact[], options: FindDuplicatesOptions = {}): DedupeResult {
+export function findDuplicates(
+  contacts: readonly DedupeContact[],
+  options: FindDuplicatesOptions = {},
+): DedupeResult {
   const n = contacts.length;
   const keys = new Set(options.keys ?? ["phone", "email"]);
   const threshold = options.nameThreshold ?? 0.88;
   const maxBlock = options.maxBlockSize ?? 50;
-  const generic = new Set([...GENERIC_MAILBOXES, ...(options.genericMailboxes ?? [])].map((s) => s.toLowerCase()));
+  const generic = new Set(
+    [...GENERIC_MAILBOXES, ...(options.genericMailboxes ?? [])].map((s) => s.toLowerCase()),
+  );
   let normaliser = options.normaliser;
   const norm = (): Normaliser => {
     normaliser ??= createNormaliser({ defaultRegion: options.defaultRegion });
@@ -231,7 +235,8 @@ export function findDuplicates(contacts: readonly DedupeContact[], options: Find
     const root = uf.find(e.i);
     if (!groups.has(root)) groups.set(root, []);
   }
-  if (options.includeSingletons) for (let i = 0; i < n; i++) if (!groups.has(uf.find(i))) groups.set(uf.find(i), []);
+  if (options.includeSingletons)
+    for (let i = 0; i < n; i++) if (!groups.has(uf.find(i))) groups.set(uf.find(i), []);
   for (let i = 0; i < n; i++) {
     const g = groups.get(uf.find(i));
     if (g !== undefined) g.push(i);
@@ -251,8 +256,11 @@ export function findDuplicates(contacts: readonly DedupeContact[], options: Find
   let duplicates = 0;
   for (const [root, members] of groups) {
     const evidence = (evidenceByRoot.get(root) ?? []).sort((x, y) => cmp(x.a, y.a) || cmp(x.b, y.b));
-    const survivorIndex = chooseSurvivor(members, contacts, rule, (m) =>
-      (phones[m] !== undefined ? 1 : 0) + (emails[m] !== undefined ? 1 : 0) + (names[m] ? 1 : 0),
+    const survivorIndex = chooseSurvivor(
+      members,
+      contacts,
+      rule,
+      (m) => (phones[m] !== undefined ? 1 : 0) + (emails[m] !== undefined ? 1 : 0) + (names[m] ? 1 : 0),
     );
     const ids = members.map((m) => (contacts[m] as DedupeContact).id).sort(cmp);
     duplicates += ids.length - 1;
@@ -310,7 +318,11 @@ function time(value: string | null | undefined): number {
   return Date.parse(value);
 }
 
-function compareTimes(a: string | null | undefined, b: string | null | undefined, latestFirst = false): number {
+function compareTimes(
+  a: string | null | undefined,
+  b: string | null | undefined,
+  latestFirst = false,
+): number {
   const x = time(a);
   const y = time(b);
   if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1; // unknown times sort last

@@ -59,7 +59,11 @@ export interface ApplyMappingOptions {
 }
 
 /** Map one GHL contact to the SMS profile. Errors name the profile field and the problem. */
-export function applyMapping(contact: GhlContactLike, config: MappingConfig, options: ApplyMappingOptions = {}): MappingResult {
+export function applyMapping(
+  contact: GhlContactLike,
+  config: MappingConfig,
+  options: ApplyMappingOptions = {},
+): MappingResult {
   const errors: MappingError[] = [];
   const keyToId = new Map((options.customFields ?? []).map((d) => [d.key, d.id]));
   const customValues = new Map((contact.customFields ?? []).map((f) => [f.id, f.value]));
@@ -106,7 +110,10 @@ export function applyMapping(contact: GhlContactLike, config: MappingConfig, opt
     }
     if ("split" in t) {
       if (v === null || Array.isArray(v)) return v;
-      const parts = v.split(t.split.separator).map((s) => s.trim()).filter((s) => s !== "");
+      const parts = v
+        .split(t.split.separator)
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
       if (t.split.index === undefined) return parts;
       const i = t.split.index < 0 ? parts.length + t.split.index : t.split.index;
       return parts[i] ?? null;
@@ -136,16 +143,21 @@ export function applyMapping(contact: GhlContactLike, config: MappingConfig, opt
   const p = config.profile;
   const consentRaw = text("consent", p.consent);
   let consentField: SmsProfile["consentField"] = "unknown";
-  if (consentRaw === "opted-out" || consentRaw === "opted-in" || consentRaw === "unknown") consentField = consentRaw;
+  if (consentRaw === "opted-out" || consentRaw === "opted-in" || consentRaw === "unknown")
+    consentField = consentRaw;
   else if (consentRaw !== null) {
-    errors.push({ field: "consent", message: `maps to "${consentRaw}", expected opted-out, opted-in or unknown (add a map transform)` });
+    errors.push({
+      field: "consent",
+      message: `maps to "${consentRaw}", expected opted-out, opted-in or unknown (add a map transform)`,
+    });
   }
   const tagsValue = run("segmentTags", p.segmentTags ?? { from: "tags", transforms: [], required: false });
   let segmentTags = tagsValue === null ? [] : Array.isArray(tagsValue) ? tagsValue : [tagsValue];
   const prefix = config.segmentTagPrefix;
   if (prefix !== undefined) {
     segmentTags = segmentTags.filter((t) => t.startsWith(prefix));
-    if (config.stripSegmentTagPrefix) segmentTags = segmentTags.map((t) => t.slice(prefix.length)).filter((t) => t !== "");
+    if (config.stripSegmentTagPrefix)
+      segmentTags = segmentTags.map((t) => t.slice(prefix.length)).filter((t) => t !== "");
   }
   const extra: Record<string, string | null> = {};
   for (const [name, m] of Object.entries(config.extra).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

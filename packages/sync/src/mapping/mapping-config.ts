@@ -25,7 +25,10 @@ export type GhlStandardField = (typeof GHL_STANDARD_FIELDS)[number];
 
 const standardField = z.enum(GHL_STANDARD_FIELDS);
 const customField = z.strictObject({
-  customField: z.union([z.strictObject({ id: z.string().min(1) }), z.strictObject({ key: z.string().min(1) })]),
+  customField: z.union([
+    z.strictObject({ id: z.string().min(1) }),
+    z.strictObject({ key: z.string().min(1) }),
+  ]),
 });
 const SOURCE_ERROR = `must be a GHL standard field (${GHL_STANDARD_FIELDS.join(", ")}) or { customField: { id } } or { customField: { key } }`;
 const source = z.union([standardField, customField], { error: SOURCE_ERROR });
@@ -34,9 +37,14 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const transform = z.union(
   [
     z.enum(["trim", "lower", "upper", "e164", "collapseSpaces"]),
-    z.strictObject({ split: z.strictObject({ separator: z.string().min(1), index: z.number().int().optional() }) }),
+    z.strictObject({
+      split: z.strictObject({ separator: z.string().min(1), index: z.number().int().optional() }),
+    }),
     z.strictObject({ default: scalar }),
-    z.strictObject({ map: z.record(z.string(), z.string()), otherwise: z.enum(["keep", "empty"]).optional() }),
+    z.strictObject({
+      map: z.record(z.string(), z.string()),
+      otherwise: z.enum(["keep", "empty"]).optional(),
+    }),
   ],
   {
     error:
@@ -74,7 +82,9 @@ export const mappingConfigSchema = z.strictObject({
   segmentTagPrefix: z.string().optional(),
   stripSegmentTagPrefix: z.boolean().default(false),
   /** More profile attributes for templates, by name. */
-  extra: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be an identifier"), fieldMapping).default({}),
+  extra: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "must be an identifier"), fieldMapping)
+    .default({}),
 });
 
 export type MappingConfig = z.output<typeof mappingConfigSchema>;
@@ -99,8 +109,13 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Validate a mapping config. Errors name the path of each problem. */
-export function parseMappingConfig(input: unknown): { ok: true; config: MappingConfig } | { ok: false; errors: ConfigError[] } {
+export function parseMappingConfig(
+  input: unknown,
+): { ok: true; config: MappingConfig } | { ok: false; errors: ConfigError[] } {
   const result = mappingConfigSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
-  return { ok: false, errors: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) };
+  return {
+    ok: false,
+    errors: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  };
 }

@@ -58,7 +58,9 @@ describe("parseMappingConfig", () => {
         "profile.firstName",
       ]),
     );
-    expect(r.errors.find((e) => e.path === "profile.phone.from")?.message).toMatch(/GHL standard field .*customField/);
+    expect(r.errors.find((e) => e.path === "profile.phone.from")?.message).toMatch(
+      /GHL standard field .*customField/,
+    );
     expect(r.errors.find((e) => e.path === "profile.phone.transforms[2]")?.message).toMatch(/must be "trim"/);
     expect(r.errors.find((e) => e.path === "profile.firstName")?.message).toMatch(/extra/);
     expect(r.errors.find((e) => e.path === "defaultRegion")?.message).toMatch(/two-letter country code/);
@@ -72,14 +74,20 @@ describe("applyMapping", () => {
     profile: {
       phone: { from: "phone", transforms: ["trim", "e164"], required: true },
       firstName: { from: "firstName", transforms: ["trim", "collapseSpaces"] },
-      lastName: { from: { customField: { id: "cf_full" } }, transforms: [{ split: { separator: "|", index: -1 } }] },
+      lastName: {
+        from: { customField: { id: "cf_full" } },
+        transforms: [{ split: { separator: "|", index: -1 } }],
+      },
       name: { from: ["name", "firstName"], transforms: ["collapseSpaces"] },
       locale: {
         from: { customField: { key: "contact.language" } },
         transforms: [{ map: { Spanish: "es", English: "en" }, otherwise: "empty" }, { default: "en" }],
       },
       timezone: { from: "timezone" },
-      consent: { from: { customField: { id: "cf_consent" } }, transforms: [{ map: { Yes: "opted-in", No: "opted-out" }, otherwise: "empty" }] },
+      consent: {
+        from: { customField: { id: "cf_consent" } },
+        transforms: [{ map: { Yes: "opted-in", No: "opted-out" }, otherwise: "empty" }],
+      },
       segmentTags: { from: "tags", transforms: ["lower"] },
     },
     segmentTagPrefix: "seg:",
@@ -123,12 +131,21 @@ describe("applyMapping", () => {
     const minimal = config({
       version: 1,
       defaultRegion: "GB",
-      profile: { locale: { from: "country", transforms: ["lower", { default: "en" }] }, consent: { from: "source" } },
+      profile: {
+        locale: { from: "country", transforms: ["lower", { default: "en" }] },
+        consent: { from: "source" },
+      },
     });
     const ok = applyMapping({ id: "x", phone: "+447911123456" }, minimal);
-    expect(ok).toMatchObject({ ok: true, profile: { locale: "en", phone: "+447911123456", dnd: false, segmentTags: [] } });
+    expect(ok).toMatchObject({
+      ok: true,
+      profile: { locale: "en", phone: "+447911123456", dnd: false, segmentTags: [] },
+    });
     const bad = applyMapping({ id: "x", source: "facebook" }, minimal);
-    expect(bad).toMatchObject({ ok: false, errors: [{ field: "consent", message: expect.stringMatching(/expected opted-out/) }] });
+    expect(bad).toMatchObject({
+      ok: false,
+      errors: [{ field: "consent", message: expect.stringMatching(/expected opted-out/) }],
+    });
   });
 });
 

@@ -3,7 +3,14 @@ import { type MergeContact, planMerge } from "./plan-merge.js";
 
 const a: MergeContact = {
   id: "a",
-  fields: { firstName: "Bob", lastName: "Jones", email: "bob@x.com", phone: "+447911123456", locale: null, interests: ["golf"] },
+  fields: {
+    firstName: "Bob",
+    lastName: "Jones",
+    email: "bob@x.com",
+    phone: "+447911123456",
+    locale: null,
+    interests: ["golf"],
+  },
   tags: ["VIP"],
   consent: {},
   updatedAt: "2024-01-01T00:00:00Z",
@@ -11,7 +18,14 @@ const a: MergeContact = {
 };
 const b: MergeContact = {
   id: "b",
-  fields: { firstName: "Robert", lastName: "Jones", email: "", phone: "+447911123456", locale: "en-GB", interests: ["chess"] },
+  fields: {
+    firstName: "Robert",
+    lastName: "Jones",
+    email: "",
+    phone: "+447911123456",
+    locale: "en-GB",
+    interests: ["chess"],
+  },
   tags: ["newsletter"],
   consent: { optOut: { at: "2023-06-01T00:00:00Z", source: "sms-stop" } },
   updatedAt: "2025-01-01T00:00:00Z",
@@ -20,7 +34,9 @@ const b: MergeContact = {
 
 describe("planMerge", () => {
   it("lists every field with the record it came from, keeps opt-outs and the originals", () => {
-    const plan = planMerge({ ids: ["b", "a"], survivor: "a" }, [b, a], { fields: { firstName: "ghl-wins", interests: "union" } });
+    const plan = planMerge({ ids: ["b", "a"], survivor: "a" }, [b, a], {
+      fields: { firstName: "ghl-wins", interests: "union" },
+    });
     expect(plan.survivor).toBe("a");
     expect(plan.absorbed).toEqual(["b"]);
     expect(plan.fields).toEqual([
@@ -46,7 +62,9 @@ describe("planMerge", () => {
   });
 
   it("is independent of the order of the records", () => {
-    expect(planMerge({ ids: ["a", "b"], survivor: "b" }, [a, b])).toEqual(planMerge({ ids: ["b", "a"], survivor: "b" }, [b, a]));
+    expect(planMerge({ ids: ["a", "b"], survivor: "b" }, [a, b])).toEqual(
+      planMerge({ ids: ["b", "a"], survivor: "b" }, [b, a]),
+    );
   });
 
   it("rejects a survivor outside the cluster and missing records", () => {

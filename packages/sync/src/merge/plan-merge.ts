@@ -59,7 +59,11 @@ export function planMerge(
   const choices: MergeFieldChoice[] = [];
   for (const field of fieldNames) {
     const policy = fieldPolicy(policies, field);
-    const values: VersionedValue[] = members.map((c) => ({ value: c.fields[field] ?? null, at: time(c, field), from: c.id }));
+    const values: VersionedValue[] = members.map((c) => ({
+      value: c.fields[field] ?? null,
+      at: time(c, field),
+      from: c.id,
+    }));
     const filled = values.filter((v) => !isEmpty(v.value));
     let choice: MergeFieldChoice;
     if (filled.length === 0) {
@@ -82,7 +86,8 @@ export function planMerge(
   }
 
   const tagSources = new Map<string, string[]>();
-  for (const c of members) for (const t of normaliseTags(c.tags)) tagSources.set(t, [...(tagSources.get(t) ?? []), c.id]);
+  for (const c of members)
+    for (const t of normaliseTags(c.tags)) tagSources.set(t, [...(tagSources.get(t) ?? []), c.id]);
   const tags = [...tagSources.keys()].sort();
   const consent = members.reduce<ConsentLog>((acc, c) => mergeConsent(acc, c.consent), {});
 

@@ -28,7 +28,10 @@ describe("normalisePhone", () => {
       country: "GB",
       extension: "123",
     });
-    expect(normalisePhone("(415) 555-2671 x12", { defaultRegion: "US" })).toMatchObject({ e164: "+14155552671", extension: "12" });
+    expect(normalisePhone("(415) 555-2671 x12", { defaultRegion: "US" })).toMatchObject({
+      e164: "+14155552671",
+      extension: "12",
+    });
   });
 
   it.each([
@@ -44,7 +47,10 @@ describe("normalisePhone", () => {
 
   it("reports a national number without a region, and an unknown region", () => {
     expect(normalisePhone("020 7946 0958")).toMatchObject({ ok: false });
-    expect(normalisePhone("020 7946 0958", { defaultRegion: "XX" })).toMatchObject({ ok: false, reason: "unknown-region" });
+    expect(normalisePhone("020 7946 0958", { defaultRegion: "XX" })).toMatchObject({
+      ok: false,
+      reason: "unknown-region",
+    });
   });
 
   it("is idempotent (property)", () => {
@@ -56,7 +62,10 @@ describe("normalisePhone", () => {
         const again = normalisePhone(first.e164, { defaultRegion: region });
         expect(again).toMatchObject({ ok: true, e164: first.e164 });
         // Region does not matter once the number is in E.164.
-        expect(normalisePhone(first.e164, { defaultRegion: "JP" })).toMatchObject({ ok: true, e164: first.e164 });
+        expect(normalisePhone(first.e164, { defaultRegion: "JP" })).toMatchObject({
+          ok: true,
+          e164: first.e164,
+        });
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,9 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberWithError, ParseError } from "libphonenumber-js/max";
+import {
+  type CountryCode,
+  isSupportedCountry,
+  ParseError,
+  parsePhoneNumberWithError,
+} from "libphonenumber-js/max";
 
 /** Why a phone number could not be normalised. Invalid numbers are reported, never guessed. */
 export type PhoneFailureReason =
@@ -50,7 +55,10 @@ export function normalisePhone(raw: string | null | undefined, options: PhoneOpt
     defaultCountry = region;
   }
   try {
-    const parsed = parsePhoneNumberWithError(input, defaultCountry === undefined ? undefined : { defaultCountry });
+    const parsed = parsePhoneNumberWithError(
+      input,
+      defaultCountry === undefined ? undefined : { defaultCountry },
+    );
     if (!parsed.isValid()) return { ok: false, reason: "invalid-number", input };
     return { ok: true, e164: parsed.number, country: parsed.country, extension: parsed.ext };
   } catch (error) {

@@ -35,7 +35,9 @@ function unquote(literal: string): string {
  * Parse `Hi {{firstName | "there"}}, …`. A placeholder is `{{ field }}` or `{{ field | "fallback" }}`
  * (single or double quotes, backslash escapes). Field names may contain dots (`extra.plan`).
  */
-export function parseTemplate(source: string): { ok: true; template: ParsedTemplate } | { ok: false; error: TemplateError } {
+export function parseTemplate(
+  source: string,
+): { ok: true; template: ParsedTemplate } | { ok: false; error: TemplateError } {
   const parts: TemplatePart[] = [];
   const fields: string[] = [];
   let pos = 0;
@@ -43,7 +45,14 @@ export function parseTemplate(source: string): { ok: true; template: ParsedTempl
     const open = source.indexOf("{{", pos);
     const strayClose = source.indexOf("}}", pos);
     if (strayClose !== -1 && (open === -1 || strayClose < open)) {
-      return { ok: false, error: { kind: "unexpected-close", message: `"}}" at ${strayClose} has no matching "{{"`, index: strayClose } };
+      return {
+        ok: false,
+        error: {
+          kind: "unexpected-close",
+          message: `"}}" at ${strayClose} has no matching "{{"`,
+          index: strayClose,
+        },
+      };
     }
     if (open === -1) {
       parts.push({ kind: "text", text: source.slice(pos) });
@@ -53,11 +62,21 @@ export function parseTemplate(source: string): { ok: true; template: ParsedTempl
     const close = source.indexOf("}}", open + 2);
     const nextOpen = source.indexOf("{{", open + 2);
     if (close === -1 || (nextOpen !== -1 && nextOpen < close)) {
-      return { ok: false, error: { kind: "unclosed-placeholder", message: `"{{" at ${open} is not closed with "}}"`, index: open } };
+      return {
+        ok: false,
+        error: {
+          kind: "unclosed-placeholder",
+          message: `"{{" at ${open} is not closed with "}}"`,
+          index: open,
+        },
+      };
     }
     const inner = source.slice(open + 2, close);
     if (inner.trim() === "") {
-      return { ok: false, error: { kind: "empty-placeholder", message: `empty placeholder "{{}}" at ${open}`, index: open } };
+      return {
+        ok: false,
+        error: { kind: "empty-placeholder", message: `empty placeholder "{{}}" at ${open}`, index: open },
+      };
     }
     const m = PLACEHOLDER.exec(inner);
     if (m === null) {

@@ -1,5 +1,5 @@
-import { type RenderOptions, renderTemplate, type TemplateData } from "./render-template.js";
 import type { ParsedTemplate, TemplateError } from "./parse-template.js";
+import { type RenderOptions, renderTemplate, type TemplateData } from "./render-template.js";
 
 /** What an SMS segment calculator reports (e.g. `measureSms` of @ghl-bulksms/bulksms). */
 export interface SmsMeasurement {
@@ -19,11 +19,23 @@ export interface PreviewOptions extends RenderOptions {
 }
 
 export type PreviewResult =
-  | { ok: true; text: string; encoding: string; parts: number; characters: number; cost: number; fallbacksUsed: string[] }
+  | {
+      ok: true;
+      text: string;
+      encoding: string;
+      parts: number;
+      characters: number;
+      cost: number;
+      fallbacksUsed: string[];
+    }
   | { ok: false; error: TemplateError };
 
 /** Render a template for one contact and show encoding, parts and cost. */
-export function previewTemplate(template: string | ParsedTemplate, data: TemplateData, options: PreviewOptions): PreviewResult {
+export function previewTemplate(
+  template: string | ParsedTemplate,
+  data: TemplateData,
+  options: PreviewOptions,
+): PreviewResult {
   if (!Number.isFinite(options.pricePerPart) || options.pricePerPart < 0) {
     throw new RangeError(`pricePerPart must be a non-negative number, got ${options.pricePerPart}`);
   }

@@ -48,7 +48,11 @@ function hasField(data: TemplateData, field: string): boolean {
 
 function display(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (Array.isArray(value)) return value.map(display).filter((s) => s !== "").join(", ");
+  if (Array.isArray(value))
+    return value
+      .map(display)
+      .filter((s) => s !== "")
+      .join(", ");
   if (typeof value === "object") return "";
   return String(value).trim();
 }
@@ -58,7 +62,11 @@ function display(value: unknown): string {
  * An empty or missing value uses the fallback; without a fallback it is an error (or "" with
  * `missing: "empty"`). A field that is not known at all is an error with a suggestion.
  */
-export function renderTemplate(template: string | ParsedTemplate, data: TemplateData, options: RenderOptions = {}): RenderResult {
+export function renderTemplate(
+  template: string | ParsedTemplate,
+  data: TemplateData,
+  options: RenderOptions = {},
+): RenderResult {
   let parsed: ParsedTemplate;
   if (typeof template === "string") {
     const r = parseTemplate(template);
@@ -73,7 +81,8 @@ export function renderTemplate(template: string | ParsedTemplate, data: Template
       text += part.text;
       continue;
     }
-    const isKnown = known.includes(part.field) || (options.fields === undefined && hasField(data, part.field));
+    const isKnown =
+      known.includes(part.field) || (options.fields === undefined && hasField(data, part.field));
     if (!isKnown) {
       const candidates = [...known, ...(options.fields === undefined ? Object.keys(data) : [])];
       const best = candidates
@@ -82,7 +91,12 @@ export function renderTemplate(template: string | ParsedTemplate, data: Template
       const hint = best !== undefined && best.s >= 0.8 ? ` (did you mean "${best.c}"?)` : "";
       return {
         ok: false,
-        error: { kind: "unknown-field", message: `unknown field "${part.field}"${hint}`, index: part.index, field: part.field },
+        error: {
+          kind: "unknown-field",
+          message: `unknown field "${part.field}"${hint}`,
+          index: part.index,
+          field: part.field,
+        },
       };
     }
     const value = display(lookup(data, part.field));

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseTemplate } from "./parse-template.js";
-import { type SmsMeasure, previewTemplate } from "./preview-template.js";
+import { previewTemplate, type SmsMeasure } from "./preview-template.js";
 import { renderTemplate } from "./render-template.js";
 
 // A small GSM-7 / UCS-2 segment calculator for the tests (the real one lives in @ghl-bulksms/bulksms).
@@ -38,22 +38,39 @@ describe("renderTemplate", () => {
     ["Hi firstName}}", "unexpected-close", 12],
     ["Hi {{ }}", "empty-placeholder", 3],
     ["Hi {{first name}}", "invalid-placeholder", 3],
-    ['Hi {{firstName | there}}', "invalid-placeholder", 3],
+    ["Hi {{firstName | there}}", "invalid-placeholder", 3],
   ])("%j is a %s error at %d", (template, kind, index) => {
-    expect(renderTemplate(template, { firstName: "Ana" })).toMatchObject({ ok: false, error: { kind, index } });
+    expect(renderTemplate(template, { firstName: "Ana" })).toMatchObject({
+      ok: false,
+      error: { kind, index },
+    });
   });
 
   it("reports an unknown field with a suggestion", () => {
     expect(renderTemplate("Hi {{fristName}}", { firstName: "Ana" })).toEqual({
       ok: false,
-      error: { kind: "unknown-field", message: 'unknown field "fristName" (did you mean "firstName"?)', index: 3, field: "fristName" },
+      error: {
+        kind: "unknown-field",
+        message: 'unknown field "fristName" (did you mean "firstName"?)',
+        index: 3,
+        field: "fristName",
+      },
     });
-    expect(renderTemplate("{{plan}}", { plan: "x" }, { fields: ["firstName"] })).toMatchObject({ ok: false, error: { kind: "unknown-field" } });
+    expect(renderTemplate("{{plan}}", { plan: "x" }, { fields: ["firstName"] })).toMatchObject({
+      ok: false,
+      error: { kind: "unknown-field" },
+    });
   });
 
   it("a known field without value or fallback is an error unless missing: empty", () => {
-    expect(renderTemplate("Hi {{firstName}}", {})).toMatchObject({ ok: false, error: { kind: "missing-value", field: "firstName" } });
-    expect(renderTemplate("Hi {{firstName}}", {}, { missing: "empty" })).toMatchObject({ ok: true, text: "Hi " });
+    expect(renderTemplate("Hi {{firstName}}", {})).toMatchObject({
+      ok: false,
+      error: { kind: "missing-value", field: "firstName" },
+    });
+    expect(renderTemplate("Hi {{firstName}}", {}, { missing: "empty" })).toMatchObject({
+      ok: true,
+      text: "Hi ",
+    });
   });
 
   it("parses once and renders many times", () => {
@@ -65,16 +82,21 @@ describe("renderTemplate", () => {
 
   it("text without braces renders unchanged (property)", () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !s.includes("{{") && !s.includes("}}")), (s) => {
-        expect(renderTemplate(s, {})).toEqual({ ok: true, text: s, fallbacksUsed: [] });
-      }),
+      fc.property(
+        fc.string().filter((s) => !s.includes("{{") && !s.includes("}}")),
+        (s) => {
+          expect(renderTemplate(s, {})).toEqual({ ok: true, text: s, fallbacksUsed: [] });
+        },
+      ),
     );
   });
 });
 
 describe("previewTemplate", () => {
   it("shows text, encoding, parts and cost", () => {
-    expect(previewTemplate('Hi {{firstName | "there"}}, 20% off today!', {}, { measure, pricePerPart: 0.035 })).toEqual({
+    expect(
+      previewTemplate('Hi {{firstName | "there"}}, 20% off today!', {}, { measure, pricePerPart: 0.035 }),
+    ).toEqual({
       ok: true,
       text: "Hi there, 20% off today!",
       encoding: "GSM-7",
@@ -94,7 +116,10 @@ describe("previewTemplate", () => {
   });
 
   it("passes template errors through and rejects a bad price", () => {
-    expect(previewTemplate("{{x", {}, { measure, pricePerPart: 1 })).toMatchObject({ ok: false, error: { kind: "unclosed-placeholder" } });
+    expect(previewTemplate("{{x", {}, { measure, pricePerPart: 1 })).toMatchObject({
+      ok: false,
+      error: { kind: "unclosed-placeholder" },
+    });
     expect(() => previewTemplate("hi", {}, { measure, pricePerPart: -1 })).toThrow(/pricePerPart/);
   });
 });
