@@ -130,18 +130,27 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
     if (r.path === "/webhooks" && r.method === "POST") {
       const entry = JSON.parse(r.body) as Record<string, unknown>;
       if (webhooks.some((w) => w.name === entry.name)) return problem(res, 400, "Bad Request", "name already used");
-      const hook = { id: webhooks.length + 1, active: true, invokeOption: "ONE", ...entry };
-      webhooks.push(hook);
-      return send(res, 200, hook);
+      void testCall(entry).then((okay) => {
+        if (!okay) return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
+        const hook = { id: webhooks.length + 1, active: true, invokeOption: "ONE", ...entry };
+        webhooks.push(hook);
+        send(res, 200, hook);
+      });
+      return;
     }
     const hookMatch = /^\/webhooks\/(\d+)$/.exec(r.path);
     if (hookMatch) {
       const index = webhooks.findIndex((w) => String(w.id) === hookMatch[1]);
       if (index === -1) return problem(res, 404, "Not Found", "no such webhook");
       if (r.method === "POST") {
-        const hook = { ...webhooks[index], ...(JSON.parse(r.body) as Record<string, unknown>), id: webhooks[index]?.id ?? 0 };
-        webhooks[index] = hook;
-        return send(res, 200, hook);
+        const entry = JSON.parse(r.body) as Record<string, unknown>;
+        void testCall(entry).then((okay) => {
+          if (!okay) return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
+          const hook = { ...webhooks[index], ...entry, id: webhooks[index]?.id ?? 0 };
+          webhooks[index] = hook;
+          send(res, 200, hook);
+        });
+        return;
       }
       if (r.method === "DELETE") {
         webhooks.splice(index, 1);
@@ -150,6 +159,23 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
       }
     }
     problem(res, 404, "Not Found", `no route ${r.method} ${r.path}`);
+  }
+
+  /** Like BulkSMS: an active webhook is tested with a POST of `[]` and must answer 2xx. Only 127.0.0.1 URLs are called. */
+  async function testCall(entry: Record<string, unknown>): Promise<boolean> {
+    if (entry.active === false || typeof entry.url !== "string") return true;
+    const url = new URL(entry.url);
+    if (url.hostname !== "127.0.0.1") return true;
+    try {
+      const answer = await fetch(url, {
+        method: "POST",
+        body: "[]",
+        headers: { "content-type": "application/json", "user-agent": "BulkSMS Invoker", "x-bulksms-event": entry.triggerScope === "RECEIVED" ? "incoming-message" : "status-report" },
+      });
+      return answer.status >= 200 && answer.status < 300;
+    } catch {
+      return false;
+    }
   }
 
   function sendMessages(r: RecordedRequest, res: ServerResponse) {
