@@ -126,6 +126,7 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     if (!engine) logger.warn("no engine plugged in: webhooks are stored but not processed");
 
     // 3. job runner
+    const openStore = store;
     const registry = {
       ...(engine?.jobs ?? {}),
       "inbox.process": inboxProcessJob(store, engine?.inbox ?? noEngine),
@@ -139,6 +140,10 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       maxAttempts: config.jobs.maxAttempts,
       leaseMs: config.jobs.leaseMs,
       pollIntervalMs: options.pollIntervalMs ?? 250,
+      locations: async () => [
+        ...config.ghl.locations.map((l) => l.locationId),
+        ...(await openStore.locations.list({ activeOnly: true })).map((l) => l.id),
+      ],
       now,
       logger: logger.child({ component: "jobs" }),
       metrics,
@@ -146,7 +151,6 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     runner.start();
 
     // 4. HTTP
-    const openStore = store;
     server = buildServer({
       options: {
         bodyLimitBytes: config.http.bodyLimitBytes,

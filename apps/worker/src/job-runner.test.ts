@@ -232,4 +232,91 @@ describe("job runner", () => {
     // nothing is claimed after stop
     expect(await runner.pollOnce()).toBe(0);
   });
+
+  async function fairness(supportsExclude: boolean, locations?: () => Promise<readonly string[]>) {
+    const q = new MemoryJobQueue();
+    q.supportsExclude = supportsExclude;
+    for (let i = 0; i < 30; i++) q.enqueue("demo.work", { n: i }, "locA");
+    q.enqueue("demo.work", { n: 100 }, "locB");
+    q.enqueue("demo.work", { n: 101 }, "locB");
+    const order: string[] = [];
+    const runner = createJobRunner<Catalog>({
+      queue: q,
+      registry: {
+        "demo.work": {
+          schema: z.object({ n: z.number() }),
+          handler: async (_p, ctx) => {
+            order.push(ctx.locationId ?? "-");
+            await sleep(2);
+            return { ok: true };
+          },
+        },
+        "demo.other": { schema: z.object({ s: z.string() }), handler: async () => ({ ok: true }) },
+      },
+      workerId: "w1",
+      concurrency: 2,
+      perLocationConcurrency: 1,
+      maxAttempts: 3,
+      leaseMs: 60_000,
+      maxBuffered: 3,
+      pollIntervalMs: 2,
+      logger: silent,
+      ...(locations ? { locations } : {}),
+    });
+    runner.start();
+    for (let i = 0; i < 500 && [...q.jobs.values()].some((j) => j.state !== "done"); i++) await sleep(3);
+    await runner.stop({ timeoutMs: 500 });
+    expect([...q.jobs.values()].every((j) => j.state === "done")).toBe(true);
+    return order;
+  }
+
+  it("a busy location does not starve another one (queue filters saturated locations)", async () => {
+    const order = await fairness(true);
+    expect(order.lastIndexOf("locB")).toBeLessThan(10);
+  });
+
+  it("a busy location does not starve another one (queue ignores the filter; runner claims per known location)", async () => {
+    const order = await fairness(false, async () => ["locA", "locB"]);
+    expect(order.lastIndexOf("locB")).toBeLessThan(10);
+  });
+
+  it("extends leases of running jobs and abandons a job whose lease was lost", async () => {
+    const q = new MemoryJobQueue();
+    const kept = q.enqueue("demo.work", { n: 1 });
+    const lost = q.enqueue("demo.work", { n: 2 });
+    let abortedLost = false;
+    const runner = createJobRunner<Catalog>({
+      queue: q,
+      registry: {
+        "demo.work": {
+          schema: z.object({ n: z.number() }),
+          handler: async ({ n }, ctx) => {
+            if (n === 2) {
+              const j = q.jobs.get(lost);
+              if (j) j.leaseOwner = "someone-else"; // another worker took it over
+              await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
+              abortedLost = true;
+              return { ok: true };
+            }
+            await sleep(1200);
+            return { ok: true };
+          },
+        },
+        "demo.other": { schema: z.object({ s: z.string() }), handler: async () => ({ ok: true }) },
+      },
+      workerId: "w1",
+      concurrency: 2,
+      perLocationConcurrency: 2,
+      maxAttempts: 3,
+      leaseMs: 3000, // extended every 1 s
+      logger: silent,
+    });
+    runner.start();
+    await sleep(1400);
+    expect(q.extended).toContain(kept);
+    expect(abortedLost).toBe(true);
+    await runner.stop({ timeoutMs: 500 });
+    expect(q.jobs.get(kept)?.state).toBe("done");
+    expect(q.log).not.toContain(`complete ${lost}`);
+  });
 });

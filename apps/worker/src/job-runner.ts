@@ -30,6 +30,10 @@ export interface JobRunnerOptions<Catalog extends Record<string, unknown>> {
   readonly perLocationConcurrency: number;
   readonly maxAttempts: number;
   readonly leaseMs: number;
+  /** claimed jobs that may wait locally for their location's slot (default concurrency * 32) */
+  readonly maxBuffered?: number;
+  /** locations to claim for one by one when the local buffer is full (configured + installed ones) */
+  readonly locations?: () => Promise<readonly string[]>;
   /** how often to look for due jobs when idle */
   readonly pollIntervalMs?: number;
   readonly backoff?: BackoffOptions;
@@ -114,7 +118,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 15 * 60_000 };
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const maxWaiting = options.concurrency * 2;
+  const maxWaiting = options.maxBuffered ?? options.concurrency * 32;
   const registry = options.registry as Record<string, JobDefinition<unknown> | undefined>;
 
   const running = new Map<number, Held>();
@@ -178,11 +182,28 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
   async function claimBatch(): Promise<ClaimedJob[]> {
     const free = options.concurrency - running.size;
     if (free <= 0) return [];
+    const saturated = [...knownLocations].filter(
+      (loc) => !locationHasRoom(loc) || (waiting.get(loc)?.length ?? 0) > 0,
+    );
     if (waitingCount() < maxWaiting) {
-      return [...(await queue.claim({ workerId, limit: free, leaseMs: options.leaseMs, now: now() }))];
+      const claimed = await queue.claim({
+        workerId,
+        limit: free,
+        leaseMs: options.leaseMs,
+        now: now(),
+        ...(saturated.length > 0 ? { excludeLocationIds: saturated } : {}),
+      });
+      return [...claimed];
     }
     // The local buffer is full of jobs for saturated locations: claim only for locations with room,
     // so one busy location cannot starve the others.
+    if (options.locations) {
+      try {
+        for (const loc of await options.locations()) knownLocations.add(loc);
+      } catch (e) {
+        logger.warn({ err: e }, "listing locations failed");
+      }
+    }
     const out: ClaimedJob[] = [];
     for (const loc of knownLocations) {
       const room = options.perLocationConcurrency - (runningByLocation.get(loc) ?? 0);

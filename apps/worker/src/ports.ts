@@ -81,6 +81,12 @@ export interface JobQueue {
     leaseMs: number;
     now?: number;
     locationId?: string;
+    /**
+     * Locations that are at their concurrency limit. An adapter that can filter on it keeps per-location
+     * fairness exact; one that ignores it (the SQLite store today) still works: the runner parks such
+     * jobs locally and, when its buffer is full, claims per known location.
+     */
+    excludeLocationIds?: readonly string[];
   }): Promise<readonly ClaimedJob[]>;
   extendLease(id: number, workerId: string, leaseMs: number): Promise<boolean>;
   complete(id: number, options?: { workerId?: string }): Promise<boolean>;

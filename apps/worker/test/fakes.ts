@@ -72,18 +72,25 @@ export class MemoryJobQueue implements JobQueue {
     return id;
   }
 
+  /** false: behave like a store that ignores excludeLocationIds */
+  supportsExclude = true;
+  readonly extended: number[] = [];
+
   async claim(o: {
     workerId: string;
     limit: number;
     leaseMs: number;
     now?: number;
     locationId?: string;
+    excludeLocationIds?: readonly string[];
   }): Promise<ClaimedJob[]> {
     const now = o.now ?? this.clock();
     const out: ClaimedJob[] = [];
     for (const j of this.jobs.values()) {
       if (out.length >= o.limit) break;
       if (o.locationId !== undefined && j.locationId !== o.locationId) continue;
+      if (this.supportsExclude && j.locationId !== null && o.excludeLocationIds?.includes(j.locationId))
+        continue;
       const due = (j.state === "queued" && j.runAt <= now) || (j.state === "running" && j.leaseUntil <= now);
       if (!due) continue;
       j.state = "running";
@@ -111,6 +118,7 @@ export class MemoryJobQueue implements JobQueue {
   async extendLease(id: number, workerId: string, leaseMs: number) {
     const j = this.held(id, workerId);
     if (!j) return false;
+    this.extended.push(id);
     j.leaseUntil = this.clock() + leaseMs;
     return true;
   }
