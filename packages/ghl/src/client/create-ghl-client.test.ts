@@ -359,6 +359,49 @@ describe("OAuth token handling (injected fetch)", () => {
     });
   });
 
+  it("falls back to minting from the agency token when the location refresh token is rejected", async () => {
+    const clock = createSteppingClock();
+    const store = createMemoryTokenStore({
+      comp: {
+        accessToken: "agency",
+        refreshToken: "ra",
+        expiresAt: clock.now() + 3_600_000,
+        userType: "Company",
+      },
+      loc: { accessToken: "old", refreshToken: "dead", expiresAt: clock.now() - 1, userType: "Location" },
+    });
+    const fake = createFakeFetch((req) => {
+      if (req.url.pathname === "/oauth/token")
+        return json(400, { statusCode: 400, message: "Invalid grant: refresh token is invalid" });
+      if (req.url.pathname === "/oauth/locationToken") {
+        return json(200, { access_token: "minted", refresh_token: "rm", expires_in: 86399, userId: "u" });
+      }
+      return json(200, { contact: { id: "c" } });
+    });
+    const client = createGhlClient({
+      auth: { ...auth, companyId: "comp" },
+      tokenStore: store,
+      fetch: fake.fetch,
+      now: clock.now,
+      baseUrl: BASE,
+    });
+    const r = await client.contacts.get({ locationId: "loc", contactId: "c" });
+    expect(r.ok).toBe(true);
+    expect(fake.requests.map((q) => q.url.pathname)).toEqual([
+      "/oauth/token",
+      "/oauth/locationToken",
+      "/contacts/c",
+    ]);
+    expect(store.snapshot().loc).toMatchObject({ accessToken: "minted", refreshToken: "rm" });
+  });
+
+  it("oauth methods on a private-integration client return wrong_auth", async () => {
+    const { client, fake } = pitClient(() => json(200, {}));
+    const r = await client.oauth.refresh({ locationId: "loc" });
+    expect(!r.ok && r.error.code).toBe("wrong_auth");
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("exchangeCode saves the installed location's tokens", async () => {
     const clock = createSteppingClock();
     const store = createMemoryTokenStore();
