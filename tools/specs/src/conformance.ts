@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createSink, type Difference, type DifferenceSink } from "./difference.ts";
 import {
   asArray,
@@ -461,27 +461,45 @@ export function runCheck(options: CheckOptions): CheckResult {
   const counts: CheckCounts = { operations: 0, schemas: 0, examples: 0 };
   const store = createDocumentStore();
   for (const spec of options.specFiles ?? SPEC_FILES) {
-    const sink = createSink(spec, differences);
-    const ctx: Context = { store, sink, counts };
     const ourFile = join(repoRoot, spec);
     const ours = asObject(store.load(ourFile)) ?? {};
-    const reference = asString(asObject(ours.info)?.["x-reference"]);
-    if (reference === undefined) {
-      sink.add("info", "reference-file-missing", "info.x-reference does not name a vendor document", []);
-      continue;
-    }
-    const referencePath = join(referenceDir, reference);
-    if (!existsSync(referencePath)) {
-      sink.add(
+    const rawReference = asObject(ours.info)?.["x-reference"];
+    // `x-reference` names one vendor document, or several (the first is primary; the others are compared too,
+    // reported under "<spec> ~ <document>").
+    const references = (
+      typeof rawReference === "string" ? [rawReference] : (asArray(rawReference) ?? [])
+    ).filter((r): r is string => typeof r === "string");
+    if (references.length === 0) {
+      createSink(spec, differences).add(
         "info",
         "reference-file-missing",
-        `vendor document ${reference} not found in ${referenceDir}`,
+        "info.x-reference names no vendor document",
         [],
       );
       continue;
     }
-    if (statSync(referencePath).isDirectory()) checkSchemas(ctx, ourFile, ours, referencePath);
-    else checkOperations(ctx, ourFile, ours, referencePath);
+    references.forEach((reference, index) => {
+      const label = index === 0 ? spec : `${spec} ~ ${basename(reference)}`;
+      const sink = createSink(label, differences);
+      // Only the primary pass counts operations/examples, so the summary counts each of ours once.
+      const ctx: Context = {
+        store,
+        sink,
+        counts: index === 0 ? counts : { operations: 0, schemas: 0, examples: 0 },
+      };
+      const referencePath = join(referenceDir, reference);
+      if (!existsSync(referencePath)) {
+        sink.add(
+          "info",
+          "reference-file-missing",
+          `vendor document ${reference} not found in ${referenceDir}`,
+          [],
+        );
+        return;
+      }
+      if (statSync(referencePath).isDirectory()) checkSchemas(ctx, ourFile, ours, referencePath);
+      else checkOperations(ctx, ourFile, ours, referencePath);
+    });
   }
   const failed = differences.some((d) => d.explanation === undefined);
   return { status: failed ? "failed" : "passed", referenceDir, differences, counts };

@@ -45,7 +45,10 @@ const compiledByStore = new WeakMap<DocumentStore, Compiled>();
 export function validateAgainst(store: DocumentStore, schema: Located, value: Json): ExampleVerdict {
   let compiled = compiledByStore.get(store);
   if (compiled === undefined) {
-    compiled = { ajv: new Ajv({ strict: false, allErrors: true, validateFormats: false }), validators: new Map() };
+    compiled = {
+      ajv: new Ajv({ strict: false, allErrors: true, validateFormats: false }),
+      validators: new Map(),
+    };
     compiledByStore.set(store, compiled);
   }
   const key = `${schema.file}\u0000${JSON.stringify(schema.node)}`;
