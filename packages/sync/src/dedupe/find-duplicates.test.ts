@@ -223,6 +223,10 @@ describe("findDuplicates: hard negatives stay apart", () => {
     );
   });
 
+  it("rejects duplicate ids with a clear error", () => {
+    expect(() => findDuplicates([{ id: "a" }, { id: "a" }])).toThrow(/contact id "a" appears more than once/);
+  });
+
   it("survivor rules", () => {
     const contacts: DedupeContact[] = [
       {
