@@ -124,7 +124,8 @@ export function findDuplicates(
   const ids = new Set<string>();
   for (let i = 0; i < n; i++) {
     const c = contacts[i] as DedupeContact;
-    if (ids.size === ids.add(c.id).size) throw new Error(`findDuplicates: contact id "${c.id}" appears more than once`);
+    if (ids.size === ids.add(c.id).size)
+      throw new Error(`findDuplicates: contact id "${c.id}" appears more than once`);
     let phone: string | undefined;
     if (c.phoneE164 !== undefined) phone = c.phoneE164 ?? undefined;
     else if (c.phone != null && c.phone !== "") {
