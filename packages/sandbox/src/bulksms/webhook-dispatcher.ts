@@ -122,7 +122,9 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
   /** One POST of delivery `d`. Only the primary POST of an attempt decides ack, drop or retry. */
   const sendOnce = async (d: Delivery, primary: boolean): Promise<void> => {
     const at = clock.now();
+    const gen = generation;
     const result = await post(d.webhook.url, headersFor(d), JSON.stringify(d.messages));
+    if (gen !== generation) return; // reset or closed while the POST was in flight
     if (!primary) {
       log.push(entry(d, at, { httpStatus: result.status, error: result.error, outcome: "duplicate" }));
       return;
