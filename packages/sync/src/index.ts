@@ -49,6 +49,11 @@ export {
   ghlSmsDnd,
 } from "./mapping/ghl-contact.js";
 export {
+  type GhlToSyncContactOptions,
+  ghlToSyncContact,
+  SYNCED_GHL_FIELDS,
+} from "./mapping/ghl-to-sync-contact.js";
+export {
   type ConfigError,
   type FieldMapping,
   GHL_STANDARD_FIELDS,

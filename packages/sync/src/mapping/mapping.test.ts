@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyMapping } from "./apply-mapping.js";
 import { type GhlContactLike, ghlConsentLog, ghlSmsDnd } from "./ghl-contact.js";
+import { ghlToSyncContact } from "./ghl-to-sync-contact.js";
 import { type MappingConfig, parseMappingConfig } from "./mapping-config.js";
 
 const contact: GhlContactLike = {
@@ -164,5 +165,42 @@ describe("GHL DND", () => {
       optOut: { at: "2026-01-01T00:00:00Z", source: "ghl-dnd" },
     });
     expect(ghlConsentLog({ dnd: false }, "x")).toEqual({});
+  });
+});
+
+describe("ghlToSyncContact", () => {
+  it("expresses a GHL contact as the GHL side of a sync", () => {
+    const c = ghlToSyncContact(
+      { ...contact, dnd: true, dateAdded: "2025-01-01T00:00:00.000Z", tags: ["Seg:VIP", "newsletter"] },
+      { defaultRegion: "GB", now: "2026-02-01T00:00:00.000Z" },
+    );
+    expect(c).toEqual({
+      id: "ghl-1",
+      fields: {
+        firstName: "ana",
+        lastName: "LÓPEZ",
+        name: "ana LÓPEZ",
+        email: "ana@example.com",
+        phone: "+447911123456",
+        timezone: "Europe/London",
+        "cf.cf_lang": "Spanish",
+        "cf.cf_consent": "No",
+        "cf.cf_interests": ["golf", "chess"],
+        "cf.cf_full": "Ana Maria|López",
+      },
+      tags: ["newsletter", "seg:vip"],
+      consent: { optOut: { at: "2026-01-05T10:00:00.000Z", source: "ghl-dnd" } },
+      updatedAt: "2026-01-05T10:00:00.000Z",
+      createdAt: "2025-01-01T00:00:00.000Z",
+    });
+  });
+
+  it("keeps an invalid phone as text and an explicit null as null", () => {
+    const c = ghlToSyncContact(
+      { id: "x", phone: " 12 ", email: null },
+      { defaultRegion: "GB", now: "2026-02-01T00:00:00.000Z" },
+    );
+    expect(c.fields).toEqual({ phone: "12", email: null });
+    expect(c.consent).toEqual({});
   });
 });
