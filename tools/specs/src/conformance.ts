@@ -175,6 +175,7 @@ function checkOperation(
   theirPathItem: Located,
   theirOp: Located,
   theirRootSecurity: Json | undefined,
+  ourRootSecurity: Json | undefined,
 ): void {
   const { store, sink } = ctx;
   const op = asObject(ourOp.node) ?? {};
@@ -252,11 +253,12 @@ function checkOperation(
     }
   }
   const theirScopes = scopesOf(their.security ?? theirRootSecurity) ?? new Set<string>();
-  if (ourScopes !== undefined && !sameSet(ourScopes, theirScopes)) {
+  const effectiveScopes = ourScopes ?? scopesOf(ourRootSecurity) ?? new Set<string>();
+  if (!sameSet(effectiveScopes, theirScopes)) {
     sink.add(
       where,
       "scope-mismatch",
-      `scopes: ours ${fmtSet(ourScopes)}, vendor ${fmtSet(theirScopes)}`,
+      `scopes: ours ${fmtSet(effectiveScopes)}, vendor ${fmtSet(theirScopes)}`,
       opNotes,
     );
   }
@@ -415,6 +417,7 @@ function checkOperations(ctx: Context, ourFile: string, ours: JsonObject, theirF
         match.item,
         match.op,
         theirs.security,
+        ours.security,
       );
     }
   }

@@ -76,6 +76,12 @@ describe("conformance check on planted mismatches", () => {
     );
   });
 
+  it("catches an operation that forgets the vendor's scopes", () => {
+    const result = check("no-scopes.yaml");
+    expect(unexplained(result.differences)).toEqual(["scope-mismatch @ GET /things/{thingId}"]);
+    expect(result.differences[0]?.message).toBe("scopes: ours (none), vendor things.readonly");
+  });
+
   it("fails when a spec names a vendor document that is not there", () => {
     const result = runCheck({
       repoRoot: FIXTURES,

@@ -377,7 +377,10 @@ export interface components {
         } | {
             id: string;
             key?: string;
-            field_value?: Record<string, never>;
+            /** @description File-upload map. */
+            field_value?: {
+                [key: string]: unknown;
+            };
         } | {
             id: string;
             key?: string;
