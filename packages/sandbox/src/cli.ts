@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   }
   const both = values.faults ? parseFaultSpec(values.faults) : {};
   const ghlFaults = { ...both, ...(values["ghl-faults"] ? parseFaultSpec(values["ghl-faults"]) : {}) };
-  const bulkFaults = { ...both, ...(values["bulksms-faults"] ? parseFaultSpec(values["bulksms-faults"]) : {}) };
+  const bulkFaults = {
+    ...both,
+    ...(values["bulksms-faults"] ? parseFaultSpec(values["bulksms-faults"]) : {}),
+  };
   const speed = values["clock-speed"] === undefined ? 1 : Number(values["clock-speed"]);
   if (!(speed > 0)) throw new Error(`--clock-speed must be > 0, got "${values["clock-speed"]}"`);
   const sandbox = await startSandbox({
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
     `  control       ${ghl.url}/__sandbox/state`,
     "",
     `BulkSMS API   ${bulksms.url}`,
-    ...bulksms.credentials.map((c) => `  Basic auth    ${c.tokenId}:${c.tokenSecret}  (${c.credits} credits)`),
+    ...bulksms.credentials.map(
+      (c) => `  Basic auth    ${c.tokenId}:${c.tokenSecret}  (${c.credits} credits)`,
+    ),
     `  webhooks      ${values["bulksms-webhook-url"] ?? "(none: --bulksms-webhook-url)"}`,
     `  control       ${bulksms.origin}/__sandbox/`,
     "",

@@ -40,10 +40,7 @@ export interface FaultConfig {
   webhookReorderRate?: number;
 }
 
-export type InjectedFault =
-  | { kind: "error"; status: number }
-  | { kind: "rate-limit" }
-  | { kind: "stall" };
+export type InjectedFault = { kind: "error"; status: number } | { kind: "rate-limit" } | { kind: "stall" };
 
 export interface InjectFaultOptions {
   /** The sandbox clock's `now` (for storms). */
@@ -68,7 +65,8 @@ const sleepReal = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 /** Decide (with `rng`) which fault, if any, hits this request. Pure apart from the rng. */
 export function pickRequestFault(faults: FaultConfig, rng: Rng, now: number): InjectedFault | undefined {
-  if (faults.rateLimitStormUntil !== undefined && now < faults.rateLimitStormUntil) return { kind: "rate-limit" };
+  if (faults.rateLimitStormUntil !== undefined && now < faults.rateLimitStormUntil)
+    return { kind: "rate-limit" };
   if (rng.chance(faults.stallRate ?? 0)) return { kind: "stall" };
   if (rng.chance(faults.errorRate ?? 0)) {
     const statuses = faults.errorStatuses?.length ? faults.errorStatuses : [500, 502, 503];
@@ -89,7 +87,8 @@ export async function maybeInjectFault(
   rng: Rng,
   options: InjectFaultOptions,
 ): Promise<boolean> {
-  const latency = (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? rng.next() * faults.latencyJitterMs : 0);
+  const latency =
+    (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? rng.next() * faults.latencyJitterMs : 0);
   const fault = pickRequestFault(faults, rng, options.now());
   if (latency > 0) await sleepReal(latency);
   if (!fault) return false;
@@ -144,7 +143,11 @@ export function createWebhookFaultGate(options: {
   setTimer: (delayMs: number, fn: () => void) => () => void;
   holdMs?: number;
 }): WebhookFaultGate {
-  const held: Array<{ send: () => void; onAction?: (action: WebhookFaultAction) => void; cancel: () => void }> = [];
+  const held: Array<{
+    send: () => void;
+    onAction?: (action: WebhookFaultAction) => void;
+    cancel: () => void;
+  }> = [];
   const releaseAll = (): void => {
     const items = held.splice(0);
     for (const item of items) {
@@ -203,16 +206,23 @@ const SPEC_KEYS: Record<string, keyof FaultConfig> = {
  */
 export function parseFaultSpec(spec: string): FaultConfig {
   const out: FaultConfig = {};
-  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [rawKey, rawValue] = part.split("=");
     const key = SPEC_KEYS[(rawKey ?? "").trim()];
     if (!key || rawValue === undefined) {
-      throw new Error(`fault spec: cannot read "${part}" (expected one of ${Object.keys(SPEC_KEYS).join(", ")} as key=value)`);
+      throw new Error(
+        `fault spec: cannot read "${part}" (expected one of ${Object.keys(SPEC_KEYS).join(", ")} as key=value)`,
+      );
     }
     const value = Number(rawValue);
     const isShare = key !== "latencyMs" && key !== "latencyJitterMs";
     if (!Number.isFinite(value) || value < 0 || (isShare && value > 1)) {
-      throw new Error(`fault spec: "${part}" needs ${isShare ? "a share between 0 and 1" : "milliseconds >= 0"}`);
+      throw new Error(
+        `fault spec: "${part}" needs ${isShare ? "a share between 0 and 1" : "milliseconds >= 0"}`,
+      );
     }
     (out as Record<string, number>)[key] = value;
   }
@@ -233,7 +243,8 @@ export function mergeFaults(current: FaultConfig, patch: unknown): FaultConfig {
       next.errorStatuses = value as number[];
       continue;
     }
-    const known = Object.values(SPEC_KEYS).includes(key as keyof FaultConfig) || key === "rateLimitStormUntil";
+    const known =
+      Object.values(SPEC_KEYS).includes(key as keyof FaultConfig) || key === "rateLimitStormUntil";
     if (!known) throw new Error(`faults: unknown key "${key}"`);
     if (value === null || value === undefined) {
       delete (next as Record<string, unknown>)[key];

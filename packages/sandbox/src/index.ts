@@ -1,6 +1,15 @@
 // @ghl-bulksms/sandbox — stateful local simulators of the GHL and BulkSMS APIs.
+
+export {
+  type BulkSmsControl,
+  type BulkSmsSimulator,
+  type BulkSmsSimulatorOptions,
+  DEFAULT_BULKSMS_CREDENTIAL,
+  startBulkSmsSimulator,
+} from "./bulksms/index.js";
 export { createSandboxClock, type SandboxClock, type SandboxClockOptions } from "./clock.js";
-export { type Sandbox, type SandboxOptions, startSandbox, registerBulkSmsWebhooks } from "./sandbox.js";
+export { type FaultConfig, parseFaultSpec } from "./faults.js";
+export type { RateLimitConfig } from "./ghl/rate-limit.js";
 export {
   ACCEPTED_VERSIONS,
   type GhlLocationOption,
@@ -10,13 +19,10 @@ export {
   startGhlSimulator,
 } from "./ghl/simulator.js";
 export type { GhlContact, GhlLocation, GhlMessage, GhlNote, GhlStatusUpdate, GhlTask } from "./ghl/types.js";
-export type { WebhookDelivery, WebhookKeys, WebhookSigningOptions, WebhookRetryPolicy } from "./ghl/webhooks.js";
-export type { RateLimitConfig } from "./ghl/rate-limit.js";
-export {
-  type BulkSmsControl,
-  type BulkSmsSimulator,
-  type BulkSmsSimulatorOptions,
-  DEFAULT_BULKSMS_CREDENTIAL,
-  startBulkSmsSimulator,
-} from "./bulksms/index.js";
-export { type FaultConfig, parseFaultSpec } from "./faults.js";
+export type {
+  WebhookDelivery,
+  WebhookKeys,
+  WebhookRetryPolicy,
+  WebhookSigningOptions,
+} from "./ghl/webhooks.js";
+export { registerBulkSmsWebhooks, type Sandbox, type SandboxOptions, startSandbox } from "./sandbox.js";

@@ -1,7 +1,11 @@
 /**
  * startSandbox: both simulators on one shared sandbox clock.
  */
-import { startBulkSmsSimulator, type BulkSmsSimulator, type BulkSmsSimulatorOptions } from "./bulksms/index.js";
+import {
+  type BulkSmsSimulator,
+  type BulkSmsSimulatorOptions,
+  startBulkSmsSimulator,
+} from "./bulksms/index.js";
 import { createSandboxClock, type SandboxClock } from "./clock.js";
 import type { FaultConfig } from "./faults.js";
 import { type GhlSimulator, type GhlSimulatorOptions, startGhlSimulator } from "./ghl/simulator.js";
@@ -88,9 +92,18 @@ export async function registerBulkSmsWebhooks(bulksms: BulkSmsSimulator, url: st
     const res = await fetch(`${bulksms.url}/webhooks`, {
       method: "POST",
       headers: { authorization: auth, "content-type": "application/json" },
-      body: JSON.stringify({ name: `sandbox-${triggerScope.toLowerCase()}`, url, triggerScope, active: true, invokeOption: "MANY" }),
+      body: JSON.stringify({
+        name: `sandbox-${triggerScope.toLowerCase()}`,
+        url,
+        triggerScope,
+        active: true,
+        invokeOption: "MANY",
+      }),
     });
-    if (!res.ok) warnings.push(`bulksms: registering the ${triggerScope} webhook to ${url} failed: ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      warnings.push(
+        `bulksms: registering the ${triggerScope} webhook to ${url} failed: ${res.status} ${await res.text()}`,
+      );
   }
   return warnings;
 }

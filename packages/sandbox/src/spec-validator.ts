@@ -89,12 +89,19 @@ export function loadSpecsCached(dir: string): SpecSet {
 
 export function loadSpecs(dir: string) {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, validateFormats: true });
-  const paramAjv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, coerceTypes: "array" });
+  const paramAjv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateSchema: false,
+    coerceTypes: "array",
+  });
   addFormats(ajv);
   addFormats(paramAjv);
   const operations: SpecOperation[] = [];
   const docs = new Map<string, Doc>();
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort();
   for (const file of files) {
     const doc = parse(readFileSync(resolve(dir, file), "utf8"), { maxAliasCount: -1 }) as Doc;
     docs.set(file, doc);
@@ -125,8 +132,11 @@ export function loadSpecs(dir: string) {
           .map((p) => deref(file, p) as SpecParameter | undefined)
           .filter((p): p is SpecParameter => !!p);
         const security = (op.security as Array<Record<string, string[]>> | undefined) ?? globalSecurity ?? [];
-        const scopes = (op["x-scopes"] as string[] | undefined) ?? security.flatMap((s) => Object.values(s).flat());
-        const body = deref(file, op.requestBody) as { required?: boolean; content?: Record<string, unknown> } | undefined;
+        const scopes =
+          (op["x-scopes"] as string[] | undefined) ?? security.flatMap((s) => Object.values(s).flat());
+        const body = deref(file, op.requestBody) as
+          | { required?: boolean; content?: Record<string, unknown> }
+          | undefined;
         const segments = normalisePath(path).split("/").filter(Boolean);
         operations.push({
           file,
@@ -189,7 +199,10 @@ export function loadSpecs(dir: string) {
           required: declared.filter((p) => p.required || location === "path").map((p) => p.name),
         };
         const key = `${opPointer(op)}#${location}`;
-        const fn = compile(paramAjv, key, { $id: `${key.replace(/#/g, "/")}`, ...resolveRefs(schema, op.file) });
+        const fn = compile(paramAjv, key, {
+          $id: `${key.replace(/#/g, "/")}`,
+          ...resolveRefs(schema, op.file),
+        });
         const data = { ...parts[location] };
         if (!fn(data)) messages.push(...(fn.errors ?? []).map(renderError));
       }
@@ -206,14 +219,21 @@ export function loadSpecs(dir: string) {
     },
     /** Validate `data` against `components.schemas.<name>` of `file`; null when that schema does not exist. */
     validateComponent(file: string, name: string, data: unknown): string[] | null {
-      const schemas = (docs.get(file)?.components as { schemas?: Record<string, unknown> } | undefined)?.schemas;
+      const schemas = (docs.get(file)?.components as { schemas?: Record<string, unknown> } | undefined)
+        ?.schemas;
       if (!schemas?.[name]) return null;
       const pointer = `${BASE}${file}#/components/schemas/${escapePointer(name)}`;
       const fn = compile(ajv, pointer, { $ref: pointer });
-      return fn(data) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`.trim());
+      return fn(data)
+        ? []
+        : (fn.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`.trim());
     },
     /** Is `status` declared for `op`, and does `body` match its schema? */
-    validateResponse(op: SpecOperation, status: number, body: unknown): { declared: boolean; errors: string[] } {
+    validateResponse(
+      op: SpecOperation,
+      status: number,
+      body: unknown,
+    ): { declared: boolean; errors: string[] } {
       const key = op.responses.includes(String(status))
         ? String(status)
         : op.responses.includes(`${String(status)[0]}XX`)
@@ -223,13 +243,18 @@ export function loadSpecs(dir: string) {
             : undefined;
       if (!key) return { declared: false, errors: [] };
       const doc = docs.get(op.file);
-      const response = deref(op.file, (doc?.paths?.[op.path]?.[op.method.toLowerCase()] as Record<string, Record<string, unknown>>)?.responses?.[key]) as
-        | { content?: Record<string, { schema?: unknown }> }
-        | undefined;
-      const contentType = response?.content ? Object.keys(response.content).find((c) => c.includes("json")) : undefined;
+      const response = deref(
+        op.file,
+        (doc?.paths?.[op.path]?.[op.method.toLowerCase()] as Record<string, Record<string, unknown>>)
+          ?.responses?.[key],
+      ) as { content?: Record<string, { schema?: unknown }> } | undefined;
+      const contentType = response?.content
+        ? Object.keys(response.content).find((c) => c.includes("json"))
+        : undefined;
       if (!contentType || !response?.content?.[contentType]?.schema) return { declared: true, errors: [] };
-      const rawResponse = (doc?.paths?.[op.path]?.[op.method.toLowerCase()] as { responses?: Record<string, { $ref?: unknown }> })
-        ?.responses?.[key];
+      const rawResponse = (
+        doc?.paths?.[op.path]?.[op.method.toLowerCase()] as { responses?: Record<string, { $ref?: unknown }> }
+      )?.responses?.[key];
       const responseRef =
         typeof rawResponse?.$ref === "string"
           ? `${BASE}${op.file}${rawResponse.$ref.replace(/^[^#]*/, "")}`
@@ -239,7 +264,9 @@ export function loadSpecs(dir: string) {
       const ok = fn(body);
       return {
         declared: true,
-        errors: ok ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`.trim()),
+        errors: ok
+          ? []
+          : (fn.errors ?? []).map((e) => `${e.instancePath || "(root)"} ${e.message ?? ""}`.trim()),
       };
     },
   };
@@ -301,7 +328,9 @@ export function renderError(e: ErrorObject): string {
     case "maxLength":
       return `${path} must be shorter than or equal to ${String(p.limit)} characters`;
     case "minLength":
-      return Number(p.limit) === 1 ? `${path} should not be empty` : `${path} must be longer than or equal to ${String(p.limit)} characters`;
+      return Number(p.limit) === 1
+        ? `${path} should not be empty`
+        : `${path} must be longer than or equal to ${String(p.limit)} characters`;
     case "maximum":
       return `${path} must not be greater than ${String(p.limit)}`;
     case "minimum":

@@ -6,10 +6,25 @@ const pkg = fileURLToPath(new URL("..", import.meta.url));
 
 describe("pnpm sandbox (src/cli.ts)", () => {
   it("starts both simulators and prints base URLs, location ids and tokens that work", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@ghl-bulksms/source", "src/cli.ts", "--ghl-port", "0", "--bulksms-port", "0", "--seed-contacts", "4"], {
-      cwd: pkg,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=@ghl-bulksms/source",
+        "src/cli.ts",
+        "--ghl-port",
+        "0",
+        "--bulksms-port",
+        "0",
+        "--seed-contacts",
+        "4",
+      ],
+      {
+        cwd: pkg,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       let out = "";
       await new Promise<void>((resolve, reject) => {
@@ -30,7 +45,11 @@ describe("pnpm sandbox (src/cli.ts)", () => {
       expect(ghlUrl && bulkUrl && location && token).toBeTruthy();
       const res = await fetch(`${ghlUrl}/contacts/search`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, version: "2021-07-28", "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${token}`,
+          version: "2021-07-28",
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ locationId: location, pageLimit: 10 }),
       });
       expect(res.status).toBe(200);
@@ -41,10 +60,14 @@ describe("pnpm sandbox (src/cli.ts)", () => {
   });
 
   it("rejects a bad flag value with a message naming it", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@ghl-bulksms/source", "src/cli.ts", "--faults", "error=7"], {
-      cwd: pkg,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@ghl-bulksms/source", "src/cli.ts", "--faults", "error=7"],
+      {
+        cwd: pkg,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let err = "";
     child.stderr.on("data", (c: Buffer) => {
       err += c.toString();

@@ -15,7 +15,13 @@ const loc = () => sim.locations[0]!;
 describe("contacts", () => {
   it("creates (201, E.164 phone), reads, updates and deletes with GHL's shapes", async () => {
     const created = await api(sim, "/contacts/", {
-      body: { locationId: loc().id, firstName: "Ada", lastName: "Lovelace", email: "Ada@Example.com", phone: "07700 900123" },
+      body: {
+        locationId: loc().id,
+        firstName: "Ada",
+        lastName: "Lovelace",
+        email: "Ada@Example.com",
+        phone: "07700 900123",
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.contact.id;
@@ -64,14 +70,20 @@ describe("contacts", () => {
     const c = sim.control.createContact(loc().id, { firstName: "D" });
     await api(sim, `/contacts/${c.id}`, {
       method: "PUT",
-      body: { dndSettings: { SMS: { status: "active", message: "STOP" } }, customFields: [{ id: "cf1", field_value: "gold" }] },
+      body: {
+        dndSettings: { SMS: { status: "active", message: "STOP" } },
+        customFields: [{ id: "cf1", field_value: "gold" }],
+      },
     });
     await api(sim, `/contacts/${c.id}`, {
       method: "PUT",
       body: { dndSettings: { Email: { status: "inactive" } }, customFields: [{ id: "cf2", field_value: 3 }] },
     });
     const got = (await api(sim, `/contacts/${c.id}`)).body.contact;
-    expect(got.dndSettings).toEqual({ SMS: { status: "active", message: "STOP" }, Email: { status: "inactive" } });
+    expect(got.dndSettings).toEqual({
+      SMS: { status: "active", message: "STOP" },
+      Email: { status: "inactive" },
+    });
     expect(got.customFields).toEqual([
       { id: "cf1", value: "gold" },
       { id: "cf2", value: 3 },
@@ -84,14 +96,21 @@ describe("contacts", () => {
     expect(note.status).toBe(201);
     const noteId = note.body.note.id;
     await api(sim, `/contacts/${c.id}/notes/${noteId}`, { method: "PUT", body: { body: "called twice" } });
-    expect((await api(sim, `/contacts/${c.id}/notes`)).body.notes.map((n: { body: string }) => n.body)).toEqual(["called twice"]);
+    expect(
+      (await api(sim, `/contacts/${c.id}/notes`)).body.notes.map((n: { body: string }) => n.body),
+    ).toEqual(["called twice"]);
     const task = await api(sim, `/contacts/${c.id}/tasks`, {
       body: { title: "ring back", dueDate: "2026-03-02T09:00:00.000Z", completed: false },
     });
     expect(task.status).toBe(201);
-    const done = await api(sim, `/contacts/${c.id}/tasks/${task.body.task.id}/completed`, { method: "PUT", body: { completed: true } });
+    const done = await api(sim, `/contacts/${c.id}/tasks/${task.body.task.id}/completed`, {
+      method: "PUT",
+      body: { completed: true },
+    });
     expect(done.body.task.completed).toBe(true);
-    expect((await api(sim, `/contacts/${c.id}/tasks/${task.body.task.id}`, { method: "DELETE" })).body).toEqual({ succeded: true });
+    expect(
+      (await api(sim, `/contacts/${c.id}/tasks/${task.body.task.id}`, { method: "DELETE" })).body,
+    ).toEqual({ succeded: true });
     expect((await api(sim, `/contacts/${c.id}/tasks`)).body.tasks).toEqual([]);
     const other = sim.control.createContact(sim.locations[1]!.id, { firstName: "X" });
     expect((await api(sim, `/contacts/${other.id}/notes`)).status).toBe(400);
@@ -109,12 +128,20 @@ describe("contacts", () => {
   });
 
   it("validates like GHL: Version header, unknown fields, missing locationId", async () => {
-    const noVersion = await api(sim, "/contacts/search", { version: null, body: { locationId: loc().id, pageLimit: 1 } });
+    const noVersion = await api(sim, "/contacts/search", {
+      version: null,
+      body: { locationId: loc().id, pageLimit: 1 },
+    });
     expect(noVersion.status).toBe(401);
     expect(noVersion.body.message).toBe("version header was not found.");
-    const badVersion = await api(sim, "/contacts/search", { version: "2020-01-01", body: { locationId: loc().id, pageLimit: 1 } });
+    const badVersion = await api(sim, "/contacts/search", {
+      version: "2020-01-01",
+      body: { locationId: loc().id, pageLimit: 1 },
+    });
     expect(badVersion.body.message).toBe("version header is invalid");
-    const extra = await api(sim, "/contacts/", { body: { locationId: loc().id, additionalEmails: ["x@example.com"] } });
+    const extra = await api(sim, "/contacts/", {
+      body: { locationId: loc().id, additionalEmails: ["x@example.com"] },
+    });
     expect(extra.status).toBe(422);
     expect(extra.body).toEqual({
       statusCode: 422,
@@ -124,9 +151,18 @@ describe("contacts", () => {
     const noLocation = await api(sim, "/contacts/search", { body: { pageLimit: 10 } });
     expect(noLocation.status).toBe(422);
     expect(noLocation.body.message).toContain("locationId should not be empty");
-    const other = await api(sim, "/contacts/search", { body: { locationId: sim.locations[1]!.id, pageLimit: 10 } });
+    const other = await api(sim, "/contacts/search", {
+      body: { locationId: sim.locations[1]!.id, pageLimit: 10 },
+    });
     expect(other.status).toBe(401);
-    const noToken = await api(sim, "/contacts/search", { token: null, body: { locationId: loc().id, pageLimit: 1 } });
-    expect(noToken.body).toEqual({ statusCode: 401, message: "Invalid token: access token is invalid", error: "Unauthorized" });
+    const noToken = await api(sim, "/contacts/search", {
+      token: null,
+      body: { locationId: loc().id, pageLimit: 1 },
+    });
+    expect(noToken.body).toEqual({
+      statusCode: 401,
+      message: "Invalid token: access token is invalid",
+      error: "Unauthorized",
+    });
   });
 });

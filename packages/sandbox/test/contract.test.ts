@@ -27,21 +27,38 @@ afterAll(async () => {
 async function scenario(): Promise<void> {
   const loc = sim.locations[0]!;
   const ro = loc.readOnlyToken;
-  const c = (await api(sim, "/contacts/", { body: { locationId: loc.id, firstName: "Con", email: "con@example.com", phone: "+447700900555", tags: ["a"] } })).body.contact;
+  const c = (
+    await api(sim, "/contacts/", {
+      body: {
+        locationId: loc.id,
+        firstName: "Con",
+        email: "con@example.com",
+        phone: "+447700900555",
+        tags: ["a"],
+      },
+    })
+  ).body.contact;
   await api(sim, "/contacts/", { body: { locationId: loc.id, email: "con@example.com" } }); // 400 duplicate
   await api(sim, "/contacts/", { body: { locationId: loc.id, nope: 1 } }); // 422
   await api(sim, "/contacts/", { token: ro, body: { locationId: loc.id } }); // 401 scope
-  await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 5, filters: [{ field: "tags", operator: "eq", value: "a" }] } });
+  await api(sim, "/contacts/search", {
+    body: { locationId: loc.id, pageLimit: 5, filters: [{ field: "tags", operator: "eq", value: "a" }] },
+  });
   await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 500, page: 30 } }); // 422 cap
   await api(sim, "/contacts/search", { version: null, body: { locationId: loc.id, pageLimit: 5 } }); // 401 version
   await api(sim, `/contacts/search/duplicate?locationId=${loc.id}&email=con%40example.com`);
   await api(sim, `/contacts/search/duplicate?locationId=${loc.id}&email=zzz%40example.com`);
   await api(sim, `/contacts/?locationId=${loc.id}&limit=5`);
-  await api(sim, "/contacts/upsert", { body: { locationId: loc.id, email: "con@example.com", city: "Bath" } });
+  await api(sim, "/contacts/upsert", {
+    body: { locationId: loc.id, email: "con@example.com", city: "Bath" },
+  });
   await api(sim, "/contacts/upsert", { body: { locationId: loc.id, email: "fresh@example.com" } });
   await api(sim, `/contacts/${c.id}`);
   await api(sim, "/contacts/doesnotexist");
-  await api(sim, `/contacts/${c.id}`, { method: "PUT", body: { lastName: "Tract", dndSettings: { SMS: { status: "active" } } } });
+  await api(sim, `/contacts/${c.id}`, {
+    method: "PUT",
+    body: { lastName: "Tract", dndSettings: { SMS: { status: "active" } } },
+  });
   await api(sim, `/contacts/business/biz1?locationId=${loc.id}`);
   await api(sim, `/contacts/${c.id}/tags`, { body: { tags: ["b"] } });
   await api(sim, `/contacts/${c.id}/tags`, { method: "DELETE", body: { tags: ["a"] } });
@@ -51,11 +68,18 @@ async function scenario(): Promise<void> {
   await api(sim, `/contacts/${c.id}/notes/${note.id}`, { method: "PUT", body: { body: "n2" } });
   await api(sim, `/contacts/${c.id}/notes/nonote`);
   await api(sim, `/contacts/${c.id}/notes/${note.id}`, { method: "DELETE" });
-  const task = (await api(sim, `/contacts/${c.id}/tasks`, { body: { title: "t", dueDate: "2026-03-05T10:00:00.000Z", completed: false } })).body.task;
+  const task = (
+    await api(sim, `/contacts/${c.id}/tasks`, {
+      body: { title: "t", dueDate: "2026-03-05T10:00:00.000Z", completed: false },
+    })
+  ).body.task;
   await api(sim, `/contacts/${c.id}/tasks`);
   await api(sim, `/contacts/${c.id}/tasks/${task.id}`);
   await api(sim, `/contacts/${c.id}/tasks/${task.id}`, { method: "PUT", body: { title: "t2" } });
-  await api(sim, `/contacts/${c.id}/tasks/${task.id}/completed`, { method: "PUT", body: { completed: true } });
+  await api(sim, `/contacts/${c.id}/tasks/${task.id}/completed`, {
+    method: "PUT",
+    body: { completed: true },
+  });
   await api(sim, `/contacts/${c.id}/tasks/${task.id}`, { method: "DELETE" });
   await api(sim, `/contacts/${c.id}/appointments`);
   await api(sim, `/contacts/${c.id}/workflow/wf1`, { body: { eventStartTime: "2026-03-05T10:00:00.000Z" } });
@@ -63,20 +87,50 @@ async function scenario(): Promise<void> {
   await api(sim, `/contacts/${c.id}/campaigns/cp1`, { body: {} });
   await api(sim, `/contacts/${c.id}/campaigns/cp1`, { method: "DELETE" });
   // Conversations
-  const inbound = await api(sim, "/conversations/messages/inbound", { body: { type: "SMS", conversationId: "conv1", contactId: c.id, message: "hi" } });
+  const inbound = await api(sim, "/conversations/messages/inbound", {
+    body: { type: "SMS", conversationId: "conv1", contactId: c.id, message: "hi" },
+  });
   expect(inbound.status).toBe(200);
-  const sent = await api(sim, "/conversations/messages", { body: { type: "SMS", subType: "SMS", contactId: c.id, message: "yo", status: "pending" } });
-  await api(sim, `/conversations/messages/${sent.body.messageId}/status`, { method: "PUT", body: { status: "delivered" } });
-  await api(sim, "/conversations/messages/nomessage/status", { method: "PUT", body: { status: "delivered" } });
+  const sent = await api(sim, "/conversations/messages", {
+    body: { type: "SMS", subType: "SMS", contactId: c.id, message: "yo", status: "pending" },
+  });
+  await api(sim, `/conversations/messages/${sent.body.messageId}/status`, {
+    method: "PUT",
+    body: { status: "delivered" },
+  });
+  await api(sim, "/conversations/messages/nomessage/status", {
+    method: "PUT",
+    body: { status: "delivered" },
+  });
   sim.control.sendProviderMessage(c.id, "from a workflow");
   // OAuth
   const client = { client_id: sim.tokens.clientId, client_secret: sim.tokens.clientSecret };
   const code = sim.control.issueAuthorizationCode({ locationId: loc.id });
-  const tok = (await api(sim, "/oauth/token", { token: null, version: null, form: { ...client, grant_type: "authorization_code", code } })).body;
-  await api(sim, "/oauth/token", { token: null, version: null, form: { ...client, grant_type: "refresh_token", refresh_token: tok.refresh_token } });
-  await api(sim, "/oauth/token", { token: null, version: null, form: { ...client, grant_type: "refresh_token", refresh_token: tok.refresh_token } });
-  await api(sim, "/oauth/locationToken", { token: sim.tokens.agency, form: { companyId: sim.tokens.companyId, locationId: loc.id } });
-  await api(sim, "/oauth/locationToken", { token: loc.token, form: { companyId: sim.tokens.companyId, locationId: loc.id } });
+  const tok = (
+    await api(sim, "/oauth/token", {
+      token: null,
+      version: null,
+      form: { ...client, grant_type: "authorization_code", code },
+    })
+  ).body;
+  await api(sim, "/oauth/token", {
+    token: null,
+    version: null,
+    form: { ...client, grant_type: "refresh_token", refresh_token: tok.refresh_token },
+  });
+  await api(sim, "/oauth/token", {
+    token: null,
+    version: null,
+    form: { ...client, grant_type: "refresh_token", refresh_token: tok.refresh_token },
+  });
+  await api(sim, "/oauth/locationToken", {
+    token: sim.tokens.agency,
+    form: { companyId: sim.tokens.companyId, locationId: loc.id },
+  });
+  await api(sim, "/oauth/locationToken", {
+    token: loc.token,
+    form: { companyId: sim.tokens.companyId, locationId: loc.id },
+  });
   // Rate limit 429 on a fresh location bucket.
   sim.control.startRateLimitStorm(1_000);
   await api(sim, `/contacts/${c.id}`);
@@ -93,11 +147,19 @@ describe("contract: the GHL simulator against specs/ghl", () => {
   });
 
   it("every spec operation is served and was exercised", () => {
-    const exercised = new Set(sim.control.requestLog().map((r) => r.operation).filter(Boolean));
-    const missing = specs.operations.map((o) => o.operationId ?? `${o.method} ${o.path}`).filter((id) => !exercised.has(id));
+    const exercised = new Set(
+      sim.control
+        .requestLog()
+        .map((r) => r.operation)
+        .filter(Boolean),
+    );
+    const missing = specs.operations
+      .map((o) => o.operationId ?? `${o.method} ${o.path}`)
+      .filter((id) => !exercised.has(id));
     expect(missing).toEqual([]);
     const statuses = new Set(sim.control.requestLog().map((r) => r.status));
-    for (const s of [200, 201, 400, 401, 404, 422, 429]) expect(statuses.has(s), `status ${s} exercised`).toBe(true);
+    for (const s of [200, 201, 400, 401, 404, 422, 429])
+      expect(statuses.has(s), `status ${s} exercised`).toBe(true);
   });
 
   it("every webhook payload validates against specs/ghl/webhooks.yaml", () => {
@@ -117,12 +179,21 @@ describe("contract: the GHL simulator against specs/ghl", () => {
   });
 
   it("the checks are not vacuous: a drifted body or an undeclared status is caught", () => {
-    const getContact = specs.operations.find((o) => o.operationId === "getContact") ?? specs.match("GET", "/contacts/x")?.op;
+    const getContact =
+      specs.operations.find((o) => o.operationId === "getContact") ?? specs.match("GET", "/contacts/x")?.op;
     expect(getContact).toBeDefined();
     if (!getContact) return;
-    expect(specs.validateResponse(getContact, 200, { contact: { id: "x", phone: null } }).errors).not.toEqual([]);
+    expect(specs.validateResponse(getContact, 200, { contact: { id: "x", phone: null } }).errors).not.toEqual(
+      [],
+    );
     expect(specs.validateResponse(getContact, 200, { contact: { id: "x" } }).errors).toEqual([]);
     expect(specs.validateResponse(getContact, 418, {}).declared).toBe(false);
-    expect(specs.validateComponent("webhooks.yaml", "ContactCreate", { type: "ContactCreate", id: "x", locationId: "l" })).not.toEqual([]);
+    expect(
+      specs.validateComponent("webhooks.yaml", "ContactCreate", {
+        type: "ContactCreate",
+        id: "x",
+        locationId: "l",
+      }),
+    ).not.toEqual([]);
   });
 });

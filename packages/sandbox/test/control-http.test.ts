@@ -25,7 +25,11 @@ describe("control over HTTP (/__sandbox)", () => {
     const updated = await ctl.updateContact(c.id, { tags: ["vip"] });
     expect(updated.tags).toEqual(["vip"]);
     await ctl.flushWebhooks();
-    expect(receiver.received.map((r) => r.json.type)).toEqual(["ContactCreate", "ContactUpdate", "ContactTagUpdate"]);
+    expect(receiver.received.map((r) => r.json.type)).toEqual([
+      "ContactCreate",
+      "ContactUpdate",
+      "ContactTagUpdate",
+    ]);
     const deliveries = await ctl.webhookDeliveries();
     expect(deliveries.map((d) => d.outcome)).toEqual(["delivered", "delivered", "delivered"]);
 
@@ -49,7 +53,9 @@ describe("control over HTTP (/__sandbox)", () => {
     expect(contacts.find((x) => x.email === "ui@example.com")).toBeUndefined();
     expect(await ctl.webhookDeliveries()).toEqual([]);
     // Tokens are re-issued identically, so clients keep working after a reset.
-    expect((await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 10 } })).body.total).toBe(5);
+    expect(
+      (await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 10 } })).body.total,
+    ).toBe(5);
   });
 
   it("answers unknown routes and bad bodies with a clear error", async () => {
@@ -58,7 +64,10 @@ describe("control over HTTP (/__sandbox)", () => {
     const body = (await res.json()) as { error: string; routes: string[] };
     expect(body.error).toMatch(/unknown control route/);
     expect(body.routes.length).toBeGreaterThan(10);
-    const bad = await fetch(`${sim.url}/__sandbox/faults`, { method: "PUT", body: JSON.stringify({ errorRate: 3 }) });
+    const bad = await fetch(`${sim.url}/__sandbox/faults`, {
+      method: "PUT",
+      body: JSON.stringify({ errorRate: 3 }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/errorRate/);
   });

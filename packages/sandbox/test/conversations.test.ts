@@ -17,12 +17,23 @@ describe("conversations", () => {
   it("stores inbound messages, visible via control, and fires InboundMessage", async () => {
     const c = sim.control.createContact(sim.locations[0]!.id, { firstName: "In", phone: "+447700900111" });
     const res = await api(sim, "/conversations/messages/inbound", {
-      body: { type: "SMS", conversationId: "convA", contactId: c.id, message: "STOP", conversationProviderId: "prov1" },
+      body: {
+        type: "SMS",
+        conversationId: "convA",
+        contactId: c.id,
+        message: "STOP",
+        conversationProviderId: "prov1",
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, conversationId: "convA", contactId: c.id });
     const [m] = sim.control.inboundMessages();
-    expect(m).toMatchObject({ body: "STOP", contactId: c.id, conversationId: "convA", conversationProviderId: "prov1" });
+    expect(m).toMatchObject({
+      body: "STOP",
+      contactId: c.id,
+      conversationId: "convA",
+      conversationProviderId: "prov1",
+    });
     await sim.control.flushWebhooks();
     expect(receiver.received.map((r) => r.json.type)).toContain("InboundMessage");
     const wrongVersionFamily = await api(sim, "/conversations/messages/inbound", {
@@ -36,23 +47,38 @@ describe("conversations", () => {
     const m = sim.control.sendProviderMessage(c.id, "Your appointment is tomorrow");
     await sim.control.flushWebhooks();
     const provider = receiver.received.find((r) => r.json.type === "SMS");
-    expect(provider?.json).toMatchObject({ contactId: c.id, messageId: m.id, phone: "+447700900112", message: "Your appointment is tomorrow" });
+    expect(provider?.json).toMatchObject({
+      contactId: c.id,
+      messageId: m.id,
+      phone: "+447700900112",
+      message: "Your appointment is tomorrow",
+    });
     const res = await api(sim, `/conversations/messages/${m.id}/status`, {
       method: "PUT",
       body: { status: "failed", error: { code: "30003", type: "saas", message: "Unreachable" } },
     });
     expect(res.status).toBe(200);
     expect(sim.control.statusUpdates()).toEqual([
-      { messageId: m.id, status: "failed", error: { code: "30003", type: "saas", message: "Unreachable" }, at: expect.any(String) },
+      {
+        messageId: m.id,
+        status: "failed",
+        error: { code: "30003", type: "saas", message: "Unreachable" },
+        at: expect.any(String),
+      },
     ]);
     expect(sim.control.outboundMessages()[0]?.status).toBe("failed");
-    const unknown = await api(sim, "/conversations/messages/nope/status", { method: "PUT", body: { status: "delivered" } });
+    const unknown = await api(sim, "/conversations/messages/nope/status", {
+      method: "PUT",
+      body: { status: "delivered" },
+    });
     expect(unknown.status).toBe(404);
   });
 
   it("sends a message through GHL", async () => {
     const c = sim.control.createContact(sim.locations[0]!.id, { firstName: "S", phone: "+447700900113" });
-    const res = await api(sim, "/conversations/messages", { body: { type: "SMS", subType: "SMS", contactId: c.id, message: "hello", status: "pending" } });
+    const res = await api(sim, "/conversations/messages", {
+      body: { type: "SMS", subType: "SMS", contactId: c.id, message: "hello", status: "pending" },
+    });
     expect(res.status).toBe(200);
     expect(sim.control.outboundMessages().map((m) => m.body)).toEqual(["hello"]);
   });

@@ -13,7 +13,8 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-const dup = (s: GhlSimulator) => api(s, `/contacts/search/duplicate?locationId=${s.locations[0]!.id}&email=a%40example.com`);
+const dup = (s: GhlSimulator) =>
+  api(s, `/contacts/search/duplicate?locationId=${s.locations[0]!.id}&email=a%40example.com`);
 
 describe("request faults", () => {
   it("answers a share of requests with 5xx, deterministically per seed", async () => {
@@ -26,7 +27,10 @@ describe("request faults", () => {
     expect(statuses.filter((s) => s === 200).length).toBe(40 - errors);
     const decide = (seed: string) => {
       const rng = createRng(seed);
-      return Array.from({ length: 50 }, () => pickRequestFault({ errorRate: 0.3, rateLimitRate: 0.3 }, rng, 0)?.kind ?? "none");
+      return Array.from(
+        { length: 50 },
+        () => pickRequestFault({ errorRate: 0.3, rateLimitRate: 0.3 }, rng, 0)?.kind ?? "none",
+      );
     };
     expect(decide("a")).toEqual(decide("a"));
     expect(decide("a")).not.toEqual(decide("b"));
@@ -70,7 +74,13 @@ describe("request faults", () => {
 
   it("parses and validates fault specs", () => {
     expect(parseFaultSpec("latency=50,error=0.1,429=0.2,stall=0.01,drop=0.1,dup=0.2,reorder=0.3")).toEqual({
-      latencyMs: 50, errorRate: 0.1, rateLimitRate: 0.2, stallRate: 0.01, webhookDropRate: 0.1, webhookDuplicateRate: 0.2, webhookReorderRate: 0.3,
+      latencyMs: 50,
+      errorRate: 0.1,
+      rateLimitRate: 0.2,
+      stallRate: 0.01,
+      webhookDropRate: 0.1,
+      webhookDuplicateRate: 0.2,
+      webhookReorderRate: 0.3,
     });
     expect(() => parseFaultSpec("error=2")).toThrow(/share between 0 and 1/);
     expect(() => parseFaultSpec("bogus=1")).toThrow(/bogus/);
@@ -102,6 +112,9 @@ describe("webhook faults", () => {
     await sim.control.flushWebhooks();
     const order = receiver.received.slice(2).map((r) => r.json.id);
     expect(order).toEqual([b.id, a.id]);
-    expect(sim.control.webhookDeliveries().find((d) => d.body.includes(a.id))?.faults).toEqual(["held", "released"]);
+    expect(sim.control.webhookDeliveries().find((d) => d.body.includes(a.id))?.faults).toEqual([
+      "held",
+      "released",
+    ]);
   });
 });

@@ -19,6 +19,7 @@ export interface ApiOptions {
 
 export interface ApiResult {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely
   body: any;
   headers: Headers;
 }
@@ -27,7 +28,12 @@ export async function api(sim: GhlSimulator, path: string, options: ApiOptions =
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? sim.locations[0]?.token : options.token;
   if (token) headers.authorization = `Bearer ${token}`;
-  const version = options.version === undefined ? (path.startsWith("/conversations") ? "2021-04-15" : "2021-07-28") : options.version;
+  const version =
+    options.version === undefined
+      ? path.startsWith("/conversations")
+        ? "2021-04-15"
+        : "2021-07-28"
+      : options.version;
   if (version) headers.version = version;
   let body: string | undefined;
   if (options.form) {
@@ -37,7 +43,11 @@ export async function api(sim: GhlSimulator, path: string, options: ApiOptions =
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.body);
   }
-  const res = await fetch(`${sim.url}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const res = await fetch(`${sim.url}${path}`, {
+    method: options.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
@@ -45,6 +55,7 @@ export async function api(sim: GhlSimulator, path: string, options: ApiOptions =
 export interface Received {
   headers: IncomingMessage["headers"];
   raw: Buffer;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read JSON payloads loosely
   json: any;
 }
 

@@ -17,10 +17,23 @@ const search = (token: string) =>
 describe("OAuth", () => {
   it("exchanges a code once; the access token expires after 24 h of sandbox time", async () => {
     const code = sim.control.issueAuthorizationCode({ locationId: sim.locations[0]!.id });
-    const res = await api(sim, "/oauth/token", { token: null, version: null, form: { ...client(), grant_type: "authorization_code", code } });
+    const res = await api(sim, "/oauth/token", {
+      token: null,
+      version: null,
+      form: { ...client(), grant_type: "authorization_code", code },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ token_type: "Bearer", expires_in: 86399, userType: "Location", locationId: sim.locations[0]!.id });
-    const again = await api(sim, "/oauth/token", { token: null, version: null, form: { ...client(), grant_type: "authorization_code", code } });
+    expect(res.body).toMatchObject({
+      token_type: "Bearer",
+      expires_in: 86399,
+      userType: "Location",
+      locationId: sim.locations[0]!.id,
+    });
+    const again = await api(sim, "/oauth/token", {
+      token: null,
+      version: null,
+      form: { ...client(), grant_type: "authorization_code", code },
+    });
     expect(again.status).toBe(400);
     expect((await search(res.body.access_token)).status).toBe(200);
     await sim.control.advanceClock(86_398_000);
@@ -33,9 +46,19 @@ describe("OAuth", () => {
 
   it("rotates single-use refresh tokens; reusing one is GHL's Invalid grant 400", async () => {
     const code = sim.control.issueAuthorizationCode({ locationId: sim.locations[0]!.id });
-    const first = (await api(sim, "/oauth/token", { token: null, version: null, form: { ...client(), grant_type: "authorization_code", code } })).body;
+    const first = (
+      await api(sim, "/oauth/token", {
+        token: null,
+        version: null,
+        form: { ...client(), grant_type: "authorization_code", code },
+      })
+    ).body;
     const refresh = (rt: string) =>
-      api(sim, "/oauth/token", { token: null, version: null, form: { ...client(), grant_type: "refresh_token", refresh_token: rt, user_type: "Location" } });
+      api(sim, "/oauth/token", {
+        token: null,
+        version: null,
+        form: { ...client(), grant_type: "refresh_token", refresh_token: rt, user_type: "Location" },
+      });
     const second = await refresh(first.refresh_token);
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
@@ -43,7 +66,11 @@ describe("OAuth", () => {
     expect(reused.status).toBe(400);
     expect(reused.body).toEqual({ statusCode: 400, message: "Invalid grant: refresh token is invalid" });
     expect((await refresh(second.body.refresh_token)).status).toBe(200);
-    const missing = await api(sim, "/oauth/token", { token: null, version: null, form: { client_id: "x", grant_type: "refresh_token" } });
+    const missing = await api(sim, "/oauth/token", {
+      token: null,
+      version: null,
+      form: { client_id: "x", grant_type: "refresh_token" },
+    });
     expect(missing.status).toBe(400);
   });
 
@@ -51,23 +78,44 @@ describe("OAuth", () => {
     const loc = sim.locations[0]!;
     expect(loc.token.startsWith("pit-")).toBe(true);
     expect((await search(loc.readOnlyToken)).status).toBe(200);
-    const write = await api(sim, "/contacts/", { token: loc.readOnlyToken, body: { locationId: loc.id, firstName: "X" } });
+    const write = await api(sim, "/contacts/", {
+      token: loc.readOnlyToken,
+      body: { locationId: loc.id, firstName: "X" },
+    });
     expect(write.status).toBe(401);
     expect(write.body.message).toBe("The token is not authorized for this scope.");
     const limited = sim.control.issueAuthorizationCode({ locationId: loc.id, scopes: ["contacts.readonly"] });
-    const t = (await api(sim, "/oauth/token", { token: null, version: null, form: { ...client(), grant_type: "authorization_code", code: limited } })).body;
-    const msg = await api(sim, "/conversations/messages", { token: t.access_token, body: { type: "SMS", subType: "SMS", contactId: "x", status: "pending" } });
+    const t = (
+      await api(sim, "/oauth/token", {
+        token: null,
+        version: null,
+        form: { ...client(), grant_type: "authorization_code", code: limited },
+      })
+    ).body;
+    const msg = await api(sim, "/conversations/messages", {
+      token: t.access_token,
+      body: { type: "SMS", subType: "SMS", contactId: "x", status: "pending" },
+    });
     expect(msg.status).toBe(401);
   });
 
   it("an agency token mints location tokens; a location token cannot", async () => {
     const loc = sim.locations[1]!;
-    const res = await api(sim, "/oauth/locationToken", { token: sim.tokens.agency, form: { companyId: sim.tokens.companyId, locationId: loc.id } });
+    const res = await api(sim, "/oauth/locationToken", {
+      token: sim.tokens.agency,
+      form: { companyId: sim.tokens.companyId, locationId: loc.id },
+    });
     expect(res.status).toBe(200);
     expect(res.body.locationId).toBe(loc.id);
-    const ok = await api(sim, "/contacts/search", { token: res.body.access_token, body: { locationId: loc.id, pageLimit: 1 } });
+    const ok = await api(sim, "/contacts/search", {
+      token: res.body.access_token,
+      body: { locationId: loc.id, pageLimit: 1 },
+    });
     expect(ok.status).toBe(200);
-    const denied = await api(sim, "/oauth/locationToken", { token: loc.token, form: { companyId: sim.tokens.companyId, locationId: loc.id } });
+    const denied = await api(sim, "/oauth/locationToken", {
+      token: loc.token,
+      form: { companyId: sim.tokens.companyId, locationId: loc.id },
+    });
     expect(denied.status).toBe(401);
   });
 });

@@ -24,7 +24,13 @@ describe("rate limits (per location, sandbox clock)", () => {
     expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
     // Another location has its own bucket.
     const other = sim.locations[1]!;
-    expect((await api(sim, `/contacts/search/duplicate?locationId=${other.id}&email=a%40example.com`, { token: other.token })).status).toBe(200);
+    expect(
+      (
+        await api(sim, `/contacts/search/duplicate?locationId=${other.id}&email=a%40example.com`, {
+          token: other.token,
+        })
+      ).status,
+    ).toBe(200);
     await sim.control.advanceClock(10_000);
     expect((await get()).status).toBe(200);
   });

@@ -20,11 +20,15 @@ describe("startSandbox", () => {
     const before = clock.now();
     await ghl.control.advanceClock(5_000);
     expect(clock.now() - before).toBeGreaterThanOrEqual(5_000);
-    const search = await api(ghl, "/contacts/search", { body: { locationId: ghl.locations[0]!.id, pageLimit: 10 } });
+    const search = await api(ghl, "/contacts/search", {
+      body: { locationId: ghl.locations[0]!.id, pageLimit: 10 },
+    });
     expect(search.body.total).toBe(3);
     const cred = bulksms.credentials[0]!;
     const profile = await fetch(`${bulksms.url}/profile`, {
-      headers: { authorization: `Basic ${Buffer.from(`${cred.tokenId}:${cred.tokenSecret}`).toString("base64")}` },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${cred.tokenId}:${cred.tokenSecret}`).toString("base64")}`,
+      },
     });
     expect(profile.status).toBe(200);
     sandbox.reset();

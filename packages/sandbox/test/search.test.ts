@@ -7,10 +7,35 @@ import { api, startGhl } from "./helpers.ts";
 function contact(i: number, extra: Partial<GhlContact> = {}): GhlContact {
   const t = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
   return {
-    id: `c${String(i).padStart(6, "0")}`, locationId: "L", firstName: `F${i}`, lastName: null, name: `F${i}`, email: null,
-    phone: null, companyName: null, address1: null, city: null, state: null, postalCode: null, country: null, website: null,
-    timezone: null, source: null, type: "lead", assignedTo: null, dateOfBirth: null, dnd: false, dndSettings: {}, tags: [],
-    customFields: [], additionalEmails: [], additionalPhones: [], businessId: null, dateAdded: t, dateUpdated: t, ...extra,
+    id: `c${String(i).padStart(6, "0")}`,
+    locationId: "L",
+    firstName: `F${i}`,
+    lastName: null,
+    name: `F${i}`,
+    email: null,
+    phone: null,
+    companyName: null,
+    address1: null,
+    city: null,
+    state: null,
+    postalCode: null,
+    country: null,
+    website: null,
+    timezone: null,
+    source: null,
+    type: "lead",
+    assignedTo: null,
+    dateOfBirth: null,
+    dnd: false,
+    dndSettings: {},
+    tags: [],
+    customFields: [],
+    additionalEmails: [],
+    additionalPhones: [],
+    businessId: null,
+    dateAdded: t,
+    dateUpdated: t,
+    ...extra,
   };
 }
 
@@ -21,21 +46,47 @@ describe("search semantics", () => {
     contact(3, { tags: ["vip", "lead"], city: "York", customFields: [{ id: "cf", value: "gold" }] }),
     contact(4, { email: "dan@example.com", dndSettings: { SMS: { status: "active" } } }),
   ];
-  const ids = (body: Parameters<typeof searchContacts>[1]) => searchContacts(all, body).contacts.map((c) => c.id).sort();
+  const ids = (body: Parameters<typeof searchContacts>[1]) =>
+    searchContacts(all, body)
+      .contacts.map((c) => c.id)
+      .sort();
   const base = { locationId: "L", pageLimit: 100 };
 
   it("supports every operator", () => {
-    expect(ids({ ...base, filters: [{ field: "tags", operator: "eq", value: "vip" }] })).toEqual(["c000001", "c000003"]);
-    expect(ids({ ...base, filters: [{ field: "tags", operator: "not_eq", value: "vip" }] })).toEqual(["c000002", "c000004"]);
-    expect(ids({ ...base, filters: [{ field: "email", operator: "contains", value: "EXAMPLE.COM" }] })).toEqual(["c000001", "c000004"]);
-    expect(ids({ ...base, filters: [{ field: "email", operator: "not_contains", value: "example.com" }] })).toEqual(["c000002", "c000003"]);
+    expect(ids({ ...base, filters: [{ field: "tags", operator: "eq", value: "vip" }] })).toEqual([
+      "c000001",
+      "c000003",
+    ]);
+    expect(ids({ ...base, filters: [{ field: "tags", operator: "not_eq", value: "vip" }] })).toEqual([
+      "c000002",
+      "c000004",
+    ]);
+    expect(
+      ids({ ...base, filters: [{ field: "email", operator: "contains", value: "EXAMPLE.COM" }] }),
+    ).toEqual(["c000001", "c000004"]);
+    expect(
+      ids({ ...base, filters: [{ field: "email", operator: "not_contains", value: "example.com" }] }),
+    ).toEqual(["c000002", "c000003"]);
     expect(ids({ ...base, filters: [{ field: "phone", operator: "exists" }] })).toEqual(["c000002"]);
     expect(ids({ ...base, filters: [{ field: "email", operator: "not_exists" }] })).toEqual(["c000003"]);
     expect(
-      ids({ ...base, filters: [{ field: "dateAdded", operator: "range", value: { gt: "2026-01-01T00:01:00.000Z", lte: "2026-01-01T00:03:00.000Z" } }] }),
+      ids({
+        ...base,
+        filters: [
+          {
+            field: "dateAdded",
+            operator: "range",
+            value: { gt: "2026-01-01T00:01:00.000Z", lte: "2026-01-01T00:03:00.000Z" },
+          },
+        ],
+      }),
     ).toEqual(["c000002", "c000003"]);
-    expect(ids({ ...base, filters: [{ field: "customFields.cf", operator: "eq", value: "gold" }] })).toEqual(["c000003"]);
-    expect(ids({ ...base, filters: [{ field: "dndSettings.SMS.status", operator: "eq", value: "active" }] })).toEqual(["c000004"]);
+    expect(ids({ ...base, filters: [{ field: "customFields.cf", operator: "eq", value: "gold" }] })).toEqual([
+      "c000003",
+    ]);
+    expect(
+      ids({ ...base, filters: [{ field: "dndSettings.SMS.status", operator: "eq", value: "active" }] }),
+    ).toEqual(["c000004"]);
   });
 
   it("ANDs the top level and nests AND/OR groups", () => {
@@ -44,32 +95,62 @@ describe("search semantics", () => {
         ...base,
         filters: [
           { field: "tags", operator: "eq", value: "lead" },
-          { group: "OR", filters: [{ field: "city", operator: "eq", value: "york" }, { field: "phone", operator: "exists" }] },
+          {
+            group: "OR",
+            filters: [
+              { field: "city", operator: "eq", value: "york" },
+              { field: "phone", operator: "exists" },
+            ],
+          },
         ],
       }),
     ).toEqual(["c000002", "c000003"]);
     expect(
-      ids({ ...base, filters: [{ group: "AND", filters: [{ field: "tags", operator: "eq", value: "lead" }, { field: "city", operator: "exists" }] }] }),
+      ids({
+        ...base,
+        filters: [
+          {
+            group: "AND",
+            filters: [
+              { field: "tags", operator: "eq", value: "lead" },
+              { field: "city", operator: "exists" },
+            ],
+          },
+        ],
+      }),
     ).toEqual(["c000003"]);
   });
 
   it("sorts (default dateAdded desc) and by a named field", () => {
-    expect(searchContacts(all, base).contacts.map((c) => c.id)).toEqual(["c000004", "c000003", "c000002", "c000001"]);
-    expect(searchContacts(all, { ...base, sort: [{ field: "email", direction: "asc" }] }).contacts.map((c) => c.id)).toEqual([
-      "c000003", "c000001", "c000002", "c000004",
+    expect(searchContacts(all, base).contacts.map((c) => c.id)).toEqual([
+      "c000004",
+      "c000003",
+      "c000002",
+      "c000001",
     ]);
+    expect(
+      searchContacts(all, { ...base, sort: [{ field: "email", direction: "asc" }] }).contacts.map(
+        (c) => c.id,
+      ),
+    ).toEqual(["c000003", "c000001", "c000002", "c000004"]);
   });
 
   it("caps page mode at 10,000 records and continues with searchAfter", () => {
     const many = Array.from({ length: PAGE_MODE_MAX_RECORDS + 50 }, (_, i) => contact(i));
-    const body = { locationId: "L", pageLimit: 500, sort: [{ field: "dateAdded", direction: "asc" as const }] };
+    const body = {
+      locationId: "L",
+      pageLimit: 500,
+      sort: [{ field: "dateAdded", direction: "asc" as const }],
+    };
     const last = searchContacts(many, { ...body, page: 20 });
     expect(last.total).toBe(10_050);
     expect(last.contacts).toHaveLength(500);
     expect(last.contacts.at(-1)?.id).toBe("c009999");
     expect(() => searchContacts(many, { ...body, page: 21 })).toThrow(SearchError);
     const rest = searchContacts(many, { ...body, searchAfter: last.contacts.at(-1)?.searchAfter });
-    expect(rest.contacts.map((c) => c.id)).toEqual(Array.from({ length: 50 }, (_, i) => `c${String(10_000 + i).padStart(6, "0")}`));
+    expect(rest.contacts.map((c) => c.id)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `c${String(10_000 + i).padStart(6, "0")}`),
+    );
   });
 });
 
@@ -88,7 +169,12 @@ describe("POST /contacts/search over HTTP", () => {
     let after: unknown[] | undefined;
     for (let i = 0; i < 10; i++) {
       const res = await api(sim, "/contacts/search", {
-        body: { locationId: loc.id, pageLimit: 7, ...(after ? { searchAfter: after } : {}), sort: [{ field: "dateUpdated", direction: "asc" }] },
+        body: {
+          locationId: loc.id,
+          pageLimit: 7,
+          ...(after ? { searchAfter: after } : {}),
+          sort: [{ field: "dateUpdated", direction: "asc" }],
+        },
       });
       expect(res.status).toBe(200);
       expect(res.body.total).toBe(30);
@@ -98,7 +184,9 @@ describe("POST /contacts/search over HTTP", () => {
     }
     expect(new Set(seen).size).toBe(30);
     expect(seen).toHaveLength(30);
-    const capped = await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 500, page: 21 } });
+    const capped = await api(sim, "/contacts/search", {
+      body: { locationId: loc.id, pageLimit: 500, page: 21 },
+    });
     expect(capped.status).toBe(422);
     expect(capped.body.message[0]).toMatch(/10000/);
     const tooBig = await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 501 } });

@@ -17,7 +17,8 @@ describe("seeding", () => {
     const b = await startGhl({ seed: "s1", seedContacts: 40 });
     const c = await startGhl({ seed: "s2", seedContacts: 40 });
     sims.push(a, b, c);
-    const strip = (s: GhlSimulator) => s.control.listContacts(s.locations[0]!.id).map(({ dateUpdated, dateAdded, ...rest }) => rest);
+    const strip = (s: GhlSimulator) =>
+      s.control.listContacts(s.locations[0]!.id).map(({ dateUpdated, dateAdded, ...rest }) => rest);
     expect(strip(a)).toEqual(strip(b));
     expect(a.locations.map((l) => l.id)).toEqual(b.locations.map((l) => l.id));
     expect(a.locations[0]?.token).toBe(b.locations[0]?.token);

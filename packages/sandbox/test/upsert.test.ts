@@ -13,8 +13,15 @@ afterEach(async () => {
 describe("upsert (FACTS §3.4)", () => {
   it("email-first location: updates the email match and silently drops the phone that belongs to someone else", async () => {
     const loc = sim.locations[0]!;
-    sim.control.setLocationSettings(loc.id, { allowDuplicates: false, duplicatePriority: ["email", "phone"] });
-    const byEmail = sim.control.createContact(loc.id, { firstName: "Email", email: "a@example.com", phone: "+447700900001" });
+    sim.control.setLocationSettings(loc.id, {
+      allowDuplicates: false,
+      duplicatePriority: ["email", "phone"],
+    });
+    const byEmail = sim.control.createContact(loc.id, {
+      firstName: "Email",
+      email: "a@example.com",
+      phone: "+447700900001",
+    });
     const byPhone = sim.control.createContact(loc.id, { firstName: "Phone", phone: "+447700900002" });
     const res = await api(sim, "/contacts/upsert", {
       body: { locationId: loc.id, email: "A@example.com", phone: "07700 900002", city: "Leeds" },
@@ -34,7 +41,9 @@ describe("upsert (FACTS §3.4)", () => {
     sim.control.setLocationSettings(loc.id, { duplicatePriority: ["phone", "email"] });
     const byEmail = sim.control.createContact(loc.id, { email: "a@example.com" });
     const byPhone = sim.control.createContact(loc.id, { phone: "+447700900002" });
-    const res = await api(sim, "/contacts/upsert", { body: { locationId: loc.id, email: "a@example.com", phone: "+447700900002" } });
+    const res = await api(sim, "/contacts/upsert", {
+      body: { locationId: loc.id, email: "a@example.com", phone: "+447700900002" },
+    });
     expect(res.body.contact.id).toBe(byPhone.id);
     expect(res.body.contact.email).toBeUndefined();
     expect(sim.control.getContact(byEmail.id)?.email).toBe("a@example.com");
@@ -43,9 +52,13 @@ describe("upsert (FACTS §3.4)", () => {
   it("sets the other field when it belongs to nobody, and creates when nothing matches", async () => {
     const loc = sim.locations[0]!;
     const c = sim.control.createContact(loc.id, { email: "solo@example.com" });
-    const res = await api(sim, "/contacts/upsert", { body: { locationId: loc.id, email: "solo@example.com", phone: "+447700900009" } });
+    const res = await api(sim, "/contacts/upsert", {
+      body: { locationId: loc.id, email: "solo@example.com", phone: "+447700900009" },
+    });
     expect(res.body).toMatchObject({ new: false, contact: { id: c.id, phone: "+447700900009" } });
-    const created = await api(sim, "/contacts/upsert", { body: { locationId: loc.id, email: "new@example.com" } });
+    const created = await api(sim, "/contacts/upsert", {
+      body: { locationId: loc.id, email: "new@example.com" },
+    });
     expect(created.body.new).toBe(true);
   });
 
@@ -73,7 +86,11 @@ describe("upsert (FACTS §3.4)", () => {
     expect((await api(sim, q, { token })).body.contact.id).toBe(p.id);
     sim.control.setLocationSettings(loc.id, { allowDuplicates: true });
     expect((await api(sim, q, { token })).body.contact.id).toBe(e.id);
-    const none = await api(sim, `/contacts/search/duplicate?locationId=${loc.id}&email=nobody%40example.com`, { token });
+    const none = await api(
+      sim,
+      `/contacts/search/duplicate?locationId=${loc.id}&email=nobody%40example.com`,
+      { token },
+    );
     expect(none.body).toEqual({ contact: null });
   });
 });

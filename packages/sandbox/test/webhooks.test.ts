@@ -19,20 +19,37 @@ describe("webhooks", () => {
     receiver = await startReceiver();
     sim = await startGhl({ webhookUrl: receiver.url, signing: { legacyRsa: true } });
     const loc = sim.locations[0]!;
-    const created = await api(sim, "/contacts/", { body: { locationId: loc.id, firstName: "W", email: "w@example.com" } });
+    const created = await api(sim, "/contacts/", {
+      body: { locationId: loc.id, firstName: "W", email: "w@example.com" },
+    });
     const id = created.body.contact.id;
-    await api(sim, `/contacts/${id}`, { method: "PUT", body: { city: "Hull", dndSettings: { SMS: { status: "active" } } } });
+    await api(sim, `/contacts/${id}`, {
+      method: "PUT",
+      body: { city: "Hull", dndSettings: { SMS: { status: "active" } } },
+    });
     await api(sim, `/contacts/${id}/tags`, { body: { tags: ["x"] } });
     const note = await api(sim, `/contacts/${id}/notes`, { body: { body: "hi" } });
     await api(sim, `/contacts/${id}/notes/${note.body.note.id}`, { method: "DELETE" });
-    const task = await api(sim, `/contacts/${id}/tasks`, { body: { title: "t", dueDate: "2026-03-02T00:00:00.000Z", completed: false } });
-    await api(sim, `/contacts/${id}/tasks/${task.body.task.id}/completed`, { method: "PUT", body: { completed: true } });
+    const task = await api(sim, `/contacts/${id}/tasks`, {
+      body: { title: "t", dueDate: "2026-03-02T00:00:00.000Z", completed: false },
+    });
+    await api(sim, `/contacts/${id}/tasks/${task.body.task.id}/completed`, {
+      method: "PUT",
+      body: { completed: true },
+    });
     await api(sim, `/contacts/${id}`, { method: "DELETE" });
     await sim.control.flushWebhooks();
 
     expect(receiver.received.map((r) => r.json.type)).toEqual([
-      "ContactCreate", "ContactUpdate", "ContactDndUpdate", "ContactTagUpdate", "NoteCreate", "NoteDelete",
-      "TaskCreate", "TaskComplete", "ContactDelete",
+      "ContactCreate",
+      "ContactUpdate",
+      "ContactDndUpdate",
+      "ContactTagUpdate",
+      "NoteCreate",
+      "NoteDelete",
+      "TaskCreate",
+      "TaskComplete",
+      "ContactDelete",
     ]);
     const edKey = createPublicKey(sim.keys.ed25519PublicKeyPem);
     const rsaKey = createPublicKey(sim.keys.rsaPublicKeyPem ?? "");
@@ -42,7 +59,9 @@ describe("webhooks", () => {
       expect(Number.isNaN(Date.parse(r.json.timestamp))).toBe(false);
       const sig = Buffer.from(String(r.headers["x-ghl-signature"]), "base64");
       expect(verify(null, r.raw, edKey, sig)).toBe(true);
-      expect(verify("sha256", r.raw, rsaKey, Buffer.from(String(r.headers["x-wh-signature"]), "base64"))).toBe(true);
+      expect(
+        verify("sha256", r.raw, rsaKey, Buffer.from(String(r.headers["x-wh-signature"]), "base64")),
+      ).toBe(true);
       // One changed byte and the signature no longer verifies.
       const tampered = Buffer.from(r.raw);
       tampered[tampered.length - 2] = 0x20;
@@ -61,7 +80,9 @@ describe("webhooks", () => {
       expect(again.keys.ed25519PublicKeyPem).toBe(sim.keys.ed25519PublicKeyPem);
       expect(other.keys.ed25519PublicKeyPem).not.toBe(sim.keys.ed25519PublicKeyPem);
       const res = await fetch(`${sim.url}/__sandbox/webhooks/keys`);
-      expect(((await res.json()) as { ed25519PublicKeyPem: string }).ed25519PublicKeyPem).toBe(sim.keys.ed25519PublicKeyPem);
+      expect(((await res.json()) as { ed25519PublicKeyPem: string }).ed25519PublicKeyPem).toBe(
+        sim.keys.ed25519PublicKeyPem,
+      );
     } finally {
       await again.close();
       await other.close();

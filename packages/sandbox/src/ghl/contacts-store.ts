@@ -163,7 +163,11 @@ export function createContactsStore(options: ContactsStoreOptions) {
     return toE164(raw, loc.country) ?? raw;
   };
 
-  const findBy = (locationId: string, field: DuplicateField, value: string | null | undefined): GhlContact | undefined => {
+  const findBy = (
+    locationId: string,
+    field: DuplicateField,
+    value: string | null | undefined,
+  ): GhlContact | undefined => {
     if (!value) return undefined;
     const loc = locationOf(locationId);
     const key = field === "email" ? value.toLowerCase() : phoneKey(value, loc.country);
@@ -432,7 +436,8 @@ export function createContactsStore(options: ContactsStoreOptions) {
     for (const key of ["title", "body", "assignedTo", "dueDate", "completed"] as const) {
       if (input[key] !== undefined) (task as unknown as Record<string, unknown>)[key] = input[key];
     }
-    if (!wasCompleted && task.completed) options.emit("TaskComplete", c.locationId, taskPayload(task, c.locationId));
+    if (!wasCompleted && task.completed)
+      options.emit("TaskComplete", c.locationId, taskPayload(task, c.locationId));
     return task;
   };
   const deleteTask = (contactId: string, taskId: string): void => {
@@ -449,7 +454,8 @@ export function createContactsStore(options: ContactsStoreOptions) {
     contacts,
     get,
     find: (contactId: string): GhlContact | undefined => contacts.get(contactId),
-    list: (locationId: string): GhlContact[] => [...contacts.values()].filter((c) => c.locationId === locationId),
+    list: (locationId: string): GhlContact[] =>
+      [...contacts.values()].filter((c) => c.locationId === locationId),
     create,
     update,
     remove,

@@ -45,19 +45,24 @@ export function createGhlControlClient(baseUrl: string, fetchImpl: typeof fetch 
       await call("POST", "reset");
     },
     seedContacts: (count, options = {}) => call("POST", "seed", { count, ...options }),
-    createContact: async (locationId, input) => (await call<{ contact: GhlContact }>("POST", "contacts", { locationId, ...input })).contact,
-    updateContact: async (id, input) => (await call<{ contact: GhlContact }>("PUT", `contacts/${encodeURIComponent(id)}`, input)).contact,
+    createContact: async (locationId, input) =>
+      (await call<{ contact: GhlContact }>("POST", "contacts", { locationId, ...input })).contact,
+    updateContact: async (id, input) =>
+      (await call<{ contact: GhlContact }>("PUT", `contacts/${encodeURIComponent(id)}`, input)).contact,
     deleteContact: async (id) => {
       await call("DELETE", `contacts/${encodeURIComponent(id)}`);
     },
     listContacts: async (locationId) =>
-      (await call<{ contacts: GhlContact[] }>("GET", `contacts?locationId=${encodeURIComponent(locationId)}`)).contacts,
-    issueAuthorizationCode: async (input = {}) => (await call<{ code: string }>("POST", "oauth/codes", input)).code,
+      (await call<{ contacts: GhlContact[] }>("GET", `contacts?locationId=${encodeURIComponent(locationId)}`))
+        .contacts,
+    issueAuthorizationCode: async (input = {}) =>
+      (await call<{ code: string }>("POST", "oauth/codes", input)).code,
     advanceClock: async (ms) => (await call<{ now: number }>("POST", "clock/advance", { ms })).now,
     setWebhookUrl: async (url) => {
       await call("PUT", "webhooks/url", { url: url ?? null });
     },
-    webhookDeliveries: async () => (await call<{ deliveries: WebhookDelivery[] }>("GET", "webhooks/deliveries")).deliveries,
+    webhookDeliveries: async () =>
+      (await call<{ deliveries: WebhookDelivery[] }>("GET", "webhooks/deliveries")).deliveries,
     flushWebhooks: async () => {
       await call("POST", "webhooks/flush");
     },
@@ -65,12 +70,14 @@ export function createGhlControlClient(baseUrl: string, fetchImpl: typeof fetch 
     sendProviderMessage: async (contactId, message) =>
       (await call<{ message: GhlMessage }>("POST", "messages/provider", { contactId, message })).message,
     inboundMessages: async () => (await call<{ messages: GhlMessage[] }>("GET", "messages/inbound")).messages,
-    statusUpdates: async () => (await call<{ statusUpdates: GhlStatusUpdate[] }>("GET", "messages/status-updates")).statusUpdates,
+    statusUpdates: async () =>
+      (await call<{ statusUpdates: GhlStatusUpdate[] }>("GET", "messages/status-updates")).statusUpdates,
     setFaults: (patch) => call("PUT", "faults", patch),
     startRateLimitStorm: async (durationMs) => {
       await call("POST", "faults/storm", { durationMs });
     },
     requestLog: async () => (await call<{ requests: RequestLogEntry[] }>("GET", "requests")).requests,
-    contractViolations: async () => (await call<{ violations: ContractViolation[] }>("GET", "contract-violations")).violations,
+    contractViolations: async () =>
+      (await call<{ violations: ContractViolation[] }>("GET", "contract-violations")).violations,
   };
 }

@@ -118,7 +118,9 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
       case "GET webhooks/keys":
         return ok(control.webhookKeys());
       case "POST messages/provider":
-        return ok({ message: control.sendProviderMessage(String(body.contactId ?? ""), String(body.message ?? "")) });
+        return ok({
+          message: control.sendProviderMessage(String(body.contactId ?? ""), String(body.message ?? "")),
+        });
       case "GET messages/inbound":
         return ok({ messages: control.inboundMessages() });
       case "GET messages/outbound":
@@ -139,7 +141,10 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
       case "GET contract-violations":
         return ok({ violations: control.contractViolations() });
       default:
-        return sendJson(res, 404, { error: `unknown control route ${method} ${r.path}`, routes: GHL_CONTROL_ROUTES });
+        return sendJson(res, 404, {
+          error: `unknown control route ${method} ${r.path}`,
+          routes: GHL_CONTROL_ROUTES,
+        });
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,15 @@ import type { FaultConfig } from "../faults.js";
 import type { ContactInput } from "./contacts-store.js";
 import type { Membership } from "./routes.js";
 import type { SeedDuplicateKind } from "./seed.js";
-import type { GhlContact, GhlLocation, GhlLocationSettings, GhlMessage, GhlNote, GhlStatusUpdate, GhlTask } from "./types.js";
+import type {
+  GhlContact,
+  GhlLocation,
+  GhlLocationSettings,
+  GhlMessage,
+  GhlNote,
+  GhlStatusUpdate,
+  GhlTask,
+} from "./types.js";
 import type { WebhookDelivery, WebhookKeys } from "./webhooks.js";
 
 export interface SeedResult {

@@ -75,14 +75,21 @@ export function checkTokenForm(form: Record<string, unknown>): void {
   for (const name of ["client_id", "client_secret", "grant_type"]) {
     if (!form[name]) throw new OAuthError(400, `Missing parameter: ${name}`);
   }
-  if (form.grant_type === "authorization_code" && !form.code) throw new OAuthError(400, "Missing parameter: code");
-  if (form.grant_type === "refresh_token" && !form.refresh_token) throw new OAuthError(400, "Missing parameter: refresh_token");
+  if (form.grant_type === "authorization_code" && !form.code)
+    throw new OAuthError(400, "Missing parameter: code");
+  if (form.grant_type === "refresh_token" && !form.refresh_token)
+    throw new OAuthError(400, "Missing parameter: refresh_token");
   if (form.grant_type !== "authorization_code" && form.grant_type !== "refresh_token") {
     throw new OAuthError(400, "Invalid parameter: grant_type");
   }
 }
 
-export function createTokenStore(options: { rng: Rng; now: () => number; client: OAuthClient; userId: string }) {
+export function createTokenStore(options: {
+  rng: Rng;
+  now: () => number;
+  client: OAuthClient;
+  userId: string;
+}) {
   const tokens = new Map<string, TokenRecord>();
   const refreshTokens = new Map<string, RefreshRecord>();
   const codes = new Map<string, CodeRecord>();
@@ -106,7 +113,12 @@ export function createTokenStore(options: { rng: Rng; now: () => number; client:
       scopes: base.scopes,
       expiresAt: options.now() + ACCESS_TOKEN_TTL_S * 1000,
     });
-    refreshTokens.set(refresh, { ...base, token: refresh, expiresAt: options.now() + REFRESH_TOKEN_TTL_MS, used: false });
+    refreshTokens.set(refresh, {
+      ...base,
+      token: refresh,
+      expiresAt: options.now() + REFRESH_TOKEN_TTL_MS,
+      used: false,
+    });
     return {
       access_token: access,
       token_type: "Bearer",
@@ -133,7 +145,12 @@ export function createTokenStore(options: { rng: Rng; now: () => number; client:
   return {
     addPit,
     /** A code as if a user had approved the app on the chooselocation page. */
-    issueCode(input: { userType: UserType; locationId?: string; companyId: string; scopes: string[] }): string {
+    issueCode(input: {
+      userType: UserType;
+      locationId?: string;
+      companyId: string;
+      scopes: string[];
+    }): string {
       const code = options.rng.string(40, "0123456789abcdef");
       codes.set(code, { ...input, code, used: false, expiresAt: options.now() + 10 * 60 * 1000 });
       return code;
@@ -167,13 +184,24 @@ export function createTokenStore(options: { rng: Rng; now: () => number; client:
       throw new OAuthError(400, "Invalid parameter: grant_type");
     },
     /** POST /oauth/locationToken with an agency token. */
-    locationToken(agency: TokenRecord, companyId: string, locationId: string, locationCompanyId: string | undefined) {
-      if (agency.userType !== "Company") throw new OAuthError(401, "This route is only for agency (Company) tokens");
+    locationToken(
+      agency: TokenRecord,
+      companyId: string,
+      locationId: string,
+      locationCompanyId: string | undefined,
+    ) {
+      if (agency.userType !== "Company")
+        throw new OAuthError(401, "This route is only for agency (Company) tokens");
       if (companyId !== agency.companyId || locationCompanyId !== companyId) {
         throw new OAuthError(400, "Location not found for this company");
       }
       const result = issue({ userType: "Location", locationId, companyId, scopes: agency.scopes });
-      return { ...result, planId: "sandbox-plan", appId: options.client.clientId.split("-")[0], versionId: "sandbox" };
+      return {
+        ...result,
+        planId: "sandbox-plan",
+        appId: options.client.clientId.split("-")[0],
+        versionId: "sandbox",
+      };
     },
     /** The live record of a bearer token, or undefined when it is unknown or expired. */
     lookup(token: string): TokenRecord | undefined {

@@ -1,9 +1,12 @@
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 
 /** E.164 form of a phone number read in `country`, or null when it cannot be read. */
 export function toE164(raw: string, country: string): string | null {
   const cleaned = raw.replace(/\s*(ext\.?|x|#)\s*\d+\s*$/i, "").trim();
-  const parsed = parsePhoneNumberFromString(cleaned.replace(/^00/, "+"), country.toUpperCase() as CountryCode);
+  const parsed = parsePhoneNumberFromString(
+    cleaned.replace(/^00/, "+"),
+    country.toUpperCase() as CountryCode,
+  );
   return parsed?.isPossible() ? parsed.number : null;
 }
 

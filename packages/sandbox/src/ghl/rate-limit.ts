@@ -8,7 +8,11 @@ export interface RateLimitConfig {
   dailyMax: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { burstMax: 100, burstIntervalMs: 10_000, dailyMax: 200_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
+  burstMax: 100,
+  burstIntervalMs: 10_000,
+  dailyMax: 200_000,
+};
 
 interface Bucket {
   burstStart: number;

@@ -53,7 +53,11 @@ export interface RouteDeps {
   traceId: () => string;
   /** Workflow / campaign enrolments made through the API (visible via control). */
   memberships: Membership[];
-  emit: (type: "InboundMessage" | "OutboundMessage", locationId: string, payload: Record<string, unknown>) => void;
+  emit: (
+    type: "InboundMessage" | "OutboundMessage",
+    locationId: string,
+    payload: Record<string, unknown>,
+  ) => void;
 }
 
 /** Thrown to answer with an error envelope (404 becomes 400 when the operation declares no 404). */
@@ -79,7 +83,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
     return c;
   };
   const sameLocation = (ctx: RouteContext, locationId: unknown): string => {
-    if (typeof locationId !== "string" || locationId === "") throw new HttpError(422, ["locationId should not be empty"], { error: "Unprocessable Entity" });
+    if (typeof locationId !== "string" || locationId === "")
+      throw new HttpError(422, ["locationId should not be empty"], { error: "Unprocessable Entity" });
     if (locationId !== ctx.location?.id) {
       throw new HttpError(401, "The token does not have access to this location.", { error: "Unauthorized" });
     }
@@ -91,12 +96,23 @@ export function createRoutes(deps: RouteDeps): Route[] {
     } catch (error) {
       if (error instanceof GhlStoreError) {
         const notFound = /not found/i.test(error.message);
-        throw new HttpError(notFound ? 404 : error.status, error.message, Object.fromEntries(Object.entries(error.body).filter(([k]) => k !== "statusCode" && k !== "message")));
+        throw new HttpError(
+          notFound ? 404 : error.status,
+          error.message,
+          Object.fromEntries(
+            Object.entries(error.body).filter(([k]) => k !== "statusCode" && k !== "message"),
+          ),
+        );
       }
       throw error;
     }
   };
-  const contactRoute = (method: string, path: string, scopes: string[], handler: Route["handler"]): Route => ({
+  const contactRoute = (
+    method: string,
+    path: string,
+    scopes: string[],
+    handler: Route["handler"],
+  ): Route => ({
     method,
     path,
     family: "contacts",
@@ -114,9 +130,13 @@ export function createRoutes(deps: RouteDeps): Route[] {
       sameLocation(ctx, ctx.body.locationId);
       try {
         const result = searchContacts(store.list(ctx.location?.id ?? ""), ctx.body as unknown as SearchBody);
-        return { status: 200, body: { contacts: result.contacts.map(searchContactView), total: result.total } };
+        return {
+          status: 200,
+          body: { contacts: result.contacts.map(searchContactView), total: result.total },
+        };
       } catch (error) {
-        if (error instanceof SearchError) throw new HttpError(422, [error.message], { error: "Unprocessable Entity" });
+        if (error instanceof SearchError)
+          throw new HttpError(422, [error.message], { error: "Unprocessable Entity" });
         throw error;
       }
     }),
@@ -133,20 +153,33 @@ export function createRoutes(deps: RouteDeps): Route[] {
     contactRoute("GET", "/contacts/", READ, (ctx) => {
       const locationId = sameLocation(ctx, ctx.query.locationId);
       const limit = Math.min(Number(ctx.query.limit ?? 20) || 20, 100);
-      const all = store.list(locationId).sort((a, b) => a.dateAdded.localeCompare(b.dateAdded) || a.id.localeCompare(b.id));
+      const all = store
+        .list(locationId)
+        .sort((a, b) => a.dateAdded.localeCompare(b.dateAdded) || a.id.localeCompare(b.id));
       let start = 0;
       if (ctx.query.startAfterId) start = all.findIndex((c) => c.id === ctx.query.startAfterId) + 1;
       const q = (ctx.query.query ?? "").toLowerCase();
-      const filtered = q ? all.filter((c) => [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q))) : all;
-      return { status: 200, body: { contacts: filtered.slice(start, start + limit).map(contactView), count: filtered.length } };
+      const filtered = q
+        ? all.filter((c) => [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q)))
+        : all;
+      return {
+        status: 200,
+        body: { contacts: filtered.slice(start, start + limit).map(contactView), count: filtered.length },
+      };
     }),
     contactRoute("POST", "/contacts/upsert", WRITE, (ctx) => {
       const locationId = sameLocation(ctx, ctx.body.locationId);
       const { createNewIfDuplicateAllowed } = ctx.body as { createNewIfDuplicateAllowed?: boolean };
       const result = store.upsert(locationId, { ...fields(ctx.body), createNewIfDuplicateAllowed });
-      return { status: 200, body: { new: result.isNew, contact: contactView(result.contact), traceId: deps.traceId() } };
+      return {
+        status: 200,
+        body: { new: result.isNew, contact: contactView(result.contact), traceId: deps.traceId() },
+      };
     }),
-    contactRoute("GET", "/contacts/{contactId}", READ, (ctx) => ({ status: 200, body: { contact: contactView(contactOf(ctx)) } })),
+    contactRoute("GET", "/contacts/{contactId}", READ, (ctx) => ({
+      status: 200,
+      body: { contact: contactView(contactOf(ctx)) },
+    })),
     contactRoute("PUT", "/contacts/{contactId}", WRITE, (ctx) => {
       const c = store.update(contactOf(ctx).id, fields(ctx.body));
       return { status: 200, body: { succeded: true, contact: contactView(c) } };
@@ -191,7 +224,10 @@ export function createRoutes(deps: RouteDeps): Route[] {
       status: 201,
       body: {
         task: taskView(
-          store.addTask(contactOf(ctx).id, ctx.body as { title: string; dueDate: string; completed: boolean }),
+          store.addTask(
+            contactOf(ctx).id,
+            ctx.body as { title: string; dueDate: string; completed: boolean },
+          ),
         ),
       },
     })),
@@ -207,7 +243,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
       status: 200,
       body: {
         task: taskView(
-          store.updateTask(contactOf(ctx).id, ctx.params.taskId ?? "", { completed: ctx.body.completed as boolean }),
+          store.updateTask(contactOf(ctx).id, ctx.params.taskId ?? "", {
+            completed: ctx.body.completed as boolean,
+          }),
         ),
       },
     })),
@@ -224,26 +262,53 @@ export function createRoutes(deps: RouteDeps): Route[] {
         .list(locationId)
         .filter((c) => c.businessId === ctx.params.businessId)
         .filter((c) => !q || [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q)));
-      return { status: 200, body: { contacts: all.slice(skip, skip + limit).map(contactView), count: all.length } };
+      return {
+        status: 200,
+        body: { contacts: all.slice(skip, skip + limit).map(contactView), count: all.length },
+      };
     }),
     contactRoute("POST", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
       const c = contactOf(ctx);
-      deps.memberships.push({ kind: "workflow", action: "add", contactId: c.id, id: ctx.params.workflowId ?? "", at: deps.now() });
+      deps.memberships.push({
+        kind: "workflow",
+        action: "add",
+        contactId: c.id,
+        id: ctx.params.workflowId ?? "",
+        at: deps.now(),
+      });
       return { status: 200, body: { succeded: true } };
     }),
     contactRoute("DELETE", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
       const c = contactOf(ctx);
-      deps.memberships.push({ kind: "workflow", action: "remove", contactId: c.id, id: ctx.params.workflowId ?? "", at: deps.now() });
+      deps.memberships.push({
+        kind: "workflow",
+        action: "remove",
+        contactId: c.id,
+        id: ctx.params.workflowId ?? "",
+        at: deps.now(),
+      });
       return { status: 200, body: { succeded: true } };
     }),
     contactRoute("POST", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
       const c = contactOf(ctx);
-      deps.memberships.push({ kind: "campaign", action: "add", contactId: c.id, id: ctx.params.campaignId ?? "", at: deps.now() });
+      deps.memberships.push({
+        kind: "campaign",
+        action: "add",
+        contactId: c.id,
+        id: ctx.params.campaignId ?? "",
+        at: deps.now(),
+      });
       return { status: 201, body: { succeded: true } };
     }),
     contactRoute("DELETE", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
       const c = contactOf(ctx);
-      deps.memberships.push({ kind: "campaign", action: "remove", contactId: c.id, id: ctx.params.campaignId ?? "", at: deps.now() });
+      deps.memberships.push({
+        kind: "campaign",
+        action: "remove",
+        contactId: c.id,
+        id: ctx.params.campaignId ?? "",
+        at: deps.now(),
+      });
       return { status: 200, body: { succeded: true } };
     }),
     contactRoute("GET", "/contacts/{contactId}/appointments", READ, (ctx) => {
@@ -257,9 +322,18 @@ export function createRoutes(deps: RouteDeps): Route[] {
       scopes: MSG_WRITE,
       userTypes: ["Location"],
       handler: (ctx) => {
-        const b = ctx.body as { contactId: string; conversationId: string; message?: string; conversationProviderId?: string; attachments?: string[]; date?: string; type: string };
+        const b = ctx.body as {
+          contactId: string;
+          conversationId: string;
+          message?: string;
+          conversationProviderId?: string;
+          attachments?: string[];
+          date?: string;
+          type: string;
+        };
         const contact = store.find(b.contactId);
-        if (!contact || contact.locationId !== ctx.location?.id) throw new HttpError(400, "Contact not found");
+        if (!contact || contact.locationId !== ctx.location?.id)
+          throw new HttpError(400, "Contact not found");
         const conversation = conversationFor(deps, contact.id, contact.locationId, b.conversationId);
         const m: GhlMessage = {
           id: deps.newId(),
@@ -278,7 +352,14 @@ export function createRoutes(deps: RouteDeps): Route[] {
         deps.emit("InboundMessage", m.locationId, messagePayload(m));
         return {
           status: 200,
-          body: { success: true, conversationId: m.conversationId, messageId: m.id, message: "Message queued successfully.", contactId: m.contactId, dateAdded: m.dateAdded },
+          body: {
+            success: true,
+            conversationId: m.conversationId,
+            messageId: m.id,
+            message: "Message queued successfully.",
+            contactId: m.contactId,
+            dateAdded: m.dateAdded,
+          },
         };
       },
     },
@@ -289,12 +370,20 @@ export function createRoutes(deps: RouteDeps): Route[] {
       scopes: MSG_WRITE,
       userTypes: ["Location"],
       handler: (ctx) => {
-        const m = deps.messages.find((x) => x.id === ctx.params.messageId && x.locationId === ctx.location?.id);
+        const m = deps.messages.find(
+          (x) => x.id === ctx.params.messageId && x.locationId === ctx.location?.id,
+        );
         if (!m) throw new HttpError(404, "Message not found");
-        if (m.direction !== "outbound") throw new HttpError(400, "Only outbound messages have a delivery status");
+        if (m.direction !== "outbound")
+          throw new HttpError(400, "Only outbound messages have a delivery status");
         const b = ctx.body as { status: string; error?: unknown };
         m.status = b.status;
-        deps.statusUpdates.push({ messageId: m.id, status: b.status, ...(b.error ? { error: b.error } : {}), at: new Date(deps.now()).toISOString() });
+        deps.statusUpdates.push({
+          messageId: m.id,
+          status: b.status,
+          ...(b.error ? { error: b.error } : {}),
+          at: new Date(deps.now()).toISOString(),
+        });
         return { status: 200, body: { conversationId: m.conversationId, messageId: m.id, status: b.status } };
       },
     },
@@ -305,9 +394,16 @@ export function createRoutes(deps: RouteDeps): Route[] {
       scopes: MSG_WRITE,
       userTypes: ["Location"],
       handler: (ctx) => {
-        const b = ctx.body as { contactId: string; message?: string; type: string; attachments?: string[]; conversationProviderId?: string };
+        const b = ctx.body as {
+          contactId: string;
+          message?: string;
+          type: string;
+          attachments?: string[];
+          conversationProviderId?: string;
+        };
         const contact = store.find(b.contactId);
-        if (!contact || contact.locationId !== ctx.location?.id) throw new HttpError(400, "Contact not found");
+        if (!contact || contact.locationId !== ctx.location?.id)
+          throw new HttpError(400, "Contact not found");
         if (!contact.phone) throw new HttpError(400, "Contact has no phone number");
         const conversation = conversationFor(deps, contact.id, contact.locationId);
         const m: GhlMessage = {
@@ -325,7 +421,15 @@ export function createRoutes(deps: RouteDeps): Route[] {
         };
         deps.messages.push(m);
         deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
-        return { status: 200, body: { conversationId: m.conversationId, messageId: m.id, msg: "Message queued successfully.", status: "pending" } };
+        return {
+          status: 200,
+          body: {
+            conversationId: m.conversationId,
+            messageId: m.id,
+            msg: "Message queued successfully.",
+            status: "pending",
+          },
+        };
       },
     },
   ];
@@ -340,7 +444,8 @@ export function conversationFor(
   if (wantedId) {
     const existing = deps.conversations.get(wantedId);
     if (existing) {
-      if (existing.contactId !== contactId) throw new HttpError(400, "Conversation does not belong to this contact");
+      if (existing.contactId !== contactId)
+        throw new HttpError(400, "Conversation does not belong to this contact");
       return existing;
     }
   }

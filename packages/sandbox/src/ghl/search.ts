@@ -7,7 +7,14 @@ import type { GhlContact } from "./types.js";
 export const PAGE_MODE_MAX_RECORDS = 10_000;
 export const MAX_PAGE_LIMIT = 500;
 
-export type SearchOperator = "eq" | "not_eq" | "contains" | "not_contains" | "exists" | "not_exists" | "range";
+export type SearchOperator =
+  | "eq"
+  | "not_eq"
+  | "contains"
+  | "not_contains"
+  | "exists"
+  | "not_exists"
+  | "range";
 
 export interface SearchFilter {
   field: string;
@@ -146,7 +153,10 @@ export function searchContacts(all: GhlContact[], body: SearchBody): SearchResul
   }
   const sort = body.sort?.length ? body.sort : [{ field: "dateAdded", direction: "desc" as const }];
   const matched = all.filter(
-    (c) => c.locationId === body.locationId && matchAll(c, body.filters ?? [], "AND") && matchQuery(c, body.query ?? ""),
+    (c) =>
+      c.locationId === body.locationId &&
+      matchAll(c, body.filters ?? [], "AND") &&
+      matchQuery(c, body.query ?? ""),
   );
   const keyOf = (c: GhlContact): Array<number | string> => [...sort.map((s) => sortKey(c, s.field)), c.id];
   const cmp = (ka: Array<number | string>, kb: Array<number | string>): number => {

@@ -19,15 +19,67 @@ export interface SeedEntry {
 }
 
 const FIRST = [
-  "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-  "William", "Susan", "Sarah", "Thomas", "Karen", "Daniel", "Emma", "Oliver", "Olivia", "Amelia",
-  "Mohammed", "Aisha", "Wei", "Priya", "Sipho", "Thandiwe", "Liam", "Chloe", "Jack", "Sophie",
+  "James",
+  "Mary",
+  "John",
+  "Patricia",
+  "Robert",
+  "Jennifer",
+  "Michael",
+  "Linda",
+  "David",
+  "Elizabeth",
+  "William",
+  "Susan",
+  "Sarah",
+  "Thomas",
+  "Karen",
+  "Daniel",
+  "Emma",
+  "Oliver",
+  "Olivia",
+  "Amelia",
+  "Mohammed",
+  "Aisha",
+  "Wei",
+  "Priya",
+  "Sipho",
+  "Thandiwe",
+  "Liam",
+  "Chloe",
+  "Jack",
+  "Sophie",
 ];
 const LAST = [
-  "Smith", "Jones", "Williams", "Brown", "Taylor", "Davies", "Wilson", "Evans", "Johnson", "Roberts",
-  "Walker", "Wright", "Khan", "Patel", "Nguyen", "Dlamini", "Naidoo", "O'Brien", "García", "Müller",
+  "Smith",
+  "Jones",
+  "Williams",
+  "Brown",
+  "Taylor",
+  "Davies",
+  "Wilson",
+  "Evans",
+  "Johnson",
+  "Roberts",
+  "Walker",
+  "Wright",
+  "Khan",
+  "Patel",
+  "Nguyen",
+  "Dlamini",
+  "Naidoo",
+  "O'Brien",
+  "García",
+  "Müller",
 ];
-const COMPANIES = ["Acme Plumbing", "Bright Dental", "Harbour Cafe", "Northside Gym", "Oak & Ash Joinery", "Sunrise Yoga"];
+const COMPANIES = [
+  "Acme Plumbing",
+  "Bright Dental",
+  "Harbour Cafe",
+  "Northside Gym",
+  "Oak & Ash Joinery",
+  "Sunrise Yoga",
+];
 const DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com"];
 const TAGS = ["customer", "newsletter", "vip", "lead", "trade", "sms-opt-in"];
 
@@ -50,7 +102,15 @@ const PLANS: Record<string, CountryPlan> = {
       const sub = n < 1000 ? `900${pad(n, 3)}` : pad(900000 + n, 6);
       return {
         e164: `+447700${sub}`,
-        formats: [`07700 ${sub}`, `07700${sub}`, `+44 7700 ${sub}`, `+447700${sub}`, `0044 7700 ${sub.slice(0, 3)} ${sub.slice(3)}`, `07700-${sub.slice(0, 3)}-${sub.slice(3)}`, `+44 (0)7700 ${sub}`],
+        formats: [
+          `07700 ${sub}`,
+          `07700${sub}`,
+          `+44 7700 ${sub}`,
+          `+447700${sub}`,
+          `0044 7700 ${sub.slice(0, 3)} ${sub.slice(3)}`,
+          `07700-${sub.slice(0, 3)}-${sub.slice(3)}`,
+          `+44 (0)7700 ${sub}`,
+        ],
       };
     },
     landline(n) {
@@ -59,7 +119,12 @@ const PLANS: Record<string, CountryPlan> = {
       const sub = pad(n % 1000, 4);
       return {
         e164: `+44${area}496${sub}`,
-        formats: [`0${area} 496 ${sub}`, `0${area}-496-${sub}`, `+44 ${area} 496 ${sub}`, `(0${area}) 496 ${sub} ext. ${10 + (n % 80)}`],
+        formats: [
+          `0${area} 496 ${sub}`,
+          `0${area}-496-${sub}`,
+          `+44 ${area} 496 ${sub}`,
+          `(0${area}) 496 ${sub} ext. ${10 + (n % 80)}`,
+        ],
       };
     },
   },
@@ -72,7 +137,14 @@ const PLANS: Record<string, CountryPlan> = {
       const line = pad(100 + (Math.floor(n / 700) % 100), 4);
       return {
         e164: `+1${area}555${line}`,
-        formats: [`(${area}) 555-${line}`, `${area}-555-${line}`, `+1 ${area} 555 ${line}`, `+1${area}555${line}`, `1-${area}-555-${line}`, `${area}.555.${line}`],
+        formats: [
+          `(${area}) 555-${line}`,
+          `${area}-555-${line}`,
+          `+1 ${area} 555 ${line}`,
+          `+1${area}555${line}`,
+          `1-${area}-555-${line}`,
+          `${area}.555.${line}`,
+        ],
       };
     },
     landline(n) {
@@ -90,11 +162,17 @@ const PLANS: Record<string, CountryPlan> = {
     mobile(n) {
       const sub = String(570006 + n);
       const [a, b] = [sub.slice(0, 3), sub.slice(3)];
-      return { e164: `+61491${sub}`, formats: [`0491 ${a} ${b}`, `0491${sub}`, `+61 491 ${a} ${b}`, `+61491${sub}`] };
+      return {
+        e164: `+61491${sub}`,
+        formats: [`0491 ${a} ${b}`, `0491${sub}`, `+61 491 ${a} ${b}`, `+61491${sub}`],
+      };
     },
     landline(n) {
       const sub = pad(n % 10000, 4);
-      return { e164: `+61255505${sub}`, formats: [`(02) 5550 ${sub}`, `02 5550 ${sub}`, `+61 2 5550 ${sub}`] };
+      return {
+        e164: `+61255505${sub}`,
+        formats: [`(02) 5550 ${sub}`, `02 5550 ${sub}`, `+61 2 5550 ${sub}`],
+      };
     },
   },
 };
@@ -111,7 +189,10 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
   let landlineSeq = 0;
   const at = (): number => now - rng.int(1, 365 * 24 * 60) * 60_000;
   const email = (first: string, last: string): string => {
-    const local = `${first}.${last}`.toLowerCase().normalize("NFD").replace(/[^a-z.]/g, "");
+    const local = `${first}.${last}`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[^a-z.]/g, "");
     return `${local}${rng.chance(0.4) ? rng.int(1, 99) : ""}@${rng.pick(DOMAINS)}`;
   };
   for (let i = 0; i < count; i++) {
@@ -119,25 +200,58 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
     const original = base >= 0 ? out[base] : undefined;
     if (original) {
       const o = original.input;
-      const kind = rng.pick<SeedDuplicateKind>(["phone-format", "email-case", "shared-landline", "shared-mailbox"]);
-      const entry: SeedEntry = { input: {}, at: Math.max(original.at + 60_000, at()), duplicateOf: base, duplicateKind: kind };
+      const kind = rng.pick<SeedDuplicateKind>([
+        "phone-format",
+        "email-case",
+        "shared-landline",
+        "shared-mailbox",
+      ]);
+      const entry: SeedEntry = {
+        input: {},
+        at: Math.max(original.at + 60_000, at()),
+        duplicateOf: base,
+        duplicateKind: kind,
+      };
       if (kind === "phone-format" && o.phone) {
         const formats = (original as SeedEntry & { formats?: string[] }).formats ?? [o.phone];
-        entry.input = { firstName: o.firstName, lastName: o.lastName, phone: rng.pick(formats.filter((f) => f !== o.phone).concat(o.phone)) };
+        entry.input = {
+          firstName: o.firstName,
+          lastName: o.lastName,
+          phone: rng.pick(formats.filter((f) => f !== o.phone).concat(o.phone)),
+        };
       } else if (kind === "email-case" && o.email) {
-        const variants = [o.email.toUpperCase(), o.email.replace(/^./, (c) => c.toUpperCase()), o.email.toLowerCase()];
-        const upper = rng.pick(variants.filter((v) => v !== o.email).concat(variants.filter((v) => v !== o.email).length ? [] : [o.email]));
+        const variants = [
+          o.email.toUpperCase(),
+          o.email.replace(/^./, (c) => c.toUpperCase()),
+          o.email.toLowerCase(),
+        ];
+        const upper = rng.pick(
+          variants
+            .filter((v) => v !== o.email)
+            .concat(variants.filter((v) => v !== o.email).length ? [] : [o.email]),
+        );
         entry.input = { firstName: o.firstName, lastName: o.lastName?.toUpperCase() ?? null, email: upper };
-      } else if (kind === "shared-landline" && ((original as SeedEntry & { landline?: boolean }).landline || !o.phone)) {
+      } else if (
+        kind === "shared-landline" &&
+        ((original as SeedEntry & { landline?: boolean }).landline || !o.phone)
+      ) {
         // Give the original a landline if it has no phone at all, so the pair really shares one.
         if (!o.phone) o.phone = rng.pick(plan.landline(landlineSeq++).formats);
         entry.input = { firstName: rng.pick(FIRST), lastName: o.lastName, phone: o.phone };
       } else {
         const company = o.companyName ?? rng.pick(COMPANIES);
-        const mailbox = `info@${company.toLowerCase().replace(/[^a-z]+/g, "-").replace(/^-|-$/g, "")}.example.com`;
+        const mailbox = `info@${company
+          .toLowerCase()
+          .replace(/[^a-z]+/g, "-")
+          .replace(/^-|-$/g, "")}.example.com`;
         o.companyName = company;
         if (!o.email) o.email = mailbox;
-        entry.input = { firstName: rng.pick(FIRST), lastName: rng.pick(LAST), companyName: company, email: o.email };
+        entry.input = {
+          firstName: rng.pick(FIRST),
+          lastName: rng.pick(LAST),
+          companyName: company,
+          email: o.email,
+        };
         entry.duplicateKind = "shared-mailbox";
       }
       entry.input.source = "seed";
@@ -159,9 +273,18 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
       tags: TAGS.filter(() => rng.chance(0.2)),
     };
     if (rng.chance(0.15)) input.companyName = rng.pick(COMPANIES);
-    if (rng.chance(0.05)) input.dndSettings = { SMS: { status: "active", message: "Opted out by reply STOP", code: "" } };
-    if (rng.chance(0.3)) input.customFields = [{ id: "sandboxCustomField0001", field_value: rng.pick(["gold", "silver", "bronze"]) }];
-    const entry = { input, at: at(), formats: input.phone ? mobile.formats : undefined, landline: isLandline && !!input.phone } as SeedEntry & {
+    if (rng.chance(0.05))
+      input.dndSettings = { SMS: { status: "active", message: "Opted out by reply STOP", code: "" } };
+    if (rng.chance(0.3))
+      input.customFields = [
+        { id: "sandboxCustomField0001", field_value: rng.pick(["gold", "silver", "bronze"]) },
+      ];
+    const entry = {
+      input,
+      at: at(),
+      formats: input.phone ? mobile.formats : undefined,
+      landline: isLandline && !!input.phone,
+    } as SeedEntry & {
       formats?: string[];
       landline?: boolean;
     };

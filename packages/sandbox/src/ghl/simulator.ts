@@ -10,12 +10,32 @@ import { type FaultConfig, maybeInjectFault, mergeFaults, trackSockets } from ".
 import { headerValue, listen, readBody, sendJson } from "../http.js";
 import { createRng, type Rng } from "../rng.js";
 import { findSpecDir, loadSpecsCached, type SpecSet } from "../spec-validator.js";
-import { type ContactInput, contactWebhookPayload, createContactsStore, GhlStoreError } from "./contacts-store.js";
+import {
+  type ContactInput,
+  contactWebhookPayload,
+  createContactsStore,
+  GhlStoreError,
+} from "./contacts-store.js";
 import type { ContractViolation, GhlControl, RequestLogEntry, SeedResult } from "./control.js";
 import { handleControlHttp } from "./control-http.js";
-import { ALL_SCOPES, checkTokenForm, createTokenStore, hasScope, OAuthError, READ_ONLY_SCOPES, type TokenRecord } from "./oauth.js";
+import {
+  ALL_SCOPES,
+  checkTokenForm,
+  createTokenStore,
+  hasScope,
+  OAuthError,
+  READ_ONLY_SCOPES,
+  type TokenRecord,
+} from "./oauth.js";
 import { createRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitConfig } from "./rate-limit.js";
-import { conversationFor, createRoutes, HttpError, type Membership, messagePayload, type Route } from "./routes.js";
+import {
+  conversationFor,
+  createRoutes,
+  HttpError,
+  type Membership,
+  messagePayload,
+  type Route,
+} from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
 import type { GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
 import {
@@ -96,7 +116,11 @@ interface OAuthRoute {
 }
 
 const COUNTRIES = ["GB", "US", "AU"];
-const TIMEZONES: Record<string, string> = { GB: "Europe/London", US: "America/New_York", AU: "Australia/Sydney" };
+const TIMEZONES: Record<string, string> = {
+  GB: "Europe/London",
+  US: "America/New_York",
+  AU: "Australia/Sydney",
+};
 
 export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<GhlSimulator> {
   const clock = options.clock;
@@ -121,7 +145,13 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const requestLog: RequestLogEntry[] = [];
   const memberships: Membership[] = [];
   const violations: ContractViolation[] = [];
-  const tokens: GhlSandboxTokens = { companyId: "", agency: "", clientId: "", clientSecret: "", locations: {} };
+  const tokens: GhlSandboxTokens = {
+    companyId: "",
+    agency: "",
+    clientId: "",
+    clientSecret: "",
+    locations: {},
+  };
 
   const now = (): number => clock.now();
   const location = (id: string): GhlLocation | undefined => locations.find((l) => l.id === id);
@@ -152,12 +182,15 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
 
   const seedInto = (loc: GhlLocation, count: number, webhooks: boolean): SeedResult => {
     const entries = generateSeedContacts(dataRng, count, loc.country, now());
-    const created = entries.map((e) => store.create(loc.id, e.input, { rawPhone: true, silent: !webhooks, at: e.at }));
+    const created = entries.map((e) =>
+      store.create(loc.id, e.input, { rawPhone: true, silent: !webhooks, at: e.at }),
+    );
     const duplicates: SeedResult["duplicates"] = [];
     entries.forEach((e, i) => {
       const original = e.duplicateOf !== undefined ? created[e.duplicateOf] : undefined;
       const self = created[i];
-      if (original && self && e.duplicateKind) duplicates.push({ kind: e.duplicateKind, contactId: self.id, duplicateOfId: original.id });
+      if (original && self && e.duplicateKind)
+        duplicates.push({ kind: e.duplicateKind, contactId: self.id, duplicateOfId: original.id });
     });
     return { contacts: created, duplicates };
   };
@@ -167,7 +200,12 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     faultRng = createRng(`${seed}:faults`);
     faults = { ...initialFaults };
     webhookUrl = options.webhookUrl;
-    tokenStore = createTokenStore({ rng: createRng(`${seed}:tokens`), now, client, userId: "sandboxUser000000001" });
+    tokenStore = createTokenStore({
+      rng: createRng(`${seed}:tokens`),
+      now,
+      client,
+      userId: "sandboxUser000000001",
+    });
     store.clear();
     sender.clear();
     limiter.clear();
@@ -199,7 +237,13 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         token: "",
         readOnlyToken: "",
       };
-      loc.token = tokenStore.addPit({ token: o.token, userType: "Location", locationId: id, companyId, scopes: ALL_SCOPES }).token;
+      loc.token = tokenStore.addPit({
+        token: o.token,
+        userType: "Location",
+        locationId: id,
+        companyId,
+        scopes: ALL_SCOPES,
+      }).token;
       loc.readOnlyToken = tokenStore.addPit({
         token: o.readOnlyToken,
         userType: "Location",
@@ -236,7 +280,11 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     { method: "POST", path: "/oauth/locationToken", kind: "locationToken" },
   ];
   const compiled = routes
-    .map((r) => ({ route: r, regex: templateRegex(r.path), names: [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "") }))
+    .map((r) => ({
+      route: r,
+      regex: templateRegex(r.path),
+      names: [...r.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? ""),
+    }))
     .sort((a, b) => literalCount(b.route.path) - literalCount(a.route.path));
 
   const control: GhlControl = {
@@ -277,7 +325,8 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     setWebhookUrl(url) {
       webhookUrl = url;
     },
-    webhookDeliveries: () => sender.log.map((d) => ({ ...d, attempts: [...d.attempts], faults: [...d.faults] })),
+    webhookDeliveries: () =>
+      sender.log.map((d) => ({ ...d, attempts: [...d.attempts], faults: [...d.faults] })),
     async flushWebhooks() {
       sender.releaseHeld();
       await sender.idle();
@@ -285,7 +334,11 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     webhookKeys: () => signer.keys,
     sendProviderMessage(contactId, message) {
       const contact = store.get(contactId);
-      const conversation = conversationFor({ conversations, newId: () => dataRng.string(20) }, contact.id, contact.locationId);
+      const conversation = conversationFor(
+        { conversations, newId: () => dataRng.string(20) },
+        contact.id,
+        contact.locationId,
+      );
       const m: GhlMessage = {
         id: dataRng.string(20),
         locationId: contact.locationId,
@@ -299,15 +352,20 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         dateAdded: new Date(now()).toISOString(),
       };
       messages.push(m);
-      sender.send("ProviderOutboundMessage", m.locationId, {
-        type: "SMS",
-        contactId: m.contactId,
-        messageId: m.id,
-        phone: contact.phone,
-        message,
-        attachments: [],
-        userId: "sandboxUser000000001",
-      }, options.providerDeliveryUrl);
+      sender.send(
+        "ProviderOutboundMessage",
+        m.locationId,
+        {
+          type: "SMS",
+          contactId: m.contactId,
+          messageId: m.id,
+          phone: contact.phone,
+          message,
+          attachments: [],
+          userId: "sandboxUser000000001",
+        },
+        options.providerDeliveryUrl,
+      );
       sender.send("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
       return m;
     },
@@ -344,13 +402,26 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     const method = (req.method ?? "GET").toUpperCase();
     if (path.startsWith("/__sandbox/") || path === "/__sandbox") {
       const raw = await readBody(req);
-      await handleControlHttp({ control, method, path, query: url.searchParams, raw, res, info: () => info() });
+      await handleControlHttp({
+        control,
+        method,
+        path,
+        query: url.searchParams,
+        raw,
+        res,
+        info: () => info(),
+      });
       return;
     }
     const injected = await maybeInjectFault(req, res, faults, faultRng, {
       now,
       onFault: (fault) =>
-        requestLog.push({ at: now(), method, path, status: fault.kind === "stall" ? 0 : fault.kind === "rate-limit" ? 429 : fault.status }),
+        requestLog.push({
+          at: now(),
+          method,
+          path,
+          status: fault.kind === "stall" ? 0 : fault.kind === "rate-limit" ? 429 : fault.status,
+        }),
     });
     if (injected) return;
     const raw = await readBody(req);
@@ -361,7 +432,13 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       if (specMatch && validateResponses) {
         const check = specs?.validateResponse(specMatch.op, status, body);
         if (check && (!check.declared || check.errors.length > 0)) {
-          violations.push({ method, path: specMatch.op.path, status, declared: check.declared, errors: check.errors });
+          violations.push({
+            method,
+            path: specMatch.op.path,
+            status,
+            declared: check.declared,
+            errors: check.errors,
+          });
         }
       }
       requestLog.push({ at: now(), method, path, status, operation: specMatch?.op.operationId });
@@ -392,17 +469,25 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       // Version header (live probes: 401 with these exact messages).
       const version = headerValue(req, "version");
       if (!version) throw new HttpError(401, "version header was not found.", { error: "Unauthorized" });
-      if (!ACCEPTED_VERSIONS.includes(version)) throw new HttpError(401, "version header is invalid", { error: "Unauthorized" });
+      if (!ACCEPTED_VERSIONS.includes(version))
+        throw new HttpError(401, "version header is invalid", { error: "Unauthorized" });
       const token = authenticate(req);
       const rate = limiter.take(token.locationId ?? token.companyId);
       rateHeaders = rate.headers;
       if (!rate.allowed) {
-        respond(429, { statusCode: 429, message: "Too Many Requests" }, { "retry-after": String(Math.ceil(rateConfig.burstIntervalMs / 1000)) });
+        respond(
+          429,
+          { statusCode: 429, message: "Too Many Requests" },
+          { "retry-after": String(Math.ceil(rateConfig.burstIntervalMs / 1000)) },
+        );
         return;
       }
       if (oauth?.kind === "locationToken") {
         const form = parseForm(req, raw);
-        if (token.userType !== "Company") throw new HttpError(401, "This route is only for agency (Company) tokens", { error: "Unauthorized" });
+        if (token.userType !== "Company")
+          throw new HttpError(401, "This route is only for agency (Company) tokens", {
+            error: "Unauthorized",
+          });
         validateOrThrow(specMatch, { query, path: {}, body: form, hasBody: raw.length > 0 });
         const f = form as Record<string, string>;
         const loc = location(f.locationId ?? "");
@@ -437,13 +522,22 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       respond(result.status, result.body);
     } catch (error) {
       if (error instanceof HttpError) fail(error);
-      else if (error instanceof OAuthError) respond(error.status, { statusCode: error.status, message: error.message, ...(error.status === 401 ? { error: "Unauthorized" } : {}) });
-      else if (error instanceof GhlStoreError) fail(new HttpError(/not found/i.test(error.message) ? 404 : error.status, error.message));
+      else if (error instanceof OAuthError)
+        respond(error.status, {
+          statusCode: error.status,
+          message: error.message,
+          ...(error.status === 401 ? { error: "Unauthorized" } : {}),
+        });
+      else if (error instanceof GhlStoreError)
+        fail(new HttpError(/not found/i.test(error.message) ? 404 : error.status, error.message));
       else respond(500, { statusCode: 500, message: `Internal server error: ${(error as Error).message}` });
     }
   };
 
-  function validateOrThrow(specMatch: ReturnType<SpecSet["match"]>, parts: Parameters<SpecSet["validateRequest"]>[1]): void {
+  function validateOrThrow(
+    specMatch: ReturnType<SpecSet["match"]>,
+    parts: Parameters<SpecSet["validateRequest"]>[1],
+  ): void {
     if (!specMatch || !specs) return;
     const messages = specs.validateRequest(specMatch.op, parts);
     if (messages.length > 0) throw new HttpError(422, messages, { error: "Unprocessable Entity" });
@@ -453,11 +547,15 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     const header = headerValue(req, "authorization") ?? "";
     const [scheme, value] = header.split(" ");
     const record = scheme?.toLowerCase() === "bearer" && value ? tokenStore.lookup(value) : undefined;
-    if (!record) throw new HttpError(401, "Invalid token: access token is invalid", { error: "Unauthorized" });
+    if (!record)
+      throw new HttpError(401, "Invalid token: access token is invalid", { error: "Unauthorized" });
     return record;
   }
 
-  function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  function findRoute(
+    method: string,
+    path: string,
+  ): { route: Route; params: Record<string, string> } | undefined {
     const p = normalise(path);
     for (const c of compiled) {
       if (c.route.method !== method) continue;

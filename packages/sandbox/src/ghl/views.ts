@@ -17,7 +17,9 @@ export function contactView(c: GhlContact): Record<string, unknown> {
   });
 }
 
-export function searchContactView(c: GhlContact & { searchAfter: Array<number | string> }): Record<string, unknown> {
+export function searchContactView(
+  c: GhlContact & { searchAfter: Array<number | string> },
+): Record<string, unknown> {
   return { ...contactView(c), searchAfter: c.searchAfter };
 }
 

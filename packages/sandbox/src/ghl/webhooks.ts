@@ -3,7 +3,14 @@
  * exact body bytes (optionally the legacy RSA `x-wh-signature`), retried ONLY on 429 (as GHL does);
  * any other failure loses the event, and the delivery log records it.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from "node:crypto";
 import { createWebhookFaultGate, type FaultConfig, type WebhookFaultAction } from "../faults.js";
 import type { Rng } from "../rng.js";
 
@@ -49,7 +56,11 @@ export interface WebhookRetryPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = { maxAttempts: 6, baseDelayMs: 10_000, timeoutMs: 5_000 };
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 10_000,
+  timeoutMs: 5_000,
+};
 
 const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
@@ -58,7 +69,11 @@ export function createWebhookKeys(seed: string, signing: WebhookSigningOptions =
     ? Buffer.from(signing.ed25519SeedHex, "hex")
     : createHash("sha256").update(`ghl-sandbox-ed25519:${seed}`).digest();
   if (seedBytes.length !== 32) throw new Error("signing.ed25519SeedHex must be 32 bytes (64 hex characters)");
-  const edPrivate = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seedBytes]), format: "der", type: "pkcs8" });
+  const edPrivate = createPrivateKey({
+    key: Buffer.concat([ED25519_PKCS8_PREFIX, seedBytes]),
+    format: "der",
+    type: "pkcs8",
+  });
   const edPublicPem = createPublicKey(edPrivate).export({ format: "pem", type: "spki" }).toString();
   let rsaPrivate: KeyObject | undefined;
   let rsaPublicPem: string | undefined;
@@ -68,9 +83,14 @@ export function createWebhookKeys(seed: string, signing: WebhookSigningOptions =
     rsaPublicPem = pair.publicKey.export({ format: "pem", type: "spki" }).toString();
   }
   return {
-    keys: { ed25519PublicKeyPem: edPublicPem, ...(rsaPublicPem ? { rsaPublicKeyPem: rsaPublicPem } : {}) } as WebhookKeys,
+    keys: {
+      ed25519PublicKeyPem: edPublicPem,
+      ...(rsaPublicPem ? { rsaPublicKeyPem: rsaPublicPem } : {}),
+    } as WebhookKeys,
     sign(body: Buffer): Record<string, string> {
-      const headers: Record<string, string> = { "x-ghl-signature": sign(null, body, edPrivate).toString("base64") };
+      const headers: Record<string, string> = {
+        "x-ghl-signature": sign(null, body, edPrivate).toString("base64"),
+      };
       if (rsaPrivate) headers["x-wh-signature"] = sign("sha256", body, rsaPrivate).toString("base64");
       return headers;
     },
@@ -93,7 +113,11 @@ export function createWebhookSender(options: WebhookSenderOptions) {
   const inflight = new Set<Promise<void>>();
   const timers = new Set<() => void>();
   const waiters: Array<() => void> = [];
-  const gate = createWebhookFaultGate({ faults: options.faults, rng: options.rng, setTimer: options.setTimer });
+  const gate = createWebhookFaultGate({
+    faults: options.faults,
+    rng: options.rng,
+    setTimer: options.setTimer,
+  });
 
   // Deliveries go out one at a time, in event order (faults may still reorder or duplicate them).
   let chain: Promise<void> = Promise.resolve();
@@ -113,7 +137,11 @@ export function createWebhookSender(options: WebhookSenderOptions) {
       try {
         const res = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", "user-agent": "ghl-sandbox-webhooks", ...options.signer.sign(body) },
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "ghl-sandbox-webhooks",
+            ...options.signer.sign(body),
+          },
           body,
           signal: AbortSignal.timeout(options.retry.timeoutMs),
         });
@@ -145,10 +173,17 @@ export function createWebhookSender(options: WebhookSenderOptions) {
   return {
     log,
     /** Queue one event. Returns the delivery record (also kept in `log`). */
-    send(type: string, locationId: string, payload: Record<string, unknown>, target?: string): WebhookDelivery {
+    send(
+      type: string,
+      locationId: string,
+      payload: Record<string, unknown>,
+      target?: string,
+    ): WebhookDelivery {
       const url = target ?? options.url() ?? null;
       // GHL leaves empty fields out of payloads rather than sending null.
-      const fields = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== null && v !== undefined));
+      const fields = Object.fromEntries(
+        Object.entries(payload).filter(([, v]) => v !== null && v !== undefined),
+      );
       const full = {
         type,
         locationId,
