@@ -162,11 +162,10 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
   const l = input.local ?? EMPTY_CONTACT;
 
   // Fields.
-  const names = new Set([
-    ...Object.keys(g.fields),
-    ...Object.keys(l.fields),
-    ...(base === null ? [] : Object.keys(base.fields)),
-  ]);
+  const names = new Set<string>();
+  for (const k in g.fields) names.add(k);
+  for (const k in l.fields) names.add(k);
+  if (base !== null) for (const k in base.fields) names.add(k);
   const fields: Record<string, FieldValue> = {};
   const decisions: FieldDecision[] = [];
   for (const field of [...names].sort()) {
@@ -207,7 +206,8 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
     if (record === null) continue;
     const set: Record<string, FieldValue> = {};
     let any = false;
-    for (const [k, v] of Object.entries(fields)) {
+    for (const k in fields) {
+      const v = fields[k] as FieldValue;
       if (!valuesEqual(record.fields[k] ?? null, v)) {
         set[k] = v;
         any = true;
