@@ -82,4 +82,31 @@ describe("conversations", () => {
     expect(res.status).toBe(200);
     expect(sim.control.outboundMessages().map((m) => m.body)).toEqual(["hello"]);
   });
+
+  it("with a provider Delivery URL, SMS sent through GHL go to the provider (and other events do not)", async () => {
+    const provider = await startReceiver();
+    const withProvider = await startGhl({ webhookUrl: receiver.url, providerDeliveryUrl: provider.url });
+    try {
+      const c = withProvider.control.createContact(withProvider.locations[0]!.id, {
+        firstName: "P",
+        phone: "+447700900114",
+      });
+      const res = await api(withProvider, "/conversations/messages", {
+        body: { type: "SMS", subType: "SMS", contactId: c.id, message: "via provider", status: "pending" },
+      });
+      await withProvider.control.flushWebhooks();
+      expect(provider.received.map((r) => r.json)).toEqual([
+        expect.objectContaining({
+          type: "SMS",
+          messageId: res.body.messageId,
+          phone: "+447700900114",
+          message: "via provider",
+        }),
+      ]);
+      expect(receiver.received.map((r) => r.json.type)).toEqual(["ContactCreate", "OutboundMessage"]);
+    } finally {
+      await withProvider.close();
+      await provider.close();
+    }
+  });
 });

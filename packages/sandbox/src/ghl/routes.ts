@@ -53,6 +53,8 @@ export interface RouteDeps {
   traceId: () => string;
   /** Workflow / campaign enrolments made through the API (visible via control). */
   memberships: Membership[];
+  /** Called after an SMS is sent through GHL (the provider flow hooks in here). */
+  onOutbound?: (m: GhlMessage, phone: string | null) => void;
   emit: (
     type: "InboundMessage" | "OutboundMessage",
     locationId: string,
@@ -421,6 +423,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
         };
         deps.messages.push(m);
         deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
+        deps.onOutbound?.(m, contact.phone);
         return {
           status: 200,
           body: {

@@ -5,7 +5,7 @@
  * Control routes live under `/__sandbox/` and are never faulted, rate-limited or authenticated.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { SandboxClock } from "../clock.js";
+import { createSandboxClock, type SandboxClock } from "../clock.js";
 import { type FaultConfig, maybeInjectFault, mergeFaults, trackSockets } from "../faults.js";
 import { headerValue, listen, readBody, sendJson } from "../http.js";
 import { createRng, type Rng } from "../rng.js";
@@ -62,8 +62,8 @@ export interface GhlLocationOption {
 }
 
 export interface GhlSimulatorOptions {
-  /** The shared sandbox clock. */
-  clock: SandboxClock;
+  /** The shared sandbox clock; one is created (real time, speed 1) when absent. */
+  clock?: SandboxClock;
   /** Default 0 (ephemeral). */
   port?: number;
   /** Seed of every random choice (ids, tokens, seeded contacts, faults). Default "ghl-sandbox". */
@@ -74,7 +74,11 @@ export interface GhlSimulatorOptions {
   seedContacts?: number;
   /** Where webhooks go; none when absent (deliveries are logged as "no-target"). */
   webhookUrl?: string;
-  /** The conversation provider's Delivery URL (ProviderOutboundMessage). Default: webhookUrl. */
+  /**
+   * The conversation provider's Delivery URL. When set, every SMS sent through GHL (POST
+   * /conversations/messages) is also POSTed there as ProviderOutboundMessage, as with a custom SMS provider.
+   * control.sendProviderMessage() always fires it (here, or at webhookUrl when unset).
+   */
   providerDeliveryUrl?: string;
   faults?: FaultConfig;
   signing?: WebhookSigningOptions;
@@ -123,7 +127,7 @@ const TIMEZONES: Record<string, string> = {
 };
 
 export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<GhlSimulator> {
-  const clock = options.clock;
+  const clock = options.clock ?? createSandboxClock();
   const seed = String(options.seed ?? "ghl-sandbox");
   const rateConfig: RateLimitConfig = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
   const retry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry };
@@ -271,6 +275,10 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     now,
     traceId: () => dataRng.uuid(),
     memberships,
+    onOutbound: (m, phone) => {
+      // With a custom SMS provider configured, messages sent through GHL go to the provider too.
+      if (options.providerDeliveryUrl) providerOutbound(m, phone);
+    },
     emit: (type, locationId, payload) => {
       sender.send(type, locationId, payload);
     },
@@ -352,20 +360,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         dateAdded: new Date(now()).toISOString(),
       };
       messages.push(m);
-      sender.send(
-        "ProviderOutboundMessage",
-        m.locationId,
-        {
-          type: "SMS",
-          contactId: m.contactId,
-          messageId: m.id,
-          phone: contact.phone,
-          message,
-          attachments: [],
-          userId: "sandboxUser000000001",
-        },
-        options.providerDeliveryUrl,
-      );
+      providerOutbound(m, contact.phone);
       sender.send("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
       return m;
     },
@@ -389,6 +384,24 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     },
   };
   const clockTimersCancel = (): void => sender.clear();
+
+  /** GHL asks the conversation provider to send `m` (POST to its Delivery URL). */
+  function providerOutbound(m: GhlMessage, phone: string | null): void {
+    sender.send(
+      "ProviderOutboundMessage",
+      m.locationId,
+      {
+        type: "SMS",
+        contactId: m.contactId,
+        messageId: m.id,
+        phone,
+        message: m.body,
+        attachments: m.attachments,
+        userId: "sandboxUser000000001",
+      },
+      options.providerDeliveryUrl,
+    );
+  }
 
   function requireLocation(id: string): GhlLocation {
     const loc = location(id);
