@@ -114,6 +114,52 @@ describe("client vs sandbox GHL simulator", () => {
     expect(sim.control.statusUpdates().some((u) => u.messageId === message.id)).toBe(true);
   });
 
+  it("conversations: send a message, record an inbound reply", async () => {
+    const contact = sim.control.listContacts(locationId).find((c) => c.phone)!;
+    const sent = must(
+      await client.conversations.sendMessage({
+        locationId,
+        body: { type: "SMS", subType: "SMS", contactId: contact.id, message: "hi", status: "pending" },
+      }),
+    );
+    const inbound = must(
+      await client.conversations.inboundMessage({
+        locationId,
+        body: { type: "SMS", contactId: contact.id, conversationId: sent.conversationId, message: "STOP" },
+      }),
+    );
+    expect(inbound.conversationId).toBe(sent.conversationId);
+    expect(sim.control.inboundMessages().some((m) => m.id === inbound.messageId && m.body === "STOP")).toBe(
+      true,
+    );
+    expect(sim.control.contractViolations()).toEqual([]);
+  });
+
+  it("agency install: location tokens are minted from the agency token", async () => {
+    const { companyId, agency, clientId, clientSecret } = sim.tokens;
+    const store = createMemoryTokenStore({
+      [companyId]: {
+        accessToken: agency,
+        refreshToken: null,
+        expiresAt: sim.clock.now() + 365 * 86_400_000,
+        userType: "Company",
+        companyId,
+      },
+    });
+    const agencyClient = createGhlClient({
+      auth: { kind: "oauth", clientId, clientSecret, companyId },
+      tokenStore: store,
+      baseUrl: sim.url,
+      now: sim.clock.now,
+      sleep: sim.clock.sleep,
+    });
+    const contact = sim.control.listContacts(locationId)[0]!;
+    expect(must(await agencyClient.contacts.get({ locationId, contactId: contact.id })).contact.id).toBe(
+      contact.id,
+    );
+    expect(store.snapshot()[locationId]?.userType).toBe("Location");
+  });
+
   it("webhooks signed by the sandbox verify with verifyGhlWebhook", async () => {
     sim.control.setWebhookUrl(receiver.url);
     sim.control.createContact(locationId, { firstName: "Grace", phone: "+447700900456" });
