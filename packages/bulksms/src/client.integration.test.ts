@@ -32,7 +32,12 @@ afterEach(async () => {
 });
 
 const send = (c: BulkSmsClient, jobKey = "ghl-msg-1") =>
-  c.sendMessages({ jobKey, to: ["07911 123456", "+44 7911 123457"], body: "Hello “there” – bye", userSuppliedId: "ghl-msg-1" });
+  c.sendMessages({
+    jobKey,
+    to: ["07911 123456", "+44 7911 123457"],
+    body: "Hello “there” – bye",
+    userSuppliedId: "ghl-msg-1",
+  });
 
 describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
   it("sends with Basic auth up front, canonical array body, E.164 numbers and a stable dedup id", async () => {
@@ -41,7 +46,9 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     if (!result.ok) return;
     expect(fake.requests).toHaveLength(1);
     const req = fake.requests[0];
-    expect(req?.headers.authorization).toBe(`Basic ${Buffer.from("TOKEN-ID:token-secret").toString("base64")}`);
+    expect(req?.headers.authorization).toBe(
+      `Basic ${Buffer.from("TOKEN-ID:token-secret").toString("base64")}`,
+    );
     expect(req?.query.get("deduplication-id")).toBe(String(dedupIdFor("ghl-msg-1")));
     expect(req?.query.get("auto-unicode")).toBe("true");
     expect(JSON.parse(req?.body ?? "")).toEqual([
@@ -61,7 +68,11 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
   });
 
   it("retries a 5xx burst with the IDENTICAL body and dedup id, and sends exactly once", async () => {
-    fake.inject({ status: 503, body: "" }, { status: 500, body: '{"title":"oops","status":500}' }, { status: 502 });
+    fake.inject(
+      { status: 503, body: "" },
+      { status: 500, body: '{"title":"oops","status":500}' },
+      { status: 502 },
+    );
     const result = await send(client);
     expect(result.ok).toBe(true);
     expect(fake.requests).toHaveLength(4);
@@ -87,11 +98,21 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
   });
 
   it("gives up after the bounded number of attempts with a retryable server_error", async () => {
-    fake.inject({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503, headers: { "retry-after": "7" } });
+    fake.inject(
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      { status: 503, headers: { "retry-after": "7" } },
+    );
     const result = await send(client);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error).toMatchObject({ code: "server_error", status: 503, retryable: true, retryAfterMs: 7000 });
+    expect(result.error).toMatchObject({
+      code: "server_error",
+      status: 503,
+      retryable: true,
+      retryAfterMs: 7000,
+    });
     expect(fake.requests).toHaveLength(4);
     expect(fake.created).toHaveLength(0);
   });
@@ -100,16 +121,32 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     fake.inject({ status: 400, body: "" });
     const bad = await send(client);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error).toMatchObject({ code: "bad_request", status: 400, retryable: false, title: "Bad request" });
+    if (!bad.ok)
+      expect(bad.error).toMatchObject({
+        code: "bad_request",
+        status: 400,
+        retryable: false,
+        title: "Bad request",
+      });
     expect(fake.requests).toHaveLength(1);
 
     fake.inject({
       status: 403,
-      body: JSON.stringify({ type: "https://developer.bulksms.com/json/v1/errors#insufficient-credits", title: "Insufficient Credits", status: 403, detail: "You need 2 credits" }),
+      body: JSON.stringify({
+        type: "https://developer.bulksms.com/json/v1/errors#insufficient-credits",
+        title: "Insufficient Credits",
+        status: 403,
+        detail: "You need 2 credits",
+      }),
     });
     const broke = await send(client, "ghl-msg-2");
     expect(broke.ok).toBe(false);
-    if (!broke.ok) expect(broke.error).toMatchObject({ code: "insufficient_credits", retryable: false, detail: "You need 2 credits" });
+    if (!broke.ok)
+      expect(broke.error).toMatchObject({
+        code: "insufficient_credits",
+        retryable: false,
+        detail: "You need 2 credits",
+      });
     expect(fake.requests).toHaveLength(2);
     expect(fake.created).toHaveLength(0);
   });
@@ -141,7 +178,9 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     expect(fake.requests).toHaveLength(2);
     expect(result.data.batches.map((b) => b.recipients)).toEqual([4000, 3]);
     expect(fake.requests[0]?.query.get("deduplication-id")).toBe(String(dedupIdFor("bulk-1")));
-    expect(fake.requests[1]?.query.get("deduplication-id")).not.toBe(fake.requests[0]?.query.get("deduplication-id"));
+    expect(fake.requests[1]?.query.get("deduplication-id")).not.toBe(
+      fake.requests[0]?.query.get("deduplication-id"),
+    );
     expect(result.data.messages).toHaveLength(4003);
   });
 
@@ -172,7 +211,16 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     fake = await startFakeBulkSms({ pageSize: 2 });
     client = makeClient();
     const ids = Array.from({ length: 5 }, (_, i) => `95326283385904330${i}0`); // 19 digits, beyond 2^53
-    fake.seed(ids.map((id, i) => ({ id, type: "RECEIVED", from: "447911123456", to: "447000000000", body: `reply ${i}`, status: null })));
+    fake.seed(
+      ids.map((id, i) => ({
+        id,
+        type: "RECEIVED",
+        from: "447911123456",
+        to: "447000000000",
+        body: `reply ${i}`,
+        status: null,
+      })),
+    );
     const seen: string[] = [];
     for await (const m of client.iterateMessages({ filter: { type: "RECEIVED" }, limit: 1000 })) {
       seen.push(m.id);
@@ -180,7 +228,12 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     }
     expect(seen).toEqual([...ids].reverse());
     const filters = fake.requests.map((r) => r.query.get("filter"));
-    expect(filters).toEqual(["type=RECEIVED", `type=RECEIVED&id<${ids[3]}`, `type=RECEIVED&id<${ids[1]}`, `type=RECEIVED&id<${ids[0]}`]);
+    expect(filters).toEqual([
+      "type=RECEIVED",
+      `type=RECEIVED&id<${ids[3]}`,
+      `type=RECEIVED&id<${ids[1]}`,
+      `type=RECEIVED&id<${ids[0]}`,
+    ]);
     expect(fake.requests[1]?.rawUrl).toContain(`filter=type%3DRECEIVED%26id%3C${ids[3]}`);
   });
 
@@ -190,7 +243,8 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     const wrong = createBulkSmsClient({ tokenId: "x", tokenSecret: "y", baseUrl: fake.baseUrl });
     const denied = await wrong.getProfile();
     expect(denied.ok).toBe(false);
-    if (!denied.ok) expect(denied.error).toMatchObject({ code: "unauthorized", status: 401, retryable: false });
+    if (!denied.ok)
+      expect(denied.error).toMatchObject({ code: "unauthorized", status: 401, retryable: false });
   });
 
   it("adds blocked numbers in chunks of 1,000 and pages them back with min-id, in E.164", async () => {

@@ -1,11 +1,18 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import { addBlockedNumbers, type BlockedNumber, iterateBlockedNumbers, listBlockedNumbers } from "./account/blocked-numbers.js";
+import {
+  addBlockedNumbers,
+  type BlockedNumber,
+  iterateBlockedNumbers,
+  listBlockedNumbers,
+} from "./account/blocked-numbers.js";
 import { type BulkSmsProfile, getProfile } from "./account/profile.js";
 import { type ApiContext, callApi, createApi } from "./api/call-api.js";
+import { invalidResponseError } from "./errors/map-http-error.js";
 import type { BulkSmsLogger } from "./http/logger.js";
-import { resolveRetry, type RetryOptions } from "./http/retry-policy.js";
+import { type RetryOptions, resolveRetry } from "./http/retry-policy.js";
 import { createTransport } from "./http/transport.js";
 import type { BulkSmsMessage } from "./messages/bulksms-message.js";
+import { toBulkSmsMessage } from "./messages/bulksms-message.js";
 import { iterateMessages, type ListMessagesOptions, listMessages } from "./messages/list-messages.js";
 import { toMessageList } from "./messages/to-message-list.js";
 import type { CountryCode } from "./phone/normalize-phone.js";
@@ -22,8 +29,6 @@ import {
   type Webhook,
   type WebhookEntry,
 } from "./webhooks/webhooks-api.js";
-import { toBulkSmsMessage } from "./messages/bulksms-message.js";
-import { invalidResponseError } from "./errors/map-http-error.js";
 
 export const DEFAULT_BULKSMS_BASE_URL = "https://api.bulksms.com/v1";
 
@@ -70,8 +75,10 @@ export type BulkSmsClient = {
 };
 
 export function createBulkSmsClient(options: BulkSmsClientOptions): BulkSmsClient {
-  if (!options.tokenId || !options.tokenSecret) throw new TypeError("createBulkSmsClient needs tokenId and tokenSecret");
-  if (options.tokenId.includes(":")) throw new TypeError("tokenId must not contain ':' (Basic auth separator)");
+  if (!options.tokenId || !options.tokenSecret)
+    throw new TypeError("createBulkSmsClient needs tokenId and tokenSecret");
+  if (options.tokenId.includes(":"))
+    throw new TypeError("tokenId must not contain ':' (Basic auth separator)");
   const baseUrl = (options.baseUrl ?? DEFAULT_BULKSMS_BASE_URL).replace(/\/+$/, "");
   let parsedBase: URL;
   try {
@@ -91,24 +98,45 @@ export function createBulkSmsClient(options: BulkSmsClientOptions): BulkSmsClien
     random: options.random ?? Math.random,
     userAgent: "ghl-bulksms/@ghl-bulksms/bulksms",
   };
-  const transport = createTransport(options.logger === undefined ? transportOptions : { ...transportOptions, logger: options.logger });
+  const transport = createTransport(
+    options.logger === undefined ? transportOptions : { ...transportOptions, logger: options.logger },
+  );
   const ctx: ApiContext = { api: createApi(baseUrl, transport), now };
   const region = options.defaultRegion;
   return {
     sendMessages: (input) => sendMessages(ctx, input, region),
     getMessage: async (id) => {
-      if (!/^\d+$/.test(id)) return fail({ code: "invalid_input", status: 0, title: "message id must be digits", retryable: false });
-      const answer = await callApi(ctx, (api) => api.GET("/messages/{id}", { params: { path: { id } }, parseAs: "text" }));
+      if (!/^\d+$/.test(id))
+        return fail({
+          code: "invalid_input",
+          status: 0,
+          title: "message id must be digits",
+          retryable: false,
+        });
+      const answer = await callApi(ctx, (api) =>
+        api.GET("/messages/{id}", { params: { path: { id } }, parseAs: "text" }),
+      );
       if (!answer.ok) return answer;
       const parsed = toBulkSmsMessage(answer.data.json);
-      return parsed.ok ? ok(parsed.message) : fail(invalidResponseError(answer.data.status, `message ${parsed.reason}`));
+      return parsed.ok
+        ? ok(parsed.message)
+        : fail(invalidResponseError(answer.data.status, `message ${parsed.reason}`));
     },
     listMessages: (opts) => listMessages(ctx, opts),
     iterateMessages: (opts) => iterateMessages(ctx, opts),
     relatedReceivedMessages: async (sentMessageId) => {
-      if (!/^\d+$/.test(sentMessageId)) return fail({ code: "invalid_input", status: 0, title: "message id must be digits", retryable: false });
+      if (!/^\d+$/.test(sentMessageId))
+        return fail({
+          code: "invalid_input",
+          status: 0,
+          title: "message id must be digits",
+          retryable: false,
+        });
       const answer = await callApi(ctx, (api) =>
-        api.GET("/messages/{id}/relatedReceivedMessages", { params: { path: { id: sentMessageId } }, parseAs: "text" }),
+        api.GET("/messages/{id}/relatedReceivedMessages", {
+          params: { path: { id: sentMessageId } },
+          parseAs: "text",
+        }),
       );
       return answer.ok ? toMessageList(answer.data.status, answer.data.json) : answer;
     },

@@ -20,20 +20,26 @@ function typeErrorsOf(codes: string[]): string[][] {
   const configPath = join(packageDir, "tsconfig.json");
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, packageDir);
-  const virtual = new Map(codes.map((code, i) => [join(packageDir, "src", `__readme_example_${i}__.ts`), code]));
+  const virtual = new Map(
+    codes.map((code, i) => [join(packageDir, "src", `__readme_example_${i}__.ts`), code]),
+  );
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true };
   const host = ts.createCompilerHost(options);
   const original = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     const code = virtual.get(resolve(fileName));
-    return code === undefined ? original(fileName, languageVersion, ...rest) : ts.createSourceFile(fileName, code, languageVersion, true);
+    return code === undefined
+      ? original(fileName, languageVersion, ...rest)
+      : ts.createSourceFile(fileName, code, languageVersion, true);
   };
   const originalExists = host.fileExists.bind(host);
   host.fileExists = (fileName) => virtual.has(resolve(fileName)) || originalExists(fileName);
   const program = ts.createProgram({ rootNames: [...virtual.keys()], options, host });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   return [...virtual.keys()].map((path) =>
-    diagnostics.filter((d) => d.file !== undefined && resolve(d.file.fileName) === path).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    diagnostics
+      .filter((d) => d.file !== undefined && resolve(d.file.fileName) === path)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
   );
 }
 
@@ -59,6 +65,12 @@ describe("README", () => {
   it("the measureSms output shown in the README is what measureSms returns", () => {
     const text = "Hi Sam, your appointment is tomorrow at 10:00. Reply STOP to opt out.";
     expect(readme).toContain(text);
-    expect(readme).toContain(`// ${JSON.stringify(measureSms(text)).replace(/"(\w+)":/g, "$1: ").replace(/,/g, ", ").replace(/^\{/, "{ ").replace(/\}$/, " }")}`);
+    expect(readme).toContain(
+      `// ${JSON.stringify(measureSms(text))
+        .replace(/"(\w+)":/g, "$1: ")
+        .replace(/,/g, ", ")
+        .replace(/^\{/, "{ ")
+        .replace(/\}$/, " }")}`,
+    );
   });
 });

@@ -5,7 +5,12 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type BulkSmsSimulator, createSandboxClock, DEFAULT_BULKSMS_CREDENTIAL, startBulkSmsSimulator } from "@ghl-bulksms/sandbox";
+import {
+  type BulkSmsSimulator,
+  createSandboxClock,
+  DEFAULT_BULKSMS_CREDENTIAL,
+  startBulkSmsSimulator,
+} from "@ghl-bulksms/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BulkSmsClient, createBulkSmsClient } from "./client.js";
 import type { BulkSmsMessage } from "./messages/bulksms-message.js";
@@ -43,7 +48,10 @@ beforeEach(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/bulksms`;
-  sim = await startBulkSmsSimulator({ clock: createSandboxClock({ start: Date.UTC(2026, 0, 5, 9), speed: 1e-9 }), seed: 7 });
+  sim = await startBulkSmsSimulator({
+    clock: createSandboxClock({ start: Date.UTC(2026, 0, 5, 9), speed: 1e-9 }),
+    seed: 7,
+  });
   client = createBulkSmsClient({
     tokenId: DEFAULT_BULKSMS_CREDENTIAL.tokenId,
     tokenSecret: DEFAULT_BULKSMS_CREDENTIAL.tokenSecret,
@@ -69,8 +77,18 @@ describe("client against the sandbox BulkSMS simulator", () => {
     const hooks = await client.ensureWebhooks({ baseUrl: receiverUrl, secret: SECRET });
     expect(hooks.ok, JSON.stringify(hooks)).toBe(true);
 
-    sim.control.setFaults({ errorRate: 1, errorStatuses: [500, 503], webhookDuplicateRate: 0.5, webhookReorderRate: 0.5 });
-    const sent = await client.sendMessages({ jobKey: "sandbox-job-1", to: ["07911 123456", "+44 7911 123457"], body: "Hello – it’s the sandbox", userSuppliedId: "sbx-1" });
+    sim.control.setFaults({
+      errorRate: 1,
+      errorStatuses: [500, 503],
+      webhookDuplicateRate: 0.5,
+      webhookReorderRate: 0.5,
+    });
+    const sent = await client.sendMessages({
+      jobKey: "sandbox-job-1",
+      to: ["07911 123456", "+44 7911 123457"],
+      body: "Hello – it’s the sandbox",
+      userSuppliedId: "sbx-1",
+    });
     expect(sent.ok, JSON.stringify(sent)).toBe(true);
     if (!sent.ok) return;
     expect(retries).toBe(3); // three 5xx answers, then success
@@ -89,7 +107,12 @@ describe("client against the sandbox BulkSMS simulator", () => {
 
   it("receives an inbound reply by webhook and by listing, with E.164 numbers", async () => {
     expect((await client.ensureWebhooks({ baseUrl: receiverUrl, secret: SECRET })).ok).toBe(true);
-    const sent = await client.sendMessages({ jobKey: "sandbox-job-2", to: ["+447911123456"], body: "Reply?", from: { type: "REPLIABLE" } });
+    const sent = await client.sendMessages({
+      jobKey: "sandbox-job-2",
+      to: ["+447911123456"],
+      body: "Reply?",
+      from: { type: "REPLIABLE" },
+    });
     expect(sent.ok).toBe(true);
     sim.control.simulateReply({ from: "447911123456", body: "Yes please" });
     await sim.control.settle();
@@ -104,6 +127,9 @@ describe("client against the sandbox BulkSMS simulator", () => {
   it("maps insufficient credits to a non-retryable insufficient_credits error", async () => {
     sim.control.setCredits(0);
     const sent = await client.sendMessages({ jobKey: "sandbox-job-3", to: ["+447911123456"], body: "x" });
-    expect(sent).toMatchObject({ ok: false, error: { code: "insufficient_credits", status: 403, retryable: false } });
+    expect(sent).toMatchObject({
+      ok: false,
+      error: { code: "insufficient_credits", status: 403, retryable: false },
+    });
   });
 });

@@ -13,14 +13,20 @@ export const MAX_BLOCKED_PER_REQUEST = 1000;
 export type BlockedNumber = { id: string; phoneNumber: string };
 
 /** One page of GET /blocked-numbers starting at `minId` (inclusive). */
-export async function listBlockedNumbers(ctx: ApiContext, options: { minId?: string; limit?: number } = {}): Promise<Result<BlockedNumber[]>> {
+export async function listBlockedNumbers(
+  ctx: ApiContext,
+  options: { minId?: string; limit?: number } = {},
+): Promise<Result<BlockedNumber[]>> {
   const query: { "min-id"?: number; limit?: number } = {};
   if (options.minId !== undefined) {
-    if (!/^\d{1,15}$/.test(options.minId)) return fail({ code: "invalid_input", status: 0, title: "minId must be digits", retryable: false });
+    if (!/^\d{1,15}$/.test(options.minId))
+      return fail({ code: "invalid_input", status: 0, title: "minId must be digits", retryable: false });
     query["min-id"] = Number(options.minId);
   }
   if (options.limit !== undefined) query.limit = options.limit;
-  const answer = await callApi(ctx, (api) => api.GET("/blocked-numbers", { params: { query }, parseAs: "text" }));
+  const answer = await callApi(ctx, (api) =>
+    api.GET("/blocked-numbers", { params: { query }, parseAs: "text" }),
+  );
   if (!answer.ok) return answer;
   const json = answer.data.json;
   // The spec's schema says one object but its text says a list: accept both.
@@ -28,7 +34,12 @@ export async function listBlockedNumbers(ctx: ApiContext, options: { minId?: str
   const out: BlockedNumber[] = [];
   for (const [index, item] of items.entries()) {
     const r = item !== null && typeof item === "object" ? (item as Record<string, unknown>) : {};
-    const id = typeof r.id === "string" ? r.id : typeof r.id === "number" && Number.isSafeInteger(r.id) ? String(r.id) : undefined;
+    const id =
+      typeof r.id === "string"
+        ? r.id
+        : typeof r.id === "number" && Number.isSafeInteger(r.id)
+          ? String(r.id)
+          : undefined;
     if (id === undefined || !/^\d+$/.test(id) || typeof r.phoneNumber !== "string") {
       return fail(invalidResponseError(answer.data.status, `blocked number ${index} has no id/phoneNumber`));
     }
@@ -47,7 +58,10 @@ export class BulkSmsBlockedPageError extends Error {
 }
 
 /** Every blocked number from `minId` on, paging with `min-id` = last id + 1 until an empty page. */
-export async function* iterateBlockedNumbers(ctx: ApiContext, options: { minId?: string; limit?: number } = {}): AsyncGenerator<BlockedNumber> {
+export async function* iterateBlockedNumbers(
+  ctx: ApiContext,
+  options: { minId?: string; limit?: number } = {},
+): AsyncGenerator<BlockedNumber> {
   let minId = options.minId;
   for (;;) {
     const page = await listBlockedNumbers(ctx, minId === undefined ? { ...options } : { ...options, minId });
@@ -79,7 +93,9 @@ export async function addBlockedNumbers(
   let requests = 0;
   for (let i = 0; i < normalized.data.length; i += MAX_BLOCKED_PER_REQUEST) {
     const chunk = normalized.data.slice(i, i + MAX_BLOCKED_PER_REQUEST);
-    const answer = await callApi(ctx, (api) => api.POST("/blocked-numbers", { body: chunk, parseAs: "text" }));
+    const answer = await callApi(ctx, (api) =>
+      api.POST("/blocked-numbers", { body: chunk, parseAs: "text" }),
+    );
     if (!answer.ok) return answer;
     requests++;
   }

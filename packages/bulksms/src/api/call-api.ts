@@ -26,7 +26,10 @@ type FetchOutcome = { data?: unknown; error?: unknown; response: Response };
  * Runs one openapi-fetch call made with `parseAs: "text"` (so 19-digit ids can be parsed losslessly here)
  * and turns its outcome into a Result: transport failures and non-2xx answers go through `mapHttpError`.
  */
-export async function callApi(ctx: ApiContext, call: (api: BulkSmsApi) => Promise<FetchOutcome>): Promise<Result<ApiAnswer>> {
+export async function callApi(
+  ctx: ApiContext,
+  call: (api: BulkSmsApi) => Promise<FetchOutcome>,
+): Promise<Result<ApiAnswer>> {
   let outcome: FetchOutcome;
   try {
     outcome = await call(ctx.api);
@@ -36,7 +39,12 @@ export async function callApi(ctx: ApiContext, call: (api: BulkSmsApi) => Promis
   }
   const { response } = outcome;
   if (response.status < 200 || response.status >= 300) {
-    const bodyText = typeof outcome.error === "string" ? outcome.error : outcome.error === undefined ? "" : JSON.stringify(outcome.error);
+    const bodyText =
+      typeof outcome.error === "string"
+        ? outcome.error
+        : outcome.error === undefined
+          ? ""
+          : JSON.stringify(outcome.error);
     return fail(mapHttpError(response.status, bodyText, response.headers.get("retry-after"), ctx.now()));
   }
   const text = typeof outcome.data === "string" ? outcome.data : "";

@@ -36,7 +36,11 @@ export type BulkSmsError = {
   completedBatches?: number;
 };
 
-export function inputError(code: "invalid_input" | "invalid_number", title: string, detail?: string): BulkSmsError {
+export function inputError(
+  code: "invalid_input" | "invalid_number",
+  title: string,
+  detail?: string,
+): BulkSmsError {
   return detail === undefined
     ? { code, status: 0, title, retryable: false }
     : { code, status: 0, title, detail, retryable: false };

@@ -8,7 +8,12 @@ import type { BulkSmsError, BulkSmsErrorCode } from "./bulksms-error.js";
  * - 403 whose problem `type` or `title` mentions insufficient credits becomes `insufficient_credits`.
  * - Retryable: 5xx, 408 and 429 only. 400/401/403/404 are never retried.
  */
-export function mapHttpError(status: number, bodyText: string, retryAfterHeader?: string | null, nowMs = Date.now()): BulkSmsError {
+export function mapHttpError(
+  status: number,
+  bodyText: string,
+  retryAfterHeader?: string | null,
+  nowMs = Date.now(),
+): BulkSmsError {
   const problem = parseProblem(bodyText);
   const code = codeFor(status, problem);
   const retryable = status >= 500 || status === 408 || status === 429;
@@ -26,16 +31,33 @@ export function mapHttpError(status: number, bodyText: string, retryAfterHeader?
 }
 
 export function timeoutError(timeoutMs: number): BulkSmsError {
-  return { code: "timeout", status: 0, title: `BulkSMS did not answer within ${timeoutMs} ms`, retryable: true };
+  return {
+    code: "timeout",
+    status: 0,
+    title: `BulkSMS did not answer within ${timeoutMs} ms`,
+    retryable: true,
+  };
 }
 
 export function networkError(cause: unknown): BulkSmsError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return { code: "network_error", status: 0, title: "Network error talking to BulkSMS", detail: message, retryable: true };
+  return {
+    code: "network_error",
+    status: 0,
+    title: "Network error talking to BulkSMS",
+    detail: message,
+    retryable: true,
+  };
 }
 
 export function invalidResponseError(status: number, detail: string): BulkSmsError {
-  return { code: "invalid_response", status, title: "BulkSMS answered with an unexpected body", detail, retryable: false };
+  return {
+    code: "invalid_response",
+    status,
+    title: "BulkSMS answered with an unexpected body",
+    detail,
+    retryable: false,
+  };
 }
 
 type Problem = { title?: string; detail?: string; type?: string };
@@ -45,7 +67,8 @@ function parseProblem(bodyText: string): Problem {
   if (trimmed === "") return {};
   try {
     const parsed: unknown = JSON.parse(trimmed);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return { detail: trimmed.slice(0, 500) };
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return { detail: trimmed.slice(0, 500) };
     const record = parsed as Record<string, unknown>;
     const problem: Problem = {};
     if (typeof record.title === "string" && record.title !== "") problem.title = record.title;
@@ -62,7 +85,8 @@ function codeFor(status: number, problem: Problem): BulkSmsErrorCode {
   if (status === 401) return "unauthorized";
   if (status === 403) {
     const text = `${problem.type ?? ""} ${problem.title ?? ""}`.toLowerCase();
-    if (/insufficient[-_ ]credits?/.test(text) || text.includes("insufficient-credits")) return "insufficient_credits";
+    if (/insufficient[-_ ]credits?/.test(text) || text.includes("insufficient-credits"))
+      return "insufficient_credits";
     // BulkSMS documents 403 for "insufficient credits or similar"; with no body we assume credits.
     if (problem.type === undefined && problem.title === undefined) return "insufficient_credits";
     return "forbidden";

@@ -12,7 +12,8 @@ export type ResolvedRetry = Required<RetryOptions>;
 
 export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
   const attempts = options?.attempts ?? 4;
-  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) throw new RangeError(`retry.attempts must be 1..10, got ${attempts}`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10)
+    throw new RangeError(`retry.attempts must be 1..10, got ${attempts}`);
   return { attempts, baseDelayMs: options?.baseDelayMs ?? 300, maxDelayMs: options?.maxDelayMs ?? 8_000 };
 }
 
@@ -20,7 +21,12 @@ export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
  * Delay before retry number `retry` (1-based): "equal jitter" — half fixed, half random — so retries
  * spread out but never collapse to 0. A server `Retry-After` raises the delay (capped by maxDelayMs x 4).
  */
-export function backoffDelay(policy: ResolvedRetry, retry: number, random: () => number, retryAfterMs?: number): number {
+export function backoffDelay(
+  policy: ResolvedRetry,
+  retry: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   const jittered = exp / 2 + random() * (exp / 2);
   if (retryAfterMs !== undefined) return Math.min(Math.max(jittered, retryAfterMs), policy.maxDelayMs * 4);

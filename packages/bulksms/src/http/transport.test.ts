@@ -7,8 +7,14 @@ type Call = { url: string; method: string; body: string; auth: string | null };
 function scripted(responses: Array<Response | Error | "hang">) {
   const calls: Call[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
-    const body = init?.body === undefined || init.body === null ? "" : new TextDecoder().decode(init.body as Uint8Array);
-    calls.push({ url: String(input), method: init?.method ?? "GET", body, auth: new Headers(init?.headers).get("authorization") });
+    const body =
+      init?.body === undefined || init.body === null ? "" : new TextDecoder().decode(init.body as Uint8Array);
+    calls.push({
+      url: String(input),
+      method: init?.method ?? "GET",
+      body,
+      auth: new Headers(init?.headers).get("authorization"),
+    });
     const next = responses.shift() ?? new Response("[]", { status: 200 });
     if (next === "hang") {
       return new Promise<Response>((_, reject) => {
@@ -21,9 +27,13 @@ function scripted(responses: Array<Response | Error | "hang">) {
   return { fetch, calls };
 }
 
-const json = (status: number, body: unknown) => new Response(body === undefined ? null : JSON.stringify(body), { status });
+const json = (status: number, body: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status });
 
-function client(fetch: typeof globalThis.fetch, extra: Partial<Parameters<typeof createBulkSmsClient>[0]> = {}) {
+function client(
+  fetch: typeof globalThis.fetch,
+  extra: Partial<Parameters<typeof createBulkSmsClient>[0]> = {},
+) {
   return createBulkSmsClient({
     tokenId: "ID",
     tokenSecret: "SECRET",
@@ -71,7 +81,10 @@ describe("transport (injected fetch)", () => {
   });
 
   it("never retries an ambiguous failure of a non-idempotent call (webhook create)", async () => {
-    const { fetch, calls } = scripted([json(503, undefined), json(200, { id: 1, name: "n", url: "https://x", triggerScope: "SENT" })]);
+    const { fetch, calls } = scripted([
+      json(503, undefined),
+      json(200, { id: 1, name: "n", url: "https://x", triggerScope: "SENT" }),
+    ]);
     const r = await client(fetch).createWebhook({ name: "n", url: "https://x", triggerScope: "SENT" });
     expect(r).toMatchObject({ ok: false, error: { code: "server_error", retryable: true } });
     expect(calls).toHaveLength(1);
@@ -85,7 +98,9 @@ describe("transport (injected fetch)", () => {
 
   it("logs retries without bodies, numbers or credentials", async () => {
     const logs: string[] = [];
-    const logger = { warn: (obj: Record<string, unknown>, msg: string) => logs.push(`${msg} ${JSON.stringify(obj)}`) };
+    const logger = {
+      warn: (obj: Record<string, unknown>, msg: string) => logs.push(`${msg} ${JSON.stringify(obj)}`),
+    };
     const { fetch } = scripted([json(500, undefined), json(201, [])]);
     await client(fetch, { logger }).sendMessages({ jobKey: "k", to: ["+447911123456"], body: "secret text" });
     expect(logs.length).toBe(1);

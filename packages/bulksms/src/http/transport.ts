@@ -39,7 +39,8 @@ export function createTransport(options: TransportOptions): (request: Request) =
   return async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
-    const body = method === "GET" || method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer());
+    const body =
+      method === "GET" || method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer());
     const headers = new Headers(request.headers);
     headers.set("authorization", options.authorization);
     headers.set("accept", "application/json");
@@ -55,18 +56,34 @@ export function createTransport(options: TransportOptions): (request: Request) =
       let error: BulkSmsError;
       if ("response" in outcome) {
         const { response } = outcome;
-        options.logger?.debug?.({ method, path: logPath, status: response.status, attempt, ms: options.now() - started }, "bulksms response");
+        options.logger?.debug?.(
+          { method, path: logPath, status: response.status, attempt, ms: options.now() - started },
+          "bulksms response",
+        );
         if (response.status < 500 || attempt >= maxAttempts) return response;
         error = mapHttpError(response.status, "", response.headers.get("retry-after"), options.now());
       } else {
         error = outcome.failure;
         if (attempt >= maxAttempts) {
-          options.logger?.warn?.({ method, path: logPath, code: error.code, attempt, retrySafe }, "bulksms request failed");
+          options.logger?.warn?.(
+            { method, path: logPath, code: error.code, attempt, retrySafe },
+            "bulksms request failed",
+          );
           throw new TransportFailure(error);
         }
       }
       const delay = backoffDelay(options.retry, attempt, options.random, error.retryAfterMs);
-      options.logger?.warn?.({ method, path: logPath, code: error.code, status: error.status, attempt, delayMs: Math.round(delay) }, "bulksms retrying");
+      options.logger?.warn?.(
+        {
+          method,
+          path: logPath,
+          code: error.code,
+          status: error.status,
+          attempt,
+          delayMs: Math.round(delay),
+        },
+        "bulksms retrying",
+      );
       await options.sleep(delay);
     }
   };
@@ -84,7 +101,13 @@ async function attemptOnce(
     // Read the whole body inside the timeout: a server that stalls mid-body is a timeout too.
     const buffered = await res.arrayBuffer();
     const nullBody = res.status === 204 || res.status === 304;
-    return { response: new Response(nullBody ? null : buffered, { status: res.status, statusText: res.statusText, headers: res.headers }) };
+    return {
+      response: new Response(nullBody ? null : buffered, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      }),
+    };
   } catch (cause) {
     return { failure: controller.signal.aborted ? timeoutError(options.timeoutMs) : networkError(cause) };
   } finally {

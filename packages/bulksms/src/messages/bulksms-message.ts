@@ -32,16 +32,23 @@ export type ToMessageResult = { ok: true; message: BulkSmsMessage } | { ok: fals
  * the item has no `type` (the nested shape), e.g. derived from the `X-BulkSMS-Event` header.
  */
 export function toBulkSmsMessage(raw: unknown, fallbackType?: "SENT" | "RECEIVED"): ToMessageResult {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, reason: "is not an object" };
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { ok: false, reason: "is not an object" };
   const r = raw as Record<string, unknown>;
   const id = idString(r.id);
   if (id === undefined) return { ok: false, reason: "has no usable id" };
   const typeRaw = typeof r.type === "string" ? r.type.toUpperCase() : fallbackType;
-  if (typeRaw !== "SENT" && typeRaw !== "RECEIVED") return { ok: false, reason: "has no type SENT or RECEIVED" };
+  if (typeRaw !== "SENT" && typeRaw !== "RECEIVED")
+    return { ok: false, reason: "has no type SENT or RECEIVED" };
 
   const bodyField = r.body;
   const nestedBody = isRecord(bodyField) ? bodyField : undefined;
-  const body = typeof bodyField === "string" ? bodyField : nestedBody && typeof nestedBody.value === "string" ? nestedBody.value : null;
+  const body =
+    typeof bodyField === "string"
+      ? bodyField
+      : nestedBody && typeof nestedBody.value === "string"
+        ? nestedBody.value
+        : null;
   const encoding =
     typeof r.encoding === "string"
       ? r.encoding
@@ -52,7 +59,10 @@ export function toBulkSmsMessage(raw: unknown, fallbackType?: "SENT" | "RECEIVED
   let status: MessageStatus | null = null;
   if (r.status !== undefined && r.status !== null) {
     const s = r.status;
-    const parsed = isRecord(s) && typeof s.condition === "string" && s.type === undefined ? parseStatus(s.condition) : parseStatus(s);
+    const parsed =
+      isRecord(s) && typeof s.condition === "string" && s.type === undefined
+        ? parseStatus(s.condition)
+        : parseStatus(s);
     if (parsed === undefined) return { ok: false, reason: "has an unrecognised status" };
     status = parsed;
   }

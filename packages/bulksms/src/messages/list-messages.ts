@@ -5,10 +5,17 @@ import type { BulkSmsMessage } from "./bulksms-message.js";
 import { buildMessageFilter, type MessageFilter } from "./message-filter.js";
 import { toMessageList } from "./to-message-list.js";
 
-export type ListMessagesOptions = { filter?: MessageFilter; limit?: number; sortOrder?: "ASCENDING" | "DESCENDING" };
+export type ListMessagesOptions = {
+  filter?: MessageFilter;
+  limit?: number;
+  sortOrder?: "ASCENDING" | "DESCENDING";
+};
 
 /** One page of GET /messages. */
-export async function listMessages(ctx: ApiContext, options: ListMessagesOptions = {}): Promise<Result<BulkSmsMessage[]>> {
+export async function listMessages(
+  ctx: ApiContext,
+  options: ListMessagesOptions = {},
+): Promise<Result<BulkSmsMessage[]>> {
   let filter: string | undefined;
   try {
     filter = options.filter === undefined ? undefined : buildMessageFilter(options.filter);
@@ -41,7 +48,10 @@ export class BulkSmsPageError extends Error {
  * own retries), because an async iterator cannot return a result mid-stream.
  * Ids are compared as big integers, never as JS numbers.
  */
-export async function* iterateMessages(ctx: ApiContext, options: ListMessagesOptions = {}): AsyncGenerator<BulkSmsMessage> {
+export async function* iterateMessages(
+  ctx: ApiContext,
+  options: ListMessagesOptions = {},
+): AsyncGenerator<BulkSmsMessage> {
   let before = options.filter?.idBefore;
   for (;;) {
     const filter: MessageFilter = { ...options.filter };

@@ -4,11 +4,19 @@ import { buildMessageFilter } from "./message-filter.js";
 describe("buildMessageFilter", () => {
   it("joins clauses with &", () => {
     expect(buildMessageFilter({ type: "RECEIVED", idAfter: "123" })).toBe("type=RECEIVED&id>123");
-    expect(buildMessageFilter({ type: "SENT", submissionId: "1-00000000000522347562", idBefore: "953262833859043328" })).toBe(
-      "type=SENT&submission.id=1-00000000000522347562&id<953262833859043328",
+    expect(
+      buildMessageFilter({
+        type: "SENT",
+        submissionId: "1-00000000000522347562",
+        idBefore: "953262833859043328",
+      }),
+    ).toBe("type=SENT&submission.id=1-00000000000522347562&id<953262833859043328");
+    expect(buildMessageFilter({ statusId: "FAILED.EXPIRED", userSuppliedId: "acc009876" })).toBe(
+      "status.id=FAILED.EXPIRED&userSuppliedId=acc009876",
     );
-    expect(buildMessageFilter({ statusId: "FAILED.EXPIRED", userSuppliedId: "acc009876" })).toBe("status.id=FAILED.EXPIRED&userSuppliedId=acc009876");
-    expect(buildMessageFilter({ submittedAtOrAfter: new Date("2024-05-01T10:00:00Z") })).toBe("submission.date>=2024-05-01T10:00:00.000Z");
+    expect(buildMessageFilter({ submittedAtOrAfter: new Date("2024-05-01T10:00:00Z") })).toBe(
+      "submission.date>=2024-05-01T10:00:00.000Z",
+    );
     expect(buildMessageFilter({})).toBeUndefined();
   });
   it("refuses values that could inject a clause", () => {

@@ -23,16 +23,22 @@ export type MessageFilter = {
 export function buildMessageFilter(filter: MessageFilter): string | undefined {
   const clauses: string[] = [];
   if (filter.type !== undefined) clauses.push(`type=${oneOf(filter.type, ["SENT", "RECEIVED"], "type")}`);
-  if (filter.submissionId !== undefined) clauses.push(`submission.id=${safe(filter.submissionId, "submissionId")}`);
+  if (filter.submissionId !== undefined)
+    clauses.push(`submission.id=${safe(filter.submissionId, "submissionId")}`);
   if (filter.statusType !== undefined) {
-    clauses.push(`status.type=${oneOf(filter.statusType, ["ACCEPTED", "SENT", "DELIVERED", "FAILED"], "statusType")}`);
+    clauses.push(
+      `status.type=${oneOf(filter.statusType, ["ACCEPTED", "SENT", "DELIVERED", "FAILED"], "statusType")}`,
+    );
   }
   if (filter.statusId !== undefined) clauses.push(`status.id=${safe(filter.statusId, "statusId")}`);
-  if (filter.userSuppliedId !== undefined) clauses.push(`userSuppliedId=${safe(filter.userSuppliedId, "userSuppliedId")}`);
+  if (filter.userSuppliedId !== undefined)
+    clauses.push(`userSuppliedId=${safe(filter.userSuppliedId, "userSuppliedId")}`);
   if (filter.idBefore !== undefined) clauses.push(`id<${numericId(filter.idBefore, "idBefore")}`);
   if (filter.idAfter !== undefined) clauses.push(`id>${numericId(filter.idAfter, "idAfter")}`);
-  if (filter.submittedAtOrAfter !== undefined) clauses.push(`submission.date>=${isoWithOffset(filter.submittedAtOrAfter, "submittedAtOrAfter")}`);
-  if (filter.submittedBefore !== undefined) clauses.push(`submission.date<${isoWithOffset(filter.submittedBefore, "submittedBefore")}`);
+  if (filter.submittedAtOrAfter !== undefined)
+    clauses.push(`submission.date>=${isoWithOffset(filter.submittedAtOrAfter, "submittedAtOrAfter")}`);
+  if (filter.submittedBefore !== undefined)
+    clauses.push(`submission.date<${isoWithOffset(filter.submittedBefore, "submittedBefore")}`);
   return clauses.length === 0 ? undefined : clauses.join("&");
 }
 
@@ -42,7 +48,8 @@ function oneOf<T extends string>(value: T, allowed: readonly T[], name: string):
 }
 
 function safe(value: string, name: string): string {
-  if (value === "" || /[&=<>\s]/.test(value)) throw new RangeError(`filter ${name} must be non-empty without & = < > or spaces`);
+  if (value === "" || /[&=<>\s]/.test(value))
+    throw new RangeError(`filter ${name} must be non-empty without & = < > or spaces`);
   return value;
 }
 
@@ -58,7 +65,9 @@ function isoWithOffset(value: Date | string, name: string): string {
   }
   // BulkSMS rejects date-times without an offset.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
-    throw new RangeError(`filter ${name} must be an ISO-8601 date-time with an offset (e.g. 2024-05-01T10:00:00Z)`);
+    throw new RangeError(
+      `filter ${name} must be an ISO-8601 date-time with an offset (e.g. 2024-05-01T10:00:00Z)`,
+    );
   }
   return value;
 }

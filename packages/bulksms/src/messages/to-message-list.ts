@@ -1,4 +1,4 @@
-import { type BulkSmsError } from "../errors/bulksms-error.js";
+import type { BulkSmsError } from "../errors/bulksms-error.js";
 import { invalidResponseError } from "../errors/map-http-error.js";
 import { fail, ok, type Result } from "../result.js";
 import { type BulkSmsMessage, toBulkSmsMessage } from "./bulksms-message.js";

@@ -7,7 +7,10 @@ import { type CountryCode, toE164 } from "./normalize-phone.js";
  * so the error can be logged without leaking phone numbers. Duplicates (after normalisation) are removed,
  * keeping the first occurrence, so one person never gets the same message twice in one send.
  */
-export function normalizeRecipients(inputs: readonly string[], defaultRegion?: CountryCode): Result<string[]> {
+export function normalizeRecipients(
+  inputs: readonly string[],
+  defaultRegion?: CountryCode,
+): Result<string[]> {
   const seen = new Set<string>();
   const out: string[] = [];
   const invalid: number[] = [];
@@ -27,10 +30,17 @@ export function normalizeRecipients(inputs: readonly string[], defaultRegion?: C
   return ok(out);
 }
 
-function invalidNumbersError(positions: number[], total: number, region: CountryCode | undefined): BulkSmsError {
+function invalidNumbersError(
+  positions: number[],
+  total: number,
+  region: CountryCode | undefined,
+): BulkSmsError {
   const shown = positions.slice(0, 20).join(", ");
   const more = positions.length > 20 ? ` and ${positions.length - 20} more` : "";
-  const regionNote = region === undefined ? "no default region set, so numbers need a +country code" : `default region ${region}`;
+  const regionNote =
+    region === undefined
+      ? "no default region set, so numbers need a +country code"
+      : `default region ${region}`;
   return inputError(
     "invalid_number",
     `${positions.length} of ${total} recipients ${positions.length === 1 ? "is not a valid phone number" : "are not valid phone numbers"}`,

@@ -12,7 +12,8 @@ import { createHash } from "node:crypto";
  * record as well.
  */
 export function dedupIdFor(jobKey: string): number {
-  if (typeof jobKey !== "string" || jobKey === "") throw new TypeError("dedupIdFor needs a non-empty job key");
+  if (typeof jobKey !== "string" || jobKey === "")
+    throw new TypeError("dedupIdFor needs a non-empty job key");
   const digest = createHash("sha256").update(jobKey, "utf8").digest();
   const id = digest.readUInt32BE(0) >>> 1;
   return id === 0 ? 1 : id;

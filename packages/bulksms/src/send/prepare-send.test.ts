@@ -6,10 +6,22 @@ describe("prepareSend", () => {
     const r = prepareSend({ jobKey: "j", to: ["07911 123456"], body: "It’s “ok”", from: "MyShop" }, "GB");
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.data.entries).toEqual([{ body: "It's \"ok\"", from: { type: "ALPHANUMERIC", address: "MyShop" }, to: [{ type: "INTERNATIONAL", address: "+447911123456" }] }]);
+    expect(r.data.entries).toEqual([
+      {
+        body: 'It\'s "ok"',
+        from: { type: "ALPHANUMERIC", address: "MyShop" },
+        to: [{ type: "INTERNATIONAL", address: "+447911123456" }],
+      },
+    ]);
     expect(r.data.query).toEqual({ "auto-unicode": true });
-    const intl = prepareSend({ jobKey: "j", to: ["+447911123456"], body: "x", from: "+447911123400" }, undefined);
-    expect(intl.ok && intl.data.entries[0]?.from).toEqual({ type: "INTERNATIONAL", address: "+447911123400" });
+    const intl = prepareSend(
+      { jobKey: "j", to: ["+447911123456"], body: "x", from: "+447911123400" },
+      undefined,
+    );
+    expect(intl.ok && intl.data.entries[0]?.from).toEqual({
+      type: "INTERNATIONAL",
+      address: "+447911123400",
+    });
   });
   it("keeps the text and sets encoding UNICODE when unicode is wanted", () => {
     const r = prepareSend({ jobKey: "j", to: ["+447911123456"], body: "It’s 😀", unicode: true }, undefined);
@@ -20,7 +32,12 @@ describe("prepareSend", () => {
     const r = prepareSend({ jobKey: "j", to: ["+447911123456"], body: "a".repeat(460) }, undefined);
     expect(r).toMatchObject({ ok: false, error: { code: "invalid_input", retryable: false } });
     if (!r.ok) expect(r.error.title).toMatch(/4 GSM-7 parts.*longMessageMaxParts is 3/);
-    expect(prepareSend({ jobKey: "j", to: ["+447911123456"], body: "a".repeat(460), longMessageMaxParts: 4 }, undefined).ok).toBe(true);
+    expect(
+      prepareSend(
+        { jobKey: "j", to: ["+447911123456"], body: "a".repeat(460), longMessageMaxParts: 4 },
+        undefined,
+      ).ok,
+    ).toBe(true);
   });
   it("validates userSuppliedId, batchSize, scheduleDate and empty bodies", () => {
     const base = { jobKey: "j", to: ["+447911123456"], body: "x" };
@@ -32,11 +49,21 @@ describe("prepareSend", () => {
     expect(prepareSend({ ...base, body: "  " }, undefined).ok).toBe(false);
     expect(prepareSend({ ...base, jobKey: "" }, undefined).ok).toBe(false);
     expect(prepareSend({ ...base, from: "TwelveLetter" }, undefined).ok).toBe(false);
-    expect(prepareSend({ ...base, from: { type: "SHORTCODE", address: "1234567" } }, undefined).ok).toBe(false);
+    expect(prepareSend({ ...base, from: { type: "SHORTCODE", address: "1234567" } }, undefined).ok).toBe(
+      false,
+    );
     expect(prepareSend({ ...base, from: { type: "SHORTCODE", address: "12345" } }, undefined).ok).toBe(true);
   });
   it("splits into batches of batchSize and de-duplicates recipients", () => {
-    const r = prepareSend({ jobKey: "j", to: ["+447911123456", "+447911123457", "+447911123456", "+447911123458"], body: "x", batchSize: 2 }, undefined);
+    const r = prepareSend(
+      {
+        jobKey: "j",
+        to: ["+447911123456", "+447911123457", "+447911123456", "+447911123458"],
+        body: "x",
+        batchSize: 2,
+      },
+      undefined,
+    );
     expect(r.ok && r.data.entries.map((e) => e.to.length)).toEqual([2, 1]);
   });
 });

@@ -1,6 +1,6 @@
 import { type ApiContext, callApi } from "../api/call-api.js";
-import type { components } from "../generated/bulksms.js";
 import { inputError } from "../errors/bulksms-error.js";
+import type { components } from "../generated/bulksms.js";
 import type { BulkSmsMessage } from "../messages/bulksms-message.js";
 import { toMessageList } from "../messages/to-message-list.js";
 import type { CountryCode } from "../phone/normalize-phone.js";
@@ -88,7 +88,11 @@ export async function sendMessages(
     const deduplicationId = batchDedupId(input.jobKey, index);
     // One body per batch, serialised deterministically; the transport resends these exact bytes on retry.
     const answer = await callApi(ctx, (api) =>
-      api.POST("/messages", { params: { query: { ...query, "deduplication-id": deduplicationId } }, body: [entry], parseAs: "text" }),
+      api.POST("/messages", {
+        params: { query: { ...query, "deduplication-id": deduplicationId } },
+        body: [entry],
+        parseAs: "text",
+      }),
     );
     const list = answer.ok ? toMessageList(answer.data.status, answer.data.json) : answer;
     if (!list.ok) {
@@ -99,7 +103,13 @@ export async function sendMessages(
     messages.push(...list.data);
     batches.push({ index, deduplicationId, recipients: entry.to.length, messages: list.data.length });
   }
-  return ok({ messages, batches, body: prepared.data.body, parts: prepared.data.parts, encoding: prepared.data.encoding });
+  return ok({
+    messages,
+    batches,
+    body: prepared.data.body,
+    parts: prepared.data.parts,
+    encoding: prepared.data.encoding,
+  });
 }
 
 type SendQuery = { "auto-unicode"?: boolean; "schedule-date"?: string };
@@ -113,9 +123,14 @@ type PreparedSend = {
 };
 
 /** Validates and builds the request bodies without any I/O (exported for tests and dry runs). */
-export function prepareSend(input: SendMessagesInput, defaultRegion: CountryCode | undefined): Result<PreparedSend> {
-  if (typeof input.jobKey !== "string" || input.jobKey === "") return fail(inputError("invalid_input", "jobKey must be a non-empty string"));
-  if (typeof input.body !== "string" || input.body.trim() === "") return fail(inputError("invalid_input", "Message body is empty"));
+export function prepareSend(
+  input: SendMessagesInput,
+  defaultRegion: CountryCode | undefined,
+): Result<PreparedSend> {
+  if (typeof input.jobKey !== "string" || input.jobKey === "")
+    return fail(inputError("invalid_input", "jobKey must be a non-empty string"));
+  if (typeof input.body !== "string" || input.body.trim() === "")
+    return fail(inputError("invalid_input", "Message body is empty"));
   const batchSize = input.batchSize ?? MAX_RECIPIENTS_PER_REQUEST;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_RECIPIENTS_PER_REQUEST) {
     return fail(inputError("invalid_input", `batchSize must be 1..${MAX_RECIPIENTS_PER_REQUEST}`));
@@ -133,7 +148,8 @@ export function prepareSend(input: SendMessagesInput, defaultRegion: CountryCode
   // Without auto-unicode BulkSMS turns non-GSM characters into "?" (still GSM-7); measuring in auto mode then over-estimates, never under.
   const measure = measureSms(body, { unicode });
   const maxParts = input.longMessageMaxParts ?? VENDOR_DEFAULT_MAX_PARTS;
-  if (!Number.isInteger(maxParts) || maxParts < 1 || maxParts > 255) return fail(inputError("invalid_input", "longMessageMaxParts must be 1..255"));
+  if (!Number.isInteger(maxParts) || maxParts < 1 || maxParts > 255)
+    return fail(inputError("invalid_input", "longMessageMaxParts must be 1..255"));
   if (measure.parts > maxParts) {
     return fail(
       inputError(
@@ -161,7 +177,9 @@ export function prepareSend(input: SendMessagesInput, defaultRegion: CountryCode
 
   const entries: SubmissionEntry[] = [];
   for (let i = 0; i < recipients.data.length; i += batchSize) {
-    const to = recipients.data.slice(i, i + batchSize).map((address) => ({ type: "INTERNATIONAL" as const, address }));
+    const to = recipients.data
+      .slice(i, i + batchSize)
+      .map((address) => ({ type: "INTERNATIONAL" as const, address }));
     entries.push({ ...base, to });
   }
   const query: SendQuery = {};
@@ -172,7 +190,8 @@ export function prepareSend(input: SendMessagesInput, defaultRegion: CountryCode
 
 function scheduleParam(value: Date | string | undefined): string | undefined | Error {
   if (value === undefined) return undefined;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? new Error("scheduleDate is an invalid Date") : value.toISOString();
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? new Error("scheduleDate is an invalid Date") : value.toISOString();
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
     return new Error("scheduleDate must be an ISO-8601 date-time with an offset (e.g. 2024-05-01T10:00:00Z)");
   }
@@ -190,8 +209,15 @@ function canonicalSender(from: SmsSender): components["schemas"]["Sender"] {
 /** The vendor's length rules for sender ids. */
 function checkSender(from: components["schemas"]["Sender"]): string | undefined {
   const address = from.address ?? "";
-  if (from.type === "REPLIABLE") return from.address === undefined ? undefined : "a REPLIABLE sender takes no address";
-  if (from.type === "ALPHANUMERIC") return address.length >= 1 && address.length <= 11 ? undefined : "an alphanumeric sender id has 1..11 characters";
-  if (from.type === "SHORTCODE") return /^\d{1,6}$/.test(address) ? undefined : "a short code sender has at most 6 digits";
-  return /^\+?\d{7,15}$/.test(address) ? undefined : "an international sender number has 7..15 digits (a leading + is allowed)";
+  if (from.type === "REPLIABLE")
+    return from.address === undefined ? undefined : "a REPLIABLE sender takes no address";
+  if (from.type === "ALPHANUMERIC")
+    return address.length >= 1 && address.length <= 11
+      ? undefined
+      : "an alphanumeric sender id has 1..11 characters";
+  if (from.type === "SHORTCODE")
+    return /^\d{1,6}$/.test(address) ? undefined : "a short code sender has at most 6 digits";
+  return /^\+?\d{7,15}$/.test(address)
+    ? undefined
+    : "an international sender number has 7..15 digits (a leading + is allowed)";
 }

@@ -12,7 +12,8 @@ const SAFE = /^[A-Za-z0-9._:~@#/+-]+$/;
 /** Why `id` is not a usable userSuppliedId, or undefined when it is. */
 export function checkUserSuppliedId(id: string): string | undefined {
   if (id.length === 0) return "userSuppliedId must not be empty";
-  if (id.length > USER_SUPPLIED_ID_MAX) return `userSuppliedId is ${id.length} characters; BulkSMS keeps at most ${USER_SUPPLIED_ID_MAX}`;
+  if (id.length > USER_SUPPLIED_ID_MAX)
+    return `userSuppliedId is ${id.length} characters; BulkSMS keeps at most ${USER_SUPPLIED_ID_MAX}`;
   if (!SAFE.test(id)) return "userSuppliedId may only contain letters, digits and . _ : ~ @ # / + -";
   return undefined;
 }
@@ -23,5 +24,8 @@ export function checkUserSuppliedId(id: string): string | undefined {
  */
 export function userSuppliedIdFor(key: string): string {
   if (checkUserSuppliedId(key) === undefined) return key;
-  return `h${createHash("sha256").update(key, "utf8").digest("base64url").slice(0, USER_SUPPLIED_ID_MAX - 1)}`;
+  return `h${createHash("sha256")
+    .update(key, "utf8")
+    .digest("base64url")
+    .slice(0, USER_SUPPLIED_ID_MAX - 1)}`;
 }

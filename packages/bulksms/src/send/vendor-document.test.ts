@@ -28,37 +28,60 @@ function validator(pointer: string) {
   return validate;
 }
 
-describe.skipIf(!present)("request bodies validate against the vendor's published document (reference folder present)", () => {
-  it("POST /messages body (array of SubmissionEntry) in every option combination", () => {
-    const validate = validator("/paths/~1messages/post/requestBody/content/application~1json/schema");
-    const variants = [
-      { jobKey: "a", to: ["+447911123456"], body: "hi" },
-      { jobKey: "b", to: ["+447911123456", "+27821234567"], body: "hi 😀", unicode: true, from: "MyShop", userSuppliedId: "ve9EPM428h8vShlRW1KT" },
-      { jobKey: "c", to: ["+447911123456"], body: "x", from: "+447911123400", longMessageMaxParts: 6, deliveryReports: "ERRORS", routingGroup: "PREMIUM" },
-      { jobKey: "d", to: ["+447911123456"], body: "x", from: { type: "REPLIABLE" } },
-    ] as const;
-    for (const input of variants) {
-      const prepared = prepareSend(input, "GB");
-      expect(prepared.ok).toBe(true);
-      if (!prepared.ok) continue;
-      for (const entry of prepared.data.entries) {
-        const body: unknown = JSON.parse(JSON.stringify([entry]));
-        const valid = validate(body);
-        expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
-        expect(valid).toBe(true);
+describe.skipIf(!present)(
+  "request bodies validate against the vendor's published document (reference folder present)",
+  () => {
+    it("POST /messages body (array of SubmissionEntry) in every option combination", () => {
+      const validate = validator("/paths/~1messages/post/requestBody/content/application~1json/schema");
+      const variants = [
+        { jobKey: "a", to: ["+447911123456"], body: "hi" },
+        {
+          jobKey: "b",
+          to: ["+447911123456", "+27821234567"],
+          body: "hi 😀",
+          unicode: true,
+          from: "MyShop",
+          userSuppliedId: "ve9EPM428h8vShlRW1KT",
+        },
+        {
+          jobKey: "c",
+          to: ["+447911123456"],
+          body: "x",
+          from: "+447911123400",
+          longMessageMaxParts: 6,
+          deliveryReports: "ERRORS",
+          routingGroup: "PREMIUM",
+        },
+        { jobKey: "d", to: ["+447911123456"], body: "x", from: { type: "REPLIABLE" } },
+      ] as const;
+      for (const input of variants) {
+        const prepared = prepareSend(input, "GB");
+        expect(prepared.ok).toBe(true);
+        if (!prepared.ok) continue;
+        for (const entry of prepared.data.entries) {
+          const body: unknown = JSON.parse(JSON.stringify([entry]));
+          const valid = validate(body);
+          expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
+          expect(valid).toBe(true);
+        }
       }
-    }
-  });
+    });
 
-  it("the vendor schema really rejects wrong shapes (the check can fail)", () => {
-    const validate = validator("/paths/~1messages/post/requestBody/content/application~1json/schema");
-    expect(validate({ to: "+447911123456", body: "x" })).toBe(false); // not an array
-    expect(validate([{ to: ["+447911123456"], body: "x" }])).toBe(false); // `to` items must be objects
-  });
+    it("the vendor schema really rejects wrong shapes (the check can fail)", () => {
+      const validate = validator("/paths/~1messages/post/requestBody/content/application~1json/schema");
+      expect(validate({ to: "+447911123456", body: "x" })).toBe(false); // not an array
+      expect(validate([{ to: ["+447911123456"], body: "x" }])).toBe(false); // `to` items must be objects
+    });
 
-  it("deduplication-id query values fit the vendor's int32", () => {
-    const doc = parse(readFileSync(vendorDoc, "utf8")) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string; schema: { format?: string } }> }>> };
-    const param = doc.paths["/messages"]?.post?.parameters?.find((p) => p.name === "deduplication-id");
-    expect(param?.schema.format).toBe("int32");
-  });
-});
+    it("deduplication-id query values fit the vendor's int32", () => {
+      const doc = parse(readFileSync(vendorDoc, "utf8")) as {
+        paths: Record<
+          string,
+          Record<string, { parameters?: Array<{ name: string; schema: { format?: string } }> }>
+        >;
+      };
+      const param = doc.paths["/messages"]?.post?.parameters?.find((p) => p.name === "deduplication-id");
+      expect(param?.schema.format).toBe("int32");
+    });
+  },
+);

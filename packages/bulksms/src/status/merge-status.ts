@@ -15,7 +15,14 @@ import type { MessageStatus, StatusType } from "./message-status.js";
  *
  * Returns the status to keep: `current` itself (same reference) when nothing changes.
  */
-const RANK: Record<StatusType, number> = { ACCEPTED: 0, SCHEDULED: 1, SENT: 2, UNKNOWN: 3, DELIVERED: 4, FAILED: 4 };
+const RANK: Record<StatusType, number> = {
+  ACCEPTED: 0,
+  SCHEDULED: 1,
+  SENT: 2,
+  UNKNOWN: 3,
+  DELIVERED: 4,
+  FAILED: 4,
+};
 
 export function mergeStatus(current: MessageStatus | undefined, incoming: MessageStatus): MessageStatus {
   if (current === undefined) return incoming;

@@ -15,8 +15,14 @@ describe("parseStatus", () => {
     ["DELIVERED.null", { id: "DELIVERED.null", type: "DELIVERED", subtype: null }],
     ["FAILED.BLOCKED", { id: "FAILED.BLOCKED", type: "FAILED", subtype: "BLOCKED" }],
     ["ACCEPTED", { id: "ACCEPTED.null", type: "ACCEPTED", subtype: null }],
-    [{ id: "FAILED.EXPIRED", type: "FAILED", subtype: "EXPIRED" }, { id: "FAILED.EXPIRED", type: "FAILED", subtype: "EXPIRED" }],
-    [{ type: "SENT", subtype: null }, { id: "SENT.null", type: "SENT", subtype: null }],
+    [
+      { id: "FAILED.EXPIRED", type: "FAILED", subtype: "EXPIRED" },
+      { id: "FAILED.EXPIRED", type: "FAILED", subtype: "EXPIRED" },
+    ],
+    [
+      { type: "SENT", subtype: null },
+      { id: "SENT.null", type: "SENT", subtype: null },
+    ],
   ])("%j", (input, expected) => {
     expect(parseStatus(input)).toEqual(expected);
   });

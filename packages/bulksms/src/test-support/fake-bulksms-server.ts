@@ -10,8 +10,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type RecordedRequest = { method: string; path: string; rawUrl: string; query: URLSearchParams; headers: IncomingMessage["headers"]; body: string };
-export type Fault = { status?: number; body?: string; headers?: Record<string, string>; delayMs?: number; dropConnection?: boolean };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  rawUrl: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: string;
+};
+export type Fault = {
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  dropConnection?: boolean;
+};
 
 type StoredMessage = Record<string, unknown> & { id: string };
 
@@ -95,21 +108,47 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
     res.end(text);
   }
 
-  function problem(res: ServerResponse, status: number, title: string, detail: string, type = "https://developer.bulksms.com/json/v1/errors#validation") {
+  function problem(
+    res: ServerResponse,
+    status: number,
+    title: string,
+    detail: string,
+    type = "https://developer.bulksms.com/json/v1/errors#validation",
+  ) {
     send(res, status, { type, title, status, detail });
   }
 
   function handle(r: RecordedRequest, res: ServerResponse) {
-    if (r.headers.authorization !== expectedAuth) return problem(res, 401, "Unauthorized", "bad credentials", "https://developer.bulksms.com/json/v1/errors#authentication-failed");
+    if (r.headers.authorization !== expectedAuth)
+      return problem(
+        res,
+        401,
+        "Unauthorized",
+        "bad credentials",
+        "https://developer.bulksms.com/json/v1/errors#authentication-failed",
+      );
     if (r.method === "POST" && r.path === "/messages") return sendMessages(r, res);
     if (r.method === "GET" && r.path === "/messages") return listMessages(r, res);
     const one = /^\/messages\/(\d+)$/.exec(r.path);
     if (r.method === "GET" && one) {
       const m = [...stored, ...created].find((x) => x.id === one[1]);
-      return m ? send(res, 200, m) : problem(res, 404, "Not Found", "no such message", "https://developer.bulksms.com/json/v1/errors#not-found");
+      return m
+        ? send(res, 200, m)
+        : problem(
+            res,
+            404,
+            "Not Found",
+            "no such message",
+            "https://developer.bulksms.com/json/v1/errors#not-found",
+          );
     }
     if (r.method === "GET" && r.path === "/profile") {
-      return send(res, 200, { id: "1", username: "tester", credits: { balance: 123.5, limit: 0, isTransferAllowed: false }, quota: { size: 1000, remaining: 990 } });
+      return send(res, 200, {
+        id: "1",
+        username: "tester",
+        credits: { balance: 123.5, limit: 0, isTransferAllowed: false },
+        quota: { size: 1000, remaining: 990 },
+      });
     }
     if (r.path === "/blocked-numbers") {
       if (r.method === "GET") {
@@ -118,10 +157,12 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
         return send(res, 200, blocked.filter((b) => b.id >= min).slice(0, limit));
       }
       const numbers = JSON.parse(r.body) as string[];
-      if (!Array.isArray(numbers) || numbers.length > 1000) return problem(res, 400, "Bad Request", "at most 1000 numbers");
+      if (!Array.isArray(numbers) || numbers.length > 1000)
+        return problem(res, 400, "Bad Request", "at most 1000 numbers");
       for (const n of numbers) {
         const phoneNumber = n.replace(/^\+/, "");
-        if (!blocked.some((b) => b.phoneNumber === phoneNumber)) blocked.push({ id: blocked.length + 1, phoneNumber });
+        if (!blocked.some((b) => b.phoneNumber === phoneNumber))
+          blocked.push({ id: blocked.length + 1, phoneNumber });
       }
       res.writeHead(200);
       return res.end();
@@ -129,9 +170,11 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
     if (r.path === "/webhooks" && r.method === "GET") return send(res, 200, webhooks);
     if (r.path === "/webhooks" && r.method === "POST") {
       const entry = JSON.parse(r.body) as Record<string, unknown>;
-      if (webhooks.some((w) => w.name === entry.name)) return problem(res, 400, "Bad Request", "name already used");
+      if (webhooks.some((w) => w.name === entry.name))
+        return problem(res, 400, "Bad Request", "name already used");
       void testCall(entry).then((okay) => {
-        if (!okay) return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
+        if (!okay)
+          return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
         const hook = { id: webhooks.length + 1, active: true, invokeOption: "ONE", ...entry };
         webhooks.push(hook);
         send(res, 200, hook);
@@ -145,7 +188,8 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
       if (r.method === "POST") {
         const entry = JSON.parse(r.body) as Record<string, unknown>;
         void testCall(entry).then((okay) => {
-          if (!okay) return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
+          if (!okay)
+            return problem(res, 400, "Bad Request", "webhook URL did not answer the test call with 2xx");
           const hook = { ...webhooks[index], ...entry, id: webhooks[index]?.id ?? 0 };
           webhooks[index] = hook;
           send(res, 200, hook);
@@ -170,7 +214,11 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
       const answer = await fetch(url, {
         method: "POST",
         body: "[]",
-        headers: { "content-type": "application/json", "user-agent": "BulkSMS Invoker", "x-bulksms-event": entry.triggerScope === "RECEIVED" ? "incoming-message" : "status-report" },
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "BulkSMS Invoker",
+          "x-bulksms-event": entry.triggerScope === "RECEIVED" ? "incoming-message" : "status-report",
+        },
       });
       return answer.status >= 200 && answer.status < 300;
     } catch {
@@ -196,7 +244,10 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
     }
     if (!Array.isArray(entries)) return problem(res, 400, "Bad Request", "body must be an array");
     const out: StoredMessage[] = [];
-    const submission = { id: `2-${String(nextSubmission++).padStart(20, "0")}`, date: "2026-01-01T00:00:00Z" };
+    const submission = {
+      id: `2-${String(nextSubmission++).padStart(20, "0")}`,
+      date: "2026-01-01T00:00:00Z",
+    };
     for (const entry of entries as Array<Record<string, unknown>>) {
       const to = entry.to as Array<{ address: string }>;
       for (const recipient of to) {
@@ -233,7 +284,14 @@ export async function startFakeBulkSms(options: FakeOptions = {}): Promise<FakeB
       const m = /^([a-zA-Z.]+)(<|>|=)(.+)$/.exec(clause);
       if (!m) return problem(res, 400, "Bad Request", `bad filter clause`);
       const [, field, op, value] = m as unknown as [string, string, string, string];
-      if (field === "id") all = all.filter((x) => (op === "<" ? BigInt(x.id) < BigInt(value) : op === ">" ? BigInt(x.id) > BigInt(value) : x.id === value));
+      if (field === "id")
+        all = all.filter((x) =>
+          op === "<"
+            ? BigInt(x.id) < BigInt(value)
+            : op === ">"
+              ? BigInt(x.id) > BigInt(value)
+              : x.id === value,
+        );
       else if (field === "type") all = all.filter((x) => x.type === value);
       else if (field === "userSuppliedId") all = all.filter((x) => x.userSuppliedId === value);
       else return problem(res, 400, "Bad Request", `unknown filter field ${field}`);

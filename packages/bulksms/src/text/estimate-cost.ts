@@ -7,7 +7,12 @@ export type CostEstimateOptions = MeasureSmsOptions & {
   recipients?: number;
 };
 
-export type CostEstimate = { partsPerMessage: number; recipients: number; totalParts: number; credits: number };
+export type CostEstimate = {
+  partsPerMessage: number;
+  recipients: number;
+  totalParts: number;
+  credits: number;
+};
 
 /** Estimated credits: parts per message x recipients x credits per part. An estimate: BulkSMS fills `creditCost` later. */
 export function estimateCost(text: string, options: CostEstimateOptions = {}): CostEstimate {
@@ -19,7 +24,10 @@ export function estimateCost(text: string, options: CostEstimateOptions = {}): C
   if (!Number.isInteger(recipients) || recipients < 0) {
     throw new RangeError(`recipients must be a whole number >= 0, got ${recipients}`);
   }
-  const partsPerMessage = measureSms(text, options.unicode === undefined ? {} : { unicode: options.unicode }).parts;
+  const partsPerMessage = measureSms(
+    text,
+    options.unicode === undefined ? {} : { unicode: options.unicode },
+  ).parts;
   const totalParts = partsPerMessage * recipients;
   // Round to 6 decimals to avoid float noise such as 0.30000000000000004.
   const credits = Math.round(totalParts * creditsPerPart * 1e6) / 1e6;

@@ -34,34 +34,51 @@ describe("measureSms", () => {
   });
 
   it("forces UCS-2 when unicode is wanted", () => {
-    expect(measureSms("hello", { unicode: true })).toMatchObject({ encoding: "UCS-2", parts: 1, units: 5, perPart: 70 });
+    expect(measureSms("hello", { unicode: true })).toMatchObject({
+      encoding: "UCS-2",
+      parts: 1,
+      units: 5,
+      perPart: 70,
+    });
     expect(measureSms("a".repeat(71), { unicode: true }).parts).toBe(2);
   });
 
   it("reports the empty text as 0 parts", () => {
-    expect(measureSms("")).toEqual({ encoding: "GSM-7", parts: 0, units: 0, perPart: 160, charsRemaining: 160 });
+    expect(measureSms("")).toEqual({
+      encoding: "GSM-7",
+      parts: 0,
+      units: 0,
+      perPart: 160,
+      charsRemaining: 160,
+    });
   });
 
-  const gsmChar = fc.constantFrom(..."abcXYZ0189 @£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà\n^{}\\[]~|€".split(""));
+  const gsmChar = fc.constantFrom(
+    ..."abcXYZ0189 @£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ!\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà\n^{}\\[]~|€".split(""),
+  );
   const anyChar = fc.oneof(gsmChar, fc.constantFrom("ж", "😀", "’", "中", "é", "€"));
 
   it("property: units and parts are consistent with the per-part limits", () => {
     fc.assert(
-      fc.property(fc.array(anyChar, { maxLength: 400 }).map((a) => a.join("")), fc.boolean(), (text, unicode) => {
-        const m = measureSms(text, { unicode });
-        if (text === "") return m.parts === 0;
-        const single = m.encoding === "GSM-7" ? 160 : 70;
-        const per = m.encoding === "GSM-7" ? 153 : 67;
-        if (m.units <= single) expect(m.parts).toBe(1);
-        else {
-          // packing never does better than the naive bound, and loses at most one unit per part boundary
-          expect(m.parts).toBeGreaterThanOrEqual(Math.ceil(m.units / per));
-          expect(m.parts).toBeLessThanOrEqual(Math.ceil(m.units / (per - 1)));
-        }
-        expect(m.charsRemaining).toBeGreaterThanOrEqual(0);
-        expect(m.charsRemaining).toBeLessThan(m.perPart + 1);
-        return true;
-      }),
+      fc.property(
+        fc.array(anyChar, { maxLength: 400 }).map((a) => a.join("")),
+        fc.boolean(),
+        (text, unicode) => {
+          const m = measureSms(text, { unicode });
+          if (text === "") return m.parts === 0;
+          const single = m.encoding === "GSM-7" ? 160 : 70;
+          const per = m.encoding === "GSM-7" ? 153 : 67;
+          if (m.units <= single) expect(m.parts).toBe(1);
+          else {
+            // packing never does better than the naive bound, and loses at most one unit per part boundary
+            expect(m.parts).toBeGreaterThanOrEqual(Math.ceil(m.units / per));
+            expect(m.parts).toBeLessThanOrEqual(Math.ceil(m.units / (per - 1)));
+          }
+          expect(m.charsRemaining).toBeGreaterThanOrEqual(0);
+          expect(m.charsRemaining).toBeLessThan(m.perPart + 1);
+          return true;
+        },
+      ),
       { numRuns: 300 },
     );
   });

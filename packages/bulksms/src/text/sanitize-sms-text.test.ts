@@ -15,3 +15,10 @@ describe("sanitizeSmsText", () => {
     expect(sanitizeSmsText("Привет 😀")).toBe("Привет 😀");
   });
 });
+
+describe("sanitizeSmsText and joiners", () => {
+  it("keeps zero-width joiners inside emoji sequences", () => {
+    const family = "👨\u200D👩\u200D👧";
+    expect(sanitizeSmsText(`Hi ${family}\u200B`)).toBe(`Hi ${family}`);
+  });
+});

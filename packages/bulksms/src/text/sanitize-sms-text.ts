@@ -9,7 +9,9 @@ const REPLACEMENTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]/g, "-"], // hyphens, en/em dashes, minus
   [/\u2026/g, "..."], // ellipsis
   [/[\u00A0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u202F\u205F\u3000]/g, " "], // NBSP and other spaces
-  [/[\u200B\u200C\u200D\u2060\uFEFF\u00AD]/g, ""], // zero-width characters, BOM, soft hyphen
+  // zero-width space, word joiner, BOM, soft hyphen. ZWJ/ZWNJ are kept: they only occur inside emoji
+  // sequences and scripts that need UCS-2 anyway, and removing them would change what the reader sees.
+  [/[\u200B\u2060\uFEFF\u00AD]/g, ""],
   [/\u2022/g, "-"], // bullet
   [/`/g, "'"], // backtick is not GSM-7; BulkSMS warns about it explicitly
 ];

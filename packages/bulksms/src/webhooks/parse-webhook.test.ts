@@ -20,10 +20,19 @@ const flat = {
 
 describe("parseBulkSmsWebhook", () => {
   it("parses the flat v1 shape, E.164 numbers, string ids and headers", () => {
-    const r = parseBulkSmsWebhook(JSON.stringify([flat]), { "X-BulkSMS-Event": "status-report", "X-BulkSMS-Delivery-Attempt": "2", "X-BulkSMS-Webhook-Id": "77" });
+    const r = parseBulkSmsWebhook(JSON.stringify([flat]), {
+      "X-BulkSMS-Event": "status-report",
+      "X-BulkSMS-Delivery-Attempt": "2",
+      "X-BulkSMS-Webhook-Id": "77",
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.data).toMatchObject({ event: "status-report", deliveryAttempt: 2, webhookId: "77", rejected: [] });
+    expect(r.data).toMatchObject({
+      event: "status-report",
+      deliveryAttempt: 2,
+      webhookId: "77",
+      rejected: [],
+    });
     expect(r.data.messages[0]).toMatchObject({
       id: "953262833859043328",
       to: "+27821234567",
@@ -42,21 +51,41 @@ describe("parseBulkSmsWebhook", () => {
       submission: { id: "564568749793", date: "2014-06-01T12:15:00Z" },
       status: { condition: "SENT", date: "2014-06-01T13:10:00Z", final: false },
     };
-    const r = parseBulkSmsWebhook(new TextEncoder().encode(JSON.stringify([nested])), new Headers({ "x-bulksms-event": "incoming-message" }));
+    const r = parseBulkSmsWebhook(
+      new TextEncoder().encode(JSON.stringify([nested])),
+      new Headers({ "x-bulksms-event": "incoming-message" }),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.data.messages[0]).toMatchObject({ type: "RECEIVED", body: "Hello World", encoding: "TEXT", status: { type: "SENT" } });
+    expect(r.data.messages[0]).toMatchObject({
+      type: "RECEIVED",
+      body: "Hello World",
+      encoding: "TEXT",
+      status: { type: "SENT" },
+    });
   });
 
   it("keeps 19-digit ids that arrive as JSON numbers exact", () => {
-    const text = JSON.stringify([{ ...flat, id: "X", relatedSentMessageId: "Y" }]).replace('"X"', "9532628338590433281").replace('"Y"', "9532628338590433282");
+    const text = JSON.stringify([{ ...flat, id: "X", relatedSentMessageId: "Y" }])
+      .replace('"X"', "9532628338590433281")
+      .replace('"Y"', "9532628338590433282");
     const r = parseBulkSmsWebhook(text);
     expect(r.ok && r.data.messages[0]?.id).toBe("9532628338590433281");
     expect(r.ok && r.data.messages[0]?.relatedSentMessageId).toBe("9532628338590433282");
   });
 
   it("accepts the [] test call", () => {
-    expect(parseBulkSmsWebhook("[]")).toEqual({ ok: true, data: { event: null, webhookId: null, deliveryId: null, deliveryAttempt: null, messages: [], rejected: [] } });
+    expect(parseBulkSmsWebhook("[]")).toEqual({
+      ok: true,
+      data: {
+        event: null,
+        webhookId: null,
+        deliveryId: null,
+        deliveryAttempt: null,
+        messages: [],
+        rejected: [],
+      },
+    });
   });
 
   it("reports bad items by position and keeps the good ones", () => {
@@ -85,10 +114,17 @@ describe("parseBulkSmsWebhook", () => {
 
   it("property: never throws, whatever the bytes", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.uint8Array().map((a) => a as Uint8Array)), (body) => {
-        const r = parseBulkSmsWebhook(body);
-        expect(typeof r.ok).toBe("boolean");
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.uint8Array().map((a) => a as Uint8Array),
+        ),
+        (body) => {
+          const r = parseBulkSmsWebhook(body);
+          expect(typeof r.ok).toBe("boolean");
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -98,8 +134,12 @@ describe("webhook secret", () => {
   it("adds the secret to the URL and verifies it in constant time", () => {
     const url = webhookUrlWithSecret("https://h.example/hooks/bulksms?x=1", "0123456789abcdefXYZ");
     expect(url).toBe("https://h.example/hooks/bulksms?x=1&secret=0123456789abcdefXYZ");
-    expect(verifyWebhookSecret("/hooks/bulksms?x=1&secret=0123456789abcdefXYZ", "0123456789abcdefXYZ")).toBe(true);
-    expect(verifyWebhookSecret("/hooks/bulksms?secret=0123456789abcdefXYz", "0123456789abcdefXYZ")).toBe(false);
+    expect(verifyWebhookSecret("/hooks/bulksms?x=1&secret=0123456789abcdefXYZ", "0123456789abcdefXYZ")).toBe(
+      true,
+    );
+    expect(verifyWebhookSecret("/hooks/bulksms?secret=0123456789abcdefXYz", "0123456789abcdefXYZ")).toBe(
+      false,
+    );
     expect(verifyWebhookSecret("/hooks/bulksms", "0123456789abcdefXYZ")).toBe(false);
   });
   it("refuses short secrets and non-http URLs", () => {

@@ -27,7 +27,10 @@ export type WebhookHeaders = Headers | Record<string, string | string[] | undefi
  * duplicates and out of order. Note that BulkSMS webhooks are NOT signed: authenticate the call with a
  * secret in the URL (see `webhookUrlWithSecret`) BEFORE parsing.
  */
-export function parseBulkSmsWebhook(rawBody: string | Uint8Array, headers: WebhookHeaders = {}): ParseWebhookResult {
+export function parseBulkSmsWebhook(
+  rawBody: string | Uint8Array,
+  headers: WebhookHeaders = {},
+): ParseWebhookResult {
   let text: string;
   try {
     text = typeof rawBody === "string" ? rawBody : new TextDecoder("utf-8", { fatal: true }).decode(rawBody);
@@ -41,13 +44,18 @@ export function parseBulkSmsWebhook(rawBody: string | Uint8Array, headers: Webho
   } catch {
     return { ok: false, error: "webhook body is not valid JSON" };
   }
-  const items = Array.isArray(parsed) ? parsed : parsed !== null && typeof parsed === "object" ? [parsed] : undefined;
+  const items = Array.isArray(parsed)
+    ? parsed
+    : parsed !== null && typeof parsed === "object"
+      ? [parsed]
+      : undefined;
   if (items === undefined) return { ok: false, error: "webhook body is not a JSON array of messages" };
 
   const eventHeader = header(headers, "x-bulksms-event");
   const event: BulkSmsWebhookEvent | null =
     eventHeader === "status-report" || eventHeader === "incoming-message" ? eventHeader : null;
-  const fallbackType = event === "incoming-message" ? "RECEIVED" : event === "status-report" ? "SENT" : undefined;
+  const fallbackType =
+    event === "incoming-message" ? "RECEIVED" : event === "status-report" ? "SENT" : undefined;
 
   const messages: BulkSmsMessage[] = [];
   const rejected: Array<{ index: number; reason: string }> = [];
@@ -57,14 +65,19 @@ export function parseBulkSmsWebhook(rawBody: string | Uint8Array, headers: Webho
     else rejected.push({ index, reason: `item ${index} ${result.reason}` });
   });
   if (items.length > 0 && messages.length === 0) {
-    return { ok: false, error: `no readable message in webhook body: ${rejected.map((r) => r.reason).join("; ")}` };
+    return {
+      ok: false,
+      error: `no readable message in webhook body: ${rejected.map((r) => r.reason).join("; ")}`,
+    };
   }
   const attempt = Number(header(headers, "x-bulksms-delivery-attempt"));
   const first = messages[0];
   return {
     ok: true,
     data: {
-      event: event ?? (first === undefined ? null : first.type === "RECEIVED" ? "incoming-message" : "status-report"),
+      event:
+        event ??
+        (first === undefined ? null : first.type === "RECEIVED" ? "incoming-message" : "status-report"),
       webhookId: header(headers, "x-bulksms-webhook-id") ?? null,
       deliveryId: header(headers, "x-bulksms-delivery") ?? null,
       deliveryAttempt: Number.isInteger(attempt) && attempt > 0 ? attempt : null,

@@ -50,13 +50,27 @@ afterEach(async () => {
 });
 
 const post = (body: string, secret = SECRET, headers: Record<string, string> = {}) =>
-  fetch(`${url}?secret=${secret}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  fetch(`${url}?secret=${secret}`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
 
 describe("webhook endpoint built on parseBulkSmsWebhook", () => {
   it("accepts a status report batch and normalises numbers", async () => {
     const body = JSON.stringify([
-      { id: "953262833859043328", type: "SENT", to: "27821234567", status: { id: "DELIVERED.null", type: "DELIVERED" } },
-      { id: "953262833859043329", type: "SENT", to: "27821234568", status: { id: "FAILED.BLOCKED", type: "FAILED", subtype: "BLOCKED" } },
+      {
+        id: "953262833859043328",
+        type: "SENT",
+        to: "27821234567",
+        status: { id: "DELIVERED.null", type: "DELIVERED" },
+      },
+      {
+        id: "953262833859043329",
+        type: "SENT",
+        to: "27821234568",
+        status: { id: "FAILED.BLOCKED", type: "FAILED", subtype: "BLOCKED" },
+      },
     ]);
     const res = await post(body, SECRET, { "x-bulksms-event": "status-report" });
     expect(res.status).toBe(200);
@@ -100,7 +114,11 @@ describe("ensureWebhooks with the BulkSMS test call", () => {
   });
 
   it("registers both scopes when our endpoint answers the [] test call", async () => {
-    const client = createBulkSmsClient({ tokenId: "TOKEN-ID", tokenSecret: "token-secret", baseUrl: fake.baseUrl });
+    const client = createBulkSmsClient({
+      tokenId: "TOKEN-ID",
+      tokenSecret: "token-secret",
+      baseUrl: fake.baseUrl,
+    });
     const result = await client.ensureWebhooks({ baseUrl: url, secret: SECRET });
     expect(result.ok).toBe(true);
     expect(fake.webhooks.map((w) => w.triggerScope)).toEqual(["SENT", "RECEIVED"]);
@@ -108,7 +126,11 @@ describe("ensureWebhooks with the BulkSMS test call", () => {
   });
 
   it("fails with a clear bad_request when the endpoint rejects the test call (wrong secret), and is not retried", async () => {
-    const client = createBulkSmsClient({ tokenId: "TOKEN-ID", tokenSecret: "token-secret", baseUrl: fake.baseUrl });
+    const client = createBulkSmsClient({
+      tokenId: "TOKEN-ID",
+      tokenSecret: "token-secret",
+      baseUrl: fake.baseUrl,
+    });
     const result = await client.ensureWebhooks({ baseUrl: url, secret: "not-the-right-secret-value" });
     expect(result).toMatchObject({ ok: false, error: { code: "bad_request", retryable: false } });
     if (!result.ok) expect(result.error.detail).toMatch(/test call/);

@@ -4,7 +4,8 @@ import { timingSafeEqual } from "node:crypto";
 export function webhookUrlWithSecret(url: string, secret: string, param = "secret"): string {
   if (secret.length < 16) throw new RangeError("webhook secret must be at least 16 characters");
   const u = new URL(url);
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw new RangeError("webhook URL must be http or https");
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new RangeError("webhook URL must be http or https");
   u.searchParams.set(param, secret);
   return u.toString();
 }

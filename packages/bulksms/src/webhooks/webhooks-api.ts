@@ -28,11 +28,13 @@ export type WebhookEntry = {
 export async function listWebhooks(ctx: ApiContext): Promise<Result<Webhook[]>> {
   const answer = await callApi(ctx, (api) => api.GET("/webhooks", { parseAs: "text" }));
   if (!answer.ok) return answer;
-  if (!Array.isArray(answer.data.json)) return fail(invalidResponseError(answer.data.status, "webhook list is not an array"));
+  if (!Array.isArray(answer.data.json))
+    return fail(invalidResponseError(answer.data.status, "webhook list is not an array"));
   const out: Webhook[] = [];
   for (const item of answer.data.json) {
     const hook = toWebhook(item);
-    if (hook === undefined) return fail(invalidResponseError(answer.data.status, "webhook list has an unreadable item"));
+    if (hook === undefined)
+      return fail(invalidResponseError(answer.data.status, "webhook list has an unreadable item"));
     out.push(hook);
   }
   return ok(out);
@@ -44,12 +46,22 @@ export async function createWebhook(ctx: ApiContext, entry: WebhookEntry): Promi
 }
 
 /** Update is POST /webhooks/{id} (BulkSMS has no PUT). */
-export async function updateWebhook(ctx: ApiContext, id: string, entry: WebhookEntry): Promise<Result<Webhook>> {
-  return single(await callApi(ctx, (api) => api.POST("/webhooks/{id}", { params: { path: { id } }, body: entry, parseAs: "text" })));
+export async function updateWebhook(
+  ctx: ApiContext,
+  id: string,
+  entry: WebhookEntry,
+): Promise<Result<Webhook>> {
+  return single(
+    await callApi(ctx, (api) =>
+      api.POST("/webhooks/{id}", { params: { path: { id } }, body: entry, parseAs: "text" }),
+    ),
+  );
 }
 
 export async function deleteWebhook(ctx: ApiContext, id: string): Promise<Result<void>> {
-  const answer = await callApi(ctx, (api) => api.DELETE("/webhooks/{id}", { params: { path: { id } }, parseAs: "text" }));
+  const answer = await callApi(ctx, (api) =>
+    api.DELETE("/webhooks/{id}", { params: { path: { id } }, parseAs: "text" }),
+  );
   return answer.ok ? ok(undefined) : answer;
 }
 
@@ -63,14 +75,21 @@ export type EnsureWebhooksOptions = {
   contactEmailAddress?: string;
 };
 
-export type EnsureWebhooksOutcome = { sent: Webhook; received: Webhook; changes: Array<{ scope: WebhookScope; action: "created" | "updated" | "unchanged" }> };
+export type EnsureWebhooksOutcome = {
+  sent: Webhook;
+  received: Webhook;
+  changes: Array<{ scope: WebhookScope; action: "created" | "updated" | "unchanged" }>;
+};
 
 /**
  * Makes sure both webhooks exist — SENT (status reports) and RECEIVED (inbound) — pointing at
  * `baseUrl?secret=…`, matching them by NAME: creates a missing one, updates (POST /webhooks/{id}) one whose
  * URL, scope or settings differ, leaves a matching one alone. Safe to run at every start-up.
  */
-export async function ensureWebhooks(ctx: ApiContext, options: EnsureWebhooksOptions): Promise<Result<EnsureWebhooksOutcome>> {
+export async function ensureWebhooks(
+  ctx: ApiContext,
+  options: EnsureWebhooksOptions,
+): Promise<Result<EnsureWebhooksOutcome>> {
   let url: string;
   try {
     url = webhookUrlWithSecret(options.baseUrl, options.secret);
@@ -83,7 +102,13 @@ export async function ensureWebhooks(ctx: ApiContext, options: EnsureWebhooksOpt
   const result: Partial<Record<WebhookScope, Webhook>> = {};
   const changes: EnsureWebhooksOutcome["changes"] = [];
   for (const scope of ["SENT", "RECEIVED"] as const) {
-    const entry: WebhookEntry = { name: `${prefix}-${scope.toLowerCase()}`, url, triggerScope: scope, active: true, invokeOption: "MANY" };
+    const entry: WebhookEntry = {
+      name: `${prefix}-${scope.toLowerCase()}`,
+      url,
+      triggerScope: scope,
+      active: true,
+      invokeOption: "MANY",
+    };
     if (options.contactEmailAddress !== undefined) entry.contactEmailAddress = options.contactEmailAddress;
     const current = existing.data.find((h) => h.name === entry.name);
     if (current !== undefined && matches(current, entry)) {
@@ -91,7 +116,8 @@ export async function ensureWebhooks(ctx: ApiContext, options: EnsureWebhooksOpt
       changes.push({ scope, action: "unchanged" });
       continue;
     }
-    const saved = current === undefined ? await createWebhook(ctx, entry) : await updateWebhook(ctx, current.id, entry);
+    const saved =
+      current === undefined ? await createWebhook(ctx, entry) : await updateWebhook(ctx, current.id, entry);
     if (!saved.ok) return saved;
     result[scope] = saved.data;
     changes.push({ scope, action: current === undefined ? "created" : "updated" });
@@ -114,7 +140,9 @@ function matches(hook: Webhook, entry: WebhookEntry): boolean {
 function single(answer: Result<{ status: number; json: unknown }>): Result<Webhook> {
   if (!answer.ok) return answer;
   const hook = toWebhook(answer.data.json);
-  return hook === undefined ? fail(invalidResponseError(answer.data.status, "webhook answer is unreadable")) : ok(hook);
+  return hook === undefined
+    ? fail(invalidResponseError(answer.data.status, "webhook answer is unreadable"))
+    : ok(hook);
 }
 
 function toWebhook(raw: unknown): Webhook | undefined {
