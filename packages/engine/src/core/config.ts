@@ -1,0 +1,183 @@
+// Engine configuration: parsed once with zod. `defaults` apply to every location; `locations[id]` and a
+// location's stored settings (`location.settings.engine`) override them section by section.
+import { type MappingConfig, parseMappingConfig } from "@ghl-bulksms/sync";
+import { z } from "zod";
+
+export const DEFAULT_STOP_KEYWORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"] as const;
+export const DEFAULT_START_KEYWORDS = ["START", "UNSTOP"] as const;
+export const DEFAULT_HELP_KEYWORDS = ["HELP"] as const;
+export const DEFAULT_OPT_OUT_TAG = "sms-opted-out";
+
+const keyword = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((w) => w.toUpperCase());
+
+const welcomeSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Template with `{{ field | "fallback" }}` placeholders (see @ghl-bulksms/sync renderTemplate). */
+  template: z.string().default('Hi {{firstName | "there"}}, thanks for joining us!'),
+  delayMs: z.number().int().min(0).default(0),
+  /** Only send to numbers that are mobile (or possibly mobile) numbers. */
+  requireMobile: z.boolean().default(true),
+});
+
+const keywordsSchema = z.strictObject({
+  stop: z.array(keyword).min(1).default([...DEFAULT_STOP_KEYWORDS]),
+  start: z.array(keyword).default([...DEFAULT_START_KEYWORDS]),
+  help: z.array(keyword).default([...DEFAULT_HELP_KEYWORDS]),
+});
+
+const repliesSchema = z.strictObject({
+  /** Sent once after STOP (the only text ever sent to an opted-out number); null = none. */
+  stopConfirmation: z.string().nullable().default("You have been unsubscribed and will receive no more messages. Reply START to resubscribe."),
+  startConfirmation: z.string().nullable().default("You have been resubscribed. Reply STOP to unsubscribe."),
+  help: z.string().nullable().default("Reply STOP to unsubscribe, START to resubscribe."),
+});
+
+const notesSchema = z.strictObject({
+  /** Which delivery reports become a note on the contact. */
+  deliveryReports: z.enum(["none", "final", "failures", "all"]).default("final"),
+  inboundReplies: z.boolean().default(true),
+  optOuts: z.boolean().default(true),
+});
+
+const tasksSchema = z.strictObject({
+  onFailure: z.boolean().default(true),
+  /** A task for a human to answer each inbound reply. */
+  onReply: z.boolean().default(false),
+  dueInMs: z.number().int().min(0).default(24 * 3600_000),
+  assignedTo: z.string().optional(),
+});
+
+const retrySchema = z.strictObject({
+  /** Automatic re-sends of a failed message (a new attempt of the same logical send). */
+  maxRetries: z.number().int().min(0).max(5).default(1),
+  delayMs: z.number().int().min(0).default(3600_000),
+  /** BulkSMS failure subtypes worth retrying. */
+  subtypes: z.array(z.string()).default(["EXPIRED", "HANDSET_ERROR"]),
+});
+
+const quietHoursSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** "HH:MM"; null = the location's stored window (default 08:00-21:00). */
+  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").nullable().default(null),
+  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").nullable().default(null),
+});
+
+const consentSchema = z.strictObject({
+  /** "not-opted-out": text unless an opt-out is known; "explicit-opt-in": only when the consent field says opted-in. */
+  require: z.enum(["not-opted-out", "explicit-opt-in"]).default("not-opted-out"),
+});
+
+export const locationPolicySchema = z.strictObject({
+  welcome: welcomeSchema.default(welcomeSchema.parse({})),
+  keywords: keywordsSchema.default(keywordsSchema.parse({})),
+  replies: repliesSchema.default(repliesSchema.parse({})),
+  notes: notesSchema.default(notesSchema.parse({})),
+  tasks: tasksSchema.default(tasksSchema.parse({})),
+  retry: retrySchema.default(retrySchema.parse({})),
+  quietHours: quietHoursSchema.default(quietHoursSchema.parse({})),
+  consent: consentSchema.default(consentSchema.parse({})),
+  optOutTag: z.string().min(1).default(DEFAULT_OPT_OUT_TAG),
+  /** Sender id for BulkSMS ("REPLIABLE" so replies come back, or a number / alphanumeric id). */
+  sender: z.string().min(1).default("REPLIABLE"),
+  /** @ghl-bulksms/sync mapping config (validated with parseMappingConfig); null = the default mapping. */
+  mapping: z.unknown().default(null),
+});
+
+export type LocationPolicy = z.output<typeof locationPolicySchema>;
+export type LocationPolicyInput = z.input<typeof locationPolicySchema>;
+
+const partialPolicy = z.strictObject({
+  welcome: welcomeSchema.partial().optional(),
+  keywords: keywordsSchema.partial().optional(),
+  replies: repliesSchema.partial().optional(),
+  notes: notesSchema.partial().optional(),
+  tasks: tasksSchema.partial().optional(),
+  retry: retrySchema.partial().optional(),
+  quietHours: quietHoursSchema.partial().optional(),
+  consent: consentSchema.partial().optional(),
+  optOutTag: z.string().min(1).optional(),
+  sender: z.string().min(1).optional(),
+  mapping: z.unknown().optional(),
+});
+export type LocationPolicyOverride = z.input<typeof partialPolicy>;
+
+export const engineConfigSchema = z.strictObject({
+  defaults: locationPolicySchema.default(locationPolicySchema.parse({})),
+  /** Per-location overrides by GHL location id. */
+  locations: z.record(z.string(), partialPolicy).default({}),
+  /** Register a location the first time one of its events arrives (private-integration set-ups). */
+  autoRegisterLocations: z.boolean().default(true),
+});
+
+export type EngineConfig = z.output<typeof engineConfigSchema>;
+export type EngineConfigInput = z.input<typeof engineConfigSchema>;
+
+export class EngineConfigError extends Error {
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  constructor(issues: ReadonlyArray<{ path: string; message: string }>) {
+    super(`Invalid engine configuration:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join("\n")}`);
+    this.name = "EngineConfigError";
+    this.issues = issues;
+  }
+}
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? "(root)" : path.map(String).join(".");
+}
+
+/** Parses the engine configuration; throws EngineConfigError naming every bad setting. */
+export function parseEngineConfig(input: EngineConfigInput | unknown = {}): EngineConfig {
+  const r = engineConfigSchema.safeParse(input ?? {});
+  if (!r.success) {
+    throw new EngineConfigError(r.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })));
+  }
+  const issues: Array<{ path: string; message: string }> = [];
+  const check = (where: string, mapping: unknown) => {
+    if (mapping === null || mapping === undefined) return;
+    const m = parseMappingConfig(mapping);
+    if (!m.ok) for (const e of m.errors) issues.push({ path: `${where}.mapping.${e.path}`, message: e.message });
+  };
+  check("defaults", r.data.defaults.mapping);
+  for (const [id, o] of Object.entries(r.data.locations)) check(`locations.${id}`, o.mapping);
+  if (issues.length > 0) throw new EngineConfigError(issues);
+  return r.data;
+}
+
+/** defaults <- config.locations[id] <- location.settings.engine, section by section. */
+export function resolvePolicy(config: EngineConfig, locationId: string, stored: unknown): LocationPolicy {
+  const fromConfig = config.locations[locationId] ?? {};
+  const storedEngine =
+    stored && typeof stored === "object" && "engine" in stored ? (stored as { engine: unknown }).engine : undefined;
+  const parsedStored = partialPolicy.safeParse(storedEngine ?? {});
+  const fromStore = parsedStored.success ? parsedStored.data : {};
+  const d = config.defaults;
+  const merged = {
+    welcome: { ...d.welcome, ...fromConfig.welcome, ...fromStore.welcome },
+    keywords: { ...d.keywords, ...fromConfig.keywords, ...fromStore.keywords },
+    replies: { ...d.replies, ...fromConfig.replies, ...fromStore.replies },
+    notes: { ...d.notes, ...fromConfig.notes, ...fromStore.notes },
+    tasks: { ...d.tasks, ...fromConfig.tasks, ...fromStore.tasks },
+    retry: { ...d.retry, ...fromConfig.retry, ...fromStore.retry },
+    quietHours: { ...d.quietHours, ...fromConfig.quietHours, ...fromStore.quietHours },
+    consent: { ...d.consent, ...fromConfig.consent, ...fromStore.consent },
+    optOutTag: fromStore.optOutTag ?? fromConfig.optOutTag ?? d.optOutTag,
+    sender: fromStore.sender ?? fromConfig.sender ?? d.sender,
+    mapping: fromStore.mapping ?? fromConfig.mapping ?? d.mapping,
+  };
+  return locationPolicySchema.parse(merged);
+}
+
+/** The mapping config of a location: its own, else the default mapping with the location's region. */
+export function mappingFor(policy: LocationPolicy, region: string): MappingConfig {
+  const input =
+    policy.mapping && typeof policy.mapping === "object"
+      ? { defaultRegion: region, ...(policy.mapping as Record<string, unknown>) }
+      : { version: 1, defaultRegion: region, profile: {} };
+  const r = parseMappingConfig(input);
+  if (!r.ok) throw new EngineConfigError(r.errors.map((e) => ({ path: `mapping.${e.path}`, message: e.message })));
+  return r.config;
+}

@@ -1,0 +1,93 @@
+// GHL event type -> use-case, through a typed registry (exhaustive: a missing type is a compile error).
+import type { GhlContactLike } from "@ghl-bulksms/sync";
+import type { EngineDeps, LocationContext } from "../core/deps.js";
+import { ensureLocation } from "../core/deps.js";
+import { type JobOutcome, OK, permanent } from "../core/outcome.js";
+import { handleAppInstalled } from "./app-installed.js";
+import { handleAppUninstalled } from "./app-uninstalled.js";
+import { handleContactChanged } from "./contact-changed.js";
+import { handleContactDeleted } from "./contact-deleted.js";
+
+export const HANDLED_GHL_EVENTS = [
+  "ContactCreate",
+  "ContactUpdate",
+  "ContactTagUpdate",
+  "ContactDndUpdate",
+  "ContactDelete",
+  "INSTALL",
+  "UNINSTALL",
+] as const;
+export type HandledGhlEvent = (typeof HANDLED_GHL_EVENTS)[number];
+
+export interface GhlEventEnvelope {
+  type: string;
+  locationId?: string | null;
+  [key: string]: unknown;
+}
+
+type Handler = (deps: EngineDeps, event: GhlEventEnvelope, eventKey: string) => Promise<JobOutcome>;
+
+function withLocation(fn: (deps: EngineDeps, ctx: LocationContext, event: GhlEventEnvelope, eventKey: string) => Promise<JobOutcome>): Handler {
+  return async (deps, event, eventKey) => {
+    const locationId = typeof event.locationId === "string" ? event.locationId : null;
+    if (!locationId) return permanent("missing_location", `${event.type} event has no locationId`);
+    const ctx = await ensureLocation(deps, locationId);
+    if (!ctx) return permanent("unknown_location", `location ${locationId} is not registered`);
+    if (!ctx.location.active) {
+      deps.logger.info({ locationId, type: event.type }, "event for an inactive location ignored");
+      return OK;
+    }
+    return fn(deps, ctx, event, eventKey);
+  };
+}
+
+function contactOf(event: GhlEventEnvelope): GhlContactLike | null {
+  return typeof event.id === "string" && event.id !== "" ? (event as unknown as GhlContactLike) : null;
+}
+
+const contactChanged = (type: "ContactCreate" | "ContactUpdate" | "ContactTagUpdate" | "ContactDndUpdate"): Handler =>
+  withLocation((deps, ctx, event, eventKey) => {
+    const contact = contactOf(event);
+    if (!contact) return Promise.resolve(permanent("invalid_event", `${type} event has no contact id`));
+    return handleContactChanged(deps, ctx, { type, contact, eventKey });
+  });
+
+export const GHL_EVENT_HANDLERS: { readonly [K in HandledGhlEvent]: Handler } = {
+  ContactCreate: contactChanged("ContactCreate"),
+  ContactUpdate: contactChanged("ContactUpdate"),
+  ContactTagUpdate: contactChanged("ContactTagUpdate"),
+  ContactDndUpdate: contactChanged("ContactDndUpdate"),
+  ContactDelete: withLocation((deps, ctx, event) => {
+    const contact = contactOf(event);
+    if (!contact) return Promise.resolve(permanent("invalid_event", "ContactDelete event has no contact id"));
+    return handleContactDeleted(deps, ctx, contact.id);
+  }),
+  INSTALL: (deps, event, eventKey) =>
+    handleAppInstalled(
+      deps,
+      {
+        locationId: typeof event.locationId === "string" ? event.locationId : null,
+        companyId: typeof event.companyId === "string" ? event.companyId : null,
+        companyName: typeof event.companyName === "string" ? event.companyName : null,
+      },
+      eventKey,
+    ),
+  UNINSTALL: (deps, event) => handleAppUninstalled(deps, typeof event.locationId === "string" ? event.locationId : null),
+};
+
+function isHandled(type: string): type is HandledGhlEvent {
+  return (HANDLED_GHL_EVENTS as readonly string[]).includes(type);
+}
+
+/** Runs the use-case for one GHL event (marketplace webhook or mapped workflow webhook). */
+export async function dispatchGhlEvent(deps: EngineDeps, event: unknown, eventKey: string): Promise<JobOutcome> {
+  if (!event || typeof event !== "object" || typeof (event as { type?: unknown }).type !== "string") {
+    return permanent("invalid_event", "GHL event without a type");
+  }
+  const envelope = event as GhlEventEnvelope;
+  if (!isHandled(envelope.type)) {
+    deps.logger.debug({ type: envelope.type }, "GHL event type not used by the engine");
+    return OK;
+  }
+  return GHL_EVENT_HANDLERS[envelope.type](deps, envelope, eventKey);
+}

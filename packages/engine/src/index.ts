@@ -1,0 +1,61 @@
+// Public API of @ghl-bulksms/engine.
+export {
+  DEFAULT_HELP_KEYWORDS,
+  DEFAULT_OPT_OUT_TAG,
+  DEFAULT_START_KEYWORDS,
+  DEFAULT_STOP_KEYWORDS,
+  type EngineConfig,
+  EngineConfigError,
+  type EngineConfigInput,
+  engineConfigSchema,
+  type LocationPolicy,
+  type LocationPolicyInput,
+  type LocationPolicyOverride,
+  mappingFor,
+  parseEngineConfig,
+  resolvePolicy,
+} from "./core/config.js";
+export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } from "./core/deps.js";
+export { type EngineLogger, silentLogger } from "./core/logger.js";
+export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
+export { type CreateEngineOptions, createEngine, type Engine } from "./engine.js";
+export {
+  type BlockReason,
+  checkSendGate,
+  type GateDecision,
+  type SendGateInput,
+  type SendPurpose,
+} from "./gate/send-gate.js";
+export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
+export { handleAppInstalled, mintLocationToken } from "./ghl-events/app-installed.js";
+export { handleAppUninstalled } from "./ghl-events/app-uninstalled.js";
+export { type ContactEventInput, type ContactEventType, handleContactChanged } from "./ghl-events/contact-changed.js";
+export { handleContactDeleted } from "./ghl-events/contact-deleted.js";
+export {
+  dispatchGhlEvent,
+  GHL_EVENT_HANDLERS,
+  type GhlEventEnvelope,
+  HANDLED_GHL_EVENTS,
+  type HandledGhlEvent,
+} from "./ghl-events/dispatch-ghl-event.js";
+export { createInboxHandlers, type InboxHandlers, type InboxItem } from "./inbox-handlers.js";
+export {
+  ENGINE_JOB_NAMES,
+  type EngineJobCatalog,
+  type EngineJobName,
+  engineJobSchemas,
+  enqueueJob,
+} from "./jobs/catalog.js";
+export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } from "./jobs/registry.js";
+export { registerLocation } from "./location/register-location.js";
+export { operatorOptIn, operatorOptOut } from "./opt-out/operator-opt.js";
+export { applyOptIn, applyOptOut, type OptInInput, type OptOutInput } from "./opt-out/opt-out-state.js";
+export { blockedCursorKey, type PullBlockedResult, pullBlockedNumbers } from "./opt-out/pull-blocked-numbers.js";
+export { handleDeliveryReport } from "./sms-events/delivery-report.js";
+export { handleInboundMessage } from "./sms-events/inbound-message.js";
+export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
+export { failureTaskKey } from "./sms/message-failed.js";
+export { type MessageMeta, queueMessage } from "./sms/queue-message.js";
+export { sendQueuedMessage } from "./sms/send-message.js";
+export { hasMarker, refMarker } from "./vendor/ref-marker.js";
+export { createNoteOnce, createTaskOnce, type WriteOnceResult } from "./vendor/write-once.js";

@@ -1,0 +1,62 @@
+// The engine's jobs: name -> payload schema. Every job is keyed (idempotency key unique for life), so a
+// use-case that runs twice enqueues nothing twice.
+import type { Repositories } from "@ghl-bulksms/store";
+import { z } from "zod";
+
+const id = z.string().min(1);
+const e164 = z.string().regex(/^\+\d{7,15}$/, "must be an E.164 number");
+
+export const engineJobSchemas = {
+  /** Send one queued message through the send gate. */
+  "sms.send": z.object({ messageId: id }),
+  /** Write a note on a contact, once (ledger + marker). */
+  "ghl.note.create": z.object({ locationId: id, contactId: id, key: id, body: z.string().min(1) }),
+  /** Create a task on a contact, once (ledger + marker). */
+  "ghl.task.create": z.object({
+    locationId: id,
+    contactId: id,
+    key: id,
+    title: z.string().min(1),
+    body: z.string(),
+    dueAt: z.number().int(),
+    assignedTo: z.string().optional(),
+  }),
+  /** Mark the task written under `taskKey` completed, adding `resolution` to its body. */
+  "ghl.task.complete": z.object({ locationId: id, contactId: id, taskKey: id, resolution: z.string() }),
+  /** Set or clear SMS DND on a GHL contact. */
+  "ghl.dnd.set": z.object({ locationId: id, contactId: id, active: z.boolean(), reason: z.string() }),
+  "ghl.tags.add": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
+  "ghl.tags.remove": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
+  /** Add a number to the BulkSMS account's blocked numbers. */
+  "bulksms.block": z.object({ locationId: id, phone: e164 }),
+  /** Pull new BulkSMS blocked numbers into the location's opt-outs and GHL DND. */
+  "bulksms.pull-blocked": z.object({ locationId: id }),
+  /** Marketplace install: mint and store the location's token from the agency token. */
+  "ghl.install": z.object({ locationId: id, companyId: id }),
+} as const;
+
+export type EngineJobName = keyof typeof engineJobSchemas;
+export type EngineJobCatalog = { [K in EngineJobName]: z.output<(typeof engineJobSchemas)[K]> };
+export const ENGINE_JOB_NAMES = Object.keys(engineJobSchemas) as EngineJobName[];
+
+/** Enqueues an engine job (inside a transaction, so it commits with the state change that causes it). */
+export async function enqueueJob<N extends EngineJobName>(
+  repos: Pick<Repositories, "jobs">,
+  name: N,
+  payload: EngineJobCatalog[N],
+  options: { key: string; locationId: string | null; runAt?: number; priority?: number },
+): Promise<boolean> {
+  const parsed = engineJobSchemas[name].safeParse(payload);
+  if (!parsed.success) {
+    throw new TypeError(`enqueue ${name}: invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const r = await repos.jobs.enqueue({
+    name,
+    payload,
+    key: `${name}:${options.key}`,
+    locationId: options.locationId,
+    ...(options.runAt !== undefined ? { runAt: options.runAt } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
+  });
+  return r.enqueued;
+}

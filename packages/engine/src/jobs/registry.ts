@@ -1,0 +1,56 @@
+// Job name -> { schema, handler }: the shape of the worker's JobRegistry (apps/worker/src/ports.ts).
+import type { z } from "zod";
+import type { EngineDeps } from "../core/deps.js";
+import type { JobContext, JobOutcome } from "../core/outcome.js";
+import { mintLocationToken } from "../ghl-events/app-installed.js";
+import { runPullBlocked } from "../opt-out/pull-blocked-numbers.js";
+import { sendQueuedMessage } from "../sms/send-message.js";
+import { runBlockNumber } from "./bulksms-writes.js";
+import { type EngineJobCatalog, type EngineJobName, engineJobSchemas } from "./catalog.js";
+import { runDndSet, runNoteCreate, runTags, runTaskComplete, runTaskCreate } from "./ghl-writes.js";
+
+export interface EngineJobDefinition<N extends EngineJobName> {
+  readonly schema: (typeof engineJobSchemas)[N] & z.ZodType<EngineJobCatalog[N]>;
+  readonly handler: (payload: EngineJobCatalog[N], context: JobContext) => Promise<JobOutcome>;
+}
+
+export type EngineJobRegistry = { readonly [N in EngineJobName]: EngineJobDefinition<N> };
+
+type Handlers = { readonly [N in EngineJobName]: (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome> };
+
+const HANDLERS: Handlers = {
+  "sms.send": (deps, p) => sendQueuedMessage(deps, p.messageId),
+  "ghl.note.create": runNoteCreate,
+  "ghl.task.create": runTaskCreate,
+  "ghl.task.complete": runTaskComplete,
+  "ghl.dnd.set": runDndSet,
+  "ghl.tags.add": (deps, p) => runTags(deps, p, "add"),
+  "ghl.tags.remove": (deps, p) => runTags(deps, p, "remove"),
+  "bulksms.block": runBlockNumber,
+  "bulksms.pull-blocked": runPullBlocked,
+  "ghl.install": mintLocationToken,
+};
+
+function definition<N extends EngineJobName>(deps: EngineDeps, name: N): EngineJobDefinition<N> {
+  const run = HANDLERS[name] as (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome>;
+  return {
+    schema: engineJobSchemas[name] as EngineJobDefinition<N>["schema"],
+    handler: (payload) => run(deps, payload),
+  };
+}
+
+/** The engine's jobs, ready to spread into the worker's registry. */
+export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
+  return {
+    "sms.send": definition(deps, "sms.send"),
+    "ghl.note.create": definition(deps, "ghl.note.create"),
+    "ghl.task.create": definition(deps, "ghl.task.create"),
+    "ghl.task.complete": definition(deps, "ghl.task.complete"),
+    "ghl.dnd.set": definition(deps, "ghl.dnd.set"),
+    "ghl.tags.add": definition(deps, "ghl.tags.add"),
+    "ghl.tags.remove": definition(deps, "ghl.tags.remove"),
+    "bulksms.block": definition(deps, "bulksms.block"),
+    "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
+    "ghl.install": definition(deps, "ghl.install"),
+  };
+}

@@ -1,0 +1,161 @@
+// Opt-out and opt-in, applied inside one transaction: the local opt-out record, the mirror, pending sends,
+// and the vendor jobs (GHL DND + tag + note, BulkSMS blocked number, one confirmation) all commit together.
+import type { OptOutSource, StoreTx } from "@ghl-bulksms/store";
+import type { LocationContext } from "../core/deps.js";
+import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { enqueueJob } from "../jobs/catalog.js";
+import { queueMessage } from "../sms/queue-message.js";
+
+export interface OptOutInput {
+  phone: string;
+  source: OptOutSource;
+  /** Unique per triggering event (inbound message id, inbox event id, blocked-number id). */
+  eventKey: string;
+  /** Human words for the note, e.g. 'Replied "STOP" by SMS'. */
+  why: string;
+  now: number;
+  /** Set GHL DND on the contacts (false when GHL told us, it already has it). */
+  setGhlDnd: boolean;
+  /** Push the number to BulkSMS blocked numbers (false when BulkSMS told us). */
+  pushBlock: boolean;
+  /** Send the configured STOP confirmation (only for a STOP keyword). */
+  confirm: boolean;
+}
+
+async function setMirrorDnd(tx: StoreTx, locationId: string, contactId: string, active: boolean): Promise<void> {
+  const c = await tx.contacts.get(locationId, contactId);
+  if (!c) return;
+  const record = asGhlRecord(c.ghl);
+  const profile = asProfile(c.profile);
+  const status = active ? "active" : "inactive";
+  await tx.contacts.upsert({
+    locationId,
+    contactId,
+    ...(record
+      ? {
+          ghl: {
+            ...record,
+            ...(active ? {} : { dnd: false }),
+            dndSettings: { ...(record.dndSettings ?? {}), SMS: { status } },
+          },
+        }
+      : {}),
+    ...(profile ? { profile: { ...profile, dnd: active } } : {}),
+  });
+}
+
+export async function applyOptOut(
+  tx: StoreTx,
+  ctx: LocationContext,
+  input: OptOutInput,
+): Promise<{ changed: boolean; contacts: string[] }> {
+  const locationId = ctx.location.id;
+  const { policy } = ctx;
+  const r = await tx.optOuts.set({
+    locationId,
+    phoneE164: input.phone,
+    state: "opted_out",
+    source: input.source,
+    note: input.why,
+    at: input.now,
+  });
+  const contacts = await tx.contacts.findByPhone(locationId, input.phone);
+  for (const c of contacts) {
+    await setMirrorDnd(tx, locationId, c.contactId, true);
+    await tx.messages.cancelPending(locationId, c.contactId, "opted out");
+    await tx.followUps.stopForContact(locationId, c.contactId, "opted out");
+    if (!r.changed) continue;
+    const base = { locationId, contactId: c.contactId };
+    const key = `optout:${input.eventKey}:${c.contactId}`;
+    if (input.setGhlDnd) {
+      await enqueueJob(tx, "ghl.dnd.set", { ...base, active: true, reason: input.why }, { key, locationId, priority: 20 });
+    }
+    await enqueueJob(tx, "ghl.tags.add", { ...base, tags: [policy.optOutTag] }, { key, locationId, priority: 20 });
+    if (policy.notes.optOuts) {
+      await enqueueJob(
+        tx,
+        "ghl.note.create",
+        { ...base, key: `note:${key}`, body: `Opted out of SMS: ${input.why}.` },
+        { key, locationId, priority: 20 },
+      );
+    }
+  }
+  if (r.changed && input.pushBlock) {
+    await enqueueJob(tx, "bulksms.block", { locationId, phone: input.phone }, { key: `optout:${input.eventKey}`, locationId, priority: 20 });
+  }
+  if (r.changed && input.confirm && policy.replies.stopConfirmation) {
+    await queueMessage(tx, {
+      key: `stop-confirmation:${locationId}:${input.eventKey}`,
+      locationId,
+      contactId: contacts[0]?.contactId ?? null,
+      to: input.phone,
+      body: policy.replies.stopConfirmation,
+      sendAfter: input.now,
+      meta: { purpose: "stop-confirmation", kind: "stop-confirmation" },
+    });
+  }
+  return { changed: r.changed, contacts: contacts.map((c) => c.contactId) };
+}
+
+export interface OptInInput {
+  phone: string;
+  /** "sms_stop" for a START keyword (the same channel that opted out), "operator" for a person. */
+  source: OptOutSource;
+  eventKey: string;
+  why: string;
+  now: number;
+  /** Send the configured START confirmation. */
+  confirm: boolean;
+}
+
+/** Re-subscribes a number: only from an explicit keyword or an operator. */
+export async function applyOptIn(
+  tx: StoreTx,
+  ctx: LocationContext,
+  input: OptInInput,
+): Promise<{ changed: boolean; contacts: string[] }> {
+  const locationId = ctx.location.id;
+  const { policy } = ctx;
+  const previous = await tx.optOuts.get(locationId, input.phone);
+  if (previous?.state !== "opted_out") return { changed: false, contacts: [] };
+  await tx.optOuts.set({
+    locationId,
+    phoneE164: input.phone,
+    state: "opted_in",
+    source: input.source,
+    note: input.why,
+    at: input.now,
+  });
+  const contacts = await tx.contacts.findByPhone(locationId, input.phone);
+  for (const c of contacts) {
+    await setMirrorDnd(tx, locationId, c.contactId, false);
+    const base = { locationId, contactId: c.contactId };
+    const key = `optin:${input.eventKey}:${c.contactId}`;
+    await enqueueJob(tx, "ghl.dnd.set", { ...base, active: false, reason: input.why }, { key, locationId, priority: 20 });
+    await enqueueJob(tx, "ghl.tags.remove", { ...base, tags: [policy.optOutTag] }, { key, locationId, priority: 20 });
+    if (policy.notes.optOuts) {
+      await enqueueJob(
+        tx,
+        "ghl.note.create",
+        {
+          ...base,
+          key: `note:${key}`,
+          body: `Re-subscribed to SMS: ${input.why}. Note: BulkSMS has no API to unblock a number; if the gateway blocked it, ask BulkSMS support to remove the block.`,
+        },
+        { key, locationId, priority: 20 },
+      );
+    }
+  }
+  if (input.confirm && policy.replies.startConfirmation) {
+    await queueMessage(tx, {
+      key: `start-confirmation:${locationId}:${input.eventKey}`,
+      locationId,
+      contactId: contacts[0]?.contactId ?? null,
+      to: input.phone,
+      body: policy.replies.startConfirmation,
+      sendAfter: input.now,
+      meta: { purpose: "reply", kind: "start-confirmation" },
+    });
+  }
+  return { changed: true, contacts: contacts.map((c) => c.contactId) };
+}

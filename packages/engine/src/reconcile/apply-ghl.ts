@@ -1,0 +1,119 @@
+// Executes the GHL side of a sync plan with background priority: field changes and the DND change in one
+// PUT, tag deltas through the tag endpoints, notes and tasks through the engine's write-once writers.
+import type { GhlError, UpdateContactInput } from "@ghl-bulksms/ghl";
+import { type FieldValue, isRestrictive, type SyncOperation } from "@ghl-bulksms/sync";
+import { auditVendorWrite } from "../core/audit.js";
+import type { EngineDeps } from "../core/deps.js";
+import { shortHash } from "../core/hash.js";
+import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
+
+const BACKGROUND = { priority: "background" } as const;
+
+export type GhlApplyResult = { ok: true; requests: number; dndChanged: boolean } | { ok: false; error: GhlError; requests: number };
+
+/** Operations that cost a GHL request (a setDnd that only changes the history costs none). */
+export function ghlWriteOps(operations: readonly SyncOperation[]): SyncOperation[] {
+  return operations.filter((op) => op.side === "ghl" && !(op.op === "setDnd" && !op.statusChanged));
+}
+
+function fieldBody(set: Readonly<Record<string, FieldValue>>): Record<string, string> {
+  const body: Record<string, string> = {};
+  for (const [k, v] of Object.entries(set)) {
+    body[k] = v === null ? "" : Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return body;
+}
+
+export async function applyGhlOperations(
+  deps: EngineDeps,
+  locationId: string,
+  contactId: string,
+  operations: readonly SyncOperation[],
+  idempotencyPrefix: string,
+): Promise<GhlApplyResult> {
+  const client = deps.ghl(locationId);
+  let requests = 0;
+  let dndChanged = false;
+  const ops = ghlWriteOps(operations);
+  const update: Record<string, unknown> = {};
+  for (const op of ops) {
+    if (op.op === "updateFields") Object.assign(update, fieldBody(op.set));
+    if (op.op === "setDnd") {
+      const restrictive = isRestrictive(op.status);
+      update.dndSettings = { SMS: { status: restrictive ? "active" : "inactive", message: "sms opt-out sync" } };
+      if (!restrictive) update.dnd = false;
+      dndChanged = true;
+    }
+  }
+  if (Object.keys(update).length > 0) {
+    requests++;
+    const r = await client.contacts.update(
+      { locationId, contactId, body: update as UpdateContactInput },
+      BACKGROUND,
+    );
+    await auditVendorWrite(deps, {
+      locationId,
+      vendor: "ghl",
+      operation: "contact.update",
+      targetId: contactId,
+      idempotencyKey: `${idempotencyPrefix}:update`,
+      resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
+      detail: { fields: Object.keys(update) },
+    });
+    if (!r.ok) return { ok: false, error: r.error, requests };
+  }
+  for (const op of ops) {
+    switch (op.op) {
+      case "addTags":
+      case "removeTags": {
+        requests++;
+        const call = op.op === "addTags" ? client.tags.add : client.tags.remove;
+        const r = await call({ locationId, contactId, tags: [...op.tags] }, BACKGROUND);
+        await auditVendorWrite(deps, {
+          locationId,
+          vendor: "ghl",
+          operation: op.op === "addTags" ? "tags.add" : "tags.remove",
+          targetId: contactId,
+          idempotencyKey: `${idempotencyPrefix}:${op.op}`,
+          resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
+          detail: { tags: op.tags },
+        });
+        if (!r.ok) return { ok: false, error: r.error, requests };
+        break;
+      }
+      case "note": {
+        requests++;
+        const r = await createNoteOnce(deps, {
+          locationId,
+          contactId,
+          key: `reconcile:note:${contactId}:${shortHash(op.body)}`,
+          body: op.body,
+        });
+        if (!r.ok) return { ok: false, error: r.error, requests };
+        break;
+      }
+      case "task": {
+        requests++;
+        const r = await createTaskOnce(deps, {
+          locationId,
+          contactId,
+          key: `reconcile:task:${contactId}:${shortHash(`${op.title}\n${op.dueDate.slice(0, 10)}`)}`,
+          title: op.title,
+          body: op.body,
+          dueDate: op.dueDate,
+        });
+        if (!r.ok) return { ok: false, error: r.error, requests };
+        break;
+      }
+      case "create":
+      case "updateFields":
+      case "setDnd":
+        break;
+      default: {
+        const never: never = op;
+        throw new Error(`unknown operation ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return { ok: true, requests, dndChanged };
+}

@@ -1,0 +1,70 @@
+// A BulkSMS status report: monotonic status update, a note per configuration, failure/retry handling.
+import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
+import type { MessageStatus } from "@ghl-bulksms/store";
+import type { EngineDeps } from "../core/deps.js";
+import { loadLocation } from "../core/deps.js";
+import { type JobOutcome, OK } from "../core/outcome.js";
+import { enqueueJob } from "../jobs/catalog.js";
+import { describeFailure, onMessageFailed, onRetryDelivered } from "../sms/message-failed.js";
+import { metaOf } from "../sms/queue-message.js";
+import { toMessageStatus } from "../sms/send-message.js";
+
+function wantsNote(setting: "none" | "final" | "failures" | "all", status: MessageStatus): boolean {
+  switch (setting) {
+    case "none":
+      return false;
+    case "all":
+      return true;
+    case "final":
+      return status === "DELIVERED" || status === "FAILED";
+    case "failures":
+      return status === "FAILED";
+    default: {
+      const never: never = setting;
+      throw new Error(`unknown note setting ${String(never)}`);
+    }
+  }
+}
+
+export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMessage): Promise<JobOutcome> {
+  if (!report.status) return OK;
+  const { store } = deps;
+  const message =
+    (await store.messages.findByProviderId(report.id)) ??
+    (report.userSuppliedId ? await store.messages.get(report.userSuppliedId) : null);
+  if (!message) {
+    deps.logger.debug({ providerId: report.id }, "status report for a message we did not send");
+    return OK;
+  }
+  const status = toMessageStatus(report.status.type);
+  const ctx = await loadLocation(deps, message.locationId);
+  const now = deps.now();
+  // One transaction: the status change and every job it causes commit together (a crash re-runs all).
+  await store.transaction(async (tx) => {
+    const r = await tx.messages.updateStatus(message.id, {
+      status,
+      subtype: report.status?.subtype ?? null,
+      cost: report.creditCost,
+      at: now,
+    });
+    if (!r.updated || !ctx) return; // duplicate or late report: the status never moves backwards
+    const updated = r.message;
+    if (updated.contactId && wantsNote(ctx.policy.notes.deliveryReports, status)) {
+      const meta = metaOf(updated);
+      const text =
+        status === "FAILED"
+          ? `SMS (${meta.kind}) failed: ${describeFailure(updated.subtype)}.`
+          : `SMS (${meta.kind}) ${status.toLowerCase()}.`;
+      const key = `note:sms-status:${updated.id}:${status}`;
+      await enqueueJob(
+        tx,
+        "ghl.note.create",
+        { locationId: updated.locationId, contactId: updated.contactId, key, body: `${text}\n\n${updated.body}` },
+        { key, locationId: updated.locationId },
+      );
+    }
+    if (status === "FAILED") await onMessageFailed(tx, ctx, updated, describeFailure(updated.subtype), now);
+    if (status === "DELIVERED") await onRetryDelivered(tx, ctx, updated);
+  });
+  return OK;
+}

@@ -1,0 +1,125 @@
+// An inbound SMS: STOP / START / HELP keywords, or a reply written as a note on the matching contact.
+import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
+import type { EngineDeps, LocationContext } from "../core/deps.js";
+import { loadLocation } from "../core/deps.js";
+import { phoneRef } from "../core/hash.js";
+import { type JobOutcome, OK } from "../core/outcome.js";
+import { enqueueJob } from "../jobs/catalog.js";
+import { applyOptIn, applyOptOut } from "../opt-out/opt-out-state.js";
+import { queueMessage } from "../sms/queue-message.js";
+import { classifyKeyword } from "./keywords.js";
+
+/**
+ * The locations an inbound number belongs to: the location of the message it answers (BulkSMS links a
+ * reply to the latest REPLIABLE message to that number), else every active location with a contact that
+ * has this number, else (for an unknown number) every active location, so a STOP is never lost.
+ */
+async function locationsFor(deps: EngineDeps, inbound: BulkSmsMessage, from: string): Promise<LocationContext[]> {
+  if (inbound.relatedSentMessageId) {
+    const related = await deps.store.messages.findByProviderId(inbound.relatedSentMessageId);
+    if (related) {
+      const ctx = await loadLocation(deps, related.locationId);
+      if (ctx?.location.active) return [ctx];
+    }
+  }
+  const active = await deps.store.locations.list({ activeOnly: true });
+  const withContact: LocationContext[] = [];
+  const all: LocationContext[] = [];
+  for (const l of active) {
+    const ctx = await loadLocation(deps, l.id);
+    if (!ctx) continue;
+    all.push(ctx);
+    if ((await deps.store.contacts.findByPhone(l.id, from)).length > 0) withContact.push(ctx);
+  }
+  return withContact.length > 0 ? withContact : all;
+}
+
+export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMessage): Promise<JobOutcome> {
+  const from = inbound.from;
+  if (!from || !/^\+\d{7,15}$/.test(from)) {
+    deps.logger.warn({ providerId: inbound.id }, "inbound message without a usable sender number");
+    return OK;
+  }
+  const now = deps.now();
+  const eventKey = `sms-in:${inbound.id}`;
+  for (const ctx of await locationsFor(deps, inbound, from)) {
+    const locationId = ctx.location.id;
+    const kind = classifyKeyword(inbound.body, ctx.policy.keywords);
+    deps.logger.info({ locationId, from: phoneRef(from), kind }, "inbound SMS");
+    await deps.store.transaction(async (tx) => {
+      switch (kind) {
+        case "stop":
+          await applyOptOut(tx, ctx, {
+            phone: from,
+            source: "sms_stop",
+            eventKey,
+            why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
+            now,
+            setGhlDnd: true,
+            pushBlock: true,
+            confirm: true,
+          });
+          return;
+        case "start":
+          await applyOptIn(tx, ctx, {
+            phone: from,
+            source: "sms_stop",
+            eventKey,
+            why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
+            now,
+            confirm: true,
+          });
+          return;
+        case "help": {
+          const text = ctx.policy.replies.help;
+          if (!text) return;
+          const contact = (await tx.contacts.findByPhone(locationId, from))[0];
+          await queueMessage(tx, {
+            key: `help:${locationId}:${eventKey}`,
+            locationId,
+            contactId: contact?.contactId ?? null,
+            to: from,
+            body: text,
+            sendAfter: now,
+            meta: { purpose: "reply", kind: "help" },
+          });
+          return;
+        }
+        case "none": {
+          const contacts = await tx.contacts.findByPhone(locationId, from);
+          for (const c of contacts) {
+            await tx.followUps.stopForContact(locationId, c.contactId, "replied");
+            const base = { locationId, contactId: c.contactId };
+            if (ctx.policy.notes.inboundReplies) {
+              const key = `note:${eventKey}:${c.contactId}`;
+              await enqueueJob(tx, "ghl.note.create", { ...base, key, body: `SMS reply received:\n${inbound.body ?? ""}` }, { key, locationId });
+            }
+            if (ctx.policy.tasks.onReply) {
+              const key = `task:${eventKey}:${c.contactId}`;
+              await enqueueJob(
+                tx,
+                "ghl.task.create",
+                {
+                  ...base,
+                  key,
+                  title: "Answer SMS reply",
+                  body: `The contact replied by SMS:\n${inbound.body ?? ""}`,
+                  dueAt: now + ctx.policy.tasks.dueInMs,
+                  ...(ctx.policy.tasks.assignedTo ? { assignedTo: ctx.policy.tasks.assignedTo } : {}),
+                },
+                { key, locationId },
+              );
+            }
+          }
+          if (contacts.length === 0) deps.logger.info({ locationId, from: phoneRef(from) }, "reply from a number with no contact");
+          return;
+        }
+        default: {
+          const never: never = kind;
+          throw new Error(`unhandled keyword kind ${String(never)}`);
+        }
+      }
+    });
+  }
+  return OK;
+}
