@@ -193,3 +193,34 @@ describe("POST /contacts/search over HTTP", () => {
     expect(tooBig.body.message).toContain("pageLimit must not be greater than 500");
   });
 });
+
+describe("search index lag (searchLagMs)", () => {
+  it("shows creates, updates and deletes only after the lag; reads by id are current", async () => {
+    const sim = await startGhl({ searchLagMs: 5_000, seedContacts: 2 });
+    try {
+      const loc = sim.locations[0]!;
+      const search = async () =>
+        (await api(sim, "/contacts/search", { body: { locationId: loc.id, pageLimit: 50 } })).body
+          .contacts as Array<{ id: string; lastName?: string }>;
+      expect(await search()).toHaveLength(2); // seeded data is already indexed
+      const created = (
+        await api(sim, "/contacts/", { body: { locationId: loc.id, firstName: "Lag", lastName: "One" } })
+      ).body.contact;
+      expect((await search()).map((c) => c.id)).not.toContain(created.id);
+      expect((await api(sim, `/contacts/${created.id}`)).status).toBe(200);
+      await sim.control.advanceClock(5_000);
+      expect((await search()).find((c) => c.id === created.id)?.lastName).toBe("One");
+      await api(sim, `/contacts/${created.id}`, { method: "PUT", body: { lastName: "Two" } });
+      expect((await search()).find((c) => c.id === created.id)?.lastName).toBe("One");
+      expect((await api(sim, `/contacts/${created.id}`)).body.contact.lastName).toBe("Two");
+      await sim.control.advanceClock(5_000);
+      expect((await search()).find((c) => c.id === created.id)?.lastName).toBe("Two");
+      await api(sim, `/contacts/${created.id}`, { method: "DELETE" });
+      expect((await search()).map((c) => c.id)).toContain(created.id);
+      await sim.control.advanceClock(5_000);
+      expect((await search()).map((c) => c.id)).not.toContain(created.id);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -92,6 +92,11 @@ export interface ContactsStoreOptions {
   now: () => number;
   emit: EmitEvent;
   location: (id: string) => GhlLocation | undefined;
+  /** Change hooks (the search index lag uses them): `before` sees the contact as it was, `after` as it is now. */
+  onChange?: {
+    before(c: GhlContact): void;
+    after(id: string, c: GhlContact | null, silent: boolean): void;
+  };
 }
 
 export interface ContactWriteOptions {
@@ -184,6 +189,8 @@ export function createContactsStore(options: ContactsStoreOptions) {
 
   /** Apply `input` to `c`; returns which aspects changed. */
   const apply = (c: GhlContact, input: ContactInput, loc: GhlLocation, write: ContactWriteOptions) => {
+    const stored = contacts.has(c.id);
+    if (stored) options.onChange?.before(c);
     const before = JSON.stringify(c);
     const tagsBefore = JSON.stringify(c.tags);
     const dndBefore = JSON.stringify([c.dnd, c.dndSettings]);
@@ -218,6 +225,7 @@ export function createContactsStore(options: ContactsStoreOptions) {
     }
     const changed = JSON.stringify(c) !== before;
     if (changed) c.dateUpdated = iso();
+    if (stored && changed) options.onChange?.after(c.id, c, write.silent === true);
     return {
       changed,
       tagsChanged: JSON.stringify(c.tags) !== tagsBefore,
@@ -274,6 +282,7 @@ export function createContactsStore(options: ContactsStoreOptions) {
     apply(c, input, loc, write);
     c.dateUpdated = now;
     contacts.set(c.id, c);
+    options.onChange?.after(c.id, c, write.silent === true);
     emitContact("ContactCreate", c, write);
     return c;
   };
@@ -291,7 +300,9 @@ export function createContactsStore(options: ContactsStoreOptions) {
 
   const remove = (contactId: string, write: ContactWriteOptions = {}): void => {
     const c = get(contactId);
+    options.onChange?.before(c);
     contacts.delete(contactId);
+    options.onChange?.after(contactId, null, write.silent === true);
     notes.delete(contactId);
     tasks.delete(contactId);
     emitContact("ContactDelete", c, write);
@@ -337,12 +348,14 @@ export function createContactsStore(options: ContactsStoreOptions) {
     const c = get(contactId);
     const wanted = normaliseTags(tags);
     const before = JSON.stringify(c.tags);
+    options.onChange?.before(c);
     c.tags =
       mode === "add"
         ? normaliseTags([...c.tags, ...wanted])
         : c.tags.filter((t) => !wanted.includes(t.toLowerCase()));
     if (JSON.stringify(c.tags) !== before) {
       c.dateUpdated = iso();
+      options.onChange?.after(c.id, c, false);
       emitContact("ContactTagUpdate", c, {});
     }
     return [...c.tags];

@@ -6,7 +6,7 @@ import type { ContactInput, ContactsStore } from "./contacts-store.js";
 import { GhlStoreError } from "./contacts-store.js";
 import type { TokenRecord } from "./oauth.js";
 import { type SearchBody, SearchError, searchContacts } from "./search.js";
-import type { GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
 import { contactView, noteView, searchContactView, taskView } from "./views.js";
 
 export interface RouteContext {
@@ -45,6 +45,8 @@ export interface Membership {
 
 export interface RouteDeps {
   store: ContactsStore;
+  /** What POST /contacts/search sees (the store, or a lagging index). */
+  searchable: (locationId: string) => GhlContact[];
   messages: GhlMessage[];
   statusUpdates: GhlStatusUpdate[];
   conversations: Map<string, { id: string; contactId: string; locationId: string }>;
@@ -131,7 +133,10 @@ export function createRoutes(deps: RouteDeps): Route[] {
     contactRoute("POST", "/contacts/search", READ, (ctx) => {
       sameLocation(ctx, ctx.body.locationId);
       try {
-        const result = searchContacts(store.list(ctx.location?.id ?? ""), ctx.body as unknown as SearchBody);
+        const result = searchContacts(
+          deps.searchable(ctx.location?.id ?? ""),
+          ctx.body as unknown as SearchBody,
+        );
         return {
           status: 200,
           body: { contacts: result.contacts.map(searchContactView), total: result.total },

@@ -37,7 +37,7 @@ import {
   type Route,
 } from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
-import type { GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
 import {
   createWebhookKeys,
   createWebhookSender,
@@ -86,6 +86,11 @@ export interface GhlSimulatorOptions {
   webhookRetry?: Partial<WebhookRetryPolicy>;
   /** Directory of the GHL OpenAPI YAML files; false disables spec validation. Default: specs/ghl found upward. */
   specDir?: string | false;
+  /**
+   * Search index lag in sandbox ms: POST /contacts/search sees a change only this long after it was made
+   * (GHL's index is near-real-time). Reads by id are always current. Default 0.
+   */
+  searchLagMs?: number;
   /** Check every response against the spec and record violations (control.contractViolations()). Default true. */
   validateResponses?: boolean;
   oauthClient?: { clientId?: string; clientSecret?: string };
@@ -169,7 +174,31 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     retry,
     appId: "sandboxapp",
   });
+  // Search index with lag: contacts touched recently are shown as they were `searchLagMs` ago.
+  const lag = options.searchLagMs ?? 0;
+  const indexed = new Map<string, GhlContact | null>();
+  let indexGeneration = 0;
   const store = createContactsStore({
+    onChange:
+      lag > 0
+        ? {
+            before(c) {
+              if (!indexed.has(c.id)) indexed.set(c.id, structuredClone(c));
+            },
+            after(id, c, silent) {
+              const snapshot = c ? structuredClone(c) : null;
+              if (silent) {
+                indexed.set(id, snapshot);
+                return;
+              }
+              if (!indexed.has(id)) indexed.set(id, null);
+              const generation = indexGeneration;
+              clock.setTimer(lag, () => {
+                if (generation === indexGeneration) indexed.set(id, snapshot);
+              });
+            },
+          }
+        : undefined,
     rng: { ...createRng(seed), string: (n, a) => dataRng.string(n, a) } as Rng,
     now,
     emit: (type, locationId, payload) => {
@@ -211,6 +240,8 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       userId: "sandboxUser000000001",
     });
     store.clear();
+    indexed.clear();
+    indexGeneration++;
     sender.clear();
     limiter.clear();
     messages.length = 0;
@@ -266,8 +297,21 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   };
   init();
 
+  const searchable = (locationId: string): GhlContact[] => {
+    if (lag <= 0) return store.list(locationId);
+    const out: GhlContact[] = [];
+    for (const c of store.list(locationId)) {
+      const view = indexed.has(c.id) ? indexed.get(c.id) : c;
+      if (view) out.push(view);
+    }
+    for (const [id, view] of indexed) {
+      if (view && view.locationId === locationId && !store.find(id)) out.push(view);
+    }
+    return out;
+  };
   const routes = createRoutes({
     store,
+    searchable,
     messages,
     statusUpdates,
     conversations,
