@@ -121,11 +121,11 @@ export function findDuplicates(
   let invalidPhones = 0;
   let invalidEmails = 0;
 
-  const ids = new Set<string>();
+  const repeatedIds = buildBlocks(contacts.map((c) => c.id));
+  for (const id of repeatedIds.keys())
+    throw new Error(`findDuplicates: contact id "${id}" appears more than once`);
   for (let i = 0; i < n; i++) {
     const c = contacts[i] as DedupeContact;
-    if (ids.size === ids.add(c.id).size)
-      throw new Error(`findDuplicates: contact id "${c.id}" appears more than once`);
     let phone: string | undefined;
     if (c.phoneE164 !== undefined) phone = c.phoneE164 ?? undefined;
     else if (c.phone != null && c.phone !== "") {
@@ -290,8 +290,55 @@ export function findDuplicates(
   };
 }
 
-/** Values shared by two or more contacts -> their indices (one Map pass; unique values cost one entry). */
+const INDEX_BITS = 2 ** 21;
+
+function fnv1a(value: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Values shared by two or more contacts -> their indices, in increasing index order.
+ * Up to 2M contacts: sort (32-bit hash, index) pairs packed in a Float64Array, then confirm equal hashes
+ * by comparing the strings. No per-value allocation, so a million keys cost little garbage collection.
+ * Beyond that: one Map pass.
+ */
 function buildBlocks(values: readonly (string | undefined)[]): Map<string, number[]> {
+  const multi = new Map<string, number[]>();
+  if (values.length > INDEX_BITS) return buildBlocksWithMap(values);
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== undefined) m++;
+  const packed = new Float64Array(m);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== undefined) packed[k++] = fnv1a(v) * INDEX_BITS + i;
+  }
+  packed.sort();
+  let start = 0;
+  while (start < m) {
+    const hash = Math.floor((packed[start] as number) / INDEX_BITS);
+    let end = start + 1;
+    while (end < m && Math.floor((packed[end] as number) / INDEX_BITS) === hash) end++;
+    if (end - start > 1) {
+      // Same hash: group by the actual string (collisions are rare; a run is usually one value).
+      const byValue = new Map<string, number[]>();
+      for (let r = start; r < end; r++) {
+        const index = (packed[r] as number) % INDEX_BITS;
+        const v = values[index] as string;
+        const list = byValue.get(v);
+        if (list === undefined) byValue.set(v, [index]);
+        else list.push(index);
+      }
+      for (const [v, list] of byValue) if (list.length > 1) multi.set(v, list);
+    }
+    start = end;
+  }
+  return multi;
+}
+
+function buildBlocksWithMap(values: readonly (string | undefined)[]): Map<string, number[]> {
   // seen: value -> index of its only holder, or -(k + 1) when it is held by lists[k].
   const seen = new Map<string, number>();
   const lists: number[][] = [];
@@ -308,7 +355,7 @@ function buildBlocks(values: readonly (string | undefined)[]): Map<string, numbe
     } else (lists[-f - 1] as number[]).push(i);
   }
   const multi = new Map<string, number[]>();
-  for (let k = 0; k < keys.length; k++) multi.set(keys[k] as string, lists[k] as number[]);
+  for (let j = 0; j < keys.length; j++) multi.set(keys[j] as string, lists[j] as number[]);
   return multi;
 }
 
