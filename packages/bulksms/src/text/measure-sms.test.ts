@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { measureSms } from "./measure-sms.js";
+import { measureSms, measureWithLibrary } from "./measure-sms.js";
 
 describe("measureSms", () => {
   it.each([
@@ -105,5 +105,22 @@ describe("measureSms", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("property: the ASCII fast path agrees with the library exactly", () => {
+    const ascii = fc.array(
+      fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)),
+      { maxLength: 500 },
+    );
+    fc.assert(
+      fc.property(ascii, (chars) => {
+        const text = chars.join("");
+        expect(measureSms(text)).toEqual(measureWithLibrary(text));
+      }),
+      { numRuns: 400 },
+    );
+    for (const n of [1, 159, 160, 161, 305, 306, 307, 459, 460]) {
+      expect(measureSms("x".repeat(n))).toEqual(measureWithLibrary("x".repeat(n)));
+    }
   });
 });

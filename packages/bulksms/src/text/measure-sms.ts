@@ -34,8 +34,39 @@ export type MeasureSmsOptions = {
 const SINGLE = { "GSM-7": 160, "UCS-2": 70 } as const;
 const CONCAT = { "GSM-7": 153, "UCS-2": 67 } as const;
 
+/**
+ * Printable ASCII that is one GSM-7 septet: everything from space to "Z", "_", "a" to "z", CR and LF —
+ * i.e. ASCII minus the extension characters [ \ ] ^ { | } ~ and the backtick. For such text every
+ * character is one unit and nothing can straddle a part boundary, so parts follow by arithmetic. This
+ * fast path (about 100x faster than building a SegmentedMessage) is property-tested to agree with the
+ * library in measure-sms.test.ts.
+ */
+const SINGLE_SEPTET_ASCII = /^[\n\r\x20-\x5A\x5F\x61-\x7A]*$/;
+
 /** Pure: how many parts and units `text` needs. Safe to inject into template previews. */
 export function measureSms(text: string, options: MeasureSmsOptions = {}): SmsMeasure {
+  if (options.unicode !== true && text !== "" && SINGLE_SEPTET_ASCII.test(text))
+    return measureBasicGsm(text.length);
+  return measureWithLibrary(text, options);
+}
+
+function measureBasicGsm(units: number): SmsMeasure {
+  if (units <= SINGLE["GSM-7"]) {
+    return {
+      encoding: "GSM-7",
+      parts: 1,
+      units,
+      perPart: SINGLE["GSM-7"],
+      charsRemaining: SINGLE["GSM-7"] - units,
+    };
+  }
+  const perPart = CONCAT["GSM-7"];
+  const parts = Math.ceil(units / perPart);
+  return { encoding: "GSM-7", parts, units, perPart, charsRemaining: parts * perPart - units };
+}
+
+/** The general path through sms-segments-calculator (exported for the agreement test). */
+export function measureWithLibrary(text: string, options: MeasureSmsOptions = {}): SmsMeasure {
   const message = new SegmentedMessage(text, options.unicode === true ? "UCS-2" : "auto");
   const encoding: SmsEncoding = message.encodingName;
   const bitsPerUnit = encoding === "GSM-7" ? 7 : 16;
