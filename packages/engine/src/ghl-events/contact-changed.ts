@@ -3,8 +3,8 @@
 import { type GhlContactLike, ghlSmsDnd, renderTemplate } from "@ghl-bulksms/sync";
 import { mappingFor } from "../core/config.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
-import { asGhlRecord, buildProfile, identityKeys } from "../core/mirror.js";
-import { type JobOutcome, OK } from "../core/outcome.js";
+import { asGhlRecord, buildProfile, identityKeys, type StoredProfile } from "../core/mirror.js";
+import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
 import { isMobile, toE164 } from "../core/phone.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { queueMessage } from "../sms/queue-message.js";
@@ -31,6 +31,39 @@ function mergeRecord(previous: GhlContactLike | null, incoming: GhlContactLike):
   return { ...(previous ?? {}), ...defined, id: incoming.id } as GhlContactLike;
 }
 
+/** Template fields: the mapped profile first, the GHL record for what the mapping does not map. */
+function templateData(record: GhlContactLike, profile: StoredProfile, phone: string): Record<string, unknown> {
+  return {
+    ...profile.extra,
+    firstName: profile.firstName ?? record.firstName ?? null,
+    lastName: profile.lastName ?? record.lastName ?? null,
+    name: profile.name ?? record.name ?? null,
+    email: record.email ?? null,
+    companyName: record.companyName ?? null,
+    locale: profile.locale,
+    timezone: profile.timezone ?? record.timezone ?? null,
+    phone,
+  };
+}
+
+/**
+ * ContactCreate payloads carry no `dndSettings` (and no timezone): before deciding on a welcome SMS, read
+ * the contact from GHL so an SMS DND set at creation is seen.
+ */
+async function completeRecord(
+  deps: EngineDeps,
+  ctx: LocationContext,
+  input: ContactEventInput,
+): Promise<{ ok: true; contact: GhlContactLike } | { ok: false; outcome: JobOutcome }> {
+  if (input.type !== "ContactCreate" || !ctx.policy.welcome.enabled || input.contact.dndSettings !== undefined) {
+    return { ok: true, contact: input.contact };
+  }
+  const r = await deps.ghl(ctx.location.id).contacts.get({ locationId: ctx.location.id, contactId: input.contact.id });
+  if (r.ok) return { ok: true, contact: { ...input.contact, ...(r.data.contact as GhlContactLike) } };
+  if (r.error.code === "not_found") return { ok: true, contact: input.contact };
+  return { ok: false, outcome: fromGhlError(r.error) };
+}
+
 export async function handleContactChanged(
   deps: EngineDeps,
   ctx: LocationContext,
@@ -39,11 +72,13 @@ export async function handleContactChanged(
   const { location, policy } = ctx;
   const locationId = location.id;
   const mapping = mappingFor(policy, location.region);
+  const complete = await completeRecord(deps, ctx, input);
+  if (!complete.ok) return complete.outcome;
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     const existing = await tx.contacts.get(locationId, input.contact.id);
     const previous = asGhlRecord(existing?.ghl);
-    const record = mergeRecord(previous, input.contact);
+    const record = mergeRecord(previous, complete.contact);
     if (input.type === "ContactDndUpdate" && input.contact.dndSettings === undefined && input.contact.dnd === false) {
       // a workflow DND-off event without settings: clear the SMS channel too
       record.dndSettings = { ...(record.dndSettings ?? {}), SMS: { status: "inactive" } };
@@ -94,7 +129,7 @@ export async function handleContactChanged(
     if (dndOn || profile.dnd || profile.consentField === "opted-out") return;
     if (policy.consent.require === "explicit-opt-in" && profile.consentField !== "opted-in") return;
     if (await tx.optOuts.isOptedOut(locationId, phoneE164)) return;
-    const rendered = renderTemplate(policy.welcome.template, { ...profile.extra, ...profile, phone: phoneE164 }, { missing: "empty" });
+    const rendered = renderTemplate(policy.welcome.template, templateData(record, profile, phoneE164), { missing: "empty" });
     if (!rendered.ok) {
       deps.logger.warn({ locationId, error: rendered.error.message }, "welcome template does not render");
       return;

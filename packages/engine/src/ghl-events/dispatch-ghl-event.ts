@@ -41,8 +41,12 @@ function withLocation(fn: (deps: EngineDeps, ctx: LocationContext, event: GhlEve
   };
 }
 
+/** Envelope fields that are not contact fields (`type` is the event type here, not the contact's). */
+const ENVELOPE_FIELDS = new Set(["type", "webhookId", "timestamp", "appId", "versionId", "origin"]);
+
 function contactOf(event: GhlEventEnvelope): GhlContactLike | null {
-  return typeof event.id === "string" && event.id !== "" ? (event as unknown as GhlContactLike) : null;
+  if (typeof event.id !== "string" || event.id === "") return null;
+  return Object.fromEntries(Object.entries(event).filter(([k]) => !ENVELOPE_FIELDS.has(k))) as unknown as GhlContactLike;
 }
 
 const contactChanged = (type: "ContactCreate" | "ContactUpdate" | "ContactTagUpdate" | "ContactDndUpdate"): Handler =>

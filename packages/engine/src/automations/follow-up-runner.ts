@@ -1,0 +1,90 @@
+// Runs due follow-up steps. Each step re-checks, at that moment: the rule still exists, the contact is
+// live, the rule's condition still holds, and the engine's send gate (opt-outs, DND, consent, quiet hours).
+// Quiet hours defer the step (same step, later); an opt-out stops the sequence. The message itself goes
+// through the engine's queue (`sms.send` re-checks the gate once more when it sends).
+import type { FollowUp } from "@ghl-bulksms/store";
+import { type GhlContactLike, renderTemplate } from "@ghl-bulksms/sync";
+import { type EngineDeps } from "../core/deps.js";
+import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { checkSendGate } from "../gate/send-gate.js";
+import { queueMessage } from "../sms/queue-message.js";
+import { type LifecycleConfig, lifecycleFor } from "./config.js";
+import { ruleStillHolds } from "./follow-up-triggers.js";
+
+const HOUR = 3_600_000;
+
+export type FollowUpStepOutcome =
+  | { id: number; action: "queued"; messageId: string; step: number }
+  | { id: number; action: "deferred"; until: number }
+  | { id: number; action: "stopped"; reason: string }
+  | { id: number; action: "completed" };
+
+export interface RunFollowUpsResult {
+  processed: number;
+  outcomes: FollowUpStepOutcome[];
+}
+
+export async function runDueFollowUps(
+  deps: EngineDeps,
+  options: { config: LifecycleConfig; now?: number; limit?: number; locationId?: string },
+): Promise<RunFollowUpsResult> {
+  const now = options.now ?? deps.now();
+  const due = await deps.store.followUps.listDue({
+    now,
+    limit: options.limit ?? 200,
+    ...(options.locationId ? { locationId: options.locationId } : {}),
+  });
+  const outcomes: FollowUpStepOutcome[] = [];
+  for (const f of due) outcomes.push(await runStep(deps, options.config, f, now));
+  return { processed: due.length, outcomes };
+}
+
+async function stop(deps: EngineDeps, f: FollowUp, reason: string): Promise<FollowUpStepOutcome> {
+  await deps.store.followUps.stop(f.id, reason);
+  return { id: f.id, action: "stopped", reason };
+}
+
+async function runStep(deps: EngineDeps, config: LifecycleConfig, f: FollowUp, now: number): Promise<FollowUpStepOutcome> {
+  const rule = lifecycleFor(config, f.locationId).followUps.find((r) => r.id === f.ruleId);
+  if (!rule) return stop(deps, f, "rule-removed");
+  const step = rule.steps[f.step];
+  if (!step) {
+    await deps.store.followUps.complete(f.id);
+    return { id: f.id, action: "completed" };
+  }
+  const record = await deps.store.contacts.get(f.locationId, f.contactId);
+  if (!record || record.deleted || record.retired) return stop(deps, f, "contact-deleted");
+  const ghl = asGhlRecord(record.ghl) as GhlContactLike | null;
+  if (!ruleStillHolds(rule, ghl)) return stop(deps, f, rule.trigger.type === "tag-added" ? "tag-removed" : "field-changed");
+  const profile = asProfile(record.profile);
+  const to = profile?.phone ?? record.phoneE164;
+  if (!to) return stop(deps, f, "no-phone");
+  const gate = await checkSendGate(deps, { locationId: f.locationId, contactId: f.contactId, to, purpose: "automated", at: now });
+  if ("block" in gate) {
+    const optOut = gate.block === "opted_out" || gate.block === "ghl_dnd" || gate.block === "no_consent";
+    return stop(deps, f, optOut ? "opted-out" : gate.block);
+  }
+  if ("defer" in gate) {
+    await deps.store.followUps.advance(f.id, f.step, gate.defer);
+    return { id: f.id, action: "deferred", until: gate.defer };
+  }
+  const rendered = renderTemplate(step.template, { ...(ghl ?? {}), ...(profile ?? {}) }, { missing: "empty" });
+  if (!rendered.ok) return stop(deps, f, `template: ${rendered.error.kind}`);
+  const next = rule.steps[f.step + 1];
+  const messageId = await deps.store.transaction(async (tx) => {
+    const q = await queueMessage(tx, {
+      key: `followup:${f.id}:${f.step}`,
+      locationId: f.locationId,
+      contactId: f.contactId,
+      to,
+      body: rendered.text,
+      sendAfter: now,
+      meta: { purpose: "automated", kind: `follow-up:${rule.id}:${f.step}` },
+      template: step.template,
+    });
+    if (next) await tx.followUps.advance(f.id, f.step + 1, now + next.afterHours * HOUR);
+    else await tx.followUps.complete(f.id);
+    return q.message.id;
+  });
+  return { id: f.id, action: "queued", messageId, step: f.step };
+}

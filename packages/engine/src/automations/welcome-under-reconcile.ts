@@ -1,0 +1,57 @@
+// Welcome SMS for a contact that reconciliation discovered (its ContactCreate webhook was lost): sent only
+// if the contact was added recently enough (`reconcile.welcomeMaxAgeHours`), never twice (the store's
+// welcome marker is set once). Stand-in until the engine exports its welcome use-case
+// (/work/notes/engine-requests.md #2); it uses the same guard and message key.
+import { renderTemplate } from "@ghl-bulksms/sync";
+import type { LifecycleConfig } from "./config.js";
+import { lifecycleFor } from "./config.js";
+import { type EngineDeps, loadLocation } from "../core/deps.js";
+import { asProfile } from "../core/mirror.js";
+import { isMobile } from "../core/phone.js";
+import { checkSendGate } from "../gate/send-gate.js";
+import { queueMessage } from "../sms/queue-message.js";
+
+export type WelcomeDecision =
+  | { sent: true; messageId: string }
+  | { sent: false; reason: "disabled" | "too_old" | "no_phone" | "not_mobile" | "already_welcomed" | "gate" | "template" };
+
+export async function welcomeDiscoveredContact(
+  deps: EngineDeps,
+  input: { config: LifecycleConfig; locationId: string; contactId: string; dateAdded: number | null },
+): Promise<WelcomeDecision> {
+  const ctx = await loadLocation(deps, input.locationId);
+  if (!ctx || !ctx.policy.welcome.enabled) return { sent: false, reason: "disabled" };
+  const maxAgeMs = lifecycleFor(input.config, input.locationId).reconcile.welcomeMaxAgeHours * 3_600_000;
+  const now = deps.now();
+  if (input.dateAdded === null || now - input.dateAdded > maxAgeMs) return { sent: false, reason: "too_old" };
+  const record = await deps.store.contacts.get(input.locationId, input.contactId);
+  const profile = asProfile(record?.profile);
+  if (!record || !profile?.phone) return { sent: false, reason: "no_phone" };
+  if (record.welcomeSentAt !== null) return { sent: false, reason: "already_welcomed" };
+  if (ctx.policy.welcome.requireMobile && !isMobile(profile.phone)) return { sent: false, reason: "not_mobile" };
+  const gate = await checkSendGate(deps, {
+    locationId: input.locationId,
+    contactId: input.contactId,
+    to: profile.phone,
+    purpose: "automated",
+  });
+  if ("block" in gate) return { sent: false, reason: "gate" };
+  const rendered = renderTemplate(ctx.policy.welcome.template, { ...profile }, { missing: "empty" });
+  if (!rendered.ok) return { sent: false, reason: "template" };
+  const phone = profile.phone;
+  return deps.store.transaction(async (tx) => {
+    const first = await tx.contacts.markWelcomeSent(input.locationId, input.contactId, now);
+    if (!first) return { sent: false, reason: "already_welcomed" } as const;
+    const q = await queueMessage(tx, {
+      key: `welcome:${input.locationId}:${input.contactId}`,
+      locationId: input.locationId,
+      contactId: input.contactId,
+      to: phone,
+      body: rendered.text,
+      sendAfter: now + ctx.policy.welcome.delayMs,
+      meta: { purpose: "automated", kind: "welcome" },
+      template: ctx.policy.welcome.template,
+    });
+    return { sent: true, messageId: q.message.id } as const;
+  });
+}

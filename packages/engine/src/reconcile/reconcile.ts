@@ -1,0 +1,478 @@
+// Periodic reconciliation of one location: GHL search (pageLimit 500) -> three-way plan per contact ->
+// GHL writes with background priority + local mirror/opt-out writes, resumable from the run checkpoint.
+import { emptyCounts, type ContactRecord, type OptOut, type SyncRunCounts } from "@ghl-bulksms/store";
+import {
+  consentStatus,
+  type FieldDecision,
+  type GhlContactLike,
+  isRestrictive,
+  planContactSync,
+  type SyncOperation,
+  type SyncPolicies,
+} from "@ghl-bulksms/sync";
+import { type LifecycleConfig, lifecycleFor, parseLifecycleConfig } from "../automations/config.js";
+import { detectFollowUpTriggers } from "../automations/follow-up-triggers.js";
+import { welcomeDiscoveredContact } from "../automations/welcome-under-reconcile.js";
+import { mappingFor } from "../core/config.js";
+import { type EngineDeps, loadLocation } from "../core/deps.js";
+import { buildProfile, identityKeys } from "../core/mirror.js";
+import { toE164 } from "../core/phone.js";
+import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
+import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
+import { retireDeletedContact } from "./retire-contact.js";
+import { asBase, ghlSide, type LocalProfile, localSide, mergedBase, profileOf, SMS_SYNC_FIELDS } from "./sync-view.js";
+
+export type ReconcileKind = "incremental" | "full";
+
+export interface ReconcileProgress {
+  runId: number;
+  phase: ReconcileCheckpoint["phase"];
+  pages: number;
+  counts: SyncRunCounts;
+}
+
+export interface PlannedContact {
+  contactId: string;
+  kind: "create" | "update" | "delete";
+  operations: SyncOperation[];
+  decisions: FieldDecision[];
+}
+
+export interface ReconcileOptions {
+  deps: EngineDeps;
+  locationId: string;
+  kind: ReconcileKind;
+  /** Compute the whole plan and write nothing to any vendor (nor to the mirror); the run is still recorded. */
+  dryRun?: boolean;
+  onProgress?: (progress: ReconcileProgress) => void;
+  /** Lifecycle configuration (policies, page size, welcome age...). Default: all defaults. */
+  config?: LifecycleConfig;
+  /** Run owner written on the run row (worker id, "cli"). */
+  owner?: string;
+  /** Max planned contacts returned by a dry run (the counts always cover everything). Default 10 000. */
+  maxPlanEntries?: number;
+}
+
+export type ReconcileResult =
+  | {
+      ok: true;
+      runId: number;
+      resumed: boolean;
+      dryRun: boolean;
+      counts: SyncRunCounts;
+      /** GHL requests made by this run (across resumes). */
+      requests: number;
+      /** Dry run only: what would be done, per contact with something to do. */
+      plan?: PlannedContact[];
+      planTruncated?: boolean;
+    }
+  | { ok: false; reason: "location_unknown" }
+  | { ok: false; reason: "already_running"; activeRunId: number }
+  | { ok: false; reason: "failed"; runId: number; error: string; retryable: boolean; counts: SyncRunCounts };
+
+const BACKGROUND = { priority: "background" } as const;
+
+function zeroCounts(): SyncRunCounts {
+  return emptyCounts();
+}
+
+async function runPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+function parseTime(iso: string | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Reconciles one location; see the module comment. Never throws for vendor problems (returns them). */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const { deps, locationId, kind } = options;
+  const dryRun = options.dryRun ?? false;
+  const config = options.config ?? parseLifecycleConfig({});
+  const settings = lifecycleFor(config, locationId).reconcile;
+  const policies: SyncPolicies = settings.policies;
+  const ctx = await loadLocation(deps, locationId);
+  if (!ctx) return { ok: false, reason: "location_unknown" };
+  const region = ctx.location.region;
+  const mapping = mappingFor(ctx.policy, region);
+
+  const started = await deps.store.runs.start({
+    locationId,
+    kind,
+    dryRun,
+    staleAfterMs: settings.staleAfterMs,
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
+  if (!started.started) return { ok: false, reason: "already_running", activeRunId: started.active.id };
+  const run = started.run;
+  const resumedCp = started.resumed ? asCheckpoint(run.checkpoint) : null;
+  let cp: ReconcileCheckpoint;
+  let committed: SyncRunCounts;
+  if (resumedCp) {
+    cp = resumedCp;
+    committed = run.counts;
+  } else {
+    let since: number | null = null;
+    if (kind === "incremental") {
+      const last = await latestHighWater(deps, locationId);
+      since = last === null ? null : last - settings.overlapMs;
+    }
+    cp = initialCheckpoint(deps.now(), since);
+    committed = zeroCounts();
+    await deps.store.runs.saveCheckpoint(run.id, cp, committed);
+  }
+  const client = deps.ghl(locationId);
+  const planned: PlannedContact[] = [];
+  const maxPlan = options.maxPlanEntries ?? 10_000;
+  let planTruncated = false;
+  const progress = () =>
+    options.onProgress?.({ runId: run.id, phase: cp.phase, pages: cp.pages, counts: committed });
+
+  const fail = async (error: string, retryable: boolean): Promise<ReconcileResult> => {
+    committed.errors++;
+    await deps.store.runs.saveCheckpoint(run.id, cp, committed);
+    await deps.store.runs.finish(run.id, { status: "failed", counts: committed, error });
+    deps.logger.warn({ runId: run.id, locationId, error }, "reconcile run failed");
+    return { ok: false, reason: "failed", runId: run.id, error, retryable, counts: committed };
+  };
+
+  // ---- opt-outs: the BulkSMS blocked list (read every run; small) -> local opt-outs.
+  const blocked = new Set<string>();
+  try {
+    for await (const b of deps.sms.iterateBlockedNumbers()) blocked.add(b.phoneNumber);
+  } catch (error) {
+    return fail(`bulksms blocked numbers: ${(error as Error).message}`, true);
+  }
+  const optOuts = new Map<string, OptOut>();
+  for (const o of await deps.store.optOuts.list({ locationId, limit: 10_000_000 })) {
+    if (o.channel === "sms" || !optOuts.has(o.phoneE164)) optOuts.set(o.phoneE164, o);
+  }
+  const at = deps.now();
+  for (const phone of blocked) {
+    const current = optOuts.get(phone);
+    if (current?.state === "opted_out") continue;
+    const row: OptOut = {
+      locationId,
+      phoneE164: phone,
+      channel: "sms",
+      state: "opted_out",
+      source: "bulksms_blocked",
+      note: "on the BulkSMS blocked list",
+      at,
+    };
+    optOuts.set(phone, row);
+    if (!dryRun && !cp.blockedPulled) {
+      // Only numbers of this location's contacts become its opt-outs.
+      const owners = await deps.store.contacts.findByPhone(locationId, phone);
+      if (owners.length === 0) continue;
+      const r = await deps.store.optOuts.set({
+        locationId,
+        phoneE164: phone,
+        state: "opted_out",
+        source: "bulksms_blocked",
+        note: row.note,
+        at,
+      });
+      if (r.changed) committed.optOutsSynced++;
+    }
+  }
+  if (!cp.blockedPulled && !dryRun) {
+    cp.blockedPulled = true;
+    await deps.store.runs.saveCheckpoint(run.id, cp, committed);
+  }
+
+  // ---- scan
+  const sort = kind === "full" ? [{ field: "dateAdded", direction: "asc" as const }] : [{ field: "dateUpdated", direction: "asc" as const }];
+  const filters =
+    kind === "incremental" && cp.since !== null
+      ? [{ field: "dateUpdated", operator: "range" as const, value: { gte: new Date(cp.since).toISOString() } }]
+      : undefined;
+  const seenThisRun = new Set<string>();
+  while (cp.phase === "scan") {
+    const body = {
+      locationId,
+      pageLimit: settings.pageLimit,
+      sort,
+      ...(filters ? { filters } : {}),
+      ...(cp.cursor ? { searchAfter: cp.cursor } : { page: 1 }),
+    };
+    cp.requests++;
+    const r = await client.contacts.search(body, BACKGROUND);
+    if (!r.ok) return fail(`search: ${r.error.message}`, r.error.retryable);
+    const hits = (r.data.contacts ?? []) as Array<GhlContactLike & { searchAfter?: Array<string | number> }>;
+    const pageDone = new Set(cp.pageDone);
+    const page = zeroCounts();
+    const seenUnchanged: string[] = [];
+    const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
+    const work: Array<() => Promise<void>> = [];
+    const nowMs = deps.now();
+    const nowIso = new Date(nowMs).toISOString();
+
+    for (const hit of hits) {
+      const updatedAt = parseTime(hit.dateUpdated);
+      if (updatedAt !== null && (cp.highWater === null || updatedAt > cp.highWater)) cp.highWater = updatedAt;
+      if (pageDone.has(hit.id)) continue;
+      const again = seenThisRun.has(hit.id);
+      seenThisRun.add(hit.id);
+      const record = await deps.store.contacts.get(locationId, hit.id);
+      const profile = profileOf(record);
+      const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
+      const local = record && profile ? localSide(record, phone ? optOuts.get(phone) : undefined) : null;
+      const ghl = ghlSide(hit, region, nowIso);
+      const base = record ? asBase(record.base) : null;
+      const plan = planContactSync({ ghl, local, base, policies, now: nowIso });
+      const ghlOps = ghlWriteOps(plan.operations);
+      const localOps = plan.operations.filter((o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged));
+      const isNew = !record || !profile;
+      if (!again) page.scanned++;
+      // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
+      // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
+      const landed =
+        started.resumed && !isNew && ghlOps.length === 0 && localOps.length === 0
+          ? (await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`))?.state === "begun"
+          : false;
+      if (!isNew && !landed && ghlOps.length === 0 && localOps.length === 0) {
+        if (!again) page.unchanged++;
+        if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted)) refresh.push({ record, hit });
+        else seenUnchanged.push(hit.id);
+        continue;
+      }
+      if (dryRun) {
+        if (isNew) page.created++;
+        else page.updated++;
+        countConflicts(page, plan.decisions, policies);
+        if (planned.length < maxPlan) {
+          planned.push({
+            contactId: hit.id,
+            kind: isNew ? "create" : "update",
+            operations: plan.operations,
+            decisions: plan.decisions,
+          });
+        } else planTruncated = true;
+        continue;
+      }
+      work.push(async () => {
+        const delta = zeroCounts();
+        delta.scanned = 0;
+        const ledgerKey = `reconcile:${run.id}:${hit.id}`;
+        let wrote = landed;
+        if (ghlOps.length > 0) {
+          const begun = await deps.store.vendorWrites.begin(ledgerKey, { vendor: "ghl", operation: "reconcile.apply", locationId });
+          if (begun.state === "completed") wrote = true;
+          else {
+            const res = await applyGhlOperations(deps, locationId, hit.id, plan.operations, ledgerKey);
+            cp.requests += res.requests;
+            if (!res.ok) {
+              delta.errors++;
+              deps.logger.warn({ runId: run.id, contactId: hit.id, code: res.error.code }, "reconcile write failed");
+              await commitDone(hit.id, delta, async () => {});
+              return;
+            }
+            if (res.dndChanged) delta.optOutsSynced++;
+            wrote = true;
+          }
+        }
+        // Local side: profile, base, identities, opt-out.
+        const mergedStatus = consentStatus(plan.merged.consent);
+        let localOptOut: { source: OptOut["source"] } | null = null;
+        if (isRestrictive(mergedStatus) && phone) {
+          const current = optOuts.get(phone);
+          if (current?.state !== "opted_out") {
+            localOptOut = { source: plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd" };
+          }
+        }
+        if (localOptOut && phone && !blocked.has(phone)) {
+          const b = await deps.sms.addBlockedNumbers([phone]);
+          if (b.ok) blocked.add(phone);
+          else delta.errors++;
+        }
+        const fresh = buildProfile(
+          { ...hit, tags: [...plan.merged.tags] } as GhlContactLike,
+          mapping,
+        ) as LocalProfile;
+        for (const f of SMS_SYNC_FIELDS) {
+          const v = plan.merged.fields[f];
+          (fresh as unknown as Record<string, unknown>)[f] = v === undefined || v === "" ? null : v;
+        }
+        fresh.segmentTags = [...plan.merged.tags];
+        if (profile?.localEditedAt) fresh.localEditedAt = profile.localEditedAt;
+        const ghlAfter: GhlContactLike = { ...hit, tags: [...plan.merged.tags] };
+        delete (ghlAfter as { searchAfter?: unknown }).searchAfter;
+        for (const f of SMS_SYNC_FIELDS) {
+          const v = plan.merged.fields[f];
+          (ghlAfter as unknown as Record<string, unknown>)[f] = v ?? null;
+        }
+        if (isNew) delta.created++;
+        else if (wrote || localOps.length > 0) delta.updated++;
+        else delta.unchanged++;
+        countConflicts(delta, plan.decisions, policies);
+        const ids = identityKeys(ghlAfter);
+        await commitDone(hit.id, delta, async (tx) => {
+          await tx.contacts.upsert({
+            locationId,
+            contactId: hit.id,
+            ghl: ghlAfter,
+            profile: fresh,
+            base: mergedBase(plan.merged),
+            phoneE164: fresh.phone ?? phone ?? null,
+            emailNorm: ids.emailNorm,
+            nameKey: ids.nameKey,
+            dateUpdated: parseTime(hit.dateUpdated),
+            deleted: false,
+            lastSeenAt: nowMs,
+          });
+          if (localOptOut && phone) {
+            const r = await tx.optOuts.set({
+              locationId,
+              phoneE164: phone,
+              state: "opted_out",
+              source: localOptOut.source,
+              note: "reconciliation: opt-out seen in GHL",
+              at: nowMs,
+            });
+            if (r.changed) {
+              delta.optOutsSynced++;
+              await tx.followUps.stopForContact(locationId, hit.id, "opted-out");
+            }
+          }
+          for (const d of plan.decisions) {
+            if (!d.conflict) continue;
+            await tx.runs.recordConflict({
+              runId: run.id,
+              contactId: hit.id,
+              field: d.field,
+              policy: d.reason,
+              decision: `took ${d.from}`,
+              base: base?.fields[d.field] ?? null,
+              local: local?.fields[d.field] ?? null,
+              remote: ghl.fields[d.field] ?? null,
+              chosen: d.value,
+            });
+          }
+          await detectFollowUpTriggers(tx, {
+            config,
+            locationId,
+            contactId: hit.id,
+            before: record ? (record.ghl as GhlContactLike | null) : null,
+            after: ghlAfter,
+            now: nowMs,
+          });
+          if (wrote) await tx.vendorWrites.complete(ledgerKey, hit.id);
+        });
+        if (isNew) {
+          await welcomeDiscoveredContact(deps, { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) });
+        }
+      });
+    }
+
+    // Commits one contact's outcome together with the run checkpoint (exact counts across a crash).
+    async function commitDone(
+      contactId: string,
+      delta: SyncRunCounts,
+      write: (tx: Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0]) => Promise<void>,
+    ): Promise<void> {
+      await deps.store.transaction(async (tx) => {
+        await write(tx);
+        committed = addCounts(committed, delta);
+        cp.pageDone = [...cp.pageDone, contactId];
+        await tx.runs.saveCheckpoint(run.id, cp, committed);
+      });
+    }
+
+    await runPool(work, settings.writeConcurrency, (w) => w());
+
+    // Page end: unchanged contacts seen, mirror refreshes, counts and the next cursor in one transaction.
+    const last = hits[hits.length - 1];
+    const more = hits.length >= settings.pageLimit && last?.searchAfter !== undefined;
+    await deps.store.transaction(async (tx) => {
+      if (!dryRun) {
+        for (const id of seenUnchanged) await tx.contacts.upsert({ locationId, contactId: id, lastSeenAt: nowMs });
+        for (const { record, hit } of refresh) {
+          const ids = identityKeys(hit);
+          const ghlRec = { ...hit };
+          delete (ghlRec as { searchAfter?: unknown }).searchAfter;
+          await tx.contacts.upsert({
+            locationId,
+            contactId: record.contactId,
+            ghl: ghlRec,
+            emailNorm: ids.emailNorm,
+            nameKey: ids.nameKey,
+            dateUpdated: parseTime(hit.dateUpdated),
+            deleted: false,
+            lastSeenAt: nowMs,
+          });
+        }
+      }
+      committed = addCounts(committed, page);
+      cp.pages++;
+      cp.pageDone = [];
+      if (more && last?.searchAfter) cp.cursor = last.searchAfter;
+      else cp.phase = kind === "full" ? "deletes" : "done";
+      await tx.runs.saveCheckpoint(run.id, cp, committed);
+    });
+    progress();
+  }
+
+  // ---- deletes (full runs): contacts not seen by the scan are confirmed with a GET before retiring.
+  if (cp.phase === "deletes") {
+    const missing = await deps.store.contacts.listNotSeenSince(locationId, cp.scanStartedAt, 1_000_000);
+    for (const m of missing) {
+      cp.requests++;
+      const r = await client.contacts.get({ locationId, contactId: m.contactId }, BACKGROUND);
+      const delta = zeroCounts();
+      if (r.ok) {
+        if (!dryRun) await deps.store.contacts.upsert({ locationId, contactId: m.contactId, lastSeenAt: deps.now() });
+      } else if (r.error.code === "not_found") {
+        delta.deleted++;
+        if (dryRun) {
+          if (planned.length < maxPlan) planned.push({ contactId: m.contactId, kind: "delete", operations: [], decisions: [] });
+          else planTruncated = true;
+        } else await retireDeletedContact(deps, locationId, m.contactId);
+      } else {
+        delta.errors++;
+      }
+      committed = addCounts(committed, delta);
+      await deps.store.runs.saveCheckpoint(run.id, cp, committed);
+    }
+    cp.phase = "done";
+  }
+  await deps.store.runs.saveCheckpoint(run.id, cp, committed);
+  await deps.store.runs.finish(run.id, { status: "succeeded", counts: committed });
+  progress();
+  return {
+    ok: true,
+    runId: run.id,
+    resumed: started.resumed,
+    dryRun,
+    counts: committed,
+    requests: cp.requests,
+    ...(dryRun ? { plan: planned, planTruncated } : {}),
+  };
+}
+
+function countConflicts(counts: SyncRunCounts, decisions: readonly FieldDecision[], _policies: SyncPolicies): void {
+  for (const d of decisions) {
+    if (!d.conflict) continue;
+    counts.conflicts[d.reason] = (counts.conflicts[d.reason] ?? 0) + 1;
+  }
+}
+
+async function latestHighWater(deps: EngineDeps, locationId: string): Promise<number | null> {
+  let best: number | null = null;
+  for (const kind of ["incremental", "full"] as const) {
+    const run = await deps.store.runs.latest(locationId, { kind, status: "succeeded" });
+    if (!run || run.dryRun) continue;
+    const cp = asCheckpoint(run.checkpoint);
+    if (cp?.highWater !== null && cp?.highWater !== undefined && (best === null || cp.highWater > best)) best = cp.highWater;
+  }
+  return best;
+}
