@@ -87,7 +87,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // Fastify's own request lines would print raw URLs (with path secrets); we log our own below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests still arriving on open connections while we drain are served normally: the store closes
+    // only after HTTP has drained (a 503 would make GHL drop the event).
+    return503OnClosing: false,
   });
 
   // Keep every body raw, whatever its content type; routes parse what they need.
