@@ -277,5 +277,18 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     const updates = fake.requests.slice(before).filter((r) => r.method === "POST");
     expect(updates.map((r) => r.path)).toEqual(["/webhooks/1", "/webhooks/2"]);
     expect(fake.webhooks.length).toBe(2);
+    expect((await client.deleteWebhook("1")).ok).toBe(true);
+    expect(fake.webhooks.map((w) => w.id)).toEqual([2]);
+    const missing = await client.deleteWebhook("1");
+    expect(missing).toMatchObject({ ok: false, error: { code: "not_found", status: 404, retryable: false } });
+  });
+
+  it("getMessage: 404 maps to not_found, a non-numeric id is refused locally", async () => {
+    expect(await client.getMessage("123")).toMatchObject({
+      ok: false,
+      error: { code: "not_found", status: 404 },
+    });
+    expect(await client.getMessage("12;DROP")).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(fake.requests).toHaveLength(1);
   });
 });

@@ -119,6 +119,11 @@ describe("client against the sandbox BulkSMS simulator", () => {
     await sim.clock.advance(2_000);
     await sim.control.settle();
     expect(inbound.map((m) => [m.from, m.body])).toEqual([["+447911123456", "Yes please"]]);
+    const sentId = sent.ok ? (sent.data.messages[0]?.id ?? "") : "";
+    const related = await client.relatedReceivedMessages(sentId);
+    expect(related.ok && related.data.map((m) => [m.body, m.relatedSentMessageId])).toEqual([
+      ["Yes please", sentId],
+    ]);
     const replies: BulkSmsMessage[] = [];
     for await (const m of client.iterateMessages({ filter: { type: "RECEIVED" } })) replies.push(m);
     expect(replies.map((m) => m.from)).toEqual(["+447911123456"]);
