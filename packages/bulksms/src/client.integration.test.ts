@@ -184,6 +184,22 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     expect(result.data.messages).toHaveLength(4003);
   });
 
+  it("a batch failing mid-send reports completedBatches; re-running the job resends only what is missing", async () => {
+    const to = Array.from({ length: 4002 }, (_, i) => `+4479${String(11_000_000 + i).padStart(8, "0")}`);
+    fake.inject({}, { status: 403, body: JSON.stringify({ title: "Insufficient Credits", status: 403 }) });
+    const first = await client.sendMessages({ jobKey: "bulk-2", to, body: "hi" });
+    expect(first).toMatchObject({
+      ok: false,
+      error: { code: "insufficient_credits", completedBatches: 1, retryable: false },
+    });
+    expect(fake.created).toHaveLength(4000);
+    // credits topped up; the job runner re-runs the same job key
+    const again = await client.sendMessages({ jobKey: "bulk-2", to, body: "hi" });
+    expect(again.ok).toBe(true);
+    expect(fake.created).toHaveLength(4002); // batch 0 answered from BulkSMS's dedup memory, batch 1 sent once
+    expect(new Set(fake.created.map((m) => m.to)).size).toBe(4002);
+  });
+
   it("rejects invalid numbers by position before any request", async () => {
     const result = await client.sendMessages({ jobKey: "j", to: ["+447911123456", "12"], body: "x" });
     expect(result.ok).toBe(false);
