@@ -59,3 +59,4 @@ export { type MessageMeta, queueMessage } from "./sms/queue-message.js";
 export { sendQueuedMessage } from "./sms/send-message.js";
 export { hasMarker, refMarker } from "./vendor/ref-marker.js";
 export { createNoteOnce, createTaskOnce, type WriteOnceResult } from "./vendor/write-once.js";
+export * from "./reconcile/index.js";
