@@ -24,6 +24,8 @@ const USAGE = `Usage: pnpm sandbox [options]
   --bulksms-faults SPEC    faults for the BulkSMS simulator only
   --ghl-webhook-url URL    where GHL webhooks are POSTed
   --bulksms-webhook-url URL  registered as the BulkSMS SENT and RECEIVED webhook
+  --provider-delivery-url URL  GHL conversation-provider Delivery URL (ProviderOutboundMessage)
+  --search-lag-ms N        GHL search index lag in sandbox ms (default 0)
   --help
 `;
 
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
       "bulksms-faults": { type: "string" },
       "ghl-webhook-url": { type: "string" },
       "bulksms-webhook-url": { type: "string" },
+      "provider-delivery-url": { type: "string" },
+      "search-lag-ms": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -76,7 +80,12 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     clockSpeed: speed,
     seedContacts: int("seed-contacts", values["seed-contacts"], 50),
-    ghl: { port: int("ghl-port", values["ghl-port"], DEFAULT_GHL_PORT), seed: values.seed ?? "ghl-sandbox" },
+    ghl: {
+      port: int("ghl-port", values["ghl-port"], DEFAULT_GHL_PORT),
+      seed: values.seed ?? "ghl-sandbox",
+      searchLagMs: int("search-lag-ms", values["search-lag-ms"], 0),
+      ...(values["provider-delivery-url"] ? { providerDeliveryUrl: values["provider-delivery-url"] } : {}),
+    },
     bulksms: { port: int("bulksms-port", values["bulksms-port"], DEFAULT_BULKSMS_PORT) },
     faults: { ghl: ghlFaults, bulksms: toBulkSmsFaults(bulkFaults) },
     webhookTargets: { ghl: values["ghl-webhook-url"], bulksms: values["bulksms-webhook-url"] },

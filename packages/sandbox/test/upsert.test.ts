@@ -94,3 +94,26 @@ describe("upsert (FACTS §3.4)", () => {
     expect(none.body).toEqual({ contact: null });
   });
 });
+
+describe("upsert quirk: additional emails (issue #337)", () => {
+  it("an upserted email equal to a contact's additional email becomes its primary; the old primary is lost", async () => {
+    const s = await startGhl();
+    try {
+      const loc = s.locations[0]!;
+      const c = s.control.createContact(loc.id, {
+        email: "home@example.com",
+        additionalEmails: ["work@example.com"],
+      });
+      const res = await api(s, "/contacts/upsert", {
+        body: { locationId: loc.id, email: "work@example.com", firstName: "Promo" },
+      });
+      expect(res.body.new).toBe(false);
+      expect(res.body.contact.id).toBe(c.id);
+      expect(res.body.contact.email).toBe("work@example.com");
+      expect(res.body.contact.additionalEmails).toEqual([]);
+      expect(s.control.listContacts(loc.id).some((x) => x.email === "home@example.com")).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -68,6 +68,8 @@ export interface ContactInput {
   customFields?: Array<{ id?: string; key?: string; field_value?: unknown; value?: unknown }>;
   gender?: string;
   inboundDndSettings?: unknown;
+  /** Not writable through the API (the spec rejects it); the GHL UI and imports can set it (control only). */
+  additionalEmails?: string[];
 }
 
 const SIMPLE_FIELDS = [
@@ -205,6 +207,7 @@ export function createContactsStore(options: ContactsStoreOptions) {
       c.name = [c.firstName, c.lastName].filter(Boolean).join(" ") || null;
     }
     if (input.tags !== undefined) c.tags = normaliseTags(input.tags);
+    if (input.additionalEmails !== undefined) c.additionalEmails = [...input.additionalEmails];
     if (input.dnd !== undefined) c.dnd = input.dnd;
     if (input.dndSettings !== undefined) {
       for (const [channel, setting] of Object.entries(input.dndSettings)) {
@@ -340,6 +343,27 @@ export function createContactsStore(options: ContactsStoreOptions) {
       if (result.tagsChanged) emitContact("ContactTagUpdate", match, write);
       if (result.dndChanged) emitContact("ContactDndUpdate", match, write);
       return { contact: match, isNew: false };
+    }
+    // Quirk (FACTS §3.4, issue #337): an email that is another contact's ADDITIONAL email matches that
+    // contact; the email becomes its primary and the old primary is dropped.
+    const wanted = fields.email?.toLowerCase();
+    const secondary = wanted
+      ? [...contacts.values()].find(
+          (c) => c.locationId === locationId && c.additionalEmails.some((e) => e.toLowerCase() === wanted),
+        )
+      : undefined;
+    if (secondary) {
+      const patch: ContactInput = {
+        ...fields,
+        additionalEmails: secondary.additionalEmails.filter((e) => e.toLowerCase() !== wanted),
+      };
+      const phoneOwner = findBy(locationId, "phone", fields.phone);
+      if (phoneOwner && phoneOwner.id !== secondary.id) delete patch.phone;
+      const result = apply(secondary, patch, loc, write);
+      if (result.changed) emitContact("ContactUpdate", secondary, write);
+      if (result.tagsChanged) emitContact("ContactTagUpdate", secondary, write);
+      if (result.dndChanged) emitContact("ContactDndUpdate", secondary, write);
+      return { contact: secondary, isNew: false };
     }
     return { contact: create(locationId, fields, { ...write, rawPhone: write.rawPhone }), isNew: true };
   };

@@ -273,6 +273,10 @@ export function generateSeedContacts(rng: Rng, count: number, country: string, n
       tags: TAGS.filter(() => rng.chance(0.2)),
     };
     if (rng.chance(0.15)) input.companyName = rng.pick(COMPANIES);
+    if (input.email && rng.chance(0.05))
+      input.additionalEmails = [
+        `${firstName}.${lastName}.work@example.net`.toLowerCase().replace(/[^a-z.@]/g, ""),
+      ];
     if (rng.chance(0.05))
       input.dndSettings = { SMS: { status: "active", message: "Opted out by reply STOP", code: "" } };
     if (rng.chance(0.3))
