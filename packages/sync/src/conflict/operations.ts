@@ -9,8 +9,9 @@ export type SyncOperation =
   | { op: "addTags"; side: Side; tags: string[] }
   | { op: "removeTags"; side: Side; tags: string[] }
   /**
-   * Bring the side's opt-out state to `consent` / `status`. `statusChanged` is false when only the
-   * history changed (the side's visible DND state is already right): the engine may then skip the API call.
+   * Bring the side's opt-out state to `consent` / `status`. For GHL this is emitted only when DND must be
+   * switched on or off. For the local side it is also emitted when only the history changed; then
+   * `statusChanged` is false.
    */
   | { op: "setDnd"; side: Side; consent: ConsentLog; status: ConsentStatus; statusChanged: boolean }
   | { op: "note"; side: "ghl"; body: string }

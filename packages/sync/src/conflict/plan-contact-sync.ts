@@ -220,9 +220,15 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
     const remove = [...have].filter((t) => !want.has(t)).sort();
     if (add.length > 0) operations.push({ op: "addTags", side, tags: add });
     if (remove.length > 0) operations.push({ op: "removeTags", side, tags: remove });
-    if (!consentEquals(record.consent, consent)) {
-      const statusChanged = consentStatus(record.consent) !== status;
-      operations.push({ op: "setDnd", side, consent, status, statusChanged });
+    const sideStatus = consentStatus(record.consent);
+    if (side === "ghl") {
+      // GHL can only show DND on or off (its log is rebuilt from that on every read), so it is updated
+      // only when that changes; otherwise every sync would "update" it again.
+      if (isRestrictive(sideStatus) !== isRestrictive(status)) {
+        operations.push({ op: "setDnd", side, consent, status, statusChanged: true });
+      }
+    } else if (!consentEquals(record.consent, consent)) {
+      operations.push({ op: "setDnd", side, consent, status, statusChanged: sideStatus !== status });
     }
   }
 
@@ -230,7 +236,7 @@ export function planContactSync(input: PlanContactSyncInput): SyncPlan {
   // applying produces none.
   if (input.ghl !== null) {
     const ghlStatus = consentStatus(input.ghl.consent);
-    if (ghlStatus !== status && (policies?.notes ?? DEFAULT_POLICIES.notes)) {
+    if (isRestrictive(ghlStatus) !== isRestrictive(status) && (policies?.notes ?? DEFAULT_POLICIES.notes)) {
       operations.push({
         op: "note",
         side: "ghl",

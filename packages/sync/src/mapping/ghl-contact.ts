@@ -45,13 +45,19 @@ export function ghlSmsDnd(contact: Pick<GhlContactLike, "dnd" | "dndSettings">):
 }
 
 /**
- * The consent log GHL's current state implies: an opt-out event (source "ghl-dnd", at `dateUpdated`,
- * else `fallbackAt`) when SMS DND is on, nothing otherwise. DND switched off in GHL is not an opt-in:
- * the merged log keeps any earlier opt-out, and the plan sets DND again.
+ * The consent log GHL's current state implies: an opt-out event (source "ghl-dnd") when SMS DND is on,
+ * nothing otherwise. DND switched off in GHL is not an opt-in: the merged log keeps any earlier opt-out,
+ * and the plan sets DND again.
+ *
+ * The event time is `dndSince` (when the engine first saw DND on for this contact, kept in the mirror),
+ * else `dateUpdated`, else `fallbackAt`. Prefer `dndSince`: `dateUpdated` moves with every edit of the
+ * contact, and an opt-out dated after a later START would wrongly win over it.
  */
 export function ghlConsentLog(
   contact: Pick<GhlContactLike, "dnd" | "dndSettings" | "dateUpdated">,
   fallbackAt: string,
+  dndSince?: string,
 ): { optOut?: { at: string; source: "ghl-dnd" } } {
-  return ghlSmsDnd(contact) ? { optOut: { at: contact.dateUpdated ?? fallbackAt, source: "ghl-dnd" } } : {};
+  if (!ghlSmsDnd(contact)) return {};
+  return { optOut: { at: dndSince ?? contact.dateUpdated ?? fallbackAt, source: "ghl-dnd" } };
 }

@@ -20,8 +20,10 @@ export const SYNCED_GHL_FIELDS = [
 export interface GhlToSyncContactOptions {
   /** Region for national phone formats. */
   defaultRegion?: string | undefined;
-  /** Used as the opt-out time when GHL shows DND but no `dateUpdated`. */
+  /** Used as the opt-out time when GHL shows DND but neither `dndSince` nor `dateUpdated` is known. */
   now: string;
+  /** When the engine first saw DND on for this contact (see `ghlConsentLog`). */
+  dndSince?: string | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ export function ghlToSyncContact(contact: GhlContactLike, options: GhlToSyncCont
     id: contact.id,
     fields,
     tags: normaliseTags(contact.tags ?? []),
-    consent: ghlConsentLog(contact, options.now),
+    consent: ghlConsentLog(contact, options.now, options.dndSince),
   };
   if (contact.dateUpdated !== undefined) out.updatedAt = contact.dateUpdated;
   if (contact.dateAdded !== undefined) out.createdAt = contact.dateAdded;

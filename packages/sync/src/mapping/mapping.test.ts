@@ -165,6 +165,11 @@ describe("GHL DND", () => {
       optOut: { at: "2026-01-01T00:00:00Z", source: "ghl-dnd" },
     });
     expect(ghlConsentLog({ dnd: false }, "x")).toEqual({});
+    expect(
+      ghlConsentLog({ dnd: true, dateUpdated: "2026-03-01T00:00:00Z" }, "x", "2026-01-01T00:00:00Z"),
+    ).toEqual({
+      optOut: { at: "2026-01-01T00:00:00Z", source: "ghl-dnd" },
+    });
   });
 });
 
