@@ -4,8 +4,7 @@
  * This file is the only place in the package that writes to the console.
  */
 import { parseArgs } from "node:util";
-import type { BulkSmsSimulatorOptions } from "./bulksms/index.js";
-import { type FaultConfig, parseFaultSpec } from "./faults.js";
+import { parseFaultSpec } from "./faults.js";
 import { GHL_CONTROL_ROUTES } from "./ghl/control-http.js";
 import { startSandbox } from "./sandbox.js";
 
@@ -28,17 +27,6 @@ const USAGE = `Usage: pnpm sandbox [options]
   --search-lag-ms N        GHL search index lag in sandbox ms (default 0)
   --help
 `;
-
-export function toBulkSmsFaults(f: FaultConfig): NonNullable<BulkSmsSimulatorOptions["faults"]> {
-  return {
-    ...(f.latencyMs !== undefined ? { latencyMs: f.latencyMs } : {}),
-    ...(f.errorRate !== undefined ? { errorRate: f.errorRate } : {}),
-    ...(f.stallRate !== undefined ? { stallRate: f.stallRate } : {}),
-    ...(f.webhookDropRate !== undefined ? { webhookDropRate: f.webhookDropRate } : {}),
-    ...(f.webhookDuplicateRate !== undefined ? { webhookDuplicateRate: f.webhookDuplicateRate } : {}),
-    ...(f.webhookReorderRate ? { webhookReorder: true } : {}),
-  };
-}
 
 function int(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -87,7 +75,7 @@ async function main(): Promise<void> {
       ...(values["provider-delivery-url"] ? { providerDeliveryUrl: values["provider-delivery-url"] } : {}),
     },
     bulksms: { port: int("bulksms-port", values["bulksms-port"], DEFAULT_BULKSMS_PORT) },
-    faults: { ghl: ghlFaults, bulksms: toBulkSmsFaults(bulkFaults) },
+    faults: { ghl: ghlFaults, bulksms: bulkFaults },
     webhookTargets: { ghl: values["ghl-webhook-url"], bulksms: values["bulksms-webhook-url"] },
   });
   const { ghl, bulksms } = sandbox;
