@@ -6,6 +6,7 @@ import {
   type DuplicateCluster,
   findDuplicates,
   type FieldValue,
+  type GhlContactLike,
   ghlToSyncContact,
   isRestrictive,
   consentStatus,
@@ -163,7 +164,7 @@ export async function applyMerge(
   }
   const nowIso = new Date(deps.now()).toISOString();
   const contacts: MergeContact[] = [...loaded.values()].map((l) => ({
-    ...ghlToSyncContact(l.contact, { defaultRegion: ctx.location.region, now: nowIso }),
+    ...ghlToSyncContact(l.contact as GhlContactLike, { defaultRegion: ctx.location.region, now: nowIso }),
     id: l.contact.id,
   }));
   const plan = planMerge(cluster, contacts, settings.reconcile.policies);

@@ -51,14 +51,20 @@ export async function applyOptOut(
 ): Promise<{ changed: boolean; contacts: string[] }> {
   const locationId = ctx.location.id;
   const { policy } = ctx;
-  const r = await tx.optOuts.set({
-    locationId,
-    phoneE164: input.phone,
-    state: "opted_out",
-    source: input.source,
-    note: input.why,
-    at: input.now,
-  });
+  // An opt-out that is already known keeps its first source (our own DND write echoing back from GHL, or
+  // the blocked number we pushed coming back in a pull, must not rewrite "sms_stop" as "ghl_dnd").
+  const current = await tx.optOuts.get(locationId, input.phone);
+  const r =
+    current?.state === "opted_out"
+      ? { changed: false }
+      : await tx.optOuts.set({
+          locationId,
+          phoneE164: input.phone,
+          state: "opted_out",
+          source: input.source,
+          note: input.why,
+          at: input.now,
+        });
   const contacts = await tx.contacts.findByPhone(locationId, input.phone);
   for (const c of contacts) {
     await setMirrorDnd(tx, locationId, c.contactId, true);

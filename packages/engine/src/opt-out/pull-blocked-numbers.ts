@@ -38,6 +38,10 @@ export async function pullBlockedNumbers(
         scanned++;
         if (BigInt(entry.id) > highest) highest = BigInt(entry.id);
         if (!/^\+\d{7,15}$/.test(entry.phoneNumber)) continue;
+        // BulkSMS cannot unblock: after an explicit re-subscribe (START or an operator), an older block of
+        // the same number must not opt the person out again
+        const current = await tx.optOuts.get(locationId, entry.phoneNumber);
+        if (current?.state === "opted_in" && (current.source === "sms_stop" || current.source === "operator")) continue;
         const applied = await applyOptOut(tx, ctx, {
           phone: entry.phoneNumber,
           source: "bulksms_blocked",

@@ -19,7 +19,8 @@ import { buildProfile, identityKeys } from "../core/mirror.js";
 import { toE164 } from "../core/phone.js";
 import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
 import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
-import { retireDeletedContact } from "./retire-contact.js";
+import { handleContactDeleted } from "../ghl-events/contact-deleted.js";
+import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { asBase, ghlSide, type LocalProfile, localSide, mergedBase, profileOf, SMS_SYNC_FIELDS } from "./sync-view.js";
 
 export type ReconcileKind = "incremental" | "full";
@@ -171,17 +172,22 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     };
     optOuts.set(phone, row);
     if (!dryRun && !cp.blockedPulled) {
-      // Only numbers of this location's contacts become its opt-outs.
+      // Only numbers of this location's contacts become its opt-outs (the engine's opt-out flow: mirror,
+      // pending sends, follow-ups, tag and note jobs; GHL DND by job when an incremental scan may miss it).
       const owners = await deps.store.contacts.findByPhone(locationId, phone);
       if (owners.length === 0) continue;
-      const r = await deps.store.optOuts.set({
-        locationId,
-        phoneE164: phone,
-        state: "opted_out",
-        source: "bulksms_blocked",
-        note: row.note,
-        at,
-      });
+      const r = await deps.store.transaction((tx) =>
+        applyOptOut(tx, ctx, {
+          phone,
+          source: "bulksms_blocked",
+          eventKey: `reconcile:${run.id}:blocked`,
+          why: "The number is on the BulkSMS blocked list",
+          now: at,
+          setGhlDnd: kind === "incremental",
+          pushBlock: false,
+          confirm: false,
+        }),
+      );
       if (r.changed) committed.optOutsSynced++;
     }
   }
@@ -290,11 +296,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
             localOptOut = { source: plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd" };
           }
         }
-        if (localOptOut && phone && !blocked.has(phone)) {
-          const b = await deps.sms.addBlockedNumbers([phone]);
-          if (b.ok) blocked.add(phone);
-          else delta.errors++;
-        }
         const fresh = buildProfile(
           { ...hit, tags: [...plan.merged.tags] } as GhlContactLike,
           mapping,
@@ -331,18 +332,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
             lastSeenAt: nowMs,
           });
           if (localOptOut && phone) {
-            const r = await tx.optOuts.set({
-              locationId,
-              phoneE164: phone,
-              state: "opted_out",
+            const r = await applyOptOut(tx, ctx, {
+              phone,
               source: localOptOut.source,
-              note: "reconciliation: opt-out seen in GHL",
-              at: nowMs,
+              eventKey: `reconcile:${run.id}`,
+              why: "Reconciliation found SMS DND set in HighLevel",
+              now: nowMs,
+              setGhlDnd: false,
+              pushBlock: !blocked.has(phone),
+              confirm: false,
             });
-            if (r.changed) {
-              delta.optOutsSynced++;
-              await tx.followUps.stopForContact(locationId, hit.id, "opted-out");
-            }
+            if (r.changed) delta.optOutsSynced++;
           }
           for (const d of plan.decisions) {
             if (!d.conflict) continue;
@@ -436,7 +436,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         if (dryRun) {
           if (planned.length < maxPlan) planned.push({ contactId: m.contactId, kind: "delete", operations: [], decisions: [] });
           else planTruncated = true;
-        } else await retireDeletedContact(deps, locationId, m.contactId);
+        } else await handleContactDeleted(deps, ctx, m.contactId);
       } else {
         delta.errors++;
       }
