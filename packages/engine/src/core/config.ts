@@ -90,20 +90,27 @@ export const locationPolicySchema = z.strictObject({
 export type LocationPolicy = z.output<typeof locationPolicySchema>;
 export type LocationPolicyInput = z.input<typeof locationPolicySchema>;
 
+// Overrides are checked for shape here and validated in full once merged over the defaults (zod
+// defaults inside a `.partial()` section would otherwise silently reset the values they leave out).
+const section = z.record(z.string(), z.unknown());
 const partialPolicy = z.strictObject({
-  welcome: welcomeSchema.partial().optional(),
-  keywords: keywordsSchema.partial().optional(),
-  replies: repliesSchema.partial().optional(),
-  notes: notesSchema.partial().optional(),
-  tasks: tasksSchema.partial().optional(),
-  retry: retrySchema.partial().optional(),
-  quietHours: quietHoursSchema.partial().optional(),
-  consent: consentSchema.partial().optional(),
+  welcome: section.optional(),
+  keywords: section.optional(),
+  replies: section.optional(),
+  notes: section.optional(),
+  tasks: section.optional(),
+  retry: section.optional(),
+  quietHours: section.optional(),
+  consent: section.optional(),
   optOutTag: z.string().min(1).optional(),
   sender: z.string().min(1).optional(),
   mapping: z.unknown().optional(),
 });
-export type LocationPolicyOverride = z.input<typeof partialPolicy>;
+export type LocationPolicyOverride = {
+  [K in keyof LocationPolicyInput]?: LocationPolicyInput[K] extends object | undefined
+    ? Partial<NonNullable<LocationPolicyInput[K]>>
+    : LocationPolicyInput[K];
+};
 
 export const engineConfigSchema = z.strictObject({
   defaults: locationPolicySchema.default(locationPolicySchema.parse({})),
@@ -142,20 +149,21 @@ export function parseEngineConfig(input: EngineConfigInput | unknown = {}): Engi
     if (!m.ok) for (const e of m.errors) issues.push({ path: `${where}.mapping.${e.path}`, message: e.message });
   };
   check("defaults", r.data.defaults.mapping);
-  for (const [id, o] of Object.entries(r.data.locations)) check(`locations.${id}`, o.mapping);
+  for (const [id, o] of Object.entries(r.data.locations)) {
+    check(`locations.${id}`, o.mapping);
+    const merged = locationPolicySchema.safeParse(mergePolicy(r.data.defaults, o, {}));
+    if (!merged.success) {
+      for (const i of merged.error.issues) issues.push({ path: `locations.${id}.${pathOf(i.path)}`, message: i.message });
+    }
+  }
   if (issues.length > 0) throw new EngineConfigError(issues);
   return r.data;
 }
 
-/** defaults <- config.locations[id] <- location.settings.engine, section by section. */
-export function resolvePolicy(config: EngineConfig, locationId: string, stored: unknown): LocationPolicy {
-  const fromConfig = config.locations[locationId] ?? {};
-  const storedEngine =
-    stored && typeof stored === "object" && "engine" in stored ? (stored as { engine: unknown }).engine : undefined;
-  const parsedStored = partialPolicy.safeParse(storedEngine ?? {});
-  const fromStore = parsedStored.success ? parsedStored.data : {};
-  const d = config.defaults;
-  const merged = {
+type Override = z.output<typeof partialPolicy>;
+
+function mergePolicy(d: LocationPolicy, fromConfig: Override, fromStore: Override): unknown {
+  return {
     welcome: { ...d.welcome, ...fromConfig.welcome, ...fromStore.welcome },
     keywords: { ...d.keywords, ...fromConfig.keywords, ...fromStore.keywords },
     replies: { ...d.replies, ...fromConfig.replies, ...fromStore.replies },
@@ -168,7 +176,22 @@ export function resolvePolicy(config: EngineConfig, locationId: string, stored: 
     sender: fromStore.sender ?? fromConfig.sender ?? d.sender,
     mapping: fromStore.mapping ?? fromConfig.mapping ?? d.mapping,
   };
-  return locationPolicySchema.parse(merged);
+}
+
+/**
+ * defaults <- config.locations[id] <- location.settings.engine, section by section. Invalid stored
+ * settings are ignored as a whole (the configured policy applies) rather than half-applied.
+ */
+export function resolvePolicy(config: EngineConfig, locationId: string, stored: unknown): LocationPolicy {
+  const fromConfig = config.locations[locationId] ?? {};
+  const storedEngine =
+    stored && typeof stored === "object" && "engine" in stored ? (stored as { engine: unknown }).engine : undefined;
+  const parsedStored = partialPolicy.safeParse(storedEngine ?? {});
+  const withStore = parsedStored.success
+    ? locationPolicySchema.safeParse(mergePolicy(config.defaults, fromConfig, parsedStored.data))
+    : null;
+  if (withStore?.success) return withStore.data;
+  return locationPolicySchema.parse(mergePolicy(config.defaults, fromConfig, {}));
 }
 
 /** The mapping config of a location: its own, else the default mapping with the location's region. */
