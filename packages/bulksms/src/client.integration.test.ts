@@ -253,6 +253,27 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     expect(fake.requests[1]?.rawUrl).toContain(`filter=type%3DRECEIVED%26id%3C${ids[3]}`);
   });
 
+  it("incremental polling: idAfter + id< paging returns every newer message exactly once", async () => {
+    await fake.close();
+    fake = await startFakeBulkSms({ pageSize: 3 });
+    client = makeClient();
+    const ids = Array.from({ length: 8 }, (_, i) => String(9_532_628_338_590_433_000n + BigInt(i)));
+    fake.seed(
+      ids.map((id) => ({
+        id,
+        type: "RECEIVED",
+        from: "447911123456",
+        to: "447000000000",
+        body: "r",
+        status: null,
+      })),
+    );
+    const seen: string[] = [];
+    for await (const m of client.iterateMessages({ filter: { type: "RECEIVED", idAfter: ids[2] ?? "" } }))
+      seen.push(m.id);
+    expect(seen).toEqual(ids.slice(3).reverse());
+  });
+
   it("reads the profile (credits) and a 401 maps to unauthorized", async () => {
     const profile = await client.getProfile();
     expect(profile.ok && profile.data.credits.balance).toBe(123.5);

@@ -23,6 +23,7 @@ export type { Result } from "./result.js";
 export { batchDedupId, dedupIdFor } from "./send/dedup-id.js";
 export {
   MAX_RECIPIENTS_PER_REQUEST,
+  prepareSend,
   type SendBatch,
   type SendMessagesInput,
   type SendOutcome,

@@ -42,11 +42,13 @@ export class BulkSmsPageError extends Error {
 }
 
 /**
- * All messages matching `filter`, newest first, paging with `id<lastSeen` until a page comes back EMPTY
+ * All messages matching `filter`, newest first (`sortOrder` is ignored here), paging with `id<lastSeen` until a page comes back EMPTY
  * (a short page does not mean the end: BulkSMS may return fewer than `limit` while more exist).
  * Memory stays flat: one page at a time. A failed page throws `BulkSmsPageError` (after the transport's
  * own retries), because an async iterator cannot return a result mid-stream.
  * Ids are compared as big integers, never as JS numbers.
+ * Incremental polling: `filter: { idAfter: lastSeenId }` yields every newer message exactly once, because
+ * the `id<` paging happens inside the `id>` window.
  */
 export async function* iterateMessages(
   ctx: ApiContext,

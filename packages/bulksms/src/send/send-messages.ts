@@ -122,7 +122,7 @@ type PreparedSend = {
   encoding: "GSM-7" | "UCS-2";
 };
 
-/** Validates and builds the request bodies without any I/O (exported for tests and dry runs). */
+/** Validates and builds the request bodies without any I/O: what `sendMessages` would POST (dry runs, previews). */
 export function prepareSend(
   input: SendMessagesInput,
   defaultRegion: CountryCode | undefined,
