@@ -4,10 +4,13 @@ import { describe, expect, it } from "vitest";
 import { batchDedupId, dedupIdFor } from "./dedup-id.js";
 
 describe("dedupIdFor", () => {
-  it("is a known value (pins the documented derivation: sha256, first 4 bytes BE, >>> 1)", () => {
-    // sha256("ghl-msg-1") starts with bytes that give this value; a change of rule breaks retries across versions.
-    const expected = createHash("sha256").update("ghl-msg-1").digest().readUInt32BE(0) >>> 1;
-    expect(dedupIdFor("ghl-msg-1")).toBe(expected === 0 ? 1 : expected);
+  it("pins the documented derivation with literal values (a rule change would resend within 12 h)", () => {
+    // sha256("ghl-msg-1") = 3e0c8d16fb8f…; 0x3e0c8d16 >>> 1 = 520504971
+    expect(dedupIdFor("ghl-msg-1")).toBe(520504971);
+    expect(dedupIdFor("ve9EPM428h8vShlRW1KT")).toBe(168600001);
+    expect(batchDedupId("bulk-1", 1)).toBe(126107471);
+    const expected = createHash("sha256").update("anything").digest().readUInt32BE(0) >>> 1;
+    expect(dedupIdFor("anything")).toBe(expected === 0 ? 1 : expected);
   });
   it("property: stable and a positive int32", () => {
     fc.assert(

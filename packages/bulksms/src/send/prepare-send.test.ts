@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { prepareSend } from "./send-messages.js";
 
@@ -65,5 +66,24 @@ describe("prepareSend", () => {
       undefined,
     );
     expect(r.ok && r.data.entries.map((e) => e.to.length)).toEqual([2, 1]);
+  });
+
+  it("property: batches cover every unique recipient once, in order, each within batchSize", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (picks, batchSize) => {
+          const to = picks.map((n) => `+4479111234${String(n).padStart(2, "0")}`);
+          const r = prepareSend({ jobKey: "p", to, body: "x", batchSize }, undefined);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          const flat = r.data.entries.flatMap((e) => e.to.map((t) => t.address));
+          expect(flat).toEqual([...new Set(to)]);
+          for (const e of r.data.entries) expect(e.to.length).toBeLessThanOrEqual(batchSize);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
