@@ -84,6 +84,7 @@ describe("loadConfig", () => {
       GHL_LOCATION_2_ID: "loc2",
       GHL_LOCATION_2_TOKEN: "pit-def",
       GHL_LOCATION_2_TIMEZONE: "Africa/Johannesburg",
+      GHL_LOCATION_2_REGION: "za",
       GHL_LOCATION_2_QUIET_HOURS: "09:00-20:00",
       GHL_LOCATIONS: JSON.stringify([{ locationId: "loc3", token: "pit-x" }]),
     });
@@ -92,6 +93,7 @@ describe("loadConfig", () => {
     expect(c.ghl.locations.map((l) => l.locationId).sort()).toEqual(["loc1", "loc2", "loc3"]);
     expect(c.ghl.locations.find((l) => l.locationId === "loc2")).toMatchObject({
       timezone: "Africa/Johannesburg",
+      region: "ZA",
       quietHours: { startMinute: 540, endMinute: 1200 },
     });
   });

@@ -16,6 +16,8 @@ export interface LocationConfig {
   /** private integration token for this location; null when tokens come from the marketplace app */
   readonly privateToken: string | null;
   readonly timezone: string | null;
+  /** ISO 3166-1 alpha-2 region for national phone numbers, e.g. "GB" */
+  readonly region: string | null;
   readonly quietHours: QuietHours | null;
 }
 
@@ -137,6 +139,7 @@ const locationJson = z.object({
   locationId: z.string().min(1),
   token: z.string().min(1).optional(),
   timezone: z.string().optional(),
+  region: z.string().optional(),
   quietHours: z.string().optional(),
 });
 
@@ -187,7 +190,7 @@ export function loadConfig(env: Env): WorkerConfig {
     }
   }
 
-  // GHL locations: GHL_LOCATIONS (JSON array) and/or GHL_LOCATION_<n>_ID/_TOKEN/_TIMEZONE/_QUIET_HOURS.
+  // GHL locations: GHL_LOCATIONS (JSON array) and/or GHL_LOCATION_<n>_ID/_TOKEN/_TIMEZONE/_REGION/_QUIET_HOURS.
   const locations: LocationConfig[] = [];
   const addLocation = (
     source: string,
@@ -195,9 +198,17 @@ export function loadConfig(env: Env): WorkerConfig {
       locationId: string;
       token?: string | undefined;
       timezone?: string | undefined;
+      region?: string | undefined;
       quietHours?: string | undefined;
     },
   ) => {
+    const region = l.region?.toUpperCase();
+    if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
+      bad(
+        source,
+        `has an invalid region ${JSON.stringify(l.region)} (expected a 2-letter country code such as GB)`,
+      );
+    }
     if (l.timezone !== undefined && !isTimezone(l.timezone)) {
       bad(source, `has an unknown IANA timezone ${JSON.stringify(l.timezone)}`);
     }
@@ -215,6 +226,7 @@ export function loadConfig(env: Env): WorkerConfig {
       locationId: l.locationId,
       privateToken: l.token ?? null,
       timezone: l.timezone ?? null,
+      region: region ?? null,
       quietHours: qh,
     });
   };
@@ -258,6 +270,7 @@ export function loadConfig(env: Env): WorkerConfig {
       locationId: id,
       token: str(`${p}TOKEN`) ?? undefined,
       timezone: str(`${p}TIMEZONE`) ?? undefined,
+      region: str(`${p}REGION`) ?? undefined,
       quietHours: str(`${p}QUIET_HOURS`) ?? undefined,
     });
   }

@@ -3,6 +3,7 @@
 import process from "node:process";
 import { createWorkerApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { createEnginePlugin } from "./engine-plugin.js";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = createWorkerApp({ config });
+  const app = createWorkerApp({ config, engine: createEnginePlugin() });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
