@@ -314,6 +314,10 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
     const updates = fake.requests.slice(before).filter((r) => r.method === "POST");
     expect(updates.map((r) => r.path)).toEqual(["/webhooks/1", "/webhooks/2"]);
     expect(fake.webhooks.length).toBe(2);
+    // BulkSMS's published Webhook object has no invokeOption: a hook without it still counts as matching
+    for (const w of fake.webhooks) delete w.invokeOption;
+    const fourth = await client.ensureWebhooks({ baseUrl: "https://hooks.example.com/v2", secret });
+    expect(fourth.ok && fourth.data.changes.map((c) => c.action)).toEqual(["unchanged", "unchanged"]);
     expect((await client.deleteWebhook("1")).ok).toBe(true);
     expect(fake.webhooks.map((w) => w.id)).toEqual([2]);
     const missing = await client.deleteWebhook("1");

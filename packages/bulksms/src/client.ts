@@ -96,7 +96,7 @@ export function createBulkSmsClient(options: BulkSmsClientOptions): BulkSmsClien
     now,
     sleep: options.sleep ?? ((ms: number) => sleepFor(ms)),
     random: options.random ?? Math.random,
-    userAgent: "ghl-bulksms/@ghl-bulksms/bulksms",
+    userAgent: "@ghl-bulksms/bulksms",
   };
   const transport = createTransport(
     options.logger === undefined ? transportOptions : { ...transportOptions, logger: options.logger },

@@ -11,7 +11,8 @@ export type Webhook = {
   url: string;
   triggerScope: WebhookScope;
   active: boolean;
-  invokeOption: "ONE" | "MANY";
+  /** null when BulkSMS does not report it (its published Webhook object has no invokeOption). */
+  invokeOption: "ONE" | "MANY" | null;
   contactEmailAddress: string | null;
 };
 
@@ -132,7 +133,7 @@ function matches(hook: Webhook, entry: WebhookEntry): boolean {
     hook.url === entry.url &&
     hook.triggerScope === entry.triggerScope &&
     hook.active &&
-    hook.invokeOption === (entry.invokeOption ?? "ONE") &&
+    (hook.invokeOption === null || hook.invokeOption === (entry.invokeOption ?? "ONE")) &&
     (entry.contactEmailAddress === undefined || hook.contactEmailAddress === entry.contactEmailAddress)
   );
 }
@@ -157,7 +158,7 @@ function toWebhook(raw: unknown): Webhook | undefined {
     url: r.url,
     triggerScope: r.triggerScope,
     active: r.active !== false,
-    invokeOption: r.invokeOption === "MANY" ? "MANY" : "ONE",
+    invokeOption: r.invokeOption === "MANY" || r.invokeOption === "ONE" ? r.invokeOption : null,
     contactEmailAddress: typeof r.contactEmailAddress === "string" ? r.contactEmailAddress : null,
   };
 }
