@@ -19,6 +19,7 @@ export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } f
 export { type EngineLogger, silentLogger } from "./core/logger.js";
 export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
 export { type CreateEngineOptions, createEngine, type Engine } from "./engine.js";
+export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export {
   type BlockReason,
   checkSendGate,
@@ -26,10 +27,13 @@ export {
   type SendGateInput,
   type SendPurpose,
 } from "./gate/send-gate.js";
-export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export { handleAppInstalled, mintLocationToken } from "./ghl-events/app-installed.js";
 export { handleAppUninstalled } from "./ghl-events/app-uninstalled.js";
-export { type ContactEventInput, type ContactEventType, handleContactChanged } from "./ghl-events/contact-changed.js";
+export {
+  type ContactEventInput,
+  type ContactEventType,
+  handleContactChanged,
+} from "./ghl-events/contact-changed.js";
 export { handleContactDeleted } from "./ghl-events/contact-deleted.js";
 export {
   dispatchGhlEvent,
@@ -50,13 +54,17 @@ export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } fr
 export { registerLocation } from "./location/register-location.js";
 export { operatorOptIn, operatorOptOut } from "./opt-out/operator-opt.js";
 export { applyOptIn, applyOptOut, type OptInInput, type OptOutInput } from "./opt-out/opt-out-state.js";
-export { blockedCursorKey, type PullBlockedResult, pullBlockedNumbers } from "./opt-out/pull-blocked-numbers.js";
-export { handleDeliveryReport } from "./sms-events/delivery-report.js";
-export { handleInboundMessage } from "./sms-events/inbound-message.js";
-export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
+export {
+  blockedCursorKey,
+  type PullBlockedResult,
+  pullBlockedNumbers,
+} from "./opt-out/pull-blocked-numbers.js";
+export * from "./reconcile/index.js";
 export { failureTaskKey } from "./sms/message-failed.js";
 export { type MessageMeta, queueMessage } from "./sms/queue-message.js";
 export { sendQueuedMessage } from "./sms/send-message.js";
+export { handleDeliveryReport } from "./sms-events/delivery-report.js";
+export { handleInboundMessage } from "./sms-events/inbound-message.js";
+export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
 export { hasMarker, refMarker } from "./vendor/ref-marker.js";
 export { createNoteOnce, createTaskOnce, type WriteOnceResult } from "./vendor/write-once.js";
-export * from "./reconcile/index.js";

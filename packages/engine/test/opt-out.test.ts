@@ -39,7 +39,10 @@ describe("opt-out", () => {
     expect(contact?.tags).toContain("sms-opted-out");
     expect((await noteBodies(h, c.id)).some((b) => b.startsWith("Opted out of SMS: replied"))).toBe(true);
     expect(blocked(h)).toContain(phone);
-    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({ state: "opted_out", source: "sms_stop" });
+    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({
+      state: "opted_out",
+      source: "sms_stop",
+    });
     const afterStop = sentTo(h, phone);
     expect(afterStop).toHaveLength(2);
     expect(afterStop[1]?.body).toMatch(/unsubscribed/);
@@ -50,7 +53,14 @@ describe("opt-out", () => {
     expect(sentTo(h, phone)).toHaveLength(2);
 
     // the gate refuses every other send, whatever path queued it
-    expect(await checkSendGate(h.engine.deps, { locationId: h.locationId, contactId: c.id, to: phone, purpose: "automated" })).toMatchObject({
+    expect(
+      await checkSendGate(h.engine.deps, {
+        locationId: h.locationId,
+        contactId: c.id,
+        to: phone,
+        purpose: "automated",
+      }),
+    ).toMatchObject({
       block: "opted_out",
     });
     await h.store.transaction((tx) =>
@@ -70,7 +80,9 @@ describe("opt-out", () => {
   });
 
   it("START re-subscribes (DND cleared, tag removed, gate open); HELP answers with the help text", async () => {
-    h = await startHarness({ config: { defaults: { ...CONFIG.defaults, replies: { help: "Acme: reply STOP to stop." } } } });
+    h = await startHarness({
+      config: { defaults: { ...CONFIG.defaults, replies: { help: "Acme: reply STOP to stop." } } },
+    });
     const phone = "+447400123457";
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Tia", phone: "07400 123457" });
     await h.settle();
@@ -82,7 +94,14 @@ describe("opt-out", () => {
     const contact = h.sandbox.ghl.control.getContact(c.id);
     expect(contact?.dndSettings.SMS?.status).toBe("inactive");
     expect(contact?.tags).not.toContain("sms-opted-out");
-    expect(await checkSendGate(h.engine.deps, { locationId: h.locationId, contactId: c.id, to: phone, purpose: "reply" })).toEqual({
+    expect(
+      await checkSendGate(h.engine.deps, {
+        locationId: h.locationId,
+        contactId: c.id,
+        to: phone,
+        purpose: "reply",
+      }),
+    ).toEqual({
       allow: true,
     });
     expect(sentTo(h, phone).at(-1)?.body).toMatch(/resubscribed/);
@@ -95,7 +114,10 @@ describe("opt-out", () => {
   it("keywords are configurable per location (localised STOP)", async () => {
     h = await startHarness({ config: { locations: {} } });
     const loc = h.locationId;
-    await h.store.locations.upsert({ id: loc, settings: { engine: { keywords: { stop: ["STOPP", "AVSLUTA"] } } } });
+    await h.store.locations.upsert({
+      id: loc,
+      settings: { engine: { keywords: { stop: ["STOPP", "AVSLUTA"] } } },
+    });
     const phone = "+447400123458";
     h.sandbox.ghl.control.createContact(loc, { firstName: "Sv", phone: "07400 123458" });
     await h.settle();
@@ -116,7 +138,10 @@ describe("opt-out", () => {
     h.sandbox.ghl.control.updateContact(c.id, { dndSettings: { SMS: { status: "active" } } });
     await h.settle();
     expect(blocked(h)).toContain(phone);
-    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({ state: "opted_out", source: "ghl_dnd" });
+    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({
+      state: "opted_out",
+      source: "ghl_dnd",
+    });
     const audit = await h.store.audit.list({ vendor: "bulksms" });
     expect(audit.filter((a) => a.operation === "blocked-numbers.add")).toHaveLength(1);
   });
@@ -132,7 +157,10 @@ describe("opt-out", () => {
     await h.settle();
     expect(h.sandbox.ghl.control.getContact(c.id)?.dndSettings.SMS?.status).toBe("active");
     expect(h.sandbox.ghl.control.getContact(c.id)?.tags).toContain("sms-opted-out");
-    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({ state: "opted_out", source: "bulksms_blocked" });
+    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({
+      state: "opted_out",
+      source: "bulksms_blocked",
+    });
     const again = await pullBlockedNumbers(h.engine.deps, h.locationId);
     expect(again).toMatchObject({ ok: true, data: { scanned: 0, optedOut: 0 } });
   });

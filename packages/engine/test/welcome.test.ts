@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { operatorOptOut } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
-const WELCOME = { defaults: { welcome: { enabled: true, template: 'Hi {{firstName | "there"}}, welcome!' } } };
+const WELCOME = {
+  defaults: { welcome: { enabled: true, template: 'Hi {{firstName | "there"}}, welcome!' } },
+};
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -37,7 +39,13 @@ describe("welcome SMS", () => {
       eventId: "redelivered-1",
       eventType: "ContactCreate",
       locationId: h.locationId,
-      payload: { type: "ContactCreate", locationId: h.locationId, id: c.id, firstName: "Ada", phone: "+447911123456" },
+      payload: {
+        type: "ContactCreate",
+        locationId: h.locationId,
+        id: c.id,
+        firstName: "Ada",
+        phone: "+447911123456",
+      },
     });
     await h.settle();
     expect(await sentTo(h, "+447911123456")).toHaveLength(1);
@@ -49,7 +57,11 @@ describe("welcome SMS", () => {
   it("is not sent to DND, landline, invalid or opted-out numbers", async () => {
     h = await startHarness({ config: WELCOME });
     const ctl = h.sandbox.ghl.control;
-    const dnd = ctl.createContact(h.locationId, { firstName: "D", phone: "07911 200001", dndSettings: { SMS: { status: "active" } } });
+    const dnd = ctl.createContact(h.locationId, {
+      firstName: "D",
+      phone: "07911 200001",
+      dndSettings: { SMS: { status: "active" } },
+    });
     ctl.createContact(h.locationId, { firstName: "L", phone: "020 7946 0958" });
     const invalid = ctl.createContact(h.locationId, { firstName: "I", phone: "12345" });
     await operatorOptOut(h.engine.deps, { locationId: h.locationId, phone: "+447911200003" });
@@ -59,7 +71,10 @@ describe("welcome SMS", () => {
     const mirror = await h.store.contacts.get(h.locationId, invalid.id);
     expect(mirror?.phoneE164).toBeNull();
     // GHL DND set by a person is an opt-out here and is pushed to BulkSMS blocked numbers
-    expect(await h.store.optOuts.get(h.locationId, "+447911200001")).toMatchObject({ state: "opted_out", source: "ghl_dnd" });
+    expect(await h.store.optOuts.get(h.locationId, "+447911200001")).toMatchObject({
+      state: "opted_out",
+      source: "ghl_dnd",
+    });
     const blocked = h.sandbox.bulksms.control.blockedNumbers().map((n) => n.replace(/^\+?/, "+"));
     expect(blocked).toContain("+447911200001");
     expect(dnd.id).toBeTruthy();

@@ -38,11 +38,15 @@ describe("write-back to GHL", () => {
     expect(delivered[0]?.body).toMatch(/\[ref:[0-9a-f]{16}\]$/);
     // a repeated report changes nothing
     await h.advance(10_000);
-    expect((await notesOf(h, c.id)).filter((n) => n.body?.startsWith("SMS (welcome) delivered."))).toHaveLength(1);
+    expect(
+      (await notesOf(h, c.id)).filter((n) => n.body?.startsWith("SMS (welcome) delivered.")),
+    ).toHaveLength(1);
   });
 
   it("a failed message creates a task; a later successful retry completes it", async () => {
-    h = await startHarness({ config: { defaults: { ...WELCOME.defaults, retry: { maxRetries: 1, delayMs: 3600_000 } } } });
+    h = await startHarness({
+      config: { defaults: { ...WELCOME.defaults, retry: { maxRetries: 1, delayMs: 3600_000 } } },
+    });
     await h.sandbox.bulksms.control.setNumberOutcome("+447400600001", "HANDSET_ERROR");
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Fay", phone: "07400 600001" });
     await h.settle();
@@ -62,7 +66,9 @@ describe("write-back to GHL", () => {
     const retry = await h.store.messages.getByKey(`welcome:${h.locationId}:${c.id}:retry:1`);
     expect(retry?.status).toBe("DELIVERED");
     expect(retry?.retryOf).toBe(first?.id);
-    expect(h.sandbox.bulksms.control.sentMessages().filter((s) => s.to.endsWith("7400600001"))).toHaveLength(2);
+    expect(h.sandbox.bulksms.control.sentMessages().filter((s) => s.to.endsWith("7400600001"))).toHaveLength(
+      2,
+    );
     tasks = await tasksOf(h, c.id);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]?.completed).toBe(true);
@@ -105,7 +111,9 @@ describe("write-back to GHL", () => {
     h.sandbox.bulksms.control.simulateReply({ from: "+447400800001", body: "hello there" });
     const run = await h.settle();
     expect(crashes).toBe(1);
-    expect(run.failures.some((f) => f.name === "ghl.note.create" && f.error.includes("simulated crash"))).toBe(true);
+    expect(
+      run.failures.some((f) => f.name === "ghl.note.create" && f.error.includes("simulated crash")),
+    ).toBe(true);
     const replyNotes = (await notesOf(h, c.id)).filter((n) => n.body?.startsWith("SMS reply received:"));
     expect(replyNotes).toHaveLength(1);
     const key = (await h.store.vendorWrites.listBegun()).length;

@@ -18,7 +18,10 @@ describe("engine config", () => {
 
   it("names every bad setting", () => {
     try {
-      parseEngineConfig({ defaults: { quietHours: { start: "8am" }, welcome: { delayMs: -1 } }, locations: { x: { mapping: { version: 2 } } } });
+      parseEngineConfig({
+        defaults: { quietHours: { start: "8am" }, welcome: { delayMs: -1 } },
+        locations: { x: { mapping: { version: 2 } } },
+      });
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(EngineConfigError);
@@ -26,6 +29,8 @@ describe("engine config", () => {
       expect(text).toContain("defaults.quietHours.start");
       expect(text).toContain("defaults.welcome.delayMs");
     }
-    expect(() => parseEngineConfig({ locations: { x: { mapping: { version: 2 } } } })).toThrow(/locations\.x\.mapping/);
+    expect(() => parseEngineConfig({ locations: { x: { mapping: { version: 2 } } } })).toThrow(
+      /locations\.x\.mapping/,
+    );
   });
 });

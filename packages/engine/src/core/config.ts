@@ -24,14 +24,20 @@ const welcomeSchema = z.strictObject({
 });
 
 const keywordsSchema = z.strictObject({
-  stop: z.array(keyword).min(1).default([...DEFAULT_STOP_KEYWORDS]),
+  stop: z
+    .array(keyword)
+    .min(1)
+    .default([...DEFAULT_STOP_KEYWORDS]),
   start: z.array(keyword).default([...DEFAULT_START_KEYWORDS]),
   help: z.array(keyword).default([...DEFAULT_HELP_KEYWORDS]),
 });
 
 const repliesSchema = z.strictObject({
   /** Sent once after STOP (the only text ever sent to an opted-out number); null = none. */
-  stopConfirmation: z.string().nullable().default("You have been unsubscribed and will receive no more messages. Reply START to resubscribe."),
+  stopConfirmation: z
+    .string()
+    .nullable()
+    .default("You have been unsubscribed and will receive no more messages. Reply START to resubscribe."),
   startConfirmation: z.string().nullable().default("You have been resubscribed. Reply STOP to unsubscribe."),
   help: z.string().nullable().default("Reply STOP to unsubscribe, START to resubscribe."),
 });
@@ -47,7 +53,11 @@ const tasksSchema = z.strictObject({
   onFailure: z.boolean().default(true),
   /** A task for a human to answer each inbound reply. */
   onReply: z.boolean().default(false),
-  dueInMs: z.number().int().min(0).default(24 * 3600_000),
+  dueInMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600_000),
   assignedTo: z.string().optional(),
 });
 
@@ -62,8 +72,16 @@ const retrySchema = z.strictObject({
 const quietHoursSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** "HH:MM"; null = the location's stored window (default 08:00-21:00). */
-  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").nullable().default(null),
-  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM").nullable().default(null),
+  start: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM")
+    .nullable()
+    .default(null),
+  end: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM")
+    .nullable()
+    .default(null),
 });
 
 const consentSchema = z.strictObject({
@@ -146,14 +164,16 @@ export function parseEngineConfig(input: EngineConfigInput | unknown = {}): Engi
   const check = (where: string, mapping: unknown) => {
     if (mapping === null || mapping === undefined) return;
     const m = parseMappingConfig(mapping);
-    if (!m.ok) for (const e of m.errors) issues.push({ path: `${where}.mapping.${e.path}`, message: e.message });
+    if (!m.ok)
+      for (const e of m.errors) issues.push({ path: `${where}.mapping.${e.path}`, message: e.message });
   };
   check("defaults", r.data.defaults.mapping);
   for (const [id, o] of Object.entries(r.data.locations)) {
     check(`locations.${id}`, o.mapping);
     const merged = locationPolicySchema.safeParse(mergePolicy(r.data.defaults, o, {}));
     if (!merged.success) {
-      for (const i of merged.error.issues) issues.push({ path: `locations.${id}.${pathOf(i.path)}`, message: i.message });
+      for (const i of merged.error.issues)
+        issues.push({ path: `locations.${id}.${pathOf(i.path)}`, message: i.message });
     }
   }
   if (issues.length > 0) throw new EngineConfigError(issues);
@@ -185,7 +205,9 @@ function mergePolicy(d: LocationPolicy, fromConfig: Override, fromStore: Overrid
 export function resolvePolicy(config: EngineConfig, locationId: string, stored: unknown): LocationPolicy {
   const fromConfig = config.locations[locationId] ?? {};
   const storedEngine =
-    stored && typeof stored === "object" && "engine" in stored ? (stored as { engine: unknown }).engine : undefined;
+    stored && typeof stored === "object" && "engine" in stored
+      ? (stored as { engine: unknown }).engine
+      : undefined;
   const parsedStored = partialPolicy.safeParse(storedEngine ?? {});
   const withStore = parsedStored.success
     ? locationPolicySchema.safeParse(mergePolicy(config.defaults, fromConfig, parsedStored.data))
@@ -201,6 +223,7 @@ export function mappingFor(policy: LocationPolicy, region: string): MappingConfi
       ? { defaultRegion: region, ...(policy.mapping as Record<string, unknown>) }
       : { version: 1, defaultRegion: region, profile: {} };
   const r = parseMappingConfig(input);
-  if (!r.ok) throw new EngineConfigError(r.errors.map((e) => ({ path: `mapping.${e.path}`, message: e.message })));
+  if (!r.ok)
+    throw new EngineConfigError(r.errors.map((e) => ({ path: `mapping.${e.path}`, message: e.message })));
   return r.config;
 }

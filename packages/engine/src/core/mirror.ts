@@ -30,7 +30,10 @@ export function asProfile(value: unknown): StoredProfile | null {
 export function buildProfile(record: GhlContactLike, mapping: MappingConfig): StoredProfile {
   const r = applyMapping(record, mapping);
   if (r.ok) return r.profile;
-  const withoutPhone = applyMapping({ ...record, phone: null }, { ...mapping, profile: { ...mapping.profile } });
+  const withoutPhone = applyMapping(
+    { ...record, phone: null },
+    { ...mapping, profile: { ...mapping.profile } },
+  );
   const base: SmsProfile = withoutPhone.ok
     ? withoutPhone.profile
     : {

@@ -8,19 +8,27 @@ describe("quiet hours", () => {
     // 2026-07-01 12:00 in New York is 16:00 UTC (EDT, UTC-4)
     expect(nextAllowedTime(Date.UTC(2026, 6, 1, 16, 0), "America/New_York", W)).toBeNull();
     // 22:00 EDT -> 08:00 EDT next day = 12:00 UTC
-    expect(nextAllowedTime(Date.UTC(2026, 6, 2, 2, 0), "America/New_York", W)).toBe(Date.UTC(2026, 6, 2, 12, 0));
+    expect(nextAllowedTime(Date.UTC(2026, 6, 2, 2, 0), "America/New_York", W)).toBe(
+      Date.UTC(2026, 6, 2, 12, 0),
+    );
     // 06:00 EDT -> 08:00 EDT the same day
-    expect(nextAllowedTime(Date.UTC(2026, 6, 1, 10, 0), "America/New_York", W)).toBe(Date.UTC(2026, 6, 1, 12, 0));
+    expect(nextAllowedTime(Date.UTC(2026, 6, 1, 10, 0), "America/New_York", W)).toBe(
+      Date.UTC(2026, 6, 1, 12, 0),
+    );
   });
 
   it("is correct across the spring-forward DST change (Europe/London, 2026-03-29)", () => {
     // 22:30 GMT on the 28th; clocks go forward at 01:00 UTC on the 29th; 08:00 BST = 07:00 UTC
-    expect(nextAllowedTime(Date.UTC(2026, 2, 28, 22, 30), "Europe/London", W)).toBe(Date.UTC(2026, 2, 29, 7, 0));
+    expect(nextAllowedTime(Date.UTC(2026, 2, 28, 22, 30), "Europe/London", W)).toBe(
+      Date.UTC(2026, 2, 29, 7, 0),
+    );
   });
 
   it("is correct across the fall-back DST change (America/New_York, 2026-11-01)", () => {
     // 23:00 EDT on Oct 31 = 03:00 UTC Nov 1; 08:00 EST on Nov 1 = 13:00 UTC
-    expect(nextAllowedTime(Date.UTC(2026, 10, 1, 3, 0), "America/New_York", W)).toBe(Date.UTC(2026, 10, 1, 13, 0));
+    expect(nextAllowedTime(Date.UTC(2026, 10, 1, 3, 0), "America/New_York", W)).toBe(
+      Date.UTC(2026, 10, 1, 13, 0),
+    );
   });
 
   it("handles windows that span midnight and a window start inside a DST gap", () => {

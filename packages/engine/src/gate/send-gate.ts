@@ -65,7 +65,11 @@ export async function checkSendGate(
   const policy = resolvePolicy(deps.config, location.id, location.settings);
   const consentField = profile?.consentField ?? "unknown";
   if (consentField === "opted-out") return { block: "no_consent", detail: "consent field says opted-out" };
-  if (policy.consent.require === "explicit-opt-in" && consentField !== "opted-in" && optOut?.state !== "opted_in") {
+  if (
+    policy.consent.require === "explicit-opt-in" &&
+    consentField !== "opted-in" &&
+    optOut?.state !== "opted_in"
+  ) {
     return { block: "no_consent", detail: "explicit opt-in required" };
   }
 

@@ -1,7 +1,8 @@
 // AppInstall: register the location and mint its token from the agency token (in a job: network).
+
+import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
-import { auditVendorWrite } from "../core/audit.js";
 import { enqueueJob } from "../jobs/catalog.js";
 
 export async function handleAppInstalled(
@@ -15,9 +16,18 @@ export async function handleAppInstalled(
     return OK;
   }
   await deps.store.transaction(async (tx) => {
-    await tx.locations.upsert({ id: locationId, active: true, ...(event.companyName ? { name: event.companyName } : {}) });
+    await tx.locations.upsert({
+      id: locationId,
+      active: true,
+      ...(event.companyName ? { name: event.companyName } : {}),
+    });
     if (event.companyId) {
-      await enqueueJob(tx, "ghl.install", { locationId, companyId: event.companyId }, { key: eventKey, locationId, priority: 30 });
+      await enqueueJob(
+        tx,
+        "ghl.install",
+        { locationId, companyId: event.companyId },
+        { key: eventKey, locationId, priority: 30 },
+      );
     }
   });
   return OK;
@@ -38,7 +48,10 @@ export async function mintLocationToken(
   });
   if (r.ok) return OK;
   if (r.error.code === "wrong_auth") {
-    deps.logger.warn({ locationId: input.locationId }, "install: private-integration set-up, no token to mint");
+    deps.logger.warn(
+      { locationId: input.locationId },
+      "install: private-integration set-up, no token to mint",
+    );
     return OK;
   }
   return fromGhlError(r.error);

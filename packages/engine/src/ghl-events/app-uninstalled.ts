@@ -10,9 +10,14 @@ export async function handleAppUninstalled(deps: EngineDeps, locationId: string 
   let cancelled = 0;
   let after: string | undefined;
   for (;;) {
-    const page = await store.contacts.list({ locationId, limit: 500, ...(after ? { afterContactId: after } : {}) });
+    const page = await store.contacts.list({
+      locationId,
+      limit: 500,
+      ...(after ? { afterContactId: after } : {}),
+    });
     if (page.length === 0) break;
-    for (const c of page) cancelled += await store.messages.cancelPending(locationId, c.contactId, "app uninstalled");
+    for (const c of page)
+      cancelled += await store.messages.cancelPending(locationId, c.contactId, "app uninstalled");
     after = page[page.length - 1]?.contactId;
   }
   const deleted = await store.tokens.delete(locationId);

@@ -32,7 +32,11 @@ function mergeRecord(previous: GhlContactLike | null, incoming: GhlContactLike):
 }
 
 /** Template fields: the mapped profile first, the GHL record for what the mapping does not map. */
-function templateData(record: GhlContactLike, profile: StoredProfile, phone: string): Record<string, unknown> {
+function templateData(
+  record: GhlContactLike,
+  profile: StoredProfile,
+  phone: string,
+): Record<string, unknown> {
   return {
     ...profile.extra,
     firstName: profile.firstName ?? record.firstName ?? null,
@@ -55,10 +59,16 @@ async function completeRecord(
   ctx: LocationContext,
   input: ContactEventInput,
 ): Promise<{ ok: true; contact: GhlContactLike } | { ok: false; outcome: JobOutcome }> {
-  if (input.type !== "ContactCreate" || !ctx.policy.welcome.enabled || input.contact.dndSettings !== undefined) {
+  if (
+    input.type !== "ContactCreate" ||
+    !ctx.policy.welcome.enabled ||
+    input.contact.dndSettings !== undefined
+  ) {
     return { ok: true, contact: input.contact };
   }
-  const r = await deps.ghl(ctx.location.id).contacts.get({ locationId: ctx.location.id, contactId: input.contact.id });
+  const r = await deps
+    .ghl(ctx.location.id)
+    .contacts.get({ locationId: ctx.location.id, contactId: input.contact.id });
   if (r.ok) return { ok: true, contact: { ...input.contact, ...(r.data.contact as GhlContactLike) } };
   if (r.error.code === "not_found") return { ok: true, contact: input.contact };
   return { ok: false, outcome: fromGhlError(r.error) };
@@ -79,7 +89,11 @@ export async function handleContactChanged(
     const existing = await tx.contacts.get(locationId, input.contact.id);
     const previous = asGhlRecord(existing?.ghl);
     const record = mergeRecord(previous, complete.contact);
-    if (input.type === "ContactDndUpdate" && input.contact.dndSettings === undefined && input.contact.dnd === false) {
+    if (
+      input.type === "ContactDndUpdate" &&
+      input.contact.dndSettings === undefined &&
+      input.contact.dnd === false
+    ) {
       // a workflow DND-off event without settings: clear the SMS channel too
       record.dndSettings = { ...(record.dndSettings ?? {}), SMS: { status: "inactive" } };
     }
@@ -119,17 +133,27 @@ export async function handleContactChanged(
       // DND switched off in GHL lifts only an opt-out that GHL DND itself caused; a STOP stays
       const current = await tx.optOuts.get(locationId, phoneE164);
       if (current?.state === "opted_out" && current.source === "ghl_dnd") {
-        await tx.optOuts.set({ locationId, phoneE164, state: "opted_in", source: "ghl_dnd", note: "SMS DND cleared in HighLevel", at: now });
+        await tx.optOuts.set({
+          locationId,
+          phoneE164,
+          state: "opted_in",
+          source: "ghl_dnd",
+          note: "SMS DND cleared in HighLevel",
+          at: now,
+        });
       }
     }
 
     // welcome SMS: new contact, enabled, valid mobile, consent, not DND; exactly once (marker + key)
-    if (input.type !== "ContactCreate" || !policy.welcome.enabled || !phoneE164 || profile.phone === null) return;
+    if (input.type !== "ContactCreate" || !policy.welcome.enabled || !phoneE164 || profile.phone === null)
+      return;
     if (policy.welcome.requireMobile && !isMobile(phoneE164)) return;
     if (dndOn || profile.dnd || profile.consentField === "opted-out") return;
     if (policy.consent.require === "explicit-opt-in" && profile.consentField !== "opted-in") return;
     if (await tx.optOuts.isOptedOut(locationId, phoneE164)) return;
-    const rendered = renderTemplate(policy.welcome.template, templateData(record, profile, phoneE164), { missing: "empty" });
+    const rendered = renderTemplate(policy.welcome.template, templateData(record, profile, phoneE164), {
+      missing: "empty",
+    });
     if (!rendered.ok) {
       deps.logger.warn({ locationId, error: rendered.error.message }, "welcome template does not render");
       return;

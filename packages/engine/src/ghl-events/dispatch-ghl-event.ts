@@ -27,7 +27,14 @@ export interface GhlEventEnvelope {
 
 type Handler = (deps: EngineDeps, event: GhlEventEnvelope, eventKey: string) => Promise<JobOutcome>;
 
-function withLocation(fn: (deps: EngineDeps, ctx: LocationContext, event: GhlEventEnvelope, eventKey: string) => Promise<JobOutcome>): Handler {
+function withLocation(
+  fn: (
+    deps: EngineDeps,
+    ctx: LocationContext,
+    event: GhlEventEnvelope,
+    eventKey: string,
+  ) => Promise<JobOutcome>,
+): Handler {
   return async (deps, event, eventKey) => {
     const locationId = typeof event.locationId === "string" ? event.locationId : null;
     if (!locationId) return permanent("missing_location", `${event.type} event has no locationId`);
@@ -46,10 +53,14 @@ const ENVELOPE_FIELDS = new Set(["type", "webhookId", "timestamp", "appId", "ver
 
 function contactOf(event: GhlEventEnvelope): GhlContactLike | null {
   if (typeof event.id !== "string" || event.id === "") return null;
-  return Object.fromEntries(Object.entries(event).filter(([k]) => !ENVELOPE_FIELDS.has(k))) as unknown as GhlContactLike;
+  return Object.fromEntries(
+    Object.entries(event).filter(([k]) => !ENVELOPE_FIELDS.has(k)),
+  ) as unknown as GhlContactLike;
 }
 
-const contactChanged = (type: "ContactCreate" | "ContactUpdate" | "ContactTagUpdate" | "ContactDndUpdate"): Handler =>
+const contactChanged = (
+  type: "ContactCreate" | "ContactUpdate" | "ContactTagUpdate" | "ContactDndUpdate",
+): Handler =>
   withLocation((deps, ctx, event, eventKey) => {
     const contact = contactOf(event);
     if (!contact) return Promise.resolve(permanent("invalid_event", `${type} event has no contact id`));
@@ -76,7 +87,8 @@ export const GHL_EVENT_HANDLERS: { readonly [K in HandledGhlEvent]: Handler } = 
       },
       eventKey,
     ),
-  UNINSTALL: (deps, event) => handleAppUninstalled(deps, typeof event.locationId === "string" ? event.locationId : null),
+  UNINSTALL: (deps, event) =>
+    handleAppUninstalled(deps, typeof event.locationId === "string" ? event.locationId : null),
 };
 
 function isHandled(type: string): type is HandledGhlEvent {
@@ -84,7 +96,11 @@ function isHandled(type: string): type is HandledGhlEvent {
 }
 
 /** Runs the use-case for one GHL event (marketplace webhook or mapped workflow webhook). */
-export async function dispatchGhlEvent(deps: EngineDeps, event: unknown, eventKey: string): Promise<JobOutcome> {
+export async function dispatchGhlEvent(
+  deps: EngineDeps,
+  event: unknown,
+  eventKey: string,
+): Promise<JobOutcome> {
   if (!event || typeof event !== "object" || typeof (event as { type?: unknown }).type !== "string") {
     return permanent("invalid_event", "GHL event without a type");
   }

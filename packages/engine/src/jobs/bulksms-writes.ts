@@ -5,7 +5,10 @@ import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
 import type { EngineJobCatalog } from "./catalog.js";
 
 /** Job "bulksms.block": adds the number to the account's blocked numbers (idempotent at BulkSMS). */
-export async function runBlockNumber(deps: EngineDeps, p: EngineJobCatalog["bulksms.block"]): Promise<JobOutcome> {
+export async function runBlockNumber(
+  deps: EngineDeps,
+  p: EngineJobCatalog["bulksms.block"],
+): Promise<JobOutcome> {
   const r = await deps.sms.addBlockedNumbers([p.phone]);
   await auditVendorWrite(deps, {
     locationId: p.locationId,

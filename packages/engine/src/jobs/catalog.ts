@@ -48,7 +48,9 @@ export async function enqueueJob<N extends EngineJobName>(
 ): Promise<boolean> {
   const parsed = engineJobSchemas[name].safeParse(payload);
   if (!parsed.success) {
-    throw new TypeError(`enqueue ${name}: invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new TypeError(
+      `enqueue ${name}: invalid payload: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   const r = await repos.jobs.enqueue({
     name,

@@ -17,20 +17,32 @@ async function contactGone(deps: EngineDeps, locationId: string, contactId: stri
   return c?.deleted === true;
 }
 
-export async function runNoteCreate(deps: EngineDeps, p: EngineJobCatalog["ghl.note.create"]): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId))) return OK;
+export async function runNoteCreate(
+  deps: EngineDeps,
+  p: EngineJobCatalog["ghl.note.create"],
+): Promise<JobOutcome> {
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
   const r = await createNoteOnce(deps, p);
   return r.ok ? OK : fromGhlError(r.error);
 }
 
-export async function runTaskCreate(deps: EngineDeps, p: EngineJobCatalog["ghl.task.create"]): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId))) return OK;
+export async function runTaskCreate(
+  deps: EngineDeps,
+  p: EngineJobCatalog["ghl.task.create"],
+): Promise<JobOutcome> {
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
   const r = await createTaskOnce(deps, { ...p, dueDate: new Date(p.dueAt).toISOString() });
   return r.ok ? OK : fromGhlError(r.error);
 }
 
-export async function runTaskComplete(deps: EngineDeps, p: EngineJobCatalog["ghl.task.complete"]): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId))) return OK;
+export async function runTaskComplete(
+  deps: EngineDeps,
+  p: EngineJobCatalog["ghl.task.complete"],
+): Promise<JobOutcome> {
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
   const write = await deps.store.vendorWrites.get(p.taskKey);
   if (!write) return OK; // no failure task was ever started for this send
   if (write.state !== "completed" || !write.resultId) {
@@ -44,7 +56,9 @@ export async function runTaskComplete(deps: EngineDeps, p: EngineJobCatalog["ghl
   if (!task) return OK; // deleted by a person: nothing to complete
   if (task.completed && task.body?.includes(p.resolution)) return OK;
   if (!task.body?.includes(p.resolution)) {
-    const title = task.title?.startsWith("Resolved: ") ? task.title : `Resolved: ${task.title ?? "SMS failed"}`;
+    const title = task.title?.startsWith("Resolved: ")
+      ? task.title
+      : `Resolved: ${task.title ?? "SMS failed"}`;
     const body = `${p.resolution}\n\n${task.body ?? ""}`;
     const u = await client.tasks.update({ ...ref, body: { title, body } });
     await auditVendorWrite(deps, {
@@ -70,7 +84,8 @@ export async function runTaskComplete(deps: EngineDeps, p: EngineJobCatalog["ghl
 }
 
 export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.set"]): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId))) return OK;
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
   const status = p.active ? "active" : "inactive";
   const r = await deps.ghl(p.locationId).contacts.update({
     locationId: p.locationId,
@@ -93,7 +108,8 @@ export async function runTags(
   p: EngineJobCatalog["ghl.tags.add"],
   op: "add" | "remove",
 ): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId))) return OK;
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
   const client = deps.ghl(p.locationId);
   const r = op === "add" ? await client.tags.add(p) : await client.tags.remove(p);
   await auditVendorWrite(deps, {

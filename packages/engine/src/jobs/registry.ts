@@ -16,7 +16,9 @@ export interface EngineJobDefinition<N extends EngineJobName> {
 
 export type EngineJobRegistry = { readonly [N in EngineJobName]: EngineJobDefinition<N> };
 
-type Handlers = { readonly [N in EngineJobName]: (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome> };
+type Handlers = {
+  readonly [N in EngineJobName]: (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome>;
+};
 
 const HANDLERS: Handlers = {
   "sms.send": (deps, p) => sendQueuedMessage(deps, p.messageId),

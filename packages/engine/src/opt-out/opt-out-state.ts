@@ -22,7 +22,12 @@ export interface OptOutInput {
   confirm: boolean;
 }
 
-async function setMirrorDnd(tx: StoreTx, locationId: string, contactId: string, active: boolean): Promise<void> {
+async function setMirrorDnd(
+  tx: StoreTx,
+  locationId: string,
+  contactId: string,
+  active: boolean,
+): Promise<void> {
   const c = await tx.contacts.get(locationId, contactId);
   if (!c) return;
   const record = asGhlRecord(c.ghl);
@@ -74,9 +79,19 @@ export async function applyOptOut(
     const base = { locationId, contactId: c.contactId };
     const key = `optout:${input.eventKey}:${c.contactId}`;
     if (input.setGhlDnd) {
-      await enqueueJob(tx, "ghl.dnd.set", { ...base, active: true, reason: input.why }, { key, locationId, priority: 20 });
+      await enqueueJob(
+        tx,
+        "ghl.dnd.set",
+        { ...base, active: true, reason: input.why },
+        { key, locationId, priority: 20 },
+      );
     }
-    await enqueueJob(tx, "ghl.tags.add", { ...base, tags: [policy.optOutTag] }, { key, locationId, priority: 20 });
+    await enqueueJob(
+      tx,
+      "ghl.tags.add",
+      { ...base, tags: [policy.optOutTag] },
+      { key, locationId, priority: 20 },
+    );
     if (policy.notes.optOuts) {
       await enqueueJob(
         tx,
@@ -87,7 +102,12 @@ export async function applyOptOut(
     }
   }
   if (r.changed && input.pushBlock) {
-    await enqueueJob(tx, "bulksms.block", { locationId, phone: input.phone }, { key: `optout:${input.eventKey}`, locationId, priority: 20 });
+    await enqueueJob(
+      tx,
+      "bulksms.block",
+      { locationId, phone: input.phone },
+      { key: `optout:${input.eventKey}`, locationId, priority: 20 },
+    );
   }
   if (r.changed && input.confirm && policy.replies.stopConfirmation) {
     await queueMessage(tx, {
@@ -137,8 +157,18 @@ export async function applyOptIn(
     await setMirrorDnd(tx, locationId, c.contactId, false);
     const base = { locationId, contactId: c.contactId };
     const key = `optin:${input.eventKey}:${c.contactId}`;
-    await enqueueJob(tx, "ghl.dnd.set", { ...base, active: false, reason: input.why }, { key, locationId, priority: 20 });
-    await enqueueJob(tx, "ghl.tags.remove", { ...base, tags: [policy.optOutTag] }, { key, locationId, priority: 20 });
+    await enqueueJob(
+      tx,
+      "ghl.dnd.set",
+      { ...base, active: false, reason: input.why },
+      { key, locationId, priority: 20 },
+    );
+    await enqueueJob(
+      tx,
+      "ghl.tags.remove",
+      { ...base, tags: [policy.optOutTag] },
+      { key, locationId, priority: 20 },
+    );
     if (policy.notes.optOuts) {
       await enqueueJob(
         tx,

@@ -27,7 +27,10 @@ export async function pullBlockedNumbers(
   let scanned = 0;
   let optedOut = 0;
   for (let page = 0; page < (options.maxPages ?? 100); page++) {
-    const r = await deps.sms.listBlockedNumbers({ ...(cursor ? { minId: cursor } : {}), limit: options.pageSize ?? 1000 });
+    const r = await deps.sms.listBlockedNumbers({
+      ...(cursor ? { minId: cursor } : {}),
+      limit: options.pageSize ?? 1000,
+    });
     if (!r.ok) return { ok: false, outcome: fromBulkSmsError(r.error) };
     if (r.data.length === 0) break;
     let highest = cursor ? BigInt(cursor) - 1n : -1n;
@@ -41,7 +44,8 @@ export async function pullBlockedNumbers(
         // BulkSMS cannot unblock: after an explicit re-subscribe (START or an operator), an older block of
         // the same number must not opt the person out again
         const current = await tx.optOuts.get(locationId, entry.phoneNumber);
-        if (current?.state === "opted_in" && (current.source === "sms_stop" || current.source === "operator")) continue;
+        if (current?.state === "opted_in" && (current.source === "sms_stop" || current.source === "operator"))
+          continue;
         const applied = await applyOptOut(tx, ctx, {
           phone: entry.phoneNumber,
           source: "bulksms_blocked",

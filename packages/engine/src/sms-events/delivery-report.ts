@@ -59,7 +59,12 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
       await enqueueJob(
         tx,
         "ghl.note.create",
-        { locationId: updated.locationId, contactId: updated.contactId, key, body: `${text}\n\n${updated.body}` },
+        {
+          locationId: updated.locationId,
+          contactId: updated.contactId,
+          key,
+          body: `${text}\n\n${updated.body}`,
+        },
         { key, locationId: updated.locationId },
       );
     }

@@ -14,7 +14,11 @@ import { classifyKeyword } from "./keywords.js";
  * reply to the latest REPLIABLE message to that number), else every active location with a contact that
  * has this number, else (for an unknown number) every active location, so a STOP is never lost.
  */
-async function locationsFor(deps: EngineDeps, inbound: BulkSmsMessage, from: string): Promise<LocationContext[]> {
+async function locationsFor(
+  deps: EngineDeps,
+  inbound: BulkSmsMessage,
+  from: string,
+): Promise<LocationContext[]> {
   if (inbound.relatedSentMessageId) {
     const related = await deps.store.messages.findByProviderId(inbound.relatedSentMessageId);
     if (related) {
@@ -92,7 +96,12 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             const base = { locationId, contactId: c.contactId };
             if (ctx.policy.notes.inboundReplies) {
               const key = `note:${eventKey}:${c.contactId}`;
-              await enqueueJob(tx, "ghl.note.create", { ...base, key, body: `SMS reply received:\n${inbound.body ?? ""}` }, { key, locationId });
+              await enqueueJob(
+                tx,
+                "ghl.note.create",
+                { ...base, key, body: `SMS reply received:\n${inbound.body ?? ""}` },
+                { key, locationId },
+              );
             }
             if (ctx.policy.tasks.onReply) {
               const key = `task:${eventKey}:${c.contactId}`;
@@ -111,7 +120,8 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
               );
             }
           }
-          if (contacts.length === 0) deps.logger.info({ locationId, from: phoneRef(from) }, "reply from a number with no contact");
+          if (contacts.length === 0)
+            deps.logger.info({ locationId, from: phoneRef(from) }, "reply from a number with no contact");
           return;
         }
         default: {

@@ -6,7 +6,8 @@ const keywords = parseEngineConfig({}).defaults.keywords;
 
 describe("keywords", () => {
   it("matches the default STOP synonyms, START/UNSTOP and HELP as whole messages", () => {
-    for (const w of ["STOP", "stopall", " Unsubscribe ", "cancel.", "END", "quit!"]) expect(classifyKeyword(w, keywords)).toBe("stop");
+    for (const w of ["STOP", "stopall", " Unsubscribe ", "cancel.", "END", "quit!"])
+      expect(classifyKeyword(w, keywords)).toBe("stop");
     for (const w of ["start", "UNSTOP"]) expect(classifyKeyword(w, keywords)).toBe("start");
     expect(classifyKeyword("Help?", keywords)).toBe("help");
   });

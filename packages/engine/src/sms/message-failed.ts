@@ -38,42 +38,44 @@ export async function onMessageFailed(
     message.subtype !== null &&
     policy.retry.subtypes.includes(message.subtype) &&
     retryNumber < policy.retry.maxRetries;
-  {
-    if (policy.tasks.onFailure && message.contactId) {
-      await enqueueJob(
-        tx,
-        "ghl.task.create",
-        {
-          locationId: message.locationId,
-          contactId: message.contactId,
-          key: failureTaskKey(rootId),
-          title: `SMS failed: ${reason}`,
-          body: `An SMS (${meta.kind}) to this contact failed: ${reason}.${willRetry ? " It will be retried automatically." : " Check the phone number."}`,
-          dueAt: now + policy.tasks.dueInMs,
-          ...(policy.tasks.assignedTo ? { assignedTo: policy.tasks.assignedTo } : {}),
-        },
-        { key: failureTaskKey(rootId), locationId: message.locationId },
-      );
-    }
-    if (willRetry) {
-      const rootKey = message.retryOf ? message.key.replace(/:retry:\d+$/, "") : message.key;
-      await queueMessage(tx, {
-        key: `${rootKey}:retry:${retryNumber + 1}`,
+  if (policy.tasks.onFailure && message.contactId) {
+    await enqueueJob(
+      tx,
+      "ghl.task.create",
+      {
         locationId: message.locationId,
         contactId: message.contactId,
-        to: message.to,
-        body: message.body,
-        template: message.template,
-        sendAfter: now + policy.retry.delayMs,
-        retryOf: message.id,
-        meta: { ...meta, rootId, retryNumber: retryNumber + 1 },
-      });
-    }
+        key: failureTaskKey(rootId),
+        title: `SMS failed: ${reason}`,
+        body: `An SMS (${meta.kind}) to this contact failed: ${reason}.${willRetry ? " It will be retried automatically." : " Check the phone number."}`,
+        dueAt: now + policy.tasks.dueInMs,
+        ...(policy.tasks.assignedTo ? { assignedTo: policy.tasks.assignedTo } : {}),
+      },
+      { key: failureTaskKey(rootId), locationId: message.locationId },
+    );
+  }
+  if (willRetry) {
+    const rootKey = message.retryOf ? message.key.replace(/:retry:\d+$/, "") : message.key;
+    await queueMessage(tx, {
+      key: `${rootKey}:retry:${retryNumber + 1}`,
+      locationId: message.locationId,
+      contactId: message.contactId,
+      to: message.to,
+      body: message.body,
+      template: message.template,
+      sendAfter: now + policy.retry.delayMs,
+      retryOf: message.id,
+      meta: { ...meta, rootId, retryNumber: retryNumber + 1 },
+    });
   }
 }
 
 /** A retry of a failed send was delivered: complete the failure task. */
-export async function onRetryDelivered(tx: StoreTx, ctx: LocationContext, message: MessageRecord): Promise<void> {
+export async function onRetryDelivered(
+  tx: StoreTx,
+  ctx: LocationContext,
+  message: MessageRecord,
+): Promise<void> {
   const meta = metaOf(message);
   if (!meta.rootId || !message.contactId || !ctx.policy.tasks.onFailure) return;
   await enqueueJob(

@@ -1,7 +1,7 @@
 import { dedupIdFor } from "@ghl-bulksms/bulksms";
 import type { MessageRecord, StoreTx } from "@ghl-bulksms/store";
-import { enqueueJob } from "../jobs/catalog.js";
 import type { SendPurpose } from "../gate/send-gate.js";
+import { enqueueJob } from "../jobs/catalog.js";
 
 /** What we keep in `message.meta`. */
 export interface MessageMeta {
@@ -58,7 +58,12 @@ export async function queueMessage(
     tx,
     "sms.send",
     { messageId: r.message.id },
-    { key: `${r.message.id}:${input.sendAfter}`, locationId: input.locationId, runAt: input.sendAfter, priority: input.meta.purpose === "automated" ? 0 : 10 },
+    {
+      key: `${r.message.id}:${input.sendAfter}`,
+      locationId: input.locationId,
+      runAt: input.sendAfter,
+      priority: input.meta.purpose === "automated" ? 0 : 10,
+    },
   );
   return { created: true, message: r.message };
 }

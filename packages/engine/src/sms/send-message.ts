@@ -30,7 +30,7 @@ function senderOf(sender: string) {
 export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Promise<JobOutcome> {
   const { store } = deps;
   const message = await store.messages.get(messageId);
-  if (!message || message.status !== "QUEUED") return OK; // sent, cancelled or purged: nothing to do
+  if (message?.status !== "QUEUED") return OK; // sent, cancelled or purged: nothing to do
   const meta = metaOf(message);
   const gate = await checkSendGate(deps, {
     locationId: message.locationId,
@@ -50,7 +50,12 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   if ("defer" in gate) {
     await store.transaction(async (tx) => {
       await tx.messages.defer(message.id, gate.defer);
-      await enqueueJob(tx, "sms.send", { messageId }, { key: `${messageId}:${gate.defer}`, locationId: message.locationId, runAt: gate.defer });
+      await enqueueJob(
+        tx,
+        "sms.send",
+        { messageId },
+        { key: `${messageId}:${gate.defer}`, locationId: message.locationId, runAt: gate.defer },
+      );
     });
     deps.logger.info({ messageId, until: gate.defer }, "send deferred by quiet hours");
     return OK;

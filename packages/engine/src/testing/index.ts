@@ -9,7 +9,14 @@ export const INBOX_PROCESS_JOB = "inbox.process";
 /** Stores an event like the worker's ingestor: the inbox row and its `inbox.process` job, together. */
 export async function ingestEvent(
   store: Store,
-  event: { source: InboxItem["source"]; eventId: string; eventType: string; locationId: string | null; payload: unknown; receivedAt?: number },
+  event: {
+    source: InboxItem["source"];
+    eventId: string;
+    eventType: string;
+    locationId: string | null;
+    payload: unknown;
+    receivedAt?: number;
+  },
 ): Promise<{ inserted: boolean; inboxId: number }> {
   return store.transaction(async (tx) => {
     const receivedAt = event.receivedAt ?? store.now();
@@ -22,7 +29,13 @@ export async function ingestEvent(
       receivedAt,
     });
     if (!r.inserted) return { inserted: false, inboxId: r.duplicateOf };
-    await tx.jobs.enqueue({ name: INBOX_PROCESS_JOB, key: `inbox:${r.id}`, payload: { inboxId: r.id }, locationId: event.locationId, runAt: receivedAt });
+    await tx.jobs.enqueue({
+      name: INBOX_PROCESS_JOB,
+      key: `inbox:${r.id}`,
+      payload: { inboxId: r.id },
+      locationId: event.locationId,
+      runAt: receivedAt,
+    });
     return { inserted: true, inboxId: r.id };
   });
 }
@@ -45,10 +58,16 @@ async function processInbox(engine: Engine, inboxId: number, context: JobContext
     payload: JSON.parse(row.payload),
     receivedAt: row.receivedAt,
   };
-  const handler = source === "ghl" ? engine.inbox.ghl : source === "bulksms" ? engine.inbox.bulksms : engine.inbox.ghlWorkflow;
+  const handler =
+    source === "ghl"
+      ? engine.inbox.ghl
+      : source === "bulksms"
+        ? engine.inbox.bulksms
+        : engine.inbox.ghlWorkflow;
   const outcome = await handler(item, context);
   if (outcome.ok) await store.inbox.markProcessed(inboxId);
-  else if (!outcome.error.retryable || context.finalAttempt) await store.inbox.markFailed(inboxId, outcome.error.message);
+  else if (!outcome.error.retryable || context.finalAttempt)
+    await store.inbox.markFailed(inboxId, outcome.error.message);
   return outcome;
 }
 
@@ -79,13 +98,17 @@ export async function drainJobs(engine: Engine, options: DrainOptions = {}): Pro
   let total = 0;
   const registry = engine.jobs as unknown as Record<
     string,
-    { schema: { safeParse(d: unknown): { success: boolean; data?: unknown; error?: unknown } }; handler(p: unknown, c: JobContext): Promise<JobOutcome> }
+    {
+      schema: { safeParse(d: unknown): { success: boolean; data?: unknown; error?: unknown } };
+      handler(p: unknown, c: JobContext): Promise<JobOutcome>;
+    }
   >;
   for (;;) {
     const jobs = await store.jobs.claim({ workerId: "drain", limit: 20, leaseMs: 60_000, now: now() });
     if (jobs.length === 0) return result;
     for (const job of jobs) {
-      if (++total > (options.maxJobs ?? 1000)) throw new Error("drainJobs: more than maxJobs jobs; is something re-enqueueing itself?");
+      if (++total > (options.maxJobs ?? 1000))
+        throw new Error("drainJobs: more than maxJobs jobs; is something re-enqueueing itself?");
       options.onJob?.(job.name, job.payload);
       result.ran[job.name] = (result.ran[job.name] ?? 0) + 1;
       const context: JobContext = {
@@ -107,7 +130,10 @@ export async function drainJobs(engine: Engine, options: DrainOptions = {}): Pro
           outcome = await def.handler(parsed.data, context);
         }
       } catch (error) {
-        outcome = { ok: false, error: { code: "thrown", message: (error as Error).message, retryable: true } };
+        outcome = {
+          ok: false,
+          error: { code: "thrown", message: (error as Error).message, retryable: true },
+        };
       }
       if (outcome.ok) {
         await store.jobs.complete(job.id, { workerId: "drain" });
@@ -118,7 +144,11 @@ export async function drainJobs(engine: Engine, options: DrainOptions = {}): Pro
         await store.jobs.deadLetter(job.id, outcome.error.message, { workerId: "drain" });
         result.dead++;
       } else {
-        await store.jobs.fail(job.id, { error: outcome.error.message, retryAt: now() + (outcome.error.retryAfterMs ?? 0), workerId: "drain" });
+        await store.jobs.fail(job.id, {
+          error: outcome.error.message,
+          retryAt: now() + (outcome.error.retryAfterMs ?? 0),
+          workerId: "drain",
+        });
       }
     }
   }

@@ -10,9 +10,7 @@ import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { hasMarker, withMarker } from "./ref-marker.js";
 
-export type WriteOnceResult =
-  | { ok: true; id: string; created: boolean }
-  | { ok: false; error: GhlError };
+export type WriteOnceResult = { ok: true; id: string; created: boolean } | { ok: false; error: GhlError };
 
 interface Target {
   locationId: string;
@@ -43,7 +41,11 @@ async function writeOnce(
   create: () => Promise<{ ok: true; id: string } | { ok: false; error: GhlError }>,
 ): Promise<WriteOnceResult> {
   const operation = `${kind}.create`;
-  const begun = await deps.store.vendorWrites.begin(t.key, { vendor: "ghl", operation, locationId: t.locationId });
+  const begun = await deps.store.vendorWrites.begin(t.key, {
+    vendor: "ghl",
+    operation,
+    locationId: t.locationId,
+  });
   if (begun.state === "completed") return { ok: true, id: begun.write.resultId ?? "", created: false };
   if (begun.state === "begun") {
     const found = await findExisting(deps, kind, t);
@@ -77,14 +79,13 @@ async function writeOnce(
   return { ok: true, id: r.id, created: true };
 }
 
-export function createNoteOnce(
-  deps: EngineDeps,
-  t: Target & { body: string },
-): Promise<WriteOnceResult> {
+export function createNoteOnce(deps: EngineDeps, t: Target & { body: string }): Promise<WriteOnceResult> {
   return writeOnce(deps, "note", t, async () => {
-    const r = await deps
-      .ghl(t.locationId)
-      .notes.create({ locationId: t.locationId, contactId: t.contactId, body: { body: withMarker(t.body, t.key) } });
+    const r = await deps.ghl(t.locationId).notes.create({
+      locationId: t.locationId,
+      contactId: t.contactId,
+      body: { body: withMarker(t.body, t.key) },
+    });
     return r.ok ? { ok: true, id: r.data.note.id } : r;
   });
 }
