@@ -11,7 +11,7 @@ import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
 import type { WorkerConfig } from "./config.js";
-import { type InboxHandlers, inboxProcessJob } from "./inbox-dispatch.js";
+import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
 import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
 import type { WorkerJobCatalog } from "./jobs.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -129,7 +129,12 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     const openStore = store;
     const registry = {
       ...(engine?.jobs ?? {}),
-      "inbox.process": inboxProcessJob(store, engine?.inbox ?? noEngine),
+      "inbox.process": inboxProcessJob(store, engine?.inbox ?? noEngine, {
+        onProcessed: (item) => {
+          const status = statusTypeOf(item);
+          if (status !== null) metrics.sendsByStatus.inc({ status });
+        },
+      }),
     } as JobRegistry<WorkerJobCatalog & Catalog>;
     runner = createJobRunner<WorkerJobCatalog & Catalog>({
       queue: store.jobs,

@@ -69,9 +69,17 @@ export function toInboxItem(row: InboxEvent): InboxItem | { error: string } {
 }
 
 /** The `inbox.process` job definition. */
+/** Status type of a processed BulkSMS status report ("DELIVERED", "FAILED", ...), for the sends metric. */
+export function statusTypeOf(item: InboxItem): string | null {
+  if (item.source !== "bulksms" || item.eventType !== "bulksms.status-report") return null;
+  const status = (item.payload as { status?: { type?: unknown } } | null)?.status;
+  return typeof status?.type === "string" ? status.type : null;
+}
+
 export function inboxProcessJob(
   store: Pick<Store, "inbox">,
   handlers: InboxHandlers,
+  hooks: { onProcessed?: (item: InboxItem) => void } = {},
 ): JobDefinition<WorkerJobCatalog["inbox.process"]> {
   return {
     schema: inboxProcessPayload,
@@ -89,8 +97,10 @@ export function inboxProcessJob(
         // shutdown gave up on this job and released it: leave the event pending for the next claim
         return { ok: false, error: { code: "aborted", message: "worker shutting down", retryable: true } };
       }
-      if (outcome.ok) await store.inbox.markProcessed(inboxId);
-      else if (!outcome.error.retryable || context.finalAttempt)
+      if (outcome.ok) {
+        await store.inbox.markProcessed(inboxId);
+        hooks.onProcessed?.(item);
+      } else if (!outcome.error.retryable || context.finalAttempt)
         await store.inbox.markFailed(inboxId, `${outcome.error.code}: ${outcome.error.message}`);
       return outcome;
     },

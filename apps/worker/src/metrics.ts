@@ -51,7 +51,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
     }),
     sendsByStatus: new Counter({
       name: "ghlbulksms_sms_sends_total",
-      help: "SMS sends and status updates by status",
+      help: "BulkSMS status reports processed, by status type (SENT, DELIVERED, FAILED, ...)",
       labelNames: ["status"],
       registers,
     }),

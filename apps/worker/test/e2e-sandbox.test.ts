@@ -98,5 +98,42 @@ describe("worker + engine + sandbox", () => {
     expect(mirror?.welcomeSentAt).not.toBeNull();
     const deliveries = sandbox.bulksms.control.deliveryLog();
     expect(deliveries.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/ghlbulksms_sms_sends_total\{status="DELIVERED"\} 1/);
+  });
+
+  it("a GHL workflow webhook (private-integration set-up) drives the same use-case", async () => {
+    const location = sandbox.ghl.locations[0];
+    if (!location) throw new Error("no location");
+    sandbox.ghl.control.setWebhookUrl(undefined); // no marketplace webhooks: only the workflow calls us
+    const contact = sandbox.ghl.control.createContact(location.id, {
+      firstName: "Grace",
+      phone: "07911 123457",
+    });
+    const body = {
+      contact_id: contact.id,
+      first_name: "Grace",
+      phone: "07911 123457",
+      tags: "",
+      location: { id: location.id },
+      workflow: { id: "wf-created", name: "Contact created" },
+      customData: { event: "ContactCreate" },
+    };
+    const post = () =>
+      fetch(`${url}/webhooks/ghl-workflow/sandbox-webhook-secret-not-for-production`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await post()).status).toBe(200);
+    expect(await (await post()).json()).toMatchObject({ status: "duplicate" });
+    await settle();
+    await sandbox.clock.advance(60_000);
+    await settle();
+    const sent = sandbox.bulksms.control
+      .sentMessages()
+      .filter((m) => JSON.stringify(m).includes("447911123457"));
+    expect(sent).toHaveLength(1);
+    expect(await app.store().deadLetters.list()).toEqual([]);
   });
 });
