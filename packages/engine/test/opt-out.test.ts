@@ -79,6 +79,38 @@ describe("opt-out", () => {
     expect((await h.store.messages.getByKey("manual:1"))?.status).toBe("CANCELLED");
   });
 
+  it("an inbound STOP processed twice (crash before the inbox row was marked) has its effects once", async () => {
+    h = await startHarness({ config: CONFIG });
+    const phone = "+447400123001";
+    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Twi", phone: "07400 123001" });
+    await h.settle();
+    const stop = h.sandbox.bulksms.control.simulateReply({ from: phone, body: "STOP" });
+    await h.settle();
+    const jobsBefore = await h.store.jobs.counts();
+    const item = {
+      inboxId: 0,
+      source: "bulksms" as const,
+      eventId: `${stop.id}:RECEIVED`,
+      eventType: "bulksms.incoming-message",
+      locationId: null,
+      payload: { ...stop, from: phone },
+      receivedAt: h.sandbox.clock.now(),
+    };
+    const signal = new AbortController().signal;
+    const again = await h.engine.inbox.bulksms(item, {
+      jobId: 0,
+      attempt: 2,
+      locationId: null,
+      finalAttempt: false,
+      signal,
+    });
+    expect(again).toEqual({ ok: true });
+    await h.settle();
+    expect(await h.store.jobs.counts()).toEqual(jobsBefore);
+    expect(sentTo(h, phone)).toHaveLength(2); // welcome + one confirmation
+    expect((await noteBodies(h, c.id)).filter((b) => b.startsWith("Opted out of SMS"))).toHaveLength(1);
+  });
+
   it("START re-subscribes (DND cleared, tag removed, gate open); HELP answers with the help text", async () => {
     h = await startHarness({
       config: { defaults: { ...CONFIG.defaults, replies: { help: "Acme: reply STOP to stop." } } },
