@@ -23,6 +23,7 @@ export {
   type JobRunnerOptions,
   type StopResult,
 } from "./job-runner.js";
+export { createEnginePlugin, type EnginePluginOptions, engineConfigFrom } from "./engine-plugin.js";
 export { INBOX_PROCESS_JOB, type WorkerJobCatalog } from "./jobs.js";
 export { createLogger, type Logger, maskText, redactValue } from "./logger.js";
 export { createMetrics, type WorkerMetrics } from "./metrics.js";
