@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// ghl-bulksms: the operator's command-line tool.
+import { CommanderError } from "commander";
+import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli/errors.js";
+import { createIo } from "./cli/io.js";
+import { createProgram } from "./program.js";
+
+async function main(): Promise<number> {
+  const io = createIo();
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(process.argv);
+    return io.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return EXIT_OK;
+      if (e.code === "commander.executeSubCommandAsync") return e.exitCode;
+      return EXIT_USAGE; // commander already printed the message
+    }
+    if (e instanceof CliError) {
+      io.err(`${io.paint("red", "error:")} ${e.message}`);
+      if (e.hint) io.err(`${io.paint("yellow", "hint:")}  ${e.hint}`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.err(`${io.paint("red", "error:")} unexpected failure: ${err?.message ?? String(e)}`);
+    if (process.env.GHL_BULKSMS_DEBUG) io.err(String(err?.stack ?? ""));
+    else
+      io.err("hint:  run again with GHL_BULKSMS_DEBUG=1 for the stack trace, and report it if it persists");
+    return EXIT_FAILED;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = EXIT_FAILED;
+  },
+);

@@ -1,0 +1,381 @@
+// auth login | status | logout: GHL credentials per location. OAuth code flow with a local callback on
+// 127.0.0.1, or a private integration token. Tokens are stored encrypted in the store; never printed.
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createGhlClient } from "@ghl-bulksms/ghl";
+import type { Store } from "@ghl-bulksms/store";
+import type { Command } from "commander";
+import { parseIntOption, withExamples, withStore } from "../cli/command.js";
+import { CliError, usageError } from "../cli/errors.js";
+import type { Io } from "../cli/io.js";
+import { isKnownRegion } from "../cli/region.js";
+import { ghlAuthSource, isStoredPit, knownLocations, type StoredPit } from "../cli/runtime.js";
+import type { LoadedSettings } from "../cli/settings.js";
+import { isoTime, renderTable } from "../cli/table.js";
+
+export const DEFAULT_AUTHORIZE_URL = "https://marketplace.gohighlevel.com/oauth/chooselocation";
+export const DEFAULT_SCOPES = [
+  "contacts.readonly",
+  "contacts.write",
+  "conversations.readonly",
+  "conversations.write",
+  "conversations/message.readonly",
+  "conversations/message.write",
+  "locations.readonly",
+];
+
+interface LoginOpts {
+  location?: string;
+  token?: string;
+  verify: boolean;
+  code?: string;
+  port: number;
+  scopes?: string;
+  userType: string;
+  timeout: number;
+  region?: string;
+  timezone?: string;
+  json?: boolean;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
+
+export function registerAuth(program: Command, io: Io): void {
+  const auth = program
+    .command("auth")
+    .description("GHL credentials: OAuth login, private integration tokens, status, logout");
+
+  const login = auth
+    .command("login")
+    .description(
+      "Log a location in: --token stores a private integration token; otherwise the OAuth code flow with a callback on 127.0.0.1",
+    )
+    .option("--location <id>", "GHL location id (required with --token)")
+    .option("--token <pit>", 'private integration token ("-" reads it from stdin)')
+    .option("--no-verify", "with --token: do not check the token against GHL first")
+    .option("--code <code>", "OAuth: exchange this authorization code instead of waiting for the callback")
+    .option(
+      "--port <n>",
+      "OAuth: callback port on 127.0.0.1 (0 = any free port)",
+      parseIntOption("--port", 0, 65535),
+      8976,
+    )
+    .option("--scopes <list>", "OAuth: space- or comma-separated scopes to request")
+    .option("--user-type <type>", "OAuth: Location or Company (agency)", "Location")
+    .option(
+      "--timeout <seconds>",
+      "OAuth: how long to wait for the callback",
+      parseIntOption("--timeout", 1, 3600),
+      300,
+    )
+    .option("--region <CC>", "phone region of the location, e.g. GB (stored with the location)")
+    .option("--timezone <tz>", "IANA timezone of the location, e.g. Europe/London")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: LoginOpts, cmd: Command) => {
+      if (opts.region && !isKnownRegion(opts.region))
+        throw usageError(
+          `unknown phone region ${JSON.stringify(opts.region)}`,
+          "use an ISO 3166-1 alpha-2 code such as GB, US, ZA",
+        );
+      if (opts.timezone && !validTimeZone(opts.timezone))
+        throw usageError(`unknown IANA timezone ${JSON.stringify(opts.timezone)}`);
+      if (opts.userType !== "Location" && opts.userType !== "Company")
+        throw usageError('--user-type must be "Location" or "Company"');
+      await withStore(
+        cmd,
+        async (settings, store) => {
+          if (opts.token !== undefined) await loginWithToken(io, settings, store, opts);
+          else await loginWithOAuth(io, settings, store, opts);
+        },
+        { create: true },
+      );
+    });
+  withExamples(
+    login,
+    "ghl-bulksms auth login --location abc123 --token pit-xxxxxxxx --region GB",
+    "ghl-bulksms auth login                       # OAuth: prints the URL to open",
+    "ghl-bulksms auth login --code 0a1b2c... --port 8976",
+  );
+
+  const status = auth
+    .command("status")
+    .description("Each location's credential source, token expiry and scopes (never the token)")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, async (settings, store) => {
+        const rows = await authRows(settings, store);
+        if (opts.json) return io.json(rows);
+        io.out(
+          renderTable(
+            ["location", "credential", "expires", "scopes"],
+            rows.map((r) => [
+              r.locationId,
+              r.source,
+              r.expiresAt
+                ? `${r.expiresAt}${r.expired ? " (EXPIRED)" : ""}`
+                : r.source === "none"
+                  ? null
+                  : "never",
+              r.scopes.join(" ") || null,
+            ]),
+          ),
+        );
+        if (rows.some((r) => r.source === "none"))
+          io.err(
+            "hint:  a location without credentials cannot sync: `ghl-bulksms auth login --location <id> ...`",
+          );
+      });
+    });
+  withExamples(status, "ghl-bulksms auth status", "ghl-bulksms auth status --json");
+
+  const logout = auth
+    .command("logout")
+    .description("Delete the stored tokens of a location (or --all)")
+    .option("--location <id>", "the location")
+    .option("--all", "every stored token")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { location?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+      if (!opts.location && !opts.all) throw usageError("give --location <id> or --all");
+      await withStore(cmd, async (settings, store) => {
+        const ids = opts.all ? await knownLocations(settings.config, store) : [opts.location as string];
+        const deleted: string[] = [];
+        for (const id of ids) if (await store.tokens.delete(id)) deleted.push(id);
+        const fromEnv = ids.filter((id) =>
+          settings.config.ghl.locations.some((l) => l.locationId === id && l.privateToken),
+        );
+        if (opts.json) io.json({ deleted, stillInEnvironment: fromEnv });
+        else
+          io.out(
+            deleted.length
+              ? `deleted the stored tokens of ${deleted.join(", ")}`
+              : "no stored tokens to delete",
+          );
+        if (fromEnv.length)
+          io.err(
+            `note: ${fromEnv.join(", ")} still has a token in the environment (GHL_LOCATIONS); remove it from .env too`,
+          );
+        if (!opts.all && deleted.length === 0 && fromEnv.length === 0)
+          throw new CliError(`location "${opts.location}" has no stored tokens`, {
+            hint: "see `ghl-bulksms auth status`",
+          });
+      });
+    });
+  withExamples(logout, "ghl-bulksms auth logout --location abc123", "ghl-bulksms auth logout --all");
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface AuthRow {
+  locationId: string;
+  source: string;
+  expiresAt: string | null;
+  expired: boolean;
+  scopes: string[];
+}
+
+export async function authRows(settings: LoadedSettings, store: Store): Promise<AuthRow[]> {
+  const rows: AuthRow[] = [];
+  for (const id of await knownLocations(settings.config, store)) {
+    const source = await ghlAuthSource(settings.config, store, id);
+    const stored =
+      source === "env-token"
+        ? null
+        : await store.tokens.load<Record<string, unknown> & { accessToken: string }>(id).catch(() => null);
+    const expiresAt = typeof stored?.expiresAt === "number" ? stored.expiresAt : null;
+    const scopeText = typeof stored?.scope === "string" ? stored.scope : null;
+    const scopes = Array.isArray(stored?.scopes)
+      ? (stored.scopes as string[])
+      : scopeText
+        ? scopeText.split(/\s+/).filter(Boolean)
+        : [];
+    rows.push({
+      locationId: id,
+      source:
+        stored && !isStoredPit(stored) && !settings.config.ghl.oauth ? "oauth (no GHL_CLIENT_ID)" : source,
+      expiresAt: isoTime(expiresAt),
+      expired: expiresAt !== null && expiresAt < Date.now(),
+      scopes,
+    });
+  }
+  return rows;
+}
+
+async function registerLocationRow(store: Store, id: string, opts: LoginOpts): Promise<void> {
+  await store.locations.upsert({
+    id,
+    active: true,
+    ...(opts.region ? { region: opts.region.toUpperCase() } : {}),
+    ...(opts.timezone ? { timezone: opts.timezone } : {}),
+  });
+}
+
+async function loginWithToken(
+  io: Io,
+  settings: LoadedSettings,
+  store: Store,
+  opts: LoginOpts,
+): Promise<void> {
+  if (!opts.location) throw usageError("--token needs --location <id>");
+  const token = opts.token === "-" ? await readStdin() : (opts.token as string);
+  if (!token) throw usageError("the token is empty");
+  if (opts.verify) {
+    const client = createGhlClient({
+      auth: { kind: "private-integration", token },
+      baseUrl: settings.config.ghl.apiBaseUrl,
+      retry: { maxAttempts: 2 },
+    });
+    const r = await client.contacts.search({ locationId: opts.location, pageLimit: 1 });
+    if (!r.ok)
+      throw new CliError(
+        `GHL rejected the token for location ${opts.location}: ${r.error.message} (${r.error.code}${r.error.status ? `, HTTP ${r.error.status}` : ""})`,
+        {
+          hint: "check the location id and that the token has the contacts scopes (Settings > Private Integrations); --no-verify skips this check",
+        },
+      );
+  }
+  const stored: StoredPit = {
+    accessToken: token,
+    tokenType: "pit",
+    refreshToken: null,
+    expiresAt: null,
+    scopes: [],
+    savedAt: Date.now(),
+  };
+  await store.tokens.save(opts.location, stored);
+  await registerLocationRow(store, opts.location, opts);
+  if (opts.json) io.json({ locationId: opts.location, credential: "stored-token", verified: opts.verify });
+  else
+    io.out(
+      `stored the private integration token of location ${opts.location} (encrypted)${opts.verify ? "; GHL accepted it" : ""}`,
+    );
+}
+
+async function loginWithOAuth(
+  io: Io,
+  settings: LoadedSettings,
+  store: Store,
+  opts: LoginOpts,
+): Promise<void> {
+  const oauth = settings.config.ghl.oauth;
+  if (!oauth)
+    throw new CliError("the OAuth login needs the marketplace app's GHL_CLIENT_ID and GHL_CLIENT_SECRET", {
+      hint: "set them in .env, or log in with a private integration token: `ghl-bulksms auth login --location <id> --token <pit>`",
+    });
+  const scopes = opts.scopes ? opts.scopes.split(/[\s,]+/).filter(Boolean) : DEFAULT_SCOPES;
+  let redirectUri = `http://127.0.0.1:${opts.port}/oauth/callback`;
+  let code = opts.code;
+  if (!code) {
+    const state = randomBytes(16).toString("hex");
+    const server = createServer();
+    const received = new Promise<string>((resolve, reject) => {
+      server.on("request", (req, res) => {
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        if (url.pathname !== "/oauth/callback") {
+          res.writeHead(404).end("not found");
+          return;
+        }
+        const error = url.searchParams.get("error");
+        const c = url.searchParams.get("code");
+        const s = url.searchParams.get("state");
+        if (s !== null && s !== state) {
+          res.writeHead(400, { "content-type": "text/plain" }).end("state mismatch: start the login again");
+          return;
+        }
+        if (error || !c) {
+          res.writeHead(400, { "content-type": "text/plain" }).end(`login failed: ${error ?? "no code"}`);
+          reject(new CliError(`GHL answered the login with an error: ${error ?? "no code in the callback"}`));
+          return;
+        }
+        res
+          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+          .end("<p>ghl-bulksms: logged in. You can close this tab.</p>");
+        resolve(c);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (e: NodeJS.ErrnoException) =>
+        reject(
+          new CliError(`cannot listen on 127.0.0.1:${opts.port}: ${e.code ?? e.message}`, {
+            hint: "choose another --port (it must match a redirect URI of the app)",
+          }),
+        ),
+      );
+      server.listen(opts.port, "127.0.0.1", () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
+    const authorize = new URL(settings.env.GHL_OAUTH_AUTHORIZE_URL ?? DEFAULT_AUTHORIZE_URL);
+    authorize.searchParams.set("response_type", "code");
+    authorize.searchParams.set("redirect_uri", redirectUri);
+    authorize.searchParams.set("client_id", oauth.clientId);
+    authorize.searchParams.set("scope", scopes.join(" "));
+    authorize.searchParams.set("state", state);
+    io.err(
+      `Add ${redirectUri} to the app's redirect URLs, then open this URL in a browser and choose the location:`,
+    );
+    io.out(`authorize URL: ${authorize.toString()}`);
+    io.err(`waiting up to ${opts.timeout} s for the callback on ${redirectUri} ...`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      code = await Promise.race([
+        received,
+        new Promise<string>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new CliError(`no callback within ${opts.timeout} s`, {
+                  hint: "run the login again, or pass the code with --code",
+                }),
+              ),
+            opts.timeout * 1000,
+          );
+        }),
+      ]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      server.closeAllConnections?.();
+      server.close();
+    }
+  }
+  const client = createGhlClient({
+    auth: { kind: "oauth", clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri },
+    // biome-ignore lint/suspicious/noExplicitAny: store.tokens is the client's TokenStore shape
+    tokenStore: store.tokens as any,
+    baseUrl: settings.config.ghl.apiBaseUrl,
+  });
+  const r = await client.oauth.exchangeCode({
+    code,
+    redirectUri,
+    userType: opts.userType as "Location" | "Company",
+  });
+  if (!r.ok)
+    throw new CliError(`GHL refused the authorization code: ${r.error.message} (${r.error.code})`, {
+      hint: "codes are single-use and short-lived: run `ghl-bulksms auth login` again; check GHL_CLIENT_ID/SECRET and the redirect URL",
+    });
+  const id = r.data.resourceId;
+  if (r.data.tokens.userType === "Location") await registerLocationRow(store, id, opts);
+  const scope = r.data.tokens.scope ?? "";
+  if (opts.json)
+    io.json({
+      resourceId: id,
+      userType: r.data.tokens.userType,
+      expiresAt: isoTime(r.data.tokens.expiresAt),
+      scopes: scope.split(/\s+/).filter(Boolean),
+    });
+  else
+    io.out(
+      `logged in ${r.data.tokens.userType === "Company" ? "company" : "location"} ${id}: token stored encrypted, expires ${isoTime(r.data.tokens.expiresAt)}, scopes: ${scope || "(none reported)"}`,
+    );
+}

@@ -1,0 +1,115 @@
+// config validate | print: the worker's configuration, as the worker would read it.
+
+import { parseEngineConfig } from "@ghl-bulksms/engine";
+import type { Command } from "commander";
+import { globalsOf, withExamples } from "../cli/command.js";
+import { CliError } from "../cli/errors.js";
+import type { Io } from "../cli/io.js";
+import { maskDeep } from "../cli/mask.js";
+import { loadSettings } from "../cli/settings.js";
+import { renderPairs } from "../cli/table.js";
+
+export function registerConfig(program: Command, io: Io): void {
+  const config = program
+    .command("config")
+    .description("Check or show the configuration (the worker's, from env and .env)");
+
+  const validate = config
+    .command("validate")
+    .description("Validate the environment, the .env file and the engine policy file; names each bad setting")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const settings = await loadSettings(globalsOf(cmd));
+      try {
+        parseEngineConfig(settings.engineConfig);
+      } catch (e) {
+        throw new CliError(`${settings.configFile ?? "engine configuration"}: ${(e as Error).message}`, {
+          hint: "fix the settings named above",
+        });
+      }
+      const summary = {
+        ok: true,
+        mode: settings.config.mode,
+        envFile: settings.envFile,
+        configFile: settings.configFile,
+        locations: settings.config.ghl.locations.length,
+      };
+      if (opts.json) io.json(summary);
+      else
+        io.out(
+          `configuration is valid (mode ${summary.mode}, ${summary.locations} configured location(s); ` +
+            `env file ${summary.envFile ?? "none"}, policy file ${summary.configFile ?? "none"})`,
+        );
+    });
+  withExamples(
+    validate,
+    "ghl-bulksms config validate",
+    "ghl-bulksms --env-file prod.env config validate --json",
+  );
+
+  const print = config
+    .command("print")
+    .description("Print the effective configuration with every secret masked")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const settings = await loadSettings(globalsOf(cmd));
+      let engine: unknown;
+      try {
+        engine = parseEngineConfig(settings.engineConfig);
+      } catch (e) {
+        throw new CliError(`${settings.configFile ?? "engine configuration"}: ${(e as Error).message}`);
+      }
+      const c = settings.config;
+      const masked = maskDeep({
+        ...c,
+        engine,
+        envFile: settings.envFile,
+        configFile: settings.configFile,
+      }) as Record<string, unknown>;
+      if (opts.json) {
+        io.json(masked);
+        return;
+      }
+      const ghl = masked.ghl as {
+        locations: Array<{ locationId: string; privateToken: string | null }>;
+        oauth: unknown;
+      };
+      io.out(
+        renderPairs([
+          ["mode", c.mode],
+          ["env file", settings.envFile],
+          ["policy file", settings.configFile],
+          ["data dir", c.dataDir],
+          ["public base URL", c.publicBaseUrl],
+          [
+            "encryption key",
+            c.encryptionKey ? `set (${c.encryptionKey.length} bytes)` : "not set (sandbox key)",
+          ],
+          ["GHL API", c.ghl.apiBaseUrl],
+          [
+            "GHL locations",
+            ghl.locations
+              .map((l) => `${l.locationId}${l.privateToken ? ` (token ${l.privateToken})` : ""}`)
+              .join(", "),
+          ],
+          ["GHL OAuth app", c.ghl.oauth ? `client ${c.ghl.oauth.clientId}, secret ****` : null],
+          ["GHL workflow webhook secret", c.ghl.workflowWebhookSecret ? "set (masked)" : null],
+          ["BulkSMS API", c.bulksms.apiBaseUrl],
+          ["BulkSMS token id", c.bulksms.tokenId ? "set (masked)" : null],
+          ["BulkSMS token secret", c.bulksms.tokenSecret ? "set (masked)" : null],
+          ["BulkSMS webhook secret", c.bulksms.webhookSecret ? "set (masked)" : null],
+          ["default timezone", c.messaging.defaultTimezone],
+          [
+            "quiet hours (allowed window)",
+            `${fmt(c.messaging.quietHours.startMinute)}-${fmt(c.messaging.quietHours.endMinute)}`,
+          ],
+          ["stop words", c.messaging.stopWords.join(",")],
+        ]),
+      );
+    });
+  withExamples(print, "ghl-bulksms config print", "ghl-bulksms config print --json | jq .ghl");
+}
+
+function fmt(m: number): string {
+  return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,273 @@
+// dedupe: duplicate clusters with evidence and survivor, from a JSONL export or from the contact mirror.
+import { resolve } from "node:path";
+import { applyMerge, proposeMerges, undoMerge } from "@ghl-bulksms/engine";
+import { type DedupeResult, type DuplicateCluster, findDuplicates } from "@ghl-bulksms/sync";
+import type { Command } from "commander";
+import { parseIntOption, withExamples, withStore } from "../cli/command.js";
+import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
+import type { Io } from "../cli/io.js";
+import { lifecycleConfigOf } from "../cli/lifecycle.js";
+import { readJsonlContacts } from "../cli/read-jsonl-contacts.js";
+import { isKnownRegion } from "../cli/region.js";
+import { openEngine, resolveLocation } from "../cli/runtime.js";
+import { renderTable } from "../cli/table.js";
+
+interface DedupeOptions {
+  fromFile?: string;
+  region?: string;
+  location?: string;
+  json?: boolean;
+  skipInvalid?: boolean;
+  survivor?: "most-complete" | "oldest" | "most-recent";
+  apply?: boolean;
+  yes?: boolean;
+  mode?: "delete" | "tag-only";
+  undo?: string;
+  limit?: number;
+}
+
+export function registerDedupe(program: Command, io: Io): void {
+  const cmd = program
+    .command("dedupe")
+    .description(
+      "Find duplicate contacts (clusters with evidence and a proposed survivor), from a JSONL export or the mirror",
+    )
+    .option("--from-file <path>", "JSONL file, one GHL contact object per line (needs no configuration)")
+    .option("--region <CC>", "phone region for national numbers, e.g. GB (default: the location's region)")
+    .option("--location <id>", "location whose mirror to read (without --from-file)")
+    .option("--survivor <rule>", "most-complete | oldest | most-recent", "most-complete")
+    .option("--skip-invalid", "skip malformed lines with a warning (exit 3) instead of failing (exit 1)")
+    .option(
+      "--limit <n>",
+      "clusters to print in the table (all with --json)",
+      parseIntOption("--limit", 1, 1_000_000),
+      50,
+    )
+    .option(
+      "--apply",
+      "plan the merges of the mirror's clusters in GHL (the reconciliation's merge, with its undo log)",
+    )
+    .option("--yes", "with --apply: really merge (without it only the plan is shown)")
+    .option("--mode <mode>", "with --apply: delete | tag-only (the location's never-delete setting wins)")
+    .option("--undo <undoId>", "undo one applied merge: recreate the merged contact with its notes and tasks")
+    .option("--json", 'print {"clusters":[{"ids","survivor","evidence"}],"stats":{...}}')
+    .action(async (opts: DedupeOptions, command: Command) => {
+      if (!["most-complete", "oldest", "most-recent"].includes(opts.survivor ?? ""))
+        throw usageError(
+          `--survivor must be most-complete, oldest or most-recent (got ${JSON.stringify(opts.survivor)})`,
+        );
+      if (opts.region !== undefined && !isKnownRegion(opts.region))
+        throw usageError(
+          `unknown phone region ${JSON.stringify(opts.region)}`,
+          "use an ISO 3166-1 alpha-2 code such as GB, US, ZA",
+        );
+      if (opts.mode && opts.mode !== "delete" && opts.mode !== "tag-only")
+        throw usageError("--mode must be delete or tag-only");
+      if (opts.undo !== undefined) return undo(io, opts, command);
+      if (opts.apply && opts.fromFile)
+        throw usageError(
+          "--apply merges contacts of the mirror, not of a file",
+          "drop --from-file and pass --location",
+        );
+      if (opts.fromFile) await fromFile(io, opts);
+      else await fromMirror(io, opts, command);
+    });
+  withExamples(
+    cmd,
+    "ghl-bulksms dedupe --from-file contacts.jsonl --region GB",
+    "ghl-bulksms dedupe --from-file contacts.jsonl --region GB --json > clusters.json",
+    "ghl-bulksms dedupe --location abc123",
+    "ghl-bulksms dedupe --location abc123 --apply          # shows the merge plan",
+    "ghl-bulksms dedupe --location abc123 --apply --yes    # merges; prints undo ids",
+    "ghl-bulksms dedupe --undo 7",
+  );
+}
+
+async function fromFile(io: Io, opts: DedupeOptions): Promise<void> {
+  const path = resolve(opts.fromFile as string);
+  let read: Awaited<ReturnType<typeof readJsonlContacts>>;
+  try {
+    read = await readJsonlContacts(path, opts.skipInvalid ? {} : { maxProblems: 1 });
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT")
+      throw new CliError(`file not found: ${path}`, { hint: "pass a JSONL export with --from-file" });
+    throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (read.problems.length > 0 && !opts.skipInvalid) {
+    const p = read.problems[0] as { line: number; message: string };
+    throw new CliError(`${opts.fromFile}:${p.line}: ${p.message}`, {
+      hint: "fix or remove that line, or pass --skip-invalid to skip malformed lines (exit code 3)",
+    });
+  }
+  for (const p of read.problems.slice(0, 20))
+    io.err(`warning: ${opts.fromFile}:${p.line}: ${p.message} (skipped)`);
+  if (read.problems.length > 20)
+    io.err(`warning: ... and ${read.problems.length - 20} more malformed lines skipped`);
+  const result = findDuplicates(read.contacts, {
+    ...(opts.region ? { defaultRegion: opts.region.toUpperCase() } : {}),
+    survivor: opts.survivor ?? "most-complete",
+  });
+  print(io, opts, result, { lines: read.lines, skippedLines: read.problems.length });
+  if (read.problems.length > 0) io.exitCode = EXIT_PARTIAL;
+}
+
+async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promise<void> {
+  await withStore(
+    command,
+    async (settings, store) => {
+      const location = await resolveLocation(settings.config, store, opts.location);
+      const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+      const lifecycle = lifecycleConfigOf(settings);
+      const count = await store.contacts.count(location.id);
+      if (count === 0)
+        io.err(
+          `warning: the mirror of location ${location.id} is empty; run \`ghl-bulksms reconcile --full\` first`,
+        );
+      const proposals = await proposeMerges(engine.deps, location.id, { config: lifecycle });
+      const clusters = proposals.map((p) => p.cluster);
+      const stats = {
+        contacts: count,
+        clusters: clusters.length,
+        duplicates: clusters.reduce((n, c) => n + c.ids.length - 1, 0),
+        location: location.id,
+      };
+      if (!opts.apply) {
+        printClusters(io, opts, clusters, stats);
+        return;
+      }
+      // --apply: the engine's merge, one cluster at a time; without --yes only the plan is shown.
+      const results: Array<{
+        survivor: string;
+        ids: string[];
+        applied: boolean;
+        undoIds?: number[];
+        error?: string;
+      }> = [];
+      for (const c of clusters) {
+        const r = await applyMerge(engine.deps, location.id, c, {
+          config: lifecycle,
+          confirm: opts.yes === true,
+          ...(opts.mode ? { mode: opts.mode } : {}),
+        });
+        if (!r.ok) {
+          if (r.reason === "merge_disabled")
+            throw new CliError(`merging is disabled for location ${location.id}`, {
+              hint: 'merging is opt-in: set "lifecycle": {"defaults": {"merge": {"enabled": true}}} (or per location) in the policy file',
+            });
+          if (r.reason === "location_unknown") throw new CliError(`unknown location "${location.id}"`);
+          if (r.reason === "ghl_error")
+            results.push({
+              survivor: c.survivor,
+              ids: c.ids,
+              applied: false,
+              error: `${r.step}: ${r.error.message}`,
+            });
+          continue;
+        }
+        results.push({
+          survivor: c.survivor,
+          ids: c.ids,
+          applied: r.applied,
+          ...(r.applied ? { undoIds: r.undoIds } : {}),
+        });
+        if (!opts.json && !r.applied) {
+          const p = r.preview;
+          io.out(
+            `plan: keep ${c.survivor}, ${p.mode === "delete" ? "delete" : "tag"} ${c.ids.filter((i) => i !== c.survivor).join(" ")}; ` +
+              `set ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags ${p.survivorUpdate.addTags.join(", ") || "none"}; ` +
+              `carry ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
+          );
+        }
+      }
+      const failed = results.filter((r) => r.error);
+      if (opts.json) io.json({ applied: opts.yes === true, results });
+      else {
+        for (const r of results.filter((x) => x.applied))
+          io.out(
+            `merged into ${r.survivor}: ${r.ids.filter((i) => i !== r.survivor).join(" ")} (undo ids ${r.undoIds?.join(", ")})`,
+          );
+        for (const r of failed) io.err(`error: merging into ${r.survivor} failed: ${r.error}`);
+        if (!opts.yes)
+          io.out(
+            `${results.length} merge(s) planned; nothing changed. Run again with --apply --yes to merge (undo with \`ghl-bulksms dedupe --undo <id>\`).`,
+          );
+      }
+      if (failed.length > 0) {
+        if (failed.length === results.length)
+          throw new CliError("every merge failed", {
+            hint: "see the errors above; nothing was lost (undo log)",
+          });
+        io.exitCode = EXIT_PARTIAL;
+      }
+    },
+    { create: false },
+  );
+}
+
+async function undo(io: Io, opts: DedupeOptions, command: Command): Promise<void> {
+  const id = Number(opts.undo);
+  if (!Number.isInteger(id) || id <= 0)
+    throw usageError(`--undo needs an undo id (a positive whole number), got ${JSON.stringify(opts.undo)}`);
+  await withStore(command, async (settings, store) => {
+    const entry = await store.mergeUndo.get(id);
+    if (!entry)
+      throw new CliError(`undo entry ${id} not found`, {
+        hint: "the ids are printed by `dedupe --apply --yes`",
+      });
+    const { engine } = await openEngine(settings, store, [entry.locationId], { needSms: false });
+    const r = await undoMerge(engine.deps, id);
+    if (!r.ok) {
+      if (r.reason === "ghl_error")
+        throw new CliError(`undo failed at ${r.step}: ${r.error.message}`, {
+          hint: "run the undo again: it resumes where it stopped",
+        });
+      throw new CliError(
+        `undo entry ${id} cannot be undone (${r.reason}${r.status ? `, status ${r.status}` : ""})`,
+      );
+    }
+    if (opts.json) io.json(r);
+    else
+      io.out(
+        `restored ${entry.mergedId}${r.recreatedId ? ` as ${r.recreatedId}` : ""} with ${r.notes} note(s) and ${r.tasks} task(s)`,
+      );
+  });
+}
+
+function print(io: Io, opts: DedupeOptions, result: DedupeResult, extra: Record<string, unknown>): void {
+  const clusters = result.clusters.filter((c) => c.ids.length > 1);
+  printClusters(io, opts, clusters, { ...result.stats, ...extra });
+}
+
+function printClusters(
+  io: Io,
+  opts: DedupeOptions,
+  clusters: readonly DuplicateCluster[],
+  stats: Record<string, unknown>,
+): void {
+  if (opts.json) {
+    io.json({
+      clusters: clusters.map((c) => ({ ids: c.ids, survivor: c.survivor, evidence: c.evidence })),
+      stats,
+    });
+    return;
+  }
+  const limit = opts.limit ?? 50;
+  const rows = clusters
+    .slice(0, limit)
+    .map((c, i) => [
+      i + 1,
+      c.survivor,
+      c.ids.filter((id) => id !== c.survivor).join(" "),
+      c.evidence.map((e) => `${e.a}~${e.b}: ${e.keys.join("+")} ${e.score.toFixed(2)}`).join("; "),
+    ]);
+  io.out(renderTable(["#", "survivor", "duplicates", "evidence"], rows));
+  if (clusters.length > limit)
+    io.out(`... ${clusters.length - limit} more clusters (use --limit or --json)\n`);
+  const dups = clusters.reduce((n, c) => n + c.ids.length - 1, 0);
+  io.out(
+    `${stats.contacts} contacts, ${clusters.length} clusters, ${dups} duplicates would merge into a survivor` +
+      (stats.invalidPhones !== undefined
+        ? ` (${stats.invalidPhones} invalid phones, ${stats.invalidEmails} invalid emails, ${stats.weakBlocks} shared phones/mailboxes)`
+        : ""),
+  );
+}

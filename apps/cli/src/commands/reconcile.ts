@@ -1,0 +1,207 @@
+// reconcile: the engine's reconciliation of one location (or all), with a progress bar on a TTY and a
+// summary table at the end.
+import { type ReconcileResult, reconcile } from "@ghl-bulksms/engine";
+import type { Command } from "commander";
+import { withExamples, withStore } from "../cli/command.js";
+import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
+import type { Io } from "../cli/io.js";
+import { lifecycleConfigOf } from "../cli/lifecycle.js";
+import { createProgress } from "../cli/progress.js";
+import { knownLocations, openEngine, resolveLocation, syncConfiguredLocations } from "../cli/runtime.js";
+import { renderTable } from "../cli/table.js";
+
+interface ReconcileOpts {
+  location?: string;
+  all?: boolean;
+  full?: boolean;
+  dryRun?: boolean;
+  plan?: boolean;
+  json?: boolean;
+}
+
+export function registerReconcile(program: Command, io: Io): void {
+  const cmd = program
+    .command("reconcile")
+    .description(
+      "Repair what webhooks missed: three-way merge of every changed contact (--full: every contact, finds deletes)",
+    )
+    .option("--location <id>", "location (default: the only one)")
+    .option("--all", "every known location, one after the other")
+    .option("--full", "full run: every contact of the location (default: incremental since the last run)")
+    .option("--dry-run", "compute the whole plan, write nothing to any vendor (the run is still recorded)")
+    .option("--plan", "with --dry-run: print the planned changes per contact")
+    .option("--json", "print the results as JSON")
+    .action(async (opts: ReconcileOpts, command: Command) => {
+      if (opts.all && opts.location) throw usageError("give --location or --all, not both");
+      if (opts.plan && !opts.dryRun) throw usageError("--plan needs --dry-run");
+      await withStore(
+        command,
+        async (settings, store) => {
+          await syncConfiguredLocations(settings.config, store);
+          const ids = opts.all
+            ? await knownLocations(settings.config, store)
+            : [(await resolveLocation(settings.config, store, opts.location)).id];
+          const lifecycle = lifecycleConfigOf(settings);
+          const { engine, ghl } = await openEngine(settings, store, ids, { needSms: false });
+          const kind = opts.full ? "full" : "incremental";
+          const results: Array<{
+            locationId: string;
+            result: ReconcileResult;
+            waits: number;
+            waitedMs: number;
+          }> = [];
+          for (const locationId of ids) {
+            const estimate = kind === "full" ? await store.contacts.count(locationId) : 0;
+            const bar = createProgress(
+              io,
+              `reconcile ${locationId} (${kind}${opts.dryRun ? ", dry run" : ""})`,
+              { enabled: !opts.json },
+            );
+            const limiter = ghl(locationId).limiter;
+            const before = limiter.stats();
+            const result = await reconcile({
+              deps: engine.deps,
+              locationId,
+              kind,
+              dryRun: opts.dryRun === true,
+              config: lifecycle,
+              owner: `cli-${process.pid}`,
+              onProgress: (p) => {
+                const s = limiter.stats();
+                bar.update(
+                  p.counts.scanned,
+                  estimate > 0 ? Math.max(estimate, p.counts.scanned) : null,
+                  `${p.phase}, ${s.waits - before.waits} rate-limit waits`,
+                );
+              },
+            });
+            bar.done();
+            const after = limiter.stats();
+            results.push({
+              locationId,
+              result,
+              waits: after.waits - before.waits,
+              waitedMs: after.waitedMs - before.waitedMs,
+            });
+          }
+          report(io, opts, results);
+        },
+        { create: true },
+      );
+    });
+  withExamples(
+    cmd,
+    "ghl-bulksms reconcile",
+    "ghl-bulksms reconcile --location abc123 --full --dry-run --plan",
+    "ghl-bulksms reconcile --all --json",
+  );
+}
+
+function report(
+  io: Io,
+  opts: ReconcileOpts,
+  results: Array<{ locationId: string; result: ReconcileResult; waits: number; waitedMs: number }>,
+): void {
+  const failed = results.filter((r) => !r.result.ok);
+  if (opts.json)
+    io.json(
+      results.map((r) => ({
+        locationId: r.locationId,
+        rateLimitWaits: r.waits,
+        rateLimitWaitedMs: r.waitedMs,
+        ...r.result,
+      })),
+    );
+  else {
+    io.out(
+      renderTable(
+        [
+          "location",
+          "run",
+          "status",
+          "scanned",
+          "created",
+          "updated",
+          "unchanged",
+          "deleted",
+          "opt-outs",
+          "conflicts",
+          "errors",
+          "requests",
+          "waits",
+        ],
+        results.map(({ locationId, result: r, waits }) => {
+          if (!r.ok) {
+            const status =
+              r.reason === "already_running"
+                ? `already running (run ${r.activeRunId})`
+                : r.reason === "failed"
+                  ? `failed: ${r.error}`
+                  : r.reason;
+            const c = r.reason === "failed" ? r.counts : null;
+            return [
+              locationId,
+              r.reason === "failed" ? r.runId : null,
+              status,
+              c?.scanned,
+              c?.created,
+              c?.updated,
+              c?.unchanged,
+              c?.deleted,
+              c?.optOutsSynced,
+              c ? sum(c.conflicts) : null,
+              c?.errors,
+              null,
+              waits,
+            ];
+          }
+          const c = r.counts;
+          return [
+            locationId,
+            r.runId,
+            `${r.dryRun ? "dry run" : "done"}${r.resumed ? " (resumed)" : ""}`,
+            c.scanned,
+            c.created,
+            c.updated,
+            c.unchanged,
+            c.deleted,
+            c.optOutsSynced,
+            sum(c.conflicts),
+            c.errors,
+            r.requests,
+            waits,
+          ];
+        }),
+      ),
+    );
+    for (const { result: r } of results) {
+      if (r.ok && r.dryRun && opts.plan && r.plan) {
+        io.out(
+          renderTable(
+            ["contact", "change", "operations"],
+            r.plan.map((p) => [p.contactId, p.kind, p.operations.map((o) => JSON.stringify(o)).join("; ")]),
+          ),
+        );
+        if (r.planTruncated) io.out("(plan truncated)");
+      }
+    }
+    io.out("Details of a run: `ghl-bulksms runs show <run>`.");
+  }
+  if (failed.length > 0) {
+    const first = failed[0]?.result;
+    const hint =
+      first && !first.ok && first.reason === "already_running"
+        ? "another reconcile (the worker's?) is running for this location; wait for it or check `ghl-bulksms runs list`"
+        : "see `ghl-bulksms doctor`; a failed run resumes from its checkpoint when run again";
+    if (failed.length === results.length)
+      throw new CliError(`reconcile did not complete for ${failed.map((f) => f.locationId).join(", ")}`, {
+        hint,
+      });
+    io.err(`warning: reconcile did not complete for ${failed.map((f) => f.locationId).join(", ")} (${hint})`);
+    io.exitCode = EXIT_PARTIAL;
+  }
+}
+
+function sum(o: Record<string, number>): number {
+  return Object.values(o).reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,70 @@
+// The command tree. One file per command under ./commands.
+import { Command } from "commander";
+import type { Io } from "./cli/io.js";
+import { registerAuth } from "./commands/auth.js";
+import { registerConfig } from "./commands/config.js";
+import { registerDedupe } from "./commands/dedupe.js";
+import { registerDigest } from "./commands/digest.js";
+import { registerDlq } from "./commands/dlq.js";
+import { registerDoctor } from "./commands/doctor.js";
+import { registerInit } from "./commands/init.js";
+import { registerMessages } from "./commands/messages.js";
+import { registerOptOuts } from "./commands/optouts.js";
+import { registerReconcile } from "./commands/reconcile.js";
+import { registerRuns } from "./commands/runs.js";
+import { registerSandbox } from "./commands/sandbox.js";
+import { registerSend } from "./commands/send.js";
+import { registerWebhooks } from "./commands/webhooks.js";
+
+export const CLI_VERSION = "0.0.0";
+
+export function createProgram(io: Io): Command {
+  const program = new Command("ghl-bulksms");
+  program
+    .description(
+      "Operate ghl-bulksms: set up, look inside, fix things. Uses the same store and engine as the worker.",
+    )
+    .version(CLI_VERSION)
+    .option(
+      "--env-file <path>",
+      "the .env file to read (default ./.env if present; env GHL_BULKSMS_ENV_FILE)",
+    )
+    .option(
+      "--config <path>",
+      "engine policy file (default ./ghl-bulksms.config.json if present; env GHL_BULKSMS_CONFIG)",
+    )
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(io.paint("red", s)),
+    })
+    .exitOverride();
+  program.addHelpText(
+    "after",
+    `
+Exit codes: 0 ok, 1 failed, 2 usage error, 3 partial success.
+Configuration: the worker's environment variables (see apps/worker/.env.example), from the environment
+over ./.env. NO_COLOR disables colour; progress bars are drawn only when stderr is a terminal.
+
+Examples:
+  $ ghl-bulksms init
+  $ ghl-bulksms doctor
+  $ ghl-bulksms dedupe --from-file contacts.jsonl --region GB --json`,
+  );
+  registerInit(program, io);
+  registerConfig(program, io);
+  registerAuth(program, io);
+  registerDoctor(program, io);
+  registerReconcile(program, io);
+  registerDedupe(program, io);
+  registerSend(program, io);
+  registerMessages(program, io);
+  registerOptOuts(program, io);
+  registerDlq(program, io);
+  registerRuns(program, io);
+  registerWebhooks(program, io);
+  registerDigest(program, io);
+  registerSandbox(program, io);
+  return program;
+}
