@@ -178,6 +178,21 @@ describe("opt-out", () => {
     expect(audit.filter((a) => a.operation === "blocked-numbers.add")).toHaveLength(1);
   });
 
+  it("a text refused as FAILED.BLOCKED opts the number out and sets GHL DND", async () => {
+    h = await startHarness({ config: CONFIG });
+    const phone = "+447400123003";
+    h.sandbox.bulksms.control.addBlocked([phone]); // blocked at the gateway, not yet pulled
+    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Bea", phone: "07400 123003" });
+    await h.settle();
+    await h.advance(10_000);
+    expect((await h.store.messages.getByKey(`welcome:${h.locationId}:${c.id}`))?.subtype).toBe("BLOCKED");
+    expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({
+      state: "opted_out",
+      source: "bulksms_blocked",
+    });
+    expect(h.sandbox.ghl.control.getContact(c.id)?.dndSettings.SMS?.status).toBe("active");
+  });
+
   it("BulkSMS blocked numbers are pulled into GHL DND, from a cursor", async () => {
     h = await startHarness();
     const phone = "+447400200001";

@@ -80,6 +80,41 @@ describe("welcome SMS", () => {
     expect(dnd.id).toBeTruthy();
   });
 
+  it("works from a GHL workflow webhook (the worker's ContactEvent) too", async () => {
+    h = await startHarness({ config: WELCOME });
+    const { ingestEvent } = await import("../src/testing/index.js");
+    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Wyn", phone: "07400 123002" });
+    h.receiver.requests.length = 0; // as if only the workflow webhook arrived
+    await h.sandbox.ghl.control.flushWebhooks();
+    h.receiver.requests.length = 0;
+    const event = {
+      type: "ContactCreate",
+      locationId: h.locationId,
+      id: c.id,
+      firstName: "Wyn",
+      lastName: null,
+      name: "Wyn",
+      email: null,
+      phone: "07400 123002",
+      tags: ["vip"],
+      timezone: null,
+      origin: { kind: "workflow", workflowId: "wf1", workflowName: "New contact" },
+    };
+    await ingestEvent(h.store, {
+      source: "ghl-workflow",
+      eventId: "wf:abc",
+      eventType: "ContactCreate",
+      locationId: h.locationId,
+      payload: event,
+    });
+    await h.settle();
+    const sent = await sentTo(h, "+447400123002");
+    expect(sent.map((m) => m.body)).toEqual(["Hi Wyn, welcome!"]);
+    const mirror = await h.store.contacts.get(h.locationId, c.id);
+    expect(mirror?.phoneE164).toBe("+447400123002");
+    expect((mirror?.ghl as { origin?: unknown }).origin).toBeUndefined();
+  });
+
   it("is deferred by quiet hours, then sent when the window opens", async () => {
     // 22:30 in London: after the default 08:00-21:00 window
     h = await startHarness({ config: WELCOME, clockStart: Date.UTC(2026, 2, 10, 22, 30) });

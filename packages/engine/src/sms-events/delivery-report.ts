@@ -5,6 +5,7 @@ import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { describeFailure, onMessageFailed, onRetryDelivered } from "../sms/message-failed.js";
 import { metaOf } from "../sms/queue-message.js";
 import { toMessageStatus } from "../sms/send-message.js";
@@ -67,6 +68,23 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
         },
         { key, locationId: updated.locationId },
       );
+    }
+    if (
+      status === "FAILED" &&
+      updated.subtype === "BLOCKED" &&
+      metaOf(updated).purpose !== "stop-confirmation"
+    ) {
+      // the gateway refuses this number (it opted out there): mirror that as an opt-out and GHL DND
+      await applyOptOut(tx, ctx, {
+        phone: updated.to,
+        source: "bulksms_blocked",
+        eventKey: `failed-blocked:${updated.id}`,
+        why: "BulkSMS refused a text because the number is on its blocked list",
+        now,
+        setGhlDnd: true,
+        pushBlock: false,
+        confirm: false,
+      });
     }
     if (status === "FAILED") await onMessageFailed(tx, ctx, updated, describeFailure(updated.subtype), now);
     if (status === "DELIVERED") await onRetryDelivered(tx, ctx, updated);
