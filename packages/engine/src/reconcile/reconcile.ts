@@ -72,6 +72,7 @@ export type ReconcileResult =
   | { ok: false; reason: "failed"; runId: number; error: string; retryable: boolean; counts: SyncRunCounts };
 
 const BACKGROUND = { priority: "background" } as const;
+const E164 = /^\+\d{7,15}$/;
 
 function zeroCounts(): SyncRunCounts {
   return emptyCounts();
@@ -159,6 +160,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   }
   const at = deps.now();
   for (const phone of blocked) {
+    if (!E164.test(phone)) continue;
     const current = optOuts.get(phone);
     if (current?.state === "opted_out") continue;
     const row: OptOut = {
@@ -232,8 +234,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const record = await deps.store.contacts.get(locationId, hit.id);
       const profile = profileOf(record);
       const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
-      const local = record && profile ? localSide(record, phone ? optOuts.get(phone) : undefined) : null;
       const ghl = ghlSide(hit, region, nowIso);
+      // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
+      const textable = phone !== null && E164.test(phone);
+      const local =
+        record && profile ? localSide(
+              record,
+              textable ? optOuts.get(phone) : undefined,
+              textable ? undefined : ghl.consent,
+              ghl.fields.phone,
+            )
+          : null;
       const base = record ? asBase(record.base) : null;
       const plan = planContactSync({ ghl, local, base, policies, now: nowIso });
       const ghlOps = ghlWriteOps(plan.operations);
@@ -290,7 +301,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         // Local side: profile, base, identities, opt-out.
         const mergedStatus = consentStatus(plan.merged.consent);
         let localOptOut: { source: OptOut["source"] } | null = null;
-        if (isRestrictive(mergedStatus) && phone) {
+        if (isRestrictive(mergedStatus) && phone && E164.test(phone)) {
           const current = optOuts.get(phone);
           if (current?.state !== "opted_out") {
             localOptOut = { source: plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd" };
@@ -302,6 +313,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         ) as LocalProfile;
         for (const f of SMS_SYNC_FIELDS) {
           const v = plan.merged.fields[f];
+          if (f === "phone" && !(typeof v === "string" && toE164(v, region) === v)) continue; // keep the mapping's verdict
           (fresh as unknown as Record<string, unknown>)[f] = v === undefined || v === "" ? null : v;
         }
         fresh.segmentTags = [...plan.merged.tags];
@@ -424,7 +436,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 
   // ---- deletes (full runs): contacts not seen by the scan are confirmed with a GET before retiring.
   if (cp.phase === "deletes") {
-    const missing = await deps.store.contacts.listNotSeenSince(locationId, cp.scanStartedAt, 1_000_000);
+    // A dry run wrote no lastSeenAt: what it did not see is the live mirror minus the ids it scanned.
+    const missing = dryRun
+      ? await unseenLive(deps, locationId, seenThisRun)
+      : await deps.store.contacts.listNotSeenSince(locationId, cp.scanStartedAt, 1_000_000);
     for (const m of missing) {
       cp.requests++;
       const r = await client.contacts.get({ locationId, contactId: m.contactId }, BACKGROUND);
@@ -463,6 +478,17 @@ function countConflicts(counts: SyncRunCounts, decisions: readonly FieldDecision
   for (const d of decisions) {
     if (!d.conflict) continue;
     counts.conflicts[d.reason] = (counts.conflicts[d.reason] ?? 0) + 1;
+  }
+}
+
+async function unseenLive(deps: EngineDeps, locationId: string, seen: ReadonlySet<string>): Promise<ContactRecord[]> {
+  const out: ContactRecord[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await deps.store.contacts.list({ locationId, limit: 1000, ...(after ? { afterContactId: after } : {}) });
+    if (page.length === 0) return out;
+    for (const c of page) if (!c.deleted && !seen.has(c.contactId)) out.push(c);
+    after = page[page.length - 1]?.contactId;
   }
 }
 

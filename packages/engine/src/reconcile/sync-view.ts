@@ -11,8 +11,11 @@ import {
 } from "@ghl-bulksms/sync";
 import { asProfile, type StoredProfile } from "../core/mirror.js";
 
-/** Fields both sides hold (the SMS profile has no email or address). */
-export const SMS_SYNC_FIELDS = ["firstName", "lastName", "name", "phone", "timezone"] as const;
+/**
+ * Fields both sides hold (the SMS profile has no email or address). `name` is left out: GHL derives it
+ * from first and last name, so syncing it would echo every name change back as a second change.
+ */
+export const SMS_SYNC_FIELDS = ["firstName", "lastName", "phone", "timezone"] as const;
 export type SmsSyncField = (typeof SMS_SYNC_FIELDS)[number];
 
 /** Profile as reconcile keeps it: the engine's StoredProfile plus when someone edited it locally. */
@@ -57,17 +60,22 @@ export function localConsent(optOut: OptOut | null | undefined): ConsentLog {
   }
 }
 
-export function localSide(record: ContactRecord, optOut: OptOut | null | undefined): SyncContact | null {
+export function localSide(
+  record: ContactRecord,
+  optOut: OptOut | null | undefined,
+  consentOverride?: ConsentLog,
+  /** GHL's phone, used when the profile has none (not a valid number: the SMS side cannot hold it, nothing to sync). */
+  untextablePhone?: FieldValue,
+): SyncContact | null {
   const p = asProfile(record.profile) as LocalProfile | null;
   if (!p) return null;
   const fields: Record<string, FieldValue> = {
     firstName: p.firstName,
     lastName: p.lastName,
-    name: p.name,
-    phone: p.phone,
+    phone: p.phone ?? untextablePhone ?? null,
     timezone: p.timezone,
   };
-  const out: SyncContact = { id: record.contactId, fields, tags: p.segmentTags ?? [], consent: localConsent(optOut) };
+  const out: SyncContact = { id: record.contactId, fields, tags: p.segmentTags ?? [], consent: consentOverride ?? localConsent(optOut) };
   if (typeof p.localEditedAt === "number") out.updatedAt = new Date(p.localEditedAt).toISOString();
   return out;
 }
