@@ -48,7 +48,7 @@ const mergeSchema = z.strictObject({
   duplicateTag: z.string().min(1).default("duplicate"),
   survivor: z.enum(["most-complete", "oldest", "most-recent"]).default("most-complete"),
   /** Minimum cluster score (0..1) to propose a merge. */
-  minScore: z.number().min(0).max(1).default(0.9),
+  minScore: z.number().min(0).max(1).default(0),
 });
 
 const triggerSchema = z.discriminatedUnion("type", [

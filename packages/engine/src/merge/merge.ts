@@ -99,7 +99,8 @@ export type MergeResult =
   | { ok: false; reason: "merge_disabled" | "location_unknown" }
   | { ok: false; reason: "ghl_error"; step: string; error: GhlError };
 
-const STANDARD = ["firstName", "lastName", "name", "email", "phone", "timezone", "country", "companyName"];
+/** Fields PUT /contacts/{id} accepts (companyName is create-only: FACTS §3.2; it stays in the undo log). */
+const STANDARD = ["firstName", "lastName", "email", "phone", "timezone", "country", "city", "address1", "state", "postalCode", "website"];
 
 interface Loaded {
   contact: GhlContact;
