@@ -14,6 +14,7 @@ export {
   type QuietHours,
   type WorkerConfig,
 } from "./config.js";
+export { createEnginePlugin, type EnginePluginOptions, engineConfigFrom } from "./engine-plugin.js";
 export { type InboxHandlers, type InboxItem, inboxProcessJob } from "./inbox-dispatch.js";
 export {
   backoffDelay,
@@ -23,7 +24,6 @@ export {
   type JobRunnerOptions,
   type StopResult,
 } from "./job-runner.js";
-export { createEnginePlugin, type EnginePluginOptions, engineConfigFrom } from "./engine-plugin.js";
 export { INBOX_PROCESS_JOB, type WorkerJobCatalog } from "./jobs.js";
 export { createLogger, type Logger, maskText, redactValue } from "./logger.js";
 export { createMetrics, type WorkerMetrics } from "./metrics.js";
