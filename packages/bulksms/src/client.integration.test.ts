@@ -152,19 +152,20 @@ describe("BulkSmsClient against a BulkSMS-like HTTP server", () => {
   });
 
   it("times out a slow answer and retries it; the retry is deduplicated", async () => {
-    client = makeClient({ timeoutMs: 100 });
-    fake.inject({ delayMs: 400 }); // handled normally, but only after the client gave up
+    // Generous real-time margins: CI runs every package's tests at once on 2 cores.
+    client = makeClient({ timeoutMs: 1_000 });
+    fake.inject({ delayMs: 1_500 }); // handled normally, but only after the client gave up
     const result = await send(client);
     expect(result.ok).toBe(true);
     expect(fake.requests.length).toBeGreaterThanOrEqual(2);
     expect(new Set(fake.requests.map((r) => r.query.get("deduplication-id"))).size).toBe(1);
-    await new Promise((r) => setTimeout(r, 450)); // let the slow first attempt finish on the server
+    await new Promise((r) => setTimeout(r, 1_700)); // let the slow first attempt finish on the server
     expect(fake.created).toHaveLength(2); // the retry created them; the slow first attempt then hit the dedup memory
   });
 
   it("reports a timeout as a retryable error when every attempt is slow", async () => {
-    client = makeClient({ timeoutMs: 50, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
-    fake.inject({ delayMs: 300, status: 200 }, { delayMs: 300, status: 200 });
+    client = makeClient({ timeoutMs: 300, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    fake.inject({ delayMs: 3_000, status: 200 }, { delayMs: 3_000, status: 200 });
     const result = await client.getProfile();
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatchObject({ code: "timeout", retryable: true, status: 0 });

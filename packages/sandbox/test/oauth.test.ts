@@ -99,6 +99,21 @@ describe("OAuth", () => {
     expect(msg.status).toBe(401);
   });
 
+  it("a location token used for another location is answered 403 Forbidden (not 401)", async () => {
+    const [mine, other] = [sim.locations[0]!, sim.locations[1]!];
+    const res = await api(sim, "/contacts/search", {
+      token: mine.token,
+      body: { locationId: other.id, pageLimit: 1 },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({
+      statusCode: 403,
+      message: "The token does not have access to this location.",
+      error: "Forbidden",
+    });
+    expect(sim.control.contractViolations()).toEqual([]);
+  });
+
   it("an agency token mints location tokens; a location token cannot", async () => {
     const loc = sim.locations[1]!;
     const res = await api(sim, "/oauth/locationToken", {

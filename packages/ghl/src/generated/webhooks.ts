@@ -160,6 +160,38 @@ export interface components {
              */
             type: "NoteCreate";
         };
+        NoteUpdate: components["schemas"]["WebhookEnvelope"] & {
+            /** @constant */
+            type: "NoteUpdate";
+            locationId: string;
+            /** @description The note id. */
+            id: string;
+            body?: string;
+            contactId?: string;
+            dateAdded?: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "NoteUpdate";
+        };
+        NoteDelete: components["schemas"]["WebhookEnvelope"] & {
+            /** @constant */
+            type: "NoteDelete";
+            locationId: string;
+            /** @description The deleted note's id. */
+            id: string;
+            body?: string;
+            contactId?: string;
+            dateAdded?: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "NoteDelete";
+        };
         /** @description Real TaskCreate payloads have been seen without contactId/body (FACTS §6.2, issue #332). */
         TaskWebhookFields: {
             locationId: string;
@@ -191,6 +223,16 @@ export interface components {
              * @enum {string}
              */
             type: "TaskComplete";
+        };
+        TaskDelete: components["schemas"]["WebhookEnvelope"] & components["schemas"]["TaskWebhookFields"] & {
+            /** @constant */
+            type: "TaskDelete";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TaskDelete";
         };
         MessageWebhookFields: {
             locationId: string;
@@ -299,7 +341,7 @@ export interface components {
          * @description Union of the events delivered to the app's webhook URL, discriminated on `type`.
          *     ProviderOutboundMessage (Delivery URL) is separate: its `type` is a channel name.
          */
-        GhlWebhookEvent: components["schemas"]["ContactCreate"] | components["schemas"]["ContactUpdate"] | components["schemas"]["ContactDelete"] | components["schemas"]["ContactDndUpdate"] | components["schemas"]["ContactTagUpdate"] | components["schemas"]["NoteCreate"] | components["schemas"]["TaskCreate"] | components["schemas"]["TaskComplete"] | components["schemas"]["InboundMessage"] | components["schemas"]["OutboundMessage"] | components["schemas"]["AppInstall"] | components["schemas"]["AppUninstall"];
+        GhlWebhookEvent: components["schemas"]["ContactCreate"] | components["schemas"]["ContactUpdate"] | components["schemas"]["ContactDelete"] | components["schemas"]["ContactDndUpdate"] | components["schemas"]["ContactTagUpdate"] | components["schemas"]["NoteCreate"] | components["schemas"]["NoteUpdate"] | components["schemas"]["NoteDelete"] | components["schemas"]["TaskCreate"] | components["schemas"]["TaskComplete"] | components["schemas"]["TaskDelete"] | components["schemas"]["InboundMessage"] | components["schemas"]["OutboundMessage"] | components["schemas"]["AppInstall"] | components["schemas"]["AppUninstall"];
     };
     responses: never;
     parameters: never;

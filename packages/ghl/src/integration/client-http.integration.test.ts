@@ -1,8 +1,8 @@
 // The client against a real HTTP server on 127.0.0.1 that answers like GHL.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryTokenStore } from "../auth/token-store.js";
 import { createGhlClient } from "../client/create-ghl-client.js";
-import { createFakeClock } from "../test-support/fake-clock.js";
+import { createFakeClock, createIdleClock } from "../test-support/fake-clock.js";
 import {
   type GhlTestServer,
   type GhlTestServerOptions,
@@ -15,13 +15,17 @@ afterEach(async () => {
   server = null;
 });
 
-async function setup(serverOptions: Partial<GhlTestServerOptions> = {}, speed = 50) {
-  const clock = createFakeClock({ speed });
+// Virtual time stands still while a request is on the wire and jumps to the next sleeper when the wire is
+// idle, so rate windows and backoffs are exact however loaded the machine is (CI: 2 cores, every
+// package's tests at once).
+async function setup(serverOptions: Partial<GhlTestServerOptions> = {}) {
+  const clock = createIdleClock();
   server = await startGhlTestServer({ now: clock.now, ...serverOptions });
   server.accessTokens.set("pit-1", { locationId: "loc-1", expiresAt: Number.POSITIVE_INFINITY });
   const client = createGhlClient({
     auth: { kind: "private-integration", token: "pit-1" },
     baseUrl: server.url,
+    fetch: clock.fetch,
     now: clock.now,
     sleep: clock.sleep,
     retry: { baseDelayMs: 100 },
@@ -31,8 +35,7 @@ async function setup(serverOptions: Partial<GhlTestServerOptions> = {}, speed = 
 
 describe("rate limits against a GHL-like server", () => {
   it("a well-behaved burst of 250 calls never sees a 429 (follows 100 / 10 s)", async () => {
-    // Virtual time runs 40x: real latency jitter stays far below the 10 s window, as in production.
-    const { server, client } = await setup({}, 40);
+    const { server, client } = await setup();
     const results = await Promise.all(
       Array.from({ length: 250 }, (_, i) => client.contacts.get({ locationId: "loc-1", contactId: `c${i}` })),
     );
@@ -42,7 +45,7 @@ describe("rate limits against a GHL-like server", () => {
   });
 
   it("adapts to a stricter server: 429s are retried, every call succeeds, later calls pace themselves", async () => {
-    const { server, client } = await setup({ rateMax: 10, rateIntervalMs: 1000, retryAfterSeconds: 1 }, 4);
+    const { server, client } = await setup({ rateMax: 10, rateIntervalMs: 1000, retryAfterSeconds: 1 });
     const first = await Promise.all(
       Array.from({ length: 30 }, (_, i) => client.contacts.get({ locationId: "loc-1", contactId: `c${i}` })),
     );
@@ -58,10 +61,7 @@ describe("rate limits against a GHL-like server", () => {
   });
 
   it("returns a rate_limited error (retryable, retryAfterMs) when attempts run out", async () => {
-    const { client, server } = await setup(
-      { rateMax: 1, rateIntervalMs: 60_000, retryAfterSeconds: 2 },
-      1000,
-    );
+    const { client, server } = await setup({ rateMax: 1, rateIntervalMs: 60_000, retryAfterSeconds: 2 });
     const strict = createGhlClient({
       auth: { kind: "private-integration", token: "pit-1" },
       baseUrl: server.url,
@@ -97,32 +97,38 @@ describe("5xx bursts, slow responses and timeouts", () => {
 
   it("times out a slow read, retries, and reports timeout when it stays slow", async () => {
     const { server } = await setup();
-    server.faults.push({ kind: "delay", ms: 400 }, { kind: "delay", ms: 400 });
+    // The server holds each answer far longer than the client waits (until the client hangs up), so the
+    // timeout fires however slowly a loaded machine schedules either side.
+    server.faults.push({ kind: "delay", ms: 60_000 }, { kind: "delay", ms: 60_000 });
     const client = createGhlClient({
       auth: { kind: "private-integration", token: "pit-1" },
       baseUrl: server.url,
-      timeoutMs: 80,
+      timeoutMs: 1_000,
       retry: { maxAttempts: 2, baseDelayMs: 1 },
     });
     const started = Date.now();
     const r = await client.contacts.get({ locationId: "loc-1", contactId: "c1" });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(20_000); // two timeouts, not two 60 s answers
     expect(!r.ok && r.error).toMatchObject({ code: "timeout", retryable: true, ambiguous: false });
-    expect(server.stats.byPath.get("/contacts/c1")).toBe(2);
+    await vi.waitFor(() => expect(server?.stats.byPath.get("/contacts/c1")).toBe(2), { timeout: 5_000 });
     // A third call with no fault succeeds: the slow handlers did not wedge anything.
     expect((await client.contacts.get({ locationId: "loc-1", contactId: "c1" })).ok).toBe(true);
   });
 
   it("a slow create that times out is reported ambiguous and sent once", async () => {
     const { server } = await setup();
-    server.faults.push({ kind: "delay", ms: 300 });
+    server.faults.push({ kind: "delay", ms: 60_000 });
     const client = createGhlClient({
       auth: { kind: "private-integration", token: "pit-1" },
       baseUrl: server.url,
-      timeoutMs: 60,
+      timeoutMs: 1_000,
     });
     const r = await client.contacts.create({ locationId: "loc-1", phone: "+15555550100" });
     expect(!r.ok && r.error).toMatchObject({ code: "ambiguous", ambiguous: true, retryable: true });
+    // The server counts a request when its body has arrived; give a loaded machine time to get there,
+    // then make sure no second copy follows.
+    await vi.waitFor(() => expect(server?.stats.byPath.get("/contacts/")).toBe(1), { timeout: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(server.stats.byPath.get("/contacts/")).toBe(1);
   });
 

@@ -2,7 +2,7 @@
 // page-number requests beyond the 10,000-record window.
 import { afterEach, describe, expect, it } from "vitest";
 import { createGhlClient } from "../client/create-ghl-client.js";
-import { createFakeClock } from "../test-support/fake-clock.js";
+import { createIdleClock } from "../test-support/fake-clock.js";
 import { type GhlTestServer, startGhlTestServer } from "../test-support/ghl-test-server.js";
 
 let server: GhlTestServer | null = null;
@@ -12,12 +12,13 @@ afterEach(async () => {
 });
 
 async function setup(searchTotal: number) {
-  const clock = createFakeClock({ speed: 2000 });
+  const clock = createIdleClock();
   server = await startGhlTestServer({ now: clock.now, searchTotal });
   server.accessTokens.set("pit-1", { locationId: "loc-1", expiresAt: Number.POSITIVE_INFINITY });
   const client = createGhlClient({
     auth: { kind: "private-integration", token: "pit-1" },
     baseUrl: server.url,
+    fetch: clock.fetch,
     now: clock.now,
     sleep: clock.sleep,
   });

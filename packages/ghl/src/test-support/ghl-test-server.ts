@@ -168,7 +168,17 @@ export async function startGhlTestServer(options: GhlTestServerOptions): Promise
         fault.body ?? { statusCode: fault.status, message: "injected" },
         headers,
       );
-    if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === "delay") {
+      // Hold the answer for `ms`, or until the client hangs up (a timed-out client closes the socket).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, fault.ms);
+        res.on("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (res.destroyed || res.writableEnded) return undefined;
+    }
 
     if (req.method === "POST" && url.pathname === "/contacts/search") {
       return search(res, body, headers);

@@ -9,8 +9,11 @@ export type ContactDeleteEvent = S["ContactDelete"];
 export type ContactDndUpdateEvent = S["ContactDndUpdate"];
 export type ContactTagUpdateEvent = S["ContactTagUpdate"];
 export type NoteCreateEvent = S["NoteCreate"];
+export type NoteUpdateEvent = S["NoteUpdate"];
+export type NoteDeleteEvent = S["NoteDelete"];
 export type TaskCreateEvent = S["TaskCreate"];
 export type TaskCompleteEvent = S["TaskComplete"];
+export type TaskDeleteEvent = S["TaskDelete"];
 export type InboundMessageEvent = S["InboundMessage"];
 export type OutboundMessageEvent = S["OutboundMessage"];
 /** POSTed to the conversation provider's Delivery URL; its `type` is the channel ("SMS" | "Email"). */
@@ -41,8 +44,11 @@ export const REQUIRED_EVENT_FIELDS: { readonly [K in GhlWebhookEventType]: reado
   ContactDndUpdate: ["locationId", "id"],
   ContactTagUpdate: ["locationId", "id"],
   NoteCreate: ["locationId", "id"],
+  NoteUpdate: ["locationId", "id"],
+  NoteDelete: ["locationId", "id"],
   TaskCreate: ["locationId", "id"],
   TaskComplete: ["locationId", "id"],
+  TaskDelete: ["locationId", "id"],
   InboundMessage: ["locationId"],
   OutboundMessage: ["locationId"],
   SMS: ["locationId", "contactId", "messageId"],

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Harness, startHarness } from "./test-harness.js";
 import type { BulkSmsMessage, BulkSmsWebhook } from "./types.js";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.js";
@@ -216,8 +216,7 @@ describe("status reports", () => {
     rx.respond(() => "hang");
     await h.call("POST", "/messages", { to: "+441111111", body: "x" });
     await h.clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(reports()).toHaveLength(1);
+    await vi.waitFor(() => expect(reports()).toHaveLength(1), { timeout: 5_000 });
     await step(30_000);
     const [e] = h.sim.control.deliveryLog().filter((x) => x.event === "status-report");
     expect(e).toMatchObject({ outcome: "retry-scheduled", httpStatus: null, error: "timeout after 30 s" });

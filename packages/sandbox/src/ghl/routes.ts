@@ -90,7 +90,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
     if (typeof locationId !== "string" || locationId === "")
       throw new HttpError(422, ["locationId should not be empty"], { error: "Unprocessable Entity" });
     if (locationId !== ctx.location?.id) {
-      throw new HttpError(401, "The token does not have access to this location.", { error: "Unauthorized" });
+      // GHL answers 403 here (the token is valid, the location is not its own): specs/ghl Forbidden.
+      throw new HttpError(403, "The token does not have access to this location.", { error: "Forbidden" });
     }
     return locationId;
   };
