@@ -215,6 +215,14 @@ export type UpdateStatusResult =
   | { updated: false; reason: "not_found" }
   | { updated: false; reason: "duplicate" | "stale"; message: MessageRecord };
 
+export interface MessageListOptions {
+  locationId?: string;
+  status?: MessageStatus | readonly MessageStatus[];
+  /** created_at >= since (epoch ms) */
+  since?: number;
+  limit?: number;
+}
+
 export interface MessagesRepo {
   create(input: MessageCreate): Promise<CreateMessageResult>;
   get(id: string): Promise<MessageRecord | null>;
@@ -247,8 +255,15 @@ export interface MessagesRepo {
     contactId: string,
     options?: { limit?: number },
   ): Promise<MessageRecord[]>;
+  /**
+   * Messages newest first (created_at descending), optionally of one location, with one of the given
+   * statuses, created at or after `since`. Default limit 100, at most 10 000.
+   */
+  list(options?: MessageListOptions): Promise<MessageRecord[]>;
   /** Cancels the contact's QUEUED messages; returns how many. */
   cancelPending(locationId: string, contactId: string, reason: string): Promise<number>;
+  /** Cancels every QUEUED message of the location (with or without a contact); returns how many. */
+  cancelPendingForLocation(locationId: string, reason: string): Promise<number>;
   countByStatus(locationId?: string): Promise<Record<MessageStatus, number>>;
 }
 
@@ -357,6 +372,12 @@ export interface JobsRepo {
   runningByLocation(): Promise<Record<string, number>>;
   /** Deletes done jobs finished before `before`. */
   purgeDone(before: number): Promise<number>;
+  /**
+   * Cancels a location's QUEUED jobs (e.g. on uninstall): they become `done` with `lastError`
+   * "cancelled: <reason>" and keep their idempotency keys, so a redelivered event enqueues nothing.
+   * Running jobs are left to finish (handlers skip inactive locations). Returns how many were cancelled.
+   */
+  cancelForLocation(locationId: string, options: { reason: string; names?: readonly string[] }): Promise<number>;
 }
 
 export interface DeadLettersRepo {

@@ -197,6 +197,20 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
       ctx.run(
         () => ctx.prepare("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?").run(before).changes,
       ),
+    cancelForLocation: (locationId, options) =>
+      ctx.run(() => {
+        if (!options?.reason) throw new TypeError("jobs.cancelForLocation: a reason is required");
+        const now = ctx.now();
+        const names = options.names;
+        if (names !== undefined && names.length === 0) return 0;
+        const nameCond = names ? ` AND name IN (${names.map(() => "?").join(", ")})` : "";
+        return ctx
+          .prepare(
+            `UPDATE jobs SET state = 'done', last_error = ?, finished_at = ?, updated_at = ?
+             WHERE location_id = ? AND state = 'queued'${nameCond}`,
+          )
+          .run(`cancelled: ${options.reason}`, now, now, locationId, ...(names ?? [])).changes;
+      }),
   };
 }
 

@@ -214,6 +214,43 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
             .all(locationId, contactId, options.limit ?? 100) as Row[]
         ).map(toMessage),
       ),
+    list: (options = {}) =>
+      ctx.run(() => {
+        const where: string[] = [];
+        const params: unknown[] = [];
+        if (options.locationId !== undefined) {
+          where.push("location_id = ?");
+          params.push(options.locationId);
+        }
+        if (options.status !== undefined) {
+          const statuses: readonly string[] =
+            typeof options.status === "string" ? [options.status] : options.status;
+          for (const s of statuses) assertStatus(s);
+          if (statuses.length === 0) return [];
+          where.push(`status IN (${statuses.map(() => "?").join(", ")})`);
+          params.push(...statuses);
+        }
+        if (options.since !== undefined) {
+          where.push("created_at >= ?");
+          params.push(options.since);
+        }
+        const limit = options.limit ?? 100;
+        if (!Number.isInteger(limit) || limit < 0)
+          throw new TypeError(`messages.list: limit must be a non-negative integer, got ${limit}`);
+        const sql = `SELECT * FROM messages${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
+          ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+        return (ctx.prepare(sql).all(...params, Math.min(limit, 10_000)) as Row[]).map(toMessage);
+      }),
+    cancelPendingForLocation: (locationId, reason) =>
+      ctx.run(() => {
+        const now = ctx.now();
+        return ctx
+          .prepare(
+            `UPDATE messages SET status = 'CANCELLED', status_at = ?, error = ?, updated_at = ?
+             WHERE location_id = ? AND status = 'QUEUED'`,
+          )
+          .run(now, reason, now, locationId).changes;
+      }),
     cancelPending: (locationId, contactId, reason) =>
       ctx.run(() => {
         const now = ctx.now();

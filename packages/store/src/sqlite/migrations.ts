@@ -268,6 +268,14 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INT
 CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
 `,
   },
+  {
+    version: 3,
+    name: "message listing indexes",
+    sql: `
+CREATE INDEX messages_location_created ON messages (location_id, created_at);
+CREATE INDEX messages_created ON messages (created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
