@@ -250,7 +250,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const ghlOps = ghlWriteOps(plan.operations);
       const localOps = plan.operations.filter((o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged));
       const isNew = !record || !profile;
-      if (!again) page.scanned++;
       // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
       // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
       const landed =
@@ -258,12 +257,16 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
           ? (await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`))?.state === "begun"
           : false;
       if (!isNew && !landed && ghlOps.length === 0 && localOps.length === 0) {
-        if (!again) page.unchanged++;
+        if (!again) {
+          page.scanned++;
+          page.unchanged++;
+        }
         if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted)) refresh.push({ record, hit });
         else seenUnchanged.push(hit.id);
         continue;
       }
       if (dryRun) {
+        if (!again) page.scanned++;
         if (isNew) page.created++;
         else page.updated++;
         countConflicts(page, plan.decisions, policies);
@@ -279,7 +282,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       }
       work.push(async () => {
         const delta = zeroCounts();
-        delta.scanned = 0;
+        delta.scanned = again ? 0 : 1;
         const ledgerKey = `reconcile:${run.id}:${hit.id}`;
         let wrote = landed;
         if (ghlOps.length > 0) {

@@ -1,0 +1,83 @@
+// One reconcile run in its own process (used by the crash test, which SIGKILLs it, and by the benchmark,
+// which measures the engine's CPU apart from the sandbox's). Input: one JSON argument; output: one JSON
+// line on stdout. The sandbox clock is reproduced from (virtualAt, realAt, speed): the parent does not
+// jump its clock while a child runs.
+import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
+import { createGhlClient } from "@ghl-bulksms/ghl";
+import { openSqliteStore } from "@ghl-bulksms/store";
+import { createEngine, parseLifecycleConfig, reconcile } from "../src/index.js";
+
+export interface ChildInput {
+  ghlUrl: string;
+  ghlToken: string;
+  bulksmsUrl: string;
+  bulksmsTokenId: string;
+  bulksmsTokenSecret: string;
+  storePath: string;
+  encryptionKeyHex: string;
+  locationId: string;
+  kind: "incremental" | "full";
+  clock: { virtualAt: number; realAt: number; speed: number };
+  lifecycle?: unknown;
+  realtimeReservedShare?: number;
+  /** Retry while another (crashed) run still holds the location, up to this long (real ms). */
+  waitForStaleMs?: number;
+}
+
+export interface ChildOutput {
+  ok: boolean;
+  result: unknown;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  wallMs: number;
+  limiter: { granted: number; waits: number; waitedMs: number };
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.argv[2] ?? "{}") as ChildInput;
+  const { virtualAt, realAt, speed } = input.clock;
+  const now = () => Math.floor(virtualAt + (Date.now() - realAt) * speed);
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms / speed)));
+  const store = openSqliteStore({ path: input.storePath, now, encryptionKey: input.encryptionKeyHex });
+  const ghl = createGhlClient({
+    auth: { kind: "private-integration", token: input.ghlToken },
+    baseUrl: input.ghlUrl,
+    now,
+    sleep,
+    limiter: { realtimeReservedShare: input.realtimeReservedShare ?? 0.2 },
+    retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500 },
+  });
+  const sms = createBulkSmsClient({
+    tokenId: input.bulksmsTokenId,
+    tokenSecret: input.bulksmsTokenSecret,
+    baseUrl: input.bulksmsUrl,
+    now,
+    sleep,
+  });
+  const engine = createEngine({ store, ghl: () => ghl, sms, now });
+  const config = parseLifecycleConfig(input.lifecycle ?? {});
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  let result = await reconcile({ deps: engine.deps, locationId: input.locationId, kind: input.kind, config, owner: `child:${process.pid}` });
+  const deadline = Date.now() + (input.waitForStaleMs ?? 0);
+  while (!result.ok && result.reason === "already_running" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    result = await reconcile({ deps: engine.deps, locationId: input.locationId, kind: input.kind, config, owner: `child:${process.pid}` });
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const out: ChildOutput = {
+    ok: result.ok,
+    result,
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    wallMs: Date.now() - t0,
+    limiter: ghl.limiter.stats(),
+  };
+  await store.close();
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
