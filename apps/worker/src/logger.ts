@@ -52,7 +52,7 @@ const PHONE_RE = /(?<![\w.])\+?\d(?:[\s().-]{0,2}\d){6,16}(?!\w)/g;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}/;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const BEARER_RE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
-const PATH_SECRET_RE = /(\/webhooks\/(?:bulksms|ghl-workflow)\/)[^/?\s"]+/g;
+const PATH_SECRET_RE = /(\/webhooks\/(?:bulksms|ghl-workflow)\/)(?!:secret\b)[^/?\s"]+/g;
 
 /** Masks phone numbers, e-mail addresses, bearer credentials and webhook path secrets in free text. */
 export function maskText(text: string): string {

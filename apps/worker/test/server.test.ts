@@ -440,6 +440,50 @@ describe("over a real socket", () => {
   });
 });
 
+describe("request logging", () => {
+  it("logs each webhook request by route pattern, never the path secret or the body", async () => {
+    const lines: string[] = [];
+    const { Writable } = await import("node:stream");
+    const destination = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const server = buildServer({
+      options: {
+        bodyLimitBytes: 65536,
+        overloadThreshold: 100,
+        bulksmsWebhookSecret: BULKSMS_SECRET,
+        workflowWebhookSecret: WORKFLOW_SECRET,
+      },
+      ingestor: new MemoryIngestor(),
+      verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
+      parseBulkSms: parseBulkSmsWebhook,
+      readiness: { check: async () => ({ ok: true as const }) },
+      metrics: createMetrics(),
+      logger: createLogger({ level: "info", destination }),
+      now: () => NOW,
+      isShuttingDown: () => false,
+    });
+    const body = JSON.stringify([{ id: "5", type: "RECEIVED", from: "27821234567", body: "STOP please" }]);
+    const res = await server.inject({
+      method: "POST",
+      url: `/webhooks/bulksms/${BULKSMS_SECRET}`,
+      payload: body,
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.statusCode).toBe(200);
+    await server.inject({ method: "POST", url: `/webhooks/ghl-workflow/${WORKFLOW_SECRET}x`, payload: "{}" });
+    await server.close();
+    const out = lines.join("");
+    expect(out).toContain('"route":"/webhooks/bulksms/:secret"');
+    expect(out).toContain('"status":401');
+    for (const secret of [BULKSMS_SECRET, WORKFLOW_SECRET, "27821234567", "STOP please"])
+      expect(out).not.toContain(secret);
+  });
+});
+
 describe("secretMatches", () => {
   it("compares in constant time over digests, any lengths", () => {
     expect(secretMatches("abc", "abc")).toBe(true);
