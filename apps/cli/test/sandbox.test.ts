@@ -29,6 +29,20 @@ beforeAll(async () => {
   pit = loc.token;
   const cred = sandbox.bulksms.credentials[0];
   if (!cred) throw new Error("sandbox has no BulkSMS credential");
+  // A known duplicate pair (same person, email typed in another case), the second with a note.
+  sandbox.ghl.control.setLocationSettings(loc.id, { allowDuplicates: true });
+  sandbox.ghl.control.createContact(loc.id, {
+    firstName: "Zed",
+    lastName: "Quinn",
+    email: "zed.quinn@example.com",
+    phone: "+447911123401",
+  });
+  const twin = sandbox.ghl.control.createContact(loc.id, {
+    firstName: "Zed",
+    lastName: "Quinn",
+    email: "ZED.QUINN@example.com",
+  });
+  sandbox.ghl.control.addNote(twin.id, "called about the quote");
   // The policy file: no quiet hours, so a send in the test is never deferred by the time of day.
   writeFileSync(
     join(dir, "policy.json"),
@@ -52,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
-  await new Promise<void>((r) => hookServer?.close(() => r()));
+  if (hookServer) await new Promise<void>((r) => hookServer.close(() => r()));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -186,11 +200,58 @@ describe("reconcile, runs, dedupe from the mirror, digest", () => {
     const out = JSON.parse(r.stdout);
     expect(out.stats.contacts).toBeGreaterThanOrEqual(12);
     for (const c of out.clusters) expect(c.ids.length).toBeGreaterThan(1);
+    expect(out.clusters.length).toBeGreaterThan(0);
     const a = await cli(["dedupe", "--apply"]);
-    if (out.clusters.length > 0) {
-      expect(a.code).toBe(1);
-      expect(a.stderr).toContain("merging is disabled");
-    } else expect(a.code).toBe(0);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toContain("merging is disabled");
+  });
+
+  it("dedupe --apply shows the plan, --apply --yes merges with an undo log, --undo restores", async () => {
+    const policy = join(dir, "merge-policy.json");
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        engine: { defaults: { quietHours: { enabled: false } } },
+        lifecycle: { locations: { [locationId]: { merge: { enabled: true, mode: "delete" } } } },
+      }),
+    );
+    const withMerge = { GHL_BULKSMS_CONFIG: policy };
+    const list = await cli(["dedupe", "--json"], withMerge);
+    const clusters = JSON.parse(list.stdout).clusters as Array<{ ids: string[]; survivor: string }>;
+    const zed = sandbox.ghl.control
+      .listContacts(locationId)
+      .filter((c) => c.firstName === "Zed")
+      .map((c) => c.id)
+      .sort();
+    expect(clusters.map((c) => c.ids)).toContainEqual(zed);
+
+    const plan = await cli(["dedupe", "--apply"], withMerge);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain("nothing changed");
+    expect(sandbox.ghl.control.listContacts(locationId).filter((c) => c.firstName === "Zed")).toHaveLength(2);
+
+    const applied = await cli(["dedupe", "--apply", "--yes", "--json"], withMerge);
+    expect(applied.stderr).toBe("");
+    expect(applied.code).toBe(0);
+    const results = JSON.parse(applied.stdout).results as Array<{
+      ids: string[];
+      survivor: string;
+      applied: boolean;
+      undoIds?: number[];
+    }>;
+    const mine = results.find((r) => r.ids.join() === zed.join());
+    expect(mine?.applied).toBe(true);
+    const merged = zed.find((id) => id !== mine?.survivor) as string;
+    expect(sandbox.ghl.control.getContact(merged)).toBeUndefined();
+    const undoId = mine?.undoIds?.[0];
+    expect(typeof undoId).toBe("number");
+
+    const undone = await cli(["dedupe", "--undo", String(undoId)], withMerge);
+    expect(undone.code).toBe(0);
+    expect(undone.stdout).toContain(`restored ${merged}`);
+    expect(sandbox.ghl.control.listContacts(locationId).filter((c) => c.firstName === "Zed")).toHaveLength(2);
+    const again = await cli(["dedupe", "--undo", String(undoId)], withMerge);
+    expect(again.code).toBe(1);
   });
 
   it("digest preview builds the digest as JSON", async () => {
