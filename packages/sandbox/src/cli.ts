@@ -25,6 +25,8 @@ const USAGE = `Usage: pnpm sandbox [options]
   --bulksms-webhook-url URL  registered as the BulkSMS SENT and RECEIVED webhook
   --provider-delivery-url URL  GHL conversation-provider Delivery URL (ProviderOutboundMessage)
   --search-lag-ms N        GHL search index lag in sandbox ms (default 0)
+  --webhook-time real|sandbox  clock that stamps GHL webhook timestamps (default real: what a worker
+                           checks its 5-minute window against, even with --clock-speed or clock advances)
   --help
 `;
 
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       "bulksms-webhook-url": { type: "string" },
       "provider-delivery-url": { type: "string" },
       "search-lag-ms": { type: "string" },
+      "webhook-time": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -63,6 +66,9 @@ async function main(): Promise<void> {
     ...both,
     ...(values["bulksms-faults"] ? parseFaultSpec(values["bulksms-faults"]) : {}),
   };
+  const webhookTime = values["webhook-time"] ?? "real";
+  if (webhookTime !== "real" && webhookTime !== "sandbox")
+    throw new Error(`--webhook-time must be "real" or "sandbox", got "${webhookTime}"`);
   const speed = values["clock-speed"] === undefined ? 1 : Number(values["clock-speed"]);
   if (!(speed > 0)) throw new Error(`--clock-speed must be > 0, got "${values["clock-speed"]}"`);
   const sandbox = await startSandbox({
@@ -72,6 +78,7 @@ async function main(): Promise<void> {
       port: int("ghl-port", values["ghl-port"], DEFAULT_GHL_PORT),
       seed: values.seed ?? "ghl-sandbox",
       searchLagMs: int("search-lag-ms", values["search-lag-ms"], 0),
+      signing: { timestamps: webhookTime },
       ...(values["provider-delivery-url"] ? { providerDeliveryUrl: values["provider-delivery-url"] } : {}),
     },
     bulksms: { port: int("bulksms-port", values["bulksms-port"], DEFAULT_BULKSMS_PORT) },
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
     `  control       ${bulksms.origin}/__sandbox/`,
     "",
     `Sandbox clock x${speed}; advance it with POST ${ghl.url}/__sandbox/clock/advance {"ms": N}`,
+    `GHL webhook timestamps: ${webhookTime === "real" ? "real time (verify with Date.now)" : "sandbox clock (verify with the sandbox clock)"}`,
     `GHL control routes: ${GHL_CONTROL_ROUTES.length} (GET ${ghl.url}/__sandbox/nope lists them)`,
     ...sandbox.warnings.map((w) => `WARNING: ${w}`),
   ];

@@ -128,3 +128,62 @@ describe("webhooks", () => {
     expect(last?.attempts[0]?.error).toBeTruthy();
   });
 });
+
+describe("webhook payloads vs specs/ghl/webhooks.yaml", () => {
+  it("every event the simulator sends (NoteUpdate, NoteDelete, TaskDelete included) matches GhlWebhookEvent", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const { parse } = await import("yaml");
+    const { findSpecDir } = await import("../src/spec-validator.ts");
+    const doc = parse(readFileSync(`${findSpecDir("ghl")}/webhooks.yaml`, "utf8")) as Record<string, unknown>;
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+    ajv.addSchema({ ...doc, $id: "https://x/webhooks.yaml" });
+    const validate = ajv.compile({ $ref: "https://x/webhooks.yaml#/components/schemas/GhlWebhookEvent" });
+
+    receiver = await startReceiver();
+    sim = await startGhl({ webhookUrl: receiver.url });
+    const loc = sim.locations[0]!;
+    const id = (
+      await api(sim, "/contacts/", { body: { locationId: loc.id, firstName: "V", phone: "+447700900123" } })
+    ).body.contact.id;
+    const note = (await api(sim, `/contacts/${id}/notes`, { body: { body: "a" } })).body.note.id;
+    await api(sim, `/contacts/${id}/notes/${note}`, { method: "PUT", body: { body: "b" } });
+    await api(sim, `/contacts/${id}/notes/${note}`, { method: "DELETE" });
+    const task = (
+      await api(sim, `/contacts/${id}/tasks`, {
+        body: { title: "t", dueDate: "2026-03-02T00:00:00.000Z", completed: false },
+      })
+    ).body.task.id;
+    await api(sim, `/contacts/${id}/tasks/${task}`, { method: "DELETE" });
+    await sim.control.flushWebhooks();
+    const types = receiver.received.map((r) => r.json.type);
+    for (const t of ["NoteUpdate", "NoteDelete", "TaskDelete"]) expect(types).toContain(t);
+    for (const r of receiver.received) {
+      const ok = validate(r.json);
+      expect(
+        ok ? [] : (validate.errors ?? []).map((e) => `${r.json.type}${e.instancePath} ${e.message}`),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe("webhook timestamps", () => {
+  it("follow the sandbox clock by default, the real clock with signing.timestamps = real", async () => {
+    receiver = await startReceiver();
+    // helpers start the sandbox clock at T0 (March 2026), far from the real date.
+    sim = await startGhl({ webhookUrl: receiver.url });
+    sim.control.createContact(sim.locations[0]!.id, { firstName: "sandbox-time" });
+    await sim.control.flushWebhooks();
+    const sandboxStamp = Date.parse(receiver.received[0]!.json.timestamp);
+    expect(Math.abs(sandboxStamp - sim.control.now())).toBeLessThan(60_000);
+    await sim.close();
+
+    sim = await startGhl({ webhookUrl: receiver.url, signing: { timestamps: "real" } });
+    await sim.control.advanceClock(24 * 3600_000); // a demo that fast-forwards the sandbox
+    sim.control.createContact(sim.locations[0]!.id, { firstName: "real-time" });
+    await sim.control.flushWebhooks();
+    const realStamp = Date.parse(receiver.received[1]!.json.timestamp);
+    expect(Math.abs(realStamp - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(realStamp - sim.control.now())).toBeGreaterThan(3600_000);
+  });
+});

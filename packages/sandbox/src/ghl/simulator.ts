@@ -167,6 +167,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const sender = createWebhookSender({
     rng: createRng(`${seed}:webhooks`),
     now,
+    ...(options.signing?.timestamps === "real" ? { stampNow: () => Date.now() } : {}),
     setTimer: clock.setTimer,
     signer,
     faults: () => faults,

@@ -19,6 +19,14 @@ export interface WebhookSigningOptions {
   ed25519SeedHex?: string;
   /** Also send the legacy RSA `x-wh-signature` header (a 2048-bit key is generated at start). */
   legacyRsa?: boolean;
+  /**
+   * Which clock stamps each event's `timestamp` (the value receivers check against their 5-minute replay
+   * window). "sandbox" (default): the sandbox clock, like every other date the simulator writes; right for
+   * in-process tests, which verify with `now: sandbox.clock.now` and may `advance()` the clock. "real": the
+   * machine's clock at sending time, as real GHL does; right when a separate process (the worker) verifies
+   * with its own `Date.now()` while the sandbox clock runs faster or was advanced. `pnpm sandbox` uses "real".
+   */
+  timestamps?: "sandbox" | "real";
 }
 
 export interface WebhookKeys {
@@ -100,6 +108,8 @@ export function createWebhookKeys(seed: string, signing: WebhookSigningOptions =
 export interface WebhookSenderOptions {
   rng: Rng;
   now: () => number;
+  /** Clock for the `timestamp` field (default `now`). */
+  stampNow?: () => number;
   setTimer: (delayMs: number, fn: () => void) => () => void;
   signer: ReturnType<typeof createWebhookKeys>;
   faults: () => FaultConfig;
@@ -190,7 +200,7 @@ export function createWebhookSender(options: WebhookSenderOptions) {
         ...fields,
         appId: options.appId,
         webhookId: options.rng.uuid(),
-        timestamp: new Date(options.now()).toISOString(),
+        timestamp: new Date((options.stampNow ?? options.now)()).toISOString(),
       };
       const d: WebhookDelivery = {
         webhookId: full.webhookId,
