@@ -40,7 +40,7 @@ async function main() {
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
       metrics: createMetrics(),
-      logger: createLogger({ level: "warn" }),
+      logger: createLogger({ level: "info", destination: { write: () => undefined } as never }), // production level, output discarded
       now: Date.now,
       isShuttingDown: () => false,
     });

@@ -126,7 +126,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.webhookRequests.inc({ route, status: String(reply.statusCode) });
     if (route.startsWith("/webhooks/") || reply.statusCode >= 500) {
-      logger.info(
+      // accepted webhooks at debug (one per event adds up), rejections and failures at info
+      const level = reply.statusCode < 300 ? "debug" : "info";
+      logger[level](
         {
           reqId: request.id,
           method: request.method,

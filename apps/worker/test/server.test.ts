@@ -462,7 +462,7 @@ describe("request logging", () => {
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
       metrics: createMetrics(),
-      logger: createLogger({ level: "info", destination }),
+      logger: createLogger({ level: "debug", destination }),
       now: () => NOW,
       isShuttingDown: () => false,
     });
