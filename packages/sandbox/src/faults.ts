@@ -38,9 +38,31 @@ export interface FaultConfig {
   webhookDuplicateRate?: number;
   /** Share (0..1) of outgoing webhooks held back and delivered after the next one. */
   webhookReorderRate?: number;
+  /**
+   * Exact answers for the next API requests, in order, before any share-based fault (each entry is used
+   * once). For tests that need "503, then 502, then the real answer" rather than a probability.
+   */
+  script?: ScriptedFault[];
 }
 
-export type InjectedFault = { kind: "error"; status: number } | { kind: "rate-limit" } | { kind: "stall" };
+/**
+ * One scripted answer:
+ * - `status`: answer with this status (4xx or 5xx), `body` (default `{statusCode, message}`; `""` sends an
+ *   empty body, as BulkSMS's gateway sometimes does on 400) and extra `headers` (e.g. `Retry-After`).
+ * - `stall`: accept the request and never answer (the client's timeout fires; nothing is processed).
+ * - `drop-after-processing`: process the request normally (a send sends, a create creates), then drop the
+ *   connection instead of answering: the "answer lost" case that makes a non-idempotent call ambiguous.
+ */
+export type ScriptedFault =
+  | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: "stall" }
+  | { kind: "drop-after-processing" };
+
+export type InjectedFault =
+  | { kind: "error"; status: number }
+  | { kind: "rate-limit" }
+  | { kind: "stall" }
+  | { kind: "drop-after-processing" };
 
 export interface InjectFaultOptions {
   /** The sandbox clock's `now` (for storms). */
@@ -64,7 +86,11 @@ const STATUS_TEXT: Record<number, string> = {
 const sleepReal = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Decide (with `rng`) which fault, if any, hits this request. Pure apart from the rng. */
-export function pickRequestFault(faults: FaultConfig, rng: Rng, now: number): InjectedFault | undefined {
+export function pickRequestFault(
+  faults: FaultConfig,
+  rng: Rng,
+  now: number,
+): Exclude<InjectedFault, { kind: "drop-after-processing" }> | undefined {
   if (faults.rateLimitStormUntil !== undefined && now < faults.rateLimitStormUntil)
     return { kind: "rate-limit" };
   if (rng.chance(faults.stallRate ?? 0)) return { kind: "stall" };
@@ -89,6 +115,11 @@ export async function maybeInjectFault(
 ): Promise<boolean> {
   const latency =
     (faults.latencyMs ?? 0) + (faults.latencyJitterMs ? rng.next() * faults.latencyJitterMs : 0);
+  const scripted = faults.script?.shift();
+  if (scripted) {
+    if (latency > 0) await sleepReal(latency);
+    return applyScripted(scripted, req, res, options);
+  }
   const fault = pickRequestFault(faults, rng, options.now());
   if (latency > 0) await sleepReal(latency);
   if (!fault) return false;
@@ -106,6 +137,82 @@ export async function maybeInjectFault(
   res.writeHead(status, { "content-type": "application/json", ...options.headers });
   res.end(JSON.stringify(body));
   return true;
+}
+
+function applyScripted(
+  scripted: ScriptedFault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: InjectFaultOptions,
+): boolean {
+  if (scripted.kind === "drop-after-processing") {
+    options.onFault?.({ kind: "drop-after-processing" }, req);
+    // Let the simulator handle the request, then swallow its answer and drop the connection.
+    const socket = req.socket;
+    res.writeHead = (() => res) as typeof res.writeHead;
+    res.setHeader = (() => res) as typeof res.setHeader;
+    res.write = (() => true) as typeof res.write;
+    res.end = ((..._args: unknown[]) => {
+      socket.destroy();
+      return res;
+    }) as typeof res.end;
+    return false;
+  }
+  if (scripted.kind === "stall") {
+    options.onFault?.({ kind: "stall" }, req);
+    req.resume();
+    return true;
+  }
+  const status = scripted.status;
+  options.onFault?.(status === 429 ? { kind: "rate-limit" } : { kind: "error", status }, req);
+  const body =
+    scripted.body !== undefined
+      ? scripted.body
+      : options.errorBody
+        ? options.errorBody(status)
+        : { statusCode: status, message: STATUS_TEXT[status] ?? "Error" };
+  const text = body === "" ? "" : JSON.stringify(body);
+  req.resume();
+  res.writeHead(status, {
+    ...(text === "" ? {} : { "content-type": "application/json" }),
+    ...options.headers,
+    ...scripted.headers,
+  });
+  res.end(text);
+  return true;
+}
+
+function parseScript(value: unknown): ScriptedFault[] {
+  if (!Array.isArray(value)) throw new Error("faults.script: expected an array");
+  return value.map((entry, i): ScriptedFault => {
+    const e = entry as Record<string, unknown> | null;
+    if (e?.kind === "stall" || e?.kind === "drop-after-processing") return { kind: e.kind };
+    if (
+      e?.kind === "status" &&
+      Number.isInteger(e.status) &&
+      (e.status as number) >= 400 &&
+      (e.status as number) <= 599
+    ) {
+      const headers = e.headers;
+      if (
+        headers !== undefined &&
+        (typeof headers !== "object" ||
+          headers === null ||
+          !Object.values(headers).every((v) => typeof v === "string"))
+      ) {
+        throw new Error(`faults.script[${i}].headers: expected an object of strings`);
+      }
+      return {
+        kind: "status",
+        status: e.status as number,
+        ...(e.body !== undefined ? { body: e.body } : {}),
+        ...(headers !== undefined ? { headers: headers as Record<string, string> } : {}),
+      };
+    }
+    throw new Error(
+      `faults.script[${i}]: expected {kind: "status", status: 400..599} | {kind: "stall"} | {kind: "drop-after-processing"}`,
+    );
+  });
 }
 
 /** Track open sockets so `close()` can destroy stalled or keep-alive connections. */
@@ -236,6 +343,11 @@ export function mergeFaults(current: FaultConfig, patch: unknown): FaultConfig {
   }
   const next: FaultConfig = { ...current };
   for (const [key, value] of Object.entries(patch)) {
+    if (key === "script") {
+      if (value === null || value === undefined) delete next.script;
+      else next.script = parseScript(value);
+      continue;
+    }
     if (key === "errorStatuses") {
       if (!Array.isArray(value) || !value.every((v) => Number.isInteger(v) && v >= 500 && v <= 599)) {
         throw new Error("faults.errorStatuses: expected an array of 5xx status codes");

@@ -55,6 +55,12 @@ export interface BulkSmsSimulatorOptions {
   fetch?: typeof fetch;
   /** Spec used to validate requests; false turns validation off. Default specs/bulksms/openapi.yaml if present. */
   specPath?: string | false;
+  /**
+   * Answer message ids (`id`, `relatedSentMessageId`) as bare JSON numbers instead of strings. The spec
+   * says string and the simulator follows it by default; FACTS (ids) reports clients guarding against
+   * bare numbers, which lose precision in JavaScript. Turn this on to test such a guard.
+   */
+  idsAsNumbers?: boolean;
 }
 
 export interface BulkSmsControl {
@@ -441,7 +447,9 @@ export async function startBulkSmsSimulator(
       res.end();
       return;
     }
-    const text = JSON.stringify(reply.body);
+    let text = JSON.stringify(reply.body);
+    if (options.idsAsNumbers && !problemBody)
+      text = text.replace(/"(id|relatedSentMessageId)":"(\d+)"/g, '"$1":$2');
     res.writeHead(reply.status, {
       "Content-Type": problemBody ? "application/problem+json" : "application/json",
       "Content-Length": Buffer.byteLength(text),

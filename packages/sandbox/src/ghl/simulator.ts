@@ -473,13 +473,16 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     }
     const injected = await maybeInjectFault(req, res, faults, faultRng, {
       now,
-      onFault: (fault) =>
+      onFault: (fault) => {
+        // A request whose answer is dropped is still handled (and logged) normally below.
+        if (fault.kind === "drop-after-processing") return;
         requestLog.push({
           at: now(),
           method,
           path,
           status: fault.kind === "stall" ? 0 : fault.kind === "rate-limit" ? 429 : fault.status,
-        }),
+        });
+      },
     });
     if (injected) return;
     const raw = await readBody(req);
