@@ -137,22 +137,29 @@ export async function runCrashScenario(options: {
     const tb = Date.now();
     const killedAtMs: number[] = [];
     let final: Awaited<ReturnType<typeof spawnReconcileChild>["done"]> | null = null;
+    const pages = Math.ceil(options.contacts / 500);
     for (let k = 0; k <= options.kills; k++) {
-      const running = spawnReconcileChild(input(s2, f2));
       if (k < options.kills) {
-        // Child start-up (tsx) takes ~1 s; kill somewhere inside the run.
-        const at = 900 + Math.floor(rng() * Math.max(300, runA - 600));
-        const timer = setTimeout(() => running.child.kill("SIGKILL"), at);
+        // Kill at a random moment inside the run: after a random number of committed pages (counted from
+        // this child's start), plus a random few milliseconds into the next page.
+        const afterPages = 1 + Math.floor(rng() * Math.max(1, pages / (options.kills + 1)));
+        const extraMs = Math.floor(rng() * 150);
+        let seen = 0;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const running = spawnReconcileChild(input(s2, f2), () => {
+          seen++;
+          if (seen === afterPages) timer = setTimeout(() => running.child.kill("SIGKILL"), extraMs);
+        });
         const r = await running.done;
-        clearTimeout(timer);
+        if (timer) clearTimeout(timer);
         if (r.signal === "SIGKILL") {
-          killedAtMs.push(at);
+          killedAtMs.push(Date.now() - tb);
           continue;
         }
         final = r; // finished before the kill
         break;
       }
-      final = await running.done;
+      final = await spawnReconcileChild(input(s2, f2)).done;
     }
     const runB = Date.now() - tb;
     if (!final?.output?.ok) throw new Error(`run B failed: ${final?.stderr} ${JSON.stringify(final?.output)}`);

@@ -13,7 +13,8 @@ export interface RunningChild {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: ChildOutput | null; stderr: string }>;
 }
 
-export function spawnReconcileChild(input: ChildInput): RunningChild {
+/** `onProgress` gets the number of pages the child has committed so far. */
+export function spawnReconcileChild(input: ChildInput, onProgress?: (pages: number) => void): RunningChild {
   const child = spawn(
     process.execPath,
     ["--conditions=@ghl-bulksms/source", "--import", tsxLoader, join(here, "reconcile-child.ts"), JSON.stringify(input)],
@@ -22,7 +23,9 @@ export function spawnReconcileChild(input: ChildInput): RunningChild {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => {
-    stdout += d.toString();
+    const text = d.toString();
+    stdout += text;
+    for (const m of text.matchAll(/^progress \S+ (\d+)$/gm)) onProgress?.(Number(m[1]));
   });
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

@@ -2,10 +2,12 @@
 // if the contact was added recently enough (`reconcile.welcomeMaxAgeHours`), never twice (the store's
 // welcome marker is set once). Stand-in until the engine exports its welcome use-case
 // (/work/notes/engine-requests.md #2); it uses the same guard and message key.
+import type { StoreTx } from "@ghl-bulksms/store";
 import { renderTemplate } from "@ghl-bulksms/sync";
 import type { LifecycleConfig } from "./config.js";
 import { lifecycleFor } from "./config.js";
-import { type EngineDeps, loadLocation } from "../core/deps.js";
+import { resolvePolicy } from "../core/config.js";
+import type { EngineDeps } from "../core/deps.js";
 import { asProfile } from "../core/mirror.js";
 import { isMobile } from "../core/phone.js";
 import { checkSendGate } from "../gate/send-gate.js";
@@ -18,13 +20,18 @@ export type WelcomeDecision =
 export async function welcomeDiscoveredContact(
   deps: EngineDeps,
   input: { config: LifecycleConfig; locationId: string; contactId: string; dateAdded: number | null },
+  /** Pass the transaction that mirrors the contact, so the welcome is decided with it (crash-safe). */
+  tx?: StoreTx,
 ): Promise<WelcomeDecision> {
-  const ctx = await loadLocation(deps, input.locationId);
-  if (!ctx || !ctx.policy.welcome.enabled) return { sent: false, reason: "disabled" };
+  const repos = tx ?? deps.store;
+  const location = await repos.locations.get(input.locationId);
+  if (!location) return { sent: false, reason: "disabled" };
+  const ctx = { location, policy: resolvePolicy(deps.config, location.id, location.settings) };
+  if (!ctx.policy.welcome.enabled) return { sent: false, reason: "disabled" };
   const maxAgeMs = lifecycleFor(input.config, input.locationId).reconcile.welcomeMaxAgeHours * 3_600_000;
   const now = deps.now();
   if (input.dateAdded === null || now - input.dateAdded > maxAgeMs) return { sent: false, reason: "too_old" };
-  const record = await deps.store.contacts.get(input.locationId, input.contactId);
+  const record = await repos.contacts.get(input.locationId, input.contactId);
   const profile = asProfile(record?.profile);
   if (!record || !profile?.phone) return { sent: false, reason: "no_phone" };
   if (record.welcomeSentAt !== null) return { sent: false, reason: "already_welcomed" };
@@ -34,15 +41,15 @@ export async function welcomeDiscoveredContact(
     contactId: input.contactId,
     to: profile.phone,
     purpose: "automated",
-  });
+  }, tx);
   if ("block" in gate) return { sent: false, reason: "gate" };
   const rendered = renderTemplate(ctx.policy.welcome.template, { ...profile }, { missing: "empty" });
   if (!rendered.ok) return { sent: false, reason: "template" };
   const phone = profile.phone;
-  return deps.store.transaction(async (tx) => {
-    const first = await tx.contacts.markWelcomeSent(input.locationId, input.contactId, now);
+  const decide = async (t: StoreTx): Promise<WelcomeDecision> => {
+    const first = await t.contacts.markWelcomeSent(input.locationId, input.contactId, now);
     if (!first) return { sent: false, reason: "already_welcomed" } as const;
-    const q = await queueMessage(tx, {
+    const q = await queueMessage(t, {
       key: `welcome:${input.locationId}:${input.contactId}`,
       locationId: input.locationId,
       contactId: input.contactId,
@@ -53,5 +60,6 @@ export async function welcomeDiscoveredContact(
       template: ctx.policy.welcome.template,
     });
     return { sent: true, messageId: q.message.id } as const;
-  });
+  };
+  return tx ? decide(tx) : deps.store.transaction(decide);
 }

@@ -35,6 +35,35 @@ export async function applyGhlOperations(
   let requests = 0;
   let dndChanged = false;
   const ops = ghlWriteOps(operations);
+
+  // Notes and tasks first: they are keyed (ledger + marker), so after a crash the re-plan emits the same
+  // ones and nothing is written twice. Written after the DND change, a crash in between would lose them
+  // (the re-plan sees DND already set and no longer emits the note).
+  for (const op of ops) {
+    if (op.op === "note") {
+      requests++;
+      const r = await createNoteOnce(deps, {
+        locationId,
+        contactId,
+        key: `reconcile:note:${contactId}:${shortHash(op.body)}`,
+        body: op.body,
+      });
+      if (!r.ok) return { ok: false, error: r.error, requests };
+    } else if (op.op === "task") {
+      requests++;
+      const r = await createTaskOnce(deps, {
+        locationId,
+        contactId,
+        key: `reconcile:task:${contactId}:${shortHash(`${op.title}\n${op.dueDate.slice(0, 10)}`)}`,
+        title: op.title,
+        body: op.body,
+        dueDate: op.dueDate,
+      });
+      if (!r.ok) return { ok: false, error: r.error, requests };
+    }
+  }
+
+  // Field changes and the DND change in one PUT.
   const update: Record<string, unknown> = {};
   for (const op of ops) {
     if (op.op === "updateFields") Object.assign(update, fieldBody(op.set));
@@ -47,10 +76,7 @@ export async function applyGhlOperations(
   }
   if (Object.keys(update).length > 0) {
     requests++;
-    const r = await client.contacts.update(
-      { locationId, contactId, body: update as UpdateContactInput },
-      BACKGROUND,
-    );
+    const r = await client.contacts.update({ locationId, contactId, body: update as UpdateContactInput }, BACKGROUND);
     await auditVendorWrite(deps, {
       locationId,
       vendor: "ghl",
@@ -62,6 +88,8 @@ export async function applyGhlOperations(
     });
     if (!r.ok) return { ok: false, error: r.error, requests };
   }
+
+  // Tag deltas (update/upsert would replace the whole set).
   for (const op of ops) {
     switch (op.op) {
       case "addTags":
@@ -81,30 +109,8 @@ export async function applyGhlOperations(
         if (!r.ok) return { ok: false, error: r.error, requests };
         break;
       }
-      case "note": {
-        requests++;
-        const r = await createNoteOnce(deps, {
-          locationId,
-          contactId,
-          key: `reconcile:note:${contactId}:${shortHash(op.body)}`,
-          body: op.body,
-        });
-        if (!r.ok) return { ok: false, error: r.error, requests };
-        break;
-      }
-      case "task": {
-        requests++;
-        const r = await createTaskOnce(deps, {
-          locationId,
-          contactId,
-          key: `reconcile:task:${contactId}:${shortHash(`${op.title}\n${op.dueDate.slice(0, 10)}`)}`,
-          title: op.title,
-          body: op.body,
-          dueDate: op.dueDate,
-        });
-        if (!r.ok) return { ok: false, error: r.error, requests };
-        break;
-      }
+      case "note":
+      case "task":
       case "create":
       case "updateFields":
       case "setDnd":

@@ -205,23 +205,42 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       ? [{ field: "dateUpdated", operator: "range" as const, value: { gte: new Date(cp.since).toISOString() } }]
       : undefined;
   const seenThisRun = new Set<string>();
-  while (cp.phase === "scan") {
-    const body = {
-      locationId,
-      pageLimit: settings.pageLimit,
-      sort,
-      ...(filters ? { filters } : {}),
-      ...(cp.cursor ? { searchAfter: cp.cursor } : { page: 1 }),
-    };
+  const search = (cursor: Array<string | number> | null) => {
     cp.requests++;
-    const r = await client.contacts.search(body, BACKGROUND);
+    return client.contacts.search(
+      {
+        locationId,
+        pageLimit: settings.pageLimit,
+        sort,
+        ...(filters ? { filters } : {}),
+        ...(cursor ? { searchAfter: cursor } : { page: 1 }),
+      },
+      BACKGROUND,
+    );
+  };
+  // The next page is requested while this one is processed (reads only: nothing to undo after a crash).
+  let prefetched: { cursor: string; result: ReturnType<typeof search> } | null = null;
+  while (cp.phase === "scan") {
+    const key = JSON.stringify(cp.cursor);
+    const pending = prefetched !== null && prefetched.cursor === key ? prefetched.result : search(cp.cursor);
+    prefetched = null;
+    const r = await pending;
     if (!r.ok) return fail(`search: ${r.error.message}`, r.error.retryable);
     const hits = (r.data.contacts ?? []) as Array<GhlContactLike & { searchAfter?: Array<string | number> }>;
+    const lastHit = hits[hits.length - 1];
+    if (hits.length >= settings.pageLimit && lastHit?.searchAfter) {
+      const next = search(lastHit.searchAfter);
+      next.catch(() => {});
+      prefetched = { cursor: JSON.stringify(lastHit.searchAfter), result: next };
+    }
     const pageDone = new Set(cp.pageDone);
     const page = zeroCounts();
     const seenUnchanged: string[] = [];
     const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
     const work: Array<() => Promise<void>> = [];
+    type Tx = Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0];
+    // Contacts with only local changes commit with the page (one transaction, atomic with the cursor).
+    const localOnly: Array<{ delta: SyncRunCounts; write: (tx: Tx) => Promise<void> }> = [];
     const nowMs = deps.now();
     const nowIso = new Date(nowMs).toISOString();
 
@@ -252,10 +271,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const isNew = !record || !profile;
       // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
       // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
-      const landed =
+      const ledger =
         started.resumed && !isNew && ghlOps.length === 0 && localOps.length === 0
-          ? (await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`))?.state === "begun"
-          : false;
+          ? await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`)
+          : null;
+      const landed = ledger?.state === "begun";
+      const landedDnd = landed && ledger.operation.endsWith("+dnd");
       if (!isNew && !landed && ghlOps.length === 0 && localOps.length === 0) {
         if (!again) {
           page.scanned++;
@@ -285,8 +306,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         delta.scanned = again ? 0 : 1;
         const ledgerKey = `reconcile:${run.id}:${hit.id}`;
         let wrote = landed;
+        if (landedDnd) delta.optOutsSynced++;
         if (ghlOps.length > 0) {
-          const begun = await deps.store.vendorWrites.begin(ledgerKey, { vendor: "ghl", operation: "reconcile.apply", locationId });
+          const dnd = ghlOps.some((o) => o.op === "setDnd");
+          const operation = dnd ? "reconcile.apply+dnd" : "reconcile.apply";
+          const begun = await deps.store.vendorWrites.begin(ledgerKey, { vendor: "ghl", operation, locationId });
           if (begun.state === "completed") wrote = true;
           else {
             const res = await applyGhlOperations(deps, locationId, hit.id, plan.operations, ledgerKey);
@@ -332,7 +356,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         else delta.unchanged++;
         countConflicts(delta, plan.decisions, policies);
         const ids = identityKeys(ghlAfter);
-        await commitDone(hit.id, delta, async (tx) => {
+        const write = async (tx: Tx) => {
+          // A number opted out by another contact (duplicates share numbers) keeps this profile's DND on,
+          // whichever of the two commits first.
+          if (!fresh.dnd && phone && E164.test(phone) && (await tx.optOuts.isOptedOut(locationId, phone))) fresh.dnd = true;
           await tx.contacts.upsert({
             locationId,
             contactId: hit.id,
@@ -382,10 +409,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
             now: nowMs,
           });
           if (wrote) await tx.vendorWrites.complete(ledgerKey, hit.id);
-        });
-        if (isNew) {
-          await welcomeDiscoveredContact(deps, { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) });
-        }
+          if (isNew) {
+            await welcomeDiscoveredContact(deps, { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) }, tx);
+          }
+        };
+        if (wrote) await commitDone(hit.id, delta, write);
+        else localOnly.push({ delta, write });
       });
     }
 
@@ -393,7 +422,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     async function commitDone(
       contactId: string,
       delta: SyncRunCounts,
-      write: (tx: Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0]) => Promise<void>,
+      write: (tx: Tx) => Promise<void>,
     ): Promise<void> {
       await deps.store.transaction(async (tx) => {
         await write(tx);
@@ -409,6 +438,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const last = hits[hits.length - 1];
     const more = hits.length >= settings.pageLimit && last?.searchAfter !== undefined;
     await deps.store.transaction(async (tx) => {
+      for (const l of localOnly) {
+        await l.write(tx);
+        committed = addCounts(committed, l.delta);
+      }
       if (!dryRun) {
         for (const id of seenUnchanged) await tx.contacts.upsert({ locationId, contactId: id, lastSeenAt: nowMs });
         for (const { record, hit } of refresh) {

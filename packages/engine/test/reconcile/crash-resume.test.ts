@@ -12,7 +12,9 @@ describe("reconcile crash safety", () => {
   it(`resumes a full run of ${contacts} contacts killed ${kills} times, with the uninterrupted result`, async () => {
     const report = await runCrashScenario({ contacts, kills });
     expect(report.kills).toBeGreaterThanOrEqual(1);
-    expect(report.resumes).toBe(report.kills);
+    // A kill can land before the child took the run over (start-up, waiting for the stale heartbeat).
+    expect(report.resumes).toBeGreaterThanOrEqual(1);
+    expect(report.resumes).toBeLessThanOrEqual(report.kills);
     expect(report.differences).toEqual([]);
     expect(report.countsB).toEqual(report.countsA);
     expect((report.countsA as { updated: number }).updated).toBeGreaterThan(0);
