@@ -28,7 +28,7 @@ export async function withStore<T>(
   options: { create?: boolean } = {},
 ): Promise<T> {
   const settings = await loadSettings(globalsOf(cmd));
-  const store = openStore(settings.config, options);
+  const store = await openStore(settings.config, options);
   try {
     return await fn(settings, store);
   } finally {

@@ -1,9 +1,10 @@
-import { type LifecycleConfig, parseLifecycleConfig } from "@ghl-bulksms/engine";
+import type { LifecycleConfig } from "@ghl-bulksms/engine";
 import { CliError } from "./errors.js";
 import type { LoadedSettings } from "./settings.js";
 
 /** The "lifecycle" section of the policy file (reconcile, merge, follow-ups, digest), validated. */
-export function lifecycleConfigOf(settings: LoadedSettings): LifecycleConfig {
+export async function lifecycleConfigOf(settings: LoadedSettings): Promise<LifecycleConfig> {
+  const { parseLifecycleConfig } = await import("@ghl-bulksms/engine");
   try {
     return parseLifecycleConfig(settings.lifecycleConfig ?? {});
   } catch (e) {

@@ -3,10 +3,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type BulkSmsClient, createBulkSmsClient } from "@ghl-bulksms/bulksms";
-import { createEngine, type Engine } from "@ghl-bulksms/engine";
-import { createGhlClient, type GhlClient } from "@ghl-bulksms/ghl";
-import { type Location, openSqliteStore, type Store } from "@ghl-bulksms/store";
+import type { BulkSmsClient } from "@ghl-bulksms/bulksms";
+import type { Engine } from "@ghl-bulksms/engine";
+import type { GhlClient } from "@ghl-bulksms/ghl";
+import type { Location, Store } from "@ghl-bulksms/store";
 import type { WorkerConfig } from "@ghl-bulksms/worker";
 import { CliError, usageError } from "./errors.js";
 import type { LoadedSettings } from "./settings.js";
@@ -26,13 +26,15 @@ export function dbPath(config: WorkerConfig): string {
 }
 
 /** Opens the store. `create: false` refuses to create a new database (read-only commands). */
-export function openStore(config: WorkerConfig, options: { create?: boolean } = {}): Store {
+export async function openStore(config: WorkerConfig, options: { create?: boolean } = {}): Promise<Store> {
   const path = dbPath(config);
   if (!options.create && !existsSync(path))
     throw new CliError(`no store at ${path} (DATA_DIR=${config.dataDir})`, {
       hint: "check DATA_DIR, or create the store by starting the worker or running `ghl-bulksms init`",
     });
   mkdirSync(config.dataDir, { recursive: true });
+  // Loaded on demand: `--help` and `dedupe --from-file` never pay for the store, engine or clients.
+  const { openSqliteStore } = await import("@ghl-bulksms/store");
   try {
     return openSqliteStore({ path, encryptionKey: config.encryptionKey ?? SANDBOX_ENCRYPTION_KEY });
   } catch (e) {
@@ -82,6 +84,7 @@ export async function ghlClientFor(
   store: Store,
   locationId: string,
 ): Promise<GhlClient> {
+  const { createGhlClient } = await import("@ghl-bulksms/ghl");
   const l = config.ghl.locations.find((x) => x.locationId === locationId);
   const baseUrl = config.ghl.apiBaseUrl;
   if (l?.privateToken)
@@ -107,12 +110,13 @@ export async function ghlClientFor(
   });
 }
 
-export function bulkSmsClient(config: WorkerConfig): BulkSmsClient {
+export async function bulkSmsClient(config: WorkerConfig): Promise<BulkSmsClient> {
   const { tokenId, tokenSecret, apiBaseUrl } = config.bulksms;
   if (!tokenId || !tokenSecret)
     throw new CliError("BulkSMS credentials are not configured", {
       hint: "set BULKSMS_TOKEN_ID and BULKSMS_TOKEN_SECRET in .env (BulkSMS > Settings > API Tokens), or run `ghl-bulksms init`",
     });
+  const { createBulkSmsClient } = await import("@ghl-bulksms/bulksms");
   return createBulkSmsClient({ tokenId, tokenSecret, baseUrl: apiBaseUrl });
 }
 
@@ -202,7 +206,8 @@ export async function openEngine(
         });
       },
     });
-  } else sms = bulkSmsClient(settings.config);
+  } else sms = await bulkSmsClient(settings.config);
+  const { createEngine } = await import("@ghl-bulksms/engine");
   let engine: Engine;
   try {
     engine = createEngine({ store, ghl, sms, config: settings.engineConfig as never });

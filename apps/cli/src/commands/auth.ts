@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createGhlClient } from "@ghl-bulksms/ghl";
 import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { parseIntOption, withExamples, withStore } from "../cli/command.js";
@@ -77,7 +76,7 @@ export function registerAuth(program: Command, io: Io): void {
     .option("--timezone <tz>", "IANA timezone of the location, e.g. Europe/London")
     .option("--json", "print the result as JSON")
     .action(async (opts: LoginOpts, cmd: Command) => {
-      if (opts.region && !isKnownRegion(opts.region))
+      if (opts.region && !(await isKnownRegion(opts.region)))
         throw usageError(
           `unknown phone region ${JSON.stringify(opts.region)}`,
           "use an ISO 3166-1 alpha-2 code such as GB, US, ZA",
@@ -230,6 +229,7 @@ async function loginWithToken(
   if (!opts.location) throw usageError("--token needs --location <id>");
   const token = opts.token === "-" ? await readStdin() : (opts.token as string);
   if (!token) throw usageError("the token is empty");
+  const { createGhlClient } = await import("@ghl-bulksms/ghl");
   if (opts.verify) {
     const client = createGhlClient({
       auth: { kind: "private-integration", token },
@@ -349,6 +349,7 @@ async function loginWithOAuth(
       server.close();
     }
   }
+  const { createGhlClient } = await import("@ghl-bulksms/ghl");
   const client = createGhlClient({
     auth: { kind: "oauth", clientId: oauth.clientId, clientSecret: oauth.clientSecret, redirectUri },
     // biome-ignore lint/suspicious/noExplicitAny: store.tokens is the client's TokenStore shape

@@ -1,6 +1,5 @@
 // config validate | print: the worker's configuration, as the worker would read it.
 
-import { parseEngineConfig } from "@ghl-bulksms/engine";
 import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { CliError } from "../cli/errors.js";
@@ -20,6 +19,7 @@ export function registerConfig(program: Command, io: Io): void {
     .option("--json", "print the result as JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const settings = await loadSettings(globalsOf(cmd));
+      const { parseEngineConfig } = await import("@ghl-bulksms/engine");
       try {
         parseEngineConfig(settings.engineConfig);
       } catch (e) {
@@ -53,6 +53,7 @@ export function registerConfig(program: Command, io: Io): void {
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const settings = await loadSettings(globalsOf(cmd));
+      const { parseEngineConfig } = await import("@ghl-bulksms/engine");
       let engine: unknown;
       try {
         engine = parseEngineConfig(settings.engineConfig);

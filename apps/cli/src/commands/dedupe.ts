@@ -1,7 +1,6 @@
 // dedupe: duplicate clusters with evidence and survivor, from a JSONL export or from the contact mirror.
 import { resolve } from "node:path";
-import { applyMerge, proposeMerges, undoMerge } from "@ghl-bulksms/engine";
-import { type DedupeResult, type DuplicateCluster, findDuplicates } from "@ghl-bulksms/sync";
+import type { DedupeResult, DuplicateCluster } from "@ghl-bulksms/sync";
 import type { Command } from "commander";
 import { parseIntOption, withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
@@ -56,7 +55,7 @@ export function registerDedupe(program: Command, io: Io): void {
         throw usageError(
           `--survivor must be most-complete, oldest or most-recent (got ${JSON.stringify(opts.survivor)})`,
         );
-      if (opts.region !== undefined && !isKnownRegion(opts.region))
+      if (opts.region !== undefined && !(await isKnownRegion(opts.region)))
         throw usageError(
           `unknown phone region ${JSON.stringify(opts.region)}`,
           "use an ISO 3166-1 alpha-2 code such as GB, US, ZA",
@@ -103,6 +102,7 @@ async function fromFile(io: Io, opts: DedupeOptions): Promise<void> {
     io.err(`warning: ${opts.fromFile}:${p.line}: ${p.message} (skipped)`);
   if (read.problems.length > 20)
     io.err(`warning: ... and ${read.problems.length - 20} more malformed lines skipped`);
+  const { findDuplicates } = await import("@ghl-bulksms/sync");
   const result = findDuplicates(read.contacts, {
     ...(opts.region ? { defaultRegion: opts.region.toUpperCase() } : {}),
     survivor: opts.survivor ?? "most-complete",
@@ -117,7 +117,8 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
     async (settings, store) => {
       const location = await resolveLocation(settings.config, store, opts.location);
       const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
-      const lifecycle = lifecycleConfigOf(settings);
+      const lifecycle = await lifecycleConfigOf(settings);
+      const { applyMerge, proposeMerges } = await import("@ghl-bulksms/engine");
       const count = await store.contacts.count(location.id);
       if (count === 0)
         io.err(
@@ -215,6 +216,7 @@ async function undo(io: Io, opts: DedupeOptions, command: Command): Promise<void
         hint: "the ids are printed by `dedupe --apply --yes`",
       });
     const { engine } = await openEngine(settings, store, [entry.locationId], { needSms: false });
+    const { undoMerge } = await import("@ghl-bulksms/engine");
     const r = await undoMerge(engine.deps, id);
     if (!r.ok) {
       if (r.reason === "ghl_error")

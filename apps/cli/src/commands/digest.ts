@@ -1,5 +1,4 @@
 // digest preview: the daily digest of a location as the engine would text it (JSON with --json).
-import { buildDigest } from "@ghl-bulksms/engine";
 import type { Command } from "commander";
 import { parseSince, withExamples, withStore } from "../cli/command.js";
 import { CliError } from "../cli/errors.js";
@@ -23,8 +22,9 @@ export function registerDigest(program: Command, io: Io): void {
         const location = await resolveLocation(settings.config, store, opts.location);
         const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
         const at = opts.at ? parseSince(opts.at) : undefined;
+        const { buildDigest } = await import("@ghl-bulksms/engine");
         const d = await buildDigest(engine.deps, {
-          config: lifecycleConfigOf(settings),
+          config: await lifecycleConfigOf(settings),
           locationId: location.id,
           ...(at !== undefined ? { at } : {}),
         });

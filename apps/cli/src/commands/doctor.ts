@@ -109,7 +109,7 @@ async function runChecks(
     });
   } else {
     try {
-      store = openStore(config);
+      store = await openStore(config);
       const ok = await store.ping();
       add({
         name: "store",
@@ -252,9 +252,9 @@ async function bulkSmsChecks(
   minCredits: number,
 ): Promise<void> {
   const { config } = settings;
-  let sms: ReturnType<typeof bulkSmsClient>;
+  let sms: Awaited<ReturnType<typeof bulkSmsClient>>;
   try {
-    sms = bulkSmsClient(config);
+    sms = await bulkSmsClient(config);
   } catch (e) {
     add({
       name: "BulkSMS credentials",

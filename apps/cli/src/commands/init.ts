@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { parseEngineConfig } from "@ghl-bulksms/engine";
 import type { Command } from "commander";
 import { withExamples } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
@@ -31,11 +30,12 @@ interface InitOpts {
   welcome?: string;
 }
 
-type Check = (v: string) => string | null;
+type Check = (v: string) => string | null | Promise<string | null>;
 
 const checks: Record<string, Check> = {
   mode: (v) => (v === "sandbox" || v === "live" ? null : 'must be "sandbox" or "live"'),
-  region: (v) => (isKnownRegion(v) ? null : "must be an ISO 3166-1 alpha-2 phone region such as GB, US, ZA"),
+  region: async (v) =>
+    (await isKnownRegion(v)) ? null : "must be an ISO 3166-1 alpha-2 phone region such as GB, US, ZA",
   timezone: (v) => {
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: v });
@@ -106,7 +106,7 @@ export function registerInit(program: Command, io: Io): void {
         flagName: string,
       ): Promise<string> => {
         if (flag !== undefined) {
-          const problem = check(flag);
+          const problem = await check(flag);
           if (problem) throw usageError(`${flagName} ${problem} (got ${JSON.stringify(flag)})`);
           return flag;
         }
@@ -114,7 +114,7 @@ export function registerInit(program: Command, io: Io): void {
         for (;;) {
           const answer =
             (await rl.question(`${label}${fallback ? ` [${fallback}]` : ""}: `)).trim() || fallback;
-          const problem = check(answer);
+          const problem = await check(answer);
           if (!problem) return answer;
           io.err(`  ${problem}`);
         }
@@ -251,6 +251,7 @@ export function registerInit(program: Command, io: Io): void {
           },
           lifecycle: {},
         };
+        const { parseEngineConfig } = await import("@ghl-bulksms/engine");
         parseEngineConfig(policy.engine);
 
         const lines = [
@@ -264,7 +265,7 @@ export function registerInit(program: Command, io: Io): void {
         writeFileSync(configPath, `${JSON.stringify(policy, null, 2)}\n`);
         // Register the location with its region (the store is the source of truth for it).
         if (location) {
-          const store = openStore(config, { create: true });
+          const store = await openStore(config, { create: true });
           try {
             const [start = "08:00", end = "21:00"] = quietHours.split("-");
             await store.locations.upsert({

@@ -2,7 +2,6 @@
 // (which also queues GHL DND + tag and the BulkSMS blocked number for the worker).
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { applyOptIn, applyOptOut, loadLocation, operatorOptIn, operatorOptOut } from "@ghl-bulksms/engine";
 import type { OptOutState } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { parseIntOption, parseSince, withExamples, withStore } from "../cli/command.js";
@@ -89,13 +88,14 @@ export function registerOptOuts(program: Command, io: Io): void {
             cmd,
             async (settings, store) => {
               const location = await resolveLocation(settings.config, store, opts.location);
-              const p = parsePhone(phone, location.region);
+              const p = await parsePhone(phone, location.region);
               if (!p.ok)
                 throw usageError(
                   p.message,
                   "use E.164 (+447700900123) or a national number of the location's region",
                 );
               const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+              const { operatorOptIn, operatorOptOut } = await import("@ghl-bulksms/engine");
               const input = {
                 locationId: location.id,
                 phone: p.e164,
@@ -149,6 +149,7 @@ export function registerOptOuts(program: Command, io: Io): void {
         async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
           const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+          const { applyOptIn, applyOptOut, loadLocation } = await import("@ghl-bulksms/engine");
           const ctx = await loadLocation(engine.deps, location.id);
           if (!ctx) throw new CliError(`unknown location "${location.id}"`);
           const problems: string[] = [];
@@ -163,7 +164,7 @@ export function registerOptOuts(program: Command, io: Io): void {
               );
               continue;
             }
-            const p = parsePhone(phone, location.region);
+            const p = await parsePhone(phone, location.region);
             if (!p.ok) {
               problems.push(`${file}:${row.line}: ${p.message}`);
               continue;

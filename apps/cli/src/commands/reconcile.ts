@@ -1,6 +1,6 @@
 // reconcile: the engine's reconciliation of one location (or all), with a progress bar on a TTY and a
 // summary table at the end.
-import { type ReconcileResult, reconcile } from "@ghl-bulksms/engine";
+import type { ReconcileResult } from "@ghl-bulksms/engine";
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
@@ -41,7 +41,8 @@ export function registerReconcile(program: Command, io: Io): void {
           const ids = opts.all
             ? await knownLocations(settings.config, store)
             : [(await resolveLocation(settings.config, store, opts.location)).id];
-          const lifecycle = lifecycleConfigOf(settings);
+          const lifecycle = await lifecycleConfigOf(settings);
+          const { reconcile } = await import("@ghl-bulksms/engine");
           const { engine, ghl } = await openEngine(settings, store, ids, { needSms: false });
           const kind = opts.full ? "full" : "incremental";
           const results: Array<{

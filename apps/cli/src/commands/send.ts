@@ -2,10 +2,7 @@
 // hours) and its message queue (one deduplication id for the message's whole life).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { measureSms } from "@ghl-bulksms/bulksms";
-import { checkSendGate, queueMessage, sendQueuedMessage } from "@ghl-bulksms/engine";
 import type { ContactRecord } from "@ghl-bulksms/store";
-import { previewTemplate } from "@ghl-bulksms/sync";
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
@@ -73,12 +70,15 @@ export function registerSend(program: Command, io: Io): void {
           const location = await resolveLocation(settings.config, store, opts.location);
           const { engine } = await openEngine(settings, store, [location.id], { needSms: !opts.dryRun });
           const deps = engine.deps;
+          const { checkSendGate, queueMessage, sendQueuedMessage } = await import("@ghl-bulksms/engine");
+          const { measureSms } = await import("@ghl-bulksms/bulksms");
+          const { previewTemplate } = await import("@ghl-bulksms/sync");
 
           // Who: a phone number, or a contact of the mirror.
           let contact: ContactRecord | null = null;
           let to: string;
           if (/^[+0-9(][0-9 ()+.-]*$/.test(opts.to.trim())) {
-            const p = parsePhone(opts.to, location.region);
+            const p = await parsePhone(opts.to, location.region);
             if (!p.ok)
               throw usageError(
                 p.message,
@@ -103,7 +103,10 @@ export function registerSend(program: Command, io: Io): void {
           const data = { ...((contact?.ghl as Record<string, unknown> | null) ?? {}), phone: to };
           let rendered: { text: string; encoding: string; parts: number; cost: number };
           if (template === undefined)
-            rendered = { text: opts.body as string, ...measureOf(opts.body as string, creditsPerPart) };
+            rendered = {
+              text: opts.body as string,
+              ...measureOf(measureSms, opts.body as string, creditsPerPart),
+            };
           else {
             const preview = previewTemplate(template, data, {
               measure: (t) => measureSms(t),
@@ -226,7 +229,11 @@ export function registerSend(program: Command, io: Io): void {
   );
 }
 
-function measureOf(text: string, creditsPerPart: number): { encoding: string; parts: number; cost: number } {
+function measureOf(
+  measureSms: (text: string) => { encoding: string; parts: number },
+  text: string,
+  creditsPerPart: number,
+): { encoding: string; parts: number; cost: number } {
   const m = measureSms(text);
   return { encoding: m.encoding, parts: m.parts, cost: Math.round(m.parts * creditsPerPart * 1e6) / 1e6 };
 }

@@ -55,7 +55,7 @@ export function registerWebhooks(program: Command, io: Io): void {
         throw new CliError("BULKSMS_WEBHOOK_SECRET is not set", {
           hint: "set it (>= 16 URL-safe characters) in .env, e.g. with `ghl-bulksms init`",
         });
-      const sms = bulkSmsClient(settings.config);
+      const sms = await bulkSmsClient(settings.config);
       const r = await sms.ensureWebhooks({ baseUrl: `${base}/webhooks/bulksms/${secret}`, secret });
       if (!r.ok)
         throw new CliError(
@@ -91,7 +91,7 @@ export function registerWebhooks(program: Command, io: Io): void {
     .option("--json", "print as JSON")
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const settings = await loadSettings(globalsOf(cmd));
-      const sms = bulkSmsClient(settings.config);
+      const sms = await bulkSmsClient(settings.config);
       const r = await sms.listWebhooks();
       if (!r.ok)
         throw new CliError(`cannot list BulkSMS webhooks: ${r.error.title} (${r.error.code})`, {
