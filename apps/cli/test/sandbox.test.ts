@@ -171,6 +171,7 @@ describe("reconcile, runs, dedupe from the mirror, digest", () => {
     expect(r.stderr).not.toContain("error");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/LOCATION\s+RUN\s+STATUS\s+SCANNED/);
+    expect(r.stderr).not.toContain("\r"); // no progress bar when stderr is not a terminal
     expect(r.stdout).toContain(locationId);
     const j = await cli(["reconcile", "--dry-run", "--json"]);
     expect(j.code).toBe(0);
@@ -321,6 +322,32 @@ describe("opt-outs and send", () => {
     const badTpl = await cli(["send", "--to", "+447911123498", "--template", "Hi {{firstName}", "--dry-run"]);
     expect(badTpl.code).toBe(2);
     expect(badTpl.stderr).toContain("template does not render");
+  });
+
+  it("send --to <contactId> renders a template with the contact's fields", async () => {
+    const zed = sandbox.ghl.control.listContacts(locationId).find((c) => c.phone === "+447911123401");
+    expect(zed).toBeDefined();
+    const r = await cli([
+      "send",
+      "--to",
+      zed?.id as string,
+      "--template",
+      'Hi {{firstName}}, your quote is ready. {{lastName | "x"}}',
+      "--dry-run",
+      "--json",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      to: "+447911123401",
+      contactId: zed?.id,
+      text: "Hi Zed, your quote is ready. Quinn",
+      encoding: "GSM-7",
+      parts: 1,
+    });
+    const unknown = await cli(["send", "--to", "noSuchContact", "--body", "x", "--dry-run"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('contact "noSuchContact" is not in the mirror');
   });
 
   it("send delivers through BulkSMS once per key; messages list/show read it back", async () => {
