@@ -644,5 +644,33 @@ describe("init and sandbox", () => {
     expect(res.status).toBe(200);
     child.kill("SIGINT");
     expect(await exited).toBe(0);
+
+    // Without --json the output is a .env file that the CLI itself can read.
+    const envChild = spawn(
+      process.execPath,
+      [BIN, "sandbox", "--ghl-port", "0", "--bulksms-port", "0", "--seed-contacts", "1"],
+      {
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+      },
+    );
+    const envExited = new Promise<number | null>((r) => envChild.on("close", (c) => r(c)));
+    const text = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const t = setTimeout(() => reject(new Error("sandbox did not print its env")), 15_000);
+      envChild.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("GHL_CLIENT_SECRET")) {
+          clearTimeout(t);
+          resolve(out);
+        }
+      });
+    });
+    const envFile = join(dir, "sandbox.env");
+    writeFileSync(envFile, text);
+    const v = await runCli(["--env-file", envFile, "config", "validate", "--json"], { cwd: dir });
+    envChild.kill("SIGINT");
+    expect(await envExited).toBe(0);
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.stdout).locations).toBeGreaterThanOrEqual(1);
   });
 });

@@ -60,7 +60,11 @@ export function registerSandbox(program: Command, io: Io): void {
         });
       }
       const credential = sandbox.bulksms.credentials[0];
-      const locations = sandbox.ghl.locations.map((l) => ({ locationId: l.id, token: l.token }));
+      const locations = sandbox.ghl.locations.map((l) => ({
+        locationId: l.id,
+        token: l.token,
+        timezone: l.timezone,
+      }));
       const env = [
         "GHL_BULKSMS_MODE=sandbox",
         `GHL_API_BASE_URL=${sandbox.ghl.url}`,
@@ -68,6 +72,9 @@ export function registerSandbox(program: Command, io: Io): void {
         `BULKSMS_TOKEN_ID=${credential?.tokenId ?? ""}`,
         `BULKSMS_TOKEN_SECRET=${credential?.tokenSecret ?? ""}`,
         `GHL_LOCATIONS=${JSON.stringify(locations)}`,
+        `# For \`auth login\` with the sandbox's OAuth app instead of the tokens above:`,
+        `# GHL_CLIENT_ID=${sandbox.ghl.tokens.clientId}`,
+        `# GHL_CLIENT_SECRET=${sandbox.ghl.tokens.clientSecret}`,
       ];
       for (const w of sandbox.warnings) io.err(`warning: ${w}`);
       if (opts.json) {
@@ -75,11 +82,12 @@ export function registerSandbox(program: Command, io: Io): void {
           `${JSON.stringify({ ghl: sandbox.ghl.url, bulksms: sandbox.bulksms.url, locations, bulksmsCredential: credential ?? null, env })}\n`,
         );
       } else {
-        io.out(`GHL simulator:     ${sandbox.ghl.url}`);
-        io.out(`BulkSMS simulator: ${sandbox.bulksms.url}`);
-        io.out(`\nSandbox credentials (fictional, for the simulators only). Put these lines in .env:\n`);
+        // Every line is valid .env syntax, so `ghl-bulksms sandbox > sandbox.env` gives a usable file.
+        io.out(`# GHL simulator:     ${sandbox.ghl.url}`);
+        io.out(`# BulkSMS simulator: ${sandbox.bulksms.url}`);
+        io.out("# Sandbox credentials (fictional, for the simulators only):");
         io.out(env.join("\n"));
-        io.out("\nPress Ctrl-C to stop.");
+        io.err("sandbox running; press Ctrl-C to stop");
       }
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

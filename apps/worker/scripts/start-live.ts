@@ -1,0 +1,16 @@
+// `pnpm start` (repo root): the worker against the real GHL and BulkSMS APIs.
+// Reads apps/worker/.env when present (variables already in the environment win), forces live mode, and
+// hands over to src/main.ts, which refuses to start, naming every missing variable, without credentials.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+
+const envFile = join(import.meta.dirname, "..", ".env");
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+if (process.env.GHL_BULKSMS_MODE === "sandbox") {
+  process.stderr.write(
+    "pnpm start runs against the real vendors: ignoring GHL_BULKSMS_MODE=sandbox (use `pnpm demo` for the sandbox).\n",
+  );
+}
+process.env.GHL_BULKSMS_MODE = "live";
+await import("../src/main.ts");

@@ -1,0 +1,176 @@
+// `pnpm demo`: both simulators + the real worker on a fresh embedded SQLite store, then a scripted run of
+// every flow with a live log and a summary table.
+//   --once                 exit after the scenario: JSON summary on stdout, exit 0 only if all held
+//   --ghl-port N           GHL simulator port (default 0 = any free port)
+//   --bulksms-port N       BulkSMS simulator port (default 0)
+//   --port N               worker port (default 3000; 0 with --once)
+//   --data-dir DIR         SQLite folder (default ./data/demo-<timestamp>; a temp dir with --once)
+//   --keep-data            keep the --once temp dir
+//   --verbose              the worker's own logs (info) on stderr
+// GHL_API_BASE_URL / BULKSMS_API_BASE_URL in the environment replace the simulators' URLs for the worker,
+// so a recording or validating proxy can sit between them (start the sandbox on fixed ports for it).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { createLogger } from "../logger.js";
+import { type Expectation, runScenario } from "./scenario.js";
+import { type DemoStack, startDemoStack } from "./stack.js";
+import { formatTable } from "./table.js";
+
+const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--verbose]
+Environment: GHL_API_BASE_URL, BULKSMS_API_BASE_URL (point the worker at a proxy in front of the sandbox).`;
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    process.stderr.write(`demo: --${name} must be a port number 0-65535 (got ${JSON.stringify(value)})\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function envUrl(name: string): string | undefined {
+  const v = process.env[name]?.trim();
+  return v ? v : undefined;
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      args: process.argv.slice(2).filter((a) => a !== "--"),
+      options: {
+        once: { type: "boolean", default: false },
+        "ghl-port": { type: "string" },
+        "bulksms-port": { type: "string" },
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        "keep-data": { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+    });
+  }
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(`demo: ${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const v = args.values;
+  if (v.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const once = v.once === true;
+  // The live log goes to stdout, except with --once where stdout carries only the JSON summary.
+  const out = once ? process.stderr : process.stdout;
+  const log = (line: string) => out.write(`${line}\n`);
+  const baseDir = process.env.INIT_CWD ?? process.cwd();
+  const tempDir = once && !v["data-dir"];
+  const dataDir = v["data-dir"]
+    ? resolve(baseDir, v["data-dir"])
+    : tempDir
+      ? mkdtempSync(join(tmpdir(), "ghl-bulksms-demo-"))
+      : join(baseDir, "data", `demo-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const ghlApiBaseUrl = envUrl("GHL_API_BASE_URL");
+  const bulksmsApiBaseUrl = envUrl("BULKSMS_API_BASE_URL");
+  const started = Date.now();
+
+  log("ghl-bulksms demo: the GHL and BulkSMS simulators + the worker on an embedded SQLite store");
+  let stack: DemoStack;
+  try {
+    stack = await startDemoStack({
+      dataDir,
+      ghlPort: port("ghl-port", v["ghl-port"], 0),
+      bulksmsPort: port("bulksms-port", v["bulksms-port"], 0),
+      workerPort: port("port", v.port, once ? 0 : 3000),
+      ghlApiBaseUrl,
+      bulksmsApiBaseUrl,
+      seedContacts: 5,
+      ...(v.verbose ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" } : {}),
+    });
+  } catch (e) {
+    process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
+    if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+    process.exit(1);
+  }
+  log(`  GHL simulator      ${stack.urls.ghl}`);
+  log(`  BulkSMS simulator  ${stack.urls.bulksms}`);
+  log(`  worker             ${stack.urls.worker}  (data: ${dataDir})`);
+  if (ghlApiBaseUrl) log(`  worker -> GHL via  ${ghlApiBaseUrl} (GHL_API_BASE_URL)`);
+  if (bulksmsApiBaseUrl) log(`  worker -> BulkSMS via ${bulksmsApiBaseUrl} (BULKSMS_API_BASE_URL)`);
+  log(`  webhooks: GHL -> ${stack.urls.ghlWebhook}, BulkSMS -> ${stack.urls.worker}/webhooks/bulksms/<secret>`);
+  log(`  sandbox clock starts at ${new Date(stack.sandbox.clock.now()).toISOString()} (noon in London)`);
+
+  let results: Expectation[] = [];
+  let failure: string | null = null;
+  try {
+    results = await runScenario(stack, log);
+  } catch (e) {
+    failure = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    log(`\n✘ the scenario stopped: ${failure}`);
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const ok = failure === null && results.length > 0 && passed === results.length;
+  log("");
+  log(
+    formatTable(
+      ["step", "expectation", "observed", "ok"],
+      results.map((r) => [r.step, r.expectation, r.observed, r.ok ? "✔" : "✘"]),
+    ),
+  );
+  log(`\n${ok ? "✔ every expectation held" : "✘ some expectations did not hold"}: ${passed}/${results.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  if (once) {
+    await stack.close();
+    if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+    const summary = {
+      ok,
+      passed,
+      failed: results.length - passed,
+      durationMs: Date.now() - started,
+      error: failure,
+      expectations: results,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+
+  log("\nStill running — poke it (Ctrl-C stops everything):");
+  log(`  curl ${stack.urls.worker}/metrics | grep ghlbulksms_`);
+  log(`  curl ${stack.urls.worker}/readyz`);
+  log(`  curl -X POST ${stack.urls.ghl}/__sandbox/contacts -H 'content-type: application/json' \\`);
+  log(`       -d '{"locationId":"${stack.locationId}","firstName":"Eve","phone":"07400 100099"}'`);
+  log(`  curl ${stack.sandbox.bulksms.origin}/__sandbox/sent`);
+  log(`  curl -X POST ${stack.sandbox.bulksms.origin}/__sandbox/reply -H 'content-type: application/json' \\`);
+  log(`       -d '{"from":"+447400100099","body":"STOP"}'`);
+  log(`  GHL token for ${stack.locationId}: ${stack.locationToken}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`\n${signal}: stopping the worker (draining jobs) and the simulators...`);
+    stack.close().then(
+      () => {
+        log("stopped.");
+        process.exit(ok ? 0 : 1);
+      },
+      (e: unknown) => {
+        process.stderr.write(`demo: stopping failed: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Keep the process alive (the servers' sockets are unref'd by nothing, but be explicit).
+  setInterval(() => undefined, 1 << 30);
+}
+
+void main();

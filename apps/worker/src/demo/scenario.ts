@@ -1,0 +1,211 @@
+// The scripted demo: every flow the worker runs, driven through the simulators as a person or a phone
+// would (GHL UI edits, replies from handsets), with the evidence read back from the simulators.
+import type { DemoStack } from "./stack.js";
+import { DEMO_HELP } from "./stack.js";
+
+export interface Expectation {
+  readonly step: string;
+  readonly expectation: string;
+  readonly observed: string;
+  readonly ok: boolean;
+}
+
+export type DemoLog = (line: string) => void;
+
+const PEOPLE = {
+  ada: { firstName: "Ada", phone: "07400 100001", e164: "+447400100001" },
+  ben: { firstName: "Ben", phone: "07400 100002", e164: "+447400100002" },
+  cleo: { firstName: "Cleo", phone: "07400 100003", e164: "+447400100003" },
+  dan: { firstName: "Dan", phone: "07400 100004", e164: "+447400100004" },
+} as const;
+
+const OPT_OUT_TAG = "sms-opted-out";
+
+export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expectation[]> {
+  const results: Expectation[] = [];
+  const { sandbox } = stack;
+  const ghl = sandbox.ghl.control;
+  const sms = sandbox.bulksms.control;
+  let stepName = "";
+  const step = (name: string, what: string) => {
+    stepName = name;
+    log(`\n▶ ${name}: ${what}`);
+  };
+  const expect = (expectation: string, observed: string, ok: boolean) => {
+    results.push({ step: stepName, expectation, observed, ok });
+    log(`  ${ok ? "✔" : "✘"} ${expectation} — ${observed}`);
+  };
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  const quote = (s: string) => JSON.stringify(s.length > 70 ? `${s.slice(0, 67)}...` : s);
+
+  // 0. Existing contacts: seeded silently, as if they were in GHL before the worker was installed.
+  step("seed", "contacts that already existed in GHL (no webhooks) are left alone");
+  await stack.settle();
+  const existing = ghl.listContacts(stack.locationId).length;
+  expect(
+    "existing contacts are not texted",
+    `${count(existing, "seeded contact")}, ${count(sms.sentMessages().length, "text")} sent`,
+    sms.sentMessages().length === 0,
+  );
+
+  // 1. Welcome SMS for new contacts. Cleo's handset will refuse it (HANDSET_ERROR).
+  step("welcome", "four people are added in GHL (ContactCreate webhooks)");
+  sms.setNumberOutcome(PEOPLE.cleo.e164, "HANDSET_ERROR");
+  const ids: Record<keyof typeof PEOPLE, string> = { ada: "", ben: "", cleo: "", dan: "" };
+  for (const key of Object.keys(PEOPLE) as Array<keyof typeof PEOPLE>) {
+    const p = PEOPLE[key];
+    ids[key] = ghl.createContact(stack.locationId, { firstName: p.firstName, phone: p.phone }).id;
+    log(`  GHL: contact ${p.firstName} created (${p.phone})`);
+  }
+  await stack.settle();
+  for (const key of Object.keys(PEOPLE) as Array<keyof typeof PEOPLE>) {
+    const p = PEOPLE[key];
+    const sent = stack.sentTo(p.e164);
+    const welcome = sent.filter((m) => m.body.startsWith(`Hi ${p.firstName}, welcome`));
+    expect(
+      `${p.firstName} gets exactly one welcome SMS`,
+      `BulkSMS sent ${count(sent.length, "text")}: ${sent.map((m) => quote(m.body)).join(", ") || "none"}`,
+      sent.length === 1 && welcome.length === 1,
+    );
+  }
+
+  // 2. Delivery reports come back through the BulkSMS webhook and become notes.
+  step("delivery", "10 s later the handsets report back (BulkSMS status webhooks)");
+  await stack.advance(10_000);
+  const adaNotes = (await stack.notes(ids.ada)).filter((n) => n.body.startsWith("SMS (welcome) delivered."));
+  expect(
+    "Ada's contact gets one 'delivered' note",
+    `GHL notes: ${adaNotes.map((n) => quote(n.body.split("\n")[0] ?? "")).join(", ") || "none"}`,
+    adaNotes.length === 1,
+  );
+
+  // 3. A failed text becomes a task on the contact.
+  step("failure", "Cleo's handset could not receive the welcome (FAILED.HANDSET_ERROR)");
+  const cleoTasks = await stack.tasks(ids.cleo);
+  expect(
+    "Cleo's contact gets one open task with the reason",
+    `GHL tasks: ${cleoTasks.map((t) => `${quote(t.title)}${t.completed ? " (completed)" : " (open)"}`).join(", ") || "none"}`,
+    cleoTasks.length === 1 && /^SMS failed/.test(cleoTasks[0]?.title ?? "") && !cleoTasks[0]?.completed,
+  );
+
+  // 4. A reply becomes a note.
+  step("reply", "Ada replies from her phone");
+  const replyText = "Thanks! What time do you open on Saturday?";
+  sms.simulateReply({ from: PEOPLE.ada.e164, body: replyText });
+  log(`  BulkSMS: reply from Ada ${quote(replyText)}`);
+  await stack.settle();
+  const replyNotes = (await stack.notes(ids.ada)).filter((n) => n.body.includes(replyText));
+  expect(
+    "the reply is written as one note on Ada's contact",
+    `GHL notes with the reply: ${replyNotes.length} (${quote(replyNotes[0]?.body.split("\n")[0] ?? "")})`,
+    replyNotes.length === 1,
+  );
+
+  // 5. HELP answers with the configured help text.
+  step("help", "Dan texts HELP");
+  sms.simulateReply({ from: PEOPLE.dan.e164, body: "HELP" });
+  await stack.settle();
+  const danHelp = stack.sentTo(PEOPLE.dan.e164).filter((m) => m.body === DEMO_HELP);
+  expect("Dan gets the help text once", `BulkSMS sent ${count(danHelp.length, "help text")}`, danHelp.length === 1);
+
+  // 6. STOP: DND + tag + note + blocked number + one confirmation, and nothing more after it.
+  step("stop", "Ben texts STOP (and, impatient, STOP again)");
+  sms.simulateReply({ from: PEOPLE.ben.e164, body: "STOP" });
+  await stack.settle();
+  sms.simulateReply({ from: PEOPLE.ben.e164, body: "stop" });
+  await stack.settle();
+  const benAfterStop = stack.contact(ids.ben);
+  expect(
+    "GHL: SMS DND is on for Ben",
+    `dndSettings.SMS = ${JSON.stringify(benAfterStop.dndSettings.SMS?.status ?? null)}`,
+    benAfterStop.dndSettings.SMS?.status === "active",
+  );
+  expect(
+    `GHL: Ben is tagged ${OPT_OUT_TAG}`,
+    `tags = ${JSON.stringify(benAfterStop.tags)}`,
+    benAfterStop.tags.includes(OPT_OUT_TAG),
+  );
+  const stopNotes = (await stack.notes(ids.ben)).filter((n) => n.body.startsWith("Opted out of SMS"));
+  expect(
+    "GHL: one opt-out note on Ben",
+    `notes: ${stopNotes.map((n) => quote(n.body)).join(", ") || "none"}`,
+    stopNotes.length === 1,
+  );
+  expect(
+    "BulkSMS: Ben's number is blocked",
+    `blocked numbers: ${sms.blockedNumbers().length}, Ben ${stack.blocked(PEOPLE.ben.e164) ? "included" : "missing"}`,
+    stack.blocked(PEOPLE.ben.e164),
+  );
+  const confirmations = stack.sentTo(PEOPLE.ben.e164).filter((m) => /unsubscribed/i.test(m.body));
+  expect(
+    "Ben gets exactly one confirmation",
+    `confirmations sent: ${confirmations.length}`,
+    confirmations.length === 1,
+  );
+  const beforeEdit = stack.sentTo(PEOPLE.ben.e164).length;
+  ghl.updateContact(ids.ben, { lastName: "Opted-Out" });
+  await stack.advance(10_000);
+  expect(
+    "no other text reaches Ben while opted out",
+    `texts to Ben after the confirmation: ${stack.sentTo(PEOPLE.ben.e164).length - beforeEdit}`,
+    stack.sentTo(PEOPLE.ben.e164).length === beforeEdit,
+  );
+
+  // 7. START re-subscribes.
+  step("start", "Ben changes his mind and texts START");
+  sms.simulateReply({ from: PEOPLE.ben.e164, body: "START" });
+  await stack.settle();
+  const benAfterStart = stack.contact(ids.ben);
+  expect(
+    "GHL: SMS DND is off again and the tag is gone",
+    `dndSettings.SMS = ${JSON.stringify(benAfterStart.dndSettings.SMS?.status ?? null)}, tags = ${JSON.stringify(benAfterStart.tags)}`,
+    benAfterStart.dndSettings.SMS?.status !== "active" && !benAfterStart.tags.includes(OPT_OUT_TAG),
+  );
+  const resub = stack.sentTo(PEOPLE.ben.e164).filter((m) => /resubscribed/i.test(m.body));
+  expect("Ben gets one 're-subscribed' confirmation", `sent: ${resub.length}`, resub.length === 1);
+
+  // 8. DND ticked by a person in GHL is pushed to the BulkSMS blocked numbers.
+  step("ghl-dnd", "someone ticks SMS DND on Dan's contact in GHL");
+  ghl.updateContact(ids.dan, { dndSettings: { SMS: { status: "active", message: "asked by phone" } } });
+  await stack.settle();
+  expect(
+    "BulkSMS: Dan's number is blocked",
+    `Dan ${stack.blocked(PEOPLE.dan.e164) ? "is" : "is not"} on the blocked list`,
+    stack.blocked(PEOPLE.dan.e164),
+  );
+
+  // 9. The failed welcome is retried an hour later; delivered, the task is resolved.
+  step("retry", "an hour later Cleo's phone works again; the welcome is retried");
+  sms.setNumberOutcome(PEOPLE.cleo.e164, null);
+  await stack.advance(3_600_000 + 20_000, 600_000);
+  const cleoSent = stack.sentTo(PEOPLE.cleo.e164);
+  const cleoTasksAfter = await stack.tasks(ids.cleo);
+  expect(
+    "the retry is sent (2 texts to Cleo in total)",
+    `BulkSMS sent ${count(cleoSent.length, "text")} to Cleo`,
+    cleoSent.length === 2,
+  );
+  expect(
+    "Cleo's task is marked resolved and completed",
+    `GHL tasks: ${cleoTasksAfter.map((t) => `${quote(t.title)}${t.completed ? " (completed)" : " (open)"}`).join(", ")}`,
+    cleoTasksAfter.length === 1 && cleoTasksAfter[0]?.completed === true,
+  );
+
+  // Whole-run invariants.
+  step("invariants", "nothing stuck, nothing sent twice");
+  const store = stack.app.store();
+  const dead = await store.deadLetters.list();
+  expect("no dead letters", `${count(dead.length, "dead letter")}`, dead.length === 0);
+  const sent = sms.sentMessages();
+  // one deduplication id per logical message (a retry of a failed text is a new attempt with its own id)
+  const keys = sent.map((m) => String(m.deduplicationId));
+  const twice = keys.length - new Set(keys).size;
+  expect(
+    "no text sent twice",
+    `${count(sent.length, "text")} sent, ${twice} with a repeated deduplication id`,
+    twice === 0 && !keys.includes("null"),
+  );
+  const lag = await store.inbox.lag();
+  expect("every webhook processed", `${lag.pending} pending in the inbox`, lag.pending === 0);
+  return results;
+}

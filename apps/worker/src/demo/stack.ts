@@ -1,0 +1,245 @@
+// The demo stack: both simulators (one shared sandbox clock) and the REAL worker (HTTP on 127.0.0.1, the
+// engine, the job runner, SQLite) in one process. Used by `pnpm demo` and by the end-to-end tests.
+//
+// Time: the worker reads the sandbox clock (`now: sandbox.clock.now`), and the GHL simulator stamps its
+// webhooks with the same clock, so the worker's 5-minute replay window and the webhook timestamps agree
+// even after `advance()` jumps an hour ahead (the sandbox README's advice for in-process receivers).
+import { mkdirSync } from "node:fs";
+import { createWorkerApp, type WorkerApp } from "../app.js";
+import { loadConfig, type WorkerConfig } from "../config.js";
+import { createEnginePlugin } from "../engine-plugin.js";
+import { createLogger, type Logger } from "../logger.js";
+import {
+  type BulkSmsSimulatorOptions,
+  type FaultConfig,
+  type GhlContact,
+  type GhlSimulatorOptions,
+  registerBulkSmsWebhooks,
+  type Sandbox,
+  startSandbox,
+} from "@ghl-bulksms/sandbox";
+
+/** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
+export const DEMO_NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
+export const DEMO_BULKSMS_SECRET = "demo-bulksms-webhook-secret-0001";
+export const DEMO_WORKFLOW_SECRET = "demo-workflow-webhook-secret-001";
+export const DEMO_WELCOME = "Hi {{firstName}}, welcome to Acme! Reply STOP to opt out.";
+export const DEMO_HELP = "Acme: reply STOP to unsubscribe, START to resubscribe.";
+
+export interface DemoStackOptions {
+  /** Folder of the worker's SQLite database (created). */
+  readonly dataDir: string;
+  /** Sandbox ports (0 = any free port). */
+  readonly ghlPort?: number;
+  readonly bulksmsPort?: number;
+  /** Worker port (0 = any free port). */
+  readonly workerPort?: number;
+  /** Vendor base URLs the worker uses (e.g. a recording proxy); default the sandbox's own. */
+  readonly ghlApiBaseUrl?: string | undefined;
+  readonly bulksmsApiBaseUrl?: string | undefined;
+  /** Virtual start time; default DEMO_NOON_LONDON. */
+  readonly clockStart?: number;
+  /** Contacts seeded silently (they existed before the worker). */
+  readonly seedContacts?: number;
+  readonly faults?: { ghl?: FaultConfig; bulksms?: BulkSmsSimulatorOptions["faults"] };
+  readonly ghl?: Omit<GhlSimulatorOptions, "clock" | "port" | "locations" | "faults">;
+  /** Extra worker environment (overrides the defaults). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logger?: Logger;
+  readonly logLevel?: WorkerConfig["logLevel"];
+  readonly pollIntervalMs?: number;
+}
+
+export interface DemoStack {
+  readonly sandbox: Sandbox;
+  readonly app: WorkerApp;
+  readonly config: WorkerConfig;
+  /** The worker's base URL. */
+  readonly url: string;
+  readonly locationId: string;
+  readonly locationToken: string;
+  readonly urls: { ghl: string; bulksms: string; worker: string; ghlWebhook: string; bulksmsWebhook: string };
+  /** Deliver pending webhooks and run due jobs until nothing moves any more. */
+  settle(options?: { timeoutMs?: number }): Promise<void>;
+  /** Move the shared clock forward (in steps, so status reports and retries interleave), settling each step. */
+  advance(ms: number, stepMs?: number): Promise<void>;
+  /** Notes and tasks of a contact as GHL holds them. */
+  notes(contactId: string): Promise<Array<{ id: string; body: string }>>;
+  tasks(contactId: string): Promise<Array<{ id: string; title: string; body: string; completed: boolean }>>;
+  contact(contactId: string): GhlContact;
+  /** Texts the gateway actually sent to a number (any format; compared by digits). */
+  sentTo(phone: string): Array<{ body: string; at: number; deduplicationId: number | null }>;
+  blocked(phone: string): boolean;
+  close(): Promise<void>;
+}
+
+const digits = (s: string): string => s.replace(/\D/g, "");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const sandbox = await startSandbox({
+    clockStart: options.clockStart ?? DEMO_NOON_LONDON,
+    seedContacts: options.seedContacts ?? 0,
+    ghl: {
+      ...options.ghl,
+      port: options.ghlPort ?? 0,
+      locations: [{ country: "GB", timezone: "Europe/London" }],
+    },
+    bulksms: { port: options.bulksmsPort ?? 0 },
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  let app: WorkerApp | null = null;
+  try {
+    const location = sandbox.ghl.locations[0];
+    const credential = sandbox.bulksms.credentials[0];
+    if (!location || !credential) throw new Error("the sandbox started without a location or credential");
+    const logLevel = options.logLevel ?? "silent";
+    const config = loadConfig({
+      GHL_BULKSMS_MODE: "sandbox",
+      HOST: "127.0.0.1",
+      PORT: String(options.workerPort ?? 0),
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: logLevel,
+      GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
+      BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
+      GHL_LOCATION_1_ID: location.id,
+      GHL_LOCATION_1_TOKEN: location.token,
+      GHL_LOCATION_1_TIMEZONE: location.timezone,
+      GHL_LOCATION_1_REGION: location.country,
+      BULKSMS_TOKEN_ID: credential.tokenId,
+      BULKSMS_TOKEN_SECRET: credential.tokenSecret,
+      BULKSMS_WEBHOOK_SECRET: DEMO_BULKSMS_SECRET,
+      GHL_WORKFLOW_WEBHOOK_SECRET: DEMO_WORKFLOW_SECRET,
+      GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
+      WELCOME_TEMPLATE: DEMO_WELCOME,
+      HELP_TEXT: DEMO_HELP,
+      ...options.env,
+    });
+    app = createWorkerApp({
+      config,
+      logger: options.logger ?? createLogger({ level: logLevel }),
+      now: () => sandbox.clock.now(),
+      pollIntervalMs: options.pollIntervalMs ?? 10,
+      engine: createEnginePlugin(),
+    });
+    const { url } = await app.start();
+    const ghlWebhook = `${url}/webhooks/ghl`;
+    const bulksmsWebhook = `${url}/webhooks/bulksms/${DEMO_BULKSMS_SECRET}`;
+    sandbox.ghl.control.setWebhookUrl(ghlWebhook);
+    const warnings = await registerBulkSmsWebhooks(sandbox.bulksms, bulksmsWebhook);
+    if (warnings.length > 0) throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
+    const worker = app;
+
+    const ghlGet = async (path: string): Promise<unknown> => {
+      const res = await fetch(`${sandbox.ghl.url}${path}`, {
+        headers: { authorization: `Bearer ${location.token}`, version: "2021-07-28" },
+      });
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+
+    // A cheap fingerprint of everything that can still move; settled = unchanged for a few polls.
+    const fingerprint = async (): Promise<string> => {
+      const store = worker.store();
+      const [lag, jobs] = await Promise.all([store.inbox.lag(), store.jobs.counts()]);
+      return JSON.stringify([
+        lag.pending,
+        jobs,
+        sandbox.bulksms.control.sentMessages().length,
+        sandbox.bulksms.control.deliveryLog().length,
+        sandbox.ghl.control.webhookDeliveries().length,
+      ]);
+    };
+
+    async function settle(settleOptions: { timeoutMs?: number } = {}): Promise<void> {
+      const deadline = Date.now() + (settleOptions.timeoutMs ?? 20_000);
+      let last = "";
+      let stable = 0;
+      while (Date.now() < deadline) {
+        await sandbox.ghl.control.flushWebhooks();
+        await sandbox.bulksms.control.settle();
+        const store = worker.store();
+        const [lag, jobs] = await Promise.all([store.inbox.lag(), store.jobs.counts()]);
+        const fp = await fingerprint();
+        if (lag.pending === 0 && jobs.running === 0 && fp === last) {
+          if (++stable >= 3) return;
+        } else {
+          stable = 0;
+        }
+        last = fp;
+        await sleep(15);
+      }
+      throw new Error(`the worker did not settle within ${settleOptions.timeoutMs ?? 20_000} ms`);
+    }
+
+    async function advance(ms: number, stepMs = 5_000): Promise<void> {
+      let left = ms;
+      while (left > 0) {
+        const step = Math.min(stepMs, left);
+        await sandbox.clock.advance(step);
+        left -= step;
+        await settle();
+      }
+    }
+
+    return {
+      sandbox,
+      app: worker,
+      config,
+      url,
+      locationId: location.id,
+      locationToken: location.token,
+      urls: {
+        ghl: sandbox.ghl.url,
+        bulksms: sandbox.bulksms.url,
+        worker: url,
+        ghlWebhook,
+        bulksmsWebhook,
+      },
+      settle,
+      advance,
+      async notes(contactId) {
+        const r = (await ghlGet(`/contacts/${contactId}/notes`)) as {
+          notes: Array<{ id: string; body?: string }>;
+        };
+        return r.notes.map((n) => ({ id: n.id, body: n.body ?? "" }));
+      },
+      async tasks(contactId) {
+        const r = (await ghlGet(`/contacts/${contactId}/tasks`)) as {
+          tasks: Array<{ id: string; title?: string; body?: string; completed?: boolean }>;
+        };
+        return r.tasks.map((t) => ({
+          id: t.id,
+          title: t.title ?? "",
+          body: t.body ?? "",
+          completed: t.completed === true,
+        }));
+      },
+      contact(contactId) {
+        const c = sandbox.ghl.control.getContact(contactId);
+        if (!c) throw new Error(`no contact ${contactId} in the GHL sandbox`);
+        return c;
+      },
+      sentTo(phone) {
+        const d = digits(phone);
+        return sandbox.bulksms.control
+          .sentMessages()
+          .filter((m) => digits(m.to) === d)
+          .map((m) => ({ body: m.body, at: m.at, deduplicationId: m.deduplicationId }));
+      },
+      blocked(phone) {
+        const d = digits(phone);
+        return sandbox.bulksms.control.blockedNumbers().some((n) => digits(n) === d);
+      },
+      async close() {
+        await worker.stop();
+        await sandbox.close();
+      },
+    };
+  } catch (error) {
+    await app?.stop().catch(() => undefined);
+    await sandbox.close();
+    throw error;
+  }
+}
