@@ -15,10 +15,20 @@ export {
   parseEngineConfig,
   resolvePolicy,
 } from "./core/config.js";
+export {
+  createGhlClientFactory,
+  type GhlAuthSource,
+  type GhlClientFactory,
+  type GhlClientFactoryConfig,
+  type GhlClientFactoryOptions,
+  isStoredPrivateToken,
+  SANDBOX_GHL_TOKEN,
+  type StoredPrivateToken,
+} from "./clients/ghl-client-factory.js";
 export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } from "./core/deps.js";
 export { type EngineLogger, silentLogger } from "./core/logger.js";
 export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
-export { type CreateEngineOptions, createEngine, type Engine } from "./engine.js";
+export { type CreateEngineOptions, createEngine, type Engine, type EngineJobs } from "./engine.js";
 export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export {
   type BlockReason,
@@ -28,7 +38,7 @@ export {
   type SendPurpose,
 } from "./gate/send-gate.js";
 export { handleAppInstalled, mintLocationToken } from "./ghl-events/app-installed.js";
-export { handleAppUninstalled } from "./ghl-events/app-uninstalled.js";
+export { handleAppUninstalled, UNINSTALL_CANCELLED_JOBS } from "./ghl-events/app-uninstalled.js";
 export {
   type ContactEventInput,
   type ContactEventType,
@@ -51,6 +61,7 @@ export {
   enqueueJob,
 } from "./jobs/catalog.js";
 export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } from "./jobs/registry.js";
+export { type EngineScheduleOptions, enqueueDueEngineJobs } from "./jobs/schedule.js";
 export { registerLocation } from "./location/register-location.js";
 export { operatorOptIn, operatorOptOut } from "./opt-out/operator-opt.js";
 export { applyOptIn, applyOptOut, type OptInInput, type OptOutInput } from "./opt-out/opt-out-state.js";
@@ -61,10 +72,25 @@ export {
 } from "./opt-out/pull-blocked-numbers.js";
 export * from "./reconcile/index.js";
 export { failureTaskKey } from "./sms/message-failed.js";
+export {
+  OperatorSendError,
+  type OperatorSendInput,
+  type OperatorSendResult,
+  operatorSend,
+  operatorSendDryRun,
+} from "./sms/operator-send.js";
 export { type MessageMeta, queueMessage } from "./sms/queue-message.js";
 export { sendQueuedMessage } from "./sms/send-message.js";
 export { handleDeliveryReport } from "./sms-events/delivery-report.js";
 export { handleInboundMessage } from "./sms-events/inbound-message.js";
 export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
 export { hasMarker, refMarker } from "./vendor/ref-marker.js";
+export { type SweepBegunWritesResult, sweepBegunVendorWrites } from "./vendor/sweep-begun-writes.js";
 export { createNoteOnce, createTaskOnce, type WriteOnceResult } from "./vendor/write-once.js";
+export {
+  maybeSendWelcome,
+  queueWelcomeInTx,
+  type WelcomeResult,
+  type WelcomeSkipReason,
+  welcomeKey,
+} from "./welcome/maybe-send-welcome.js";

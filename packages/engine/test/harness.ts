@@ -6,7 +6,13 @@ import { createGhlClient, type GhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "@ghl-bulksms/sandbox/testing";
 import { openMemoryStore, type Store } from "@ghl-bulksms/store";
-import { createEngine, type Engine, type EngineConfigInput, registerLocation } from "../src/index.js";
+import {
+  createEngine,
+  type Engine,
+  type EngineConfigInput,
+  type LifecycleConfigInput,
+  registerLocation,
+} from "../src/index.js";
 import { type DrainResult, drainJobs, ingestEvent } from "../src/testing/index.js";
 
 export interface Harness {
@@ -26,7 +32,12 @@ export interface Harness {
 export const NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
 
 export async function startHarness(
-  options: { config?: EngineConfigInput; clockStart?: number; wrapGhl?: (c: GhlClient) => GhlClient } = {},
+  options: {
+    config?: EngineConfigInput;
+    lifecycle?: LifecycleConfigInput;
+    clockStart?: number;
+    wrapGhl?: (c: GhlClient) => GhlClient;
+  } = {},
 ): Promise<Harness> {
   const receiver = await startWebhookReceiver();
   const sandbox = await startSandbox({
@@ -55,7 +66,14 @@ export async function startHarness(
     now,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   });
-  const engine = createEngine({ store, ghl: () => ghl, sms, config: options.config ?? {}, now });
+  const engine = createEngine({
+    store,
+    ghl: () => ghl,
+    sms,
+    config: options.config ?? {},
+    now,
+    ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+  });
   await registerLocation(engine.deps, {
     id: location.id,
     region: location.country,

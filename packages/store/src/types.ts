@@ -574,7 +574,7 @@ export interface VendorWritesRepo {
   complete(key: string, resultId: string | null): Promise<boolean>;
   get(key: string): Promise<VendorWrite | null>;
   /** Begun but never completed writes older than `before` (to reconcile against the vendor). */
-  listBegun(options?: { before?: number; limit?: number }): Promise<VendorWrite[]>;
+  listBegun(options?: { before?: number; limit?: number; operations?: readonly string[] }): Promise<VendorWrite[]>;
   /** Forgets a begun write that the vendor lookup proved never happened. */
   forget(key: string): Promise<boolean>;
 }

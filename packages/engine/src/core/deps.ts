@@ -2,6 +2,7 @@ import type { BulkSmsClient } from "@ghl-bulksms/bulksms";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import type { Location, Store } from "@ghl-bulksms/store";
 import { type EngineConfig, type LocationPolicy, resolvePolicy } from "./config.js";
+import type { LifecycleConfig } from "../automations/config.js";
 import type { EngineLogger } from "./logger.js";
 
 /** Everything a use-case needs. Use-cases are plain functions over these. */
@@ -14,6 +15,11 @@ export interface EngineDeps {
   /** Clock (epoch ms); the same one the store and clients use. */
   readonly now: () => number;
   readonly logger: EngineLogger;
+  /**
+   * Follow-up / reconcile policy. When set, contact webhooks start and stop follow-up sequences by their
+   * rules and a reply stops only the sequences whose rule says so; when absent, a reply stops them all.
+   */
+  readonly lifecycle?: LifecycleConfig;
 }
 
 export interface LocationContext {

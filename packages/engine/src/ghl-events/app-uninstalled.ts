@@ -1,26 +1,41 @@
 // AppUninstall: stop the location's work (inactive: every job and send for it is skipped by the gate and
-// the handlers), cancel its queued sends, and delete its tokens.
+// the handlers), cancel its queued sends and queued vendor-write jobs, and delete its tokens.
 import type { EngineDeps } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
+
+/**
+ * Queued jobs cancelled on uninstall. Not cancelled: `bulksms.block` (an opt-out reaches BulkSMS whatever
+ * happens to the GHL app) and `ghl.install` (a re-install queued behind the uninstall must still run).
+ */
+export const UNINSTALL_CANCELLED_JOBS = [
+  "sms.send",
+  "ghl.note.create",
+  "ghl.task.create",
+  "ghl.task.complete",
+  "ghl.dnd.set",
+  "ghl.tags.add",
+  "ghl.tags.remove",
+  "bulksms.pull-blocked",
+  "reconcile.incremental",
+  "reconcile.full",
+] as const;
 
 export async function handleAppUninstalled(deps: EngineDeps, locationId: string | null): Promise<JobOutcome> {
   if (!locationId) return OK;
   const { store } = deps;
-  await store.locations.upsert({ id: locationId, active: false });
-  let cancelled = 0;
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.contacts.list({
-      locationId,
-      limit: 500,
-      ...(after ? { afterContactId: after } : {}),
+  const { cancelled, jobsCancelled } = await store.transaction(async (tx) => {
+    await tx.locations.upsert({ id: locationId, active: false });
+    const cancelled = await tx.messages.cancelPendingForLocation(locationId, "app uninstalled");
+    const jobsCancelled = await tx.jobs.cancelForLocation(locationId, {
+      reason: "app uninstalled",
+      names: UNINSTALL_CANCELLED_JOBS,
     });
-    if (page.length === 0) break;
-    for (const c of page)
-      cancelled += await store.messages.cancelPending(locationId, c.contactId, "app uninstalled");
-    after = page[page.length - 1]?.contactId;
-  }
+    return { cancelled, jobsCancelled };
+  });
   const deleted = await store.tokens.delete(locationId);
-  deps.logger.info({ locationId, cancelled, tokensDeleted: deleted }, "app uninstalled: location stopped");
+  deps.logger.info(
+    { locationId, cancelled, jobsCancelled, tokensDeleted: deleted },
+    "app uninstalled: location stopped",
+  );
   return OK;
 }

@@ -1,13 +1,15 @@
 // ContactCreate / ContactUpdate / ContactTagUpdate / ContactDndUpdate: update the mirror (phone in E.164
 // with the location's region, profile through the mapping, base kept), consent, and the welcome SMS.
-import { type GhlContactLike, ghlSmsDnd, renderTemplate } from "@ghl-bulksms/sync";
+import { type FieldValue, type GhlContactLike, ghlSmsDnd } from "@ghl-bulksms/sync";
+import { detectFollowUpTriggers } from "../automations/follow-up-triggers.js";
 import { mappingFor } from "../core/config.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { asGhlRecord, buildProfile, identityKeys, type StoredProfile } from "../core/mirror.js";
 import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
-import { isMobile, toE164 } from "../core/phone.js";
+import { toE164 } from "../core/phone.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
-import { queueMessage } from "../sms/queue-message.js";
+import { ghlSide, mergedBase } from "../reconcile/sync-view.js";
+import { queueWelcomeInTx } from "../welcome/maybe-send-welcome.js";
 
 export type ContactEventType = "ContactCreate" | "ContactUpdate" | "ContactTagUpdate" | "ContactDndUpdate";
 
@@ -31,22 +33,17 @@ function mergeRecord(previous: GhlContactLike | null, incoming: GhlContactLike):
   return { ...(previous ?? {}), ...defined, id: incoming.id } as GhlContactLike;
 }
 
-/** Template fields: the mapped profile first, the GHL record for what the mapping does not map. */
-function templateData(
-  record: GhlContactLike,
-  profile: StoredProfile,
-  phone: string,
-): Record<string, unknown> {
+/**
+ * The profile as reconciliation leaves it: the fields both sides hold (SMS_SYNC_FIELDS) carry GHL's values
+ * (the phone keeps the mapping's verdict), so a later reconcile run finds both sides and the base equal.
+ */
+function withSyncFields(profile: StoredProfile, fields: Readonly<Record<string, FieldValue>>): StoredProfile {
+  const text = (v: FieldValue | undefined): string | null => (typeof v === "string" && v !== "" ? v : null);
   return {
-    ...profile.extra,
-    firstName: profile.firstName ?? record.firstName ?? null,
-    lastName: profile.lastName ?? record.lastName ?? null,
-    name: profile.name ?? record.name ?? null,
-    email: record.email ?? null,
-    companyName: record.companyName ?? null,
-    locale: profile.locale,
-    timezone: profile.timezone ?? record.timezone ?? null,
-    phone,
+    ...profile,
+    firstName: text(fields.firstName),
+    lastName: text(fields.lastName),
+    timezone: text(fields.timezone),
   };
 }
 
@@ -97,7 +94,8 @@ export async function handleContactChanged(
       // a workflow DND-off event without settings: clear the SMS channel too
       record.dndSettings = { ...(record.dndSettings ?? {}), SMS: { status: "inactive" } };
     }
-    const profile = buildProfile(record, mapping);
+    const side = ghlSide(record, location.region, new Date(now).toISOString());
+    const profile = withSyncFields(buildProfile(record, mapping), side.fields);
     const phoneE164 = profile.phone ?? toE164(record.phone, location.region);
     const ids = identityKeys(record);
     await tx.contacts.upsert({
@@ -105,9 +103,9 @@ export async function handleContactChanged(
       contactId: record.id,
       ghl: record,
       profile,
-      // the base only moves when both sides agree; a webhook from GHL is GHL's side, so a first sight
-      // sets it and later events leave the base to reconciliation
-      ...(existing ? {} : { base: record }),
+      // GHL's event is GHL's side, and the profile was just rebuilt from it: both sides now agree, so the
+      // base (the last agreed state) moves too, in the shape reconciliation stores (see reconcile/sync-view)
+      base: mergedBase({ ...side, tags: [...(profile.segmentTags ?? [])] }),
       phoneE164,
       emailNorm: ids.emailNorm,
       nameKey: ids.nameKey,
@@ -144,31 +142,21 @@ export async function handleContactChanged(
       }
     }
 
-    // welcome SMS: new contact, enabled, valid mobile, consent, not DND; exactly once (marker + key)
-    if (input.type !== "ContactCreate" || !policy.welcome.enabled || !phoneE164 || profile.phone === null)
-      return;
-    if (policy.welcome.requireMobile && !isMobile(phoneE164)) return;
-    if (dndOn || profile.dnd || profile.consentField === "opted-out") return;
-    if (policy.consent.require === "explicit-opt-in" && profile.consentField !== "opted-in") return;
-    if (await tx.optOuts.isOptedOut(locationId, phoneE164)) return;
-    const rendered = renderTemplate(policy.welcome.template, templateData(record, profile, phoneE164), {
-      missing: "empty",
-    });
-    if (!rendered.ok) {
-      deps.logger.warn({ locationId, error: rendered.error.message }, "welcome template does not render");
-      return;
+    // follow-up sequences started/stopped by tag or field changes (reconcile does the same)
+    if (deps.lifecycle) {
+      await detectFollowUpTriggers(tx, {
+        config: deps.lifecycle,
+        locationId,
+        contactId: record.id,
+        before: previous,
+        after: record,
+        now,
+      });
     }
-    if (!(await tx.contacts.markWelcomeSent(locationId, record.id, now))) return;
-    await queueMessage(tx, {
-      key: `welcome:${locationId}:${record.id}`,
-      locationId,
-      contactId: record.id,
-      to: phoneE164,
-      body: rendered.text,
-      template: "welcome",
-      sendAfter: now + policy.welcome.delayMs,
-      meta: { purpose: "automated", kind: "welcome" },
-    });
+
+    // welcome SMS: new contact, enabled, valid mobile, consent, not DND; exactly once (marker + key)
+    if (input.type !== "ContactCreate") return;
+    await queueWelcomeInTx(tx, deps, ctx, { record, profile, now });
   });
   return OK;
 }

@@ -5,12 +5,20 @@ import { z } from "zod";
 
 const id = z.string().min(1);
 const e164 = z.string().regex(/^\+\d{7,15}$/, "must be an E.164 number");
+/** GHL rate-limit priority of the write ("background" leaves the realtime share alone). */
+const priority = z.enum(["realtime", "background"]).optional();
 
 export const engineJobSchemas = {
   /** Send one queued message through the send gate. */
   "sms.send": z.object({ messageId: id }),
   /** Write a note on a contact, once (ledger + marker). */
-  "ghl.note.create": z.object({ locationId: id, contactId: id, key: id, body: z.string().min(1) }),
+  "ghl.note.create": z.object({
+    locationId: id,
+    contactId: id,
+    key: id,
+    body: z.string().min(1),
+    priority,
+  }),
   /** Create a task on a contact, once (ledger + marker). */
   "ghl.task.create": z.object({
     locationId: id,
@@ -20,6 +28,7 @@ export const engineJobSchemas = {
     body: z.string(),
     dueAt: z.number().int(),
     assignedTo: z.string().optional(),
+    priority,
   }),
   /** Mark the task written under `taskKey` completed, adding `resolution` to its body. */
   "ghl.task.complete": z.object({ locationId: id, contactId: id, taskKey: id, resolution: z.string() }),
@@ -31,6 +40,8 @@ export const engineJobSchemas = {
   "bulksms.block": z.object({ locationId: id, phone: e164 }),
   /** Pull new BulkSMS blocked numbers into the location's opt-outs and GHL DND. */
   "bulksms.pull-blocked": z.object({ locationId: id }),
+  /** Re-enqueue GHL note/task writes begun and never completed whose jobs will not retry them. */
+  "vendor-writes.sweep": z.object({ olderThanMs: z.number().int().min(0).optional() }),
   /** Marketplace install: mint and store the location's token from the agency token. */
   "ghl.install": z.object({ locationId: id, companyId: id }),
 } as const;

@@ -1,10 +1,11 @@
 // Job name -> { schema, handler }: the shape of the worker's JobRegistry (apps/worker/src/ports.ts).
 import type { z } from "zod";
 import type { EngineDeps } from "../core/deps.js";
-import type { JobContext, JobOutcome } from "../core/outcome.js";
+import { type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { mintLocationToken } from "../ghl-events/app-installed.js";
 import { runPullBlocked } from "../opt-out/pull-blocked-numbers.js";
 import { sendQueuedMessage } from "../sms/send-message.js";
+import { sweepBegunVendorWrites } from "../vendor/sweep-begun-writes.js";
 import { runBlockNumber } from "./bulksms-writes.js";
 import { type EngineJobCatalog, type EngineJobName, engineJobSchemas } from "./catalog.js";
 import { runDndSet, runNoteCreate, runTags, runTaskComplete, runTaskCreate } from "./ghl-writes.js";
@@ -31,6 +32,10 @@ const HANDLERS: Handlers = {
   "bulksms.block": runBlockNumber,
   "bulksms.pull-blocked": runPullBlocked,
   "ghl.install": mintLocationToken,
+  "vendor-writes.sweep": async (deps, p) => {
+    await sweepBegunVendorWrites(deps, p.olderThanMs !== undefined ? { olderThanMs: p.olderThanMs } : {});
+    return OK;
+  },
 };
 
 function definition<N extends EngineJobName>(deps: EngineDeps, name: N): EngineJobDefinition<N> {
@@ -54,5 +59,6 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "bulksms.block": definition(deps, "bulksms.block"),
     "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
     "ghl.install": definition(deps, "ghl.install"),
+    "vendor-writes.sweep": definition(deps, "vendor-writes.sweep"),
   };
 }

@@ -1,5 +1,6 @@
 // An inbound SMS: STOP / START / HELP keywords, or a reply written as a note on the matching contact.
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
+import { stopFollowUpsForContact } from "../automations/follow-up-triggers.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { phoneRef } from "../core/hash.js";
@@ -92,7 +93,9 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
         case "none": {
           const contacts = await tx.contacts.findByPhone(locationId, from);
           for (const c of contacts) {
-            await tx.followUps.stopForContact(locationId, c.contactId, "replied");
+            if (deps.lifecycle)
+              await stopFollowUpsForContact(tx, deps.lifecycle, locationId, c.contactId, "replied");
+            else await tx.followUps.stopForContact(locationId, c.contactId, "replied");
             const base = { locationId, contactId: c.contactId };
             if (ctx.policy.notes.inboundReplies) {
               const key = `note:${eventKey}:${c.contactId}`;

@@ -5,7 +5,7 @@
 // 3. After the call, vendorWrites.complete(key, id).
 // If a previous attempt began but never completed (crash, timeout, ambiguous 5xx), the contact's notes or
 // tasks are listed and searched for the marker before anything is written again.
-import type { GhlError } from "@ghl-bulksms/ghl";
+import type { GhlError, GhlPriority } from "@ghl-bulksms/ghl";
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { hasMarker, withMarker } from "./ref-marker.js";
@@ -16,6 +16,12 @@ interface Target {
   locationId: string;
   contactId: string;
   key: string;
+  /** Rate-limit priority of the GHL calls (default "realtime"; reconcile/merge use "background"). */
+  priority?: GhlPriority | undefined;
+}
+
+function callOptions(t: Target): { priority: GhlPriority } | undefined {
+  return t.priority ? { priority: t.priority } : undefined;
 }
 
 async function findExisting(
@@ -25,11 +31,11 @@ async function findExisting(
 ): Promise<{ ok: true; id: string | null } | { ok: false; error: GhlError }> {
   const client = deps.ghl(t.locationId);
   if (kind === "note") {
-    const r = await client.notes.list({ locationId: t.locationId, contactId: t.contactId });
+    const r = await client.notes.list({ locationId: t.locationId, contactId: t.contactId }, callOptions(t));
     if (!r.ok) return r;
     return { ok: true, id: r.data.notes.find((n) => hasMarker(n.body, t.key))?.id ?? null };
   }
-  const r = await client.tasks.list({ locationId: t.locationId, contactId: t.contactId });
+  const r = await client.tasks.list({ locationId: t.locationId, contactId: t.contactId }, callOptions(t));
   if (!r.ok) return r;
   return { ok: true, id: r.data.tasks.find((x) => hasMarker(x.body, t.key))?.id ?? null };
 }
@@ -85,7 +91,7 @@ export function createNoteOnce(deps: EngineDeps, t: Target & { body: string }): 
       locationId: t.locationId,
       contactId: t.contactId,
       body: { body: withMarker(t.body, t.key) },
-    });
+    }, callOptions(t));
     return r.ok ? { ok: true, id: r.data.note.id } : r;
   });
 }
@@ -105,7 +111,7 @@ export function createTaskOnce(
         completed: false,
         ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),
       },
-    });
+    }, callOptions(t));
     return r.ok ? { ok: true, id: r.data.task.id } : r;
   });
 }

@@ -55,15 +55,18 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
         return row ? toWrite(row) : null;
       }),
     listBegun: (options = {}) =>
-      ctx.run(() =>
-        (
+      ctx.run(() => {
+        const ops = options.operations;
+        if (ops !== undefined && ops.length === 0) return [];
+        const opCond = ops ? ` AND operation IN (${ops.map(() => "?").join(", ")})` : "";
+        return (
           ctx
             .prepare(
-              "SELECT * FROM vendor_writes WHERE state = 'begun' AND begun_at < ? ORDER BY begun_at LIMIT ?",
+              `SELECT * FROM vendor_writes WHERE state = 'begun' AND begun_at < ?${opCond} ORDER BY begun_at LIMIT ?`,
             )
-            .all(options.before ?? Number.MAX_SAFE_INTEGER, options.limit ?? 100) as Row[]
-        ).map(toWrite),
-      ),
+            .all(options.before ?? Number.MAX_SAFE_INTEGER, ...(ops ?? []), options.limit ?? 100) as Row[]
+        ).map(toWrite);
+      }),
     forget: (key) =>
       ctx.run(
         () => ctx.prepare("DELETE FROM vendor_writes WHERE key = ? AND state = 'begun'").run(key).changes > 0,
