@@ -26,7 +26,9 @@ function port(name: string, value: string | undefined, fallback: number): number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    process.stderr.write(`demo: --${name} must be a port number 0-65535 (got ${JSON.stringify(value)})\n${USAGE}\n`);
+    process.stderr.write(
+      `demo: --${name} must be a port number 0-65535 (got ${JSON.stringify(value)})\n${USAGE}\n`,
+    );
     process.exit(2);
   }
   return n;
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
       ghlApiBaseUrl,
       bulksmsApiBaseUrl,
       seedContacts: 5,
-      ...(v.verbose ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" } : {}),
+      ...(v.verbose
+        ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" }
+        : {}),
     });
   } catch (e) {
     process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
@@ -104,7 +108,9 @@ async function main(): Promise<void> {
   log(`  worker             ${stack.urls.worker}  (data: ${dataDir})`);
   if (ghlApiBaseUrl) log(`  worker -> GHL via  ${ghlApiBaseUrl} (GHL_API_BASE_URL)`);
   if (bulksmsApiBaseUrl) log(`  worker -> BulkSMS via ${bulksmsApiBaseUrl} (BULKSMS_API_BASE_URL)`);
-  log(`  webhooks: GHL -> ${stack.urls.ghlWebhook}, BulkSMS -> ${stack.urls.worker}/webhooks/bulksms/<secret>`);
+  log(
+    `  webhooks: GHL -> ${stack.urls.ghlWebhook}, BulkSMS -> ${stack.urls.worker}/webhooks/bulksms/<secret>`,
+  );
   log(`  sandbox clock starts at ${new Date(stack.sandbox.clock.now()).toISOString()} (noon in London)`);
 
   let results: Expectation[] = [];
@@ -124,7 +130,9 @@ async function main(): Promise<void> {
       results.map((r) => [r.step, r.expectation, r.observed, r.ok ? "✔" : "✘"]),
     ),
   );
-  log(`\n${ok ? "✔ every expectation held" : "✘ some expectations did not hold"}: ${passed}/${results.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `\n${ok ? "✔ every expectation held" : "✘ some expectations did not hold"}: ${passed}/${results.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   if (once) {
     await stack.close();
@@ -148,7 +156,9 @@ async function main(): Promise<void> {
   log(`  curl -X POST ${stack.urls.ghl}/__sandbox/contacts -H 'content-type: application/json' \\`);
   log(`       -d '{"locationId":"${stack.locationId}","firstName":"Eve","phone":"07400 100099"}'`);
   log(`  curl ${stack.sandbox.bulksms.origin}/__sandbox/sent`);
-  log(`  curl -X POST ${stack.sandbox.bulksms.origin}/__sandbox/reply -H 'content-type: application/json' \\`);
+  log(
+    `  curl -X POST ${stack.sandbox.bulksms.origin}/__sandbox/reply -H 'content-type: application/json' \\`,
+  );
   log(`       -d '{"from":"+447400100099","body":"STOP"}'`);
   log(`  GHL token for ${stack.locationId}: ${stack.locationToken}`);
   let stopping = false;

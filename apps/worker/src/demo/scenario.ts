@@ -106,7 +106,11 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   sms.simulateReply({ from: PEOPLE.dan.e164, body: "HELP" });
   await stack.settle();
   const danHelp = stack.sentTo(PEOPLE.dan.e164).filter((m) => m.body === DEMO_HELP);
-  expect("Dan gets the help text once", `BulkSMS sent ${count(danHelp.length, "help text")}`, danHelp.length === 1);
+  expect(
+    "Dan gets the help text once",
+    `BulkSMS sent ${count(danHelp.length, "help text")}`,
+    danHelp.length === 1,
+  );
 
   // 6. STOP: DND + tag + note + blocked number + one confirmation, and nothing more after it.
   step("stop", "Ben texts STOP (and, impatient, STOP again)");

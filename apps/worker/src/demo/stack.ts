@@ -5,10 +5,6 @@
 // webhooks with the same clock, so the worker's 5-minute replay window and the webhook timestamps agree
 // even after `advance()` jumps an hour ahead (the sandbox README's advice for in-process receivers).
 import { mkdirSync } from "node:fs";
-import { createWorkerApp, type WorkerApp } from "../app.js";
-import { loadConfig, type WorkerConfig } from "../config.js";
-import { createEnginePlugin } from "../engine-plugin.js";
-import { createLogger, type Logger } from "../logger.js";
 import {
   type BulkSmsSimulatorOptions,
   type FaultConfig,
@@ -18,6 +14,10 @@ import {
   type Sandbox,
   startSandbox,
 } from "@ghl-bulksms/sandbox";
+import { createWorkerApp, type WorkerApp } from "../app.js";
+import { loadConfig, type WorkerConfig } from "../config.js";
+import { createEnginePlugin } from "../engine-plugin.js";
+import { createLogger, type Logger } from "../logger.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
 export const DEMO_NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
@@ -128,7 +128,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const bulksmsWebhook = `${url}/webhooks/bulksms/${DEMO_BULKSMS_SECRET}`;
     sandbox.ghl.control.setWebhookUrl(ghlWebhook);
     const warnings = await registerBulkSmsWebhooks(sandbox.bulksms, bulksmsWebhook);
-    if (warnings.length > 0) throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
+    if (warnings.length > 0)
+      throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
     const worker = app;
 
     const ghlGet = async (path: string): Promise<unknown> => {
