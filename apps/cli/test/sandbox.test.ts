@@ -377,7 +377,16 @@ describe("opt-outs and send", () => {
     const missing = await cli(["messages", "show", "nope"]);
     expect(missing.code).toBe(1);
     const list = await cli(["messages", "list", "--json"]);
-    expect(JSON.parse(list.stdout).counts).toBeDefined();
+    const listed = JSON.parse(list.stdout) as {
+      counts: Record<string, number>;
+      messages: Array<{ id: string }>;
+    };
+    expect(listed.messages.map((m) => m.id)).toContain(sent.messageId);
+    const table = await cli(["messages", "list", "--status", "failed,cancelled"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).not.toContain(sent.messageId);
+    const badStatus = await cli(["messages", "list", "--status", "LOST"]);
+    expect(badStatus.code).toBe(2);
   });
 
   it("optouts import reports bad rows with line numbers (exit 3); remove re-subscribes", async () => {

@@ -1,11 +1,22 @@
 // messages list | show: the SMS the engine queued and sent, with their statuses.
-import type { MessageRecord } from "@ghl-bulksms/store";
+import type { MessageRecord, MessageStatus } from "@ghl-bulksms/store";
 import type { Command } from "commander";
-import { parseIntOption, withExamples, withStore } from "../cli/command.js";
+import { parseIntOption, parseSince, withExamples, withStore } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { resolveLocation } from "../cli/runtime.js";
 import { isoTime, renderPairs, renderTable } from "../cli/table.js";
+
+const MESSAGE_STATUS_LIST = [
+  "QUEUED",
+  "ACCEPTED",
+  "SCHEDULED",
+  "UNKNOWN",
+  "SENT",
+  "DELIVERED",
+  "FAILED",
+  "CANCELLED",
+] as const;
 
 export function registerMessages(program: Command, io: Io): void {
   const messages = program.command("messages").description("SMS messages: status, attempts, cost");
@@ -13,58 +24,87 @@ export function registerMessages(program: Command, io: Io): void {
   const list = messages
     .command("list")
     .description(
-      "List a contact's messages (--contact), or the queued ones that are due (--due), with status counts",
+      "List recent messages (newest first), a contact's (--contact) or the queued ones that are due (--due)",
     )
     .option("--location <id>", "location (default: the only one)")
-    .option("--contact <contactId>", "the GHL contact id")
+    .option("--contact <contactId>", "only this GHL contact")
     .option("--due", "queued messages whose send time has come")
+    .option("--status <list>", `comma-separated statuses (${MESSAGE_STATUS_LIST.join(", ")})`)
+    .option("--since <time>", 'created since ("2026-11-01", "24h")')
     .option("--limit <n>", "how many", parseIntOption("--limit", 1, 100_000), 50)
     .option("--json", "print as JSON")
     .action(
       async (
-        opts: { location?: string; contact?: string; due?: boolean; limit: number; json?: boolean },
+        opts: {
+          location?: string;
+          contact?: string;
+          due?: boolean;
+          status?: string;
+          since?: string;
+          limit: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         if (opts.contact && opts.due) throw usageError("give --contact or --due, not both");
+        const statuses = opts.status ? opts.status.split(",").map((x) => x.trim().toUpperCase()) : undefined;
+        const wrong = statuses?.filter((x) => !(MESSAGE_STATUS_LIST as readonly string[]).includes(x)) ?? [];
+        if (wrong.length > 0)
+          throw usageError(`unknown status ${wrong.join(", ")}`, `use ${MESSAGE_STATUS_LIST.join(", ")}`);
+        const since = opts.since ? parseSince(opts.since) : undefined;
         await withStore(cmd, async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
           const counts = await store.messages.countByStatus(location.id);
-          let rows: MessageRecord[] = [];
+          let rows: MessageRecord[];
           if (opts.contact)
             rows = await store.messages.listForContact(location.id, opts.contact, { limit: opts.limit });
           else if (opts.due)
             rows = await store.messages.listDue({ locationId: location.id, limit: opts.limit });
+          else
+            rows = await store.messages.list({
+              locationId: location.id,
+              limit: opts.limit,
+              ...(statuses ? { status: statuses as MessageStatus[] } : {}),
+              ...(since !== undefined ? { since } : {}),
+            });
+          if (opts.contact || opts.due) {
+            if (statuses) rows = rows.filter((m) => statuses.includes(m.status));
+            if (since !== undefined) rows = rows.filter((m) => m.createdAt >= since);
+          }
           if (opts.json) return io.json({ location: location.id, counts, messages: rows });
           io.out(
             `Messages of location ${location.id}: ${
               Object.entries(counts)
                 .filter(([, n]) => n > 0)
-                .map(([s, n]) => `${s} ${n}`)
+                .map(([st, n]) => `${st} ${n}`)
                 .join(", ") || "none"
             }`,
           );
-          if (opts.contact || opts.due) {
-            io.out(
-              renderTable(
-                ["id", "contact", "to", "status", "subtype", "status at", "attempts", "cost", "key"],
-                rows.map((m) => [
-                  m.id,
-                  m.contactId,
-                  m.to,
-                  m.status,
-                  m.subtype,
-                  isoTime(m.statusAt),
-                  m.attempts,
-                  m.cost,
-                  m.key,
-                ]),
-              ),
-            );
-          } else io.out("List a contact's messages with --contact <id>, or the due ones with --due.");
+          io.out(
+            renderTable(
+              ["id", "contact", "to", "status", "subtype", "status at", "attempts", "cost", "key"],
+              rows.map((m) => [
+                m.id,
+                m.contactId,
+                m.to,
+                m.status,
+                m.subtype,
+                isoTime(m.statusAt),
+                m.attempts,
+                m.cost,
+                m.key,
+              ]),
+            ),
+          );
         });
       },
     );
-  withExamples(list, "ghl-bulksms messages list --contact Abc123", "ghl-bulksms messages list --due --json");
+  withExamples(
+    list,
+    "ghl-bulksms messages list --status FAILED --since 24h",
+    "ghl-bulksms messages list --contact Abc123",
+    "ghl-bulksms messages list --due --json",
+  );
 
   const show = messages
     .command("show <idOrKey>")
