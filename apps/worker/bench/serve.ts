@@ -1,12 +1,23 @@
-// One server for the ingest benchmark, run in its own process so the load generator does not share its CPU.
-//   kind=worker: the real route (Fastify, raw body, Ed25519 verify, inbox row + job in one transaction)
-//   kind=floor:  node:http doing only the unavoidable work (read body, verify the same signature, parse,
-//                insert the same row + job)
-//   kind=bare:   a Fastify route that does nothing
+// One server for the ingest benchmark, in its own process so the load generator does not share its event
+// loop. Every durable kind opens its database the same way (the store's migrations, WAL, synchronous=NORMAL:
+// a committed row survives a crash of the process; use FULL for power loss) and answers 200 only after the
+// row and its job have committed.
+//
+//   worker            the real route: buildServer + createStoreIngestor + createGhlVerifier, as app.ts wires
+//                     them (Fastify, raw body, Ed25519 verify, replay window, overload gauge, metrics,
+//                     logger at "info" with output discarded), group commit on (the production default)
+//   worker-unbatched  the same with group commit off: one transaction per request
+//   floor             node:http doing only the unavoidable work, with better-sqlite3 directly (no store
+//                     abstraction): read the body, verify the same Ed25519 signature, parse, check type and
+//                     timestamp window, insert the same inbox row + job in one transaction per request
+//   floor-batched     the floor with the same group commit as the worker (requests of one event-loop turn
+//                     committed together, each answered after its commit)
+//   bare              a Fastify route that does nothing
 import { createPublicKey, verify } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { openSqliteStore } from "@ghl-bulksms/store";
+import Database from "better-sqlite3";
 import Fastify from "fastify";
 import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
 import { createStoreIngestor } from "../src/adapters/store-ingestor.ts";
@@ -17,6 +28,7 @@ import { buildServer } from "../src/server.ts";
 const kind = process.argv[2];
 const dbPath = process.env.BENCH_DB ?? "";
 const publicPem = (process.env.BENCH_PUBLIC_KEY ?? "").replace(/\\n/g, "\n");
+const TOLERANCE_MS = 15 * 60_000;
 
 async function main() {
   if (kind === "bare") {
@@ -26,8 +38,8 @@ async function main() {
     ready(url, async () => app.close());
     return;
   }
-  const store = openSqliteStore({ path: dbPath, encryptionKey: Buffer.alloc(32, 3) });
-  if (kind === "worker") {
+  if (kind === "worker" || kind === "worker-unbatched") {
+    const store = openSqliteStore({ path: dbPath, encryptionKey: Buffer.alloc(32, 3) });
     const app = buildServer({
       options: {
         bodyLimitBytes: 1024 * 1024,
@@ -35,8 +47,8 @@ async function main() {
         bulksmsWebhookSecret: null,
         workflowWebhookSecret: null,
       },
-      ingestor: createStoreIngestor(store),
-      verifyGhl: createGhlVerifier({ ed25519PublicKey: publicPem, toleranceMs: 15 * 60_000 }),
+      ingestor: createStoreIngestor(store, { groupCommit: kind === "worker" }),
+      verifyGhl: createGhlVerifier({ ed25519PublicKey: publicPem, toleranceMs: TOLERANCE_MS }),
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
       metrics: createMetrics(),
@@ -51,61 +63,130 @@ async function main() {
     });
     return;
   }
-  if (kind === "floor") {
-    const key = createPublicKey(publicPem);
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const body = Buffer.concat(chunks);
-        const sig = req.headers["x-ghl-signature"];
-        if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
-          res.writeHead(401).end();
-          return;
-        }
-        const event = JSON.parse(body.toString("utf8")) as {
-          webhookId: string;
-          type: string;
-          locationId: string;
-        };
-        const at = Date.now();
-        store
-          .transaction(async (tx) => {
-            const r = await tx.inbox.insert({
-              source: "ghl",
-              eventId: event.webhookId,
-              eventType: event.type,
-              locationId: event.locationId,
-              payload: body.toString("utf8"),
-              receivedAt: at,
-            });
-            if (r.inserted) {
-              await tx.jobs.enqueue({
-                name: "inbox.process",
-                key: `inbox:${r.id}`,
-                payload: { inboxId: r.id },
-                locationId: event.locationId,
-                runAt: at,
-              });
-            }
-          })
-          .then(
-            () => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
-            () => res.writeHead(429).end(),
-          );
-      });
-    });
-    server.listen(0, "127.0.0.1", () => {
-      const addr = server.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      ready(`http://127.0.0.1:${port}`, async () => {
-        await new Promise<void>((r) => server.close(() => r()));
-        await store.close();
-      });
-    });
+  if (kind === "floor" || kind === "floor-batched") {
+    floor(kind === "floor-batched");
     return;
   }
   throw new Error(`unknown kind ${kind}`);
+}
+
+interface Row {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly locationId: string | null;
+  readonly payload: string;
+  readonly receivedAt: number;
+}
+
+function floor(batched: boolean) {
+  // the store creates and migrates the schema, then the floor writes with its own connection
+  openSqliteStore({ path: dbPath, encryptionKey: Buffer.alloc(32, 3) })
+    .close()
+    .catch(() => undefined);
+  const db = new Database(dbPath);
+  db.pragma("busy_timeout = 5000");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  const insertInbox = db.prepare(
+    `INSERT INTO inbox (source, event_id, event_type, location_id, payload, received_at)
+     VALUES ('ghl', ?, ?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING RETURNING id`,
+  );
+  const insertJob = db.prepare(
+    `INSERT INTO jobs (name, payload, key, location_id, priority, state, run_at, created_at, updated_at)
+     VALUES ('inbox.process', ?, ?, ?, 0, 'queued', ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+  );
+  const insertAll = db.transaction((rows: readonly Row[]) => {
+    for (const r of rows) {
+      const row = insertInbox.get(r.eventId, r.eventType, r.locationId, r.payload, r.receivedAt) as
+        | { id: number }
+        | undefined;
+      if (row)
+        insertJob.run(
+          `{"inboxId":${row.id}}`,
+          `inbox:${row.id}`,
+          r.locationId,
+          r.receivedAt,
+          r.receivedAt,
+          r.receivedAt,
+        );
+    }
+  });
+  const ok = (res: ServerResponse) =>
+    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+  const busy = (res: ServerResponse) => res.writeHead(429).end();
+
+  let queue: { row: Row; res: ServerResponse }[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    try {
+      insertAll.immediate(batch.map((b) => b.row));
+    } catch {
+      for (const b of batch) busy(b.res);
+      return;
+    }
+    for (const b of batch) ok(b.res);
+  };
+
+  const key = createPublicKey(publicPem);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const sig = req.headers["x-ghl-signature"];
+      if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
+        res.writeHead(401).end();
+        return;
+      }
+      const text = body.toString("utf8");
+      let event: { webhookId?: unknown; type?: unknown; locationId?: unknown; timestamp?: unknown };
+      try {
+        event = JSON.parse(text);
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const at = Date.now();
+      const ts = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
+      if (
+        typeof event.type !== "string" ||
+        typeof event.webhookId !== "string" ||
+        !(Math.abs(at - ts) <= TOLERANCE_MS)
+      ) {
+        res.writeHead(400).end();
+        return;
+      }
+      const row: Row = {
+        eventId: event.webhookId,
+        eventType: event.type,
+        locationId: typeof event.locationId === "string" ? event.locationId : null,
+        payload: text,
+        receivedAt: at,
+      };
+      if (batched) {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ row, res });
+        return;
+      }
+      try {
+        insertAll.immediate([row]);
+      } catch {
+        busy(res);
+        return;
+      }
+      ok(res);
+    });
+  });
+  server.listen(0, "127.0.0.1", () => {
+    const addr = server.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    ready(`http://127.0.0.1:${port}`, async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+    });
+  });
 }
 
 function ready(url: string, close: () => Promise<void>) {

@@ -1,4 +1,5 @@
 // GhlWebhookVerifier over @ghl-bulksms/ghl's verifyGhlWebhook, with the configured key overrides and window.
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { verifyGhlWebhook } from "@ghl-bulksms/ghl";
 import type { GhlWebhookVerifier } from "../ports.js";
 
@@ -11,10 +12,24 @@ export interface GhlVerifierOptions {
   readonly toleranceMs: number;
 }
 
+/** Parses configured PEMs once at start-up (a bad key fails here, naming the scheme). */
+function keyObjects(scheme: string, pem: string | readonly string[]): KeyObject[] {
+  const list: readonly string[] = typeof pem === "string" ? [pem] : pem;
+  return list.map((k, i) => {
+    try {
+      return createPublicKey(k);
+    } catch (e) {
+      throw new Error(
+        `the ${scheme} webhook public key #${i + 1} is not a PEM public key: ${(e as Error).message}`,
+      );
+    }
+  });
+}
+
 export function createGhlVerifier(options: GhlVerifierOptions): GhlWebhookVerifier {
   const publicKeys = {
-    ...(options.ed25519PublicKey ? { ed25519: options.ed25519PublicKey } : {}),
-    ...(options.rsaPublicKey ? { rsa: options.rsaPublicKey } : {}),
+    ...(options.ed25519PublicKey ? { ed25519: keyObjects("Ed25519", options.ed25519PublicKey) } : {}),
+    ...(options.rsaPublicKey ? { rsa: keyObjects("RSA", options.rsaPublicKey) } : {}),
   };
   return (rawBody, headers, { now }) => {
     const r = verifyGhlWebhook(rawBody, headers, {

@@ -1,11 +1,22 @@
 // Ingestor over @ghl-bulksms/store: each event's inbox row and the job that processes it commit in one
 // transaction, so an acknowledged event is never lost and never processed twice.
-import type { Store } from "@ghl-bulksms/store";
+//
+// Group commit (default on): the requests whose bodies complete in the same event-loop turn are committed
+// together in ONE transaction at the end of that turn (setImmediate), and each request is answered only
+// after that transaction has committed, so "durable before 2xx" holds for every one of them. Under light
+// load a batch holds a single request and nothing waits; under load, one commit (the WAL write of the same
+// few index and table pages) is shared by many requests. If a batch fails for any reason other than a busy
+// database, its requests are retried one transaction each, so one poisonous event cannot fail the others.
+import type { Store, StoreTx } from "@ghl-bulksms/store";
 import { INBOX_PROCESS_JOB } from "../jobs.js";
 import type { IncomingEvent, Ingestor, IngestResult } from "../ports.js";
 
 export interface StoreIngestorOptions {
   readonly now?: () => number;
+  /** Commit the requests of one event-loop turn in one transaction (default true). */
+  readonly groupCommit?: boolean;
+  /** Most events in one group commit (default 512). */
+  readonly maxBatchEvents?: number;
 }
 
 /** SQLITE_BUSY / SQLITE_LOCKED: another writer holds the lock beyond the busy timeout. */
@@ -14,47 +25,122 @@ export function isBusyError(e: unknown): boolean {
   return typeof code === "string" && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
+type Counts = { readonly ok: true; readonly inserted: number; readonly duplicates: number };
+
+async function insertAll(tx: StoreTx, events: readonly IncomingEvent[]): Promise<Counts> {
+  let inserted = 0;
+  let duplicates = 0;
+  for (const e of events) {
+    const r = await tx.inbox.insert({
+      source: e.source,
+      eventId: e.eventId,
+      eventType: e.eventType,
+      locationId: e.locationId,
+      payload: e.payload,
+      receivedAt: e.receivedAt,
+    });
+    if (!r.inserted) {
+      duplicates++;
+      continue;
+    }
+    inserted++;
+    await tx.jobs.enqueue({
+      name: INBOX_PROCESS_JOB,
+      key: `inbox:${r.id}`,
+      payload: { inboxId: r.id },
+      locationId: e.locationId,
+      runAt: e.receivedAt,
+    });
+  }
+  return { ok: true, inserted, duplicates };
+}
+
+function failure(e: unknown): IngestResult {
+  return {
+    ok: false,
+    error: {
+      code: isBusyError(e) ? "busy" : "unavailable",
+      message: (e as Error)?.message ?? String(e),
+    },
+  };
+}
+
+interface Waiting {
+  readonly events: readonly IncomingEvent[];
+  readonly resolve: (result: IngestResult) => void;
+}
+
 export function createStoreIngestor(store: Store, options: StoreIngestorOptions = {}): Ingestor {
   const now = options.now ?? store.now;
-  return {
-    async ingest(events: readonly IncomingEvent[]): Promise<IngestResult> {
-      try {
-        return await store.transaction(async (tx) => {
-          let inserted = 0;
-          let duplicates = 0;
-          for (const e of events) {
-            const r = await tx.inbox.insert({
-              source: e.source,
-              eventId: e.eventId,
-              eventType: e.eventType,
-              locationId: e.locationId,
-              payload: e.payload,
-              receivedAt: e.receivedAt,
-            });
-            if (!r.inserted) {
-              duplicates++;
-              continue;
-            }
-            inserted++;
-            await tx.jobs.enqueue({
-              name: INBOX_PROCESS_JOB,
-              key: `inbox:${r.id}`,
-              payload: { inboxId: r.id },
-              locationId: e.locationId,
-              runAt: e.receivedAt,
-            });
-          }
-          return { ok: true as const, inserted, duplicates };
-        });
-      } catch (e) {
-        return {
-          ok: false,
-          error: {
-            code: isBusyError(e) ? "busy" : "unavailable",
-            message: (e as Error)?.message ?? String(e),
-          },
-        };
+  const groupCommit = options.groupCommit ?? true;
+  const maxBatchEvents = Math.max(1, options.maxBatchEvents ?? 512);
+
+  async function ingestOne(events: readonly IncomingEvent[]): Promise<IngestResult> {
+    try {
+      return await store.transaction((tx) => insertAll(tx, events));
+    } catch (e) {
+      return failure(e);
+    }
+  }
+
+  let queue: Waiting[] = [];
+  let scheduled = false;
+
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
+    });
+  }
+
+  async function flush(): Promise<void> {
+    // take whole requests up to maxBatchEvents (a single larger request goes alone)
+    let n = 0;
+    let events = 0;
+    while (n < queue.length && (n === 0 || events + (queue[n]?.events.length ?? 0) <= maxBatchEvents)) {
+      events += queue[n]?.events.length ?? 0;
+      n++;
+    }
+    const batch = queue.slice(0, n);
+    queue = queue.slice(n);
+    if (queue.length > 0) schedule();
+    if (batch.length === 1) {
+      const only = batch[0] as Waiting;
+      only.resolve(await ingestOne(only.events));
+      return;
+    }
+    let results: Counts[];
+    try {
+      results = await store.transaction(async (tx) => {
+        const out: Counts[] = [];
+        for (const w of batch) out.push(await insertAll(tx, w.events));
+        return out;
+      });
+    } catch (e) {
+      if (isBusyError(e)) {
+        const result = failure(e);
+        for (const w of batch) w.resolve(result);
+        return;
       }
+      // isolate the failing request: everyone else still gets their own commit
+      for (const w of batch) w.resolve(await ingestOne(w.events));
+      return;
+    }
+    batch.forEach((w, i) => {
+      w.resolve(results[i] as Counts);
+    });
+  }
+
+  return {
+    ingest(events: readonly IncomingEvent[]): Promise<IngestResult> {
+      if (events.length === 0) return Promise.resolve({ ok: true, inserted: 0, duplicates: 0 });
+      if (!groupCommit) return ingestOne(events);
+      return new Promise<IngestResult>((resolve) => {
+        queue.push({ events, resolve });
+        schedule();
+      });
     },
     async backlog() {
       const lag = await store.inbox.lag(now());

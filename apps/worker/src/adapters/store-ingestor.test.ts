@@ -1,0 +1,93 @@
+import { openMemoryStore, type Store } from "@ghl-bulksms/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IncomingEvent } from "../ports.js";
+import { createStoreIngestor } from "./store-ingestor.js";
+
+const event = (id: string, extra: Partial<IncomingEvent> = {}): IncomingEvent => ({
+  source: "ghl",
+  eventId: id,
+  eventType: "ContactUpdate",
+  locationId: "loc1",
+  payload: `{"webhookId":"${id}"}`,
+  receivedAt: 1_000,
+  ...extra,
+});
+
+describe("createStoreIngestor group commit", () => {
+  let store: Store;
+  let transactions: number;
+  beforeEach(() => {
+    store = openMemoryStore();
+    transactions = 0;
+    const original = store.transaction.bind(store);
+    store = {
+      ...store,
+      transaction: (fn) => {
+        transactions++;
+        return original(fn);
+      },
+    } as Store;
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it("commits the requests of one event-loop turn in one transaction, each answered after the commit", async () => {
+    const ingestor = createStoreIngestor(store);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ingestor.ingest([event(`e${i}`)])),
+    );
+    expect(transactions).toBe(1);
+    expect(results.every((r) => r.ok && r.inserted === 1 && r.duplicates === 0)).toBe(true);
+    expect((await store.inbox.lag()).pending).toBe(20);
+    const jobs = await store.jobs.claim({ workerId: "t", leaseMs: 1000, limit: 100, now: 2_000 });
+    expect(jobs).toHaveLength(20);
+  });
+
+  it("answers the second delivery of an event in the same batch as a duplicate, with one row and one job", async () => {
+    const ingestor = createStoreIngestor(store);
+    const [a, b] = await Promise.all([ingestor.ingest([event("same")]), ingestor.ingest([event("same")])]);
+    expect(a).toEqual({ ok: true, inserted: 1, duplicates: 0 });
+    expect(b).toEqual({ ok: true, inserted: 0, duplicates: 1 });
+    expect((await store.inbox.lag()).pending).toBe(1);
+    const jobs = await store.jobs.claim({ workerId: "t", leaseMs: 1000, limit: 10, now: 2_000 });
+    expect(jobs).toHaveLength(1);
+  });
+
+  it("isolates a failing request: the others of its batch still commit", async () => {
+    const ingestor = createStoreIngestor(store);
+    const poison = event("bad", { payload: null as unknown as string }); // NOT NULL constraint
+    const results = await Promise.all([
+      ingestor.ingest([event("ok1")]),
+      ingestor.ingest([poison]),
+      ingestor.ingest([event("ok2")]),
+    ]);
+    expect(results[0]).toEqual({ ok: true, inserted: 1, duplicates: 0 });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: "unavailable" } });
+    expect(results[2]).toEqual({ ok: true, inserted: 1, duplicates: 0 });
+    expect((await store.inbox.lag()).pending).toBe(2);
+  });
+
+  it("splits a turn's requests into batches of at most maxBatchEvents", async () => {
+    const ingestor = createStoreIngestor(store, { maxBatchEvents: 4 });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ingestor.ingest([event(`m${i}`)])),
+    );
+    expect(results.every((r) => r.ok && r.inserted === 1)).toBe(true);
+    expect(transactions).toBe(3);
+  });
+
+  it("with groupCommit off, uses one transaction per request", async () => {
+    const ingestor = createStoreIngestor(store, { groupCommit: false });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => ingestor.ingest([event(`u${i}`)])));
+    expect(transactions).toBe(5);
+    expect((await store.inbox.lag()).pending).toBe(5);
+  });
+
+  it("answers every request of a batch 'unavailable' when the store is closed", async () => {
+    const ingestor = createStoreIngestor(store);
+    await store.close();
+    const results = await Promise.all([ingestor.ingest([event("x")]), ingestor.ingest([event("y")])]);
+    for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: "unavailable" } });
+  });
+});
