@@ -4,11 +4,13 @@ import { emptyCounts, type ContactRecord, type OptOut, type SyncRunCounts } from
 import {
   consentStatus,
   type FieldDecision,
+  type FieldValue,
   type GhlContactLike,
   isRestrictive,
   planContactSync,
   type SyncOperation,
   type SyncPolicies,
+  valuesEqual,
 } from "@ghl-bulksms/sync";
 import { type LifecycleConfig, lifecycleFor, parseLifecycleConfig } from "../automations/config.js";
 import { detectFollowUpTriggers } from "../automations/follow-up-triggers.js";
@@ -21,7 +23,16 @@ import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
 import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
 import { handleContactDeleted } from "../ghl-events/contact-deleted.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
-import { asBase, ghlSide, type LocalProfile, localSide, mergedBase, profileOf, SMS_SYNC_FIELDS } from "./sync-view.js";
+import {
+  asBase,
+  ghlSide,
+  type LocalProfile,
+  localConsent,
+  localSide,
+  mergedBase,
+  profileOf,
+  SMS_SYNC_FIELDS,
+} from "./sync-view.js";
 
 export type ReconcileKind = "incremental" | "full";
 
@@ -252,6 +263,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       seenThisRun.add(hit.id);
       const record = await deps.store.contacts.get(locationId, hit.id);
       const profile = profileOf(record);
+      // Fast path (most contacts of a full run): GHL did not change the contact since the mirror saw it,
+      // and the local side still equals the last agreed base -> nothing to plan, no phone parsing.
+      if (!started.resumed && record && profile && !record.deleted && !again && unchangedSinceBase(record, hit, profile, optOuts)) {
+        page.scanned++;
+        page.unchanged++;
+        seenUnchanged.push(hit.id);
+        continue;
+      }
       const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
       const ghl = ghlSide(hit, region, nowIso);
       // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
@@ -515,6 +534,29 @@ function countConflicts(counts: SyncRunCounts, decisions: readonly FieldDecision
     if (!d.conflict) continue;
     counts.conflicts[d.reason] = (counts.conflicts[d.reason] ?? 0) + 1;
   }
+}
+
+/**
+ * True when the search hit has the `dateUpdated` the mirror last stored (GHL side unchanged since the
+ * last sync) and the SMS profile, tags and local opt-out state still equal the stored base.
+ */
+function unchangedSinceBase(record: ContactRecord, hit: GhlContactLike, profile: LocalProfile, optOuts: ReadonlyMap<string, OptOut>): boolean {
+  if (record.dateUpdated === null || record.dateUpdated !== parseTime(hit.dateUpdated)) return false;
+  const base = asBase(record.base);
+  if (!base) return false;
+  for (const f of SMS_SYNC_FIELDS) {
+    if (f === "phone" && profile.phone === null) continue; // an untextable number is GHL's alone
+    const v = (profile as unknown as Record<string, FieldValue | undefined>)[f] ?? null;
+    if (!valuesEqual(v, base.fields[f] ?? null)) return false;
+  }
+  const tags = profile.segmentTags ?? [];
+  if (tags.length !== base.tags.length || tags.some((t, i) => t !== base.tags[i])) return false;
+  if (profile.phone && E164.test(profile.phone)) {
+    const local = localConsent(optOuts.get(profile.phone));
+    if (isRestrictive(consentStatus(local)) !== isRestrictive(consentStatus(base.consent))) return false;
+    if (consentStatus(local) === "opted-in" && consentStatus(base.consent) !== "opted-in") return false;
+  }
+  return true;
 }
 
 async function unseenLive(deps: EngineDeps, locationId: string, seen: ReadonlySet<string>): Promise<ContactRecord[]> {
