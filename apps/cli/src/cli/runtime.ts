@@ -120,22 +120,57 @@ export async function bulkSmsClient(config: WorkerConfig): Promise<BulkSmsClient
   return createBulkSmsClient({ tokenId, tokenSecret, baseUrl: apiBaseUrl });
 }
 
-/** Registers the locations named in the configuration that the store does not know yet (as the worker does). */
+/** Registers the configured locations with their settings, as the worker's engine plugin does at start. */
 export async function syncConfiguredLocations(config: WorkerConfig, store: Store): Promise<void> {
+  const pad = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
   for (const l of config.ghl.locations) {
-    const existing = await store.locations.get(l.locationId);
-    if (existing) continue;
-    const pad = (m: number) =>
-      `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
     await store.locations.upsert({
       id: l.locationId,
       active: true,
-      ...(l.timezone ? { timezone: l.timezone } : { timezone: config.messaging.defaultTimezone }),
+      ...(l.timezone ? { timezone: l.timezone } : {}),
+      ...(l.region ? { region: l.region } : {}),
       ...(l.quietHours
         ? { quietHours: { start: pad(l.quietHours.startMinute), end: pad(l.quietHours.endMinute) } }
         : {}),
     });
   }
+}
+
+type Sections = Record<string, unknown>;
+
+function isObject(v: unknown): v is Sections {
+  return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Section-by-section override (`welcome`, `quietHours`, ...): the policy file wins over the environment. */
+function overlayPolicy(base: Sections, over: Sections): Sections {
+  const out: Sections = { ...base };
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(base[k]) ? { ...(base[k] as Sections), ...v } : v;
+  return out;
+}
+
+/**
+ * The engine configuration the worker runs (its `engineConfigFrom(env config)`), with the policy file's
+ * "engine" section laid over it, so the CLI's send gate sees the same quiet hours, keywords and welcome.
+ */
+export async function engineConfigOf(settings: LoadedSettings): Promise<unknown> {
+  const { engineConfigFrom } = await import("@ghl-bulksms/worker");
+  const base = engineConfigFrom(settings.config) as Sections;
+  const file = isObject(settings.engineConfig) ? settings.engineConfig : {};
+  const out: Sections = { ...base, ...file };
+  out.defaults = overlayPolicy(
+    isObject(base.defaults) ? base.defaults : {},
+    isObject(file.defaults) ? file.defaults : {},
+  );
+  const locations: Sections = { ...(isObject(base.locations) ? base.locations : {}) };
+  for (const [id, o] of Object.entries(isObject(file.locations) ? file.locations : {}))
+    locations[id] = isObject(o)
+      ? overlayPolicy(isObject(locations[id]) ? (locations[id] as Sections) : {}, o)
+      : o;
+  out.locations = locations;
+  return out;
 }
 
 /** Every location: configured ones and the ones in the store. */
@@ -210,7 +245,7 @@ export async function openEngine(
   const { createEngine } = await import("@ghl-bulksms/engine");
   let engine: Engine;
   try {
-    engine = createEngine({ store, ghl, sms, config: settings.engineConfig as never });
+    engine = createEngine({ store, ghl, sms, config: (await engineConfigOf(settings)) as never });
   } catch (e) {
     throw new CliError(
       `invalid engine configuration${settings.configFile ? ` in ${settings.configFile}` : ""}: ${(e as Error).message}`,

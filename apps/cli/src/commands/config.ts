@@ -5,6 +5,7 @@ import { globalsOf, withExamples } from "../cli/command.js";
 import { CliError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { maskDeep } from "../cli/mask.js";
+import { engineConfigOf } from "../cli/runtime.js";
 import { loadSettings } from "../cli/settings.js";
 import { renderPairs } from "../cli/table.js";
 
@@ -21,7 +22,7 @@ export function registerConfig(program: Command, io: Io): void {
       const settings = await loadSettings(globalsOf(cmd));
       const { parseEngineConfig } = await import("@ghl-bulksms/engine");
       try {
-        parseEngineConfig(settings.engineConfig);
+        parseEngineConfig(await engineConfigOf(settings));
       } catch (e) {
         throw new CliError(`${settings.configFile ?? "engine configuration"}: ${(e as Error).message}`, {
           hint: "fix the settings named above",
@@ -56,7 +57,7 @@ export function registerConfig(program: Command, io: Io): void {
       const { parseEngineConfig } = await import("@ghl-bulksms/engine");
       let engine: unknown;
       try {
-        engine = parseEngineConfig(settings.engineConfig);
+        engine = parseEngineConfig(await engineConfigOf(settings));
       } catch (e) {
         throw new CliError(`${settings.configFile ?? "engine configuration"}: ${(e as Error).message}`);
       }

@@ -219,7 +219,9 @@ export function registerInit(program: Command, io: Io): void {
           GHL_BULKSMS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
           PUBLIC_BASE_URL: publicUrl,
           GHL_LOCATIONS: location
-            ? JSON.stringify([{ locationId: location, ...(token ? { token } : {}), timezone, quietHours }])
+            ? JSON.stringify([
+                { locationId: location, ...(token ? { token } : {}), region, timezone, quietHours },
+              ])
             : "",
           GHL_WORKFLOW_WEBHOOK_SECRET: secret(),
           GHL_API_BASE_URL: ghlBase,
