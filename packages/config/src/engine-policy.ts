@@ -1,0 +1,73 @@
+// The engine policy the environment implies (welcome template, keywords, help text, quiet hours, per
+// location quiet hours), combined with the policy file's `engine` section. The worker and the CLI both
+// build the engine from `enginePolicy(config, file)`, so they run the same policies.
+import type { PolicyFile } from "./policy-file.js";
+import type { QuietHours, WorkerConfig } from "./env-config.js";
+
+type Json = Record<string, unknown>;
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** "HH:MM" start and end of an allowed sending window. */
+export function quietWindow(q: QuietHours): { start: string; end: string } {
+  return { start: hhmm(q.startMinute), end: hhmm(q.endMinute) };
+}
+
+/** The environment's settings as engine configuration input (parseEngineConfig's shape). */
+export function enginePolicyFromEnv(config: WorkerConfig): Json {
+  const m = config.messaging;
+  const locations: Record<string, Json> = {};
+  for (const l of config.ghl.locations) {
+    if (l.quietHours) locations[l.locationId] = { quietHours: quietWindow(l.quietHours) };
+  }
+  return {
+    defaults: {
+      welcome: {
+        enabled: m.welcomeTemplate !== null,
+        ...(m.welcomeTemplate !== null ? { template: m.welcomeTemplate } : {}),
+        delayMs: m.welcomeDelayMs,
+      },
+      keywords: { stop: [...m.stopWords], start: [...m.startWords], help: [...m.helpWords] },
+      ...(m.helpText !== null ? { replies: { help: m.helpText } } : {}),
+      quietHours: { enabled: true, ...quietWindow(m.quietHours) },
+    },
+    locations,
+  };
+}
+
+function isObject(v: unknown): v is Json {
+  return !!v && typeof v === "object" && !Array.isArray(v);
+}
+
+/** b over a, one level of sections deep (a section object in b overrides the same keys of a's). */
+function overSections(a: Json, b: Json): Json {
+  const out: Json = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isObject(v) && isObject(a[k]) ? { ...a[k], ...v } : v;
+  return out;
+}
+
+/**
+ * The engine configuration input: the environment's policy, with the policy file's `engine` section over
+ * it (the file wins, setting by setting). Validate it with the engine's parseEngineConfig.
+ */
+export function enginePolicy(config: WorkerConfig, file: Pick<PolicyFile, "engine"> | null): Json {
+  const env = enginePolicyFromEnv(config);
+  const fromFile = file?.engine ?? {};
+  const out: Json = { ...env, ...fromFile };
+  out.defaults = overSections(
+    isObject(env.defaults) ? env.defaults : {},
+    isObject(fromFile.defaults) ? fromFile.defaults : {},
+  );
+  const envLocations = isObject(env.locations) ? env.locations : {};
+  const fileLocations = isObject(fromFile.locations) ? fromFile.locations : {};
+  const locations: Json = {};
+  for (const id of new Set([...Object.keys(envLocations), ...Object.keys(fileLocations)])) {
+    const a = envLocations[id];
+    const b = fileLocations[id];
+    locations[id] = overSections(isObject(a) ? a : {}, isObject(b) ? b : {});
+  }
+  out.locations = locations;
+  return out;
+}

@@ -1,0 +1,447 @@
+// The environment configuration of the worker and the CLI: read once, at start-up, validated with zod.
+// Every problem is reported at once, each naming the variable, e.g.
+//   GHL_BULKSMS_ENCRYPTION_KEY must be 32 bytes base64 (got 12 bytes)
+// (Moved here from apps/worker/src/config.ts so the CLI reads exactly the same settings.)
+import { z } from "zod";
+
+export type WorkerMode = "sandbox" | "live";
+
+export interface QuietHours {
+  /** minutes after local midnight */
+  readonly startMinute: number;
+  readonly endMinute: number;
+}
+
+export interface LocationConfig {
+  readonly locationId: string;
+  /** private integration token for this location; null when tokens come from the marketplace app */
+  readonly privateToken: string | null;
+  readonly timezone: string | null;
+  /** ISO 3166-1 alpha-2 region for national phone numbers, e.g. "GB" */
+  readonly region: string | null;
+  readonly quietHours: QuietHours | null;
+}
+
+export interface GhlOAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** agency (company) token used to mint location tokens on INSTALL; null until the app is installed */
+  readonly agencyToken: string | null;
+  readonly companyId: string | null;
+}
+
+export interface WorkerConfig {
+  readonly mode: WorkerMode;
+  readonly host: string;
+  readonly port: number;
+  readonly publicBaseUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** 32-byte AES-256-GCM key; null only in sandbox mode */
+  readonly encryptionKey: Buffer | null;
+  readonly ghl: {
+    readonly apiBaseUrl: string;
+    readonly locations: readonly LocationConfig[];
+    readonly oauth: GhlOAuthConfig | null;
+    /** Ed25519 SPKI PEM override for x-ghl-signature; null = the ghl package's published default */
+    readonly webhookPublicKey: string | null;
+    /** RSA SPKI PEM override for the legacy x-wh-signature; null = default */
+    readonly webhookLegacyPublicKey: string | null;
+    readonly webhookMaxAgeMs: number;
+    /** path secret of POST /webhooks/ghl-workflow/:secret; null disables the route */
+    readonly workflowWebhookSecret: string | null;
+  };
+  readonly bulksms: {
+    readonly apiBaseUrl: string;
+    readonly tokenId: string | null;
+    readonly tokenSecret: string | null;
+    /** path secret of POST /webhooks/bulksms/:secret; null disables the route */
+    readonly webhookSecret: string | null;
+  };
+  readonly messaging: {
+    readonly quietHours: QuietHours;
+    readonly defaultTimezone: string;
+    readonly welcomeTemplate: string | null;
+    readonly welcomeDelayMs: number;
+    readonly stopWords: readonly string[];
+    readonly startWords: readonly string[];
+    readonly helpWords: readonly string[];
+    readonly helpText: string | null;
+  };
+  readonly http: {
+    readonly bodyLimitBytes: number;
+    /** pending inbox events above which the GHL routes answer 429 */
+    readonly overloadThreshold: number;
+  };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly perLocationConcurrency: number;
+    readonly maxAttempts: number;
+    readonly leaseMs: number;
+    readonly shutdownTimeoutMs: number;
+  };
+}
+
+/** The same configuration under the name the CLI uses. */
+export type AppConfig = WorkerConfig;
+
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+export const DEFAULT_GHL_API_BASE_URL = "https://services.leadconnectorhq.com";
+export const DEFAULT_BULKSMS_API_BASE_URL = "https://api.bulksms.com/v1";
+export const DEFAULT_STOP_WORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"] as const;
+export const DEFAULT_START_WORDS = ["START", "UNSTOP"] as const;
+export const DEFAULT_HELP_WORDS = ["HELP"] as const;
+/** Used for the webhook path secrets in sandbox mode when none is set. Never accepted in live mode. */
+export const SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret-not-for-production";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const QUIET_HOURS_RE = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function parseQuietHours(text: string): QuietHours | null {
+  const m = QUIET_HOURS_RE.exec(text.trim());
+  if (!m) return null;
+  const startMinute = Number(m[1]) * 60 + Number(m[2]);
+  const endMinute = Number(m[3]) * 60 + Number(m[4]);
+  if (startMinute === endMinute) return null;
+  return { startMinute, endMinute };
+}
+
+function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function wordList(text: string): string[] {
+  return text
+    .split(",")
+    .map((w) => w.trim().toUpperCase())
+    .filter((w) => w.length > 0);
+}
+
+const urlText = z.url({ protocol: /^https?$/ });
+const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const locationJson = z.strictObject({
+  locationId: z.string().min(1),
+  token: z.string().min(1).optional(),
+  timezone: z.string().optional(),
+  region: z.string().optional(),
+  quietHours: z.string().optional(),
+});
+
+/** Reads, validates and freezes the configuration. Throws ConfigError listing every bad variable. */
+export function loadConfig(env: Env): WorkerConfig {
+  const issues: ConfigIssue[] = [];
+  const bad = (variable: string, message: string) =>
+    issues.push({ variable, message: `${variable} ${message}` });
+  const str = (name: string): string | null => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? null : v.trim();
+  };
+  function parse<T>(name: string, schema: z.ZodType<T>, fallback: T): T {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    bad(
+      name,
+      `is invalid: ${r.error.issues[0]?.message ?? "bad value"} (got ${JSON.stringify(redactForError(name, raw))})`,
+    );
+    return fallback;
+  }
+
+  const mode = parse<WorkerMode>("GHL_BULKSMS_MODE", z.enum(["sandbox", "live"]), "sandbox");
+  const live = mode === "live";
+  const host = str("HOST") ?? "0.0.0.0";
+  const port = parse("PORT", intText(0, 65535), 3000);
+  const publicBaseUrl = parse<string | null>("PUBLIC_BASE_URL", urlText, null);
+  const dataDir = str("DATA_DIR") ?? "./data";
+  const logLevel = parse(
+    "LOG_LEVEL",
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "info" as WorkerConfig["logLevel"],
+  );
+
+  // Encryption key.
+  let encryptionKey: Buffer | null = null;
+  const keyText = str("GHL_BULKSMS_ENCRYPTION_KEY");
+  if (keyText !== null) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(keyText)) {
+      bad("GHL_BULKSMS_ENCRYPTION_KEY", "must be 32 bytes base64 (not valid base64)");
+    } else {
+      const key = Buffer.from(keyText, "base64");
+      if (key.length !== 32)
+        bad("GHL_BULKSMS_ENCRYPTION_KEY", `must be 32 bytes base64 (got ${key.length} bytes)`);
+      else encryptionKey = key;
+    }
+  }
+
+  // GHL locations: GHL_LOCATIONS (JSON array) and/or GHL_LOCATION_<n>_ID/_TOKEN/_TIMEZONE/_REGION/_QUIET_HOURS.
+  const locations: LocationConfig[] = [];
+  const addLocation = (
+    source: string,
+    l: {
+      locationId: string;
+      token?: string | undefined;
+      timezone?: string | undefined;
+      region?: string | undefined;
+      quietHours?: string | undefined;
+    },
+  ) => {
+    const region = l.region?.toUpperCase();
+    if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
+      bad(
+        source,
+        `has an invalid region ${JSON.stringify(l.region)} (expected a 2-letter country code such as GB)`,
+      );
+    }
+    if (l.timezone !== undefined && !isTimezone(l.timezone)) {
+      bad(source, `has an unknown IANA timezone ${JSON.stringify(l.timezone)}`);
+    }
+    let qh: QuietHours | null = null;
+    if (l.quietHours !== undefined) {
+      qh = parseQuietHours(l.quietHours);
+      if (qh === null)
+        bad(source, `has invalid quiet hours ${JSON.stringify(l.quietHours)} (expected HH:MM-HH:MM)`);
+    }
+    if (locations.some((x) => x.locationId === l.locationId)) {
+      bad(source, `repeats location ${JSON.stringify(l.locationId)}`);
+      return;
+    }
+    locations.push({
+      locationId: l.locationId,
+      privateToken: l.token ?? null,
+      timezone: l.timezone ?? null,
+      region: region ?? null,
+      quietHours: qh,
+    });
+  };
+  const locationsJson = str("GHL_LOCATIONS");
+  if (locationsJson !== null) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(locationsJson);
+    } catch {
+      bad(
+        "GHL_LOCATIONS",
+        "must be a JSON array of {locationId, token?, timezone?, region?, quietHours?} (not valid JSON)",
+      );
+    }
+    if (parsed !== undefined) {
+      const r = z.array(locationJson).safeParse(parsed);
+      if (!r.success) {
+        const first = r.error.issues[0];
+        bad(
+          "GHL_LOCATIONS",
+          `is invalid at ${first?.path.join(".") || "(root)"}: ${first?.message ?? "bad value"}`,
+        );
+      } else {
+        for (const l of r.data) addLocation("GHL_LOCATIONS", l);
+      }
+    }
+  }
+  const indexed = new Set<number>();
+  for (const name of Object.keys(env)) {
+    const m = /^GHL_LOCATION_(\d+)_[A-Z_]+$/.exec(name);
+    if (m) indexed.add(Number(m[1]));
+  }
+  for (const n of [...indexed].sort((a, b) => a - b)) {
+    const p = `GHL_LOCATION_${n}_`;
+    const id = str(`${p}ID`);
+    if (id === null) {
+      bad(`${p}ID`, `is required when other ${p}* variables are set`);
+      continue;
+    }
+    addLocation(`${p}ID`, {
+      locationId: id,
+      token: str(`${p}TOKEN`) ?? undefined,
+      timezone: str(`${p}TIMEZONE`) ?? undefined,
+      region: str(`${p}REGION`) ?? undefined,
+      quietHours: str(`${p}QUIET_HOURS`) ?? undefined,
+    });
+  }
+
+  // OAuth marketplace app.
+  const clientId = str("GHL_CLIENT_ID");
+  const clientSecret = str("GHL_CLIENT_SECRET");
+  let oauth: GhlOAuthConfig | null = null;
+  if (clientId !== null || clientSecret !== null) {
+    if (clientId === null) bad("GHL_CLIENT_ID", "is required when GHL_CLIENT_SECRET is set");
+    if (clientSecret === null) bad("GHL_CLIENT_SECRET", "is required when GHL_CLIENT_ID is set");
+    if (clientId !== null && clientSecret !== null) {
+      oauth = {
+        clientId,
+        clientSecret,
+        agencyToken: str("GHL_AGENCY_TOKEN"),
+        companyId: str("GHL_COMPANY_ID"),
+      };
+    }
+  }
+
+  const pem = (name: string): string | null => {
+    const v = str(name);
+    if (v === null) return null;
+    const text = v.replace(/\\n/g, "\n");
+    if (!/-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/.test(text)) {
+      bad(name, "must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)");
+      return null;
+    }
+    return text;
+  };
+  const webhookPublicKey = pem("GHL_WEBHOOK_PUBLIC_KEY");
+  const webhookLegacyPublicKey = pem("GHL_WEBHOOK_LEGACY_PUBLIC_KEY");
+  const webhookMaxAgeMs = parse("GHL_WEBHOOK_MAX_AGE_SECONDS", intText(1, 86_400), 300) * 1000;
+
+  const secret = (name: string): string | null => {
+    const v = str(name);
+    if (v === null) return live ? null : SANDBOX_WEBHOOK_SECRET;
+    if (v.length < 16 || !/^[A-Za-z0-9._~-]+$/.test(v)) {
+      bad(name, `must be at least 16 URL-safe characters [A-Za-z0-9._~-] (got ${v.length} characters)`);
+      return null;
+    }
+    if (live && v === SANDBOX_WEBHOOK_SECRET) bad(name, "must not be the sandbox default in live mode");
+    return v;
+  };
+  const workflowWebhookSecret = secret("GHL_WORKFLOW_WEBHOOK_SECRET");
+  const bulksmsWebhookSecret = secret("BULKSMS_WEBHOOK_SECRET");
+
+  const ghlApiBaseUrl = parse("GHL_API_BASE_URL", urlText, DEFAULT_GHL_API_BASE_URL);
+  const bulksmsApiBaseUrl = parse("BULKSMS_API_BASE_URL", urlText, DEFAULT_BULKSMS_API_BASE_URL);
+  const tokenId = str("BULKSMS_TOKEN_ID");
+  const tokenSecret = str("BULKSMS_TOKEN_SECRET");
+
+  // Messaging.
+  const quietText = str("QUIET_HOURS") ?? "08:00-21:00";
+  let quietHours = parseQuietHours(quietText);
+  if (quietHours === null) {
+    bad("QUIET_HOURS", `must be HH:MM-HH:MM, the allowed sending window (got ${JSON.stringify(quietText)})`);
+    quietHours = { startMinute: 480, endMinute: 1260 };
+  }
+  const defaultTimezone = str("DEFAULT_TIMEZONE") ?? "UTC";
+  if (!isTimezone(defaultTimezone))
+    bad("DEFAULT_TIMEZONE", `is not an IANA timezone (got ${JSON.stringify(defaultTimezone)})`);
+  const welcomeTemplate = str("WELCOME_TEMPLATE");
+  const welcomeDelayMs = parse("WELCOME_DELAY_SECONDS", intText(0, 7 * 86_400), 0) * 1000;
+  const words = (name: string, fallback: readonly string[]) => {
+    const v = str(name);
+    if (v === null) return [...fallback];
+    const list = wordList(v);
+    if (list.length === 0) bad(name, "must list at least one word (comma-separated)");
+    return list;
+  };
+  const stopWords = words("STOP_WORDS", DEFAULT_STOP_WORDS);
+  const startWords = words("START_WORDS", DEFAULT_START_WORDS);
+  const helpWords = words("HELP_WORDS", DEFAULT_HELP_WORDS);
+  for (const w of startWords) {
+    if (stopWords.includes(w)) bad("START_WORDS", `shares ${JSON.stringify(w)} with STOP_WORDS`);
+  }
+
+  const bodyLimitBytes = parse("BODY_LIMIT_BYTES", intText(1024, 16 * 1024 * 1024), 1024 * 1024);
+  const overloadThreshold = parse("INBOX_OVERLOAD_THRESHOLD", intText(1, 10_000_000), 10_000);
+  const concurrency = parse("JOB_CONCURRENCY", intText(1, 256), 8);
+  const perLocationConcurrency = parse("JOB_CONCURRENCY_PER_LOCATION", intText(1, 64), 2);
+  const maxAttempts = parse("JOB_MAX_ATTEMPTS", intText(1, 100), 8);
+  const leaseMs = parse("JOB_LEASE_SECONDS", intText(5, 3600), 120) * 1000;
+  const shutdownTimeoutMs = parse("SHUTDOWN_TIMEOUT_SECONDS", intText(1, 600), 25) * 1000;
+
+  // Live mode: refuse to start without what real vendors need, naming each missing variable.
+  if (live) {
+    if (keyText === null)
+      bad(
+        "GHL_BULKSMS_ENCRYPTION_KEY",
+        "is required in live mode (32 bytes base64, e.g. `openssl rand -base64 32`)",
+      );
+    if (tokenId === null) bad("BULKSMS_TOKEN_ID", "is required in live mode (BulkSMS API token id)");
+    if (tokenSecret === null)
+      bad("BULKSMS_TOKEN_SECRET", "is required in live mode (BulkSMS API token secret)");
+    if (str("BULKSMS_WEBHOOK_SECRET") === null)
+      bad("BULKSMS_WEBHOOK_SECRET", "is required in live mode (path secret of the BulkSMS webhook URL)");
+    if (publicBaseUrl === null && str("PUBLIC_BASE_URL") === null)
+      bad("PUBLIC_BASE_URL", "is required in live mode (the https URL GHL and BulkSMS call)");
+    const hasPit = locations.some((l) => l.privateToken !== null);
+    if (!hasPit && oauth === null && clientId === null && clientSecret === null) {
+      bad(
+        "GHL_LOCATIONS",
+        "or GHL_LOCATION_<n>_ID/_TOKEN (private integration tokens) or GHL_CLIENT_ID/GHL_CLIENT_SECRET (marketplace app) is required in live mode",
+      );
+    }
+    for (const l of locations) {
+      if (l.privateToken === null && oauth === null) {
+        bad(
+          "GHL_LOCATIONS",
+          `location ${JSON.stringify(l.locationId)} has no token and no GHL_CLIENT_ID/GHL_CLIENT_SECRET is set`,
+        );
+      }
+    }
+    if (hasPit && str("GHL_WORKFLOW_WEBHOOK_SECRET") === null) {
+      bad(
+        "GHL_WORKFLOW_WEBHOOK_SECRET",
+        "is required in live mode with private integration tokens (they get no signed app webhooks)",
+      );
+    }
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  return Object.freeze({
+    mode,
+    host,
+    port,
+    publicBaseUrl,
+    dataDir,
+    logLevel,
+    encryptionKey,
+    ghl: {
+      apiBaseUrl: ghlApiBaseUrl.replace(/\/+$/, ""),
+      locations,
+      oauth,
+      webhookPublicKey,
+      webhookLegacyPublicKey,
+      webhookMaxAgeMs,
+      workflowWebhookSecret,
+    },
+    bulksms: {
+      apiBaseUrl: bulksmsApiBaseUrl.replace(/\/+$/, ""),
+      tokenId,
+      tokenSecret,
+      webhookSecret: bulksmsWebhookSecret,
+    },
+    messaging: {
+      quietHours,
+      defaultTimezone,
+      welcomeTemplate,
+      welcomeDelayMs,
+      stopWords,
+      startWords,
+      helpWords,
+      helpText: str("HELP_TEXT"),
+    },
+    http: { bodyLimitBytes, overloadThreshold },
+    jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
+  });
+}
+
+const SECRET_NAME_RE = /(SECRET|TOKEN|KEY|PASSWORD)/;
+
+/** Values of secret-looking variables never appear in error messages. */
+function redactForError(name: string, value: string): string {
+  return SECRET_NAME_RE.test(name) ? `<${value.length} characters>` : value;
+}

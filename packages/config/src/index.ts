@@ -1,0 +1,29 @@
+// Public API of @ghl-bulksms/config.
+export { enginePolicy, enginePolicyFromEnv, quietWindow } from "./engine-policy.js";
+export {
+  type AppConfig,
+  ConfigError,
+  type ConfigIssue,
+  DEFAULT_BULKSMS_API_BASE_URL,
+  DEFAULT_GHL_API_BASE_URL,
+  DEFAULT_HELP_WORDS,
+  DEFAULT_START_WORDS,
+  DEFAULT_STOP_WORDS,
+  type GhlOAuthConfig,
+  type LocationConfig,
+  loadConfig,
+  parseQuietHours,
+  type QuietHours,
+  SANDBOX_WEBHOOK_SECRET,
+  type WorkerConfig,
+  type WorkerMode,
+} from "./env-config.js";
+export {
+  DEFAULT_POLICY_FILE,
+  type LoadPolicyFileOptions,
+  loadPolicyFile,
+  POLICY_FILE_VARIABLE,
+  type PolicyFile,
+  PolicyFileError,
+} from "./policy-file.js";
+export { SANDBOX_ENCRYPTION_KEY, storeEncryptionKey } from "./sandbox-key.js";
