@@ -49,12 +49,15 @@ export interface FaultConfig {
  * One scripted answer:
  * - `status`: answer with this status (4xx or 5xx), `body` (default `{statusCode, message}`; `""` sends an
  *   empty body, as BulkSMS's gateway sometimes does on 400) and extra `headers` (e.g. `Retry-After`).
+ * - `delay`: wait `ms` real milliseconds, then handle the request normally (processed even if the
+ *   client has given up meanwhile: a slow answer, not a lost request).
  * - `stall`: accept the request and never answer (the client's timeout fires; nothing is processed).
  * - `drop-after-processing`: process the request normally (a send sends, a create creates), then drop the
  *   connection instead of answering: the "answer lost" case that makes a non-idempotent call ambiguous.
  */
 export type ScriptedFault =
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: "delay"; ms: number }
   | { kind: "stall" }
   | { kind: "drop-after-processing" };
 
@@ -118,6 +121,10 @@ export async function maybeInjectFault(
   const scripted = faults.script?.shift();
   if (scripted) {
     if (latency > 0) await sleepReal(latency);
+    if (scripted.kind === "delay") {
+      await sleepReal(scripted.ms);
+      return false;
+    }
     return applyScripted(scripted, req, res, options);
   }
   const fault = pickRequestFault(faults, rng, options.now());
@@ -140,7 +147,7 @@ export async function maybeInjectFault(
 }
 
 function applyScripted(
-  scripted: ScriptedFault,
+  scripted: Exclude<ScriptedFault, { kind: "delay" }>,
   req: IncomingMessage,
   res: ServerResponse,
   options: InjectFaultOptions,
@@ -187,6 +194,8 @@ function parseScript(value: unknown): ScriptedFault[] {
   return value.map((entry, i): ScriptedFault => {
     const e = entry as Record<string, unknown> | null;
     if (e?.kind === "stall" || e?.kind === "drop-after-processing") return { kind: e.kind };
+    if (e?.kind === "delay" && typeof e.ms === "number" && Number.isFinite(e.ms) && e.ms >= 0)
+      return { kind: "delay", ms: e.ms };
     if (
       e?.kind === "status" &&
       Number.isInteger(e.status) &&
@@ -210,7 +219,7 @@ function parseScript(value: unknown): ScriptedFault[] {
       };
     }
     throw new Error(
-      `faults.script[${i}]: expected {kind: "status", status: 400..599} | {kind: "stall"} | {kind: "drop-after-processing"}`,
+      `faults.script[${i}]: expected {kind: "status", status: 400..599} | {kind: "delay", ms} | {kind: "stall"} | {kind: "drop-after-processing"}`,
     );
   });
 }
