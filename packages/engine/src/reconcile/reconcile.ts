@@ -89,15 +89,20 @@ function zeroCounts(): SyncRunCounts {
   return emptyCounts();
 }
 
-async function runPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
+/** Runs at most `limit` tasks at once; the others wait their turn (FIFO). */
+function createGate(limit: number): (task: () => Promise<void>) => Promise<void> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    running++;
+    try {
+      await task();
+    } finally {
+      running--;
+      queue.shift()?.();
     }
-  });
-  await Promise.all(workers);
+  };
 }
 
 function parseTime(iso: string | undefined): number | null {
@@ -248,7 +253,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     const page = zeroCounts();
     const seenUnchanged: string[] = [];
     const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
-    const work: Array<() => Promise<void>> = [];
+    // Each contact's writes start as soon as it is planned (bounded concurrency), so GHL writes overlap
+    // the planning of the rest of the page and the rate budget is used while there is work.
+    const inflight: Array<Promise<void>> = [];
+    const gate = createGate(settings.writeConcurrency);
     type Tx = Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0];
     // Contacts with only local changes commit with the page (one transaction, atomic with the cursor).
     const localOnly: Array<{ delta: SyncRunCounts; write: (tx: Tx) => Promise<void> }> = [];
@@ -320,7 +328,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         } else planTruncated = true;
         continue;
       }
-      work.push(async () => {
+      const task = gate(async () => {
         const delta = zeroCounts();
         delta.scanned = again ? 0 : 1;
         const ledgerKey = `reconcile:${run.id}:${hit.id}`;
@@ -435,6 +443,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         if (wrote) await commitDone(hit.id, delta, write);
         else localOnly.push({ delta, write });
       });
+      task.catch(() => {}); // surfaced by Promise.all at the end of the page
+      inflight.push(task);
     }
 
     // Commits one contact's outcome together with the run checkpoint (exact counts across a crash).
@@ -451,7 +461,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       });
     }
 
-    await runPool(work, settings.writeConcurrency, (w) => w());
+    await Promise.all(inflight);
 
     // Page end: unchanged contacts seen, mirror refreshes, counts and the next cursor in one transaction.
     const last = hits[hits.length - 1];
