@@ -614,6 +614,53 @@ describe("init and sandbox", () => {
     }
   });
 
+  it("init prompts, checks each answer on the spot and asks again", async () => {
+    const d = mkdtempSync(join(tmpdir(), "cli-init-prompts-"));
+    try {
+      // mode, location, token, region (bad, good), timezone (bad, good), window (bad, default), BulkSMS id,
+      // public URL, data dir, GHL base, BulkSMS base, welcome
+      const answers = [
+        "sandbox",
+        "loc42",
+        "",
+        "XX",
+        "gb",
+        "Mars/Base",
+        "Europe/London",
+        "8-9",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Hi {{firstName}}",
+      ];
+      const r = await runCli(["init"], {
+        cwd: d,
+        env: { GHL_BULKSMS_PROMPTS: "1" },
+        input: `${answers.join("\n")}\n`,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("Phone region for national numbers [US]:   must be an ISO 3166-1 alpha-2");
+      expect(r.stderr).toContain("must be an IANA timezone");
+      expect(r.stderr).toContain("must be HH:MM-HH:MM");
+      const text = readFileSync(join(d, ".env"), "utf8");
+      expect(text).toContain('"region":"GB"');
+      expect(text).toContain('"timezone":"Europe/London"');
+      expect(text).toContain("WELCOME_TEMPLATE='Hi {{firstName}}'");
+      const short = await runCli(["init", "--force"], {
+        cwd: d,
+        env: { GHL_BULKSMS_PROMPTS: "1" },
+        input: "sandbox\n",
+      });
+      expect(short.code).toBe(1);
+      expect(short.stderr).toContain("input ended before every question was answered");
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it("sandbox runs the simulators until interrupted", async () => {
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./helpers.js");

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { withExamples } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
@@ -96,8 +96,11 @@ export function registerInit(program: Command, io: Io): void {
           throw new CliError(`${p} already exists`, {
             hint: "pass --force to overwrite it (a backup is your job)",
           });
-      const interactive = !opts.yes && io.stdinIsTty;
-      const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
+      // Prompts on a terminal; GHL_BULKSMS_PROMPTS=1 also prompts on piped stdin (scripted answers, tests).
+      const interactive = !opts.yes && (io.stdinIsTty || process.env.GHL_BULKSMS_PROMPTS === "1");
+      const rl = interactive ? createInterface({ input: process.stdin, terminal: io.stdinIsTty }) : null;
+      // An iterator buffers lines, so answers piped in at once are not lost between questions.
+      const lines = rl ? rl[Symbol.asyncIterator]() : null;
       const ask = async (
         label: string,
         flag: string | undefined,
@@ -110,10 +113,15 @@ export function registerInit(program: Command, io: Io): void {
           if (problem) throw usageError(`${flagName} ${problem} (got ${JSON.stringify(flag)})`);
           return flag;
         }
-        if (!rl) return fallback;
+        if (!lines) return fallback;
         for (;;) {
-          const answer =
-            (await rl.question(`${label}${fallback ? ` [${fallback}]` : ""}: `)).trim() || fallback;
+          process.stderr.write(`${label}${fallback ? ` [${fallback}]` : ""}: `);
+          const next = await lines.next();
+          if (next.done)
+            throw new CliError("input ended before every question was answered", {
+              hint: "answer every prompt, or use --yes with flags",
+            });
+          const answer = String(next.value).trim() || fallback;
           const problem = await check(answer);
           if (!problem) return answer;
           io.err(`  ${problem}`);
@@ -231,6 +239,7 @@ export function registerInit(program: Command, io: Io): void {
           BULKSMS_API_BASE_URL: smsBase,
           QUIET_HOURS: quietHours,
           DEFAULT_TIMEZONE: timezone,
+          WELCOME_TEMPLATE: welcome,
         };
         // Check the whole result with the worker's own schema before writing anything.
         const { ConfigError, loadConfig } = await import("@ghl-bulksms/worker");
@@ -287,7 +296,7 @@ export function registerInit(program: Command, io: Io): void {
         );
         io.out(
           location
-            ? "next: `ghl-bulksms doctor`, then start the worker and run `ghl-bulksms webhooks register`"
+            ? "next: `ghl-bulksms doctor`, then start the worker with these variables (e.g. `node --env-file=.env ...`) and run `ghl-bulksms webhooks register`"
             : "next: `ghl-bulksms auth login` to add a location, then `ghl-bulksms doctor`",
         );
       } finally {
