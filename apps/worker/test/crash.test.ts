@@ -1,0 +1,385 @@
+// Crash safety. The worker runs as a CHILD PROCESS (node + tsx on the sources, the real src/main.ts) on a
+// SQLite file and is killed with SIGKILL at random moments (at least 5 times) and restarted on the same
+// port and file, while the sandbox in this process keeps producing events: contacts created and edited in
+// GHL, replies and STOPs from handsets, and the delivery reports of every text.
+//
+// Which events must have had their effect: GHL retries a webhook only on 429, so a GHL event sent while the
+// worker is down is lost by GHL's own rules (the sandbox logs it as "lost"). We therefore count only the GHL
+// events the worker ACKNOWLEDGED with a 2xx (the delivery log of the sandbox). BulkSMS retries failed
+// webhooks (90 s of sandbox time later; the sandbox clock runs 30x here), so EVERY BulkSMS event (reply,
+// STOP, status report) must eventually be acknowledged and have its effect.
+//
+// Afterwards, from the simulators' own records: no SMS sent twice, none lost, no duplicate note or task,
+// no text to an opted-out number, nothing dead-lettered.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { registerBulkSmsWebhooks, type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
+import { openSqliteStore } from "@ghl-bulksms/store";
+import { afterAll, describe, expect, it } from "vitest";
+
+const WORKER_DIR = join(import.meta.dirname, "..");
+const BULK_SECRET = "crash-bulksms-webhook-secret-01";
+const CONTACTS_PER_LOCATION = 60;
+const FAILING_PER_LOCATION = 5;
+const MIN_KILLS = 6;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const digits = (s: string) => s.replace(/\D/g, "");
+
+/** A seeded generator, so the event script is the same every run (kill moments still vary with timing). */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** An Etc/GMT zone in which it is about 13:00 now, so quiet hours (08:00-21:00) never defer a send. */
+function afternoonZone(nowMs: number): string {
+  const utcHour = new Date(nowMs).getUTCHours();
+  let n = utcHour - 13; // Etc/GMT+N is UTC-N
+  if (n > 12) n -= 24;
+  if (n < -14) n += 24;
+  return n === 0 ? "Etc/GMT" : `Etc/GMT${n > 0 ? "+" : "-"}${Math.abs(n)}`;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const addr = srv.address();
+  await new Promise<void>((r) => srv.close(() => r()));
+  if (addr === null || typeof addr === "string") throw new Error("no port");
+  return addr.port;
+}
+
+let sandbox: Sandbox | null = null;
+let child: ChildProcess | null = null;
+const dir = mkdtempSync(join(tmpdir(), "worker-crash-"));
+afterAll(async () => {
+  child?.kill("SIGKILL");
+  await sandbox?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("crash safety", () => {
+  it("500+ events, the worker SIGKILLed at random moments >= 5 times: every acknowledged event has its effect exactly once", async () => {
+    const started = Date.now();
+    const zone = afternoonZone(Date.now());
+    sandbox = await startSandbox({
+      clockSpeed: 30,
+      seedContacts: 0,
+      ghl: {
+        locations: [
+          { country: "GB", timezone: "Europe/London" },
+          { country: "GB", timezone: "Europe/London" },
+        ],
+        signing: { timestamps: "real" }, // the child verifies with its own clock
+      },
+    });
+    const sb = sandbox;
+    const locations = sb.ghl.locations;
+    const credential = sb.bulksms.credentials[0];
+    if (locations.length !== 2 || !credential) throw new Error("sandbox set-up");
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      GHL_BULKSMS_MODE: "sandbox",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATA_DIR: dir,
+      LOG_LEVEL: "warn",
+      GHL_API_BASE_URL: sb.ghl.url,
+      BULKSMS_API_BASE_URL: sb.bulksms.url,
+      BULKSMS_TOKEN_ID: credential.tokenId,
+      BULKSMS_TOKEN_SECRET: credential.tokenSecret,
+      BULKSMS_WEBHOOK_SECRET: BULK_SECRET,
+      GHL_WEBHOOK_PUBLIC_KEY: sb.ghl.keys.ed25519PublicKeyPem,
+      WELCOME_TEMPLATE: "Hi {{firstName}}, welcome!",
+      JOB_LEASE_SECONDS: "5", // a killed worker's leased jobs come back 5 s later
+      JOB_CONCURRENCY: "8",
+      JOB_CONCURRENCY_PER_LOCATION: "4",
+      SHUTDOWN_TIMEOUT_SECONDS: "5",
+    };
+    locations.forEach((l, i) => {
+      env[`GHL_LOCATION_${i + 1}_ID`] = l.id;
+      env[`GHL_LOCATION_${i + 1}_TOKEN`] = l.token;
+      env[`GHL_LOCATION_${i + 1}_REGION`] = "GB";
+      env[`GHL_LOCATION_${i + 1}_TIMEZONE`] = zone;
+    });
+    let stderr = "";
+    let starts = 0;
+    const spawnWorker = async (): Promise<void> => {
+      starts++;
+      const c = spawn(
+        process.execPath,
+        ["--conditions=@ghl-bulksms/source", "--import", "tsx", "src/main.ts"],
+        {
+          cwd: WORKER_DIR,
+          env,
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      c.stderr?.on("data", (b: Buffer) => {
+        stderr += b.toString();
+      });
+      child = c;
+      for (let i = 0; i < 200; i++) {
+        if (c.exitCode !== null)
+          throw new Error(`worker exited ${c.exitCode} at start:\n${stderr.slice(-3000)}`);
+        const ok = await fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+        await sleep(50);
+      }
+      throw new Error("worker did not become ready");
+    };
+    const killWorker = async (): Promise<void> => {
+      const c = child;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once("exit", r));
+      c.kill("SIGKILL");
+      await exited;
+    };
+
+    await spawnWorker();
+    sb.ghl.control.setWebhookUrl(`${url}/webhooks/ghl`);
+    expect(await registerBulkSmsWebhooks(sb.bulksms, `${url}/webhooks/bulksms/${BULK_SECRET}`)).toEqual([]);
+
+    // ---- the killer: SIGKILL at random moments, restart at once on the same port and file
+    const random = rng(20261125);
+    let kills = 0;
+    let scenarioDone = false;
+    const killer = (async () => {
+      while (!scenarioDone || kills < MIN_KILLS) {
+        await sleep(2500 + random() * 3500);
+        await killWorker();
+        kills++;
+        await sleep(random() * 300); // sometimes the sandbox finds nobody listening for a while
+        await spawnWorker();
+      }
+    })();
+
+    // ---- the scenario
+    interface Person {
+      locationId: string;
+      contactId: string;
+      e164: string;
+      national: string;
+      failing: boolean;
+    }
+    const people: Person[] = [];
+    locations.forEach((l, li) => {
+      for (let i = 0; i < CONTACTS_PER_LOCATION; i++) {
+        const local = String(300000 + li * 1000 + i);
+        people.push({
+          locationId: l.id,
+          contactId: "",
+          e164: `+447400${local}`,
+          national: `07400 ${local}`,
+          failing: i < FAILING_PER_LOCATION,
+        });
+      }
+    });
+    for (const p of people) if (p.failing) sb.bulksms.control.setNumberOutcome(p.e164, "NOT_SENT");
+    const replies = new Map<string, string>(); // reply text -> e164
+    const stopped = new Set<string>();
+    const welcomed = (p: Person) =>
+      sb.bulksms.control
+        .sentMessages()
+        .some((m) => digits(m.to) === digits(p.e164) && m.body.startsWith("Hi "));
+
+    // creates, interleaved with edits of earlier contacts
+    for (const [i, p] of people.entries()) {
+      p.contactId = sb.ghl.control.createContact(p.locationId, { firstName: `P${i}`, phone: p.national }).id;
+      if (i > 0) {
+        const q = people[Math.floor(random() * i)];
+        if (q?.contactId) sb.ghl.control.updateContact(q.contactId, { lastName: `Edit${i}` });
+      }
+      await sleep(40 + random() * 60);
+    }
+    // replies and STOPs from handsets that got their welcome; more edits (also of opted-out contacts)
+    let replyN = 0;
+    for (let round = 0; round < 300 && (replyN < 60 || stopped.size < 24); round++) {
+      const p = people[Math.floor(random() * people.length)];
+      if (!p || p.failing || stopped.has(p.e164) || !welcomed(p)) {
+        await sleep(30);
+        continue;
+      }
+      if (random() < 0.35 && stopped.size < 24) {
+        sb.bulksms.control.simulateReply({ from: p.e164, body: "STOP" });
+        stopped.add(p.e164);
+      } else if (replyN < 60) {
+        const text = `Question ${++replyN}: is my order ${Math.floor(random() * 1e6)} ready?`;
+        replies.set(text, p.e164);
+        sb.bulksms.control.simulateReply({ from: p.e164, body: text });
+      }
+      const q = people[Math.floor(random() * people.length)];
+      if (q) sb.ghl.control.updateContact(q.contactId, { lastName: `Later${round}` });
+      await sleep(60 + random() * 80);
+    }
+    scenarioDone = true;
+    const scenarioSeconds = Math.round((Date.now() - started) / 1000);
+    await killer;
+
+    // ---- convergence: every BulkSMS event acknowledged, the queue empty (checked with the worker stopped)
+    const bulkEvents = () => {
+      const all = new Set<string>();
+      const acked = new Set<string>();
+      for (const e of sb.bulksms.control.deliveryLog()) {
+        if (e.event === "test") continue;
+        e.messageIds.forEach((id, k) => {
+          const key = `${id}:${e.statusIds[k]}`;
+          all.add(key);
+          if (e.outcome === "delivered") acked.add(key);
+        });
+      }
+      return { all, acked };
+    };
+    let converged = false;
+    for (let round = 0; round < 12 && !converged; round++) {
+      await sb.ghl.control.flushWebhooks();
+      for (let i = 0; i < 100; i++) {
+        const { all, acked } = bulkEvents();
+        if (acked.size === all.size) break;
+        await sleep(100);
+      }
+      await sleep(1500);
+      const c = child;
+      if (c && c.exitCode === null) {
+        const exited = new Promise((r) => c.once("exit", r));
+        c.kill("SIGTERM");
+        await exited;
+      }
+      const store = openSqliteStore({
+        path: join(dir, "ghl-bulksms.db"),
+        encryptionKey: createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest(),
+      });
+      const jobs = await store.jobs.counts();
+      const lag = await store.inbox.lag();
+      await store.close();
+      const { all, acked } = bulkEvents();
+      converged = jobs.queued === 0 && jobs.running === 0 && lag.pending === 0 && acked.size === all.size;
+      if (!converged) await spawnWorker();
+    }
+    expect(converged, stderr.slice(-3000)).toBe(true);
+
+    // ---- the evidence
+    const store = openSqliteStore({
+      path: join(dir, "ghl-bulksms.db"),
+      encryptionKey: createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest(),
+    });
+    const dead = await store.deadLetters.list();
+    await store.close();
+    const ghlLog = sb.ghl.control.webhookDeliveries();
+    const ghlAcked = ghlLog.filter((d) => d.outcome === "delivered");
+    const ghlLost = ghlLog.filter((d) => d.outcome === "lost");
+    const { acked: bulkAcked } = bulkEvents();
+    const ackedCreates = new Set(
+      ghlAcked
+        .filter((d) => d.type === "ContactCreate")
+        .map((d) => (JSON.parse(d.body) as { id: string }).id),
+    );
+    const sent = sb.bulksms.control.sentMessages();
+    const to = (p: Person) => sent.filter((m) => digits(m.to) === digits(p.e164));
+    const location = (id: string) => locations.find((l) => l.id === id);
+    const ghlList = async <T>(p: Person, what: "notes" | "tasks"): Promise<T[]> => {
+      const r = await fetch(`${sb.ghl.url}/contacts/${p.contactId}/${what}`, {
+        headers: { authorization: `Bearer ${location(p.locationId)?.token}`, version: "2021-07-28" },
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as Record<string, T[]>)[what] ?? [];
+    };
+
+    const problems: string[] = [];
+    // no SMS sent twice: one deduplication id per logical message, one welcome / confirmation per number
+    const dedup = sent.map((m) => m.deduplicationId);
+    if (new Set(dedup).size !== dedup.length) problems.push("a deduplication id was sent twice");
+    let notesChecked = 0;
+    let welcomes = 0;
+    for (const p of people) {
+      const texts = to(p);
+      const welcome = texts.filter((m) => m.body.startsWith("Hi "));
+      welcomes += welcome.length;
+      if (welcome.length > 1) problems.push(`${p.e164}: ${welcome.length} welcome texts`);
+      // none lost: an acknowledged ContactCreate -> exactly one welcome
+      if (ackedCreates.has(p.contactId) && welcome.length !== 1)
+        problems.push(`${p.e164}: acknowledged create but ${welcome.length} welcomes`);
+      const notes = await ghlList<{ body?: string }>(p, "notes");
+      const tasks = await ghlList<{ title?: string; body?: string }>(p, "tasks");
+      notesChecked += notes.length;
+      const bodies = notes.map((n) => n.body ?? "");
+      if (new Set(bodies).size !== bodies.length) problems.push(`${p.e164}: a duplicate note`);
+      const taskKeys = tasks.map((t) => `${t.title}|${t.body}`);
+      if (new Set(taskKeys).size !== taskKeys.length) problems.push(`${p.e164}: a duplicate task`);
+      if (p.failing) {
+        if (welcome.length === 1 && tasks.length !== 1)
+          problems.push(`${p.e164}: failed text but ${tasks.length} tasks`);
+      } else if (welcome.length === 1) {
+        // every status report is a BulkSMS event (retried until acknowledged): one "delivered" note
+        const delivered = bodies.filter((b) => b.startsWith("SMS (welcome) delivered."));
+        if (delivered.length !== 1) problems.push(`${p.e164}: ${delivered.length} delivered notes`);
+      }
+      for (const [text, from] of replies) {
+        if (from !== p.e164) continue;
+        const n = bodies.filter((b) => b.includes(text)).length;
+        if (n !== 1) problems.push(`${p.e164}: reply ${JSON.stringify(text)} has ${n} notes`);
+      }
+      if (stopped.has(p.e164)) {
+        const contact = sb.ghl.control.getContact(p.contactId);
+        if (contact?.dndSettings.SMS?.status !== "active") problems.push(`${p.e164}: STOP but no DND`);
+        if (!contact?.tags.includes("sms-opted-out")) problems.push(`${p.e164}: STOP but no tag`);
+        if (bodies.filter((b) => b.startsWith("Opted out of SMS")).length !== 1)
+          problems.push(`${p.e164}: STOP but not exactly one opt-out note`);
+        if (!sb.bulksms.control.blockedNumbers().some((b) => digits(b) === digits(p.e164)))
+          problems.push(`${p.e164}: STOP but not blocked`);
+        // no text to an opted-out number: the welcome (before the STOP) and exactly one confirmation
+        const others = texts.filter((m) => !m.body.startsWith("Hi "));
+        if (others.length !== 1 || !/unsubscribed/.test(others[0]?.body ?? ""))
+          problems.push(
+            `${p.e164}: after STOP ${others.length} texts: ${others.map((m) => m.body).join(" / ")}`,
+          );
+      } else if (texts.some((m) => !m.body.startsWith("Hi "))) {
+        problems.push(`${p.e164}: an unexpected text`);
+      }
+    }
+    if (dead.length > 0)
+      problems.push(
+        `${dead.length} dead letters: ${dead.map((d) => `${d.name}: ${d.lastError}`).join("; ")}`,
+      );
+
+    const figures = {
+      acknowledgedEvents: ghlAcked.length + bulkAcked.size,
+      ghlAcknowledged: ghlAcked.length,
+      ghlLostWhileDown: ghlLost.length,
+      bulksmsAcknowledged: bulkAcked.size,
+      kills,
+      workerStarts: starts,
+      contacts: people.length,
+      acknowledgedCreates: ackedCreates.size,
+      welcomesSent: welcomes,
+      textsSent: sent.length,
+      replies: replies.size,
+      stops: stopped.size,
+      notesChecked,
+      deadLetters: dead.length,
+      problems: problems.length,
+      scenarioSeconds,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    writeFileSync(join(tmpdir(), "ghl-bulksms-crash-figures.json"), JSON.stringify(figures, null, 2));
+    process.stdout.write(`crash figures: ${JSON.stringify(figures)}\n`);
+    expect(problems).toEqual([]);
+    expect(kills).toBeGreaterThanOrEqual(5);
+    expect(figures.acknowledgedEvents).toBeGreaterThanOrEqual(500);
+    expect(stopped.size).toBeGreaterThanOrEqual(10);
+    expect(replies.size).toBeGreaterThanOrEqual(20);
+  }, 150_000);
+});
