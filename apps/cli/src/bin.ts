@@ -13,12 +13,9 @@ async function main(): Promise<number> {
     return io.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (
-        e.code === "commander.helpDisplayed" ||
-        e.code === "commander.version" ||
-        e.code === "commander.help"
-      )
-        return EXIT_OK;
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT_OK;
+      // A command group without its subcommand (`ghl-bulksms dlq`): help was shown, but it is a usage error.
+      if (e.code === "commander.help") return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
       if (e.code === "commander.executeSubCommandAsync") return e.exitCode;
       return EXIT_USAGE; // commander already printed the message
     }

@@ -66,5 +66,13 @@ Examples:
   registerWebhooks(program, io);
   registerDigest(program, io);
   registerSandbox(program, io);
+  // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.
+  for (const group of program.commands) {
+    if (group.commands.length === 0) continue;
+    group.addHelpText(
+      "after",
+      `\nExamples:\n${group.commands.map((c) => `  $ ghl-bulksms ${group.name()} ${c.name()} --help`).join("\n")}\n`,
+    );
+  }
   return program;
 }

@@ -112,6 +112,15 @@ describe("help and usage", () => {
     });
   });
 
+  it("a command group without its subcommand and an unknown command are usage errors (exit 2)", async () => {
+    const g = await cli(["dlq"]);
+    expect(g.code).toBe(2);
+    expect(g.stderr).toContain("Usage: ghl-bulksms dlq");
+    const u = await cli(["nosuch"]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain("unknown command 'nosuch'");
+  });
+
   it("an unknown option is a usage error (exit 2)", async () => {
     const r = await cli(["runs", "list", "--bogus"]);
     expect(r.code).toBe(2);
