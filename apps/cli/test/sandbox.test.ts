@@ -54,7 +54,7 @@ beforeAll(async () => {
     BULKSMS_API_BASE_URL: sandbox.bulksms.url,
     BULKSMS_TOKEN_ID: cred.tokenId,
     BULKSMS_TOKEN_SECRET: cred.tokenSecret,
-    GHL_LOCATIONS: JSON.stringify([{ locationId, token: pit, timezone: loc.timezone }]),
+    GHL_LOCATIONS: JSON.stringify([{ locationId, token: pit, region: loc.country, timezone: loc.timezone }]),
     DATA_DIR: join(dir, "data"),
     GHL_BULKSMS_CONFIG: join(dir, "policy.json"),
   };

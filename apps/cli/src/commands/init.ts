@@ -256,12 +256,9 @@ export function registerInit(program: Command, io: Io): void {
             );
           throw e;
         }
-        const policy = {
-          engine: {
-            defaults: { welcome: { enabled: welcome !== "", ...(welcome ? { template: welcome } : {}) } },
-          },
-          lifecycle: {},
-        };
+        // The environment carries what the worker reads (including WELCOME_TEMPLATE); policies beyond it
+        // (per-location overrides, merge, follow-ups, digest) go in this file.
+        const policy = { engine: {}, lifecycle: {} };
         const { parseEngineConfig } = await import("@ghl-bulksms/engine");
         parseEngineConfig(policy.engine);
 

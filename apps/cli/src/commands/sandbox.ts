@@ -63,6 +63,7 @@ export function registerSandbox(program: Command, io: Io): void {
       const locations = sandbox.ghl.locations.map((l) => ({
         locationId: l.id,
         token: l.token,
+        region: l.country,
         timezone: l.timezone,
       }));
       const env = [
