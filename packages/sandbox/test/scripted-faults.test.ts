@@ -86,7 +86,9 @@ describe("scripted faults (FaultConfig.script)", () => {
     expect(() => mergeFaults({}, { script: [{ kind: "explode" }] })).toThrow(/script\[0\]/);
     expect(() => mergeFaults({}, { script: "stall" })).toThrow(/expected an array/);
     expect(() => mergeFaults({}, { script: [{ kind: "delay", ms: -1 }] })).toThrow(/script\[0\]/);
-    expect(mergeFaults({}, { script: [{ kind: "delay", ms: 5 }] }).script).toEqual([{ kind: "delay", ms: 5 }]);
+    expect(mergeFaults({}, { script: [{ kind: "delay", ms: 5 }] }).script).toEqual([
+      { kind: "delay", ms: 5 },
+    ]);
     expect(mergeFaults({ script: [{ kind: "stall" }] }, { script: null })).toEqual({});
   });
 });
