@@ -55,7 +55,11 @@ export async function runCrashScenario(options: {
         await startSandbox({
           seed: "crash",
           clockStart: START,
-          ghl: { seed: "crash", locations: [{ country: "GB", timezone: "Europe/London" }], rateLimit: { burstMax: 100_000 } },
+          ghl: {
+            seed: "crash",
+            locations: [{ country: "GB", timezone: "Europe/London" }],
+            rateLimit: { burstMax: 100_000 },
+          },
         } as never),
       );
     }
@@ -75,7 +79,12 @@ export async function runCrashScenario(options: {
       const store = openSqliteStore({ path: f1, now: s1.clock.now, encryptionKey: key });
       const deps = depsFor(s1, store);
       await registerLocation(deps, { id: loc.id, region: loc.country, timezone: loc.timezone });
-      const r = await reconcile({ deps, locationId: loc.id, kind: "full", config: parseLifecycleConfig(lifecycle) });
+      const r = await reconcile({
+        deps,
+        locationId: loc.id,
+        kind: "full",
+        config: parseLifecycleConfig(lifecycle),
+      });
       if (!r.ok) throw new Error(`initial run: ${JSON.stringify(r)}`);
       log(`initial full run: ${JSON.stringify(r.counts)}`);
       await store.close();
@@ -100,7 +109,13 @@ export async function runCrashScenario(options: {
               profile: { ...(rec.profile as object), lastName: `Local${i}`, localEditedAt: optOutAt },
             });
           } else if (rec.phoneE164) {
-            await store.optOuts.set({ locationId: loc.id, phoneE164: rec.phoneE164, state: "opted_out", source: "sms_stop", at: optOutAt });
+            await store.optOuts.set({
+              locationId: loc.id,
+              phoneE164: rec.phoneE164,
+              state: "opted_out",
+              source: "sms_stop",
+              at: optOutAt,
+            });
           }
         }
       }
@@ -162,7 +177,8 @@ export async function runCrashScenario(options: {
       final = await spawnReconcileChild(input(s2, f2)).done;
     }
     const runB = Date.now() - tb;
-    if (!final?.output?.ok) throw new Error(`run B failed: ${final?.stderr} ${JSON.stringify(final?.output)}`);
+    if (!final?.output?.ok)
+      throw new Error(`run B failed: ${final?.stderr} ${JSON.stringify(final?.output)}`);
     const resB = final.output.result as { counts: unknown; runId: number; resumed: boolean };
 
     // Compare.
@@ -174,13 +190,20 @@ export async function runCrashScenario(options: {
       const g1 = s1.ghl.control.getContact(id);
       const g2 = s2.ghl.control.getContact(id);
       const pick = (g: typeof g1) =>
-        JSON.stringify({ f: g?.firstName, l: g?.lastName, t: [...(g?.tags ?? [])].sort(), d: g?.dndSettings?.SMS?.status ?? null });
+        JSON.stringify({
+          f: g?.firstName,
+          l: g?.lastName,
+          t: [...(g?.tags ?? [])].sort(),
+          d: g?.dndSettings?.SMS?.status ?? null,
+        });
       if (pick(g1) !== pick(g2)) differences.push(`ghl ${id}: ${pick(g1)} != ${pick(g2)}`);
       const m1 = await sa.contacts.get(loc.id, id);
       const m2 = await sb.contacts.get(loc.id, id);
       // Consent event times come from GHL's dateUpdated, which differs by the ms the setup edits took.
       const mp = (m: typeof m1) =>
-        JSON.stringify({ p: m?.profile, b: m?.base, d: m?.deleted, ph: m?.phoneE164 }, (k, v) => (k === "at" ? undefined : v));
+        JSON.stringify({ p: m?.profile, b: m?.base, d: m?.deleted, ph: m?.phoneE164 }, (k, v) =>
+          k === "at" ? undefined : v,
+        );
       if (mp(m1) !== mp(m2)) differences.push(`mirror ${id}: ${mp(m1)} != ${mp(m2)}`);
       if (m1?.phoneE164) {
         const o1 = await sa.optOuts.get(loc.id, m1.phoneE164);
@@ -188,7 +211,8 @@ export async function runCrashScenario(options: {
         if (o1?.state !== o2?.state) differences.push(`opt-out ${id}`);
       }
     }
-    const notes = (s: Sandbox) => s.ghl.control.requestLog().filter((e) => e.method === "POST" && /\/notes$/.test(e.path)).length;
+    const notes = (s: Sandbox) =>
+      s.ghl.control.requestLog().filter((e) => e.method === "POST" && /\/notes$/.test(e.path)).length;
     if (notes(s1) !== notes(s2)) differences.push(`notes ${notes(s1)} != ${notes(s2)}`);
     if (JSON.stringify(resA.counts) !== JSON.stringify(resB.counts)) differences.push("run counts differ");
     await sa.close();
@@ -213,8 +237,17 @@ export async function runCrashScenario(options: {
 
 function depsFor(box: Sandbox, store: Store) {
   const loc = box.ghl.locations[0]!;
-  const ghl = createGhlClient({ auth: { kind: "private-integration", token: loc.token }, baseUrl: box.ghl.url, now: box.clock.now });
+  const ghl = createGhlClient({
+    auth: { kind: "private-integration", token: loc.token },
+    baseUrl: box.ghl.url,
+    now: box.clock.now,
+  });
   const cred = box.bulksms.credentials[0]!;
-  const sms = createBulkSmsClient({ tokenId: cred.tokenId, tokenSecret: cred.tokenSecret, baseUrl: box.bulksms.url, now: box.clock.now });
+  const sms = createBulkSmsClient({
+    tokenId: cred.tokenId,
+    tokenSecret: cred.tokenSecret,
+    baseUrl: box.bulksms.url,
+    now: box.clock.now,
+  });
   return createEngine({ store, ghl: () => ghl, sms, now: box.clock.now }).deps;
 }

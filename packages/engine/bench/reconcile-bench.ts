@@ -25,14 +25,20 @@ const WINDOW_MS = 10_000;
 const WRITE = /^(PUT|POST|DELETE) /;
 
 const dir = mkdtempSync(join(tmpdir(), "reconcile-bench-"));
-const sandbox = await startSandbox({ clockSpeed: SPEED, clockStart: START, ghl: { locations: [{ country: "GB", timezone: "Europe/London" }] } });
+const sandbox = await startSandbox({
+  clockSpeed: SPEED,
+  clockStart: START,
+  ghl: { locations: [{ country: "GB", timezone: "Europe/London" }] },
+});
 try {
   const loc = sandbox.ghl.locations[0]!;
   const cred = sandbox.bulksms.credentials[0]!;
   const key = randomBytes(32);
   const storePath = join(dir, "bench.db");
   const lifecycle = {};
-  console.log(`seeding ${N} contacts (sandbox clock x${SPEED}, GHL limit ${BURST}/${WINDOW_MS / 1000} s, real-time reserve ${RESERVED})`);
+  console.log(
+    `seeding ${N} contacts (sandbox clock x${SPEED}, GHL limit ${BURST}/${WINDOW_MS / 1000} s, real-time reserve ${RESERVED})`,
+  );
   sandbox.ghl.control.seedContacts(N, { locationId: loc.id });
   const ids = sandbox.ghl.control.listContacts(loc.id).map((c) => c.id);
 
@@ -40,13 +46,28 @@ try {
   {
     const now = sandbox.clock.now;
     const store = openSqliteStore({ path: storePath, now, encryptionKey: key });
-    const ghl = createGhlClient({ auth: { kind: "private-integration", token: loc.token }, baseUrl: sandbox.ghl.url, now, sleep: sandbox.clock.sleep });
-    const sms = createBulkSmsClient({ tokenId: cred.tokenId, tokenSecret: cred.tokenSecret, baseUrl: sandbox.bulksms.url, now });
+    const ghl = createGhlClient({
+      auth: { kind: "private-integration", token: loc.token },
+      baseUrl: sandbox.ghl.url,
+      now,
+      sleep: sandbox.clock.sleep,
+    });
+    const sms = createBulkSmsClient({
+      tokenId: cred.tokenId,
+      tokenSecret: cred.tokenSecret,
+      baseUrl: sandbox.bulksms.url,
+      now,
+    });
     const deps = createEngine({ store, ghl: () => ghl, sms, now }).deps;
     await registerLocation(deps, { id: loc.id, region: loc.country, timezone: loc.timezone });
     for (const pass of [1, 2]) {
       const t = Date.now();
-      const r = await reconcile({ deps, locationId: loc.id, kind: "full", config: parseLifecycleConfig(lifecycle) });
+      const r = await reconcile({
+        deps,
+        locationId: loc.id,
+        kind: "full",
+        config: parseLifecycleConfig(lifecycle),
+      });
       if (!r.ok) throw new Error(JSON.stringify(r));
       console.log(`preparation run ${pass}: ${Date.now() - t} ms real, ${JSON.stringify(r.counts)}`);
     }
@@ -83,7 +104,8 @@ try {
     lifecycle,
     realtimeReservedShare: RESERVED,
   }).done;
-  if (!child.output?.ok) throw new Error(`measured run failed: ${child.stderr} ${JSON.stringify(child.output)}`);
+  if (!child.output?.ok)
+    throw new Error(`measured run failed: ${child.stderr} ${JSON.stringify(child.output)}`);
   const runEnd = sandbox.clock.now();
   const log = sandbox.ghl.control.requestLog().slice(logBefore);
   const requests = log.length;
@@ -121,7 +143,9 @@ try {
   };
   console.log(JSON.stringify(figures, null, 2));
   const ok =
-    figures.requestsPer1000UnchangedContacts <= 3 && tooMany === 0 && figures.rateUsedWhileWritesPending.shareOfBackgroundAllowance >= 0.9;
+    figures.requestsPer1000UnchangedContacts <= 3 &&
+    tooMany === 0 &&
+    figures.rateUsedWhileWritesPending.shareOfBackgroundAllowance >= 0.9;
   console.log(
     `targets: <= 3 requests / 1,000 unchanged: ${figures.requestsPer1000UnchangedContacts} ${figures.requestsPer1000UnchangedContacts <= 3 ? "OK" : "MISSED"}; ` +
       `>= 90% of the allowed rate while writes pending: ${(figures.rateUsedWhileWritesPending.shareOfBackgroundAllowance * 100).toFixed(1)}% of the background allowance ` +

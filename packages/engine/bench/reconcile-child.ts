@@ -58,12 +58,27 @@ async function main(): Promise<void> {
   const config = parseLifecycleConfig(input.lifecycle ?? {});
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
-  const onProgress = (p: { pages: number; phase: string }) => process.stdout.write(`progress ${p.phase} ${p.pages}\n`);
-  let result = await reconcile({ deps: engine.deps, locationId: input.locationId, kind: input.kind, config, owner: `child:${process.pid}`, onProgress });
+  const onProgress = (p: { pages: number; phase: string }) =>
+    process.stdout.write(`progress ${p.phase} ${p.pages}\n`);
+  let result = await reconcile({
+    deps: engine.deps,
+    locationId: input.locationId,
+    kind: input.kind,
+    config,
+    owner: `child:${process.pid}`,
+    onProgress,
+  });
   const deadline = Date.now() + (input.waitForStaleMs ?? 0);
   while (!result.ok && result.reason === "already_running" && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    result = await reconcile({ deps: engine.deps, locationId: input.locationId, kind: input.kind, config, owner: `child:${process.pid}`, onProgress });
+    result = await reconcile({
+      deps: engine.deps,
+      locationId: input.locationId,
+      kind: input.kind,
+      config,
+      owner: `child:${process.pid}`,
+      onProgress,
+    });
   }
   const cpu = process.cpuUsage(cpu0);
   const out: ChildOutput = {

@@ -10,14 +10,25 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).h
 
 export interface RunningChild {
   child: ChildProcess;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: ChildOutput | null; stderr: string }>;
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    output: ChildOutput | null;
+    stderr: string;
+  }>;
 }
 
 /** `onProgress` gets the number of pages the child has committed so far. */
 export function spawnReconcileChild(input: ChildInput, onProgress?: (pages: number) => void): RunningChild {
   const child = spawn(
     process.execPath,
-    ["--conditions=@ghl-bulksms/source", "--import", tsxLoader, join(here, "reconcile-child.ts"), JSON.stringify(input)],
+    [
+      "--conditions=@ghl-bulksms/source",
+      "--import",
+      tsxLoader,
+      join(here, "reconcile-child.ts"),
+      JSON.stringify(input),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stdout = "";
@@ -30,7 +41,12 @@ export function spawnReconcileChild(input: ChildInput, onProgress?: (pages: numb
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();
   });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: ChildOutput | null; stderr: string }>((resolve) => {
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    output: ChildOutput | null;
+    stderr: string;
+  }>((resolve) => {
     child.on("exit", (code, signal) => {
       const line = stdout.trim().split("\n").pop();
       let output: ChildOutput | null = null;

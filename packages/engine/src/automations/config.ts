@@ -35,7 +35,11 @@ const reconcileSchema = z.strictObject({
   welcomeMaxAgeHours: z.number().min(0).default(24),
   /** A running run with no heartbeat for this long crashed and may be taken over. */
   staleAfterMs: z.number().int().min(1_000).default(120_000),
-  incrementalEveryMs: z.number().int().min(60_000).default(15 * 60_000),
+  incrementalEveryMs: z
+    .number()
+    .int()
+    .min(60_000)
+    .default(15 * 60_000),
   /** Local time of the daily full run, in the location's time zone. */
   fullAt: hhmm.default("03:00"),
 });
@@ -103,7 +107,8 @@ export const lifecyclePolicySchema = z.strictObject({
     .superRefine((rules, ctx) => {
       const seen = new Set<string>();
       rules.forEach((r, i) => {
-        if (seen.has(r.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate rule id "${r.id}"` });
+        if (seen.has(r.id))
+          ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate rule id "${r.id}"` });
         seen.add(r.id);
       });
     }),

@@ -97,7 +97,10 @@ export async function buildDigest(
 export function digestDueAt(localDate: string, at: string, timeZone: string): number {
   const [y, mo, d] = localDate.split("-").map(Number);
   const [h, mi] = at.split(":").map(Number);
-  return zonedTimeToUtc({ year: y ?? 1970, month: mo ?? 1, day: d ?? 1, hour: h ?? 0, minute: mi ?? 0 }, timeZone);
+  return zonedTimeToUtc(
+    { year: y ?? 1970, month: mo ?? 1, day: d ?? 1, hour: h ?? 0, minute: mi ?? 0 },
+    timeZone,
+  );
 }
 
 export interface DigestTickResult {
@@ -143,7 +146,11 @@ export async function digestTick(
           localDate,
           recipient,
           messageId: q.message.id,
-          summary: { newContacts: digest.newContacts, updatedContacts: digest.updatedContacts, names: digest.names },
+          summary: {
+            newContacts: digest.newContacts,
+            updatedContacts: digest.updatedContacts,
+            names: digest.names,
+          },
           at: now,
         });
         return q.message.id;

@@ -4,7 +4,7 @@
 // through the engine's queue (`sms.send` re-checks the gate once more when it sends).
 import type { FollowUp } from "@ghl-bulksms/store";
 import { type GhlContactLike, renderTemplate } from "@ghl-bulksms/sync";
-import { type EngineDeps } from "../core/deps.js";
+import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
@@ -44,7 +44,12 @@ async function stop(deps: EngineDeps, f: FollowUp, reason: string): Promise<Foll
   return { id: f.id, action: "stopped", reason };
 }
 
-async function runStep(deps: EngineDeps, config: LifecycleConfig, f: FollowUp, now: number): Promise<FollowUpStepOutcome> {
+async function runStep(
+  deps: EngineDeps,
+  config: LifecycleConfig,
+  f: FollowUp,
+  now: number,
+): Promise<FollowUpStepOutcome> {
   const rule = lifecycleFor(config, f.locationId).followUps.find((r) => r.id === f.ruleId);
   if (!rule) return stop(deps, f, "rule-removed");
   const step = rule.steps[f.step];
@@ -55,11 +60,18 @@ async function runStep(deps: EngineDeps, config: LifecycleConfig, f: FollowUp, n
   const record = await deps.store.contacts.get(f.locationId, f.contactId);
   if (!record || record.deleted || record.retired) return stop(deps, f, "contact-deleted");
   const ghl = asGhlRecord(record.ghl) as GhlContactLike | null;
-  if (!ruleStillHolds(rule, ghl)) return stop(deps, f, rule.trigger.type === "tag-added" ? "tag-removed" : "field-changed");
+  if (!ruleStillHolds(rule, ghl))
+    return stop(deps, f, rule.trigger.type === "tag-added" ? "tag-removed" : "field-changed");
   const profile = asProfile(record.profile);
   const to = profile?.phone ?? record.phoneE164;
   if (!to) return stop(deps, f, "no-phone");
-  const gate = await checkSendGate(deps, { locationId: f.locationId, contactId: f.contactId, to, purpose: "automated", at: now });
+  const gate = await checkSendGate(deps, {
+    locationId: f.locationId,
+    contactId: f.contactId,
+    to,
+    purpose: "automated",
+    at: now,
+  });
   if ("block" in gate) {
     const optOut = gate.block === "opted_out" || gate.block === "ghl_dnd" || gate.block === "no_consent";
     return stop(deps, f, optOut ? "opted-out" : gate.block);
@@ -68,7 +80,11 @@ async function runStep(deps: EngineDeps, config: LifecycleConfig, f: FollowUp, n
     await deps.store.followUps.advance(f.id, f.step, gate.defer);
     return { id: f.id, action: "deferred", until: gate.defer };
   }
-  const rendered = renderTemplate(step.template, { ...(ghl ?? {}), ...(profile ?? {}) }, { missing: "empty" });
+  const rendered = renderTemplate(
+    step.template,
+    { ...(ghl ?? {}), ...(profile ?? {}) },
+    { missing: "empty" },
+  );
   if (!rendered.ok) return stop(deps, f, `template: ${rendered.error.kind}`);
   const next = rule.steps[f.step + 1];
   const messageId = await deps.store.transaction(async (tx) => {

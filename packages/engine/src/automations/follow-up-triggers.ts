@@ -61,7 +61,9 @@ export function ruleStillHolds(rule: FollowUpRule, current: GhlContactLike | nul
     case "tag-added":
       return !rule.stopOn.tagRemoved || tagsOf(current).has(t.tag.trim().toLowerCase());
     case "field-changed":
-      return !rule.stopOn.fieldChanged || t.equals === undefined || matchesEquals(rule, fieldOf(current, t.field));
+      return (
+        !rule.stopOn.fieldChanged || t.equals === undefined || matchesEquals(rule, fieldOf(current, t.field))
+      );
     default: {
       const never: never = t;
       throw new Error(`unknown trigger ${JSON.stringify(never)}`);

@@ -45,7 +45,9 @@ async function runReconcileJob(
     case "location_unknown":
       return OK; // another run covers it / nothing to reconcile
     case "failed":
-      return r.retryable ? retryLater(`reconcile_${kind}_failed`, r.error) : { ok: false, error: { code: `reconcile_${kind}_failed`, message: r.error, retryable: false } };
+      return r.retryable
+        ? retryLater(`reconcile_${kind}_failed`, r.error)
+        : { ok: false, error: { code: `reconcile_${kind}_failed`, message: r.error, retryable: false } };
     default: {
       const never: never = r;
       throw new Error(`unexpected reconcile result ${JSON.stringify(never)}`);
@@ -84,18 +86,37 @@ export function createLifecycleJobRegistry(deps: EngineDeps, config: LifecycleCo
  * The scheduler entry point: call it every minute or so. Enqueues each due lifecycle job once (the job
  * key names its time slot, so several workers calling it enqueue nothing twice). Returns how many were new.
  */
-export async function enqueueDueLifecycleJobs(deps: EngineDeps, config: LifecycleConfig, now = deps.now()): Promise<number> {
+export async function enqueueDueLifecycleJobs(
+  deps: EngineDeps,
+  config: LifecycleConfig,
+  now = deps.now(),
+): Promise<number> {
   let n = 0;
-  const enqueue = async (name: LifecycleJobName, payload: unknown, key: string, locationId: string | null) => {
+  const enqueue = async (
+    name: LifecycleJobName,
+    payload: unknown,
+    key: string,
+    locationId: string | null,
+  ) => {
     const r = await deps.store.jobs.enqueue({ name, payload, key: `${name}:${key}`, locationId, runAt: now });
     if (r.enqueued) n++;
   };
   for (const location of await deps.store.locations.list({ activeOnly: true })) {
     const s = lifecycleFor(config, location.id).reconcile;
-    await enqueue("reconcile.incremental", { locationId: location.id }, `${location.id}:${Math.floor(now / s.incrementalEveryMs)}`, location.id);
+    await enqueue(
+      "reconcile.incremental",
+      { locationId: location.id },
+      `${location.id}:${Math.floor(now / s.incrementalEveryMs)}`,
+      location.id,
+    );
     const localDate = localDateOf(now, location.timezone);
     if (now >= digestDueAt(localDate, s.fullAt, location.timezone)) {
-      await enqueue("reconcile.full", { locationId: location.id }, `${location.id}:${localDate}`, location.id);
+      await enqueue(
+        "reconcile.full",
+        { locationId: location.id },
+        `${location.id}:${localDate}`,
+        location.id,
+      );
     }
   }
   await enqueue("followups.run", {}, String(Math.floor(now / 60_000)), null);

@@ -4,18 +4,21 @@
 // (/work/notes/engine-requests.md #2); it uses the same guard and message key.
 import type { StoreTx } from "@ghl-bulksms/store";
 import { renderTemplate } from "@ghl-bulksms/sync";
-import type { LifecycleConfig } from "./config.js";
-import { lifecycleFor } from "./config.js";
 import { resolvePolicy } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { asProfile } from "../core/mirror.js";
 import { isMobile } from "../core/phone.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
+import type { LifecycleConfig } from "./config.js";
+import { lifecycleFor } from "./config.js";
 
 export type WelcomeDecision =
   | { sent: true; messageId: string }
-  | { sent: false; reason: "disabled" | "too_old" | "no_phone" | "not_mobile" | "already_welcomed" | "gate" | "template" };
+  | {
+      sent: false;
+      reason: "disabled" | "too_old" | "no_phone" | "not_mobile" | "already_welcomed" | "gate" | "template";
+    };
 
 export async function welcomeDiscoveredContact(
   deps: EngineDeps,
@@ -35,13 +38,18 @@ export async function welcomeDiscoveredContact(
   const profile = asProfile(record?.profile);
   if (!record || !profile?.phone) return { sent: false, reason: "no_phone" };
   if (record.welcomeSentAt !== null) return { sent: false, reason: "already_welcomed" };
-  if (ctx.policy.welcome.requireMobile && !isMobile(profile.phone)) return { sent: false, reason: "not_mobile" };
-  const gate = await checkSendGate(deps, {
-    locationId: input.locationId,
-    contactId: input.contactId,
-    to: profile.phone,
-    purpose: "automated",
-  }, tx);
+  if (ctx.policy.welcome.requireMobile && !isMobile(profile.phone))
+    return { sent: false, reason: "not_mobile" };
+  const gate = await checkSendGate(
+    deps,
+    {
+      locationId: input.locationId,
+      contactId: input.contactId,
+      to: profile.phone,
+      purpose: "automated",
+    },
+    tx,
+  );
   if ("block" in gate) return { sent: false, reason: "gate" };
   const rendered = renderTemplate(ctx.policy.welcome.template, { ...profile }, { missing: "empty" });
   if (!rendered.ok) return { sent: false, reason: "template" };

@@ -3,27 +3,33 @@
 // their origin, full records go to the undo log first, then the others are deleted or only tagged), undo.
 import type { GhlContact, GhlError, GhlNote, GhlTask } from "@ghl-bulksms/ghl";
 import {
+  consentStatus,
   type DuplicateCluster,
-  findDuplicates,
   type FieldValue,
+  findDuplicates,
   type GhlContactLike,
   ghlToSyncContact,
   isRestrictive,
-  consentStatus,
   type MergeContact,
   type MergePlan,
   planMerge,
 } from "@ghl-bulksms/sync";
+import { type LifecycleConfig, lifecycleFor, parseLifecycleConfig } from "../automations/config.js";
 import { auditVendorWrite } from "../core/audit.js";
 import { type EngineDeps, loadLocation } from "../core/deps.js";
 import { asGhlRecord } from "../core/mirror.js";
 import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
-import { type LifecycleConfig, lifecycleFor, parseLifecycleConfig } from "../automations/config.js";
 
 export interface MergeProposal {
   cluster: DuplicateCluster;
   /** Names/identities of the members as the mirror knows them (for the operator). */
-  members: Array<{ id: string; name: string | null; email: string | null; phone: string | null; dateAdded: string | null }>;
+  members: Array<{
+    id: string;
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    dateAdded: string | null;
+  }>;
 }
 
 /** Runs dedupe over the location's mirror; clusters come with their evidence and proposed survivor. */
@@ -38,7 +44,11 @@ export async function proposeMerges(
   const records = [];
   let after: string | undefined;
   for (;;) {
-    const page = await deps.store.contacts.list({ locationId, limit: 1000, ...(after ? { afterContactId: after } : {}) });
+    const page = await deps.store.contacts.list({
+      locationId,
+      limit: 1000,
+      ...(after ? { afterContactId: after } : {}),
+    });
     if (page.length === 0) break;
     records.push(...page.filter((r) => !r.deleted && !r.retired));
     after = page[page.length - 1]?.contactId;
@@ -47,7 +57,11 @@ export async function proposeMerges(
   const result = findDuplicates(
     records.map((r) => {
       const g = asGhlRecord(r.ghl);
-      const filled = g ? Object.values(g).filter((v) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)).length : 0;
+      const filled = g
+        ? Object.values(g).filter(
+            (v) => v !== null && v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0),
+          ).length
+        : 0;
       return {
         id: r.contactId,
         phoneE164: r.phoneE164,
@@ -69,7 +83,13 @@ export async function proposeMerges(
       members: cluster.ids.map((id) => {
         const g = asGhlRecord(byId.get(id)?.ghl);
         const name = [g?.firstName, g?.lastName].filter(Boolean).join(" ") || g?.name || null;
-        return { id, name, email: g?.email ?? null, phone: g?.phone ?? null, dateAdded: g?.dateAdded ?? null };
+        return {
+          id,
+          name,
+          email: g?.email ?? null,
+          phone: g?.phone ?? null,
+          dateAdded: g?.dateAdded ?? null,
+        };
       }),
     }));
 }
@@ -100,7 +120,19 @@ export type MergeResult =
   | { ok: false; reason: "ghl_error"; step: string; error: GhlError };
 
 /** Fields PUT /contacts/{id} accepts (companyName is create-only: FACTS §3.2; it stays in the undo log). */
-const STANDARD = ["firstName", "lastName", "email", "phone", "timezone", "country", "city", "address1", "state", "postalCode", "website"];
+const STANDARD = [
+  "firstName",
+  "lastName",
+  "email",
+  "phone",
+  "timezone",
+  "country",
+  "city",
+  "address1",
+  "state",
+  "postalCode",
+  "website",
+];
 
 interface Loaded {
   contact: GhlContact;
@@ -108,7 +140,11 @@ interface Loaded {
   tasks: GhlTask[];
 }
 
-async function loadFull(deps: EngineDeps, locationId: string, contactId: string): Promise<{ ok: true; data: Loaded } | { ok: false; error: GhlError }> {
+async function loadFull(
+  deps: EngineDeps,
+  locationId: string,
+  contactId: string,
+): Promise<{ ok: true; data: Loaded } | { ok: false; error: GhlError }> {
   const client = deps.ghl(locationId);
   const c = await client.contacts.get({ locationId, contactId });
   if (!c.ok) return c;
@@ -178,7 +214,11 @@ export async function applyMerge(
   const preview: MergePreview = {
     plan,
     mode,
-    survivorUpdate: { fields: toUpdateBody(plan.merged.fields, survivor.contact) as Record<string, FieldValue>, addTags, setDnd },
+    survivorUpdate: {
+      fields: toUpdateBody(plan.merged.fields, survivor.contact) as Record<string, FieldValue>,
+      addTags,
+      setDnd,
+    },
     carried: plan.absorbed.map((id) => {
       const l = loaded.get(id) as Loaded;
       return { from: id, notes: l.notes.length, openTasks: l.tasks.filter((t) => !t.completed).length };
@@ -200,7 +240,12 @@ export async function applyMerge(
       mode,
       duplicateTag: settings.merge.duplicateTag,
     };
-    const undoId = await deps.store.mergeUndo.record({ locationId, survivorId: plan.survivor, mergedId: id, snapshot });
+    const undoId = await deps.store.mergeUndo.record({
+      locationId,
+      survivorId: plan.survivor,
+      mergedId: id,
+      snapshot,
+    });
     undoIds.push(undoId);
     undoOf.set(id, undoId);
   }
@@ -268,8 +313,20 @@ export async function applyMerge(
   return { ok: true, applied: true, preview, undoIds };
 }
 
-async function audit(deps: EngineDeps, locationId: string, operation: string, targetId: string, ok: boolean): Promise<void> {
-  await auditVendorWrite(deps, { locationId, vendor: "ghl", operation, targetId, resultStatus: ok ? "ok" : "error" });
+async function audit(
+  deps: EngineDeps,
+  locationId: string,
+  operation: string,
+  targetId: string,
+  ok: boolean,
+): Promise<void> {
+  await auditVendorWrite(deps, {
+    locationId,
+    vendor: "ghl",
+    operation,
+    targetId,
+    resultStatus: ok ? "ok" : "error",
+  });
 }
 
 export type UndoResult =
@@ -279,8 +336,25 @@ export type UndoResult =
 
 function createBody(c: GhlContact, locationId: string): Record<string, unknown> {
   const keys = [
-    "firstName", "lastName", "name", "email", "phone", "address1", "city", "state", "postalCode", "website",
-    "timezone", "country", "companyName", "source", "dateOfBirth", "assignedTo", "dnd", "dndSettings", "tags",
+    "firstName",
+    "lastName",
+    "name",
+    "email",
+    "phone",
+    "address1",
+    "city",
+    "state",
+    "postalCode",
+    "website",
+    "timezone",
+    "country",
+    "companyName",
+    "source",
+    "dateOfBirth",
+    "assignedTo",
+    "dnd",
+    "dndSettings",
+    "tags",
   ] as const;
   const body: Record<string, unknown> = { locationId };
   for (const k of keys) {
@@ -309,7 +383,11 @@ export async function undoMerge(deps: EngineDeps, undoId: number): Promise<UndoR
   let tasks = 0;
   if (snap.mode === "delete") {
     const key = `merge-undo:${undoId}:contact`;
-    const begun = await deps.store.vendorWrites.begin(key, { vendor: "ghl", operation: "contact.create", locationId });
+    const begun = await deps.store.vendorWrites.begin(key, {
+      vendor: "ghl",
+      operation: "contact.create",
+      locationId,
+    });
     if (begun.state === "completed") recreatedId = begun.write.resultId;
     else {
       const r = await client.contacts.create(createBody(snap.contact, locationId) as never);
@@ -341,7 +419,12 @@ export async function undoMerge(deps: EngineDeps, undoId: number): Promise<UndoR
       if (!r.ok) return { ok: false, reason: "ghl_error", step: `restore task ${task.id}`, error: r.error };
       if (task.completed && r.created) {
         const taskId = r.id;
-        await client.tasks.update({ locationId, contactId: recreatedId as string, taskId, body: { completed: true } });
+        await client.tasks.update({
+          locationId,
+          contactId: recreatedId as string,
+          taskId,
+          body: { completed: true },
+        });
       }
       tasks++;
     }
@@ -353,11 +436,13 @@ export async function undoMerge(deps: EngineDeps, undoId: number): Promise<UndoR
   // Remove what the merge carried to the survivor (found through the write ledger).
   for (const note of snap.notes) {
     const w = await deps.store.vendorWrites.get(`merge:${undoId}:note:${note.id}`);
-    if (w?.resultId) await client.notes.delete({ locationId, contactId: entry.survivorId, noteId: w.resultId });
+    if (w?.resultId)
+      await client.notes.delete({ locationId, contactId: entry.survivorId, noteId: w.resultId });
   }
   for (const task of snap.tasks) {
     const w = await deps.store.vendorWrites.get(`merge:${undoId}:task:${task.id}`);
-    if (w?.resultId) await client.tasks.delete({ locationId, contactId: entry.survivorId, taskId: w.resultId });
+    if (w?.resultId)
+      await client.tasks.delete({ locationId, contactId: entry.survivorId, taskId: w.resultId });
   }
   // Restore the survivor's own fields and tags.
   const before = snap.survivorBefore;
@@ -371,10 +456,14 @@ export async function undoMerge(deps: EngineDeps, undoId: number): Promise<UndoR
     }
     const cfs = (before.customFields ?? []).filter((f) => f.id);
     const changedCf = cfs.filter(
-      (f) => JSON.stringify(now.data.contact.customFields?.find((x) => x.id === f.id)?.value ?? null) !== JSON.stringify(f.value ?? null),
+      (f) =>
+        JSON.stringify(now.data.contact.customFields?.find((x) => x.id === f.id)?.value ?? null) !==
+        JSON.stringify(f.value ?? null),
     );
-    if (changedCf.length > 0) restore.customFields = changedCf.map((f) => ({ id: f.id, field_value: f.value }));
-    if (Object.keys(restore).length > 0) await client.contacts.update({ locationId, contactId: entry.survivorId, body: restore });
+    if (changedCf.length > 0)
+      restore.customFields = changedCf.map((f) => ({ id: f.id, field_value: f.value }));
+    if (Object.keys(restore).length > 0)
+      await client.contacts.update({ locationId, contactId: entry.survivorId, body: restore });
     const wasTags = new Set((before.tags ?? []).map((t) => t.toLowerCase()));
     const extra = (now.data.contact.tags ?? []).filter((t) => !wasTags.has(t.toLowerCase()));
     if (extra.length > 0) await client.tags.remove({ locationId, contactId: entry.survivorId, tags: extra });

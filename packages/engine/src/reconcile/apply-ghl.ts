@@ -9,7 +9,9 @@ import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
 
 const BACKGROUND = { priority: "background" } as const;
 
-export type GhlApplyResult = { ok: true; requests: number; dndChanged: boolean } | { ok: false; error: GhlError; requests: number };
+export type GhlApplyResult =
+  | { ok: true; requests: number; dndChanged: boolean }
+  | { ok: false; error: GhlError; requests: number };
 
 /** Operations that cost a GHL request (a setDnd that only changes the history costs none). */
 export function ghlWriteOps(operations: readonly SyncOperation[]): SyncOperation[] {
@@ -69,14 +71,19 @@ export async function applyGhlOperations(
     if (op.op === "updateFields") Object.assign(update, fieldBody(op.set));
     if (op.op === "setDnd") {
       const restrictive = isRestrictive(op.status);
-      update.dndSettings = { SMS: { status: restrictive ? "active" : "inactive", message: "sms opt-out sync" } };
+      update.dndSettings = {
+        SMS: { status: restrictive ? "active" : "inactive", message: "sms opt-out sync" },
+      };
       if (!restrictive) update.dnd = false;
       dndChanged = true;
     }
   }
   if (Object.keys(update).length > 0) {
     requests++;
-    const r = await client.contacts.update({ locationId, contactId, body: update as UpdateContactInput }, BACKGROUND);
+    const r = await client.contacts.update(
+      { locationId, contactId, body: update as UpdateContactInput },
+      BACKGROUND,
+    );
     await auditVendorWrite(deps, {
       locationId,
       vendor: "ghl",

@@ -1,6 +1,6 @@
 // Periodic reconciliation of one location: GHL search (pageLimit 500) -> three-way plan per contact ->
 // GHL writes with background priority + local mirror/opt-out writes, resumable from the run checkpoint.
-import { emptyCounts, type ContactRecord, type OptOut, type SyncRunCounts } from "@ghl-bulksms/store";
+import { type ContactRecord, emptyCounts, type OptOut, type SyncRunCounts } from "@ghl-bulksms/store";
 import {
   consentStatus,
   type FieldDecision,
@@ -19,10 +19,10 @@ import { mappingFor } from "../core/config.js";
 import { type EngineDeps, loadLocation } from "../core/deps.js";
 import { buildProfile, identityKeys } from "../core/mirror.js";
 import { toE164 } from "../core/phone.js";
-import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
-import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
 import { handleContactDeleted } from "../ghl-events/contact-deleted.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
+import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
+import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
 import {
   asBase,
   ghlSide,
@@ -215,10 +215,19 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   }
 
   // ---- scan
-  const sort = kind === "full" ? [{ field: "dateAdded", direction: "asc" as const }] : [{ field: "dateUpdated", direction: "asc" as const }];
+  const sort =
+    kind === "full"
+      ? [{ field: "dateAdded", direction: "asc" as const }]
+      : [{ field: "dateUpdated", direction: "asc" as const }];
   const filters =
     kind === "incremental" && cp.since !== null
-      ? [{ field: "dateUpdated", operator: "range" as const, value: { gte: new Date(cp.since).toISOString() } }]
+      ? [
+          {
+            field: "dateUpdated",
+            operator: "range" as const,
+            value: { gte: new Date(cp.since).toISOString() },
+          },
+        ]
       : undefined;
   const seenThisRun = new Set<string>();
   const search = (cursor: Array<string | number> | null) => {
@@ -273,7 +282,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const profile = profileOf(record);
       // Fast path (most contacts of a full run): GHL did not change the contact since the mirror saw it,
       // and the local side still equals the last agreed base -> nothing to plan, no phone parsing.
-      if (!started.resumed && record && profile && !record.deleted && !again && unchangedSinceBase(record, hit, profile, optOuts)) {
+      if (
+        !started.resumed &&
+        record &&
+        profile &&
+        !record.deleted &&
+        !again &&
+        unchangedSinceBase(record, hit, profile, optOuts)
+      ) {
         page.scanned++;
         page.unchanged++;
         seenUnchanged.push(hit.id);
@@ -284,7 +300,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
       const textable = phone !== null && E164.test(phone);
       const local =
-        record && profile ? localSide(
+        record && profile
+          ? localSide(
               record,
               textable ? optOuts.get(phone) : undefined,
               textable ? undefined : ghl.consent,
@@ -294,7 +311,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const base = record ? asBase(record.base) : null;
       const plan = planContactSync({ ghl, local, base, policies, now: nowIso });
       const ghlOps = ghlWriteOps(plan.operations);
-      const localOps = plan.operations.filter((o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged));
+      const localOps = plan.operations.filter(
+        (o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged),
+      );
       const isNew = !record || !profile;
       // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
       // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
@@ -309,7 +328,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
           page.scanned++;
           page.unchanged++;
         }
-        if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted)) refresh.push({ record, hit });
+        if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted))
+          refresh.push({ record, hit });
         else seenUnchanged.push(hit.id);
         continue;
       }
@@ -337,14 +357,21 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         if (ghlOps.length > 0) {
           const dnd = ghlOps.some((o) => o.op === "setDnd");
           const operation = dnd ? "reconcile.apply+dnd" : "reconcile.apply";
-          const begun = await deps.store.vendorWrites.begin(ledgerKey, { vendor: "ghl", operation, locationId });
+          const begun = await deps.store.vendorWrites.begin(ledgerKey, {
+            vendor: "ghl",
+            operation,
+            locationId,
+          });
           if (begun.state === "completed") wrote = true;
           else {
             const res = await applyGhlOperations(deps, locationId, hit.id, plan.operations, ledgerKey);
             cp.requests += res.requests;
             if (!res.ok) {
               delta.errors++;
-              deps.logger.warn({ runId: run.id, contactId: hit.id, code: res.error.code }, "reconcile write failed");
+              deps.logger.warn(
+                { runId: run.id, contactId: hit.id, code: res.error.code },
+                "reconcile write failed",
+              );
               await commitDone(hit.id, delta, async () => {});
               return;
             }
@@ -358,7 +385,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         if (isRestrictive(mergedStatus) && phone && E164.test(phone)) {
           const current = optOuts.get(phone);
           if (current?.state !== "opted_out") {
-            localOptOut = { source: plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd" };
+            localOptOut = {
+              source:
+                plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd",
+            };
           }
         }
         const fresh = buildProfile(
@@ -386,7 +416,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         const write = async (tx: Tx) => {
           // A number opted out by another contact (duplicates share numbers) keeps this profile's DND on,
           // whichever of the two commits first.
-          if (!fresh.dnd && phone && E164.test(phone) && (await tx.optOuts.isOptedOut(locationId, phone))) fresh.dnd = true;
+          if (!fresh.dnd && phone && E164.test(phone) && (await tx.optOuts.isOptedOut(locationId, phone)))
+            fresh.dnd = true;
           await tx.contacts.upsert({
             locationId,
             contactId: hit.id,
@@ -437,7 +468,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
           });
           if (wrote) await tx.vendorWrites.complete(ledgerKey, hit.id);
           if (isNew) {
-            await welcomeDiscoveredContact(deps, { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) }, tx);
+            await welcomeDiscoveredContact(
+              deps,
+              { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) },
+              tx,
+            );
           }
         };
         if (wrote) await commitDone(hit.id, delta, write);
@@ -472,7 +507,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         committed = addCounts(committed, l.delta);
       }
       if (!dryRun) {
-        for (const id of seenUnchanged) await tx.contacts.upsert({ locationId, contactId: id, lastSeenAt: nowMs });
+        for (const id of seenUnchanged)
+          await tx.contacts.upsert({ locationId, contactId: id, lastSeenAt: nowMs });
         for (const { record, hit } of refresh) {
           const ids = identityKeys(hit);
           const ghlRec = { ...hit };
@@ -510,11 +546,13 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       const r = await client.contacts.get({ locationId, contactId: m.contactId }, BACKGROUND);
       const delta = zeroCounts();
       if (r.ok) {
-        if (!dryRun) await deps.store.contacts.upsert({ locationId, contactId: m.contactId, lastSeenAt: deps.now() });
+        if (!dryRun)
+          await deps.store.contacts.upsert({ locationId, contactId: m.contactId, lastSeenAt: deps.now() });
       } else if (r.error.code === "not_found") {
         delta.deleted++;
         if (dryRun) {
-          if (planned.length < maxPlan) planned.push({ contactId: m.contactId, kind: "delete", operations: [], decisions: [] });
+          if (planned.length < maxPlan)
+            planned.push({ contactId: m.contactId, kind: "delete", operations: [], decisions: [] });
           else planTruncated = true;
         } else await handleContactDeleted(deps, ctx, m.contactId);
       } else {
@@ -539,7 +577,11 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   };
 }
 
-function countConflicts(counts: SyncRunCounts, decisions: readonly FieldDecision[], _policies: SyncPolicies): void {
+function countConflicts(
+  counts: SyncRunCounts,
+  decisions: readonly FieldDecision[],
+  _policies: SyncPolicies,
+): void {
   for (const d of decisions) {
     if (!d.conflict) continue;
     counts.conflicts[d.reason] = (counts.conflicts[d.reason] ?? 0) + 1;
@@ -550,7 +592,12 @@ function countConflicts(counts: SyncRunCounts, decisions: readonly FieldDecision
  * True when the search hit has the `dateUpdated` the mirror last stored (GHL side unchanged since the
  * last sync) and the SMS profile, tags and local opt-out state still equal the stored base.
  */
-function unchangedSinceBase(record: ContactRecord, hit: GhlContactLike, profile: LocalProfile, optOuts: ReadonlyMap<string, OptOut>): boolean {
+function unchangedSinceBase(
+  record: ContactRecord,
+  hit: GhlContactLike,
+  profile: LocalProfile,
+  optOuts: ReadonlyMap<string, OptOut>,
+): boolean {
   if (record.dateUpdated === null || record.dateUpdated !== parseTime(hit.dateUpdated)) return false;
   const base = asBase(record.base);
   if (!base) return false;
@@ -569,11 +616,19 @@ function unchangedSinceBase(record: ContactRecord, hit: GhlContactLike, profile:
   return true;
 }
 
-async function unseenLive(deps: EngineDeps, locationId: string, seen: ReadonlySet<string>): Promise<ContactRecord[]> {
+async function unseenLive(
+  deps: EngineDeps,
+  locationId: string,
+  seen: ReadonlySet<string>,
+): Promise<ContactRecord[]> {
   const out: ContactRecord[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await deps.store.contacts.list({ locationId, limit: 1000, ...(after ? { afterContactId: after } : {}) });
+    const page = await deps.store.contacts.list({
+      locationId,
+      limit: 1000,
+      ...(after ? { afterContactId: after } : {}),
+    });
     if (page.length === 0) return out;
     for (const c of page) if (!c.deleted && !seen.has(c.contactId)) out.push(c);
     after = page[page.length - 1]?.contactId;
@@ -586,7 +641,8 @@ async function latestHighWater(deps: EngineDeps, locationId: string): Promise<nu
     const run = await deps.store.runs.latest(locationId, { kind, status: "succeeded" });
     if (!run || run.dryRun) continue;
     const cp = asCheckpoint(run.checkpoint);
-    if (cp?.highWater !== null && cp?.highWater !== undefined && (best === null || cp.highWater > best)) best = cp.highWater;
+    if (cp?.highWater !== null && cp?.highWater !== undefined && (best === null || cp.highWater > best))
+      best = cp.highWater;
   }
   return best;
 }

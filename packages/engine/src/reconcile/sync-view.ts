@@ -75,7 +75,12 @@ export function localSide(
     phone: p.phone ?? untextablePhone ?? null,
     timezone: p.timezone,
   };
-  const out: SyncContact = { id: record.contactId, fields, tags: p.segmentTags ?? [], consent: consentOverride ?? localConsent(optOut) };
+  const out: SyncContact = {
+    id: record.contactId,
+    fields,
+    tags: p.segmentTags ?? [],
+    consent: consentOverride ?? localConsent(optOut),
+  };
   if (typeof p.localEditedAt === "number") out.updatedAt = new Date(p.localEditedAt).toISOString();
   return out;
 }
@@ -89,7 +94,12 @@ export function asBase(value: unknown): SyncContact | null {
 
 /** The base to store: the plan's merged state (fields of the SMS side, tags, consent). */
 export function mergedBase(merged: SyncContact): SyncContact {
-  return { ...(merged.id ? { id: merged.id } : {}), fields: pick(merged.fields), tags: [...merged.tags], consent: merged.consent };
+  return {
+    ...(merged.id ? { id: merged.id } : {}),
+    fields: pick(merged.fields),
+    tags: [...merged.tags],
+    consent: merged.consent,
+  };
 }
 
 export function profileOf(record: ContactRecord | null): LocalProfile | null {

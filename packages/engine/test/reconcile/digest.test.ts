@@ -19,11 +19,19 @@ describe("daily digest", () => {
     h = await startLifecycleHarness({
       clockStart: Date.UTC(2026, 2, 7, 10, 0),
       location: { country: "US", timezone: "America/New_York" },
-      lifecycle: { defaults: { digest: { enabled: true, at: "08:00", recipients: TEAM, maxNames: 3, maxParts: 1 } } },
+      lifecycle: {
+        defaults: { digest: { enabled: true, at: "08:00", recipients: TEAM, maxNames: 3, maxParts: 1 } },
+      },
     });
     const control = h.sandbox.ghl.control;
     control.setFaults({ webhookDropRate: 1 });
-    const names = ["Alexandria Montgomery", "Bartholomew Fitzgerald", "Cassandra Wellington", "Dmitri Vasquez", "Evangeline Okafor"];
+    const names = [
+      "Alexandria Montgomery",
+      "Bartholomew Fitzgerald",
+      "Cassandra Wellington",
+      "Dmitri Vasquez",
+      "Evangeline Okafor",
+    ];
     for (const [i, n] of names.entries()) {
       const [first, last] = n.split(" ");
       control.createContact(h.locationId, { firstName: first, lastName: last, phone: `+1202555010${i}` });
@@ -32,26 +40,44 @@ describe("daily digest", () => {
     const deps = h.engine.deps;
 
     // 07:59 EST = 12:59 UTC: not yet. 08:00 EST = 13:00 UTC: due.
-    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 7, 12, 59) })).sent).toEqual([]);
+    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 7, 12, 59) })).sent).toEqual(
+      [],
+    );
     const sat = await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 7, 13, 0) });
     expect(sat.sent.map((s) => [s.localDate, s.recipient])).toEqual([
       ["2026-03-07", TEAM[0]],
       ["2026-03-07", TEAM[1]],
     ]);
-    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 7, 13, 5) })).sent).toEqual([]);
+    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 7, 13, 5) })).sent).toEqual(
+      [],
+    );
     const message = await h.store.messages.get(sat.sent[0]!.messageId);
     expect(message?.body).toMatch(/^Daily digest 2026-03-07: 5 new, 0 updated contacts\. /);
     expect(message?.body).toMatch(/\+\d+ more\.$/);
 
     // Sunday after the change: 08:00 EDT = 12:00 UTC (an hour earlier in UTC).
-    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 8, 11, 59) })).sent).toEqual([]);
+    expect((await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 8, 11, 59) })).sent).toEqual(
+      [],
+    );
     const sun = await digestTick(deps, { config: h.lifecycle, now: Date.UTC(2026, 2, 8, 12, 0) });
     expect(sun.sent.map((s) => s.localDate)).toEqual(["2026-03-08", "2026-03-08"]);
-    expect((await h.store.digests.get(h.locationId, "2026-03-08")).map((d) => d.recipient).sort()).toEqual(TEAM);
+    expect((await h.store.digests.get(h.locationId, "2026-03-08")).map((d) => d.recipient).sort()).toEqual(
+      TEAM,
+    );
 
     // The JSON form the CLI prints: same counts, names limited so the text fits maxParts.
-    const json = await buildDigest(deps, { config: h.lifecycle, locationId: h.locationId, at: Date.UTC(2026, 2, 7, 13, 0) });
-    expect(json).toMatchObject({ localDate: "2026-03-07", timeZone: "America/New_York", newContacts: 5, updatedContacts: 0, parts: 1 });
+    const json = await buildDigest(deps, {
+      config: h.lifecycle,
+      locationId: h.locationId,
+      at: Date.UTC(2026, 2, 7, 13, 0),
+    });
+    expect(json).toMatchObject({
+      localDate: "2026-03-07",
+      timeZone: "America/New_York",
+      newContacts: 5,
+      updatedContacts: 0,
+      parts: 1,
+    });
     expect(json!.names.length).toBeLessThanOrEqual(3);
     expect(json!.text).toBe(message?.body);
   });
@@ -62,7 +88,12 @@ describe("daily digest", () => {
     });
     const control = h.sandbox.ghl.control;
     control.setFaults({ webhookDropRate: 1 });
-    for (let i = 0; i < 15; i++) control.createContact(h.locationId, { firstName: `Maximilian${i}`, lastName: "Longname-Doublebarrel", phone: `+4479111236${String(i).padStart(2, "0")}` });
+    for (let i = 0; i < 15; i++)
+      control.createContact(h.locationId, {
+        firstName: `Maximilian${i}`,
+        lastName: "Longname-Doublebarrel",
+        phone: `+4479111236${String(i).padStart(2, "0")}`,
+      });
     await h.sandbox.clock.advance(MIN);
     await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "full", config: h.lifecycle });
     const d = await buildDigest(h.engine.deps, { config: h.lifecycle, locationId: h.locationId });

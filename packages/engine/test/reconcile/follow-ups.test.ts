@@ -1,7 +1,13 @@
 // Follow-up sequences: started by a tag seen by reconciliation, deferred by quiet hours, multi-step,
 // stopped by a reply, by STOP, by the tag's removal; configuration errors name their path.
 import { afterEach, describe, expect, it } from "vitest";
-import { LifecycleConfigError, parseLifecycleConfig, previewFollowUpTemplate, reconcile, runDueFollowUps } from "../../src/index.js";
+import {
+  LifecycleConfigError,
+  parseLifecycleConfig,
+  previewFollowUpTemplate,
+  reconcile,
+  runDueFollowUps,
+} from "../../src/index.js";
 import { type LifecycleHarness, NOON_LONDON, startLifecycleHarness } from "./lifecycle-harness.js";
 
 const HOUR = 3_600_000;
@@ -31,13 +37,22 @@ async function start(n: number) {
   const control = h.sandbox.ghl.control;
   control.setFaults({ webhookDropRate: 1 });
   const people = Array.from({ length: n }, (_, i) =>
-    control.createContact(h!.locationId, { firstName: `P${i}`, lastName: "Quote", phone: `+4479111235${String(i).padStart(2, "0")}` }),
+    control.createContact(h!.locationId, {
+      firstName: `P${i}`,
+      lastName: "Quote",
+      phone: `+4479111235${String(i).padStart(2, "0")}`,
+    }),
   );
   await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "full", config: h.lifecycle });
   await h.sandbox.clock.advance(60_000);
   for (const p of people) control.updateContact(p.id, { tags: ["quote-sent"] });
   await h.sandbox.clock.advance(60_000);
-  const r = await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "incremental", config: h.lifecycle });
+  const r = await reconcile({
+    deps: h.engine.deps,
+    locationId: h.locationId,
+    kind: "incremental",
+    config: h.lifecycle,
+  });
   if (!r.ok) throw new Error(JSON.stringify(r));
   return { harness: h, people };
 }
@@ -62,7 +77,9 @@ describe("follow-ups", () => {
     expect(seq?.nextRunAt).toBeLessThan(due + 10_000); // the sandbox clock also runs in real time
     await harness.sandbox.clock.advance(10 * HOUR);
     const deferred = await runDueFollowUps(harness.engine.deps, { config: harness.lifecycle });
-    expect(deferred.outcomes).toEqual([{ id: seq!.id, action: "deferred", until: Date.UTC(2026, 2, 11, 8, 0) }]);
+    expect(deferred.outcomes).toEqual([
+      { id: seq!.id, action: "deferred", until: Date.UTC(2026, 2, 11, 8, 0) },
+    ]);
     await harness.settle();
     expect(sentTo(harness, p.phone!)).toEqual([]);
 
@@ -77,7 +94,10 @@ describe("follow-ups", () => {
     await harness.sandbox.clock.advance(24 * HOUR);
     await runDueFollowUps(harness.engine.deps, { config: harness.lifecycle });
     await harness.settle();
-    expect(sentTo(harness, p.phone!)).toEqual(["Hi P0, any questions about your quote?", "Last reminder about your quote, P0."]);
+    expect(sentTo(harness, p.phone!)).toEqual([
+      "Hi P0, any questions about your quote?",
+      "Last reminder about your quote, P0.",
+    ]);
     expect((await harness.store.followUps.get(seq!.id))?.status).toBe("completed");
   });
 
@@ -91,7 +111,12 @@ describe("follow-ups", () => {
     await harness.settle();
     harness.sandbox.ghl.control.updateContact(untagged.id, { tags: [] });
     await harness.sandbox.clock.advance(60_000);
-    await reconcile({ deps: harness.engine.deps, locationId: harness.locationId, kind: "incremental", config: harness.lifecycle });
+    await reconcile({
+      deps: harness.engine.deps,
+      locationId: harness.locationId,
+      kind: "incremental",
+      config: harness.lifecycle,
+    });
 
     await harness.sandbox.clock.advance(Date.UTC(2026, 2, 11, 9, 0) - harness.sandbox.clock.now());
     await runDueFollowUps(harness.engine.deps, { config: harness.lifecycle });
@@ -101,7 +126,9 @@ describe("follow-ups", () => {
       expect(seq?.status).toBe("stopped");
     }
     const reasons = await Promise.all(
-      [replier, stopper, untagged].map(async (p) => (await harness.store.followUps.listForContact(harness.locationId, p.id))[0]?.stopReason),
+      [replier, stopper, untagged].map(
+        async (p) => (await harness.store.followUps.listForContact(harness.locationId, p.id))[0]?.stopReason,
+      ),
     );
     expect(reasons[0]).toMatch(/repl/);
     expect(reasons[1]).toMatch(/opt/);
@@ -125,14 +152,27 @@ describe("follow-ups", () => {
       }),
     ).toThrow(LifecycleConfigError);
     try {
-      parseLifecycleConfig({ defaults: { followUps: [{ id: "Bad Id", trigger: { type: "tag-added", tag: "" }, steps: [] }], digest: { at: "25:00" } } });
+      parseLifecycleConfig({
+        defaults: {
+          followUps: [{ id: "Bad Id", trigger: { type: "tag-added", tag: "" }, steps: [] }],
+          digest: { at: "25:00" },
+        },
+      });
     } catch (e) {
       const paths = (e as LifecycleConfigError).issues.map((i) => i.path);
       expect(paths).toEqual(
-        expect.arrayContaining(["defaults.followUps.0.id", "defaults.followUps.0.trigger.tag", "defaults.followUps.0.steps", "defaults.digest.at"]),
+        expect.arrayContaining([
+          "defaults.followUps.0.id",
+          "defaults.followUps.0.trigger.tag",
+          "defaults.followUps.0.steps",
+          "defaults.digest.at",
+        ]),
       );
     }
-    const dup = () => parseLifecycleConfig({ defaults: { followUps: [lifecycle.defaults.followUps[0], lifecycle.defaults.followUps[0]] } });
+    const dup = () =>
+      parseLifecycleConfig({
+        defaults: { followUps: [lifecycle.defaults.followUps[0], lifecycle.defaults.followUps[0]] },
+      });
     expect(dup).toThrow(/defaults\.followUps\.1\.id: duplicate rule id "quote"/);
 
     expect(previewFollowUpTemplate("Hi {{firstName}}, any questions?", { firstName: "Zoë" })).toMatchObject({

@@ -74,7 +74,11 @@ export async function startLifecycleHarness(
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   });
   const engine = createEngine({ store, ghl: () => ghl, sms, config: options.config ?? {}, now });
-  await registerLocation(engine.deps, { id: location.id, region: location.country, timezone: location.timezone });
+  await registerLocation(engine.deps, {
+    id: location.id,
+    region: location.country,
+    timezone: location.timezone,
+  });
 
   let seen = 0;
   async function pump(): Promise<number> {
@@ -86,7 +90,13 @@ export async function startLifecycleHarness(
       if (!req) continue;
       if (req.path.endsWith("/ghl")) {
         const body = req.body as { type: string; webhookId: string; locationId?: string };
-        const r = await ingestEvent(store, { source: "ghl", eventId: body.webhookId, eventType: body.type, locationId: body.locationId ?? null, payload: body });
+        const r = await ingestEvent(store, {
+          source: "ghl",
+          eventId: body.webhookId,
+          eventType: body.type,
+          locationId: body.locationId ?? null,
+          payload: body,
+        });
         if (r.inserted) ingested++;
       } else if (req.path.endsWith("/bulksms")) {
         const parsed = parseBulkSmsWebhook(JSON.stringify(req.body), req.headers as never);

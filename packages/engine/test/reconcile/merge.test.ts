@@ -32,7 +32,13 @@ async function fullRecord(harness: LifecycleHarness, contactId: string) {
     },
     tags: [...(k.tags ?? [])].sort(),
     notes: n.data.notes.map((x) => (x.body ?? "").replace(/\n\n\[ref:[0-9a-f]+\]$/, "")).sort(),
-    tasks: t.data.tasks.map((x) => ({ title: x.title, body: (x.body ?? "").replace(/\n\n\[ref:[0-9a-f]+\]$/, ""), completed: x.completed })).sort((a, b) => (a.title ?? "").localeCompare(b.title ?? "")),
+    tasks: t.data.tasks
+      .map((x) => ({
+        title: x.title,
+        body: (x.body ?? "").replace(/\n\n\[ref:[0-9a-f]+\]$/, ""),
+        completed: x.completed,
+      }))
+      .sort((a, b) => (a.title ?? "").localeCompare(b.title ?? "")),
   };
 }
 
@@ -58,12 +64,30 @@ async function setup(lifecycle: unknown) {
     companyName: "Analytical Engines",
     tags: ["vip", "newsletter"],
   });
-  control.createContact(locationId, { firstName: "Other", lastName: "Person", phone: "+447911123402", email: "other@example.org" });
+  control.createContact(locationId, {
+    firstName: "Other",
+    lastName: "Person",
+    phone: "+447911123402",
+    email: "other@example.org",
+  });
   control.addNote(dup.id, "Called about the quote");
   control.addNote(dup.id, "Prefers texts after 5pm");
-  control.addTask(dup.id, { title: "Send the quote", dueDate: "2026-03-12T09:00:00.000Z", body: "Quote #42" });
-  const done = control.addTask(dup.id, { title: "Intro call", dueDate: "2026-03-01T09:00:00.000Z", body: "done" });
-  const r = await ghl.tasks.update({ locationId, contactId: dup.id, taskId: done.id, body: { completed: true } });
+  control.addTask(dup.id, {
+    title: "Send the quote",
+    dueDate: "2026-03-12T09:00:00.000Z",
+    body: "Quote #42",
+  });
+  const done = control.addTask(dup.id, {
+    title: "Intro call",
+    dueDate: "2026-03-01T09:00:00.000Z",
+    body: "done",
+  });
+  const r = await ghl.tasks.update({
+    locationId,
+    contactId: dup.id,
+    taskId: done.id,
+    body: { completed: true },
+  });
   if (!r.ok) throw new Error(r.error.message);
   control.addNote(older.id, "First contact at the fair");
   await reconcile({ deps: harness.engine.deps, locationId, kind: "full", config: harness.lifecycle });
@@ -97,7 +121,10 @@ describe("duplicate merging", () => {
     expect(preview.preview.survivorUpdate.addTags.length).toBeGreaterThan(0);
     expect(writes()).toBe(w0);
 
-    const applied = await applyMerge(engine.deps, locationId, proposal.cluster, { config: h.lifecycle, confirm: true });
+    const applied = await applyMerge(engine.deps, locationId, proposal.cluster, {
+      config: h.lifecycle,
+      confirm: true,
+    });
     if (!applied.ok || !applied.applied) throw new Error(JSON.stringify(applied));
     // Survivor: union of tags, merged fields, the other's notes and OPEN task with their origin.
     const survivorAfter = await fullRecord(h, survivorId);
@@ -107,7 +134,9 @@ describe("duplicate merging", () => {
     expect(carriedNotes).toHaveLength(absorbedBefore.notes.length);
     expect(carriedNotes.every((n) => n.includes(absorbedId))).toBe(true);
     const carriedTasks = survivorAfter.tasks.filter((t) => t.body.includes("carried over"));
-    expect(carriedTasks.map((t) => t.title)).toEqual(absorbedBefore.tasks.filter((t) => !t.completed).map((t) => t.title));
+    expect(carriedTasks.map((t) => t.title)).toEqual(
+      absorbedBefore.tasks.filter((t) => !t.completed).map((t) => t.title),
+    );
     // The other is deleted in GHL and in the mirror; its full record is in the undo log.
     expect(h.sandbox.ghl.control.getContact(absorbedId)).toBeUndefined();
     expect((await h.store.contacts.get(locationId, absorbedId))?.deleted).toBe(true);
@@ -118,7 +147,10 @@ describe("duplicate merging", () => {
     if (!undone.ok) throw new Error(JSON.stringify(undone));
     expect(undone.recreatedId).toBeTruthy();
     expect(undone.recreatedId).not.toBe(absorbedId);
-    expect((await h.store.mergeUndo.get(undoId))).toMatchObject({ status: "undone", recreatedId: undone.recreatedId });
+    expect(await h.store.mergeUndo.get(undoId)).toMatchObject({
+      status: "undone",
+      recreatedId: undone.recreatedId,
+    });
     // Nothing lost: the recreated contact and the survivor are as they were before the merge.
     expect(await fullRecord(h, undone.recreatedId as string)).toEqual(absorbedBefore);
     expect(await fullRecord(h, survivorId)).toEqual(survivorBefore);
@@ -131,7 +163,9 @@ describe("duplicate merging", () => {
     h = off.harness;
     const [p] = await proposeMerges(h.engine.deps, h.locationId, { config: h.lifecycle });
     if (!p) throw new Error("no proposal");
-    expect(await applyMerge(h.engine.deps, h.locationId, p.cluster, { config: h.lifecycle, confirm: true })).toEqual({
+    expect(
+      await applyMerge(h.engine.deps, h.locationId, p.cluster, { config: h.lifecycle, confirm: true }),
+    ).toEqual({
       ok: false,
       reason: "merge_disabled",
     });
@@ -143,7 +177,11 @@ describe("duplicate merging", () => {
     if (!q) throw new Error("no proposal");
     const absorbedId = q.cluster.ids.find((id) => id !== q.cluster.survivor) as string;
     // A requested delete is refused by the location's "never delete".
-    const r = await applyMerge(h.engine.deps, h.locationId, q.cluster, { config: h.lifecycle, confirm: true, mode: "delete" });
+    const r = await applyMerge(h.engine.deps, h.locationId, q.cluster, {
+      config: h.lifecycle,
+      confirm: true,
+      mode: "delete",
+    });
     if (!r.ok || !r.applied) throw new Error(JSON.stringify(r));
     expect(r.preview.mode).toBe("tag-only");
     expect(h.sandbox.ghl.control.getContact(absorbedId)?.tags).toContain("duplicate");

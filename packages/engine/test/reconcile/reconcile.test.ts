@@ -41,7 +41,13 @@ describe("reconcile", () => {
     const control = h.sandbox.ghl.control;
     people(h, 20);
     const first = await reconcile({ deps: engine.deps, locationId, kind: "full", config: h.lifecycle });
-    expect(first.ok && first.counts).toMatchObject({ scanned: 20, created: 20, unchanged: 0, deleted: 0, errors: 0 });
+    expect(first.ok && first.counts).toMatchObject({
+      scanned: 20,
+      created: 20,
+      unchanged: 0,
+      deleted: 0,
+      errors: 0,
+    });
     expect(await store.contacts.count(locationId)).toBe(20);
 
     // Every webhook is lost from here on.
@@ -53,7 +59,12 @@ describe("reconcile", () => {
     control.updateContact(b.id, { tags: [...b.tags, "vip"] });
     control.updateContact(c.id, { dndSettings: { SMS: { status: "active", message: "", code: "" } } });
     control.deleteContact(d.id);
-    const born = control.createContact(locationId, { firstName: "Nova", lastName: "Late", phone: "+447911123499", email: "nova@example.org" });
+    const born = control.createContact(locationId, {
+      firstName: "Nova",
+      lastName: "Late",
+      phone: "+447911123499",
+      email: "nova@example.org",
+    });
     await h.settle();
     expect((await store.contacts.get(locationId, a.id))?.profile).not.toMatchObject({ firstName: "Renamed" });
     expect(await store.contacts.get(locationId, born.id)).toBeNull();
@@ -65,11 +76,19 @@ describe("reconcile", () => {
     expect(inc.requests).toBe(1);
     expect(inc.counts).toMatchObject({ created: 1, updated: 3, deleted: 0, errors: 0 });
     expect((await store.contacts.get(locationId, a.id))?.profile).toMatchObject({ firstName: "Renamed" });
-    expect((await store.contacts.get(locationId, b.id))?.profile).toMatchObject({ segmentTags: expect.arrayContaining(["vip"]) });
-    expect((await store.contacts.get(locationId, born.id))?.profile).toMatchObject({ firstName: "Nova", phone: "+447911123499" });
+    expect((await store.contacts.get(locationId, b.id))?.profile).toMatchObject({
+      segmentTags: expect.arrayContaining(["vip"]),
+    });
+    expect((await store.contacts.get(locationId, born.id))?.profile).toMatchObject({
+      firstName: "Nova",
+      phone: "+447911123499",
+    });
     const cPhone = (await store.contacts.get(locationId, c.id))?.phoneE164;
     expect(cPhone).toBeTruthy();
-    expect(await store.optOuts.get(locationId, cPhone as string)).toMatchObject({ state: "opted_out", source: "ghl_dnd" });
+    expect(await store.optOuts.get(locationId, cPhone as string)).toMatchObject({
+      state: "opted_out",
+      source: "ghl_dnd",
+    });
     await h.settle(); // the engine's opt-out jobs: the number reaches the BulkSMS blocked list
     expect(h.sandbox.bulksms.control.blockedNumbers().map((n) => n.replace(/^\+?/, "+"))).toContain(cPhone);
     // The deleted contact is still live in the mirror: only a full run can notice it.
@@ -82,13 +101,21 @@ describe("reconcile", () => {
     // 1 search page + 1 GET to confirm the delete before retiring.
     expect(full.requests).toBe(2);
     expect(await store.contacts.get(locationId, d.id)).toMatchObject({ deleted: true, retired: true });
-    expect(control.requestLog().filter((e) => e.method === "GET" && e.path === `/contacts/${d.id}`)).toHaveLength(1);
+    expect(
+      control.requestLog().filter((e) => e.method === "GET" && e.path === `/contacts/${d.id}`),
+    ).toHaveLength(1);
 
     // Nothing left to do: a second full run writes nothing and finds everything unchanged.
     const before = ghlWrites(h).length;
     await h.sandbox.clock.advance(60_000);
     const again = await reconcile({ deps: engine.deps, locationId, kind: "full", config: h.lifecycle });
-    expect(again.ok && again.counts).toMatchObject({ scanned: 20, unchanged: 20, updated: 0, created: 0, deleted: 0 });
+    expect(again.ok && again.counts).toMatchObject({
+      scanned: 20,
+      unchanged: 20,
+      updated: 0,
+      created: 0,
+      deleted: 0,
+    });
     expect(ghlWrites(h).length).toBe(before);
     const runs = await store.runs.list({ locationId });
     expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
@@ -108,9 +135,24 @@ describe("reconcile", () => {
     // Local (SMS-side) edit of x's first and last name, and a STOP from y's number.
     const rx = await store.contacts.get(locationId, x.id);
     const px = rx?.profile as Record<string, unknown>;
-    await store.contacts.upsert({ locationId, contactId: x.id, profile: { ...px, firstName: "LocalFirst", lastName: "LocalLast", localEditedAt: h.sandbox.clock.now() } });
+    await store.contacts.upsert({
+      locationId,
+      contactId: x.id,
+      profile: {
+        ...px,
+        firstName: "LocalFirst",
+        lastName: "LocalLast",
+        localEditedAt: h.sandbox.clock.now(),
+      },
+    });
     const yPhone = (await store.contacts.get(locationId, y.id))?.phoneE164 as string;
-    await store.optOuts.set({ locationId, phoneE164: yPhone, state: "opted_out", source: "sms_stop", at: h.sandbox.clock.now() });
+    await store.optOuts.set({
+      locationId,
+      phoneE164: yPhone,
+      state: "opted_out",
+      source: "sms_stop",
+      at: h.sandbox.clock.now(),
+    });
     await h.sandbox.clock.advance(60_000);
     // GHL edits of x's first and last name, later than the local ones.
     control.setFaults({ webhookDropRate: 1 });
@@ -121,7 +163,10 @@ describe("reconcile", () => {
     if (!r.ok) throw new Error(JSON.stringify(r));
     // firstName: sms-wins -> local value, pushed to GHL. lastName: last-writer-wins -> GHL's later edit.
     expect(control.getContact(x.id)).toMatchObject({ firstName: "LocalFirst", lastName: "GhlLast" });
-    expect((await store.contacts.get(locationId, x.id))?.profile).toMatchObject({ firstName: "LocalFirst", lastName: "GhlLast" });
+    expect((await store.contacts.get(locationId, x.id))?.profile).toMatchObject({
+      firstName: "LocalFirst",
+      lastName: "GhlLast",
+    });
     expect(r.counts.conflicts).toEqual({ "sms-wins": 1, "last-writer-wins": 1 });
     const decisions = await store.runs.listConflicts(r.runId);
     expect(decisions.map((d) => [d.contactId, d.field, d.policy, d.chosen])).toEqual(
@@ -136,7 +181,13 @@ describe("reconcile", () => {
 
     // Applying the plan converged: the next run has nothing to do.
     await h.sandbox.clock.advance(60_000);
-    const again = await reconcile({ deps: engine.deps, locationId, kind: "full", config: h.lifecycle, dryRun: true });
+    const again = await reconcile({
+      deps: engine.deps,
+      locationId,
+      kind: "full",
+      config: h.lifecycle,
+      dryRun: true,
+    });
     expect(again.ok && JSON.stringify(again.plan)).toEqual("[]");
     expect(again.ok && again.counts).toMatchObject({ updated: 0, unchanged: 12, conflicts: {} });
   });
@@ -158,7 +209,13 @@ describe("reconcile", () => {
     const blockedBefore = h.sandbox.bulksms.control.blockedNumbers().length;
     const mirrorBefore = await store.contacts.get(locationId, x.id);
     await h.sandbox.clock.advance(60_000);
-    const r = await reconcile({ deps: engine.deps, locationId, kind: "full", dryRun: true, config: h.lifecycle });
+    const r = await reconcile({
+      deps: engine.deps,
+      locationId,
+      kind: "full",
+      dryRun: true,
+      config: h.lifecycle,
+    });
     if (!r.ok) throw new Error(JSON.stringify(r));
     expect(r.dryRun).toBe(true);
     expect(r.plan).toEqual([
@@ -166,7 +223,11 @@ describe("reconcile", () => {
         contactId: x.id,
         kind: "update",
         operations: expect.arrayContaining([
-          expect.objectContaining({ op: "updateFields", side: "local", set: expect.objectContaining({ firstName: "Changed" }) }),
+          expect.objectContaining({
+            op: "updateFields",
+            side: "local",
+            set: expect.objectContaining({ firstName: "Changed" }),
+          }),
           expect.objectContaining({ op: "setDnd", side: "ghl", status: "opted-out" }),
         ]),
       }),
@@ -179,10 +240,23 @@ describe("reconcile", () => {
 
   it("never runs twice at once for a location", async () => {
     h = await startLifecycleHarness({ seedContacts: 2 });
-    const active = await h.store.runs.start({ locationId: h.locationId, kind: "full", owner: "someone-else" });
+    const active = await h.store.runs.start({
+      locationId: h.locationId,
+      kind: "full",
+      owner: "someone-else",
+    });
     expect(active.started).toBe(true);
-    const r = await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "incremental", config: h.lifecycle });
-    expect(r).toEqual({ ok: false, reason: "already_running", activeRunId: active.started ? active.run.id : -1 });
+    const r = await reconcile({
+      deps: h.engine.deps,
+      locationId: h.locationId,
+      kind: "incremental",
+      config: h.lifecycle,
+    });
+    expect(r).toEqual({
+      ok: false,
+      reason: "already_running",
+      activeRunId: active.started ? active.run.id : -1,
+    });
     expect(h.sandbox.ghl.control.requestLog()).toHaveLength(0);
   });
 
