@@ -132,12 +132,18 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
     const worker = app;
 
+    // Evidence reads (retried: the simulator may be injecting faults into its API).
     const ghlGet = async (path: string): Promise<unknown> => {
-      const res = await fetch(`${sandbox.ghl.url}${path}`, {
-        headers: { authorization: `Bearer ${location.token}`, version: "2021-07-28" },
-      });
-      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${sandbox.ghl.url}${path}`, {
+          headers: { authorization: `Bearer ${location.token}`, version: "2021-07-28" },
+        });
+        if (res.ok) return res.json();
+        const text = await res.text();
+        if ((res.status < 500 && res.status !== 429) || attempt >= 20)
+          throw new Error(`GET ${path}: ${res.status} ${text}`);
+        await sleep(10);
+      }
     };
 
     // A cheap fingerprint of everything that can still move; settled = unchanged for a few polls.
