@@ -1,8 +1,9 @@
 // The engine policy the environment implies (welcome template, keywords, help text, quiet hours, per
 // location quiet hours), combined with the policy file's `engine` section. The worker and the CLI both
 // build the engine from `enginePolicy(config, file)`, so they run the same policies.
-import type { PolicyFile } from "./policy-file.js";
+
 import type { QuietHours, WorkerConfig } from "./env-config.js";
+import type { PolicyFile } from "./policy-file.js";
 
 type Json = Record<string, unknown>;
 

@@ -10,7 +10,10 @@ export const SANDBOX_ENCRYPTION_KEY: Buffer = createHash("sha256")
   .digest();
 
 /** The key to open the store with: the configured one, else (sandbox mode only) the sandbox key. */
-export function storeEncryptionKey(config: { readonly mode: "sandbox" | "live"; readonly encryptionKey: Buffer | null }): Buffer {
+export function storeEncryptionKey(config: {
+  readonly mode: "sandbox" | "live";
+  readonly encryptionKey: Buffer | null;
+}): Buffer {
   if (config.encryptionKey) return config.encryptionKey;
   if (config.mode === "live")
     throw new Error("GHL_BULKSMS_ENCRYPTION_KEY is required in live mode (32 bytes base64)");

@@ -37,7 +37,10 @@ describe("loadPolicyFile", () => {
     expect(loadPolicyFile({ cwd })).toBeNull();
     writeFileSync(
       join(cwd, "ghl-bulksms.config.json"),
-      JSON.stringify({ engine: { defaults: { sender: "ACME" } }, lifecycle: { defaults: { merge: { enabled: true } } } }),
+      JSON.stringify({
+        engine: { defaults: { sender: "ACME" } },
+        lifecycle: { defaults: { merge: { enabled: true } } },
+      }),
     );
     const f = loadPolicyFile({ cwd });
     expect(f).toEqual({
@@ -58,10 +61,12 @@ describe("loadPolicyFile", () => {
       engine: { autoRegisterLocations: false },
       lifecycle: undefined,
     });
-    expect(policyError(() => loadPolicyFile({ cwd, env: { GHL_BULKSMS_CONFIG: "nope.json" } })).message).toMatch(
-      /nope\.json: not found \(named by GHL_BULKSMS_CONFIG\)/,
+    expect(
+      policyError(() => loadPolicyFile({ cwd, env: { GHL_BULKSMS_CONFIG: "nope.json" } })).message,
+    ).toMatch(/nope\.json: not found \(named by GHL_BULKSMS_CONFIG\)/);
+    expect(policyError(() => loadPolicyFile({ cwd, path: "missing.json" })).message).toMatch(
+      /missing\.json: not found/,
     );
-    expect(policyError(() => loadPolicyFile({ cwd, path: "missing.json" })).message).toMatch(/missing\.json: not found/);
   });
 
   it("names the problem: invalid JSON, unknown top-level key, a section that is not an object", () => {
@@ -105,7 +110,10 @@ describe("enginePolicy", () => {
       },
       locations: { loc1: { quietHours: { start: "10:00", end: "19:00" } }, loc2: { optOutTag: "stop" } },
     });
-    expect(enginePolicy(loadConfig({}), null)).toMatchObject({ defaults: { welcome: { enabled: false } }, locations: {} });
+    expect(enginePolicy(loadConfig({}), null)).toMatchObject({
+      defaults: { welcome: { enabled: false } },
+      locations: {},
+    });
   });
 });
 
@@ -115,6 +123,8 @@ describe("store encryption key", () => {
     const key = Buffer.alloc(32, 7);
     expect(storeEncryptionKey({ mode: "live", encryptionKey: key })).toBe(key);
     expect(storeEncryptionKey({ mode: "sandbox", encryptionKey: null })).toBe(SANDBOX_ENCRYPTION_KEY);
-    expect(() => storeEncryptionKey({ mode: "live", encryptionKey: null })).toThrow(/GHL_BULKSMS_ENCRYPTION_KEY/);
+    expect(() => storeEncryptionKey({ mode: "live", encryptionKey: null })).toThrow(
+      /GHL_BULKSMS_ENCRYPTION_KEY/,
+    );
   });
 });

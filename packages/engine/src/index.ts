@@ -1,4 +1,15 @@
 // Public API of @ghl-bulksms/engine.
+
+export {
+  createGhlClientFactory,
+  type GhlAuthSource,
+  type GhlClientFactory,
+  type GhlClientFactoryConfig,
+  type GhlClientFactoryOptions,
+  isStoredPrivateToken,
+  SANDBOX_GHL_TOKEN,
+  type StoredPrivateToken,
+} from "./clients/ghl-client-factory.js";
 export {
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,
@@ -15,16 +26,6 @@ export {
   parseEngineConfig,
   resolvePolicy,
 } from "./core/config.js";
-export {
-  createGhlClientFactory,
-  type GhlAuthSource,
-  type GhlClientFactory,
-  type GhlClientFactoryConfig,
-  type GhlClientFactoryOptions,
-  isStoredPrivateToken,
-  SANDBOX_GHL_TOKEN,
-  type StoredPrivateToken,
-} from "./clients/ghl-client-factory.js";
 export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } from "./core/deps.js";
 export { type EngineLogger, silentLogger } from "./core/logger.js";
 export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";

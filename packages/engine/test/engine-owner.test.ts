@@ -87,22 +87,35 @@ describe("maybeSendWelcome (shared with reconciliation)", () => {
       source: "import",
       at: h.engine.deps.now(),
     });
-    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-out")).toMatchObject({ sent: false, reason: "opted_out" });
+    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-out")).toMatchObject({
+      sent: false,
+      reason: "opted_out",
+    });
     await mirror(h, { id: "c-land", firstName: "La", phone: "+442079460000" });
-    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-land")).toMatchObject({ sent: false, reason: "not_mobile" });
+    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-land")).toMatchObject({
+      sent: false,
+      reason: "not_mobile",
+    });
     // none of them was marked: a later, valid attempt could still welcome them
     expect((await h.store.contacts.get(h.locationId, "c-out"))?.welcomeSentAt).toBeNull();
     await h.close();
     h = await startHarness({});
     await mirror(h, { id: "c-off", firstName: "Off", phone: "+447911200003" });
-    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-off")).toEqual({ sent: false, reason: "disabled" });
+    expect(await maybeSendWelcome(h.engine.deps, h.locationId, "c-off")).toEqual({
+      sent: false,
+      reason: "disabled",
+    });
   });
 });
 
 describe("contact webhooks keep the base in reconciliation's shape", () => {
   it("writes the SMS-side SyncContact, and reconciliation then finds nothing to do", async () => {
     h = await startHarness({});
-    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Bea", lastName: "Base", phone: "07911 200010" });
+    const c = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Bea",
+      lastName: "Base",
+      phone: "07911 200010",
+    });
     await h.settle();
     h.sandbox.ghl.control.updateContact(c.id, { firstName: "Beatrice", tags: ["vip"] });
     await h.settle();
@@ -154,7 +167,9 @@ describe("lifecycle wiring", () => {
     expect(n).toBeGreaterThanOrEqual(5); // pull-blocked, sweep, reconcile.incremental, followups.run, digest.tick
     expect(await h.engine.schedule()).toBe(0);
     const now = h.engine.deps.now();
-    expect(await h.store.jobs.getByKey(`bulksms.pull-blocked:${h.locationId}:${Math.floor(now / 900_000)}`)).not.toBeNull();
+    expect(
+      await h.store.jobs.getByKey(`bulksms.pull-blocked:${h.locationId}:${Math.floor(now / 900_000)}`),
+    ).not.toBeNull();
     const run = await h.settle();
     expect(run.dead).toBe(0);
     expect(run.ran["bulksms.pull-blocked"]).toBe(1);
@@ -188,7 +203,11 @@ describe("write-once priority", () => {
     await h.settle();
     const t = { locationId: h.locationId, contactId: c.id, key: "prio-1", body: "background note" };
     // a begun write (crash before complete) makes the retry look the note up first
-    await h.store.vendorWrites.begin("prio-1", { vendor: "ghl", operation: "note.create", locationId: h.locationId });
+    await h.store.vendorWrites.begin("prio-1", {
+      vendor: "ghl",
+      operation: "note.create",
+      locationId: h.locationId,
+    });
     const r = await createNoteOnce(h.engine.deps, { ...t, priority: "background" });
     expect(r).toMatchObject({ ok: true, created: true });
     expect(seen).toEqual(["list:background", "create:background"]);

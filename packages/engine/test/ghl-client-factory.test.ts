@@ -9,7 +9,11 @@ afterEach(async () => {
   h = null;
 });
 
-function config(harness: Harness, over: Partial<GhlClientFactoryConfig["ghl"]> = {}, mode: "live" | "sandbox" = "live"): GhlClientFactoryConfig {
+function config(
+  harness: Harness,
+  over: Partial<GhlClientFactoryConfig["ghl"]> = {},
+  mode: "live" | "sandbox" = "live",
+): GhlClientFactoryConfig {
   return { mode, ghl: { apiBaseUrl: harness.sandbox.ghl.url, locations: [], oauth: null, ...over } };
 }
 
@@ -58,16 +62,29 @@ describe("createGhlClientFactory", () => {
     expect(pages).toMatchObject([{ ok: false, error: { code: "not_installed" } }]);
 
     // a wrong stored token is really sent (GHL rejects it) ...
-    await h.store.tokens.save(h.locationId, { accessToken: "pit-wrong", tokenType: "pit", refreshToken: null, expiresAt: null, scopes: [] });
+    await h.store.tokens.save(h.locationId, {
+      accessToken: "pit-wrong",
+      tokenType: "pit",
+      refreshToken: null,
+      expiresAt: null,
+      scopes: [],
+    });
     expect(await f.authSource(h.locationId)).toBe("stored-token");
     const wrong = await client.contacts.get({ locationId: h.locationId, contactId: c.id });
     expect(wrong.ok).toBe(false);
     // ... and the right one works, on the same client object
-    await h.store.tokens.save(h.locationId, { accessToken: tokenOf(h), tokenType: "pit", refreshToken: null, expiresAt: null, scopes: [] });
+    await h.store.tokens.save(h.locationId, {
+      accessToken: tokenOf(h),
+      tokenType: "pit",
+      refreshToken: null,
+      expiresAt: null,
+      scopes: [],
+    });
     const ok = await client.contacts.get({ locationId: h.locationId, contactId: c.id });
     expect(ok.ok).toBe(true);
     const found = [];
-    for await (const p of client.searchContactsIterator({ locationId: h.locationId })) if (p.ok) found.push(...p.contacts);
+    for await (const p of client.searchContactsIterator({ locationId: h.locationId }))
+      if (p.ok) found.push(...p.contacts);
     expect(found.map((x) => x.id)).toContain(c.id);
     expect(client.limiter).toBe(f.limiter);
   });
@@ -79,10 +96,17 @@ describe("createGhlClientFactory", () => {
       store: h.store,
     });
     expect(await oauth.authSource(h.locationId)).toBe("oauth");
-    const sandbox = createGhlClientFactory({ config: config(h, {}, "sandbox"), store: h.store, sandboxToken: tokenOf(h), retry: RETRY });
+    const sandbox = createGhlClientFactory({
+      config: config(h, {}, "sandbox"),
+      store: h.store,
+      sandboxToken: tokenOf(h),
+      retry: RETRY,
+    });
     expect(await sandbox.authSource(h.locationId)).toBe("sandbox");
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Sand", phone: "07911 200203" });
-    const r = await sandbox.forLocation(h.locationId).contacts.get({ locationId: h.locationId, contactId: c.id });
+    const r = await sandbox
+      .forLocation(h.locationId)
+      .contacts.get({ locationId: h.locationId, contactId: c.id });
     expect(r.ok).toBe(true);
     const live = createGhlClientFactory({ config: config(h), store: h.store });
     expect(await live.authSource(h.locationId)).toBe("none");

@@ -5,9 +5,9 @@ import {
   enqueueJob,
   handleAppUninstalled,
   hasMarker,
+  OperatorSendError,
   operatorOptOut,
   operatorSend,
-  OperatorSendError,
   operatorSendDryRun,
   refMarker,
   sweepBegunVendorWrites,
@@ -29,9 +29,21 @@ describe("operatorSend", () => {
     h = await startHarness({});
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Opal", phone: "07911 200101" });
     await h.settle();
-    const input = { locationId: h.locationId, contactId: c.id, to: "+447911200101", key: "cli:1", body: "Hi {{firstName}}", template: true };
+    const input = {
+      locationId: h.locationId,
+      contactId: c.id,
+      to: "+447911200101",
+      key: "cli:1",
+      body: "Hi {{firstName}}",
+      template: true,
+    };
     const dry = await operatorSendDryRun(h.engine.deps, input);
-    expect(dry).toMatchObject({ status: "dry-run", gate: { allow: true }, body: "Hi Opal", measure: { parts: 1, encoding: "GSM-7" } });
+    expect(dry).toMatchObject({
+      status: "dry-run",
+      gate: { allow: true },
+      body: "Hi Opal",
+      measure: { parts: 1, encoding: "GSM-7" },
+    });
     expect(await h.store.messages.getByKey("cli:1")).toBeNull();
 
     const sent = await operatorSend(h.engine.deps, input);
@@ -48,11 +60,21 @@ describe("operatorSend", () => {
   it("refuses an opted-out number without queuing, defers in quiet hours, rejects bad input", async () => {
     h = await startHarness({ clockStart: Date.UTC(2026, 2, 10, 22, 30) }); // 22:30 London: outside 08-21
     await operatorOptOut(h.engine.deps, { locationId: h.locationId, phone: "+447911200102" });
-    const blocked = await operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200102", key: "cli:2", body: "hello" });
+    const blocked = await operatorSend(h.engine.deps, {
+      locationId: h.locationId,
+      to: "+447911200102",
+      key: "cli:2",
+      body: "hello",
+    });
     expect(blocked).toMatchObject({ status: "blocked", gate: { block: "opted_out" } });
     expect(await h.store.messages.getByKey("cli:2")).toBeNull();
 
-    const deferred = await operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200103", key: "cli:3", body: "later" });
+    const deferred = await operatorSend(h.engine.deps, {
+      locationId: h.locationId,
+      to: "+447911200103",
+      key: "cli:3",
+      body: "later",
+    });
     expect(deferred.status).toBe("deferred");
     if (deferred.status !== "deferred") throw new Error("not deferred");
     expect(new Date(deferred.sendAt).toISOString()).toBe("2026-03-11T08:00:00.000Z");
@@ -60,9 +82,15 @@ describe("operatorSend", () => {
     await h.advance(10 * 3_600_000);
     expect(sentTo(h, "+447911200103").map((m) => m.body)).toEqual(["later"]);
 
-    await expect(operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200104", key: " ", body: "x" })).rejects.toThrow(OperatorSendError);
-    await expect(operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200104", key: "k", body: "" })).rejects.toThrow(/empty/);
-    expect(await operatorSend(h.engine.deps, { locationId: h.locationId, to: "07911", key: "k", body: "x" })).toMatchObject({
+    await expect(
+      operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200104", key: " ", body: "x" }),
+    ).rejects.toThrow(OperatorSendError);
+    await expect(
+      operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200104", key: "k", body: "" }),
+    ).rejects.toThrow(/empty/);
+    expect(
+      await operatorSend(h.engine.deps, { locationId: h.locationId, to: "07911", key: "k", body: "x" }),
+    ).toMatchObject({
       status: "blocked",
       gate: { block: "invalid_number" },
     });
@@ -72,10 +100,24 @@ describe("operatorSend", () => {
 describe("sweepBegunVendorWrites", () => {
   async function deadNoteJob(harness: Harness, contactId: string, key: string) {
     const { store } = harness;
-    await store.vendorWrites.begin(key, { vendor: "ghl", operation: "note.create", locationId: harness.locationId });
-    await enqueueJob(store, "ghl.note.create", { locationId: harness.locationId, contactId, key, body: `note ${key}` }, { key, locationId: harness.locationId });
+    await store.vendorWrites.begin(key, {
+      vendor: "ghl",
+      operation: "note.create",
+      locationId: harness.locationId,
+    });
+    await enqueueJob(
+      store,
+      "ghl.note.create",
+      { locationId: harness.locationId, contactId, key, body: `note ${key}` },
+      { key, locationId: harness.locationId },
+    );
     const job = await store.jobs.getByKey(`ghl.note.create:${key}`);
-    const [claimed] = await store.jobs.claim({ workerId: "t", limit: 1, leaseMs: 1000, names: ["ghl.note.create"] });
+    const [claimed] = await store.jobs.claim({
+      workerId: "t",
+      limit: 1,
+      leaseMs: 1000,
+      names: ["ghl.note.create"],
+    });
     expect(claimed?.id).toBe(job?.id);
     await store.jobs.deadLetter(job!.id, "gave up", { workerId: "t" });
   }
@@ -92,14 +134,32 @@ describe("sweepBegunVendorWrites", () => {
     await h.settle();
     await deadNoteJob(h, c.id, "sweep-a"); // never reached GHL
     await deadNoteJob(h, c.id, "sweep-b"); // reached GHL, then the worker died
-    const landed = await h.ghl.notes.create({ locationId: h.locationId, contactId: c.id, body: { body: `note sweep-b\n\n${refMarker("sweep-b")}` } });
+    const landed = await h.ghl.notes.create({
+      locationId: h.locationId,
+      contactId: c.id,
+      body: { body: `note sweep-b\n\n${refMarker("sweep-b")}` },
+    });
     expect(landed.ok).toBe(true);
     // a write without a job (a direct caller's) and a fresh one are left alone
-    await h.store.vendorWrites.begin("direct", { vendor: "ghl", operation: "note.create", locationId: h.locationId });
+    await h.store.vendorWrites.begin("direct", {
+      vendor: "ghl",
+      operation: "note.create",
+      locationId: h.locationId,
+    });
 
-    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({ scanned: 0, requeued: 0, pending: 0, skipped: 0 });
+    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({
+      scanned: 0,
+      requeued: 0,
+      pending: 0,
+      skipped: 0,
+    });
     await h.sandbox.clock.advance(16 * 60_000);
-    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({ scanned: 3, requeued: 2, pending: 0, skipped: 1 });
+    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({
+      scanned: 3,
+      requeued: 2,
+      pending: 0,
+      skipped: 1,
+    });
     // the sweep jobs are queued: a second sweep adds nothing
     expect(await sweepBegunVendorWrites(h.engine.deps)).toMatchObject({ requeued: 0, pending: 2 });
     const run = await h.settle();
@@ -108,10 +168,18 @@ describe("sweepBegunVendorWrites", () => {
     expect(all.filter((n) => hasMarker(n.body, "sweep-a"))).toHaveLength(1);
     expect(all.filter((n) => hasMarker(n.body, "sweep-b"))).toHaveLength(1);
     expect((await h.store.vendorWrites.get("sweep-a"))?.state).toBe("completed");
-    expect(await h.store.vendorWrites.get("sweep-b")).toMatchObject({ state: "completed", resultId: landed.ok ? landed.data.note.id : "" });
+    expect(await h.store.vendorWrites.get("sweep-b")).toMatchObject({
+      state: "completed",
+      resultId: landed.ok ? landed.data.note.id : "",
+    });
     const audit = await h.store.audit.list({ vendor: "ghl" });
     expect(audit.some((a) => a.idempotencyKey === "sweep-b" && a.resultStatus === "recovered")).toBe(true);
-    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({ scanned: 1, requeued: 0, pending: 0, skipped: 1 });
+    expect(await sweepBegunVendorWrites(h.engine.deps)).toEqual({
+      scanned: 1,
+      requeued: 0,
+      pending: 0,
+      skipped: 1,
+    });
   });
 });
 
@@ -120,15 +188,39 @@ describe("uninstall", () => {
     h = await startHarness({ clockStart: Date.UTC(2026, 2, 10, 22, 30) });
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Un", phone: "07911 200120" });
     await h.settle();
-    await operatorSend(h.engine.deps, { locationId: h.locationId, contactId: c.id, to: "+447911200120", key: "cli:u1", body: "tomorrow" });
-    await operatorSend(h.engine.deps, { locationId: h.locationId, to: "+447911200121", key: "cli:u2", body: "no contact" });
-    await enqueueJob(h.store, "ghl.note.create", { locationId: h.locationId, contactId: c.id, key: "n1", body: "note" }, { key: "n1", locationId: h.locationId, runAt: h.engine.deps.now() + 60_000 });
-    await enqueueJob(h.store, "bulksms.block", { locationId: h.locationId, phone: "+447911200122" }, { key: "b1", locationId: h.locationId, runAt: h.engine.deps.now() + 60_000 });
+    await operatorSend(h.engine.deps, {
+      locationId: h.locationId,
+      contactId: c.id,
+      to: "+447911200120",
+      key: "cli:u1",
+      body: "tomorrow",
+    });
+    await operatorSend(h.engine.deps, {
+      locationId: h.locationId,
+      to: "+447911200121",
+      key: "cli:u2",
+      body: "no contact",
+    });
+    await enqueueJob(
+      h.store,
+      "ghl.note.create",
+      { locationId: h.locationId, contactId: c.id, key: "n1", body: "note" },
+      { key: "n1", locationId: h.locationId, runAt: h.engine.deps.now() + 60_000 },
+    );
+    await enqueueJob(
+      h.store,
+      "bulksms.block",
+      { locationId: h.locationId, phone: "+447911200122" },
+      { key: "b1", locationId: h.locationId, runAt: h.engine.deps.now() + 60_000 },
+    );
     await h.store.tokens.save(h.locationId, { accessToken: "t", tokenType: "pit" });
     expect((await handleAppUninstalled(h.engine.deps, h.locationId)).ok).toBe(true);
     expect((await h.store.messages.getByKey("cli:u1"))?.status).toBe("CANCELLED");
     expect((await h.store.messages.getByKey("cli:u2"))?.status).toBe("CANCELLED");
-    expect(await h.store.jobs.getByKey("ghl.note.create:n1")).toMatchObject({ state: "done", lastError: "cancelled: app uninstalled" });
+    expect(await h.store.jobs.getByKey("ghl.note.create:n1")).toMatchObject({
+      state: "done",
+      lastError: "cancelled: app uninstalled",
+    });
     expect((await h.store.jobs.getByKey("bulksms.block:b1"))?.state).toBe("queued");
     expect(await h.store.tokens.load(h.locationId)).toBeNull();
     expect((await h.store.locations.get(h.locationId))?.active).toBe(false);

@@ -377,7 +377,10 @@ export interface JobsRepo {
    * "cancelled: <reason>" and keep their idempotency keys, so a redelivered event enqueues nothing.
    * Running jobs are left to finish (handlers skip inactive locations). Returns how many were cancelled.
    */
-  cancelForLocation(locationId: string, options: { reason: string; names?: readonly string[] }): Promise<number>;
+  cancelForLocation(
+    locationId: string,
+    options: { reason: string; names?: readonly string[] },
+  ): Promise<number>;
 }
 
 export interface DeadLettersRepo {
@@ -574,7 +577,11 @@ export interface VendorWritesRepo {
   complete(key: string, resultId: string | null): Promise<boolean>;
   get(key: string): Promise<VendorWrite | null>;
   /** Begun but never completed writes older than `before` (to reconcile against the vendor). */
-  listBegun(options?: { before?: number; limit?: number; operations?: readonly string[] }): Promise<VendorWrite[]>;
+  listBegun(options?: {
+    before?: number;
+    limit?: number;
+    operations?: readonly string[];
+  }): Promise<VendorWrite[]>;
   /** Forgets a begun write that the vendor lookup proved never happened. */
   forget(key: string): Promise<boolean>;
 }

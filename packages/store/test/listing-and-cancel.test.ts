@@ -15,7 +15,12 @@ describe("messages.list", () => {
     await store.locations.upsert({ id: "L2" });
     const made: string[] = [];
     for (const [i, loc] of ["L1", "L1", "L2", "L1"].entries()) {
-      const r = await store.messages.create({ key: `k${i}`, locationId: loc, to: "+447911123456", body: `b${i}` });
+      const r = await store.messages.create({
+        key: `k${i}`,
+        locationId: loc,
+        to: "+447911123456",
+        body: `b${i}`,
+      });
       if (!r.created) throw new Error("not created");
       made.push(r.message.id);
       clock.advance(1000);
@@ -27,10 +32,9 @@ describe("messages.list", () => {
     expect((await store.messages.list()).map((m) => m.id)).toEqual([m3, m2, m1, m0]);
     expect((await store.messages.list({ locationId: "L1" })).map((m) => m.id)).toEqual([m3, m1, m0]);
     expect((await store.messages.list({ status: "QUEUED" })).map((m) => m.id)).toEqual([m2, m0]);
-    expect((await store.messages.list({ locationId: "L1", status: ["FAILED", "ACCEPTED"] })).map((m) => m.id)).toEqual([
-      m3,
-      m1,
-    ]);
+    expect(
+      (await store.messages.list({ locationId: "L1", status: ["FAILED", "ACCEPTED"] })).map((m) => m.id),
+    ).toEqual([m3, m1]);
     const t0 = clock.now() - 4000;
     expect((await store.messages.list({ since: t0 + 2000 })).map((m) => m.id)).toEqual([m3, m2]);
     expect((await store.messages.list({ limit: 1 })).map((m) => m.id)).toEqual([m3]);
@@ -43,13 +47,29 @@ describe("messages.list", () => {
     const { store } = setup();
     await store.locations.upsert({ id: "L1" });
     await store.locations.upsert({ id: "L2" });
-    await store.messages.create({ key: "a", locationId: "L1", contactId: "c1", to: "+447911123456", body: "a" });
-    await store.messages.create({ key: "b", locationId: "L1", contactId: null, to: "+447911123457", body: "b" });
+    await store.messages.create({
+      key: "a",
+      locationId: "L1",
+      contactId: "c1",
+      to: "+447911123456",
+      body: "a",
+    });
+    await store.messages.create({
+      key: "b",
+      locationId: "L1",
+      contactId: null,
+      to: "+447911123457",
+      body: "b",
+    });
     const sent = await store.messages.create({ key: "c", locationId: "L1", to: "+447911123458", body: "c" });
-    if (sent.created) await store.messages.markSubmitted(sent.message.id, { providerIds: ["p"], status: "SENT" });
+    if (sent.created)
+      await store.messages.markSubmitted(sent.message.id, { providerIds: ["p"], status: "SENT" });
     await store.messages.create({ key: "d", locationId: "L2", to: "+447911123459", body: "d" });
     expect(await store.messages.cancelPendingForLocation("L1", "app uninstalled")).toBe(2);
-    expect((await store.messages.getByKey("a"))).toMatchObject({ status: "CANCELLED", error: "app uninstalled" });
+    expect(await store.messages.getByKey("a")).toMatchObject({
+      status: "CANCELLED",
+      error: "app uninstalled",
+    });
     expect((await store.messages.getByKey("b"))?.status).toBe("CANCELLED");
     expect((await store.messages.getByKey("c"))?.status).toBe("SENT");
     expect((await store.messages.getByKey("d"))?.status).toBe("QUEUED");
@@ -67,16 +87,25 @@ describe("jobs.cancelForLocation", () => {
     expect(running?.key).toBe("a");
     await store.jobs.enqueue({ name: "sms.send", payload: {}, key: "e", locationId: "L1" });
 
-    expect(await store.jobs.cancelForLocation("L1", { reason: "app uninstalled", names: ["ghl.note.create"] })).toBe(1);
+    expect(
+      await store.jobs.cancelForLocation("L1", { reason: "app uninstalled", names: ["ghl.note.create"] }),
+    ).toBe(1);
     expect(await store.jobs.cancelForLocation("L1", { reason: "app uninstalled" })).toBe(1);
-    expect(await store.jobs.getByKey("b")).toMatchObject({ state: "done", lastError: "cancelled: app uninstalled" });
+    expect(await store.jobs.getByKey("b")).toMatchObject({
+      state: "done",
+      lastError: "cancelled: app uninstalled",
+    });
     expect((await store.jobs.getByKey("e"))?.state).toBe("done");
     expect((await store.jobs.getByKey("a"))?.state).toBe("running");
     expect((await store.jobs.getByKey("c"))?.state).toBe("queued");
     expect((await store.jobs.getByKey("d"))?.state).toBe("queued");
     // cancelled jobs are not claimed, and their keys still deduplicate
-    expect((await store.jobs.claim({ workerId: "w", limit: 10, leaseMs: 1000, locationId: "L1" })).length).toBe(0);
-    expect((await store.jobs.enqueue({ name: "sms.send", payload: {}, key: "e", locationId: "L1" })).enqueued).toBe(false);
+    expect(
+      (await store.jobs.claim({ workerId: "w", limit: 10, leaseMs: 1000, locationId: "L1" })).length,
+    ).toBe(0);
+    expect(
+      (await store.jobs.enqueue({ name: "sms.send", payload: {}, key: "e", locationId: "L1" })).enqueued,
+    ).toBe(false);
     expect(await store.jobs.cancelForLocation("L1", { reason: "x", names: [] })).toBe(0);
     await expect(store.jobs.cancelForLocation("L1", { reason: "" })).rejects.toThrow(/reason/);
   });

@@ -35,10 +35,14 @@ describe("vendor-write ledger and audit log", () => {
     await store.vendorWrites.begin("apply:1", { vendor: "ghl", operation: "reconcile.apply" });
     clock.advance(1);
     expect(
-      (await store.vendorWrites.listBegun({ before: clock.now(), operations: ["tasks.create"] })).map((w) => w.key),
+      (await store.vendorWrites.listBegun({ before: clock.now(), operations: ["tasks.create"] })).map(
+        (w) => w.key,
+      ),
     ).toEqual(["task:evt-2"]);
     expect(
-      (await store.vendorWrites.listBegun({ before: clock.now(), operations: ["reconcile.apply"] })).map((w) => w.key),
+      (await store.vendorWrites.listBegun({ before: clock.now(), operations: ["reconcile.apply"] })).map(
+        (w) => w.key,
+      ),
     ).toEqual(["apply:1"]);
     expect(await store.vendorWrites.listBegun({ operations: [] })).toEqual([]);
     expect(await store.vendorWrites.forget("task:evt-2")).toBe(true);

@@ -172,7 +172,10 @@ export function createGhlClientFactory(options: GhlClientFactoryOptions): GhlCli
       });
       r = { source: "oauth", client: oauthClient, at: t };
     } else if (config.mode === "sandbox") {
-      sandboxClient ??= build({ kind: "private-integration", token: options.sandboxToken ?? SANDBOX_GHL_TOKEN });
+      sandboxClient ??= build({
+        kind: "private-integration",
+        token: options.sandboxToken ?? SANDBOX_GHL_TOKEN,
+      });
       r = { source: "sandbox", client: sandboxClient, at: t };
     } else {
       r = { source: "none", client: null, at: t };
@@ -193,7 +196,8 @@ export function createGhlClientFactory(options: GhlClientFactoryOptions): GhlCli
               if (!r.client) return { ok: false, error: noCredentials(`${name}.${method}`, locationId) };
               const api = r.client[name] as unknown as Record<string, unknown>;
               const fn = api[method];
-              if (typeof fn !== "function") throw new TypeError(`GhlClient.${name}.${method} is not a function`);
+              if (typeof fn !== "function")
+                throw new TypeError(`GhlClient.${name}.${method} is not a function`);
               return (fn as (...a: unknown[]) => unknown).apply(api, args);
             };
           },

@@ -1,8 +1,8 @@
 import type { BulkSmsClient } from "@ghl-bulksms/bulksms";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import type { Location, Store } from "@ghl-bulksms/store";
-import { type EngineConfig, type LocationPolicy, resolvePolicy } from "./config.js";
 import type { LifecycleConfig } from "../automations/config.js";
+import { type EngineConfig, type LocationPolicy, resolvePolicy } from "./config.js";
 import type { EngineLogger } from "./logger.js";
 
 /** Everything a use-case needs. Use-cases are plain functions over these. */

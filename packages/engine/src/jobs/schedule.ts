@@ -34,11 +34,16 @@ export async function enqueueDueEngineJobs(
       n++;
   }
   if (
-    await enqueueJob(deps.store, "vendor-writes.sweep", {}, {
-      key: String(Math.floor(now / sweepEvery)),
-      locationId: null,
-      runAt: now,
-    })
+    await enqueueJob(
+      deps.store,
+      "vendor-writes.sweep",
+      {},
+      {
+        key: String(Math.floor(now / sweepEvery)),
+        locationId: null,
+        runAt: now,
+      },
+    )
   )
     n++;
   return n;

@@ -26,7 +26,12 @@ export interface OperatorSendInput {
 
 export type OperatorSendResult =
   /** dry run: what would happen now; nothing queued */
-  | { readonly status: "dry-run"; readonly gate: GateDecision; readonly body: string; readonly measure: SmsMeasure }
+  | {
+      readonly status: "dry-run";
+      readonly gate: GateDecision;
+      readonly body: string;
+      readonly measure: SmsMeasure;
+    }
   /** the gate refuses: nothing queued */
   | {
       readonly status: "blocked";
@@ -52,10 +57,7 @@ export class OperatorSendError extends Error {
   }
 }
 
-async function render(
-  deps: EngineDeps,
-  input: OperatorSendInput,
-): Promise<string> {
+async function render(deps: EngineDeps, input: OperatorSendInput): Promise<string> {
   if (!input.template) return input.body;
   const contact = input.contactId ? await deps.store.contacts.get(input.locationId, input.contactId) : null;
   const record = asGhlRecord(contact?.ghl);

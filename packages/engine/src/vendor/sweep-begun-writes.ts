@@ -6,7 +6,7 @@
 // Writes begun by direct callers (reconciliation, merges) have no job: they are left to those callers,
 // which run the same key again on their next run.
 import type { EngineDeps } from "../core/deps.js";
-import { enqueueJob, type EngineJobCatalog, engineJobSchemas } from "../jobs/catalog.js";
+import { type EngineJobCatalog, engineJobSchemas, enqueueJob } from "../jobs/catalog.js";
 
 /** vendorWrites operation -> the job that performs it. */
 const WRITE_JOBS = {

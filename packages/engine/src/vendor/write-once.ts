@@ -87,11 +87,14 @@ async function writeOnce(
 
 export function createNoteOnce(deps: EngineDeps, t: Target & { body: string }): Promise<WriteOnceResult> {
   return writeOnce(deps, "note", t, async () => {
-    const r = await deps.ghl(t.locationId).notes.create({
-      locationId: t.locationId,
-      contactId: t.contactId,
-      body: { body: withMarker(t.body, t.key) },
-    }, callOptions(t));
+    const r = await deps.ghl(t.locationId).notes.create(
+      {
+        locationId: t.locationId,
+        contactId: t.contactId,
+        body: { body: withMarker(t.body, t.key) },
+      },
+      callOptions(t),
+    );
     return r.ok ? { ok: true, id: r.data.note.id } : r;
   });
 }
@@ -101,17 +104,20 @@ export function createTaskOnce(
   t: Target & { title: string; body: string; dueDate: string; assignedTo?: string | undefined },
 ): Promise<WriteOnceResult> {
   return writeOnce(deps, "task", t, async () => {
-    const r = await deps.ghl(t.locationId).tasks.create({
-      locationId: t.locationId,
-      contactId: t.contactId,
-      body: {
-        title: t.title,
-        body: withMarker(t.body, t.key),
-        dueDate: t.dueDate,
-        completed: false,
-        ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),
+    const r = await deps.ghl(t.locationId).tasks.create(
+      {
+        locationId: t.locationId,
+        contactId: t.contactId,
+        body: {
+          title: t.title,
+          body: withMarker(t.body, t.key),
+          dueDate: t.dueDate,
+          completed: false,
+          ...(t.assignedTo ? { assignedTo: t.assignedTo } : {}),
+        },
       },
-    }, callOptions(t));
+      callOptions(t),
+    );
     return r.ok ? { ok: true, id: r.data.task.id } : r;
   });
 }

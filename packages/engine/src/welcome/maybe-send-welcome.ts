@@ -79,7 +79,11 @@ export async function queueWelcomeInTx(
     tx,
   );
   if ("block" in gate)
-    return { sent: false, reason: "blocked", ...(gate.detail ? { detail: gate.detail } : { detail: gate.block }) };
+    return {
+      sent: false,
+      reason: "blocked",
+      ...(gate.detail ? { detail: gate.detail } : { detail: gate.block }),
+    };
   const rendered = renderTemplate(policy.welcome.template, welcomeTemplateData(record, profile, phone), {
     missing: "empty",
   });
