@@ -15,7 +15,7 @@
 // sent duplicates of acknowledged events: each must be answered 200 without a second row or job.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSignedGhlWebhook, generateGhlWebhookTestKeys } from "@ghl-bulksms/ghl/testing";
@@ -40,12 +40,20 @@ const PACED: readonly Kind[] = ["worker", "floor"];
 const durable = (k: Kind) => k !== "bare";
 
 const keys = generateGhlWebhookTestKeys();
-type Webhook = { id: string; body: string; headers: Record<string, string> };
+type Webhook = { id: string; request: Buffer };
 
 function startServer(kind: Kind, db: string): Promise<{ url: URL; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ["--conditions=@ghl-bulksms/source", "--import", "tsx", join(import.meta.dirname, "serve.ts"), kind],
+    [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" with BENCH_STOP=SIGTERM
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean),
+      "--conditions=@ghl-bulksms/source",
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "serve.ts"),
+      kind,
+    ],
     {
       env: { ...process.env, BENCH_DB: db, BENCH_PUBLIC_KEY: keys.ed25519.publicKeyPem },
       stdio: ["ignore", "pipe", "inherit"],
@@ -68,34 +76,83 @@ function kill(child: ChildProcess): Promise<void> {
     child.removeAllListeners("exit");
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.on("exit", () => resolve());
-    child.kill("SIGKILL");
+    // BENCH_STOP=SIGTERM lets a server exit normally (e.g. to write a --cpu-prof profile)
+    child.kill(process.env.BENCH_STOP === "SIGTERM" ? "SIGTERM" : "SIGKILL");
   });
 }
 
-function post(agent: Agent, url: URL, w: Webhook): Promise<{ status: number; body: string; ms: number }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        hostname: url.hostname,
-        port: url.port,
-        path: "/webhooks/ghl",
-        method: "POST",
-        headers: { ...w.headers, "content-length": Buffer.byteLength(w.body) },
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - t0 }));
-      },
-    );
-    req.on("error", reject);
-    req.end(w.body);
-  });
+/**
+ * A lean HTTP/1.1 keep-alive connection: pre-built request bytes, one request in flight, responses parsed
+ * just enough (status, Content-Length, body). node:http's client costs more CPU per request than a fast
+ * server does, and on a 2-core machine a heavy client caps and compresses every figure.
+ */
+class Conn {
+  private readonly socket: Socket;
+  private buf: Buffer = Buffer.alloc(0);
+  private waiting: ((r: { status: number; body: string }) => void) | null = null;
+  private failed: ((e: Error) => void) | null = null;
+  constructor(url: URL) {
+    this.socket = connect({ host: url.hostname, port: Number(url.port) });
+    this.socket.setNoDelay(true);
+    this.socket.on("data", (d: Buffer) => {
+      this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
+      this.parse();
+    });
+    this.socket.on("error", (e) => this.failed?.(e));
+    this.socket.on("close", () => this.failed?.(new Error("connection closed by the server")));
+  }
+  private parse() {
+    const end = this.buf.indexOf("\r\n\r\n");
+    if (end < 0) return;
+    const head = this.buf.subarray(0, end).toString("latin1");
+    const status = Number(head.slice(9, 12));
+    const m = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!m) throw new Error(`response without content-length: ${head}`);
+    const total = end + 4 + Number(m[1]);
+    if (this.buf.length < total) return;
+    const body = this.buf.subarray(end + 4, total).toString("utf8");
+    this.buf = this.buf.subarray(total);
+    const done = this.waiting;
+    this.waiting = null;
+    this.failed = null;
+    done?.({ status, body });
+  }
+  send(bytes: Buffer): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failed = reject;
+      this.socket.write(bytes);
+    });
+  }
+  close() {
+    this.socket.destroy();
+  }
+}
+
+/** A pool of CONCURRENCY-or-more connections, each used by one request at a time. */
+class Client {
+  private readonly idle: Conn[] = [];
+  private readonly all: Conn[] = [];
+  private readonly url: URL;
+  constructor(url: URL) {
+    this.url = url;
+  }
+  async post(w: Webhook): Promise<{ status: number; body: string; ms: number }> {
+    const conn = this.idle.pop() ?? this.open();
+    const t0 = performance.now();
+    const r = await conn.send(w.request);
+    const ms = performance.now() - t0;
+    this.idle.push(conn);
+    return { ...r, ms };
+  }
+  private open() {
+    const c = new Conn(this.url);
+    this.all.push(c);
+    return c;
+  }
+  close() {
+    for (const c of this.all) c.close();
+  }
 }
 
 function makeWebhooks(n: number, tag: string): Webhook[] {
@@ -114,7 +171,13 @@ function makeWebhooks(n: number, tag: string): Webhook[] {
       keys,
       { webhookId: id },
     );
-    return { id, ...w };
+    const head = Object.entries(w.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
+    const request = Buffer.from(
+      `POST /webhooks/ghl HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}content-length: ${Buffer.byteLength(w.body)}\r\n\r\n${w.body}`,
+    );
+    return { id, request };
   });
 }
 
@@ -135,14 +198,14 @@ interface RunResult {
   duplicateProblems: number | null;
 }
 
-async function closedLoop(agent: Agent, url: URL, hooks: readonly Webhook[], acked: Set<string>) {
+async function closedLoop(client: Client, hooks: readonly Webhook[], acked: Set<string>) {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < hooks.length) {
         const w = hooks[next++] as Webhook;
-        const r = await post(agent, url, w);
+        const r = await client.post(w);
         if (r.status === 200) acked.add(w.id);
       }
     }),
@@ -150,7 +213,7 @@ async function closedLoop(agent: Agent, url: URL, hooks: readonly Webhook[], ack
   return hooks.length / ((performance.now() - t0) / 1000);
 }
 
-async function openLoop(agent: Agent, url: URL, hooks: readonly Webhook[], acked: Set<string>) {
+async function openLoop(client: Client, hooks: readonly Webhook[], acked: Set<string>) {
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
   const start = performance.now();
@@ -159,7 +222,7 @@ async function openLoop(agent: Agent, url: URL, hooks: readonly Webhook[], acked
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const w = hooks[i] as Webhook;
     pending.push(
-      post(agent, url, w).then((r) => {
+      client.post(w).then((r) => {
         latencies.push(r.ms);
         if (r.status === 200) acked.add(w.id);
       }),
@@ -197,33 +260,32 @@ async function run(kind: Kind, round: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-${round}-`));
   const dbPath = join(dir, "bench.db");
   const { url, child } = await startServer(kind, dbPath);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const client = new Client(url);
   const acked = new Set<string>();
   try {
     const warm = makeWebhooks(WARMUP, `${kind}-${round}-warm`);
-    await closedLoop(agent, url, warm, acked);
-    const rps = await closedLoop(agent, url, makeWebhooks(REQUESTS, `${kind}-${round}-tp`), acked);
+    await closedLoop(client, warm, acked);
+    const rps = await closedLoop(client, makeWebhooks(REQUESTS, `${kind}-${round}-tp`), acked);
     let p50: number | null = null;
     let p99: number | null = null;
     if (PACED.includes(kind)) {
-      const paced = new Agent({ keepAlive: true, maxSockets: 64 });
+      const paced = new Client(url);
       ({ p50, p99 } = await openLoop(
         paced,
-        url,
         makeWebhooks(RATE * RATE_SECONDS, `${kind}-${round}-rate`),
         acked,
       ));
-      paced.destroy();
+      paced.close();
     }
     let duplicateProblems: number | null = null;
     if (kind === "worker" || kind === "worker-unbatched") {
       // redeliveries of acknowledged events: 200 "duplicate", no second row or job
       duplicateProblems = 0;
       const again = warm.slice(0, DUPLICATES);
-      const answers = await Promise.all(again.map((w) => post(agent, url, w)));
+      const answers = await Promise.all(again.map((w) => client.post(w)));
       for (const a of answers) if (a.status !== 200 || !a.body.includes('"duplicate"')) duplicateProblems++;
     }
-    agent.destroy();
+    client.close();
     await kill(child);
     let lost: number | null = null;
     if (durable(kind)) {
@@ -235,7 +297,7 @@ async function run(kind: Kind, round: number): Promise<RunResult> {
     }
     return { kind, round, rps, p50, p99, acked: acked.size, lost, duplicateProblems };
   } finally {
-    agent.destroy();
+    client.close();
     await kill(child);
     rmSync(dir, { recursive: true, force: true });
   }

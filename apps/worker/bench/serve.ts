@@ -113,8 +113,9 @@ function floor(batched: boolean) {
     }
   });
   const ok = (res: ServerResponse) =>
-    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-  const busy = (res: ServerResponse) => res.writeHead(429).end();
+    res.writeHead(200, { "content-type": "application/json", "content-length": 11 }).end('{"ok":true}');
+  const fail = (res: ServerResponse, status: number) => res.writeHead(status, { "content-length": 0 }).end();
+  const busy = (res: ServerResponse) => fail(res, 429);
 
   let queue: { row: Row; res: ServerResponse }[] = [];
   const flush = () => {
@@ -137,7 +138,7 @@ function floor(batched: boolean) {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       const sig = req.headers["x-ghl-signature"];
       if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
-        res.writeHead(401).end();
+        fail(res, 401);
         return;
       }
       const text = body.toString("utf8");
@@ -145,7 +146,7 @@ function floor(batched: boolean) {
       try {
         event = JSON.parse(text);
       } catch {
-        res.writeHead(400).end();
+        fail(res, 400);
         return;
       }
       const at = Date.now();
@@ -155,7 +156,7 @@ function floor(batched: boolean) {
         typeof event.webhookId !== "string" ||
         !(Math.abs(at - ts) <= TOLERANCE_MS)
       ) {
-        res.writeHead(400).end();
+        fail(res, 400);
         return;
       }
       const row: Row = {

@@ -44,6 +44,11 @@ export interface ServerDeps {
   readonly isShuttingDown: () => boolean;
 }
 
+/** The GHL route's two answers, serialised once (the hot path sends a string, no JSON.stringify). */
+const JSON_TYPE = "application/json; charset=utf-8";
+const ACCEPTED_BODY = JSON.stringify({ ok: true, status: "accepted" });
+const DUPLICATE_BODY = JSON.stringify({ ok: true, status: "duplicate" });
+
 /** Seconds GHL / BulkSMS are asked to wait before retrying a 429/503. */
 const RETRY_AFTER_SECONDS = 30;
 
@@ -122,9 +127,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }
 
   // ------------------------------------------------------------ metrics + errors
-  app.addHook("onResponse", async (request, reply) => {
+  // labelled counters are looked up once per (route, status), not hashed on every request
+  const requestCounters = new Map<string, { inc(): void }>();
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
-    metrics.webhookRequests.inc({ route, status: String(reply.statusCode) });
+    const counterKey = `${reply.statusCode} ${route}`;
+    let counter = requestCounters.get(counterKey);
+    if (!counter) {
+      counter = metrics.webhookRequests.labels({ route, status: String(reply.statusCode) });
+      requestCounters.set(counterKey, counter);
+    }
+    counter.inc();
     if (route.startsWith("/webhooks/") || reply.statusCode >= 500) {
       // accepted webhooks at debug (one per event adds up), rejections and failures at info
       const level = reply.statusCode < 300 ? "debug" : "info";
@@ -139,6 +152,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         "request completed",
       );
     }
+    done();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -195,12 +209,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const tooBusyGhl = (reply: FastifyReply, reason: string) =>
     reply.code(429).header("retry-after", String(RETRY_AFTER_SECONDS)).send(errorBody("overloaded", reason));
 
-  async function overloaded(): Promise<boolean> {
-    try {
-      return (await pendingBacklog()) >= options.overloadThreshold;
-    } catch {
-      return true; // cannot read the backlog: the store is in trouble
-    }
+  /** Synchronous while the cached backlog reading is fresh (the common case), so no extra await. */
+  function overloaded(): boolean | Promise<boolean> {
+    if (now() - backlogAt < cacheMs) return backlogPending >= options.overloadThreshold;
+    return pendingBacklog().then(
+      (pending) => pending >= options.overloadThreshold,
+      () => true, // cannot read the backlog: the store is in trouble
+    );
   }
 
   app.post("/webhooks/ghl", async (request, reply) => {
@@ -213,7 +228,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       logger.warn({ code: verified.error.code, reqId: request.id }, "GHL webhook rejected");
       return reply.code(status).send(errorBody(verified.error.code, verified.error.message));
     }
-    if (await overloaded()) return tooBusyGhl(reply, "inbox backlog above threshold");
+    const busy = overloaded();
+    if (busy === true || (busy !== false && (await busy)))
+      return tooBusyGhl(reply, "inbox backlog above threshold");
     const event = verified.event;
     const result = await ingestSafely([
       {
@@ -227,7 +244,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     ]);
     if (!result.ok)
       return tooBusyGhl(reply, result.error.code === "busy" ? "store busy" : "store unavailable");
-    return reply.code(200).send({ ok: true, status: result.inserted > 0 ? "accepted" : "duplicate" });
+    return reply
+      .code(200)
+      .type(JSON_TYPE)
+      .send(result.inserted > 0 ? ACCEPTED_BODY : DUPLICATE_BODY);
   });
 
   // ------------------------------------------------------------ GHL workflow "Webhook" action
@@ -246,7 +266,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const at = now();
       const mapped = mapWorkflowPayload(parsed.value, { queryEvent, now: at });
       if (!mapped.ok) return reply.code(400).send(errorBody(mapped.error.code, mapped.error.message));
-      if (await overloaded()) return tooBusyGhl(reply, "inbox backlog above threshold");
+      const busy = overloaded();
+      if (busy === true || (busy !== false && (await busy)))
+        return tooBusyGhl(reply, "inbox backlog above threshold");
       const result = await ingestSafely([
         {
           source: "ghl-workflow",

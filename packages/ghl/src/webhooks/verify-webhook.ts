@@ -113,7 +113,13 @@ export function verifyGhlWebhook(
   headers: WebhookHeaders,
   options: VerifyGhlWebhookOptions = {},
 ): VerifyGhlWebhookResult {
-  const bytes = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : Buffer.from(rawBody);
+  // a view over the caller's bytes, not a copy (they are only read)
+  const bytes =
+    typeof rawBody === "string"
+      ? Buffer.from(rawBody, "utf8")
+      : Buffer.isBuffer(rawBody)
+        ? rawBody
+        : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
   const ghlSig = header(headers, "x-ghl-signature");
   const legacySig =
     ghlSig === null && options.allowLegacyRsa !== false ? header(headers, "x-wh-signature") : null;
