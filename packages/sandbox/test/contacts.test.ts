@@ -154,7 +154,7 @@ describe("contacts", () => {
     const other = await api(sim, "/contacts/search", {
       body: { locationId: sim.locations[1]!.id, pageLimit: 10 },
     });
-    expect(other.status).toBe(401);
+    expect(other.status).toBe(403); // GHL: valid token, not its location
     const noToken = await api(sim, "/contacts/search", {
       token: null,
       body: { locationId: loc().id, pageLimit: 1 },
