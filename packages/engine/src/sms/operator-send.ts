@@ -5,6 +5,7 @@ import type { MessageRecord } from "@ghl-bulksms/store";
 import { renderTemplate } from "@ghl-bulksms/sync";
 import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { toE164 } from "../core/phone.js";
 import type { JobError } from "../core/outcome.js";
 import { checkSendGate, type GateDecision } from "../gate/send-gate.js";
 import { welcomeTemplateData } from "../welcome/maybe-send-welcome.js";
@@ -15,7 +16,7 @@ export interface OperatorSendInput {
   readonly locationId: string;
   /** The GHL contact the text is for (its DND, consent, deleted flag and time zone are checked). */
   readonly contactId?: string | null;
-  /** E.164 */
+  /** E.164, or a national number (read with the location's region). */
   readonly to: string;
   readonly body: string;
   /** Unique per logical send: sending the same key again is a no-op ("duplicate"). */
@@ -29,6 +30,8 @@ export type OperatorSendResult =
   | {
       readonly status: "dry-run";
       readonly gate: GateDecision;
+      /** The recipient in E.164 (as given when it is not a valid number). */
+      readonly to: string;
       readonly body: string;
       readonly measure: SmsMeasure;
     }
@@ -79,14 +82,19 @@ export async function operatorSendDryRun(
   input: OperatorSendInput,
 ): Promise<Extract<OperatorSendResult, { status: "dry-run" }>> {
   validate(input);
-  const body = await render(deps, input);
-  const gate = await checkSendGate(deps, {
-    locationId: input.locationId,
-    contactId: input.contactId ?? null,
-    to: input.to,
-    purpose: "automated",
-  });
-  return { status: "dry-run", gate, body, measure: measureSms(body) };
+  // national numbers are read with the location's region; an invalid number never reaches BulkSMS
+  const location = await deps.store.locations.get(input.locationId);
+  const to = toE164(input.to, location?.region ?? "US");
+  const body = await render(deps, { ...input, to: to ?? input.to });
+  const gate: GateDecision = to
+    ? await checkSendGate(deps, {
+        locationId: input.locationId,
+        contactId: input.contactId ?? null,
+        to,
+        purpose: "automated",
+      })
+    : { block: "invalid_number", detail: "not a valid phone number" };
+  return { status: "dry-run", gate, body, measure: measureSms(body), to: to ?? input.to };
 }
 
 /**
@@ -95,7 +103,7 @@ export async function operatorSendDryRun(
  */
 export async function operatorSend(deps: EngineDeps, input: OperatorSendInput): Promise<OperatorSendResult> {
   const dry = await operatorSendDryRun(deps, input);
-  const { gate, body, measure } = dry;
+  const { gate, body, measure, to } = dry;
   if ("block" in gate) return { status: "blocked", gate, body, measure };
   const now = deps.now();
   const sendAfter = "defer" in gate ? gate.defer : now;
@@ -104,7 +112,7 @@ export async function operatorSend(deps: EngineDeps, input: OperatorSendInput): 
       key: input.key,
       locationId: input.locationId,
       contactId: input.contactId ?? null,
-      to: input.to,
+      to,
       body,
       sendAfter,
       meta: { purpose: "automated", kind: "operator" },
