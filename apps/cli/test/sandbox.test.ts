@@ -519,6 +519,18 @@ describe("auth", () => {
     expect(out.code).toBe(0);
     const none = await cli(["auth", "logout", "--location", loc.id]);
     expect(none.code).toBe(1);
+    // The location stays registered without credentials: --all reconciles the others, exit 3.
+    const all = await cli(["reconcile", "--all", "--json"]);
+    expect(all.code).toBe(3);
+    expect(all.stderr).toContain(`location ${loc.id} has no GHL credentials: skipped`);
+    const byLoc = Object.fromEntries(
+      (JSON.parse(all.stdout) as Array<{ locationId: string; ok: boolean }>).map((r) => [r.locationId, r.ok]),
+    );
+    expect(byLoc).toEqual({ [locationId]: true, [loc.id]: false });
+    // Opt-out changes only queue GHL jobs: they work without credentials.
+    const opt = await cli(["optouts", "add", "+15417543010", "--location", loc.id]);
+    expect(opt.stderr).toBe("");
+    expect(opt.code).toBe(0);
   });
 
   it("login runs the OAuth code flow with a callback on 127.0.0.1", async () => {

@@ -225,11 +225,21 @@ export async function openEngine(
   locationIds: readonly string[],
   options: { needSms?: boolean } = {},
 ): Promise<EngineRuntime> {
-  const clients = new Map<string, GhlClient>();
-  for (const id of locationIds) clients.set(id, await ghlClientFor(settings.config, store, id));
+  // A location without credentials only fails when a use-case really calls GHL (opt-out changes, for
+  // example, only queue jobs).
+  const clients = new Map<string, GhlClient | CliError>();
+  for (const id of locationIds) {
+    try {
+      clients.set(id, await ghlClientFor(settings.config, store, id));
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      clients.set(id, e);
+    }
+  }
   const ghl = (locationId: string): GhlClient => {
     const c = clients.get(locationId);
     if (!c) throw new Error(`no GHL client prepared for location ${locationId}`);
+    if (c instanceof CliError) throw c;
     return c;
   };
   let sms: BulkSmsClient;

@@ -1,13 +1,23 @@
 // reconcile: the engine's reconciliation of one location (or all), with a progress bar on a TTY and a
 // summary table at the end.
 import type { ReconcileResult } from "@ghl-bulksms/engine";
+
+/** The engine's result, or skipped before it ran. */
+type Outcome = ReconcileResult | { ok: false; reason: "no_credentials" };
+
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { createProgress } from "../cli/progress.js";
-import { knownLocations, openEngine, resolveLocation, syncConfiguredLocations } from "../cli/runtime.js";
+import {
+  ghlAuthSource,
+  knownLocations,
+  openEngine,
+  resolveLocation,
+  syncConfiguredLocations,
+} from "../cli/runtime.js";
 import { renderTable } from "../cli/table.js";
 
 interface ReconcileOpts {
@@ -47,11 +57,23 @@ export function registerReconcile(program: Command, io: Io): void {
           const kind = opts.full ? "full" : "incremental";
           const results: Array<{
             locationId: string;
-            result: ReconcileResult;
+            result: Outcome;
             waits: number;
             waitedMs: number;
           }> = [];
           for (const locationId of ids) {
+            if ((await ghlAuthSource(settings.config, store, locationId)) === "none") {
+              io.err(
+                `warning: location ${locationId} has no GHL credentials: skipped (\`ghl-bulksms auth login --location ${locationId}\`)`,
+              );
+              results.push({
+                locationId,
+                result: { ok: false, reason: "no_credentials" },
+                waits: 0,
+                waitedMs: 0,
+              });
+              continue;
+            }
             const estimate = kind === "full" ? await store.contacts.count(locationId) : 0;
             const bar = createProgress(
               io,
@@ -101,7 +123,7 @@ export function registerReconcile(program: Command, io: Io): void {
 function report(
   io: Io,
   opts: ReconcileOpts,
-  results: Array<{ locationId: string; result: ReconcileResult; waits: number; waitedMs: number }>,
+  results: Array<{ locationId: string; result: Outcome; waits: number; waitedMs: number }>,
 ): void {
   const failed = results.filter((r) => !r.result.ok);
   if (opts.json)
