@@ -129,7 +129,7 @@ describe("crash safety", () => {
         stderr += b.toString();
       });
       child = c;
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 600; i++) {
         if (c.exitCode !== null)
           throw new Error(`worker exited ${c.exitCode} at start:\n${stderr.slice(-3000)}`);
         const ok = await fetch(`${url}/readyz`).then(
