@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { ContactRecord } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
-import { CliError, usageError } from "../cli/errors.js";
+import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { parsePhone } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -70,11 +70,9 @@ export function registerSend(program: Command, io: Io): void {
           const location = await resolveLocation(settings.config, store, opts.location);
           const { engine } = await openEngine(settings, store, [location.id], { needSms: !opts.dryRun });
           const deps = engine.deps;
-          const { checkSendGate, queueMessage, sendQueuedMessage } = await import("@ghl-bulksms/engine");
-          const { measureSms } = await import("@ghl-bulksms/bulksms");
-          const { previewTemplate } = await import("@ghl-bulksms/sync");
+          const { OperatorSendError, operatorSend, operatorSendDryRun } = await import("@ghl-bulksms/engine");
 
-          // Who: a phone number, or a contact of the mirror.
+          // Who: a phone number (and its contact, if the mirror knows it), or a contact of the mirror.
           let contact: ContactRecord | null = null;
           let to: string;
           if (/^[+0-9(][0-9 ()+.-]*$/.test(opts.to.trim())) {
@@ -99,39 +97,29 @@ export function registerSend(program: Command, io: Io): void {
             to = contact.phoneE164;
           }
 
-          // What: the body, or the template rendered with the contact's fields.
-          const data = { ...((contact?.ghl as Record<string, unknown> | null) ?? {}), phone: to };
-          let rendered: { text: string; encoding: string; parts: number; cost: number };
-          if (template === undefined)
-            rendered = {
-              text: opts.body as string,
-              ...measureOf(measureSms, opts.body as string, creditsPerPart),
-            };
-          else {
-            const preview = previewTemplate(template, data, {
-              measure: (t) => measureSms(t),
-              pricePerPart: creditsPerPart,
-            });
-            if (!preview.ok)
-              throw usageError(
-                `the template does not render: ${preview.error.message}`,
-                'fix the placeholder or give it a fallback: {{firstName | "there"}}',
-              );
-            rendered = {
-              text: preview.text,
-              encoding: preview.encoding,
-              parts: preview.parts,
-              cost: preview.cost,
-            };
-          }
-          if (rendered.text.trim() === "") throw usageError("the message is empty");
-
-          const gate = await checkSendGate(deps, {
+          // The engine's operator send: the same gate, queue and send job as every automated text.
+          const key = opts.key ? `cli:${opts.key}` : `cli:${randomUUID()}`;
+          const input = {
             locationId: location.id,
             contactId: contact?.contactId ?? null,
             to,
-            purpose: "automated",
-          });
+            body: template ?? (opts.body as string),
+            key,
+            template: template !== undefined,
+          };
+          let dry: Awaited<ReturnType<typeof operatorSendDryRun>>;
+          try {
+            dry = await operatorSendDryRun(deps, input);
+          } catch (e) {
+            if (e instanceof OperatorSendError)
+              throw usageError(
+                e.message,
+                'fix the text; a placeholder can have a fallback: {{firstName | "there"}}',
+              );
+            throw e;
+          }
+          const cost = Math.round(dry.measure.parts * creditsPerPart * 1e6) / 1e6;
+          const gate = dry.gate;
           const decision =
             "allow" in gate
               ? "allowed"
@@ -140,83 +128,86 @@ export function registerSend(program: Command, io: Io): void {
                 : `blocked: ${gate.block}${gate.detail ? ` (${gate.detail})` : ""}`;
           const summary = {
             location: location.id,
-            to,
+            to: dry.to,
             contactId: contact?.contactId ?? null,
-            text: rendered.text,
-            encoding: rendered.encoding,
-            parts: rendered.parts,
-            cost: rendered.cost,
+            text: dry.body,
+            encoding: dry.measure.encoding,
+            parts: dry.measure.parts,
+            cost,
             gate: decision,
           };
-          if ("block" in gate) {
+          const blocked = (g: typeof gate) => {
+            if (!("block" in g)) return;
             if (opts.json) io.json({ ...summary, sent: false });
             throw new CliError(
-              `not sent: the send gate blocked it (${gate.block}${gate.detail ? `, ${gate.detail}` : ""})`,
+              `not sent: the send gate blocked it (${g.block}${g.detail ? `, ${g.detail}` : ""})`,
               {
-                hint: BLOCK_HINTS[gate.block] ?? "see the send gate reasons in the engine README",
+                hint: BLOCK_HINTS[g.block] ?? "see the send gate reasons in the engine README",
               },
             );
-          }
+          };
+          blocked(gate);
           if (opts.dryRun) {
             if (opts.json) return io.json({ ...summary, dryRun: true });
             io.out(
               renderPairs([
-                ["to", to],
+                ["to", dry.to],
                 ["contact", summary.contactId],
-                ["encoding", rendered.encoding],
-                ["parts", rendered.parts],
-                ["cost (credits)", rendered.cost],
+                ["encoding", summary.encoding],
+                ["parts", summary.parts],
+                ["cost (credits)", cost],
                 ["send gate", decision],
               ]),
             );
-            io.out(`--- text ---\n${rendered.text}\n------------\ndry run: nothing was queued or sent`);
+            io.out(`--- text ---\n${dry.body}\n------------\ndry run: nothing was queued or sent`);
             return;
           }
 
-          const now = deps.now();
-          const key = opts.key ? `cli:${opts.key}` : `cli:${randomUUID()}`;
-          const sendAfter = "defer" in gate ? gate.defer : now;
-          const q = await store.transaction((tx) =>
-            queueMessage(tx, {
-              key,
-              locationId: location.id,
-              contactId: contact?.contactId ?? null,
-              to,
-              body: rendered.text,
-              sendAfter,
-              meta: { purpose: "automated", kind: "operator" },
-              template: template ?? null,
-            }),
-          );
-          if (q.created && !("defer" in gate)) {
-            const outcome = await sendQueuedMessage(deps, q.message.id);
-            if (!outcome.ok)
-              io.err(`warning: the first attempt failed (${outcome.error.message}); the worker retries it`);
-          }
-          const m = (await store.messages.get(q.message.id)) ?? q.message;
+          const r = await operatorSend(deps, input);
+          if (r.status === "blocked") return blocked(r.gate);
+          if (r.status === "dry-run") throw new Error("operatorSend answered a dry run");
+          const m = r.message;
           const result = {
             ...summary,
+            result: r.status,
             messageId: m.id,
             key,
-            created: q.created,
+            created: r.status !== "duplicate",
             status: m.status,
             providerIds: m.providerIds,
             sendAfter: isoTime(m.sendAfter),
+            ...(r.status === "failed" ? { error: r.error.message } : {}),
           };
-          if (opts.json) return io.json(result);
-          io.out(
-            renderPairs([
-              ["message", m.id],
-              ["key", key],
-              ["to", to],
-              ["status", m.status],
-              ["parts", rendered.parts],
-              ["cost (credits)", rendered.cost],
-              ["send gate", decision],
-              ["note", q.created ? null : "this key was sent before: nothing new was sent"],
-            ]),
-          );
-          if ("defer" in gate) io.out(`queued: the worker sends it at ${isoTime(gate.defer)} (quiet hours)`);
+          if (opts.json) io.json(result);
+          else
+            io.out(
+              renderPairs([
+                ["message", m.id],
+                ["key", key],
+                ["to", m.to],
+                ["result", r.status],
+                ["status", m.status],
+                ["parts", summary.parts],
+                ["cost (credits)", cost],
+                ["send gate", decision],
+                ["note", r.status === "duplicate" ? "this key was sent before: nothing new was sent" : null],
+              ]),
+            );
+          if (r.status === "deferred" && !opts.json)
+            io.out(`queued: the worker sends it at ${isoTime(r.sendAt)} (quiet hours)`);
+          if (r.status === "cancelled")
+            throw new CliError(
+              "not sent: the send gate refused it at the moment of sending (an opt-out landed meanwhile)",
+            );
+          if (r.status === "failed") {
+            if (m.status === "QUEUED") {
+              io.err(`warning: the first attempt failed (${r.error.message}); the worker retries it`);
+              io.exitCode = EXIT_PARTIAL;
+            } else
+              throw new CliError(`the send failed: ${r.error.message}`, {
+                hint: "see `ghl-bulksms messages show <id>` and `ghl-bulksms doctor` (credits, credentials)",
+              });
+          }
         },
         { create: true },
       );
@@ -227,13 +218,4 @@ export function registerSend(program: Command, io: Io): void {
     'ghl-bulksms send --to Abc123ContactId --template "Hi {{firstName | \\"there\\"}}, see you at 3pm"',
     'ghl-bulksms send --to "07700 900123" --body "Hello" --key order-1042',
   );
-}
-
-function measureOf(
-  measureSms: (text: string) => { encoding: string; parts: number },
-  text: string,
-  creditsPerPart: number,
-): { encoding: string; parts: number; cost: number } {
-  const m = measureSms(text);
-  return { encoding: m.encoding, parts: m.parts, cost: Math.round(m.parts * creditsPerPart * 1e6) / 1e6 };
 }
