@@ -27,6 +27,8 @@ const reconcileSchema = z.strictObject({
     }),
   /** Contacts per search request (GHL allows at most 500). */
   pageLimit: z.number().int().min(1).max(500).default(500),
+  /** Search pages requested ahead of the one being processed. */
+  prefetchPages: z.number().int().min(0).max(5).default(2),
   /** Contacts whose GHL writes run at once (each contact's own writes stay in order). */
   writeConcurrency: z.number().int().min(1).max(32).default(6),
   /** Incremental runs re-read this much before the last cursor (GHL's search index is near-real-time). */

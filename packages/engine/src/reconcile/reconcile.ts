@@ -159,6 +159,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     committed.errors++;
     await deps.store.runs.saveCheckpoint(run.id, cp, committed);
     await deps.store.runs.finish(run.id, { status: "failed", counts: committed, error });
+    for (const row of await deps.store.settings.list(`reconcile:seen:${run.id}:`))
+      await deps.store.settings.delete(row.key);
     deps.logger.warn({ runId: run.id, locationId, error }, "reconcile run failed");
     return { ok: false, reason: "failed", runId: run.id, error, retryable, counts: committed };
   };
@@ -230,6 +232,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         ]
       : undefined;
   const seenThisRun = new Set<string>();
+  const seenPrefix = `reconcile:seen:${run.id}:`;
   const search = (cursor: Array<string | number> | null) => {
     cp.requests++;
     return client.contacts.search(
@@ -243,24 +246,35 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       BACKGROUND,
     );
   };
-  // The next page is requested while this one is processed (reads only: nothing to undo after a crash).
-  let prefetched: { cursor: string; result: ReturnType<typeof search> } | null = null;
+  // The next pages are requested while this one is processed (reads only: nothing to undo after a
+  // crash), `prefetchPages` ahead, so GHL's search latency overlaps planning and writes.
+  type SearchResult = Awaited<ReturnType<typeof search>>;
+  const ahead = new Map<string, Promise<SearchResult>>();
+  const fetchAhead = (cursor: Array<string | number>, depth: number): void => {
+    const key = JSON.stringify(cursor);
+    if (depth <= 0 || ahead.has(key)) return;
+    const p = search(cursor);
+    p.catch(() => {});
+    ahead.set(key, p);
+    void p.then((res) => {
+      if (!res.ok) return;
+      const hits = res.data.contacts ?? [];
+      const last = hits[hits.length - 1] as { searchAfter?: Array<string | number> } | undefined;
+      if (hits.length >= settings.pageLimit && last?.searchAfter) fetchAhead(last.searchAfter, depth - 1);
+    });
+  };
   while (cp.phase === "scan") {
     const key = JSON.stringify(cp.cursor);
-    const pending = prefetched !== null && prefetched.cursor === key ? prefetched.result : search(cp.cursor);
-    prefetched = null;
+    const pending = ahead.get(key) ?? search(cp.cursor);
+    ahead.delete(key);
     const r = await pending;
     if (!r.ok) return fail(`search: ${r.error.message}`, r.error.retryable);
     const hits = (r.data.contacts ?? []) as Array<GhlContactLike & { searchAfter?: Array<string | number> }>;
     const lastHit = hits[hits.length - 1];
-    if (hits.length >= settings.pageLimit && lastHit?.searchAfter) {
-      const next = search(lastHit.searchAfter);
-      next.catch(() => {});
-      prefetched = { cursor: JSON.stringify(lastHit.searchAfter), result: next };
-    }
+    if (hits.length >= settings.pageLimit && lastHit?.searchAfter)
+      fetchAhead(lastHit.searchAfter, settings.prefetchPages);
     const pageDone = new Set(cp.pageDone);
     const page = zeroCounts();
-    const seenUnchanged: string[] = [];
     const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
     // Each contact's writes start as soon as it is planned (bounded concurrency), so GHL writes overlap
     // the planning of the rest of the page and the rate budget is used while there is work.
@@ -292,7 +306,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       ) {
         page.scanned++;
         page.unchanged++;
-        seenUnchanged.push(hit.id);
         continue;
       }
       const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
@@ -330,7 +343,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         }
         if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted))
           refresh.push({ record, hit });
-        else seenUnchanged.push(hit.id);
         continue;
       }
       if (dryRun) {
@@ -506,9 +518,15 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
         await l.write(tx);
         committed = addCounts(committed, l.delta);
       }
+      if (!dryRun && kind === "full") {
+        // What the scan saw, one row per page (much cheaper than touching every unchanged contact);
+        // the delete phase compares the mirror with it.
+        await tx.settings.set(
+          `${seenPrefix}${String(cp.pages).padStart(6, "0")}`,
+          hits.map((x) => x.id),
+        );
+      }
       if (!dryRun) {
-        for (const id of seenUnchanged)
-          await tx.contacts.upsert({ locationId, contactId: id, lastSeenAt: nowMs });
         for (const { record, hit } of refresh) {
           const ids = identityKeys(hit);
           const ghlRec = { ...hit };
@@ -537,10 +555,18 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
 
   // ---- deletes (full runs): contacts not seen by the scan are confirmed with a GET before retiring.
   if (cp.phase === "deletes") {
-    // A dry run wrote no lastSeenAt: what it did not see is the live mirror minus the ids it scanned.
-    const missing = dryRun
-      ? await unseenLive(deps, locationId, seenThisRun)
-      : await deps.store.contacts.listNotSeenSince(locationId, cp.scanStartedAt, 1_000_000);
+    // Live mirror contacts the scan did not see; a contact a webhook added or confirmed during the run
+    // (lastSeenAt at or after the scan's start) is not suspect.
+    let seen = seenThisRun;
+    if (!dryRun) {
+      seen = new Set<string>();
+      for (const row of await deps.store.settings.list(seenPrefix)) {
+        for (const id of row.value as string[]) seen.add(id);
+      }
+    }
+    const missing = (await unseenLive(deps, locationId, seen)).filter(
+      (m) => dryRun || m.lastSeenAt === null || m.lastSeenAt < cp.scanStartedAt,
+    );
     for (const m of missing) {
       cp.requests++;
       const r = await client.contacts.get({ locationId, contactId: m.contactId }, BACKGROUND);
@@ -565,6 +591,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   }
   await deps.store.runs.saveCheckpoint(run.id, cp, committed);
   await deps.store.runs.finish(run.id, { status: "succeeded", counts: committed });
+  for (const row of await deps.store.settings.list(seenPrefix)) await deps.store.settings.delete(row.key);
   progress();
   return {
     ok: true,
