@@ -277,7 +277,6 @@ describe("crash safety", () => {
       encryptionKey: createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest(),
     });
     const dead = await store.deadLetters.list();
-    await store.close();
     const ghlLog = sb.ghl.control.webhookDeliveries();
     const ghlAcked = ghlLog.filter((d) => d.outcome === "delivered");
     const ghlLost = ghlLog.filter((d) => d.outcome === "lost");
@@ -354,6 +353,29 @@ describe("crash safety", () => {
       problems.push(
         `${dead.length} dead letters: ${dead.map((d) => `${d.name}: ${d.lastError}`).join("; ")}`,
       );
+
+    // on failure: what the store knows about each number with a problem
+    const diagnostics: unknown[] = [];
+    for (const p of people) {
+      if (!problems.some((x) => x.startsWith(p.e164))) continue;
+      const messages = await store.messages.listForContact(p.locationId, p.contactId);
+      diagnostics.push({
+        phone: p.e164,
+        optOut: await store.optOuts.get(p.locationId, p.e164),
+        messages: messages.map((m) => ({
+          key: m.key,
+          status: m.status,
+          subtype: m.subtype,
+          error: m.error,
+          attempts: m.attempts,
+          meta: m.meta,
+        })),
+        inbox: (await store.inbox.listPending()).length,
+      });
+    }
+    await store.close();
+    if (diagnostics.length > 0)
+      process.stdout.write(`crash diagnostics: ${JSON.stringify(diagnostics, null, 2)}\n`);
 
     const figures = {
       acknowledgedEvents: ghlAcked.length + bulkAcked.size,
