@@ -164,7 +164,7 @@ describe("lifecycle wiring", () => {
     for (const name of [...LIFECYCLE_JOB_NAMES, "sms.send", "bulksms.pull-blocked", "vendor-writes.sweep"])
       expect(Object.keys(h.engine.jobs)).toContain(name);
     const n = await h.engine.schedule();
-    expect(n).toBeGreaterThanOrEqual(5); // pull-blocked, sweep, reconcile.incremental, followups.run, digest.tick
+    expect(n).toBeGreaterThanOrEqual(6); // pull-blocked, sweep, housekeeping, reconcile.incremental, followups.run, digest.tick
     expect(await h.engine.schedule()).toBe(0);
     const now = h.engine.deps.now();
     expect(
@@ -174,10 +174,58 @@ describe("lifecycle wiring", () => {
     expect(run.dead).toBe(0);
     expect(run.ran["bulksms.pull-blocked"]).toBe(1);
     expect(run.ran["vendor-writes.sweep"]).toBe(1);
+    expect(run.ran["store.housekeeping"]).toBe(1);
     expect(run.ran["reconcile.incremental"]).toBe(1);
     // the next slot enqueues again
     await h.sandbox.clock.advance(15 * 60_000);
     expect(await h.engine.schedule()).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("store.housekeeping", () => {
+  it("purges finished jobs and processed inbox events past the retention, keeps recent and unfinished ones", async () => {
+    h = await startHarness({});
+    const { store } = h;
+    const finishedJob = async (key: string) => {
+      await store.jobs.enqueue({ name: "test.work", payload: {}, key });
+      const [job] = await store.jobs.claim({ workerId: "t", limit: 1, leaseMs: 1000, names: ["test.work"] });
+      await store.jobs.complete(job!.id, { workerId: "t" });
+    };
+    const processedEvent = async (eventId: string) => {
+      const r = await store.inbox.insert({ source: "test", eventId, payload: "{}" });
+      if (!r.inserted) throw new Error("duplicate");
+      await store.inbox.markProcessed(r.id);
+      return r.id;
+    };
+    await finishedJob("old");
+    const oldEvent = await processedEvent("old");
+    await store.jobs.enqueue({
+      name: "test.later",
+      payload: {},
+      key: "queued-old",
+      runAt: h.engine.deps.now() + 30 * 86_400_000,
+    });
+    await h.sandbox.clock.advance(8 * 86_400_000);
+    await finishedJob("recent");
+    const recentEvent = await processedEvent("recent");
+    const housekeeping = h.engine.jobs["store.housekeeping"];
+    const context = {
+      jobId: 0,
+      attempt: 1,
+      locationId: null,
+      finalAttempt: false,
+      signal: new AbortController().signal,
+    };
+    expect(await housekeeping.handler({}, context)).toEqual({ ok: true });
+    expect(await store.jobs.getByKey("old")).toBeNull();
+    expect(await store.inbox.get(oldEvent)).toBeNull();
+    expect(await store.jobs.getByKey("recent")).not.toBeNull();
+    expect(await store.inbox.get(recentEvent)).not.toBeNull();
+    expect((await store.jobs.getByKey("queued-old"))?.state).toBe("queued");
+    // a shorter retention purges the recent ones too
+    await h.sandbox.clock.advance(2 * 3_600_000);
+    await housekeeping.handler({ retentionMs: 3_600_000 }, context);
+    expect(await store.jobs.getByKey("recent")).toBeNull();
   });
 });
 

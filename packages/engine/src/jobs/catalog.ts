@@ -42,6 +42,8 @@ export const engineJobSchemas = {
   "bulksms.pull-blocked": z.object({ locationId: id }),
   /** Re-enqueue GHL note/task writes begun and never completed whose jobs will not retry them. */
   "vendor-writes.sweep": z.object({ olderThanMs: z.number().int().min(0).optional() }),
+  /** Deletes finished jobs and processed inbox events older than the retention (default 7 days). */
+  "store.housekeeping": z.object({ retentionMs: z.number().int().min(3_600_000).optional() }),
   /** Marketplace install: mint and store the location's token from the agency token. */
   "ghl.install": z.object({ locationId: id, companyId: id }),
 } as const;

@@ -9,6 +9,7 @@ import { sweepBegunVendorWrites } from "../vendor/sweep-begun-writes.js";
 import { runBlockNumber } from "./bulksms-writes.js";
 import { type EngineJobCatalog, type EngineJobName, engineJobSchemas } from "./catalog.js";
 import { runDndSet, runNoteCreate, runTags, runTaskComplete, runTaskCreate } from "./ghl-writes.js";
+import { runHousekeeping } from "./housekeeping.js";
 
 export interface EngineJobDefinition<N extends EngineJobName> {
   readonly schema: (typeof engineJobSchemas)[N] & z.ZodType<EngineJobCatalog[N]>;
@@ -32,6 +33,7 @@ const HANDLERS: Handlers = {
   "bulksms.block": runBlockNumber,
   "bulksms.pull-blocked": runPullBlocked,
   "ghl.install": mintLocationToken,
+  "store.housekeeping": runHousekeeping,
   "vendor-writes.sweep": async (deps, p) => {
     await sweepBegunVendorWrites(deps, p.olderThanMs !== undefined ? { olderThanMs: p.olderThanMs } : {});
     return OK;
@@ -60,5 +62,6 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
     "ghl.install": definition(deps, "ghl.install"),
     "vendor-writes.sweep": definition(deps, "vendor-writes.sweep"),
+    "store.housekeeping": definition(deps, "store.housekeeping"),
   };
 }

@@ -8,6 +8,8 @@ export interface EngineScheduleOptions {
   readonly pullBlockedEveryMs?: number;
   /** Unfinished vendor-write sweep. Default 5 minutes. */
   readonly sweepEveryMs?: number;
+  /** How long finished jobs and processed inbox events are kept (hourly housekeeping). Default 7 days. */
+  readonly retentionMs?: number;
 }
 
 /** Enqueues the engine's periodic jobs that are due; returns how many were new. */
@@ -43,6 +45,15 @@ export async function enqueueDueEngineJobs(
         locationId: null,
         runAt: now,
       },
+    )
+  )
+    n++;
+  if (
+    await enqueueJob(
+      deps.store,
+      "store.housekeeping",
+      options.retentionMs !== undefined ? { retentionMs: options.retentionMs } : {},
+      { key: String(Math.floor(now / 3_600_000)), locationId: null, runAt: now },
     )
   )
     n++;
