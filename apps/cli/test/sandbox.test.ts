@@ -5,10 +5,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_ENCRYPTION_KEY } from "../src/cli/runtime.js";
 import { ensureBuilt, runCli } from "./helpers.js";
 
 let sandbox: Sandbox;
@@ -519,10 +519,16 @@ describe("auth", () => {
     expect(out.code).toBe(0);
     const none = await cli(["auth", "logout", "--location", loc.id]);
     expect(none.code).toBe(1);
-    // The location stays registered without credentials: --all reconciles the others, exit 3.
+    // The location stays registered without credentials. In sandbox mode the engine's client factory falls
+    // back to the simulator token (as in the worker), which this simulator refuses: that run fails, the
+    // other location's succeeds, exit 3. (In live mode a location without credentials is skipped.)
+    const status2 = await cli(["auth", "status", "--json"]);
+    expect(JSON.parse(status2.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ locationId: loc.id, source: "sandbox" })]),
+    );
     const all = await cli(["reconcile", "--all", "--json"]);
     expect(all.code).toBe(3);
-    expect(all.stderr).toContain(`location ${loc.id} has no GHL credentials: skipped`);
+    expect(all.stderr).toContain(`reconcile did not complete for ${loc.id}`);
     const byLoc = Object.fromEntries(
       (JSON.parse(all.stdout) as Array<{ locationId: string; ok: boolean }>).map((r) => [r.locationId, r.ok]),
     );

@@ -1,23 +1,14 @@
-// Opens what a command needs, the same way the worker does: the store in DATA_DIR, the vendor clients
-// and the engine. Everything opened here is closed by `close()`.
-import { createHash } from "node:crypto";
+// Opens what a command needs, the same way the worker does: the store in DATA_DIR (with the key of
+// @ghl-bulksms/config), the vendor clients (the engine's GHL client factory) and the engine.
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BulkSmsClient } from "@ghl-bulksms/bulksms";
-import type { Engine } from "@ghl-bulksms/engine";
+import type { WorkerConfig } from "@ghl-bulksms/config";
+import type { Engine, GhlAuthSource, GhlClientFactory } from "@ghl-bulksms/engine";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import type { Location, Store } from "@ghl-bulksms/store";
-import type { WorkerConfig } from "@ghl-bulksms/worker";
 import { CliError, usageError } from "./errors.js";
 import type { LoadedSettings } from "./settings.js";
-
-/**
- * The worker's key for sandbox mode without GHL_BULKSMS_ENCRYPTION_KEY (a fixed, public key; live mode
- * always has a real one). Must stay byte-identical to apps/worker/src/app.ts.
- */
-export const SANDBOX_ENCRYPTION_KEY = createHash("sha256")
-  .update("ghl-bulksms sandbox key (not secret)")
-  .digest();
 
 export const DB_FILE = "ghl-bulksms.db";
 
@@ -35,8 +26,9 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
   mkdirSync(config.dataDir, { recursive: true });
   // Loaded on demand: `--help` and `dedupe --from-file` never pay for the store, engine or clients.
   const { openSqliteStore } = await import("@ghl-bulksms/store");
+  const { storeEncryptionKey } = await import("@ghl-bulksms/config");
   try {
-    return openSqliteStore({ path, encryptionKey: config.encryptionKey ?? SANDBOX_ENCRYPTION_KEY });
+    return openSqliteStore({ path, encryptionKey: storeEncryptionKey(config) });
   } catch (e) {
     throw new CliError(`cannot open the store ${path}: ${(e as Error).message}`, {
       hint: "check GHL_BULKSMS_ENCRYPTION_KEY is the key the store was created with",
@@ -44,7 +36,7 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
   }
 }
 
-/** The stored private integration token written by `auth login --token`. */
+/** The stored private integration token written by `auth login --token` (the engine's factory reads it). */
 export interface StoredPit {
   accessToken: string;
   tokenType: "pit";
@@ -54,61 +46,16 @@ export interface StoredPit {
   savedAt: number;
 }
 
-export function isStoredPit(value: unknown): value is StoredPit {
-  return (
-    !!value &&
-    typeof value === "object" &&
-    (value as { tokenType?: unknown }).tokenType === "pit" &&
-    typeof (value as { accessToken?: unknown }).accessToken === "string"
-  );
+/**
+ * The engine's GHL client factory, as the worker uses it: env token, else a token stored by
+ * `auth login --token`, else the OAuth app, else (sandbox mode) the simulator token.
+ */
+export async function ghlFactory(config: WorkerConfig, store: Store): Promise<GhlClientFactory> {
+  const { createGhlClientFactory } = await import("@ghl-bulksms/engine");
+  return createGhlClientFactory({ config, store, resolveTtlMs: 0 });
 }
 
-export type GhlAuthSource = "env-token" | "stored-token" | "oauth" | "none";
-
-export async function ghlAuthSource(
-  config: WorkerConfig,
-  store: Store,
-  locationId: string,
-): Promise<GhlAuthSource> {
-  const l = config.ghl.locations.find((x) => x.locationId === locationId);
-  if (l?.privateToken) return "env-token";
-  const stored = await store.tokens.load<{ accessToken: string }>(locationId).catch(() => null);
-  if (isStoredPit(stored)) return "stored-token";
-  if (stored && config.ghl.oauth) return "oauth";
-  return "none";
-}
-
-/** A GHL client for one location (private integration token from env or store, else the OAuth app). */
-export async function ghlClientFor(
-  config: WorkerConfig,
-  store: Store,
-  locationId: string,
-): Promise<GhlClient> {
-  const { createGhlClient } = await import("@ghl-bulksms/ghl");
-  const l = config.ghl.locations.find((x) => x.locationId === locationId);
-  const baseUrl = config.ghl.apiBaseUrl;
-  if (l?.privateToken)
-    return createGhlClient({ auth: { kind: "private-integration", token: l.privateToken }, baseUrl });
-  const stored = await store.tokens.load<{ accessToken: string }>(locationId);
-  if (isStoredPit(stored))
-    return createGhlClient({ auth: { kind: "private-integration", token: stored.accessToken }, baseUrl });
-  if (config.ghl.oauth) {
-    return createGhlClient({
-      auth: {
-        kind: "oauth",
-        clientId: config.ghl.oauth.clientId,
-        clientSecret: config.ghl.oauth.clientSecret,
-        ...(config.ghl.oauth.companyId ? { companyId: config.ghl.oauth.companyId } : {}),
-      },
-      // biome-ignore lint/suspicious/noExplicitAny: store.tokens is the client's TokenStore shape (generic load/save)
-      tokenStore: store.tokens as any,
-      baseUrl,
-    });
-  }
-  throw new CliError(`no GHL credentials for location ${locationId}`, {
-    hint: `run \`ghl-bulksms auth login --location ${locationId} --token <private integration token>\` or set GHL_LOCATIONS / GHL_CLIENT_ID`,
-  });
-}
+export type { GhlAuthSource };
 
 export async function bulkSmsClient(config: WorkerConfig): Promise<BulkSmsClient> {
   const { tokenId, tokenSecret, apiBaseUrl } = config.bulksms;
@@ -137,40 +84,10 @@ export async function syncConfiguredLocations(config: WorkerConfig, store: Store
   }
 }
 
-type Sections = Record<string, unknown>;
-
-function isObject(v: unknown): v is Sections {
-  return !!v && typeof v === "object" && !Array.isArray(v);
-}
-
-/** Section-by-section override (`welcome`, `quietHours`, ...): the policy file wins over the environment. */
-function overlayPolicy(base: Sections, over: Sections): Sections {
-  const out: Sections = { ...base };
-  for (const [k, v] of Object.entries(over))
-    out[k] = isObject(v) && isObject(base[k]) ? { ...(base[k] as Sections), ...v } : v;
-  return out;
-}
-
-/**
- * The engine configuration the worker runs (its `engineConfigFrom(env config)`), with the policy file's
- * "engine" section laid over it, so the CLI's send gate sees the same quiet hours, keywords and welcome.
- */
+/** The engine configuration both processes run: @ghl-bulksms/config `enginePolicy(env config, policy file)`. */
 export async function engineConfigOf(settings: LoadedSettings): Promise<unknown> {
-  const { engineConfigFrom } = await import("@ghl-bulksms/worker");
-  const base = engineConfigFrom(settings.config) as Sections;
-  const file = isObject(settings.engineConfig) ? settings.engineConfig : {};
-  const out: Sections = { ...base, ...file };
-  out.defaults = overlayPolicy(
-    isObject(base.defaults) ? base.defaults : {},
-    isObject(file.defaults) ? file.defaults : {},
-  );
-  const locations: Sections = { ...(isObject(base.locations) ? base.locations : {}) };
-  for (const [id, o] of Object.entries(isObject(file.locations) ? file.locations : {}))
-    locations[id] = isObject(o)
-      ? overlayPolicy(isObject(locations[id]) ? (locations[id] as Sections) : {}, o)
-      : o;
-  out.locations = locations;
-  return out;
+  const { enginePolicy } = await import("@ghl-bulksms/config");
+  return enginePolicy(settings.config, settings.policy);
 }
 
 /** Every location: configured ones and the ones in the store. */
@@ -215,33 +132,17 @@ export async function resolveLocation(
 export interface EngineRuntime {
   engine: Engine;
   ghl: (locationId: string) => GhlClient;
+  factory: GhlClientFactory;
   sms: BulkSmsClient;
 }
 
-/** The engine over the store with the configured clients (GHL clients prepared for the given locations). */
+/** The engine over the store with the configured clients (a location without credentials fails on use). */
 export async function openEngine(
   settings: LoadedSettings,
   store: Store,
-  locationIds: readonly string[],
   options: { needSms?: boolean } = {},
 ): Promise<EngineRuntime> {
-  // A location without credentials only fails when a use-case really calls GHL (opt-out changes, for
-  // example, only queue jobs).
-  const clients = new Map<string, GhlClient | CliError>();
-  for (const id of locationIds) {
-    try {
-      clients.set(id, await ghlClientFor(settings.config, store, id));
-    } catch (e) {
-      if (!(e instanceof CliError)) throw e;
-      clients.set(id, e);
-    }
-  }
-  const ghl = (locationId: string): GhlClient => {
-    const c = clients.get(locationId);
-    if (!c) throw new Error(`no GHL client prepared for location ${locationId}`);
-    if (c instanceof CliError) throw c;
-    return c;
-  };
+  const factory = await ghlFactory(settings.config, store);
   let sms: BulkSmsClient;
   if (options.needSms === false && !settings.config.bulksms.tokenId) {
     sms = new Proxy({} as BulkSmsClient, {
@@ -255,11 +156,16 @@ export async function openEngine(
   const { createEngine } = await import("@ghl-bulksms/engine");
   let engine: Engine;
   try {
-    engine = createEngine({ store, ghl, sms, config: (await engineConfigOf(settings)) as never });
+    engine = createEngine({
+      store,
+      ghl: factory.forLocation,
+      sms,
+      config: (await engineConfigOf(settings)) as never,
+    });
   } catch (e) {
     throw new CliError(
       `invalid engine configuration${settings.configFile ? ` in ${settings.configFile}` : ""}: ${(e as Error).message}`,
     );
   }
-  return { engine, ghl, sms };
+  return { engine, ghl: factory.forLocation, factory, sms };
 }

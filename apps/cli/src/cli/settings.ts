@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import type { WorkerConfig } from "@ghl-bulksms/worker";
+import type { PolicyFile, WorkerConfig } from "@ghl-bulksms/config";
 import { CliError } from "./errors.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,6 +21,7 @@ export interface LoadedEnv {
 }
 
 export const DEFAULT_ENV_FILE = ".env";
+/** Same as @ghl-bulksms/config DEFAULT_POLICY_FILE (kept here so `--help` loads nothing). */
 export const DEFAULT_CONFIG_FILE = "ghl-bulksms.config.json";
 
 /** Process environment over the `.env` file (`--env-file`, else `GHL_BULKSMS_ENV_FILE`, else ./.env if present). */
@@ -45,19 +46,23 @@ export function loadEnv(options: GlobalOptions, processEnv: Env = process.env): 
 
 export interface LoadedSettings extends LoadedEnv {
   config: WorkerConfig;
-  /** The JSON configuration file (engine policies), if any. */
+  /** The policy file (engine and lifecycle policies), if any. */
+  policy: PolicyFile | null;
   configFile: string | null;
   engineConfig: unknown;
   lifecycleConfig: unknown;
 }
 
-/** Loads and validates everything; a bad variable or file is a CliError naming it. */
+/**
+ * Loads and validates everything with @ghl-bulksms/config, the package the worker uses too (the same
+ * environment schema and policy file loader); a bad variable or file is a CliError naming it.
+ */
 export async function loadSettings(
   options: GlobalOptions,
   processEnv: Env = process.env,
 ): Promise<LoadedSettings> {
   const loaded = loadEnv(options, processEnv);
-  const { ConfigError, loadConfig } = await import("@ghl-bulksms/worker");
+  const { ConfigError, loadConfig, loadPolicyFile, PolicyFileError } = await import("@ghl-bulksms/config");
   let config: WorkerConfig;
   try {
     config = loadConfig(loaded.env);
@@ -72,39 +77,22 @@ export async function loadSettings(
     }
     throw e;
   }
-  const file = readConfigFile(options, loaded.env);
-  return { ...loaded, config, ...file };
-}
-
-export function readConfigFile(
-  options: GlobalOptions,
-  env: Env,
-): { configFile: string | null; engineConfig: unknown; lifecycleConfig: unknown } {
-  const explicit = options.config ?? env.GHL_BULKSMS_CONFIG;
-  const path = resolve(explicit ?? DEFAULT_CONFIG_FILE);
-  if (!existsSync(path)) {
-    if (explicit !== undefined && explicit !== "")
-      throw new CliError(`configuration file ${path} does not exist`, {
-        hint: "create it with `ghl-bulksms init`, or fix --config / GHL_BULKSMS_CONFIG",
-      });
-    return { configFile: null, engineConfig: {}, lifecycleConfig: {} };
-  }
-  let parsed: unknown;
+  let policy: PolicyFile | null;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    policy = loadPolicyFile({ path: options.config, env: loaded.env });
   } catch (e) {
-    throw new CliError(`configuration file ${path} is not valid JSON: ${(e as Error).message}`);
+    if (e instanceof PolicyFileError)
+      throw new CliError(e.message, {
+        hint: "fix the file, or point --config / GHL_BULKSMS_CONFIG at the right one",
+      });
+    throw e;
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
-    throw new CliError(
-      `configuration file ${path} must be a JSON object { "engine": {...}, "lifecycle": {...} }`,
-    );
-  const o = parsed as Record<string, unknown>;
-  const unknownKeys = Object.keys(o).filter((k) => k !== "engine" && k !== "lifecycle" && k !== "$schema");
-  if (unknownKeys.length > 0)
-    throw new CliError(
-      `configuration file ${path} has unknown top-level key(s) ${unknownKeys.map((k) => JSON.stringify(k)).join(", ")}`,
-      { hint: 'only "engine" and "lifecycle" are allowed' },
-    );
-  return { configFile: path, engineConfig: o.engine ?? {}, lifecycleConfig: o.lifecycle ?? {} };
+  return {
+    ...loaded,
+    config,
+    policy,
+    configFile: policy?.path ?? null,
+    engineConfig: policy?.engine ?? {},
+    lifecycleConfig: policy?.lifecycle ?? {},
+  };
 }

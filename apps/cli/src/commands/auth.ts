@@ -9,7 +9,7 @@ import { parseIntOption, withExamples, withStore } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { isKnownRegion } from "../cli/region.js";
-import { ghlAuthSource, isStoredPit, knownLocations, type StoredPit } from "../cli/runtime.js";
+import { ghlFactory, knownLocations, type StoredPit } from "../cli/runtime.js";
 import type { LoadedSettings } from "../cli/settings.js";
 import { isoTime, renderTable } from "../cli/table.js";
 
@@ -186,10 +186,11 @@ export interface AuthRow {
 
 export async function authRows(settings: LoadedSettings, store: Store): Promise<AuthRow[]> {
   const rows: AuthRow[] = [];
+  const factory = await ghlFactory(settings.config, store);
   for (const id of await knownLocations(settings.config, store)) {
-    const source = await ghlAuthSource(settings.config, store, id);
+    const source = await factory.authSource(id);
     const stored =
-      source === "env-token"
+      source !== "stored-token" && source !== "oauth"
         ? null
         : await store.tokens.load<Record<string, unknown> & { accessToken: string }>(id).catch(() => null);
     const expiresAt = typeof stored?.expiresAt === "number" ? stored.expiresAt : null;
@@ -201,8 +202,7 @@ export async function authRows(settings: LoadedSettings, store: Store): Promise<
         : [];
     rows.push({
       locationId: id,
-      source:
-        stored && !isStoredPit(stored) && !settings.config.ghl.oauth ? "oauth (no GHL_CLIENT_ID)" : source,
+      source,
       expiresAt: isoTime(expiresAt),
       expired: expiresAt !== null && expiresAt < Date.now(),
       scopes,

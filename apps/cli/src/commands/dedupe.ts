@@ -116,7 +116,7 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
     command,
     async (settings, store) => {
       const location = await resolveLocation(settings.config, store, opts.location);
-      const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+      const { engine } = await openEngine(settings, store, { needSms: false });
       const lifecycle = await lifecycleConfigOf(settings);
       const { applyMerge, proposeMerges } = await import("@ghl-bulksms/engine");
       const count = await store.contacts.count(location.id);
@@ -215,7 +215,7 @@ async function undo(io: Io, opts: DedupeOptions, command: Command): Promise<void
       throw new CliError(`undo entry ${id} not found`, {
         hint: "the ids are printed by `dedupe --apply --yes`",
       });
-    const { engine } = await openEngine(settings, store, [entry.locationId], { needSms: false });
+    const { engine } = await openEngine(settings, store, { needSms: false });
     const { undoMerge } = await import("@ghl-bulksms/engine");
     const r = await undoMerge(engine.deps, id);
     if (!r.ok) {

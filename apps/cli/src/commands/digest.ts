@@ -20,7 +20,7 @@ export function registerDigest(program: Command, io: Io): void {
     .action(async (opts: { location?: string; at?: string; json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (settings, store) => {
         const location = await resolveLocation(settings.config, store, opts.location);
-        const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+        const { engine } = await openEngine(settings, store, { needSms: false });
         const at = opts.at ? parseSince(opts.at) : undefined;
         const { buildDigest } = await import("@ghl-bulksms/engine");
         const d = await buildDigest(engine.deps, {

@@ -6,14 +6,7 @@ import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
-import {
-  bulkSmsClient,
-  dbPath,
-  ghlAuthSource,
-  ghlClientFor,
-  knownLocations,
-  openStore,
-} from "../cli/runtime.js";
+import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
 import { type LoadedSettings, loadSettings } from "../cli/settings.js";
 import { renderTable } from "../cli/table.js";
 import { authRows } from "./auth.js";
@@ -165,9 +158,10 @@ async function ghlChecks(
     return;
   }
   const rows = store ? await authRows(settings, store) : [];
+  const factory = store ? await ghlFactory(config, store) : null;
   for (const id of ids) {
-    const source = store
-      ? await ghlAuthSource(config, store, id)
+    const source = factory
+      ? await factory.authSource(id)
       : config.ghl.locations.find((l) => l.locationId === id)?.privateToken
         ? "env-token"
         : "none";
@@ -203,8 +197,8 @@ async function ghlChecks(
     }
     if (!store && source !== "env-token") continue;
     try {
-      const client = store
-        ? await ghlClientFor(config, store, id)
+      const client = factory
+        ? await factory.resolve(id)
         : (await import("@ghl-bulksms/ghl")).createGhlClient({
             auth: {
               kind: "private-integration",
@@ -212,6 +206,7 @@ async function ghlChecks(
             },
             baseUrl: config.ghl.apiBaseUrl,
           });
+      if (!client) continue;
       const started = Date.now();
       const r = await client.contacts.search({ locationId: id, pageLimit: 1 }, {
         priority: "background",

@@ -242,7 +242,7 @@ export function registerInit(program: Command, io: Io): void {
           WELCOME_TEMPLATE: welcome,
         };
         // Check the whole result with the worker's own schema before writing anything.
-        const { ConfigError, loadConfig } = await import("@ghl-bulksms/worker");
+        const { ConfigError, loadConfig } = await import("@ghl-bulksms/config");
         let config: ReturnType<typeof loadConfig>;
         try {
           config = loadConfig(env);

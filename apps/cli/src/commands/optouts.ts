@@ -94,7 +94,7 @@ export function registerOptOuts(program: Command, io: Io): void {
                   p.message,
                   "use E.164 (+447700900123) or a national number of the location's region",
                 );
-              const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+              const { engine } = await openEngine(settings, store, { needSms: false });
               const { operatorOptIn, operatorOptOut } = await import("@ghl-bulksms/engine");
               const input = {
                 locationId: location.id,
@@ -148,7 +148,7 @@ export function registerOptOuts(program: Command, io: Io): void {
         cmd,
         async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
-          const { engine } = await openEngine(settings, store, [location.id], { needSms: false });
+          const { engine } = await openEngine(settings, store, { needSms: false });
           const { applyOptIn, applyOptOut, loadLocation } = await import("@ghl-bulksms/engine");
           const ctx = await loadLocation(engine.deps, location.id);
           if (!ctx) throw new CliError(`unknown location "${location.id}"`);

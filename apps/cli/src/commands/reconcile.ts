@@ -11,13 +11,7 @@ import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { createProgress } from "../cli/progress.js";
-import {
-  ghlAuthSource,
-  knownLocations,
-  openEngine,
-  resolveLocation,
-  syncConfiguredLocations,
-} from "../cli/runtime.js";
+import { knownLocations, openEngine, resolveLocation, syncConfiguredLocations } from "../cli/runtime.js";
 import { renderTable } from "../cli/table.js";
 
 interface ReconcileOpts {
@@ -53,7 +47,7 @@ export function registerReconcile(program: Command, io: Io): void {
             : [(await resolveLocation(settings.config, store, opts.location)).id];
           const lifecycle = await lifecycleConfigOf(settings);
           const { reconcile } = await import("@ghl-bulksms/engine");
-          const { engine, ghl } = await openEngine(settings, store, ids, { needSms: false });
+          const { engine, ghl, factory } = await openEngine(settings, store, { needSms: false });
           const kind = opts.full ? "full" : "incremental";
           const results: Array<{
             locationId: string;
@@ -62,7 +56,7 @@ export function registerReconcile(program: Command, io: Io): void {
             waitedMs: number;
           }> = [];
           for (const locationId of ids) {
-            if ((await ghlAuthSource(settings.config, store, locationId)) === "none") {
+            if ((await factory.authSource(locationId)) === "none") {
               io.err(
                 `warning: location ${locationId} has no GHL credentials: skipped (\`ghl-bulksms auth login --location ${locationId}\`)`,
               );

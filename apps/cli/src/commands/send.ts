@@ -68,7 +68,7 @@ export function registerSend(program: Command, io: Io): void {
         command,
         async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
-          const { engine } = await openEngine(settings, store, [location.id], { needSms: !opts.dryRun });
+          const { engine } = await openEngine(settings, store, { needSms: !opts.dryRun });
           const deps = engine.deps;
           const { OperatorSendError, operatorSend, operatorSendDryRun } = await import("@ghl-bulksms/engine");
 
