@@ -160,6 +160,19 @@ describe("configuration", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("bad-policy.json");
     expect(r.stderr).toContain("sender");
+    writeFileSync(
+      join(dir, "bad-lifecycle.json"),
+      JSON.stringify({ lifecycle: { defaults: { digest: { at: "25:00" } } } }),
+    );
+    const l = await cli(["config", "validate"], { GHL_BULKSMS_CONFIG: join(dir, "bad-lifecycle.json") });
+    expect(l.code).toBe(1);
+    expect(l.stderr).toContain("digest.at");
+    const unknownKey = join(dir, "bad-key.json");
+    writeFileSync(unknownKey, JSON.stringify({ engin: {} }));
+    const k = await cli(["config", "validate", "--config", unknownKey]);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toContain("bad-key.json");
+    expect(k.stderr).toContain('"engin"');
   });
 
   it("missing configuration: no store yet, no BulkSMS credentials", async () => {

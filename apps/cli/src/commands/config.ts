@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { CliError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
+import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { maskDeep } from "../cli/mask.js";
 import { engineConfigOf } from "../cli/runtime.js";
 import { loadSettings } from "../cli/settings.js";
@@ -28,6 +29,7 @@ export function registerConfig(program: Command, io: Io): void {
           hint: "fix the settings named above",
         });
       }
+      await lifecycleConfigOf(settings); // reconcile, merge, follow-ups, digest: names each bad setting
       const summary = {
         ok: true,
         mode: settings.config.mode,
