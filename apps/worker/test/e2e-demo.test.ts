@@ -36,7 +36,18 @@ interface Summary {
   expectations: Array<{ step: string; expectation: string; observed: string; ok: boolean }>;
 }
 
-const FLOWS = ["welcome", "delivery", "failure", "reply", "help", "stop", "start", "ghl-dnd", "retry"];
+const FLOWS = [
+  "welcome",
+  "delivery",
+  "failure",
+  "reply",
+  "help",
+  "stop",
+  "start",
+  "ghl-dnd",
+  "retry",
+  "quiet-hours",
+];
 
 describe("pnpm demo --once", () => {
   it("exits 0 with a JSON summary in which every expectation held", async () => {

@@ -195,6 +195,23 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     cleoTasksAfter.length === 1 && cleoTasksAfter[0]?.completed === true,
   );
 
+  // 10. Quiet hours: a contact added at 22:00 London time is welcomed at 08:00, not at night, and not dropped.
+  step("quiet-hours", "at 22:00 someone adds Fay; texts wait for the 08:00-21:00 window");
+  const toTen = nextLocalHour(sandbox.clock.now(), 22) - sandbox.clock.now();
+  await stack.advance(toTen, 3_600_000);
+  log(`  clock: ${new Date(sandbox.clock.now()).toISOString()} (22:00 in London)`);
+  ghl.createContact(stack.locationId, { firstName: "Fay", phone: "07400 100005" });
+  await stack.settle();
+  const atNight = stack.sentTo("+447400100005").length;
+  await stack.advance(nextLocalHour(sandbox.clock.now(), 9) - sandbox.clock.now(), 3_600_000);
+  const faySent = stack.sentTo("+447400100005");
+  const sentAt = faySent[0] ? new Date(faySent[0].at) : null;
+  expect(
+    "nothing is sent at night; the welcome goes out once after 08:00",
+    `at night: ${atNight} texts; by 09:00: ${faySent.length}${sentAt ? `, sent at ${sentAt.toISOString().slice(11, 16)} UTC` : ""}`,
+    atNight === 0 && faySent.length === 1 && sentAt !== null && sentAt.getUTCHours() >= 8,
+  );
+
   // Whole-run invariants.
   step("invariants", "nothing stuck, nothing sent twice");
   const store = stack.app.store();
@@ -212,4 +229,12 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   const lag = await store.inbox.lag();
   expect("every webhook processed", `${lag.pending} pending in the inbox`, lag.pending === 0);
   return results;
+}
+
+/** The next time (epoch ms, after `now`) the clock in London shows `hour`:00 (London is on GMT in the demo's March). */
+function nextLocalHour(now: number, hour: number): number {
+  const d = new Date(now);
+  let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour, 0);
+  if (t <= now) t += 24 * 3_600_000;
+  return t;
 }
