@@ -38,7 +38,7 @@ export async function proposeMerges(
   locationId: string,
   options: { config?: LifecycleConfig } = {},
 ): Promise<MergeProposal[]> {
-  const config = options.config ?? parseLifecycleConfig({});
+  const config = options.config ?? deps.lifecycle ?? parseLifecycleConfig({});
   const settings = lifecycleFor(config, locationId).merge;
   const ctx = await loadLocation(deps, locationId);
   const records = [];
@@ -186,7 +186,7 @@ export async function applyMerge(
   cluster: Pick<DuplicateCluster, "ids" | "survivor">,
   options: { mode?: "delete" | "tag-only"; confirm?: boolean; config?: LifecycleConfig } = {},
 ): Promise<MergeResult> {
-  const config = options.config ?? parseLifecycleConfig({});
+  const config = options.config ?? deps.lifecycle ?? parseLifecycleConfig({});
   const settings = lifecycleFor(config, locationId);
   const ctx = await loadLocation(deps, locationId);
   if (!ctx) return { ok: false, reason: "location_unknown" };

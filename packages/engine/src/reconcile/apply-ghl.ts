@@ -49,6 +49,7 @@ export async function applyGhlOperations(
         contactId,
         key: `reconcile:note:${contactId}:${shortHash(op.body)}`,
         body: op.body,
+        priority: "background",
       });
       if (!r.ok) return { ok: false, error: r.error, requests };
     } else if (op.op === "task") {
@@ -60,6 +61,7 @@ export async function applyGhlOperations(
         title: op.title,
         body: op.body,
         dueDate: op.dueDate,
+        priority: "background",
       });
       if (!r.ok) return { ok: false, error: r.error, requests };
     }

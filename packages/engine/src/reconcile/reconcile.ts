@@ -115,7 +115,7 @@ function parseTime(iso: string | undefined): number | null {
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
   const { deps, locationId, kind } = options;
   const dryRun = options.dryRun ?? false;
-  const config = options.config ?? parseLifecycleConfig({});
+  const config = options.config ?? deps.lifecycle ?? parseLifecycleConfig({});
   const settings = lifecycleFor(config, locationId).reconcile;
   const policies: SyncPolicies = settings.policies;
   const ctx = await loadLocation(deps, locationId);
