@@ -23,6 +23,11 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
   for (const l of config.ghl.locations) {
     if (l.quietHours) locations[l.locationId] = { quietHours: quietWindow(l.quietHours) };
   }
+  // replies: HELP_TEXT when set; STOP/START_CONFIRMATION_TEXT when set ("" = none -> null)
+  const replies: Json = {};
+  if (m.helpText !== null) replies.help = m.helpText;
+  if (m.stopConfirmationText !== null) replies.stopConfirmation = m.stopConfirmationText || null;
+  if (m.startConfirmationText !== null) replies.startConfirmation = m.startConfirmationText || null;
   return {
     defaults: {
       welcome: {
@@ -31,7 +36,7 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
         delayMs: m.welcomeDelayMs,
       },
       keywords: { stop: [...m.stopWords], start: [...m.startWords], help: [...m.helpWords] },
-      ...(m.helpText !== null ? { replies: { help: m.helpText } } : {}),
+      ...(Object.keys(replies).length > 0 ? { replies } : {}),
       quietHours: { enabled: true, ...quietWindow(m.quietHours) },
     },
     locations,
@@ -70,5 +75,39 @@ export function enginePolicy(config: WorkerConfig, file: Pick<PolicyFile, "engin
     locations[id] = overSections(isObject(a) ? a : {}, isObject(b) ? b : {});
   }
   out.locations = locations;
+  return out;
+}
+
+/**
+ * The lifecycle settings the environment implies (RECONCILE_INTERVAL_MINUTES, RECONCILE_FULL_AT), as
+ * parseLifecycleConfig input; null when none is set (then the lifecycle defaults apply).
+ */
+export function lifecyclePolicyFromEnv(config: WorkerConfig): Json | null {
+  const s = config.schedule;
+  const reconcile: Json = {};
+  if (s.reconcileIncrementalEveryMs !== null) reconcile.incrementalEveryMs = s.reconcileIncrementalEveryMs;
+  if (s.reconcileFullAt !== null) reconcile.fullAt = s.reconcileFullAt;
+  return Object.keys(reconcile).length > 0 ? { defaults: { reconcile } } : null;
+}
+
+/**
+ * The lifecycle configuration input: the environment's reconcile schedule with the policy file's
+ * `lifecycle` section over it (the file wins, setting by setting). Null when neither sets anything (then
+ * the engine runs the lifecycle defaults and contact webhooks start no follow-ups). Validate it with the
+ * engine's parseLifecycleConfig.
+ */
+export function lifecyclePolicy(
+  config: WorkerConfig,
+  file: Pick<PolicyFile, "lifecycle"> | null,
+): Json | null {
+  const env = lifecyclePolicyFromEnv(config);
+  const fromFile = file?.lifecycle;
+  if (env === null) return fromFile ?? null;
+  if (fromFile === undefined) return env;
+  const out: Json = { ...env, ...fromFile };
+  out.defaults = overSections(
+    isObject(env.defaults) ? env.defaults : {},
+    isObject(fromFile.defaults) ? fromFile.defaults : {},
+  );
   return out;
 }

@@ -67,6 +67,10 @@ export interface WorkerConfig {
     readonly startWords: readonly string[];
     readonly helpWords: readonly string[];
     readonly helpText: string | null;
+    /** STOP_CONFIRMATION_TEXT: null = unset (the engine's default text), "" = send none, else the text */
+    readonly stopConfirmationText: string | null;
+    /** START_CONFIRMATION_TEXT: null = unset (the engine's default text), "" = send none, else the text */
+    readonly startConfirmationText: string | null;
   };
   readonly http: {
     readonly bodyLimitBytes: number;
@@ -79,6 +83,17 @@ export interface WorkerConfig {
     readonly maxAttempts: number;
     readonly leaseMs: number;
     readonly shutdownTimeoutMs: number;
+  };
+  /** The worker's periodic-job scheduler (engine.schedule) and the intervals it uses. */
+  readonly schedule: {
+    /** how often the worker asks the engine which periodic jobs are due; 0 = never (no scheduler) */
+    readonly intervalMs: number;
+    /** BulkSMS blocked numbers -> GHL DND pull, per location */
+    readonly blockedPullEveryMs: number;
+    /** incremental reconciliation per location; null = the lifecycle policy's (default 15 min) */
+    readonly reconcileIncrementalEveryMs: number | null;
+    /** local HH:MM of the daily full reconciliation; null = the lifecycle policy's (default 03:00) */
+    readonly reconcileFullAt: string | null;
   };
 }
 
@@ -362,6 +377,31 @@ export function loadConfig(env: Env): WorkerConfig {
   const leaseMs = parse("JOB_LEASE_SECONDS", intText(5, 3600), 120) * 1000;
   const shutdownTimeoutMs = parse("SHUTDOWN_TIMEOUT_SECONDS", intText(1, 600), 25) * 1000;
 
+  // Confirmation texts: unset = the engine's default, empty = none.
+  const confirmation = (name: string, value: string | null): string | null => {
+    if (value !== null && value.length > 918)
+      bad(name, `must be at most 918 characters (6 SMS parts), got ${value.length}`);
+    return value;
+  };
+  const stopConfirmationText = confirmation(
+    "STOP_CONFIRMATION_TEXT",
+    env.STOP_CONFIRMATION_TEXT === undefined ? null : (str("STOP_CONFIRMATION_TEXT") ?? ""),
+  );
+  const startConfirmationText = confirmation(
+    "START_CONFIRMATION_TEXT",
+    env.START_CONFIRMATION_TEXT === undefined ? null : (str("START_CONFIRMATION_TEXT") ?? ""),
+  );
+
+  // Periodic jobs.
+  const scheduleIntervalMs = parse("SCHEDULE_INTERVAL_SECONDS", intText(0, 3600), 60) * 1000;
+  const blockedPullEveryMs = parse("BLOCKED_PULL_INTERVAL_MINUTES", intText(1, 1440), 15) * 60_000;
+  const reconcileMinutes = parse("RECONCILE_INTERVAL_MINUTES", intText(1, 1440), null as number | null);
+  const reconcileFullAt = parse(
+    "RECONCILE_FULL_AT",
+    z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h local time)"),
+    null as string | null,
+  );
+
   // Live mode: refuse to start without what real vendors need, naming each missing variable.
   if (live) {
     if (keyText === null)
@@ -433,9 +473,17 @@ export function loadConfig(env: Env): WorkerConfig {
       startWords,
       helpWords,
       helpText: str("HELP_TEXT"),
+      stopConfirmationText,
+      startConfirmationText,
     },
     http: { bodyLimitBytes, overloadThreshold },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
+    schedule: {
+      intervalMs: scheduleIntervalMs,
+      blockedPullEveryMs,
+      reconcileIncrementalEveryMs: reconcileMinutes === null ? null : reconcileMinutes * 60_000,
+      reconcileFullAt,
+    },
   });
 }
 

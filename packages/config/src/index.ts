@@ -1,5 +1,11 @@
 // Public API of @ghl-bulksms/config.
-export { enginePolicy, enginePolicyFromEnv, quietWindow } from "./engine-policy.js";
+export {
+  enginePolicy,
+  enginePolicyFromEnv,
+  lifecyclePolicy,
+  lifecyclePolicyFromEnv,
+  quietWindow,
+} from "./engine-policy.js";
 export {
   type AppConfig,
   ConfigError,

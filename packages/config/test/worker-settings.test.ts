@@ -1,0 +1,98 @@
+// Settings added for the worker's scheduler and the STOP/START confirmation texts.
+import { describe, expect, it } from "vitest";
+import { ConfigError, enginePolicy, lifecyclePolicy, loadConfig } from "../src/index.js";
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("STOP/START confirmation texts", () => {
+  it("unset keeps the engine defaults (no replies key), empty means none, text is used as is", () => {
+    const unset = enginePolicy(loadConfig({}), null) as { defaults: Record<string, unknown> };
+    expect(unset.defaults.replies).toBeUndefined();
+
+    const none = enginePolicy(
+      loadConfig({ STOP_CONFIRMATION_TEXT: "", START_CONFIRMATION_TEXT: "  " }),
+      null,
+    ) as { defaults: { replies: unknown } };
+    expect(none.defaults.replies).toEqual({ stopConfirmation: null, startConfirmation: null });
+
+    const text = enginePolicy(
+      loadConfig({ STOP_CONFIRMATION_TEXT: "Bye. Reply START to rejoin.", HELP_TEXT: "Call us" }),
+      null,
+    ) as { defaults: { replies: unknown } };
+    expect(text.defaults.replies).toEqual({ help: "Call us", stopConfirmation: "Bye. Reply START to rejoin." });
+  });
+
+  it("the policy file's replies win setting by setting", () => {
+    const out = enginePolicy(loadConfig({ STOP_CONFIRMATION_TEXT: "env stop", START_CONFIRMATION_TEXT: "env start" }), {
+      engine: { defaults: { replies: { startConfirmation: "file start" } } },
+    }) as { defaults: { replies: unknown } };
+    expect(out.defaults.replies).toEqual({ stopConfirmation: "env stop", startConfirmation: "file start" });
+  });
+
+  it("rejects a text longer than 6 SMS parts, naming the variable", () => {
+    const e = configError(() => loadConfig({ STOP_CONFIRMATION_TEXT: "x".repeat(919) }));
+    expect(e.issues.map((i) => i.variable)).toEqual(["STOP_CONFIRMATION_TEXT"]);
+  });
+});
+
+describe("schedule settings", () => {
+  it("defaults: tick every minute, blocked-number pull every 15 minutes, lifecycle defaults", () => {
+    const c = loadConfig({});
+    expect(c.schedule).toEqual({
+      intervalMs: 60_000,
+      blockedPullEveryMs: 15 * 60_000,
+      reconcileIncrementalEveryMs: null,
+      reconcileFullAt: null,
+    });
+    expect(lifecyclePolicy(c, null)).toBeNull();
+  });
+
+  it("reads the variables and maps the reconcile ones into the lifecycle policy under the file", () => {
+    const c = loadConfig({
+      SCHEDULE_INTERVAL_SECONDS: "0",
+      BLOCKED_PULL_INTERVAL_MINUTES: "30",
+      RECONCILE_INTERVAL_MINUTES: "5",
+      RECONCILE_FULL_AT: "04:30",
+    });
+    expect(c.schedule).toEqual({
+      intervalMs: 0,
+      blockedPullEveryMs: 30 * 60_000,
+      reconcileIncrementalEveryMs: 5 * 60_000,
+      reconcileFullAt: "04:30",
+    });
+    expect(lifecyclePolicy(c, null)).toEqual({
+      defaults: { reconcile: { incrementalEveryMs: 300_000, fullAt: "04:30" } },
+    });
+    const file = { lifecycle: { defaults: { reconcile: { fullAt: "02:00" } }, locations: { L1: {} } } };
+    expect(lifecyclePolicy(c, file)).toEqual({
+      defaults: { reconcile: { incrementalEveryMs: 300_000, fullAt: "02:00" } },
+      locations: { L1: {} },
+    });
+    expect(lifecyclePolicy(loadConfig({}), file)).toBe(file.lifecycle);
+  });
+
+  it("names each bad variable", () => {
+    const e = configError(() =>
+      loadConfig({
+        SCHEDULE_INTERVAL_SECONDS: "-1",
+        BLOCKED_PULL_INTERVAL_MINUTES: "0",
+        RECONCILE_INTERVAL_MINUTES: "x",
+        RECONCILE_FULL_AT: "25:00",
+      }),
+    );
+    expect(e.issues.map((i) => i.variable).sort()).toEqual([
+      "BLOCKED_PULL_INTERVAL_MINUTES",
+      "RECONCILE_FULL_AT",
+      "RECONCILE_INTERVAL_MINUTES",
+      "SCHEDULE_INTERVAL_SECONDS",
+    ]);
+  });
+});
