@@ -260,8 +260,16 @@ export interface MessagesRepo {
    * statuses, created at or after `since`. Default limit 100, at most 10 000.
    */
   list(options?: MessageListOptions): Promise<MessageRecord[]>;
-  /** Cancels the contact's QUEUED messages; returns how many. */
-  cancelPending(locationId: string, contactId: string, reason: string): Promise<number>;
+  /**
+   * Cancels the contact's QUEUED messages, except those whose key starts with one of `exceptKeyPrefixes`
+   * (e.g. the STOP confirmation an opt-out just queued); returns how many.
+   */
+  cancelPending(
+    locationId: string,
+    contactId: string,
+    reason: string,
+    options?: { exceptKeyPrefixes?: readonly string[] },
+  ): Promise<number>;
   /** Cancels every QUEUED message of the location (with or without a contact); returns how many. */
   cancelPendingForLocation(locationId: string, reason: string): Promise<number>;
   countByStatus(locationId?: string): Promise<Record<MessageStatus, number>>;

@@ -76,6 +76,26 @@ describe("messages.list", () => {
   });
 });
 
+describe("messages.cancelPending", () => {
+  it("spares messages whose key starts with an excepted prefix", async () => {
+    const { store } = setup();
+    await store.locations.upsert({ id: "L1" });
+    const base = { locationId: "L1", contactId: "c1", to: "+447911123456" };
+    await store.messages.create({ ...base, key: "welcome:L1:c1", body: "hi" });
+    await store.messages.create({ ...base, key: "stop-confirmation:L1:in-1", body: "bye" });
+    await store.messages.create({ ...base, key: "stop-confirmationX", body: "x" });
+    expect(
+      await store.messages.cancelPending("L1", "c1", "opted out", {
+        exceptKeyPrefixes: ["stop-confirmation:"],
+      }),
+    ).toBe(2);
+    expect((await store.messages.getByKey("welcome:L1:c1"))?.status).toBe("CANCELLED");
+    expect((await store.messages.getByKey("stop-confirmationX"))?.status).toBe("CANCELLED");
+    expect((await store.messages.getByKey("stop-confirmation:L1:in-1"))?.status).toBe("QUEUED");
+    expect(await store.messages.cancelPending("L1", "c1", "deleted")).toBe(1);
+  });
+});
+
 describe("jobs.cancelForLocation", () => {
   it("cancels queued jobs of the location only, keeps running ones and the keys", async () => {
     const { store } = setup();

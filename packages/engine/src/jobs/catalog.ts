@@ -37,7 +37,12 @@ export const engineJobSchemas = {
   "ghl.tags.add": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
   "ghl.tags.remove": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
   /** Add a number to the BulkSMS account's blocked numbers. */
-  "bulksms.block": z.object({ locationId: id, phone: e164 }),
+  "bulksms.block": z.object({
+    locationId: id,
+    phone: e164,
+    /** Fallback block of a STOP with a confirmation: skipped when the confirmation's send already blocked. */
+    afterMessageKey: z.string().min(1).optional(),
+  }),
   /** Pull new BulkSMS blocked numbers into the location's opt-outs and GHL DND. */
   "bulksms.pull-blocked": z.object({ locationId: id }),
   /** Re-enqueue GHL note/task writes begun and never completed whose jobs will not retry them. */

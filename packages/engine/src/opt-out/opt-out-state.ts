@@ -3,8 +3,12 @@
 import type { OptOutSource, StoreTx } from "@ghl-bulksms/store";
 import type { LocationContext } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { BLOCK_WAIT_FOR_CONFIRMATION_MS } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { queueMessage } from "../sms/queue-message.js";
+
+/** Key prefix of STOP confirmation messages (never cancelled by a later opt-out of the same number). */
+export const STOP_CONFIRMATION_KEY_PREFIX = "stop-confirmation:";
 
 export interface OptOutInput {
   phone: string;
@@ -73,7 +77,11 @@ export async function applyOptOut(
   const contacts = await tx.contacts.findByPhone(locationId, input.phone);
   for (const c of contacts) {
     await setMirrorDnd(tx, locationId, c.contactId, true);
-    await tx.messages.cancelPending(locationId, c.contactId, "opted out");
+    // every pending text is cancelled except a STOP confirmation: the one text an opted-out number may
+    // get, which a later echo of the same opt-out (our DND write coming back, a second STOP) must not undo
+    await tx.messages.cancelPending(locationId, c.contactId, "opted out", {
+      exceptKeyPrefixes: [STOP_CONFIRMATION_KEY_PREFIX],
+    });
     await tx.followUps.stopForContact(locationId, c.contactId, "opted out");
     if (!r.changed) continue;
     const base = { locationId, contactId: c.contactId };
@@ -101,17 +109,26 @@ export async function applyOptOut(
       );
     }
   }
+  const confirmationKey = `${STOP_CONFIRMATION_KEY_PREFIX}${locationId}:${input.eventKey}`;
+  const confirming = r.changed && input.confirm && !!policy.replies.stopConfirmation;
   if (r.changed && input.pushBlock) {
+    // BulkSMS refuses to text a blocked number: with a confirmation, its send job blocks the number once it
+    // left, and this job is the fallback (see runBlockNumber)
     await enqueueJob(
       tx,
       "bulksms.block",
-      { locationId, phone: input.phone },
-      { key: `optout:${input.eventKey}`, locationId, priority: 20 },
+      { locationId, phone: input.phone, ...(confirming ? { afterMessageKey: confirmationKey } : {}) },
+      {
+        key: `optout:${input.eventKey}`,
+        locationId,
+        priority: 20,
+        ...(confirming ? { runAt: input.now + BLOCK_WAIT_FOR_CONFIRMATION_MS } : {}),
+      },
     );
   }
-  if (r.changed && input.confirm && policy.replies.stopConfirmation) {
+  if (confirming && policy.replies.stopConfirmation) {
     await queueMessage(tx, {
-      key: `stop-confirmation:${locationId}:${input.eventKey}`,
+      key: confirmationKey,
       locationId,
       contactId: contacts[0]?.contactId ?? null,
       to: input.phone,

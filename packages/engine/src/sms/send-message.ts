@@ -1,13 +1,14 @@
 // Job "sms.send": gate -> send (dedup id fixed for the message's life) -> markSubmitted.
-import type { MessageStatus } from "@ghl-bulksms/store";
+import type { MessageRecord, MessageStatus } from "@ghl-bulksms/store";
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
 import { checkSendGate } from "../gate/send-gate.js";
+import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { onMessageFailed } from "./message-failed.js";
-import { metaOf } from "./queue-message.js";
+import { type MessageMeta, metaOf } from "./queue-message.js";
 
 export function toMessageStatus(type: string): MessageStatus {
   switch (type) {
@@ -30,8 +31,13 @@ function senderOf(sender: string) {
 export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Promise<JobOutcome> {
   const { store } = deps;
   const message = await store.messages.get(messageId);
-  if (message?.status !== "QUEUED") return OK; // sent, cancelled or purged: nothing to do
+  if (!message) return OK; // purged
   const meta = metaOf(message);
+  if (message.status !== "QUEUED") {
+    // sent or cancelled: nothing to send (a crash may have come before the follow-up was enqueued)
+    await afterLeftQueue(deps, message, meta);
+    return OK;
+  }
   const gate = await checkSendGate(deps, {
     locationId: message.locationId,
     contactId: message.contactId,
@@ -45,6 +51,7 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
       at: deps.now(),
     });
     deps.logger.info({ messageId, reason: gate.block }, "send blocked by the gate");
+    await afterLeftQueue(deps, message, meta);
     return OK;
   }
   if ("defer" in gate) {
@@ -94,6 +101,7 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
       });
       if (failed.updated && ctx) await onMessageFailed(tx, ctx, failed.message, reason, deps.now());
     });
+    await afterLeftQueue(deps, message, meta);
     return OK;
   }
   const first = r.data.messages[0];
@@ -105,5 +113,20 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
     subtype: first?.status?.subtype ?? null,
     cost,
   });
+  await afterLeftQueue(deps, message, meta);
   return OK;
+}
+
+/**
+ * A STOP confirmation has left the queue (sent, failed or cancelled): now the number may be added to the
+ * BulkSMS blocked numbers (BulkSMS refuses to text a blocked number, so the block waited for it).
+ */
+async function afterLeftQueue(deps: EngineDeps, message: MessageRecord, meta: MessageMeta): Promise<void> {
+  if (meta.purpose !== "stop-confirmation") return;
+  await enqueueJob(
+    deps.store,
+    "bulksms.block",
+    { locationId: message.locationId, phone: message.to },
+    { key: blockAfterConfirmationKey(message.key), locationId: message.locationId, priority: 20 },
+  );
 }

@@ -251,15 +251,17 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
           )
           .run(now, reason, now, locationId).changes;
       }),
-    cancelPending: (locationId, contactId, reason) =>
+    cancelPending: (locationId, contactId, reason, options = {}) =>
       ctx.run(() => {
         const now = ctx.now();
+        const prefixes = (options.exceptKeyPrefixes ?? []).filter((p) => p.length > 0);
+        const except = prefixes.map(() => " AND substr(key, 1, ?) <> ?").join("");
         return ctx
           .prepare(
             `UPDATE messages SET status = 'CANCELLED', status_at = ?, error = ?, updated_at = ?
-             WHERE location_id = ? AND contact_id = ? AND status = 'QUEUED'`,
+             WHERE location_id = ? AND contact_id = ? AND status = 'QUEUED'${except}`,
           )
-          .run(now, reason, now, locationId, contactId).changes;
+          .run(now, reason, now, locationId, contactId, ...prefixes.flatMap((p) => [p.length, p])).changes;
       }),
     countByStatus: (locationId) =>
       ctx.run(() => {
