@@ -1,28 +1,35 @@
 // The worker application: ordered start() and stop().
-//   start: store (open + migrate) -> engine (clients + use-cases) -> job runner -> HTTP listen
-//   stop:  not ready -> HTTP drain -> job runner (finish or release) -> store close
-import { createHash, randomUUID } from "node:crypto";
+//   start: store (open + migrate) -> engine (clients + use-cases) -> job runner -> scheduler -> HTTP listen
+//   stop:  scheduler -> not ready -> HTTP drain -> job runner (finish or release) -> engine -> store close
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
+import { storeEncryptionKey, type WorkerConfig } from "@ghl-bulksms/config";
 import { openSqliteStore, type Store } from "@ghl-bulksms/store";
 import type { FastifyInstance } from "fastify";
 import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
-import type { WorkerConfig } from "./config.js";
 import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
 import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
 import type { WorkerJobCatalog } from "./jobs.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type WorkerMetrics } from "./metrics.js";
 import type { BulkSmsWebhookParser, GhlWebhookVerifier, Ingestor, JobOutcome, JobRegistry } from "./ports.js";
+import { createScheduler, type Scheduler } from "./scheduler.js";
 import { buildServer } from "./server.js";
 
 /** What the engine hands the worker: the inbox use-cases and its own jobs. */
 export interface EnginePlugin<Catalog extends Record<string, unknown>> {
   readonly inbox: InboxHandlers;
   readonly jobs: JobRegistry<Catalog>;
+  /**
+   * Enqueues the engine's periodic jobs that are due at `now` (each keyed by its time slot, so calling
+   * it from several workers enqueues nothing twice); resolves with how many were new. The worker's
+   * scheduler calls it at start and every SCHEDULE_INTERVAL_SECONDS.
+   */
+  schedule?(now: number): Promise<number>;
   /** called after the job runner stopped, before the store closes */
   close?(): Promise<void>;
 }
@@ -55,6 +62,8 @@ export interface WorkerAppOptions<Catalog extends Record<string, unknown>> {
   readonly ingestor?: (store: Store) => Ingestor;
   readonly workerId?: string;
   readonly pollIntervalMs?: number;
+  /** Scheduler period; default config.schedule.intervalMs (0 = no scheduler). */
+  readonly scheduleIntervalMs?: number;
 }
 
 export interface WorkerApp {
@@ -68,10 +77,9 @@ export interface WorkerApp {
   server(): FastifyInstance;
   store(): Store;
   runner(): JobRunner;
+  /** The periodic-job scheduler; null when disabled or the engine has no schedule hook. After start(). */
+  scheduler(): Scheduler | null;
 }
-
-/** Sandbox mode without GHL_BULKSMS_ENCRYPTION_KEY: a fixed, public key. Live mode always has a real one. */
-const SANDBOX_ENCRYPTION_KEY = createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest();
 
 /** Without an engine, events wait in the inbox: retried slowly, never dropped. */
 const noEngine: InboxHandlers = {
@@ -104,6 +112,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
   let engine: EnginePlugin<Catalog> | null = null;
   let runner: JobRunner | null = null;
   let server: FastifyInstance | null = null;
+  let scheduler: Scheduler | null = null;
+  let started = false;
   let shuttingDown = false;
   let stopping: Promise<{ jobs: StopResult | null }> | null = null;
 
@@ -111,7 +121,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     mkdirSync(config.dataDir, { recursive: true });
     return openSqliteStore({
       path: join(config.dataDir, "ghl-bulksms.db"),
-      encryptionKey: config.encryptionKey ?? SANDBOX_ENCRYPTION_KEY,
+      // the configured key; in sandbox mode without one, the public sandbox key shared with the CLI
+      encryptionKey: storeEncryptionKey(config),
       now,
     });
   }
@@ -155,7 +166,35 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     });
     runner.start();
 
-    // 4. HTTP
+    // 4. scheduler: the engine's periodic jobs (blocked-number pull, sweeps, reconciliation, follow-ups, digest)
+    const intervalMs = options.scheduleIntervalMs ?? config.schedule.intervalMs;
+    const plugin = engine;
+    if (plugin?.schedule && intervalMs > 0) {
+      const schedule = plugin.schedule.bind(plugin);
+      scheduler = createScheduler({
+        tick: schedule,
+        now,
+        intervalMs,
+        logger: logger.child({ component: "scheduler" }),
+        onTick: (r) => {
+          if ("error" in r) metrics.scheduleTicks.inc({ outcome: "error" });
+          else {
+            metrics.scheduleTicks.inc({ outcome: "ok" });
+            metrics.periodicJobsEnqueued.inc(r.enqueued);
+          }
+        },
+      });
+      scheduler.start();
+    } else if (plugin) {
+      logger.info(
+        { intervalMs },
+        plugin.schedule ? "scheduler disabled (SCHEDULE_INTERVAL_SECONDS=0)" : "the engine has no periodic jobs",
+      );
+    }
+
+    started = true;
+
+    // 5. HTTP
     server = buildServer({
       options: {
         bodyLimitBytes: config.http.bodyLimitBytes,
@@ -186,6 +225,7 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
   async function doStop(): Promise<{ jobs: StopResult | null }> {
     shuttingDown = true;
     let jobs: StopResult | null = null;
+    if (scheduler) await scheduler.stop();
     if (server) {
       await server.close().catch((e: unknown) => logger.error({ err: e }, "closing HTTP failed"));
     }
@@ -216,5 +256,9 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     server: () => need(server, "server"),
     store: () => need(store, "store"),
     runner: () => need(runner, "runner"),
+    scheduler: () => {
+      if (!started) throw new Error("scheduler is not available before start()");
+      return scheduler;
+    },
   };
 }

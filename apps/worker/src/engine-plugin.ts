@@ -1,97 +1,89 @@
-// Plugs @ghl-bulksms/engine into the worker: builds the vendor clients from the configuration (one GHL
-// client per location, sharing one rate limiter whose waits feed the metrics), registers the configured
-// locations, and maps the worker's environment settings onto the engine's policy.
+// Plugs @ghl-bulksms/engine into the worker: builds the vendor clients from the configuration (GHL clients
+// from the engine's client factory: env token, stored `auth login` token, OAuth app, sandbox token; one
+// shared rate limiter whose waits feed the metrics), registers the configured locations, builds the
+// engine policy exactly as the CLI does (environment, then the policy file over it), and hands the
+// worker the engine's inbox use-cases, its jobs and its periodic-job scheduler hook.
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
-import { createEngine, type EngineConfigInput, type EngineJobCatalog } from "@ghl-bulksms/engine";
-import { createGhlClient, createRateLimiter, type GhlAuth, type GhlClient } from "@ghl-bulksms/ghl";
+import {
+  enginePolicy,
+  lifecyclePolicy,
+  type PolicyFile,
+  quietWindow,
+  type WorkerConfig,
+} from "@ghl-bulksms/config";
+import {
+  createEngine,
+  createGhlClientFactory,
+  type EngineConfigInput,
+  type EngineJobCatalog,
+  type LifecycleConfigInput,
+  type LifecycleJobCatalog,
+} from "@ghl-bulksms/engine";
+import { createRateLimiter } from "@ghl-bulksms/ghl";
 import type { EngineFactory } from "./app.js";
-import type { QuietHours, WorkerConfig } from "./config.js";
+import { assertSafeVendorUrls } from "./vendor-url-guard.js";
 
 /** Token used against the local simulators when none is configured (sandbox mode only). */
 export const SANDBOX_TOKEN = "sandbox-token";
 
-function hhmm(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
+/** Every job the engine plugin registers (core engine jobs and lifecycle jobs). */
+export type EnginePluginJobCatalog = EngineJobCatalog & LifecycleJobCatalog;
 
-function quiet(q: QuietHours): { start: string; end: string } {
-  return { start: hhmm(q.startMinute), end: hhmm(q.endMinute) };
-}
-
-/** The worker's environment settings as the engine's configuration. */
+/**
+ * The worker's environment settings as the engine's configuration, without a policy file.
+ * @deprecated use `enginePolicy(config, file)` from @ghl-bulksms/config (it also overlays the policy file)
+ */
 export function engineConfigFrom(config: WorkerConfig): EngineConfigInput {
-  const m = config.messaging;
-  const locations: NonNullable<EngineConfigInput["locations"]> = {};
-  for (const l of config.ghl.locations) {
-    if (l.quietHours) locations[l.locationId] = { quietHours: quiet(l.quietHours) };
-  }
-  return {
-    defaults: {
-      welcome: {
-        enabled: m.welcomeTemplate !== null,
-        ...(m.welcomeTemplate !== null ? { template: m.welcomeTemplate } : {}),
-        delayMs: m.welcomeDelayMs,
-      },
-      keywords: { stop: [...m.stopWords], start: [...m.startWords], help: [...m.helpWords] },
-      ...(m.helpText !== null ? { replies: { help: m.helpText } } : {}),
-      quietHours: { enabled: true, ...quiet(m.quietHours) },
-    },
-    locations,
-  };
+  return enginePolicy(config, null) as EngineConfigInput;
 }
 
 export interface EnginePluginOptions {
   /** injected fetch for both clients (tests, recording proxies) */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Waits of the vendor clients (retry backoff, rate-limit waits). Default: real time. Pass one derived
+   * from the worker's clock (e.g. a sandbox clock's `sleep`) so a 429 storm under a virtual clock does
+   * not cost real seconds.
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * The policy file (`loadPolicyFile` from @ghl-bulksms/config): its `engine` section goes over the
+   * environment's policy, its `lifecycle` section over the environment's reconcile schedule. null or
+   * absent: the environment and the defaults only.
+   */
+  readonly policy?: PolicyFile | null;
 }
 
-export function createEnginePlugin(options: EnginePluginOptions = {}): EngineFactory<EngineJobCatalog> {
+export function createEnginePlugin(options: EnginePluginOptions = {}): EngineFactory<EnginePluginJobCatalog> {
   return async ({ config, store, logger, metrics, now }) => {
+    // sandbox tokens never go to the real vendors
+    assertSafeVendorUrls(config);
     const sandbox = config.mode === "sandbox";
+    const sleep = options.sleep;
     const limiter = createRateLimiter({
       now,
+      ...(sleep ? { sleep } : {}),
       onWait: (e) => {
         metrics.rateLimitWaits.inc({ vendor: "ghl" });
         metrics.rateLimitWaitSeconds.observe({ vendor: "ghl" }, e.waitMs / 1000);
       },
     });
-    const clients = new Map<string, GhlClient>();
-    const authFor = (locationId: string): GhlAuth => {
-      const pit = config.ghl.locations.find((l) => l.locationId === locationId)?.privateToken;
-      if (pit) return { kind: "private-integration", token: pit };
-      const oauth = config.ghl.oauth;
-      if (oauth) {
-        return {
-          kind: "oauth",
-          clientId: oauth.clientId,
-          clientSecret: oauth.clientSecret,
-          ...(oauth.companyId ? { companyId: oauth.companyId } : {}),
-        };
-      }
-      if (sandbox) return { kind: "private-integration", token: SANDBOX_TOKEN };
-      // live config validation guarantees a token or an OAuth app; a location outside both has no credentials
-      return { kind: "private-integration", token: "" };
-    };
-    const ghl = (locationId: string): GhlClient => {
-      let client = clients.get(locationId);
-      if (!client) {
-        client = createGhlClient({
-          auth: authFor(locationId),
-          baseUrl: config.ghl.apiBaseUrl,
-          now,
-          limiter,
-          tokenStore: store.tokens,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        });
-        clients.set(locationId, client);
-      }
-      return client;
-    };
+    const ghl = createGhlClientFactory({
+      config,
+      store,
+      now,
+      limiter,
+      sandboxToken: SANDBOX_TOKEN,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // forwarded once the factory accepts it (engine-requests "From the worker-wiring helper" 1)
+      ...(sleep ? ({ sleep } as object) : {}),
+    });
     const sms = createBulkSmsClient({
       tokenId: config.bulksms.tokenId ?? (sandbox ? SANDBOX_TOKEN : ""),
       tokenSecret: config.bulksms.tokenSecret ?? (sandbox ? SANDBOX_TOKEN : ""),
       baseUrl: config.bulksms.apiBaseUrl,
       now,
+      ...(sleep ? { sleep } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
 
@@ -101,18 +93,22 @@ export function createEnginePlugin(options: EnginePluginOptions = {}): EngineFac
         active: true,
         ...(l.timezone ? { timezone: l.timezone } : {}),
         ...(l.region ? { region: l.region } : {}),
-        ...(l.quietHours ? { quietHours: quiet(l.quietHours) } : {}),
+        ...(l.quietHours ? { quietHours: quietWindow(l.quietHours) } : {}),
       });
     }
 
+    const policy = options.policy ?? null;
+    const lifecycle = lifecyclePolicy(config, policy);
     const engine = createEngine({
       store,
-      ghl,
+      ghl: ghl.forLocation,
       sms,
-      config: engineConfigFrom(config),
+      config: enginePolicy(config, policy) as EngineConfigInput,
+      ...(lifecycle !== null ? { lifecycle: lifecycle as LifecycleConfigInput } : {}),
+      schedule: { pullBlockedEveryMs: config.schedule.blockedPullEveryMs },
       now,
       logger: logger.child({ component: "engine" }),
     });
-    return { inbox: engine.inbox, jobs: engine.jobs };
+    return { inbox: engine.inbox, jobs: engine.jobs, schedule: (at) => engine.schedule(at) };
   };
 }

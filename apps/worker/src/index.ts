@@ -14,7 +14,21 @@ export {
   type QuietHours,
   type WorkerConfig,
 } from "./config.js";
-export { createEnginePlugin, type EnginePluginOptions, engineConfigFrom } from "./engine-plugin.js";
+export {
+  createEnginePlugin,
+  type EnginePluginJobCatalog,
+  type EnginePluginOptions,
+  engineConfigFrom,
+} from "./engine-plugin.js";
+export {
+  ENV_FILE_VARIABLE,
+  type LoadedEnvFile,
+  type LoadEnvFileOptions,
+  loadEnvFile,
+  parseWorkerArgs,
+  type WorkerArgs,
+  WorkerArgsError,
+} from "./env-file.js";
 export { type InboxHandlers, type InboxItem, inboxProcessJob } from "./inbox-dispatch.js";
 export {
   backoffDelay,
@@ -43,7 +57,19 @@ export type {
   JobRegistry,
   ReadinessProbe,
 } from "./ports.js";
+export {
+  createScheduler,
+  DEFAULT_SCHEDULE_INTERVAL_MS,
+  type Scheduler,
+  type SchedulerOptions,
+} from "./scheduler.js";
 export { buildServer, type ServerDeps, type ServerOptions } from "./server.js";
+export {
+  assertSafeVendorUrls,
+  isLoopbackUrl,
+  UnsafeVendorUrlError,
+  type VendorUrlConfig,
+} from "./vendor-url-guard.js";
 export {
   type ContactEvent,
   mapWorkflowPayload,

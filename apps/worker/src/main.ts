@@ -1,24 +1,58 @@
-// Entry point: `node --conditions=@ghl-bulksms/source --import tsx src/main.ts` (or `pnpm start`).
-// Configuration errors are printed, naming every bad variable, and the process exits 1.
+// Entry point: `node --conditions=@ghl-bulksms/source --import tsx src/main.ts [--env-file <path>] [--config <path>]`
+// (or `pnpm start`). Reads the `.env` file (see env-file.ts; variables already set win) and the policy
+// file, validates everything, and refuses to start — printing every problem, naming the variable or the
+// file — on bad configuration or when sandbox mode points at non-local vendor URLs. Exit code 1 then.
 import process from "node:process";
+import { ConfigError, loadConfig, loadPolicyFile, PolicyFileError, type WorkerConfig } from "@ghl-bulksms/config";
+import type { PolicyFile } from "@ghl-bulksms/config";
 import { createWorkerApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
 import { createEnginePlugin } from "./engine-plugin.js";
+import { type LoadedEnvFile, loadEnvFile, parseWorkerArgs, WorkerArgsError } from "./env-file.js";
+import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+interface Settings {
+  readonly config: WorkerConfig;
+  readonly policy: PolicyFile | null;
+  readonly envFile: LoadedEnvFile;
+}
+
+function refuse(message: string): never {
+  process.stderr.write(`ghl-bulksms worker: refusing to start.\n${message}\nSee apps/worker/.env.example.\n`);
+  process.exit(1);
+}
+
+function settings(): Settings {
   try {
-    config = loadConfig(process.env);
+    const args = parseWorkerArgs(process.argv.slice(2));
+    const envFile = loadEnvFile({ path: args.envFile, env: process.env, cwd: process.cwd() });
+    const config = loadConfig(process.env);
+    assertSafeVendorUrls(config);
+    const policy = loadPolicyFile({ path: args.config ?? undefined, env: process.env });
+    return { config, policy, envFile };
   } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(
-        `ghl-bulksms worker: refusing to start.\n${e.message}\nSee apps/worker/.env.example.\n`,
-      );
-      process.exit(1);
-    }
+    if (
+      e instanceof ConfigError ||
+      e instanceof WorkerArgsError ||
+      e instanceof UnsafeVendorUrlError ||
+      e instanceof PolicyFileError
+    )
+      refuse(e.message);
     throw e;
   }
-  const app = createWorkerApp({ config, engine: createEnginePlugin() });
+}
+
+async function main(): Promise<void> {
+  const { config, policy, envFile } = settings();
+  const app = createWorkerApp({ config, engine: createEnginePlugin({ policy }) });
+  app.logger.info(
+    {
+      mode: config.mode,
+      envFile: envFile.path,
+      envFileVariables: envFile.set.length,
+      policyFile: policy?.path ?? null,
+    },
+    "configuration loaded",
+  );
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;

@@ -12,6 +12,8 @@ export interface WorkerMetrics {
   readonly vendorErrors: Counter<"vendor" | "code">;
   readonly rateLimitWaits: Counter<"vendor">;
   readonly rateLimitWaitSeconds: Histogram<"vendor">;
+  readonly scheduleTicks: Counter<"outcome">;
+  readonly periodicJobsEnqueued: Counter;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): WorkerMetrics {
@@ -72,6 +74,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       help: "Time spent waiting for rate limits",
       labelNames: ["vendor"],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+    scheduleTicks: new Counter({
+      name: "ghlbulksms_schedule_ticks_total",
+      help: "Scheduler ticks (engine.schedule calls) by outcome (ok, error)",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    periodicJobsEnqueued: new Counter({
+      name: "ghlbulksms_periodic_jobs_enqueued_total",
+      help: "Periodic jobs (pull blocked numbers, sweeps, reconciliation, follow-ups, digests) enqueued by this worker",
       registers,
     }),
   };
