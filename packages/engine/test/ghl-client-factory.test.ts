@@ -89,6 +89,33 @@ describe("createGhlClientFactory", () => {
     expect(client.limiter).toBe(f.limiter);
   });
 
+  it("passes the injected sleep to the clients' retry backoff (no real waiting with a test clock)", async () => {
+    h = await startHarness({});
+    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Zz", phone: "07911 200204" });
+    const slept: number[] = [];
+    let calls = 0;
+    let t = Date.now();
+    const f = createGhlClientFactory({
+      config: config(h, { locations: [{ locationId: h.locationId, privateToken: tokenOf(h) }] }),
+      store: h.store,
+      now: () => t,
+      sleep: async (ms) => {
+        slept.push(ms);
+        t += ms; // a test clock: waiting moves it, no real time passes
+      },
+      fetch: async (request) => {
+        if (calls++ === 0) return new Response("", { status: 429, headers: { "retry-after": "30" } });
+        return globalThis.fetch(request);
+      },
+    });
+    const started = Date.now();
+    const r = await f.forLocation(h.locationId).contacts.get({ locationId: h.locationId, contactId: c.id });
+    expect(r.ok).toBe(true);
+    expect(calls).toBe(2);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(29_000); // Retry-After: 30
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("falls back to the OAuth app, then (sandbox mode only) to the sandbox token", async () => {
     h = await startHarness({});
     const oauth = createGhlClientFactory({

@@ -15,6 +15,7 @@ import {
   type GhlLogger,
   type GhlRateLimiter,
   type RetryOptions,
+  type Sleep,
   type TokenStore,
 } from "@ghl-bulksms/ghl";
 import type { Store } from "@ghl-bulksms/store";
@@ -38,6 +39,8 @@ export interface GhlClientFactoryOptions {
   readonly store: Pick<Store, "tokens">;
   readonly fetch?: GhlFetch;
   readonly now?: () => number;
+  /** Waits for retry backoff and rate-limit delays (derive it from an injected clock in tests). */
+  readonly sleep?: Sleep;
   /** Shared by every client of the factory; default: a new limiter. */
   readonly limiter?: GhlRateLimiter;
   readonly logger?: GhlLogger;
@@ -111,7 +114,8 @@ interface Resolved {
 export function createGhlClientFactory(options: GhlClientFactoryOptions): GhlClientFactory {
   const { config, store } = options;
   const now = options.now ?? Date.now;
-  const limiter = options.limiter ?? createRateLimiter({ now });
+  const limiter =
+    options.limiter ?? createRateLimiter({ now, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const ttl = options.resolveTtlMs ?? 5_000;
   const build = (auth: GhlAuth): GhlClient =>
     createGhlClient({
@@ -119,6 +123,7 @@ export function createGhlClientFactory(options: GhlClientFactoryOptions): GhlCli
       baseUrl: config.ghl.apiBaseUrl,
       now,
       limiter,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(auth.kind === "oauth" ? { tokenStore: store.tokens as unknown as TokenStore } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
