@@ -25,6 +25,13 @@ export {
   type WorkerMode,
 } from "./env-config.js";
 export {
+  DEFAULT_ENV_FILE,
+  ENV_FILE_VARIABLE,
+  EnvFileError,
+  type LoadEnvFileOptions,
+  loadEnvFile,
+} from "./env-file.js";
+export {
   DEFAULT_POLICY_FILE,
   type LoadPolicyFileOptions,
   loadPolicyFile,

@@ -27,13 +27,19 @@ describe("STOP/START confirmation texts", () => {
       loadConfig({ STOP_CONFIRMATION_TEXT: "Bye. Reply START to rejoin.", HELP_TEXT: "Call us" }),
       null,
     ) as { defaults: { replies: unknown } };
-    expect(text.defaults.replies).toEqual({ help: "Call us", stopConfirmation: "Bye. Reply START to rejoin." });
+    expect(text.defaults.replies).toEqual({
+      help: "Call us",
+      stopConfirmation: "Bye. Reply START to rejoin.",
+    });
   });
 
   it("the policy file's replies win setting by setting", () => {
-    const out = enginePolicy(loadConfig({ STOP_CONFIRMATION_TEXT: "env stop", START_CONFIRMATION_TEXT: "env start" }), {
-      engine: { defaults: { replies: { startConfirmation: "file start" } } },
-    }) as { defaults: { replies: unknown } };
+    const out = enginePolicy(
+      loadConfig({ STOP_CONFIRMATION_TEXT: "env stop", START_CONFIRMATION_TEXT: "env start" }),
+      {
+        engine: { defaults: { replies: { startConfirmation: "file start" } } },
+      },
+    ) as { defaults: { replies: unknown } };
     expect(out.defaults.replies).toEqual({ stopConfirmation: "env stop", startConfirmation: "file start" });
   });
 
