@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { mergeFaults, parseFaultSpec, pickRequestFault } from "../src/faults.ts";
 import type { GhlSimulator } from "../src/ghl/simulator.ts";
 import { createRng } from "../src/rng.ts";
@@ -57,9 +57,16 @@ describe("request faults", () => {
 
   it("stalls a connection (accepted, never answered) and close() still returns", async () => {
     sim = await startGhl({ faults: { stallRate: 1 } });
-    await expect(
-      fetch(`${sim.url}/contacts/search/duplicate?locationId=x`, { signal: AbortSignal.timeout(300) }),
-    ).rejects.toThrow();
+    // Node's fetch may not settle on abort while it is still connecting, so race a timer as well.
+    const outcome = await Promise.race([
+      fetch(`${sim.url}/contacts/search/duplicate?locationId=x`, { signal: AbortSignal.timeout(300) }).then(
+        () => "answered",
+        () => "aborted",
+      ),
+      new Promise((resolve) => setTimeout(() => resolve("no answer"), 3_000)),
+    ]);
+    expect(outcome).not.toBe("answered");
+    await vi.waitFor(() => expect(sim?.control.requestLog().filter((r) => r.status === 0)).toHaveLength(1));
     const stalled = sim.control.requestLog().filter((r) => r.status === 0);
     expect(stalled).toHaveLength(1);
     await sim.close();

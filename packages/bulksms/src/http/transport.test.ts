@@ -4,7 +4,7 @@ import { backoffDelay, isRetrySafe, resolveRetry } from "./retry-policy.js";
 
 type Call = { url: string; method: string; body: string; auth: string | null };
 
-function scripted(responses: Array<Response | Error | "hang">) {
+function scripted(responses: Array<Response | Error | "hang" | "deaf">) {
   const calls: Call[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const body =
@@ -21,6 +21,7 @@ function scripted(responses: Array<Response | Error | "hang">) {
         init?.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
       });
     }
+    if (next === "deaf") return new Promise<Response>(() => {}); // ignores the abort signal
     if (next instanceof Error) throw next;
     return next;
   };
@@ -71,6 +72,13 @@ describe("transport (injected fetch)", () => {
       expect(r.ok).toBe(false);
       expect(calls).toHaveLength(1);
     }
+  });
+
+  it("times out even when the fetch ignores the abort signal", async () => {
+    const { fetch, calls } = scripted(["deaf", "deaf", "deaf"]);
+    const r = await client(fetch, { timeoutMs: 20 }).getProfile();
+    expect(r).toMatchObject({ ok: false, error: { code: "timeout", retryable: true } });
+    expect(calls).toHaveLength(3);
   });
 
   it("turns a hanging request into a retryable timeout after the bounded attempts", async () => {

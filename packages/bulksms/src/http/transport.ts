@@ -96,10 +96,16 @@ async function attemptOnce(
 ): Promise<{ response: Response } | { failure: BulkSmsError }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  // The timeout must fire even when a fetch does not settle on abort (an injected fetch that ignores the
+  // signal, or Node's fetch aborted while it is still connecting): race the signal itself.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
   try {
-    const res = await options.fetch(url, { ...init, signal: controller.signal });
+    const res = await Promise.race([options.fetch(url, { ...init, signal: controller.signal }), aborted]);
     // Read the whole body inside the timeout: a server that stalls mid-body is a timeout too.
-    const buffered = await res.arrayBuffer();
+    const buffered = await Promise.race([res.arrayBuffer(), aborted]);
     const nullBody = res.status === 204 || res.status === 304;
     return {
       response: new Response(nullBody ? null : buffered, {

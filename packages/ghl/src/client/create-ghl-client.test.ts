@@ -43,6 +43,16 @@ describe("createGhlClient (injected fetch)", () => {
     expect(req.headers.get("version")).toBe("2021-07-28");
   });
 
+  it("times out even when the fetch ignores the abort signal (read: retried, then timeout)", async () => {
+    const { client, fake } = pitClient(() => new Promise<Response>(() => {}), {
+      timeoutMs: 20,
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+    });
+    const r = await client.contacts.get({ locationId: "loc-1", contactId: "c1" });
+    expect(!r.ok && r.error).toMatchObject({ code: "timeout", retryable: true });
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it("uses Version 2021-04-15 for conversations", async () => {
     const { client, fake } = pitClient(() => json(200, { conversationId: "cv", messageId: "m" }));
     const r = await client.conversations.sendMessage({

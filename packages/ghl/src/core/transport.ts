@@ -135,8 +135,17 @@ export function createTransport(deps: TransportDeps) {
       let response: Response;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), deps.timeoutMs);
+      // The timeout must fire even when a fetch does not settle on abort (an injected fetch that ignores
+      // the signal, or Node's fetch aborted while still connecting): race the signal itself.
+      const aborted = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+      });
+      aborted.catch(() => {});
       try {
-        response = await deps.fetch(new Request(request, { signal: controller.signal }));
+        response = await Promise.race([
+          deps.fetch(new Request(request, { signal: controller.signal })),
+          aborted,
+        ]);
       } catch (cause) {
         clearTimeout(timer);
         release();
