@@ -99,6 +99,8 @@ class Conn {
   private buf: Buffer = Buffer.alloc(0);
   private waiting: ((r: { status: number; body: string }) => void) | null = null;
   private failed: ((e: Error) => void) | null = null;
+  /** closed by either side (e.g. a server's keep-alive timeout while another server was being driven) */
+  closed = false;
   constructor(url: URL) {
     this.socket = connect({ host: url.hostname, port: Number(url.port) });
     this.socket.setNoDelay(true);
@@ -107,7 +109,10 @@ class Conn {
       this.parse();
     });
     this.socket.on("error", (e) => this.failed?.(e));
-    this.socket.on("close", () => this.failed?.(new Error("connection closed by the server")));
+    this.socket.on("close", () => {
+      this.closed = true;
+      this.failed?.(new Error("connection closed by the server during a request"));
+    });
   }
   private parse() {
     const end = this.buf.indexOf("\r\n\r\n");
@@ -146,7 +151,9 @@ class Client {
     this.url = url;
   }
   async post(w: Webhook): Promise<{ status: number; body: string; ms: number }> {
-    const conn = this.idle.pop() ?? this.open();
+    let conn = this.idle.pop();
+    while (conn?.closed) conn = this.idle.pop();
+    conn ??= this.open();
     const t0 = performance.now();
     const r = await conn.send(w.request);
     const ms = performance.now() - t0;

@@ -180,6 +180,9 @@ function floor(batched: boolean) {
       ok(res);
     });
   });
+  // Fastify's keep-alive timeout (node:http's default of 5 s would close connections left idle while the
+  // benchmark drives the other servers)
+  server.keepAliveTimeout = 72_000;
   server.listen(0, "127.0.0.1", () => {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : 0;

@@ -31,12 +31,12 @@ export function createGhlVerifier(options: GhlVerifierOptions): GhlWebhookVerifi
     ...(options.ed25519PublicKey ? { ed25519: keyObjects("Ed25519", options.ed25519PublicKey) } : {}),
     ...(options.rsaPublicKey ? { rsa: keyObjects("RSA", options.rsaPublicKey) } : {}),
   };
+  // one options object for every call (the hot path allocates no closures); `now` reads the call's time
+  let callNow = 0;
+  const verifyOptions = { now: () => callNow, publicKeys, toleranceMs: options.toleranceMs };
   return (rawBody, headers, { now }) => {
-    const r = verifyGhlWebhook(rawBody, headers, {
-      now: () => now,
-      publicKeys,
-      toleranceMs: options.toleranceMs,
-    });
+    callNow = now;
+    const r = verifyGhlWebhook(rawBody, headers, verifyOptions);
     if (!r.ok) return r;
     const e = r.event as unknown as Record<string, unknown>;
     const type = e.type === "Unknown" && typeof e.originalType === "string" ? e.originalType : String(e.type);
