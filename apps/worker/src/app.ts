@@ -188,7 +188,9 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     } else if (plugin) {
       logger.info(
         { intervalMs },
-        plugin.schedule ? "scheduler disabled (SCHEDULE_INTERVAL_SECONDS=0)" : "the engine has no periodic jobs",
+        plugin.schedule
+          ? "scheduler disabled (SCHEDULE_INTERVAL_SECONDS=0)"
+          : "the engine has no periodic jobs",
       );
     }
 

@@ -43,7 +43,8 @@ export interface EnginePluginOptions {
   /**
    * Waits of the vendor clients (retry backoff, rate-limit waits). Default: real time. Pass one derived
    * from the worker's clock (e.g. a sandbox clock's `sleep`) so a 429 storm under a virtual clock does
-   * not cost real seconds.
+   * not cost real seconds. It must move the worker's `now()` forward by `ms` (the rate limiter loops
+   * until `now()` passes its wait).
    */
   readonly sleep?: (ms: number) => Promise<void>;
   /**
@@ -75,8 +76,7 @@ export function createEnginePlugin(options: EnginePluginOptions = {}): EngineFac
       limiter,
       sandboxToken: SANDBOX_TOKEN,
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      // forwarded once the factory accepts it (engine-requests "From the worker-wiring helper" 1)
-      ...(sleep ? ({ sleep } as object) : {}),
+      ...(sleep ? { sleep } : {}),
     });
     const sms = createBulkSmsClient({
       tokenId: config.bulksms.tokenId ?? (sandbox ? SANDBOX_TOKEN : ""),

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadEnvFile, parseWorkerArgs, WorkerArgsError } from "./env-file.js";
+import { EnvFileError, parseWorkerArgs, WorkerArgsError, workerEnv } from "./env-file.js";
 
 const dirs: string[] = [];
 function dir(): string {
@@ -14,14 +14,14 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function argsError(fn: () => unknown): WorkerArgsError {
+function thrown<E extends Error>(type: new (...args: never[]) => E, fn: () => unknown): E {
   try {
     fn();
   } catch (e) {
-    if (e instanceof WorkerArgsError) return e;
+    if (e instanceof type) return e;
     throw e;
   }
-  throw new Error("expected a WorkerArgsError");
+  throw new Error(`expected a ${type.name}`);
 }
 
 describe("parseWorkerArgs", () => {
@@ -34,42 +34,47 @@ describe("parseWorkerArgs", () => {
     expect(parseWorkerArgs(["--", "--env-file=b.env"])).toEqual({ envFile: "b.env", config: null });
   });
   it("names unknown options and missing values", () => {
-    expect(argsError(() => parseWorkerArgs(["--port", "3"])).message).toContain('unknown option "--port"');
-    expect(argsError(() => parseWorkerArgs(["--env-file"])).message).toBe("--env-file needs a path");
-    expect(argsError(() => parseWorkerArgs(["--config", "--env-file", "x"])).message).toBe("--config needs a path");
+    expect(thrown(WorkerArgsError, () => parseWorkerArgs(["--port", "3"])).message).toContain(
+      'unknown option "--port"',
+    );
+    expect(thrown(WorkerArgsError, () => parseWorkerArgs(["--env-file"])).message).toBe(
+      "--env-file needs a path",
+    );
+    expect(thrown(WorkerArgsError, () => parseWorkerArgs(["--config", "--env-file", "x"])).message).toBe(
+      "--config needs a path",
+    );
   });
 });
 
-describe("loadEnvFile", () => {
-  it("fills in ./.env without overriding variables already set", () => {
+describe("workerEnv", () => {
+  it("reads ./.env under the process environment", () => {
     const d = dir();
     writeFileSync(
       join(d, ".env"),
-      "# comment\nGHL_BULKSMS_MODE=live\nPORT=4000\nHELP_TEXT=\"Call us: 0800\"\nEMPTY=\n",
+      '# comment\nGHL_BULKSMS_MODE=live\nPORT=4000\nHELP_TEXT="Call us: 0800"\n',
     );
-    const env: Record<string, string | undefined> = { PORT: "5000" };
-    const r = loadEnvFile({ env, cwd: d });
+    const r = workerEnv({ env: { PORT: "5000", WELCOME_TEMPLATE: "" }, cwd: d });
     expect(r.path).toBe(join(d, ".env"));
-    expect([...r.set].sort()).toEqual(["EMPTY", "GHL_BULKSMS_MODE", "HELP_TEXT"]);
-    expect(env).toEqual({ PORT: "5000", GHL_BULKSMS_MODE: "live", HELP_TEXT: "Call us: 0800", EMPTY: "" });
-  });
-
-  it("an empty variable already set still wins over the file", () => {
-    const d = dir();
-    writeFileSync(join(d, ".env"), "WELCOME_TEMPLATE=Hi\n");
-    const env: Record<string, string | undefined> = { WELCOME_TEMPLATE: "" };
-    expect(loadEnvFile({ env, cwd: d }).set).toEqual([]);
-    expect(env.WELCOME_TEMPLATE).toBe("");
+    expect(r.env).toEqual({
+      PORT: "5000",
+      WELCOME_TEMPLATE: "",
+      GHL_BULKSMS_MODE: "live",
+      HELP_TEXT: "Call us: 0800",
+    });
   });
 
   it("without ./.env: none, or the one in INIT_CWD (where pnpm was run)", () => {
     const d = dir();
     const root = dir();
-    expect(loadEnvFile({ env: {}, cwd: d })).toEqual({ path: null, set: [] });
+    expect(workerEnv({ env: {}, cwd: d })).toEqual({ env: {}, path: null });
+    expect(workerEnv({ env: { INIT_CWD: root }, cwd: d }).path).toBeNull();
     writeFileSync(join(root, ".env"), "DATA_DIR=/srv/data\n");
-    const env: Record<string, string | undefined> = { INIT_CWD: root };
-    expect(loadEnvFile({ env, cwd: d }).path).toBe(join(root, ".env"));
-    expect(env.DATA_DIR).toBe("/srv/data");
+    const r = workerEnv({ env: { INIT_CWD: root }, cwd: d });
+    expect(r.path).toBe(join(root, ".env"));
+    expect(r.env.DATA_DIR).toBe("/srv/data");
+    // ./.env first
+    writeFileSync(join(d, ".env"), "DATA_DIR=./here\n");
+    expect(workerEnv({ env: { INIT_CWD: root }, cwd: d }).env.DATA_DIR).toBe("./here");
   });
 
   it("--env-file and GHL_BULKSMS_ENV_FILE name a file that must exist (the option wins)", () => {
@@ -77,11 +82,11 @@ describe("loadEnvFile", () => {
     mkdirSync(join(d, "conf"));
     writeFileSync(join(d, "conf", "prod.env"), "LOG_LEVEL=warn\n");
     writeFileSync(join(d, ".env"), "LOG_LEVEL=debug\n");
-    const env: Record<string, string | undefined> = { GHL_BULKSMS_ENV_FILE: "missing.env" };
-    expect(loadEnvFile({ env, cwd: d, path: "conf/prod.env" }).path).toBe(join(d, "conf", "prod.env"));
-    expect(env.LOG_LEVEL).toBe("warn");
-    const e = argsError(() => loadEnvFile({ env: { GHL_BULKSMS_ENV_FILE: "missing.env" }, cwd: d }));
-    expect(e.message).toBe(`env file ${join(d, "missing.env")} (named by GHL_BULKSMS_ENV_FILE) does not exist`);
-    expect(argsError(() => loadEnvFile({ env: {}, cwd: d, path: "nope.env" })).message).toContain("--env-file");
+    const r = workerEnv({ env: { GHL_BULKSMS_ENV_FILE: "missing.env" }, cwd: d, path: "conf/prod.env" });
+    expect(r.path).toBe(join(d, "conf", "prod.env"));
+    expect(r.env.LOG_LEVEL).toBe("warn");
+    const e = thrown(EnvFileError, () => workerEnv({ env: { GHL_BULKSMS_ENV_FILE: "missing.env" }, cwd: d }));
+    expect(e.message).toBe(`env file ${join(d, "missing.env")} does not exist`);
+    expect(() => workerEnv({ env: {}, cwd: d, path: "nope.env" })).toThrow(EnvFileError);
   });
 });

@@ -21,13 +21,12 @@ export {
   engineConfigFrom,
 } from "./engine-plugin.js";
 export {
-  ENV_FILE_VARIABLE,
-  type LoadedEnvFile,
-  type LoadEnvFileOptions,
-  loadEnvFile,
   parseWorkerArgs,
   type WorkerArgs,
   WorkerArgsError,
+  type WorkerEnv,
+  type WorkerEnvOptions,
+  workerEnv,
 } from "./env-file.js";
 export { type InboxHandlers, type InboxItem, inboxProcessJob } from "./inbox-dispatch.js";
 export {

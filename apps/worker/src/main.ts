@@ -3,17 +3,25 @@
 // file, validates everything, and refuses to start — printing every problem, naming the variable or the
 // file — on bad configuration or when sandbox mode points at non-local vendor URLs. Exit code 1 then.
 import process from "node:process";
-import { ConfigError, loadConfig, loadPolicyFile, PolicyFileError, type WorkerConfig } from "@ghl-bulksms/config";
-import type { PolicyFile } from "@ghl-bulksms/config";
+import {
+  ConfigError,
+  EnvFileError,
+  loadConfig,
+  loadPolicyFile,
+  type PolicyFile,
+  PolicyFileError,
+  type WorkerConfig,
+} from "@ghl-bulksms/config";
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
-import { type LoadedEnvFile, loadEnvFile, parseWorkerArgs, WorkerArgsError } from "./env-file.js";
+import { parseWorkerArgs, WorkerArgsError, workerEnv } from "./env-file.js";
 import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
 
 interface Settings {
   readonly config: WorkerConfig;
   readonly policy: PolicyFile | null;
-  readonly envFile: LoadedEnvFile;
+  /** the `.env` file read, if any */
+  readonly envFile: string | null;
 }
 
 function refuse(message: string): never {
@@ -24,15 +32,16 @@ function refuse(message: string): never {
 function settings(): Settings {
   try {
     const args = parseWorkerArgs(process.argv.slice(2));
-    const envFile = loadEnvFile({ path: args.envFile, env: process.env, cwd: process.cwd() });
-    const config = loadConfig(process.env);
+    const { env, path } = workerEnv({ path: args.envFile, env: process.env, cwd: process.cwd() });
+    const config = loadConfig(env);
     assertSafeVendorUrls(config);
-    const policy = loadPolicyFile({ path: args.config ?? undefined, env: process.env });
-    return { config, policy, envFile };
+    const policy = loadPolicyFile({ path: args.config ?? undefined, env });
+    return { config, policy, envFile: path };
   } catch (e) {
     if (
       e instanceof ConfigError ||
       e instanceof WorkerArgsError ||
+      e instanceof EnvFileError ||
       e instanceof UnsafeVendorUrlError ||
       e instanceof PolicyFileError
     )
@@ -47,8 +56,7 @@ async function main(): Promise<void> {
   app.logger.info(
     {
       mode: config.mode,
-      envFile: envFile.path,
-      envFileVariables: envFile.set.length,
+      envFile,
       policyFile: policy?.path ?? null,
     },
     "configuration loaded",

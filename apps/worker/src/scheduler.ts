@@ -36,7 +36,9 @@ export const DEFAULT_SCHEDULE_INTERVAL_MS = 60_000;
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const intervalMs = options.intervalMs ?? DEFAULT_SCHEDULE_INTERVAL_MS;
   if (!Number.isFinite(intervalMs) || intervalMs < 1)
-    throw new RangeError(`scheduler: intervalMs must be a positive number of milliseconds, got ${intervalMs}`);
+    throw new RangeError(
+      `scheduler: intervalMs must be a positive number of milliseconds, got ${intervalMs}`,
+    );
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => {
       const t = setTimeout(fn, ms);

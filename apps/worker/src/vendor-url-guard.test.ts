@@ -14,7 +14,12 @@ function guardError(fn: () => void): UnsafeVendorUrlError {
 
 describe("vendor URL guard", () => {
   it("knows loopback URLs", () => {
-    for (const u of ["http://127.0.0.1:4010", "http://localhost:80/v1", "https://[::1]:9/x", "http://127.8.9.10"])
+    for (const u of [
+      "http://127.0.0.1:4010",
+      "http://localhost:80/v1",
+      "https://[::1]:9/x",
+      "http://127.8.9.10",
+    ])
       expect(isLoopbackUrl(u), u).toBe(true);
     for (const u of [
       "https://services.leadconnectorhq.com",
@@ -44,7 +49,10 @@ describe("vendor URL guard", () => {
   it("accepts sandbox mode on loopback URLs, and live mode anywhere", () => {
     expect(() =>
       assertSafeVendorUrls(
-        loadConfig({ GHL_API_BASE_URL: "http://127.0.0.1:5000", BULKSMS_API_BASE_URL: "http://localhost:5001/v1" }),
+        loadConfig({
+          GHL_API_BASE_URL: "http://127.0.0.1:5000",
+          BULKSMS_API_BASE_URL: "http://localhost:5001/v1",
+        }),
       ),
     ).not.toThrow();
     expect(() =>

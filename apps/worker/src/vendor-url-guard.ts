@@ -15,7 +15,9 @@ export class UnsafeVendorUrlError extends Error {
     super(
       [
         "GHL_BULKSMS_MODE is sandbox (the default), which uses public sandbox tokens, but these vendor URLs are not local:",
-        ...problems.map((p) => `  - ${p.variable}=${p.url} is not a loopback URL (127.0.0.1, ::1 or localhost)`),
+        ...problems.map(
+          (p) => `  - ${p.variable}=${p.url} is not a loopback URL (127.0.0.1, ::1 or localhost)`,
+        ),
         "Point them at the simulators (`ghl-bulksms sandbox` prints them, `pnpm demo` starts them), or set GHL_BULKSMS_MODE=live with real credentials.",
       ].join("\n"),
     );
