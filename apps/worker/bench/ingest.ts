@@ -15,8 +15,8 @@
 // their requests (the floor's p99 shows what the machine itself adds). Then the worker gets redeliveries
 // of acknowledged events (each must be answered 200 "duplicate"), every server is SIGKILLed, and each
 // database is read back: every acknowledged webhookId must be in the inbox with its job, once.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, execSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,26 @@ const durable = (k: Kind) => k !== "bare";
 
 const keys = generateGhlWebhookTestKeys();
 type Webhook = { id: string; request: Buffer };
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execSync("getconf CLK_TCK", { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+  } catch {
+    return null;
+  }
+}
 
 /** Every server started, so a timeout can still kill them all. */
 const children = new Set<ChildProcess>();
@@ -266,6 +286,8 @@ interface Server {
   readonly acked: Set<string>;
   readonly sliceRps: number[];
   seconds: number;
+  /** the server process's CPU seconds during its closed-loop slices (null: not measurable here) */
+  cpu: number | null;
   requests: number;
   readonly latencies: number[];
   warm: Webhook[];
@@ -291,6 +313,7 @@ async function bench(): Promise<number> {
         acked: new Set(),
         sliceRps: [],
         seconds: 0,
+        cpu: 0,
         requests: 0,
         latencies: [],
         warm: [],
@@ -307,7 +330,11 @@ async function bench(): Promise<number> {
       const rps = new Map<Kind, number>();
       for (let i = 0; i < servers.length; i++) {
         const s = servers[(i + cycle) % servers.length] as Server;
-        const seconds = await closedLoop(s.client, makeWebhooks(SLICE, `${s.kind}-c${cycle}`), s.acked);
+        const hooks = makeWebhooks(SLICE, `${s.kind}-c${cycle}`);
+        const cpu0 = cpuSeconds(s.child.pid);
+        const seconds = await closedLoop(s.client, hooks, s.acked);
+        const cpu1 = cpuSeconds(s.child.pid);
+        s.cpu = cpu0 === null || cpu1 === null || s.cpu === null ? null : s.cpu + (cpu1 - cpu0);
         s.seconds += seconds;
         s.requests += SLICE;
         s.sliceRps.push(SLICE / seconds);
@@ -350,14 +377,25 @@ async function bench(): Promise<number> {
     }
 
     // report
-    console.log("server           | req/s (all slices) | per-slice req/s p25/median/p75 | p50 ms | p99 ms");
+    const perCpu = (s: Server) => (s.cpu ? s.requests / s.cpu : null);
+    console.log(
+      "server           | req/s (all slices) | per-slice req/s p25/median/p75 | req per CPU-s | µs CPU/req | p50 ms | p99 ms",
+    );
     for (const s of servers) {
       const [q1, q2, q3] = quartiles(s.sliceRps);
       const lat = s.latencies.length > 0;
+      const c = perCpu(s);
       console.log(
-        `${s.kind.padEnd(16)} | ${f0(s.requests / s.seconds).padStart(18)} | ${`${f0(q1)} / ${f0(q2)} / ${f0(q3)}`.padStart(30)} | ${(lat ? f2(pct(s.latencies, 50)) : "-").padStart(6)} | ${(lat ? f2(pct(s.latencies, 99)) : "-").padStart(6)}`,
+        `${s.kind.padEnd(16)} | ${f0(s.requests / s.seconds).padStart(18)} | ${`${f0(q1)} / ${f0(q2)} / ${f0(q3)}`.padStart(30)} | ${(c ? f0(c) : "n/a").padStart(13)} | ${(c ? f0(1e6 / c) : "n/a").padStart(10)} | ${(lat ? f2(pct(s.latencies, 50)) : "-").padStart(6)} | ${(lat ? f2(pct(s.latencies, 99)) : "-").padStart(6)}`,
       );
     }
+    const cpuRatio = (a: Kind, b: Kind) => {
+      const x = servers.find((s) => s.kind === a);
+      const y = servers.find((s) => s.kind === b);
+      const px = x ? perCpu(x) : null;
+      const py = y ? perCpu(y) : null;
+      return px && py ? px / py : null;
+    };
     const ratio = (a: Kind, b: Kind) => {
       const each = perCycle
         .map((c) => (c.get(a) ?? Number.NaN) / (c.get(b) ?? Number.NaN))
@@ -369,9 +407,15 @@ async function bench(): Promise<number> {
       if (!r) return;
       const verdict =
         target === undefined ? "" : `  target >= ${target}: ${r[1] >= target ? "met" : "NOT met"}`;
-      console.log(`${label.padEnd(58)} ${f2(r[1])}x  (IQR ${f2(r[0])}-${f2(r[2])})${verdict}`);
+      const c = cpuRatio(a, b);
+      console.log(
+        `${label.padEnd(58)} ${f2(r[1])}x  (IQR ${f2(r[0])}-${f2(r[2])})  per CPU-s: ${c === null ? "n/a" : `${f2(c)}x`}${verdict}`,
+      );
     };
-    console.log(`\nthroughput ratios, per cycle (median of ${CYCLES} cycles, interquartile range)`);
+    console.log(
+      `\nthroughput ratios: wall-clock req/s per cycle (median of ${CYCLES} cycles, IQR), and requests per ` +
+        "CPU-second of the server process over all its slices (what a shared, noisy machine cannot skew)",
+    );
     show("worker / floor-batched (both group commit: like for like)", "worker", "floor-batched", 0.8);
     show("worker-unbatched / floor (both one commit per request)", "worker-unbatched", "floor", 0.8);
     show("worker / floor (production worker vs per-request floor)", "worker", "floor");
