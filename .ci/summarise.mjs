@@ -15,7 +15,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
   for (const suite of report.testResults ?? []) {
     if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0) failed += 1;
   }
-  console.log(`${file.replace(/\.json$/, "")}: ${report.numPassedTests ?? 0} passed, ${report.numFailedTests ?? 0} failed`);
+  console.log(
+    `${file.replace(/\.json$/, "")}: ${report.numPassedTests ?? 0} passed, ${report.numFailedTests ?? 0} failed`,
+  );
 }
 if (rc !== 0 && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
