@@ -98,14 +98,13 @@ async function attemptOnce(
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   // The timeout must fire even when a fetch does not settle on abort (an injected fetch that ignores the
   // signal, or Node's fetch aborted while it is still connecting): race the signal itself.
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-  });
-  aborted.catch(() => {});
   try {
-    const res = await Promise.race([options.fetch(url, { ...init, signal: controller.signal }), aborted]);
+    const res = await raceAbort(
+      options.fetch(url, { ...init, signal: controller.signal }),
+      controller.signal,
+    );
     // Read the whole body inside the timeout: a server that stalls mid-body is a timeout too.
-    const buffered = await Promise.race([res.arrayBuffer(), aborted]);
+    const buffered = await raceAbort(res.arrayBuffer(), controller.signal);
     const nullBody = res.status === 204 || res.status === 304;
     return {
       response: new Response(nullBody ? null : buffered, {
@@ -119,4 +118,25 @@ async function attemptOnce(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts, even if `work` never
+ * settles. The abort listener is removed once `work` settles, so nothing keeps the result alive.
+ */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -137,15 +137,11 @@ export function createTransport(deps: TransportDeps) {
       const timer = setTimeout(() => controller.abort(), deps.timeoutMs);
       // The timeout must fire even when a fetch does not settle on abort (an injected fetch that ignores
       // the signal, or Node's fetch aborted while still connecting): race the signal itself.
-      const aborted = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
-      });
-      aborted.catch(() => {});
       try {
-        response = await Promise.race([
+        response = await raceAbort(
           deps.fetch(new Request(request, { signal: controller.signal })),
-          aborted,
-        ]);
+          controller.signal,
+        );
       } catch (cause) {
         clearTimeout(timer);
         release();
@@ -221,3 +217,24 @@ export function createTransport(deps: TransportDeps) {
 }
 
 export type Transport = ReturnType<typeof createTransport>;
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it aborts, even if `work` never
+ * settles. The abort listener is removed once `work` settles, so nothing keeps the result alive.
+ */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
