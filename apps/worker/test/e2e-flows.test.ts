@@ -135,11 +135,9 @@ describe("daytime flows (12:00 London)", () => {
     expect((await s.notes(c.id)).filter((x) => x.body.startsWith("Opted out of SMS"))).toHaveLength(1);
   });
 
-  // KNOWN ENGINE BUG, kept visible: applyOptOut cancels every QUEUED message of the contact, including the
-  // stop-confirmation the STOP just queued, when the DND echo (or a second STOP) is processed before the
-  // confirmation could be sent. Reported in /work/notes/engine-requests.md ("From the demo helper", 5).
-  // `it.fails` passes while the bug is there and fails the day it is fixed: then make it a plain `it`.
-  it.fails("STOP confirmation survives a BulkSMS outage while our own DND write echoes back from GHL", async () => {
+  // Regression test of a race the crash test found (fixed in the engine, 1b19fbc): applyOptOut used to
+  // cancel the still-queued STOP confirmation when our own DND write echoed back before it was sent.
+  it("STOP confirmation survives a BulkSMS outage while our own DND write echoes back from GHL", async () => {
     const [phone, e164] = mobile();
     const c = await newContact("Ned", phone);
     // BulkSMS answers 429 to everything for a minute: the confirmation's first send attempt fails and is
