@@ -5,7 +5,8 @@
 import type { ContactInput, ContactsStore } from "./contacts-store.js";
 import { GhlStoreError } from "./contacts-store.js";
 import type { TokenRecord } from "./oauth.js";
-import { type SearchBody, SearchError, searchContacts } from "./search.js";
+import { type SearchBody, SearchError } from "./search.js";
+import { createSearchIndex } from "./search-index.js";
 import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
 import { contactView, noteView, searchContactView, taskView } from "./views.js";
 
@@ -81,6 +82,7 @@ const MSG_WRITE = ["conversations/message.write"];
 
 export function createRoutes(deps: RouteDeps): Route[] {
   const { store } = deps;
+  const searchIndex = createSearchIndex();
   const contactOf = (ctx: RouteContext) => {
     const c = store.find(ctx.params.contactId ?? "");
     if (!c || c.locationId !== ctx.location?.id) throw new HttpError(404, "Contact not found");
@@ -134,7 +136,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
     contactRoute("POST", "/contacts/search", READ, (ctx) => {
       sameLocation(ctx, ctx.body.locationId);
       try {
-        const result = searchContacts(
+        const result = searchIndex.search(
           deps.searchable(ctx.location?.id ?? ""),
           ctx.body as unknown as SearchBody,
         );

@@ -37,7 +37,7 @@ export interface SearchBody {
 
 export class SearchError extends Error {}
 
-function fieldValue(c: GhlContact, field: string): unknown {
+export function fieldValue(c: GhlContact, field: string): unknown {
   if (field.startsWith("customFields.")) {
     const id = field.slice("customFields.".length);
     return c.customFields.find((f) => f.id === id)?.value;
@@ -55,10 +55,10 @@ function fieldValue(c: GhlContact, field: string): unknown {
 }
 
 const norm = (v: unknown): string => String(v).toLowerCase();
-const isEmpty = (v: unknown): boolean =>
+export const isEmpty = (v: unknown): boolean =>
   v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
 
-function comparable(v: unknown): number | string {
+export function comparable(v: unknown): number | string {
   if (typeof v === "number") return v;
   if (typeof v === "string") {
     if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
@@ -108,14 +108,18 @@ function matchFilter(c: GhlContact, f: SearchFilter): boolean {
   }
 }
 
-function matchAll(c: GhlContact, items: Array<SearchFilter | SearchGroup>, mode: "AND" | "OR"): boolean {
+export function matchAll(
+  c: GhlContact,
+  items: Array<SearchFilter | SearchGroup>,
+  mode: "AND" | "OR",
+): boolean {
   if (items.length === 0) return true;
   const test = (item: SearchFilter | SearchGroup): boolean =>
     "group" in item ? matchAll(c, item.filters, item.group) : matchFilter(c, item);
   return mode === "AND" ? items.every(test) : items.some(test);
 }
 
-function matchQuery(c: GhlContact, query: string): boolean {
+export function matchQuery(c: GhlContact, query: string): boolean {
   const q = query.toLowerCase().trim();
   if (!q) return true;
   const digits = q.replace(/\D/g, "");
@@ -131,7 +135,7 @@ function sortKey(c: GhlContact, field: string): number | string {
   return comparable(Array.isArray(v) ? v[0] : v);
 }
 
-function compare(a: number | string, b: number | string): number {
+export function compare(a: number | string, b: number | string): number {
   if (typeof a === typeof b) return a < b ? -1 : a > b ? 1 : 0;
   return typeof a === "number" ? -1 : 1;
 }
