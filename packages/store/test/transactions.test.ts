@@ -109,6 +109,34 @@ describe("transactions", () => {
     await store.close();
   });
 
+  it("a finished handle (or a repository taken from it) fails even while another transaction is open", async () => {
+    const store = openMemoryStore();
+    let leaked: Parameters<Parameters<typeof store.transaction>[0]>[0] | undefined;
+    let leakedJobs: typeof store.jobs | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+      leakedJobs = tx.jobs;
+      await tx.settings.set("first", 1);
+    });
+    const seen = await store.transaction(async (tx) => {
+      await expect(leaked!.settings.set("stale", 1)).rejects.toThrow(/used after its transaction finished/);
+      await expect(leakedJobs!.enqueue({ name: "n", payload: {}, key: "stale" })).rejects.toThrow(
+        /used after its transaction finished/,
+      );
+      await expect(leaked!.transaction(async () => 1)).rejects.toThrow(/used after it finished/);
+      // every repository of a live handle works, including ones that depend on another (tokens -> locks)
+      expect(await tx.tokens.load("nobody")).toBeNull();
+      expect(await tx.locks.tryAcquire("l", "me", 1000)).toBe(true);
+      expect(await tx.tokens.withLock("o", async () => "locked")).toBe("locked");
+      expect(tx.inbox).toBe(tx.inbox);
+      return tx.settings.get("first");
+    });
+    expect(seen).toBe(1);
+    expect(await store.settings.get("stale")).toBeNull();
+    expect(await store.jobs.getByKey("stale")).toBeNull();
+    await store.close();
+  });
+
   it("rejects operations after close", async () => {
     const store = openMemoryStore();
     await store.close();

@@ -23,11 +23,18 @@ export interface SqlContext {
    * one), so another process cannot write between the read and the write (e.g. monotonic status).
    */
   write<T>(fn: () => T): Promise<T>;
+  /**
+   * Runs `fn` synchronously in an IMMEDIATE transaction (a savepoint inside an open one); what
+   * `db.transaction(fn).immediate()` does, without building a new transaction function per call.
+   */
+  atomic<T>(fn: () => T): T;
 }
 
 export interface Mutex {
   readonly locked: boolean;
   acquire(): Promise<void>;
+  /** Takes the mutex at once if it is free (no promise); false if it is held. */
+  tryAcquire(): boolean;
   release(): void;
 }
 
@@ -44,6 +51,11 @@ export function createMutex(): Mutex {
         return Promise.resolve();
       }
       return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    tryAcquire() {
+      if (locked) return false;
+      locked = true;
+      return true;
     },
     release() {
       const next = waiters.shift();
@@ -73,6 +85,9 @@ export function runSync<T>(fn: () => T): Promise<T> {
 export function topLevelRunner(mutex: Mutex, isClosed: () => boolean): <T>(fn: () => T) => Promise<T> {
   return <T>(fn: () => T): Promise<T> => {
     if (isClosed()) return Promise.reject(new StoreError("closed", "the store is closed"));
+    // A transaction holds the mutex for as long as its token is active, so while the mutex is free no
+    // transaction callback can be calling: skip the async-context lookup.
+    if (!mutex.locked) return runSync(fn);
     const token = txContext.getStore();
     if (token?.active) {
       return Promise.reject(
@@ -83,7 +98,6 @@ export function topLevelRunner(mutex: Mutex, isClosed: () => boolean): <T>(fn: (
         ),
       );
     }
-    if (!mutex.locked) return runSync(fn);
     return mutex.acquire().then(() => {
       try {
         return fn();

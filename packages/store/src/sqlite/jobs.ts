@@ -93,7 +93,7 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           where.push(`name IN (${options.names.map(() => "?").join(", ")})`);
           params.push(...options.names);
         }
-        const claimAll = ctx.db.transaction(() => {
+        return ctx.atomic(() => {
           const ids = ctx
             .prepare(
               `SELECT id FROM jobs WHERE ${where.join(" AND ")} ORDER BY priority DESC, run_at, id LIMIT ?`,
@@ -110,7 +110,6 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           }
           return jobs;
         });
-        return claimAll.immediate();
       }),
     extendLease: (id, workerId, leaseMs) =>
       ctx.run(

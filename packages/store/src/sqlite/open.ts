@@ -103,45 +103,97 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   const mutex = createMutex();
   let closed = false;
 
-  function repositories(ctx: SqlContext): Repositories {
-    const locks = createLocksRepo(ctx);
-    return {
-      locks,
-      locations: createLocationsRepo(ctx),
-      tokens: createTokensRepo(ctx, locks),
-      secrets: createSecretsRepo(ctx),
-      contacts: createContactsRepo(ctx),
-      messages: createMessagesRepo(ctx),
-      inbox: createInboxRepo(ctx),
-      jobs: createJobsRepo(ctx),
-      deadLetters: createDeadLettersRepo(ctx),
-      optOuts: createOptOutsRepo(ctx),
-      runs: createSyncRunsRepo(ctx),
-      audit: createAuditLogRepo(ctx),
-      vendorWrites: createVendorWritesRepo(ctx),
-      mergeUndo: createMergeUndoRepo(ctx),
-      followUps: createFollowUpsRepo(ctx),
-      digests: createDigestsRepo(ctx),
-      settings: createSettingsRepo(ctx),
-    };
-  }
+  // One IMMEDIATE-transaction function for the whole connection (a savepoint when a transaction is open):
+  // `db.transaction(fn)` would build five functions per call.
+  const atomic = db.transaction((fn: () => unknown) => fn()).immediate as <T>(fn: () => T) => T;
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
 
   const run = topLevelRunner(mutex, () => closed);
-  const atomic = <T>(fn: () => T): T => db.transaction(fn).immediate();
-  const top = repositories({ db, cipher, now, prepare, run, write: (fn) => run(() => atomic(fn)) });
+  const topCtx: SqlContext = { db, cipher, now, prepare, atomic, run, write: (fn) => run(() => atomic(fn)) };
+  const topLocks = createLocksRepo(topCtx);
+  const top: Repositories = {
+    locks: topLocks,
+    locations: createLocationsRepo(topCtx),
+    tokens: createTokensRepo(topCtx, topLocks),
+    secrets: createSecretsRepo(topCtx),
+    contacts: createContactsRepo(topCtx),
+    messages: createMessagesRepo(topCtx),
+    inbox: createInboxRepo(topCtx),
+    jobs: createJobsRepo(topCtx),
+    deadLetters: createDeadLettersRepo(topCtx),
+    optOuts: createOptOutsRepo(topCtx),
+    runs: createSyncRunsRepo(topCtx),
+    audit: createAuditLogRepo(topCtx),
+    vendorWrites: createVendorWritesRepo(topCtx),
+    mergeUndo: createMergeUndoRepo(topCtx),
+    followUps: createFollowUpsRepo(topCtx),
+    digests: createDigestsRepo(topCtx),
+    settings: createSettingsRepo(topCtx),
+  };
 
+  /**
+   * A transaction handle. Its repositories are bound to this transaction's token (so a handle used after
+   * its transaction finished fails, even while another transaction is open) and are built on first use:
+   * a transaction pays only for the repositories it touches (an ingest: inbox and jobs), not all of them.
+   */
   function makeTx(token: TxToken): StoreTx {
     const txRun = txRunner(token);
-    const repos = repositories({
-      db,
-      cipher,
-      now,
-      prepare,
-      run: txRun,
-      write: (fn) => txRun(() => atomic(fn)),
-    });
+    const ctx: SqlContext = { db, cipher, now, prepare, atomic, run: txRun, write: (fn) => txRun(() => atomic(fn)) };
+    const built: { -readonly [K in keyof Repositories]?: Repositories[K] } = {};
     const tx: StoreTx = {
-      ...repos,
+      get locks() {
+        return (built.locks ??= createLocksRepo(ctx));
+      },
+      get locations() {
+        return (built.locations ??= createLocationsRepo(ctx));
+      },
+      get tokens() {
+        return (built.tokens ??= createTokensRepo(ctx, tx.locks));
+      },
+      get secrets() {
+        return (built.secrets ??= createSecretsRepo(ctx));
+      },
+      get contacts() {
+        return (built.contacts ??= createContactsRepo(ctx));
+      },
+      get messages() {
+        return (built.messages ??= createMessagesRepo(ctx));
+      },
+      get inbox() {
+        return (built.inbox ??= createInboxRepo(ctx));
+      },
+      get jobs() {
+        return (built.jobs ??= createJobsRepo(ctx));
+      },
+      get deadLetters() {
+        return (built.deadLetters ??= createDeadLettersRepo(ctx));
+      },
+      get optOuts() {
+        return (built.optOuts ??= createOptOutsRepo(ctx));
+      },
+      get runs() {
+        return (built.runs ??= createSyncRunsRepo(ctx));
+      },
+      get audit() {
+        return (built.audit ??= createAuditLogRepo(ctx));
+      },
+      get vendorWrites() {
+        return (built.vendorWrites ??= createVendorWritesRepo(ctx));
+      },
+      get mergeUndo() {
+        return (built.mergeUndo ??= createMergeUndoRepo(ctx));
+      },
+      get followUps() {
+        return (built.followUps ??= createFollowUpsRepo(ctx));
+      },
+      get digests() {
+        return (built.digests ??= createDigestsRepo(ctx));
+      },
+      get settings() {
+        return (built.settings ??= createSettingsRepo(ctx));
+      },
       async transaction(fn) {
         if (!token.active)
           throw new StoreError("tx_finished", "this transaction handle was used after it finished");
@@ -163,22 +215,26 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (closed) throw new StoreError("closed", "the store is closed");
-    if (txContext.getStore()?.active) {
-      throw new StoreError(
-        "outside_tx",
-        "store.transaction() was called inside a transaction callback; use tx.transaction() to nest",
-      );
+    // Uncontended: take the mutex without a promise. A free mutex also means no transaction callback is
+    // running (a transaction holds it while its token is active), so the async-context check can be skipped.
+    if (!mutex.tryAcquire()) {
+      if (txContext.getStore()?.active) {
+        throw new StoreError(
+          "outside_tx",
+          "store.transaction() was called inside a transaction callback; use tx.transaction() to nest",
+        );
+      }
+      await mutex.acquire();
     }
-    await mutex.acquire();
     const token: TxToken = { active: true, savepoints: 0 };
     try {
-      db.exec("BEGIN IMMEDIATE");
+      begin.run();
       try {
         const result = await txContext.run(token, () => fn(makeTx(token)));
-        db.exec("COMMIT");
+        commit.run();
         return result;
       } catch (error) {
-        if (db.inTransaction) db.exec("ROLLBACK");
+        if (db.inTransaction) rollback.run();
         throw error;
       }
     } finally {
@@ -192,7 +248,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     now,
     transaction,
     schemaVersion: () => run(() => schemaVersion(db)),
-    ping: () => run(() => (db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
+    ping: () => run(() => (prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
     close: async () => {
       if (closed) return;
       await mutex.acquire();
