@@ -19,8 +19,8 @@ function toEntry(row: Row): AuditEntry {
 /** Append-only log of every write to a vendor. Never put tokens, phone numbers or bodies in `detail`. */
 export function createAuditLogRepo(ctx: SqlContext): AuditLogRepo {
   return {
-    record: (entry) =>
-      ctx.run(() => {
+    record(entry) {
+      return ctx.run(() => {
         const row = ctx
           .prepare(
             `INSERT INTO audit_log (at, location_id, vendor, operation, target_id, idempotency_key, result_status, detail)
@@ -37,9 +37,10 @@ export function createAuditLogRepo(ctx: SqlContext): AuditLogRepo {
             toJson(entry.detail),
           ) as Row;
         return num(row.id);
-      }),
-    list: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    list(options = {}) {
+      return ctx.run(() => {
         const where = ["at >= ?"];
         const params: unknown[] = [options.since ?? 0];
         if (options.locationId !== undefined) {
@@ -59,6 +60,7 @@ export function createAuditLogRepo(ctx: SqlContext): AuditLogRepo {
             .prepare(`SELECT * FROM audit_log WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`)
             .all(...params, options.limit ?? 100) as Row[]
         ).map(toEntry);
-      }),
+      });
+    },
   };
 }

@@ -34,13 +34,14 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
       .get(locationId, contactId) as Row | undefined;
   const live = (includeDeleted?: boolean) => (includeDeleted ? "" : " AND deleted = 0");
   return {
-    get: (locationId, contactId) =>
-      ctx.run(() => {
+    get(locationId, contactId) {
+      return ctx.run(() => {
         const row = getRow(locationId, contactId);
         return row ? toContact(row) : null;
-      }),
-    upsert: (input) =>
-      ctx.write(() => {
+      });
+    },
+    upsert(input) {
+      return ctx.write(() => {
         const now = ctx.now();
         const existing = getRow(input.locationId, input.contactId);
         const prev = existing ? toContact(existing) : null;
@@ -76,9 +77,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             .run(values),
         );
         return toContact(getRow(input.locationId, input.contactId)!);
-      }),
-    findByPhone: (locationId, phoneE164) =>
-      ctx.run(() =>
+      });
+    },
+    findByPhone(locationId, phoneE164) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -86,9 +88,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             )
             .all(locationId, phoneE164) as Row[]
         ).map(toContact),
-      ),
-    findByEmail: (locationId, emailNorm) =>
-      ctx.run(() =>
+      );
+    },
+    findByEmail(locationId, emailNorm) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -96,9 +99,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             )
             .all(locationId, emailNorm) as Row[]
         ).map(toContact),
-      ),
-    list: (options) =>
-      ctx.run(() =>
+      );
+    },
+    list(options) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -107,9 +111,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             )
             .all(options.locationId, options.afterContactId ?? "", options.limit ?? 500) as Row[]
         ).map(toContact),
-      ),
-    listNotSeenSince: (locationId, since, limit = 1000) =>
-      ctx.run(() =>
+      );
+    },
+    listNotSeenSince(locationId, since, limit = 1000) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -118,9 +123,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             )
             .all(locationId, since, limit) as Row[]
         ).map(toContact),
-      ),
-    listChangedSince: (locationId, since, limit = 1000) =>
-      ctx.run(() =>
+      );
+    },
+    listChangedSince(locationId, since, limit = 1000) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -129,27 +135,30 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
             )
             .all(locationId, since, since, limit) as Row[]
         ).map(toContact),
-      ),
-    markDeleted: (locationId, contactId, deleted = true) =>
-      ctx.run(
+      );
+    },
+    markDeleted(locationId, contactId, deleted = true) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE contacts SET deleted = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?",
             )
             .run(int(deleted), ctx.now(), locationId, contactId).changes > 0,
-      ),
-    markRetired: (locationId, contactId, retired = true) =>
-      ctx.run(
+      );
+    },
+    markRetired(locationId, contactId, retired = true) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE contacts SET retired = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?",
             )
             .run(int(retired), ctx.now(), locationId, contactId).changes > 0,
-      ),
-    markWelcomeSent: (locationId, contactId, at) =>
-      ctx.run(
+      );
+    },
+    markWelcomeSent(locationId, contactId, at) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
@@ -157,9 +166,10 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
                WHERE location_id = ? AND contact_id = ? AND welcome_sent_at IS NULL`,
             )
             .run(at ?? ctx.now(), ctx.now(), locationId, contactId).changes > 0,
-      ),
-    count: (locationId, options = {}) =>
-      ctx.run(() =>
+      );
+    },
+    count(locationId, options = {}) {
+      return ctx.run(() =>
         num(
           (
             ctx
@@ -169,6 +179,7 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
               .get(locationId) as Row
           ).n,
         ),
-      ),
+      );
+    },
   };
 }

@@ -18,8 +18,8 @@ function toDigest(row: Row): DigestRecord {
 /** Daily digest sends, once per (location, local date, recipient). */
 export function createDigestsRepo(ctx: SqlContext): DigestsRepo {
   return {
-    record: (input) =>
-      ctx.run(() => {
+    record(input) {
+      return ctx.run(() => {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(input.localDate)) {
           throw new TypeError(
             `digests.record: localDate must be YYYY-MM-DD, got ${JSON.stringify(input.localDate)}`,
@@ -45,21 +45,24 @@ export function createDigestsRepo(ctx: SqlContext): DigestsRepo {
           .prepare("SELECT id FROM digests WHERE location_id = ? AND local_date = ? AND recipient = ?")
           .get(input.locationId, input.localDate, input.recipient) as Row;
         return { recorded: false, id: num(existing.id) };
-      }),
-    get: (locationId, localDate) =>
-      ctx.run(() =>
+      });
+    },
+    get(locationId, localDate) {
+      return ctx.run(() =>
         (
           ctx
             .prepare("SELECT * FROM digests WHERE location_id = ? AND local_date = ? ORDER BY id")
             .all(locationId, localDate) as Row[]
         ).map(toDigest),
-      ),
-    latest: (locationId) =>
-      ctx.run(() => {
+      );
+    },
+    latest(locationId) {
+      return ctx.run(() => {
         const row = ctx
           .prepare("SELECT * FROM digests WHERE location_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1")
           .get(locationId) as Row | undefined;
         return row ? toDigest(row) : null;
-      }),
+      });
+    },
   };
 }

@@ -29,8 +29,8 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
       )
       .get(locationId, ruleId, contactId) as Row | undefined;
   return {
-    start: (input) =>
-      ctx.write(() => {
+    start(input) {
+      return ctx.write(() => {
         const existing = activeRow(input.locationId, input.ruleId, input.contactId);
         if (existing) return { started: false, followUp: toFollowUp(existing) };
         const now = ctx.now();
@@ -43,37 +43,42 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
             .get(input.locationId, input.ruleId, input.contactId, input.nextRunAt, now, now),
         ) as Row;
         return { started: true, followUp: toFollowUp(getRow(num(row.id))!) };
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = getRow(id);
         return row ? toFollowUp(row) : null;
-      }),
-    getActive: (locationId, ruleId, contactId) =>
-      ctx.run(() => {
+      });
+    },
+    getActive(locationId, ruleId, contactId) {
+      return ctx.run(() => {
         const row = activeRow(locationId, ruleId, contactId);
         return row ? toFollowUp(row) : null;
-      }),
-    advance: (id, step, nextRunAt) =>
-      ctx.run(
+      });
+    },
+    advance(id, step, nextRunAt) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE follow_ups SET step = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND status = 'active'",
             )
             .run(step, nextRunAt, ctx.now(), id).changes > 0,
-      ),
-    complete: (id) =>
-      ctx.run(
+      );
+    },
+    complete(id) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE follow_ups SET status = 'completed', next_run_at = NULL, updated_at = ? WHERE id = ? AND status = 'active'",
             )
             .run(ctx.now(), id).changes > 0,
-      ),
-    stop: (id, reason) =>
-      ctx.run(
+      );
+    },
+    stop(id, reason) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
@@ -81,18 +86,20 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
                WHERE id = ? AND status = 'active'`,
             )
             .run(reason, ctx.now(), id).changes > 0,
-      ),
-    stopForContact: (locationId, contactId, reason, ruleId) =>
-      ctx.run(() => {
+      );
+    },
+    stopForContact(locationId, contactId, reason, ruleId) {
+      return ctx.run(() => {
         const sql = `UPDATE follow_ups SET status = 'stopped', stop_reason = ?, next_run_at = NULL, updated_at = ?
                      WHERE location_id = ? AND contact_id = ? AND status = 'active'`;
         return ruleId === undefined
           ? ctx.prepare(sql).run(reason, ctx.now(), locationId, contactId).changes
           : ctx.prepare(`${sql} AND rule_id = ?`).run(reason, ctx.now(), locationId, contactId, ruleId)
               .changes;
-      }),
-    listDue: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    listDue(options = {}) {
+      return ctx.run(() => {
         const now = options.now ?? ctx.now();
         const rows =
           options.locationId !== undefined
@@ -108,14 +115,16 @@ export function createFollowUpsRepo(ctx: SqlContext): FollowUpsRepo {
                 )
                 .all(now, options.limit ?? 100);
         return (rows as Row[]).map(toFollowUp);
-      }),
-    listForContact: (locationId, contactId) =>
-      ctx.run(() =>
+      });
+    },
+    listForContact(locationId, contactId) {
+      return ctx.run(() =>
         (
           ctx
             .prepare("SELECT * FROM follow_ups WHERE location_id = ? AND contact_id = ? ORDER BY id")
             .all(locationId, contactId) as Row[]
         ).map(toFollowUp),
-      ),
+      );
+    },
   };
 }

@@ -23,8 +23,8 @@ function toEvent(row: Row): InboxEvent {
  */
 export function createInboxRepo(ctx: SqlContext): InboxRepo {
   return {
-    insert: (event) =>
-      ctx.run(() => {
+    insert(event) {
+      return ctx.run(() => {
         const row = ctx
           .prepare(
             `INSERT INTO inbox (source, event_id, event_type, location_id, payload, received_at)
@@ -43,28 +43,32 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
           .prepare("SELECT id FROM inbox WHERE source = ? AND event_id = ?")
           .get(event.source, event.eventId) as Row;
         return { inserted: false, duplicateOf: num(existing.id) };
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = ctx.prepare("SELECT * FROM inbox WHERE id = ?").get(id) as Row | undefined;
         return row ? toEvent(row) : null;
-      }),
-    markProcessed: (id) =>
-      ctx.run(
+      });
+    },
+    markProcessed(id) {
+      return ctx.run(
         () =>
           ctx
             .prepare("UPDATE inbox SET status = 'processed', processed_at = ?, error = NULL WHERE id = ?")
             .run(ctx.now(), id).changes > 0,
-      ),
-    markFailed: (id, error) =>
-      ctx.run(
+      );
+    },
+    markFailed(id, error) {
+      return ctx.run(
         () =>
           ctx
             .prepare("UPDATE inbox SET status = 'failed', processed_at = ?, error = ? WHERE id = ?")
             .run(ctx.now(), error, id).changes > 0,
-      ),
-    listPending: (options = {}) =>
-      ctx.run(() => {
+      );
+    },
+    listPending(options = {}) {
+      return ctx.run(() => {
         const rows = options.source
           ? ctx
               .prepare("SELECT * FROM inbox WHERE status = 'pending' AND source = ? ORDER BY id LIMIT ?")
@@ -73,9 +77,10 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
               .prepare("SELECT * FROM inbox WHERE status = 'pending' ORDER BY id LIMIT ?")
               .all(options.limit ?? 100);
         return (rows as Row[]).map(toEvent);
-      }),
-    lag: (now) =>
-      ctx.run(() => {
+      });
+    },
+    lag(now) {
+      return ctx.run(() => {
         const row = ctx
           .prepare("SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox WHERE status = 'pending'")
           .get() as Row;
@@ -85,11 +90,13 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
           oldestReceivedAt: oldest,
           lagMs: oldest === null ? 0 : Math.max(0, (now ?? ctx.now()) - oldest),
         };
-      }),
-    purgeProcessed: (before) =>
-      ctx.run(
+      });
+    },
+    purgeProcessed(before) {
+      return ctx.run(
         () =>
           ctx.prepare("DELETE FROM inbox WHERE status = 'processed' AND received_at < ?").run(before).changes,
-      ),
+      );
+    },
   };
 }

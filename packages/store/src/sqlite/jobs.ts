@@ -37,8 +37,8 @@ function owner(workerId: string | undefined): [string, unknown[]] {
 export function createJobsRepo(ctx: SqlContext): JobsRepo {
   const getRow = (id: number) => ctx.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as Row | undefined;
   return {
-    enqueue: (job) =>
-      ctx.run(() => {
+    enqueue(job) {
+      return ctx.run(() => {
         if (!job.name || !job.key) throw new TypeError("jobs.enqueue: name and key are required");
         const now = ctx.now();
         const row = ctx
@@ -59,19 +59,22 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         if (row) return { enqueued: true, id: num(row.id) };
         const existing = ctx.prepare("SELECT id FROM jobs WHERE key = ?").get(job.key) as Row;
         return { enqueued: false, existingId: num(existing.id) };
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = getRow(id);
         return row ? toJob(row) : null;
-      }),
-    getByKey: (key) =>
-      ctx.run(() => {
+      });
+    },
+    getByKey(key) {
+      return ctx.run(() => {
         const row = ctx.prepare("SELECT * FROM jobs WHERE key = ?").get(key) as Row | undefined;
         return row ? toJob(row) : null;
-      }),
-    claim: (options) =>
-      ctx.run(() => {
+      });
+    },
+    claim(options) {
+      return ctx.run(() => {
         if (!options.workerId) throw new TypeError("jobs.claim: workerId is required");
         if (!(options.leaseMs > 0)) throw new TypeError("jobs.claim: leaseMs must be > 0");
         const now = options.now ?? ctx.now();
@@ -110,18 +113,20 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           }
           return jobs;
         });
-      }),
-    extendLease: (id, workerId, leaseMs) =>
-      ctx.run(
+      });
+    },
+    extendLease(id, workerId, leaseMs) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
             )
             .run(ctx.now() + leaseMs, ctx.now(), id, workerId).changes > 0,
-      ),
-    complete: (id, options = {}) =>
-      ctx.run(() => {
+      );
+    },
+    complete(id, options = {}) {
+      return ctx.run(() => {
         const [cond, extra] = owner(options.workerId);
         const now = ctx.now();
         return (
@@ -132,9 +137,10 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
             )
             .run(now, now, id, ...extra).changes > 0
         );
-      }),
-    fail: (id, options) =>
-      ctx.run(() => {
+      });
+    },
+    fail(id, options) {
+      return ctx.run(() => {
         const [cond, extra] = owner(options.workerId);
         return (
           ctx
@@ -144,9 +150,10 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
             )
             .run(options.retryAt, options.error, ctx.now(), id, ...extra).changes > 0
         );
-      }),
-    deadLetter: (id, error, options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    deadLetter(id, error, options = {}) {
+      return ctx.run(() => {
         const [cond, extra] = owner(options.workerId);
         const now = ctx.now();
         return (
@@ -157,9 +164,10 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
             )
             .run(error, now, now, id, ...extra).changes > 0
         );
-      }),
-    release: (id, options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    release(id, options = {}) {
+      return ctx.run(() => {
         const [cond, extra] = owner(options.workerId);
         return (
           ctx
@@ -169,9 +177,10 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
             )
             .run(ctx.now(), id, ...extra).changes > 0
         );
-      }),
-    counts: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    counts(options = {}) {
+      return ctx.run(() => {
         const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
         const rows = (
           options.locationId !== undefined
@@ -182,22 +191,25 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         ) as Row[];
         for (const row of rows) counts[row.state as JobState] = num(row.n);
         return counts;
-      }),
-    runningByLocation: () =>
-      ctx.run(() => {
+      });
+    },
+    runningByLocation() {
+      return ctx.run(() => {
         const rows = ctx
           .prepare(
             "SELECT location_id, COUNT(*) AS n FROM jobs WHERE state = 'running' AND location_id IS NOT NULL GROUP BY location_id",
           )
           .all() as Row[];
         return Object.fromEntries(rows.map((row) => [str(row.location_id), num(row.n)]));
-      }),
-    purgeDone: (before) =>
-      ctx.run(
+      });
+    },
+    purgeDone(before) {
+      return ctx.run(
         () => ctx.prepare("DELETE FROM jobs WHERE state = 'done' AND finished_at < ?").run(before).changes,
-      ),
-    cancelForLocation: (locationId, options) =>
-      ctx.run(() => {
+      );
+    },
+    cancelForLocation(locationId, options) {
+      return ctx.run(() => {
         if (!options?.reason) throw new TypeError("jobs.cancelForLocation: a reason is required");
         const now = ctx.now();
         const names = options.names;
@@ -209,15 +221,16 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
              WHERE location_id = ? AND state = 'queued'${nameCond}`,
           )
           .run(`cancelled: ${options.reason}`, now, now, locationId, ...(names ?? [])).changes;
-      }),
+      });
+    },
   };
 }
 
 /** Dead letters are jobs in the `dead` state, kept with their last error and attempts. */
 export function createDeadLettersRepo(ctx: SqlContext): DeadLettersRepo {
   return {
-    list: (options = {}) =>
-      ctx.run(() => {
+    list(options = {}) {
+      return ctx.run(() => {
         const where = ["state = 'dead'"];
         const params: unknown[] = [];
         if (options.locationId !== undefined) {
@@ -235,9 +248,10 @@ export function createDeadLettersRepo(ctx: SqlContext): DeadLettersRepo {
             )
             .all(...params, options.limit ?? 100) as Row[]
         ).map(toJob);
-      }),
-    replay: (id, options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    replay(id, options = {}) {
+      return ctx.run(() => {
         const now = ctx.now();
         return (
           ctx
@@ -247,9 +261,10 @@ export function createDeadLettersRepo(ctx: SqlContext): DeadLettersRepo {
             )
             .run(options.runAt ?? now, now, id).changes > 0
         );
-      }),
-    purge: (options) =>
-      ctx.run(() => {
+      });
+    },
+    purge(options) {
+      return ctx.run(() => {
         if ("id" in options) {
           return ctx.prepare("DELETE FROM jobs WHERE id = ? AND state = 'dead'").run(options.id).changes;
         }
@@ -264,6 +279,7 @@ export function createDeadLettersRepo(ctx: SqlContext): DeadLettersRepo {
           params.push(options.locationId);
         }
         return ctx.prepare(`DELETE FROM jobs WHERE ${where.join(" AND ")}`).run(...params).changes;
-      }),
+      });
+    },
   };
 }

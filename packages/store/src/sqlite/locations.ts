@@ -22,8 +22,8 @@ export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
   const getRow = (id: string) =>
     ctx.prepare("SELECT * FROM locations WHERE id = ?").get(id) as Row | undefined;
   return {
-    upsert: (input) =>
-      ctx.write(() => {
+    upsert(input) {
+      return ctx.write(() => {
         for (const [label, value] of [
           ["quietHours.start", input.quietHours?.start],
           ["quietHours.end", input.quietHours?.end],
@@ -59,25 +59,29 @@ export function createLocationsRepo(ctx: SqlContext): LocationsRepo {
           )
           .run(next);
         return toLocation(getRow(input.id)!);
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = getRow(id);
         return row ? toLocation(row) : null;
-      }),
-    list: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    list(options = {}) {
+      return ctx.run(() => {
         const rows = options.activeOnly
           ? ctx.prepare("SELECT * FROM locations WHERE active = 1 ORDER BY id").all()
           : ctx.prepare("SELECT * FROM locations ORDER BY id").all();
         return (rows as Row[]).map(toLocation);
-      }),
-    setActive: (id, active) =>
-      ctx.run(
+      });
+    },
+    setActive(id, active) {
+      return ctx.run(
         () =>
           ctx
             .prepare("UPDATE locations SET active = ?, updated_at = ? WHERE id = ?")
             .run(int(active), ctx.now(), id).changes > 0,
-      ),
+      );
+    },
   };
 }

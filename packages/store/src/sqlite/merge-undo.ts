@@ -20,8 +20,8 @@ function toEntry(row: Row): MergeUndoEntry {
 /** Undo log of merges: `record` before any delete ("recorded"), `markApplied` after it, `markUndone` after undo. */
 export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
   return {
-    record: (input) =>
-      ctx.run(() => {
+    record(input) {
+      return ctx.run(() => {
         if (input.snapshot === undefined || input.snapshot === null) {
           throw new TypeError("mergeUndo.record: snapshot is required (the full record before the delete)");
         }
@@ -42,14 +42,16 @@ export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
             ),
         ) as Row;
         return num(row.id);
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = ctx.prepare("SELECT * FROM merge_undo WHERE id = ?").get(id) as Row | undefined;
         return row ? toEntry(row) : null;
-      }),
-    list: (options) =>
-      ctx.run(() => {
+      });
+    },
+    list(options) {
+      return ctx.run(() => {
         const rows = options.status
           ? ctx
               .prepare(
@@ -60,24 +62,27 @@ export function createMergeUndoRepo(ctx: SqlContext): MergeUndoRepo {
               .prepare("SELECT * FROM merge_undo WHERE location_id = ? ORDER BY id DESC LIMIT ?")
               .all(options.locationId, options.limit ?? 100);
         return (rows as Row[]).map(toEntry);
-      }),
-    markApplied: (id) =>
-      ctx.run(
+      });
+    },
+    markApplied(id) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE merge_undo SET status = 'applied', updated_at = ? WHERE id = ? AND status = 'recorded'",
             )
             .run(ctx.now(), id).changes > 0,
-      ),
-    markUndone: (id, recreatedId) =>
-      ctx.run(
+      );
+    },
+    markUndone(id, recreatedId) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE merge_undo SET status = 'undone', recreated_id = ?, updated_at = ? WHERE id = ? AND status <> 'undone'",
             )
             .run(recreatedId, ctx.now(), id).changes > 0,
-      ),
+      );
+    },
   };
 }

@@ -82,8 +82,8 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
   }
 
   return {
-    create: (input) =>
-      ctx.write(() => {
+    create(input) {
+      return ctx.write(() => {
         const existing = getByKeyRow(input.key);
         if (existing) return { created: false, existing: toMessage(existing) };
         if (typeof input.to !== "string" || !/^\+[1-9]\d{6,14}$/.test(input.to)) {
@@ -133,28 +133,32 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
           }
         }
         throw new Error("could not allocate a unique deduplication id after 20 attempts");
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = getRow(id);
         return row ? toMessage(row) : null;
-      }),
-    getByKey: (key) =>
-      ctx.run(() => {
+      });
+    },
+    getByKey(key) {
+      return ctx.run(() => {
         const row = getByKeyRow(key);
         return row ? toMessage(row) : null;
-      }),
-    findByProviderId: (providerId) =>
-      ctx.run(() => {
+      });
+    },
+    findByProviderId(providerId) {
+      return ctx.run(() => {
         const row = ctx
           .prepare(
             "SELECT m.* FROM message_provider_ids p JOIN messages m ON m.id = p.message_id WHERE p.provider_id = ?",
           )
           .get(providerId) as Row | undefined;
         return row ? toMessage(row) : null;
-      }),
-    markSubmitted: (id, result) =>
-      ctx.write(() => {
+      });
+    },
+    markSubmitted(id, result) {
+      return ctx.write(() => {
         const row = getRow(id);
         if (!row) return { updated: false, reason: "not_found" } as const;
         const merged = [...new Set([...(fromJson(row.provider_ids) as string[]), ...result.providerIds])];
@@ -171,25 +175,30 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         });
         if (outcome.updated || outcome.reason === "not_found") return outcome;
         return { ...outcome, message: toMessage(getRow(id)!) };
-      }),
-    updateStatus: (id, update) => ctx.write(() => applyStatus(id, update.status, update)),
-    recordAttempt: (id, options = {}) =>
-      ctx.write(() => {
+      });
+    },
+    updateStatus(id, update) {
+      return ctx.write(() => applyStatus(id, update.status, update));
+    },
+    recordAttempt(id, options = {}) {
+      return ctx.write(() => {
         ctx
           .prepare("UPDATE messages SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?")
           .run(options.error ?? null, ctx.now(), id);
         const row = getRow(id);
         return row ? toMessage(row) : null;
-      }),
-    defer: (id, sendAfter) =>
-      ctx.run(
+      });
+    },
+    defer(id, sendAfter) {
+      return ctx.run(
         () =>
           ctx
             .prepare("UPDATE messages SET send_after = ?, updated_at = ? WHERE id = ? AND status = 'QUEUED'")
             .run(sendAfter, ctx.now(), id).changes > 0,
-      ),
-    listDue: (options) =>
-      ctx.run(() => {
+      );
+    },
+    listDue(options) {
+      return ctx.run(() => {
         const now = options.now ?? ctx.now();
         const rows = options.locationId
           ? ctx
@@ -203,9 +212,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
               )
               .all(now, options.limit ?? 100);
         return (rows as Row[]).map(toMessage);
-      }),
-    listForContact: (locationId, contactId, options = {}) =>
-      ctx.run(() =>
+      });
+    },
+    listForContact(locationId, contactId, options = {}) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -213,9 +223,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
             )
             .all(locationId, contactId, options.limit ?? 100) as Row[]
         ).map(toMessage),
-      ),
-    list: (options = {}) =>
-      ctx.run(() => {
+      );
+    },
+    list(options = {}) {
+      return ctx.run(() => {
         const where: string[] = [];
         const params: unknown[] = [];
         if (options.locationId !== undefined) {
@@ -240,9 +251,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         const sql = `SELECT * FROM messages${where.length ? ` WHERE ${where.join(" AND ")}` : ""}
           ORDER BY created_at DESC, rowid DESC LIMIT ?`;
         return (ctx.prepare(sql).all(...params, Math.min(limit, 10_000)) as Row[]).map(toMessage);
-      }),
-    cancelPendingForLocation: (locationId, reason) =>
-      ctx.run(() => {
+      });
+    },
+    cancelPendingForLocation(locationId, reason) {
+      return ctx.run(() => {
         const now = ctx.now();
         return ctx
           .prepare(
@@ -250,9 +262,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
              WHERE location_id = ? AND status = 'QUEUED'`,
           )
           .run(now, reason, now, locationId).changes;
-      }),
-    cancelPending: (locationId, contactId, reason, options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    cancelPending(locationId, contactId, reason, options = {}) {
+      return ctx.run(() => {
         const now = ctx.now();
         const prefixes = (options.exceptKeyPrefixes ?? []).filter((p) => p.length > 0);
         const except = prefixes.map(() => " AND substr(key, 1, ?) <> ?").join("");
@@ -262,9 +275,10 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
              WHERE location_id = ? AND contact_id = ? AND status = 'QUEUED'${except}`,
           )
           .run(now, reason, now, locationId, contactId, ...prefixes.flatMap((p) => [p.length, p])).changes;
-      }),
-    countByStatus: (locationId) =>
-      ctx.run(() => {
+      });
+    },
+    countByStatus(locationId) {
+      return ctx.run(() => {
         const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<
           MessageStatus,
           number
@@ -278,6 +292,7 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         ) as Row[];
         for (const row of rows) counts[row.status as MessageStatus] = num(row.n);
         return counts;
-      }),
+      });
+    },
   };
 }

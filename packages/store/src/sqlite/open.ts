@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { type Cipher, createCipher, missingKeyCipher } from "../crypto.js";
 import { EncryptionError, StoreError } from "../errors.js";
-import type { Repositories, Store, StoreTx } from "../types.js";
+import type { LocksRepo, Repositories, Store, StoreTx } from "../types.js";
 import { createAuditLogRepo } from "./audit-log.js";
 import { createContactsRepo } from "./contacts.js";
 import {
@@ -78,6 +78,29 @@ function checkKey(db: Database.Database, cipher: Cipher, hasKey: boolean, path: 
   }
 }
 
+/** How each repository is built on a connection context (`locks` for the ones that take leases). */
+const REPOSITORIES: {
+  readonly [K in keyof Repositories]: (ctx: SqlContext, locks: () => LocksRepo) => Repositories[K];
+} = {
+  locks: (ctx) => createLocksRepo(ctx),
+  locations: (ctx) => createLocationsRepo(ctx),
+  tokens: (ctx, locks) => createTokensRepo(ctx, locks()),
+  secrets: (ctx) => createSecretsRepo(ctx),
+  contacts: (ctx) => createContactsRepo(ctx),
+  messages: (ctx) => createMessagesRepo(ctx),
+  inbox: (ctx) => createInboxRepo(ctx),
+  jobs: (ctx) => createJobsRepo(ctx),
+  deadLetters: (ctx) => createDeadLettersRepo(ctx),
+  optOuts: (ctx) => createOptOutsRepo(ctx),
+  runs: (ctx) => createSyncRunsRepo(ctx),
+  audit: (ctx) => createAuditLogRepo(ctx),
+  vendorWrites: (ctx) => createVendorWritesRepo(ctx),
+  mergeUndo: (ctx) => createMergeUndoRepo(ctx),
+  followUps: (ctx) => createFollowUpsRepo(ctx),
+  digests: (ctx) => createDigestsRepo(ctx),
+  settings: (ctx) => createSettingsRepo(ctx),
+};
+
 export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   const path = options.path ?? DEFAULT_DB_PATH;
   const now = options.now ?? Date.now;
@@ -140,59 +163,72 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
    */
   function makeTx(token: TxToken): StoreTx {
     const txRun = txRunner(token);
-    const ctx: SqlContext = { db, cipher, now, prepare, atomic, run: txRun, write: (fn) => txRun(() => atomic(fn)) };
+    const ctx: SqlContext = {
+      db,
+      cipher,
+      now,
+      prepare,
+      atomic,
+      run: txRun,
+      write: (fn) => txRun(() => atomic(fn)),
+    };
     const built: { -readonly [K in keyof Repositories]?: Repositories[K] } = {};
+    const build = <K extends keyof Repositories>(key: K): Repositories[K] => {
+      const repo = REPOSITORIES[key](ctx, () => tx.locks);
+      built[key] = repo;
+      return repo;
+    };
     const tx: StoreTx = {
       get locks() {
-        return (built.locks ??= createLocksRepo(ctx));
+        return built.locks ?? build("locks");
       },
       get locations() {
-        return (built.locations ??= createLocationsRepo(ctx));
+        return built.locations ?? build("locations");
       },
       get tokens() {
-        return (built.tokens ??= createTokensRepo(ctx, tx.locks));
+        return built.tokens ?? build("tokens");
       },
       get secrets() {
-        return (built.secrets ??= createSecretsRepo(ctx));
+        return built.secrets ?? build("secrets");
       },
       get contacts() {
-        return (built.contacts ??= createContactsRepo(ctx));
+        return built.contacts ?? build("contacts");
       },
       get messages() {
-        return (built.messages ??= createMessagesRepo(ctx));
+        return built.messages ?? build("messages");
       },
       get inbox() {
-        return (built.inbox ??= createInboxRepo(ctx));
+        return built.inbox ?? build("inbox");
       },
       get jobs() {
-        return (built.jobs ??= createJobsRepo(ctx));
+        return built.jobs ?? build("jobs");
       },
       get deadLetters() {
-        return (built.deadLetters ??= createDeadLettersRepo(ctx));
+        return built.deadLetters ?? build("deadLetters");
       },
       get optOuts() {
-        return (built.optOuts ??= createOptOutsRepo(ctx));
+        return built.optOuts ?? build("optOuts");
       },
       get runs() {
-        return (built.runs ??= createSyncRunsRepo(ctx));
+        return built.runs ?? build("runs");
       },
       get audit() {
-        return (built.audit ??= createAuditLogRepo(ctx));
+        return built.audit ?? build("audit");
       },
       get vendorWrites() {
-        return (built.vendorWrites ??= createVendorWritesRepo(ctx));
+        return built.vendorWrites ?? build("vendorWrites");
       },
       get mergeUndo() {
-        return (built.mergeUndo ??= createMergeUndoRepo(ctx));
+        return built.mergeUndo ?? build("mergeUndo");
       },
       get followUps() {
-        return (built.followUps ??= createFollowUpsRepo(ctx));
+        return built.followUps ?? build("followUps");
       },
       get digests() {
-        return (built.digests ??= createDigestsRepo(ctx));
+        return built.digests ?? build("digests");
       },
       get settings() {
-        return (built.settings ??= createSettingsRepo(ctx));
+        return built.settings ?? build("settings");
       },
       async transaction(fn) {
         if (!token.active)

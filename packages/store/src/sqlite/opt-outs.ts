@@ -28,8 +28,8 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
       .prepare("SELECT * FROM opt_outs WHERE location_id = ? AND phone_e164 = ? AND channel = ?")
       .get(locationId, phone, channel) as Row | undefined;
   return {
-    set: (input) =>
-      ctx.run(() => {
+    set(input) {
+      return ctx.run(() => {
         if (!STATES.includes(input.state))
           throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
         if (!SOURCES.includes(input.source))
@@ -76,16 +76,19 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
           return { changed: previous?.state !== input.state, previous };
         });
         return apply.immediate();
-      }),
-    get: (locationId, phoneE164, channel = "sms") =>
-      ctx.run(() => {
+      });
+    },
+    get(locationId, phoneE164, channel = "sms") {
+      return ctx.run(() => {
         const row = getRow(locationId, phoneE164, channel);
         return row ? toOptOut(row) : null;
-      }),
-    isOptedOut: (locationId, phoneE164, channel = "sms") =>
-      ctx.run(() => getRow(locationId, phoneE164, channel)?.state === "opted_out"),
-    history: (locationId, phoneE164, channel = "sms") =>
-      ctx.run(() =>
+      });
+    },
+    isOptedOut(locationId, phoneE164, channel = "sms") {
+      return ctx.run(() => getRow(locationId, phoneE164, channel)?.state === "opted_out");
+    },
+    history(locationId, phoneE164, channel = "sms") {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -93,9 +96,10 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
             )
             .all(locationId, phoneE164, channel) as Row[]
         ).map(toOptOut),
-      ),
-    list: (options) =>
-      ctx.run(() => {
+      );
+    },
+    list(options) {
+      return ctx.run(() => {
         const where = ["location_id = ?", "at >= ?"];
         const params: unknown[] = [options.locationId, options.since ?? 0];
         if (options.state) {
@@ -107,6 +111,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
             .prepare(`SELECT * FROM opt_outs WHERE ${where.join(" AND ")} ORDER BY at, phone_e164 LIMIT ?`)
             .all(...params, options.limit ?? 10_000) as Row[]
         ).map(toOptOut);
-      }),
+      });
+    },
   };
 }

@@ -61,8 +61,8 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
       | Row
       | undefined;
   return {
-    start: (input) =>
-      ctx.run(() => {
+    start(input) {
+      return ctx.run(() => {
         const now = input.now ?? ctx.now();
         const staleAfter = input.staleAfterMs ?? DEFAULT_RUN_STALE_MS;
         const dryRun = input.dryRun ?? false;
@@ -104,21 +104,24 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
           return { started: true, run: toRun(getRow(num(inserted.id))!), resumed: false } as const;
         });
         return begin.immediate();
-      }),
-    get: (id) =>
-      ctx.run(() => {
+      });
+    },
+    get(id) {
+      return ctx.run(() => {
         const row = getRow(id);
         return row ? toRun(row) : null;
-      }),
-    heartbeat: (id, now) =>
-      ctx.run(
+      });
+    },
+    heartbeat(id, now) {
+      return ctx.run(
         () =>
           ctx
             .prepare("UPDATE sync_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'")
             .run(now ?? ctx.now(), id).changes > 0,
-      ),
-    saveCheckpoint: (id, checkpoint, counts) =>
-      ctx.run(
+      );
+    },
+    saveCheckpoint(id, checkpoint, counts) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
@@ -126,9 +129,10 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
                WHERE id = ? AND status = 'running'`,
             )
             .run(toJson(checkpoint), counts ? JSON.stringify(counts) : null, ctx.now(), id).changes > 0,
-      ),
-    finish: (id, outcome) =>
-      ctx.run(() => {
+      );
+    },
+    finish(id, outcome) {
+      return ctx.run(() => {
         const now = ctx.now();
         return (
           ctx
@@ -145,14 +149,16 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
               id,
             ).changes > 0
         );
-      }),
-    active: (locationId) =>
-      ctx.run(() => {
+      });
+    },
+    active(locationId) {
+      return ctx.run(() => {
         const row = activeRow(locationId);
         return row ? toRun(row) : null;
-      }),
-    latest: (locationId, options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    latest(locationId, options = {}) {
+      return ctx.run(() => {
         const where = ["location_id = ?", "status = ?"];
         const params: unknown[] = [locationId, options.status ?? "succeeded"];
         if (options.kind) {
@@ -163,9 +169,10 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
           .prepare(`SELECT * FROM sync_runs WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT 1`)
           .get(...params) as Row | undefined;
         return row ? toRun(row) : null;
-      }),
-    list: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    list(options = {}) {
+      return ctx.run(() => {
         const rows =
           options.locationId !== undefined
             ? ctx
@@ -173,9 +180,10 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
                 .all(options.locationId, options.limit ?? 50)
             : ctx.prepare("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?").all(options.limit ?? 50);
         return (rows as Row[]).map(toRun);
-      }),
-    recordConflict: (input) =>
-      ctx.run(() => {
+      });
+    },
+    recordConflict(input) {
+      return ctx.run(() => {
         const run = getRow(input.runId);
         if (!run) throw new TypeError(`recordConflict: unknown sync run ${input.runId}`);
         const row = ctx
@@ -197,14 +205,16 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
             input.at ?? ctx.now(),
           ) as Row;
         return num(row.id);
-      }),
-    listConflicts: (runId, options = {}) =>
-      ctx.run(() =>
+      });
+    },
+    listConflicts(runId, options = {}) {
+      return ctx.run(() =>
         (
           ctx
             .prepare("SELECT * FROM conflict_decisions WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?")
             .all(runId, options.afterId ?? 0, options.limit ?? 1000) as Row[]
         ).map(toDecision),
-      ),
+      );
+    },
   };
 }

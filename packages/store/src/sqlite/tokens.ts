@@ -5,17 +5,20 @@ import { num, type Row } from "./json.js";
 /** Tokens are encrypted as one JSON blob; only the expiry and type stay in clear for queries. */
 export function createTokensRepo(ctx: SqlContext, locks: LocksRepo): TokensRepo {
   return {
-    load: <T>(ownerId: string) =>
-      ctx.run(() => {
+    load<T>(ownerId: string) {
+      return ctx.run(() => {
         const row = ctx.prepare("SELECT ciphertext FROM tokens WHERE owner_id = ?").get(ownerId) as
           | Row
           | undefined;
         if (!row) return null;
         return JSON.parse(ctx.cipher.decrypt(row.ciphertext as string, `token:${ownerId}`)) as T;
-      }),
-    withLock: (ownerId, fn) => locks.withLock(`token-refresh:${ownerId}`, fn),
-    save: (ownerId, value) =>
-      ctx.run(() => {
+      });
+    },
+    withLock(ownerId, fn) {
+      return locks.withLock(`token-refresh:${ownerId}`, fn);
+    },
+    save(ownerId, value) {
+      return ctx.run(() => {
         const tokens = value as {
           accessToken?: unknown;
           expiresAt?: unknown;
@@ -39,11 +42,13 @@ export function createTokensRepo(ctx: SqlContext, locks: LocksRepo): TokensRepo 
             String(tokens.tokenType ?? tokens.userType ?? "") || null,
             ctx.now(),
           );
-      }),
-    delete: (ownerId) =>
-      ctx.run(() => ctx.prepare("DELETE FROM tokens WHERE owner_id = ?").run(ownerId).changes > 0),
-    listExpiring: (before) =>
-      ctx.run(() =>
+      });
+    },
+    delete(ownerId) {
+      return ctx.run(() => ctx.prepare("DELETE FROM tokens WHERE owner_id = ?").run(ownerId).changes > 0);
+    },
+    listExpiring(before) {
+      return ctx.run(() =>
         (
           ctx
             .prepare(
@@ -51,19 +56,21 @@ export function createTokensRepo(ctx: SqlContext, locks: LocksRepo): TokensRepo 
             )
             .all(before) as Row[]
         ).map((row) => ({ ownerId: row.owner_id as string, expiresAt: num(row.expires_at) })),
-      ),
+      );
+    },
   };
 }
 
 export function createSecretsRepo(ctx: SqlContext): SecretsRepo {
   return {
-    get: (name) =>
-      ctx.run(() => {
+    get(name) {
+      return ctx.run(() => {
         const row = ctx.prepare("SELECT ciphertext FROM secrets WHERE name = ?").get(name) as Row | undefined;
         return row ? ctx.cipher.decrypt(row.ciphertext as string, `secret:${name}`) : null;
-      }),
-    set: (name, value) =>
-      ctx.run(() => {
+      });
+    },
+    set(name, value) {
+      return ctx.run(() => {
         if (typeof value !== "string") throw new TypeError(`secret ${name}: value must be a string`);
         ctx
           .prepare(
@@ -71,7 +78,10 @@ export function createSecretsRepo(ctx: SqlContext): SecretsRepo {
              ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
           )
           .run(name, ctx.cipher.encrypt(value, `secret:${name}`), ctx.now());
-      }),
-    delete: (name) => ctx.run(() => ctx.prepare("DELETE FROM secrets WHERE name = ?").run(name).changes > 0),
+      });
+    },
+    delete(name) {
+      return ctx.run(() => ctx.prepare("DELETE FROM secrets WHERE name = ?").run(name).changes > 0);
+    },
   };
 }

@@ -26,8 +26,8 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
   const getRow = (key: string) =>
     ctx.prepare("SELECT * FROM vendor_writes WHERE key = ?").get(key) as Row | undefined;
   return {
-    begin: (key, info) =>
-      ctx.write(() => {
+    begin(key, info) {
+      return ctx.write(() => {
         const inserted = ctx
           .prepare(
             `INSERT INTO vendor_writes (key, vendor, operation, location_id, state, begun_at)
@@ -39,23 +39,26 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
         if (existing.state === "completed") return { state: "completed", write: existing };
         ctx.prepare("UPDATE vendor_writes SET attempts = attempts + 1 WHERE key = ?").run(key);
         return { state: "begun", write: toWrite(getRow(key)!) };
-      }),
-    complete: (key, resultId) =>
-      ctx.run(
+      });
+    },
+    complete(key, resultId) {
+      return ctx.run(
         () =>
           ctx
             .prepare(
               "UPDATE vendor_writes SET state = 'completed', result_id = ?, completed_at = ? WHERE key = ?",
             )
             .run(resultId, ctx.now(), key).changes > 0,
-      ),
-    get: (key) =>
-      ctx.run(() => {
+      );
+    },
+    get(key) {
+      return ctx.run(() => {
         const row = getRow(key);
         return row ? toWrite(row) : null;
-      }),
-    listBegun: (options = {}) =>
-      ctx.run(() => {
+      });
+    },
+    listBegun(options = {}) {
+      return ctx.run(() => {
         const ops = options.operations;
         if (ops !== undefined && ops.length === 0) return [];
         const opCond = ops ? ` AND operation IN (${ops.map(() => "?").join(", ")})` : "";
@@ -66,10 +69,12 @@ export function createVendorWritesRepo(ctx: SqlContext): VendorWritesRepo {
             )
             .all(options.before ?? Number.MAX_SAFE_INTEGER, ...(ops ?? []), options.limit ?? 100) as Row[]
         ).map(toWrite);
-      }),
-    forget: (key) =>
-      ctx.run(
+      });
+    },
+    forget(key) {
+      return ctx.run(
         () => ctx.prepare("DELETE FROM vendor_writes WHERE key = ? AND state = 'begun'").run(key).changes > 0,
-      ),
+      );
+    },
   };
 }
