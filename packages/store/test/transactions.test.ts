@@ -129,6 +129,9 @@ describe("transactions", () => {
       expect(await tx.locks.tryAcquire("l", "me", 1000)).toBe(true);
       expect(await tx.tokens.withLock("o", async () => "locked")).toBe("locked");
       expect(tx.inbox).toBe(tx.inbox);
+      // a detached nested transaction still works
+      const nest = tx.transaction;
+      expect(await nest(async (inner) => inner.settings.get("first"))).toBe(1);
       return tx.settings.get("first");
     });
     expect(seen).toBe(1);

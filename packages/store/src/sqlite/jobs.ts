@@ -34,8 +34,11 @@ function owner(workerId: string | undefined): [string, unknown[]] {
  * it. A claim leases jobs to a worker; a job whose lease expired (its worker crashed) is claimable again,
  * and every claim counts an attempt, so a job that keeps crashing its worker reaches the dead letters.
  */
+function jobRow(ctx: SqlContext, id: number): Row | undefined {
+  return ctx.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as Row | undefined;
+}
+
 export function createJobsRepo(ctx: SqlContext): JobsRepo {
-  const getRow = (id: number) => ctx.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as Row | undefined;
   return {
     enqueue(job) {
       return ctx.run(() => {
@@ -63,7 +66,7 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
     },
     get(id) {
       return ctx.run(() => {
-        const row = getRow(id);
+        const row = jobRow(ctx, id);
         return row ? toJob(row) : null;
       });
     },
@@ -109,7 +112,7 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           const jobs: Job[] = [];
           for (const { id } of ids) {
             lease.run(options.workerId, now + options.leaseMs, now, id);
-            jobs.push(toJob(getRow(num(id))!));
+            jobs.push(toJob(jobRow(ctx, num(id))!));
           }
           return jobs;
         });

@@ -161,82 +161,31 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
    * its transaction finished fails, even while another transaction is open) and are built on first use:
    * a transaction pays only for the repositories it touches (an ingest: inbox and jobs), not all of them.
    */
-  function makeTx(token: TxToken): StoreTx {
-    const txRun = txRunner(token);
-    const ctx: SqlContext = {
-      db,
-      cipher,
-      now,
-      prepare,
-      atomic,
-      run: txRun,
-      write: (fn) => txRun(() => atomic(fn)),
-    };
-    const built: { -readonly [K in keyof Repositories]?: Repositories[K] } = {};
-    const build = <K extends keyof Repositories>(key: K): Repositories[K] => {
-      const repo = REPOSITORIES[key](ctx, () => tx.locks);
-      built[key] = repo;
-      return repo;
-    };
-    const tx: StoreTx = {
-      get locks() {
-        return built.locks ?? build("locks");
-      },
-      get locations() {
-        return built.locations ?? build("locations");
-      },
-      get tokens() {
-        return built.tokens ?? build("tokens");
-      },
-      get secrets() {
-        return built.secrets ?? build("secrets");
-      },
-      get contacts() {
-        return built.contacts ?? build("contacts");
-      },
-      get messages() {
-        return built.messages ?? build("messages");
-      },
-      get inbox() {
-        return built.inbox ?? build("inbox");
-      },
-      get jobs() {
-        return built.jobs ?? build("jobs");
-      },
-      get deadLetters() {
-        return built.deadLetters ?? build("deadLetters");
-      },
-      get optOuts() {
-        return built.optOuts ?? build("optOuts");
-      },
-      get runs() {
-        return built.runs ?? build("runs");
-      },
-      get audit() {
-        return built.audit ?? build("audit");
-      },
-      get vendorWrites() {
-        return built.vendorWrites ?? build("vendorWrites");
-      },
-      get mergeUndo() {
-        return built.mergeUndo ?? build("mergeUndo");
-      },
-      get followUps() {
-        return built.followUps ?? build("followUps");
-      },
-      get digests() {
-        return built.digests ?? build("digests");
-      },
-      get settings() {
-        return built.settings ?? build("settings");
-      },
-      async transaction(fn) {
+  class TxHandle implements StoreTx {
+    readonly #ctx: SqlContext;
+    readonly #built: { -readonly [K in keyof Repositories]?: Repositories[K] } = {};
+    readonly transaction: StoreTx["transaction"];
+    constructor(token: TxToken) {
+      const txRun = txRunner(token);
+      this.#ctx = {
+        db,
+        cipher,
+        now,
+        prepare,
+        atomic,
+        run: txRun,
+        write(fn) {
+          return txRun(() => atomic(fn));
+        },
+      };
+      // an own function, not a prototype method, so that a detached `tx.transaction` still works
+      this.transaction = async <T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> => {
         if (!token.active)
           throw new StoreError("tx_finished", "this transaction handle was used after it finished");
         const name = `sp${++token.savepoints}`;
         db.exec(`SAVEPOINT ${name}`);
         try {
-          const result = await fn(tx);
+          const result = await fn(this);
           db.exec(`RELEASE ${name}`);
           return result;
         } catch (error) {
@@ -244,9 +193,64 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
           db.exec(`RELEASE ${name}`);
           throw error;
         }
-      },
-    };
-    return tx;
+      };
+    }
+    #build<K extends keyof Repositories>(key: K): Repositories[K] {
+      const repo = REPOSITORIES[key](this.#ctx, () => this.locks);
+      this.#built[key] = repo;
+      return repo;
+    }
+    get locks() {
+      return this.#built.locks ?? this.#build("locks");
+    }
+    get locations() {
+      return this.#built.locations ?? this.#build("locations");
+    }
+    get tokens() {
+      return this.#built.tokens ?? this.#build("tokens");
+    }
+    get secrets() {
+      return this.#built.secrets ?? this.#build("secrets");
+    }
+    get contacts() {
+      return this.#built.contacts ?? this.#build("contacts");
+    }
+    get messages() {
+      return this.#built.messages ?? this.#build("messages");
+    }
+    get inbox() {
+      return this.#built.inbox ?? this.#build("inbox");
+    }
+    get jobs() {
+      return this.#built.jobs ?? this.#build("jobs");
+    }
+    get deadLetters() {
+      return this.#built.deadLetters ?? this.#build("deadLetters");
+    }
+    get optOuts() {
+      return this.#built.optOuts ?? this.#build("optOuts");
+    }
+    get runs() {
+      return this.#built.runs ?? this.#build("runs");
+    }
+    get audit() {
+      return this.#built.audit ?? this.#build("audit");
+    }
+    get vendorWrites() {
+      return this.#built.vendorWrites ?? this.#build("vendorWrites");
+    }
+    get mergeUndo() {
+      return this.#built.mergeUndo ?? this.#build("mergeUndo");
+    }
+    get followUps() {
+      return this.#built.followUps ?? this.#build("followUps");
+    }
+    get digests() {
+      return this.#built.digests ?? this.#build("digests");
+    }
+    get settings() {
+      return this.#built.settings ?? this.#build("settings");
+    }
   }
 
   async function transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -266,7 +270,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     try {
       begin.run();
       try {
-        const result = await txContext.run(token, () => fn(makeTx(token)));
+        const result = await txContext.run(token, () => fn(new TxHandle(token)));
         commit.run();
         return result;
       } catch (error) {
