@@ -114,8 +114,10 @@ describe("crash safety", () => {
     });
     let stderr = "";
     let starts = 0;
+    let lastRestartMs = 0;
     const spawnWorker = async (): Promise<void> => {
       starts++;
+      const spawnedAt = Date.now();
       const c = spawn(
         process.execPath,
         ["--conditions=@ghl-bulksms/source", "--import", "tsx", "src/main.ts"],
@@ -136,7 +138,10 @@ describe("crash safety", () => {
           (r) => r.ok,
           () => false,
         );
-        if (ok) return;
+        if (ok) {
+          lastRestartMs = Date.now() - spawnedAt;
+          return;
+        }
         await sleep(50);
       }
       throw new Error("worker did not become ready");
@@ -159,7 +164,7 @@ describe("crash safety", () => {
     let scenarioDone = false;
     const killer = (async () => {
       while (!scenarioDone || kills < MIN_KILLS) {
-        await sleep(3500 + random() * 3000);
+        await sleep(Math.max(3500, 2 * lastRestartMs) + random() * 2500);
         await killWorker();
         kills++;
         await sleep(random() * 300); // sometimes the sandbox finds nobody listening for a while
@@ -207,17 +212,33 @@ describe("crash safety", () => {
     }
     // replies and STOPs from handsets that got their welcome; more edits (also of opted-out contacts)
     let replyN = 0;
-    for (let round = 0; round < 400 && (replyN < 90 || stopped.size < 24); round++) {
+    // Acknowledged events so far (GHL deliveries answered 2xx + BulkSMS events answered 2xx).
+    const acknowledged = () =>
+      sb.ghl.control.webhookDeliveries().filter((d) => d.outcome === "delivered").length +
+      new Set(
+        sb.bulksms.control
+          .deliveryLog()
+          .filter((e) => e.outcome === "delivered" && e.event !== "test")
+          .flatMap((e) => e.messageIds.map((id, k) => `${id}:${e.statusIds[k]}`)),
+      ).size;
+    // Keep producing until enough events were acknowledged (a loaded machine loses more GHL events to
+    // downtime) and every kill happened while events were flowing, within a time budget.
+    const budgetMs = 70_000;
+    let enough = false;
+    for (let round = 0; !enough || replyN < 30 || stopped.size < 8 || kills < MIN_KILLS; round++) {
+      if (Date.now() - started > budgetMs) break;
+      if (round % 10 === 0) enough = acknowledged() >= 600;
       const candidates = people.filter((x) => !x.failing && !stopped.has(x.e164) && welcomed(x));
       const p = candidates[Math.floor(random() * candidates.length)];
       if (!p) {
         await sleep(30);
         continue;
       }
-      if (random() < 0.35 && stopped.size < 24) {
+      const welcomedCount = people.filter((x) => !x.failing && welcomed(x)).length;
+      if (random() < 0.35 && stopped.size < Math.min(24, Math.ceil(welcomedCount / 3))) {
         sb.bulksms.control.simulateReply({ from: p.e164, body: "STOP" });
         stopped.add(p.e164);
-      } else if (replyN < 90) {
+      } else {
         const text = `Question ${++replyN}: is my order ${Math.floor(random() * 1e6)} ready?`;
         replies.set(text, p.e164);
         sb.bulksms.control.simulateReply({ from: p.e164, body: text });
@@ -420,7 +441,7 @@ describe("crash safety", () => {
     expect(problems).toEqual([]);
     expect(kills).toBeGreaterThanOrEqual(5);
     expect(figures.acknowledgedEvents).toBeGreaterThanOrEqual(500);
-    expect(stopped.size).toBeGreaterThanOrEqual(10);
+    expect(stopped.size).toBeGreaterThanOrEqual(8);
     expect(replies.size).toBeGreaterThanOrEqual(20);
   }, 150_000);
 });
