@@ -443,5 +443,5 @@ describe("crash safety", () => {
     expect(figures.acknowledgedEvents).toBeGreaterThanOrEqual(500);
     expect(stopped.size).toBeGreaterThanOrEqual(8);
     expect(replies.size).toBeGreaterThanOrEqual(20);
-  }, 150_000);
+  }, 180_000);
 });
