@@ -35,7 +35,8 @@ try {
   const cred = sandbox.bulksms.credentials[0]!;
   const key = randomBytes(32);
   const storePath = join(dir, "bench.db");
-  const lifecycle = {};
+  // BENCH_LIFECYCLE: lifecycle settings as JSON (e.g. {"defaults":{"reconcile":{"writeConcurrency":16}}}).
+  const lifecycle = JSON.parse(process.env.BENCH_LIFECYCLE ?? "{}") as unknown;
   console.log(
     `seeding ${N} contacts (sandbox clock x${SPEED}, GHL limit ${BURST}/${WINDOW_MS / 1000} s, real-time reserve ${RESERVED})`,
   );
@@ -144,8 +145,18 @@ try {
     runSandboxMs: runEnd - runStart,
     runRealMs: child.output.wallMs,
     limiterWaits: child.output.limiter,
+    limiterWaitsByReason: child.output.waitsByReason,
   };
   console.log(JSON.stringify(figures, null, 2));
+  if (process.env.BENCH_DUMP_LOG) {
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      process.env.BENCH_DUMP_LOG,
+      JSON.stringify(
+        log.map((e) => ({ at: e.at - runStart, method: e.method, path: e.path, status: e.status })),
+      ),
+    );
+  }
   const ok =
     figures.requestsPer1000UnchangedContacts <= 3 &&
     tooMany === 0 &&

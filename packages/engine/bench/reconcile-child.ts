@@ -31,6 +31,8 @@ export interface ChildOutput {
   cpuSystemMs: number;
   wallMs: number;
   limiter: { granted: number; waits: number; waitedMs: number };
+  /** Limiter waits by reason (count, summed wait in sandbox ms). */
+  waitsByReason: Record<string, { count: number; ms: number }>;
 }
 
 async function main(): Promise<void> {
@@ -38,13 +40,21 @@ async function main(): Promise<void> {
   const { virtualAt, realAt, speed } = input.clock;
   const now = () => Math.floor(virtualAt + (Date.now() - realAt) * speed);
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms / speed)));
+  const waitsByReason: ChildOutput["waitsByReason"] = {};
   const store = openSqliteStore({ path: input.storePath, now, encryptionKey: input.encryptionKeyHex });
   const ghl = createGhlClient({
     auth: { kind: "private-integration", token: input.ghlToken },
     baseUrl: input.ghlUrl,
     now,
     sleep,
-    limiter: { realtimeReservedShare: input.realtimeReservedShare ?? 0.2 },
+    limiter: {
+      realtimeReservedShare: input.realtimeReservedShare ?? 0.2,
+      onWait: (w) => {
+        const r = (waitsByReason[w.reason] ??= { count: 0, ms: 0 });
+        r.count++;
+        r.ms += w.waitMs;
+      },
+    },
     retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500 },
   });
   const sms = createBulkSmsClient({
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     cpuSystemMs: cpu.system / 1000,
     wallMs: Date.now() - t0,
     limiter: ghl.limiter.stats(),
+    waitsByReason,
   };
   await store.close();
   process.stdout.write(`${JSON.stringify(out)}\n`);

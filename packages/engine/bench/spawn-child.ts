@@ -23,6 +23,8 @@ export function spawnReconcileChild(input: ChildInput, onProgress?: (pages: numb
   const child = spawn(
     process.execPath,
     [
+      // BENCH_CPU_PROF=dir: a V8 CPU profile of the engine process (open it in Chrome DevTools).
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       "--conditions=@ghl-bulksms/source",
       "--import",
       tsxLoader,

@@ -83,6 +83,11 @@ export type ReconcileResult =
   | { ok: false; reason: "failed"; runId: number; error: string; retryable: boolean; counts: SyncRunCounts };
 
 const BACKGROUND = { priority: "background" } as const;
+/**
+ * Pages whose writes may be pending at once. Deep enough that a whole rate window's worth of planned
+ * writes (100 / 10 s at ~5 writes per 500-contact page) is queued when the limiter opens again.
+ */
+const PIPELINE_PAGES = 24;
 const E164 = /^\+\d{7,15}$/;
 
 function zeroCounts(): SyncRunCounts {
@@ -263,294 +268,350 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       if (hits.length >= settings.pageLimit && last?.searchAfter) fetchAhead(last.searchAfter, depth - 1);
     });
   };
-  while (cp.phase === "scan") {
-    const key = JSON.stringify(cp.cursor);
-    const pending = ahead.get(key) ?? search(cp.cursor);
-    ahead.delete(key);
-    const r = await pending;
-    if (!r.ok) return fail(`search: ${r.error.message}`, r.error.retryable);
-    const hits = (r.data.contacts ?? []) as Array<GhlContactLike & { searchAfter?: Array<string | number> }>;
-    const lastHit = hits[hits.length - 1];
-    if (hits.length >= settings.pageLimit && lastHit?.searchAfter)
-      fetchAhead(lastHit.searchAfter, settings.prefetchPages);
-    const pageDone = new Set(cp.pageDone);
-    const page = zeroCounts();
-    const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
-    // Each contact's writes start as soon as it is planned (bounded concurrency), so GHL writes overlap
-    // the planning of the rest of the page and the rate budget is used while there is work.
-    const inflight: Array<Promise<void>> = [];
-    const gate = createGate(settings.writeConcurrency);
-    type Tx = Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0];
-    // Contacts with only local changes commit with the page (one transaction, atomic with the cursor).
-    const localOnly: Array<{ delta: SyncRunCounts; write: (tx: Tx) => Promise<void> }> = [];
-    const nowMs = deps.now();
-    const nowIso = new Date(nowMs).toISOString();
-
-    for (const hit of hits) {
-      const updatedAt = parseTime(hit.dateUpdated);
-      if (updatedAt !== null && (cp.highWater === null || updatedAt > cp.highWater)) cp.highWater = updatedAt;
-      if (pageDone.has(hit.id)) continue;
-      const again = seenThisRun.has(hit.id);
-      seenThisRun.add(hit.id);
-      const record = await deps.store.contacts.get(locationId, hit.id);
-      const profile = profileOf(record);
-      // Fast path (most contacts of a full run): GHL did not change the contact since the mirror saw it,
-      // and the local side still equals the last agreed base -> nothing to plan, no phone parsing.
-      if (
-        !started.resumed &&
-        record &&
-        profile &&
-        !record.deleted &&
-        !again &&
-        unchangedSinceBase(record, hit, profile, optOuts)
-      ) {
-        page.scanned++;
-        page.unchanged++;
-        continue;
+  // Pipeline: pages are planned ahead of their writes (up to PIPELINE_PAGES pages with writes pending),
+  // so a backlog of planned writes is always queued at the rate limiter and each freed slot is used at
+  // once; the limiter, not the scan, sets the pace. Each page's end (local-only changes, mirror refreshes,
+  // counts, the cursor) still commits in page order, after all its writes: the checkpoint's cursor is the
+  // end of the last fully committed page, and `pageDone` holds the contacts committed beyond it (of any
+  // later page), so a resumed run re-reads those pages and skips exactly them.
+  const gate = createGate(settings.writeConcurrency);
+  const resumeDone = new Set(cp.pageDone);
+  /** Contacts with a write or a mirror update not yet committed -> the end of their page. */
+  const contactSettled = new Map<string, Promise<void>>();
+  const openPages: Array<Promise<void>> = [];
+  const allTasks = new Set<Promise<void>>();
+  let commitTail: Promise<void> = Promise.resolve();
+  let scanCursor = cp.cursor;
+  let scanEnded = cp.phase !== "scan";
+  const settleAll = async (): Promise<void> => {
+    await Promise.allSettled([...allTasks, commitTail]);
+  };
+  try {
+    while (!scanEnded) {
+      const key = JSON.stringify(scanCursor);
+      const pending = ahead.get(key) ?? search(scanCursor);
+      ahead.delete(key);
+      const r = await pending;
+      if (!r.ok) {
+        await settleAll();
+        await commitTail.catch(() => {});
+        return fail(`search: ${r.error.message}`, r.error.retryable);
       }
-      const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
-      const ghl = ghlSide(hit, region, nowIso);
-      // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
-      const textable = phone !== null && E164.test(phone);
-      const local =
-        record && profile
-          ? localSide(
-              record,
-              textable ? optOuts.get(phone) : undefined,
-              textable ? undefined : ghl.consent,
-              ghl.fields.phone,
-            )
-          : null;
-      const base = record ? asBase(record.base) : null;
-      const plan = planContactSync({ ghl, local, base, policies, now: nowIso });
-      const ghlOps = ghlWriteOps(plan.operations);
-      const localOps = plan.operations.filter(
-        (o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged),
-      );
-      const isNew = !record || !profile;
-      // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
-      // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
-      const ledger =
-        started.resumed && !isNew && ghlOps.length === 0 && localOps.length === 0
-          ? await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`)
-          : null;
-      const landed = ledger?.state === "begun";
-      const landedDnd = landed && ledger.operation.endsWith("+dnd");
-      if (!isNew && !landed && ghlOps.length === 0 && localOps.length === 0) {
-        if (!again) {
+      const hits = (r.data.contacts ?? []) as Array<
+        GhlContactLike & { searchAfter?: Array<string | number> }
+      >;
+      const lastHit = hits[hits.length - 1];
+      const more = hits.length >= settings.pageLimit && lastHit?.searchAfter !== undefined;
+      if (more && lastHit?.searchAfter) fetchAhead(lastHit.searchAfter, settings.prefetchPages);
+      const page = zeroCounts();
+      const refresh: Array<{ record: ContactRecord; hit: GhlContactLike }> = [];
+      const touched: string[] = [];
+      // Each contact's writes start as soon as it is planned (bounded concurrency, shared by the pages in
+      // flight), so GHL writes overlap the planning of the rest of the scan.
+      const inflight: Array<Promise<void>> = [];
+      type Tx = Parameters<Parameters<EngineDeps["store"]["transaction"]>[0]>[0];
+      // Contacts with only local changes commit with the page (one transaction, atomic with the cursor).
+      const localOnly: Array<{ delta: SyncRunCounts; write: (tx: Tx) => Promise<void> }> = [];
+      const nowMs = deps.now();
+      const nowIso = new Date(nowMs).toISOString();
+
+      for (const hit of hits) {
+        const updatedAt = parseTime(hit.dateUpdated);
+        if (updatedAt !== null && (cp.highWater === null || updatedAt > cp.highWater))
+          cp.highWater = updatedAt;
+        if (resumeDone.delete(hit.id)) continue;
+        const again = seenThisRun.has(hit.id);
+        seenThisRun.add(hit.id);
+        // Seen again (moved by a write during the scan) while its earlier outcome is not committed yet:
+        // plan it against the committed mirror, never against the stale one.
+        const earlier = contactSettled.get(hit.id);
+        if (earlier) await earlier;
+        const record = await deps.store.contacts.get(locationId, hit.id);
+        const profile = profileOf(record);
+        // Fast path (most contacts of a full run): GHL did not change the contact since the mirror saw it,
+        // and the local side still equals the last agreed base -> nothing to plan, no phone parsing.
+        if (
+          !started.resumed &&
+          record &&
+          profile &&
+          !record.deleted &&
+          !again &&
+          unchangedSinceBase(record, hit, profile, optOuts)
+        ) {
           page.scanned++;
           page.unchanged++;
+          continue;
         }
-        if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted))
-          refresh.push({ record, hit });
-        continue;
-      }
-      if (dryRun) {
-        if (!again) page.scanned++;
-        if (isNew) page.created++;
-        else page.updated++;
-        countConflicts(page, plan.decisions, policies);
-        if (planned.length < maxPlan) {
-          planned.push({
-            contactId: hit.id,
-            kind: isNew ? "create" : "update",
-            operations: plan.operations,
-            decisions: plan.decisions,
-          });
-        } else planTruncated = true;
-        continue;
-      }
-      const task = gate(async () => {
-        const delta = zeroCounts();
-        delta.scanned = again ? 0 : 1;
-        const ledgerKey = `reconcile:${run.id}:${hit.id}`;
-        let wrote = landed;
-        if (landedDnd) delta.optOutsSynced++;
-        if (ghlOps.length > 0) {
-          const dnd = ghlOps.some((o) => o.op === "setDnd");
-          const operation = dnd ? "reconcile.apply+dnd" : "reconcile.apply";
-          const begun = await deps.store.vendorWrites.begin(ledgerKey, {
-            vendor: "ghl",
-            operation,
-            locationId,
-          });
-          if (begun.state === "completed") wrote = true;
-          else {
-            const res = await applyGhlOperations(deps, locationId, hit.id, plan.operations, ledgerKey);
-            cp.requests += res.requests;
-            if (!res.ok) {
-              delta.errors++;
-              deps.logger.warn(
-                { runId: run.id, contactId: hit.id, code: res.error.code },
-                "reconcile write failed",
-              );
-              await commitDone(hit.id, delta, async () => {});
-              return;
-            }
-            if (res.dndChanged) delta.optOutsSynced++;
-            wrote = true;
+        const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
+        const ghl = ghlSide(hit, region, nowIso);
+        // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
+        const textable = phone !== null && E164.test(phone);
+        const local =
+          record && profile
+            ? localSide(
+                record,
+                textable ? optOuts.get(phone) : undefined,
+                textable ? undefined : ghl.consent,
+                ghl.fields.phone,
+              )
+            : null;
+        const base = record ? asBase(record.base) : null;
+        const plan = planContactSync({ ghl, local, base, policies, now: nowIso });
+        const ghlOps = ghlWriteOps(plan.operations);
+        const localOps = plan.operations.filter(
+          (o) => o.side === "local" && !(o.op === "setDnd" && !o.statusChanged),
+        );
+        const isNew = !record || !profile;
+        // After a crash between the GHL writes and the commit, the re-read shows our writes already in GHL:
+        // the ledger entry of this run tells us the contact was updated (exact counts, no second write).
+        const ledger =
+          started.resumed && !isNew && ghlOps.length === 0 && localOps.length === 0
+            ? await deps.store.vendorWrites.get(`reconcile:${run.id}:${hit.id}`)
+            : null;
+        const landed = ledger?.state === "begun";
+        const landedDnd = landed && ledger.operation.endsWith("+dnd");
+        if (!isNew && !landed && ghlOps.length === 0 && localOps.length === 0) {
+          if (!again) {
+            page.scanned++;
+            page.unchanged++;
           }
-        }
-        // Local side: profile, base, identities, opt-out.
-        const mergedStatus = consentStatus(plan.merged.consent);
-        let localOptOut: { source: OptOut["source"] } | null = null;
-        if (isRestrictive(mergedStatus) && phone && E164.test(phone)) {
-          const current = optOuts.get(phone);
-          if (current?.state !== "opted_out") {
-            localOptOut = {
-              source:
-                plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd",
-            };
+          if (record && (record.dateUpdated !== parseTime(hit.dateUpdated) || record.deleted)) {
+            refresh.push({ record, hit });
+            touched.push(hit.id);
           }
+          continue;
         }
-        const fresh = buildProfile(
-          { ...hit, tags: [...plan.merged.tags] } as GhlContactLike,
-          mapping,
-        ) as LocalProfile;
-        for (const f of SMS_SYNC_FIELDS) {
-          const v = plan.merged.fields[f];
-          if (f === "phone" && !(typeof v === "string" && toE164(v, region) === v)) continue; // keep the mapping's verdict
-          (fresh as unknown as Record<string, unknown>)[f] = v === undefined || v === "" ? null : v;
-        }
-        fresh.segmentTags = [...plan.merged.tags];
-        if (profile?.localEditedAt) fresh.localEditedAt = profile.localEditedAt;
-        const ghlAfter: GhlContactLike = { ...hit, tags: [...plan.merged.tags] };
-        delete (ghlAfter as { searchAfter?: unknown }).searchAfter;
-        for (const f of SMS_SYNC_FIELDS) {
-          const v = plan.merged.fields[f];
-          (ghlAfter as unknown as Record<string, unknown>)[f] = v ?? null;
-        }
-        if (isNew) delta.created++;
-        else if (wrote || localOps.length > 0) delta.updated++;
-        else delta.unchanged++;
-        countConflicts(delta, plan.decisions, policies);
-        const ids = identityKeys(ghlAfter);
-        const write = async (tx: Tx) => {
-          // A number opted out by another contact (duplicates share numbers) keeps this profile's DND on,
-          // whichever of the two commits first.
-          if (!fresh.dnd && phone && E164.test(phone) && (await tx.optOuts.isOptedOut(locationId, phone)))
-            fresh.dnd = true;
-          await tx.contacts.upsert({
-            locationId,
-            contactId: hit.id,
-            ghl: ghlAfter,
-            profile: fresh,
-            base: mergedBase(plan.merged),
-            phoneE164: fresh.phone ?? phone ?? null,
-            emailNorm: ids.emailNorm,
-            nameKey: ids.nameKey,
-            dateUpdated: parseTime(hit.dateUpdated),
-            deleted: false,
-            lastSeenAt: nowMs,
-          });
-          if (localOptOut && phone) {
-            const r = await applyOptOut(tx, ctx, {
-              phone,
-              source: localOptOut.source,
-              eventKey: `reconcile:${run.id}`,
-              why: "Reconciliation found SMS DND set in HighLevel",
-              now: nowMs,
-              setGhlDnd: false,
-              pushBlock: !blocked.has(phone),
-              confirm: false,
-            });
-            if (r.changed) delta.optOutsSynced++;
-          }
-          for (const d of plan.decisions) {
-            if (!d.conflict) continue;
-            await tx.runs.recordConflict({
-              runId: run.id,
+        if (dryRun) {
+          if (!again) page.scanned++;
+          if (isNew) page.created++;
+          else page.updated++;
+          countConflicts(page, plan.decisions, policies);
+          if (planned.length < maxPlan) {
+            planned.push({
               contactId: hit.id,
-              field: d.field,
-              policy: d.reason,
-              decision: `took ${d.from}`,
-              base: base?.fields[d.field] ?? null,
-              local: local?.fields[d.field] ?? null,
-              remote: ghl.fields[d.field] ?? null,
-              chosen: d.value,
+              kind: isNew ? "create" : "update",
+              operations: plan.operations,
+              decisions: plan.decisions,
             });
+          } else planTruncated = true;
+          continue;
+        }
+        const task = gate(async () => {
+          const delta = zeroCounts();
+          delta.scanned = again ? 0 : 1;
+          const ledgerKey = `reconcile:${run.id}:${hit.id}`;
+          let wrote = landed;
+          if (landedDnd) delta.optOutsSynced++;
+          if (ghlOps.length > 0) {
+            const dnd = ghlOps.some((o) => o.op === "setDnd");
+            const operation = dnd ? "reconcile.apply+dnd" : "reconcile.apply";
+            const begun = await deps.store.vendorWrites.begin(ledgerKey, {
+              vendor: "ghl",
+              operation,
+              locationId,
+            });
+            if (begun.state === "completed") wrote = true;
+            else {
+              const res = await applyGhlOperations(deps, locationId, hit.id, plan.operations, ledgerKey);
+              cp.requests += res.requests;
+              if (!res.ok) {
+                delta.errors++;
+                deps.logger.warn(
+                  { runId: run.id, contactId: hit.id, code: res.error.code },
+                  "reconcile write failed",
+                );
+                await commitDone(hit.id, delta, async () => {});
+                return;
+              }
+              if (res.dndChanged) delta.optOutsSynced++;
+              wrote = true;
+            }
           }
-          await detectFollowUpTriggers(tx, {
-            config,
-            locationId,
-            contactId: hit.id,
-            before: record ? (record.ghl as GhlContactLike | null) : null,
-            after: ghlAfter,
-            now: nowMs,
-          });
-          if (wrote) await tx.vendorWrites.complete(ledgerKey, hit.id);
-          if (isNew) {
-            await welcomeDiscoveredContact(
-              deps,
-              { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) },
-              tx,
+          // Local side: profile, base, identities, opt-out.
+          const mergedStatus = consentStatus(plan.merged.consent);
+          let localOptOut: { source: OptOut["source"] } | null = null;
+          if (isRestrictive(mergedStatus) && phone && E164.test(phone)) {
+            const current = optOuts.get(phone);
+            if (current?.state !== "opted_out") {
+              localOptOut = {
+                source:
+                  plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd",
+              };
+            }
+          }
+          const fresh = buildProfile(
+            { ...hit, tags: [...plan.merged.tags] } as GhlContactLike,
+            mapping,
+          ) as LocalProfile;
+          for (const f of SMS_SYNC_FIELDS) {
+            const v = plan.merged.fields[f];
+            if (f === "phone" && !(typeof v === "string" && toE164(v, region) === v)) continue; // keep the mapping's verdict
+            (fresh as unknown as Record<string, unknown>)[f] = v === undefined || v === "" ? null : v;
+          }
+          fresh.segmentTags = [...plan.merged.tags];
+          if (profile?.localEditedAt) fresh.localEditedAt = profile.localEditedAt;
+          const ghlAfter: GhlContactLike = { ...hit, tags: [...plan.merged.tags] };
+          delete (ghlAfter as { searchAfter?: unknown }).searchAfter;
+          for (const f of SMS_SYNC_FIELDS) {
+            const v = plan.merged.fields[f];
+            (ghlAfter as unknown as Record<string, unknown>)[f] = v ?? null;
+          }
+          if (isNew) delta.created++;
+          else if (wrote || localOps.length > 0) delta.updated++;
+          else delta.unchanged++;
+          countConflicts(delta, plan.decisions, policies);
+          const ids = identityKeys(ghlAfter);
+          const write = async (tx: Tx) => {
+            // A number opted out by another contact (duplicates share numbers) keeps this profile's DND on,
+            // whichever of the two commits first.
+            if (!fresh.dnd && phone && E164.test(phone) && (await tx.optOuts.isOptedOut(locationId, phone)))
+              fresh.dnd = true;
+            await tx.contacts.upsert({
+              locationId,
+              contactId: hit.id,
+              ghl: ghlAfter,
+              profile: fresh,
+              base: mergedBase(plan.merged),
+              phoneE164: fresh.phone ?? phone ?? null,
+              emailNorm: ids.emailNorm,
+              nameKey: ids.nameKey,
+              dateUpdated: parseTime(hit.dateUpdated),
+              deleted: false,
+              lastSeenAt: nowMs,
+            });
+            if (localOptOut && phone) {
+              const r = await applyOptOut(tx, ctx, {
+                phone,
+                source: localOptOut.source,
+                eventKey: `reconcile:${run.id}`,
+                why: "Reconciliation found SMS DND set in HighLevel",
+                now: nowMs,
+                setGhlDnd: false,
+                pushBlock: !blocked.has(phone),
+                confirm: false,
+              });
+              if (r.changed) delta.optOutsSynced++;
+            }
+            for (const d of plan.decisions) {
+              if (!d.conflict) continue;
+              await tx.runs.recordConflict({
+                runId: run.id,
+                contactId: hit.id,
+                field: d.field,
+                policy: d.reason,
+                decision: `took ${d.from}`,
+                base: base?.fields[d.field] ?? null,
+                local: local?.fields[d.field] ?? null,
+                remote: ghl.fields[d.field] ?? null,
+                chosen: d.value,
+              });
+            }
+            await detectFollowUpTriggers(tx, {
+              config,
+              locationId,
+              contactId: hit.id,
+              before: record ? (record.ghl as GhlContactLike | null) : null,
+              after: ghlAfter,
+              now: nowMs,
+            });
+            if (wrote) await tx.vendorWrites.complete(ledgerKey, hit.id);
+            if (isNew) {
+              await welcomeDiscoveredContact(
+                deps,
+                { config, locationId, contactId: hit.id, dateAdded: parseTime(hit.dateAdded) },
+                tx,
+              );
+            }
+          };
+          if (wrote) await commitDone(hit.id, delta, write);
+          else localOnly.push({ delta, write });
+        });
+        task.catch(() => {}); // surfaced by Promise.all at the end of the page
+        inflight.push(task);
+        allTasks.add(task);
+        void task.finally(() => allTasks.delete(task)).catch(() => {});
+        touched.push(hit.id);
+      }
+
+      // Commits one contact's outcome together with the run checkpoint (exact counts across a crash).
+      async function commitDone(
+        contactId: string,
+        delta: SyncRunCounts,
+        write: (tx: Tx) => Promise<void>,
+      ): Promise<void> {
+        await deps.store.transaction(async (tx) => {
+          await write(tx);
+          committed = addCounts(committed, delta);
+          cp.pageDone = [...cp.pageDone, contactId];
+          await tx.runs.saveCheckpoint(run.id, cp, committed);
+        });
+      }
+
+      // Page end, after its writes and the previous page's end: local-only changes, unchanged contacts seen,
+      // mirror refreshes, counts and the next cursor in one transaction.
+      const last = hits[hits.length - 1];
+      if (more && last?.searchAfter) scanCursor = last.searchAfter;
+      else scanEnded = true;
+      const pageIds = new Set(hits.map((h) => h.id));
+      const previous = commitTail;
+      const pageEnd = (async () => {
+        await Promise.all(inflight);
+        await previous;
+        await deps.store.transaction(async (tx) => {
+          for (const l of localOnly) {
+            await l.write(tx);
+            committed = addCounts(committed, l.delta);
+          }
+          if (!dryRun && kind === "full") {
+            // What the scan saw, one row per page (much cheaper than touching every unchanged contact);
+            // the delete phase compares the mirror with it.
+            await tx.settings.set(
+              `${seenPrefix}${String(cp.pages).padStart(6, "0")}`,
+              hits.map((x) => x.id),
             );
           }
-        };
-        if (wrote) await commitDone(hit.id, delta, write);
-        else localOnly.push({ delta, write });
-      });
-      task.catch(() => {}); // surfaced by Promise.all at the end of the page
-      inflight.push(task);
+          if (!dryRun) {
+            for (const { record, hit } of refresh) {
+              const ids = identityKeys(hit);
+              const ghlRec = { ...hit };
+              delete (ghlRec as { searchAfter?: unknown }).searchAfter;
+              await tx.contacts.upsert({
+                locationId,
+                contactId: record.contactId,
+                ghl: ghlRec,
+                emailNorm: ids.emailNorm,
+                nameKey: ids.nameKey,
+                dateUpdated: parseTime(hit.dateUpdated),
+                deleted: false,
+                lastSeenAt: nowMs,
+              });
+            }
+          }
+          committed = addCounts(committed, page);
+          cp.pages++;
+          cp.pageDone = cp.pageDone.filter((id) => !pageIds.has(id));
+          if (more && last?.searchAfter) cp.cursor = last.searchAfter;
+          else cp.phase = kind === "full" ? "deletes" : "done";
+          await tx.runs.saveCheckpoint(run.id, cp, committed);
+        });
+        progress();
+      })();
+      pageEnd.catch(() => {}); // awaited below (in page order)
+      commitTail = pageEnd;
+      for (const id of touched) contactSettled.set(id, pageEnd);
+      void pageEnd
+        .finally(() => {
+          for (const id of touched) if (contactSettled.get(id) === pageEnd) contactSettled.delete(id);
+        })
+        .catch(() => {});
+      openPages.push(pageEnd);
+      while (openPages.length > PIPELINE_PAGES) await openPages.shift();
     }
-
-    // Commits one contact's outcome together with the run checkpoint (exact counts across a crash).
-    async function commitDone(
-      contactId: string,
-      delta: SyncRunCounts,
-      write: (tx: Tx) => Promise<void>,
-    ): Promise<void> {
-      await deps.store.transaction(async (tx) => {
-        await write(tx);
-        committed = addCounts(committed, delta);
-        cp.pageDone = [...cp.pageDone, contactId];
-        await tx.runs.saveCheckpoint(run.id, cp, committed);
-      });
-    }
-
-    await Promise.all(inflight);
-
-    // Page end: unchanged contacts seen, mirror refreshes, counts and the next cursor in one transaction.
-    const last = hits[hits.length - 1];
-    const more = hits.length >= settings.pageLimit && last?.searchAfter !== undefined;
-    await deps.store.transaction(async (tx) => {
-      for (const l of localOnly) {
-        await l.write(tx);
-        committed = addCounts(committed, l.delta);
-      }
-      if (!dryRun && kind === "full") {
-        // What the scan saw, one row per page (much cheaper than touching every unchanged contact);
-        // the delete phase compares the mirror with it.
-        await tx.settings.set(
-          `${seenPrefix}${String(cp.pages).padStart(6, "0")}`,
-          hits.map((x) => x.id),
-        );
-      }
-      if (!dryRun) {
-        for (const { record, hit } of refresh) {
-          const ids = identityKeys(hit);
-          const ghlRec = { ...hit };
-          delete (ghlRec as { searchAfter?: unknown }).searchAfter;
-          await tx.contacts.upsert({
-            locationId,
-            contactId: record.contactId,
-            ghl: ghlRec,
-            emailNorm: ids.emailNorm,
-            nameKey: ids.nameKey,
-            dateUpdated: parseTime(hit.dateUpdated),
-            deleted: false,
-            lastSeenAt: nowMs,
-          });
-        }
-      }
-      committed = addCounts(committed, page);
-      cp.pages++;
-      cp.pageDone = [];
-      if (more && last?.searchAfter) cp.cursor = last.searchAfter;
-      else cp.phase = kind === "full" ? "deletes" : "done";
-      await tx.runs.saveCheckpoint(run.id, cp, committed);
-    });
-    progress();
+    await commitTail;
+  } catch (error) {
+    // A store failure: let the writes already started finish before the error leaves the run.
+    await settleAll();
+    throw error;
   }
 
   // ---- deletes (full runs): contacts not seen by the scan are confirmed with a GET before retiring.
