@@ -50,9 +50,10 @@ async function main(): Promise<void> {
     limiter: {
       realtimeReservedShare: input.realtimeReservedShare ?? 0.2,
       onWait: (w) => {
-        const r = (waitsByReason[w.reason] ??= { count: 0, ms: 0 });
+        const r = waitsByReason[w.reason] ?? { count: 0, ms: 0 };
         r.count++;
         r.ms += w.waitMs;
+        waitsByReason[w.reason] = r;
       },
     },
     retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500 },
