@@ -1,4 +1,12 @@
 export {
+  ConfigError,
+  type ConfigIssue,
+  type LocationConfig,
+  loadConfig,
+  type QuietHours,
+  type WorkerConfig,
+} from "@ghl-bulksms/config";
+export {
   createWorkerApp,
   type EngineDeps,
   type EngineFactory,
@@ -6,14 +14,6 @@ export {
   type WorkerApp,
   type WorkerAppOptions,
 } from "./app.js";
-export {
-  ConfigError,
-  type ConfigIssue,
-  type LocationConfig,
-  loadConfig,
-  type QuietHours,
-  type WorkerConfig,
-} from "./config.js";
 export {
   createEnginePlugin,
   type EnginePluginJobCatalog,

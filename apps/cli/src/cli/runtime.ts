@@ -86,8 +86,7 @@ export async function syncConfiguredLocations(config: WorkerConfig, store: Store
 
 /** The engine configuration both processes run: @ghl-bulksms/config `enginePolicy(env config, policy file)`. */
 export async function engineConfigOf(settings: LoadedSettings): Promise<unknown> {
-  const { enginePolicy } = await import("@ghl-bulksms/config");
-  return enginePolicy(settings.config, settings.policy);
+  return settings.engineConfig;
 }
 
 /** Every location: configured ones and the ones in the store. */
@@ -161,6 +160,8 @@ export async function openEngine(
       ghl: factory.forLocation,
       sms,
       config: (await engineConfigOf(settings)) as never,
+      // the same reconcile / follow-up / digest policy as the worker (lifecyclePolicy(env, policy file))
+      ...(settings.lifecycleConfig !== null ? { lifecycle: settings.lifecycleConfig as never } : {}),
     });
   } catch (e) {
     throw new CliError(

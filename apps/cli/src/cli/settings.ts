@@ -49,7 +49,13 @@ export interface LoadedSettings extends LoadedEnv {
   /** The policy file (engine and lifecycle policies), if any. */
   policy: PolicyFile | null;
   configFile: string | null;
+  /** The engine policy input the worker runs too: `enginePolicy(env config, policy file)`. */
   engineConfig: unknown;
+  /**
+   * The lifecycle policy input the worker runs too: `lifecyclePolicy(env config, policy file)` (the
+   * environment's reconcile schedule with the file's `lifecycle` section over it); null when neither sets
+   * anything (the engine then runs the lifecycle defaults).
+   */
   lifecycleConfig: unknown;
 }
 
@@ -62,7 +68,8 @@ export async function loadSettings(
   processEnv: Env = process.env,
 ): Promise<LoadedSettings> {
   const loaded = loadEnv(options, processEnv);
-  const { ConfigError, loadConfig, loadPolicyFile, PolicyFileError } = await import("@ghl-bulksms/config");
+  const { ConfigError, enginePolicy, lifecyclePolicy, loadConfig, loadPolicyFile, PolicyFileError } =
+    await import("@ghl-bulksms/config");
   let config: WorkerConfig;
   try {
     config = loadConfig(loaded.env);
@@ -92,7 +99,7 @@ export async function loadSettings(
     config,
     policy,
     configFile: policy?.path ?? null,
-    engineConfig: policy?.engine ?? {},
-    lifecycleConfig: policy?.lifecycle ?? {},
+    engineConfig: enginePolicy(config, policy),
+    lifecycleConfig: lifecyclePolicy(config, policy),
   };
 }

@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lifecycleConfigOf } from "./lifecycle.js";
+import { loadSettings } from "./settings.js";
+
+function policyFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), "cli-settings-"));
+  const path = join(dir, "policy.json");
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+// Only the variables given here: no process environment (and no GHL_BULKSMS_ENV_FILE pointing elsewhere).
+const noEnvFile = { GHL_BULKSMS_ENV_FILE: undefined };
+
+describe("settings: the worker's lifecycle policy", () => {
+  it("runs the environment's reconcile schedule with the policy file's lifecycle section over it", async () => {
+    const config = policyFile({
+      lifecycle: {
+        defaults: { reconcile: { fullAt: "04:30" }, digest: { enabled: true, at: "07:15" } },
+      },
+    });
+    const ok = await loadSettings(
+      { config },
+      { ...noEnvFile, RECONCILE_INTERVAL_MINUTES: "5", RECONCILE_FULL_AT: "02:00" },
+    );
+    const lifecycle = await lifecycleConfigOf(ok);
+    expect(lifecycle.defaults.reconcile.incrementalEveryMs).toBe(5 * 60_000);
+    // the file wins setting by setting
+    expect(lifecycle.defaults.reconcile.fullAt).toBe("04:30");
+    expect(lifecycle.defaults.digest).toMatchObject({ enabled: true, at: "07:15" });
+  });
+
+  it("is null without a reconcile schedule or lifecycle section (the engine's defaults apply)", async () => {
+    const settings = await loadSettings({ config: policyFile({ engine: {} }) }, { ...noEnvFile });
+    expect(settings.lifecycleConfig).toBeNull();
+    const lifecycle = await lifecycleConfigOf(settings);
+    expect(lifecycle.defaults.reconcile.fullAt).toBe("03:00");
+  });
+
+  it("names a bad lifecycle setting", async () => {
+    const settings = await loadSettings(
+      { config: policyFile({ lifecycle: { defaults: { digest: { at: "25:00" } } } }) },
+      { ...noEnvFile },
+    );
+    await expect(lifecycleConfigOf(settings)).rejects.toThrow(/invalid "lifecycle" configuration.*digest/s);
+  });
+});
