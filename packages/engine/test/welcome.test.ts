@@ -112,7 +112,7 @@ describe("welcome SMS", () => {
     expect(sent.map((m) => m.body)).toEqual(["Hi Wyn, welcome!"]);
     const mirror = await h.store.contacts.get(h.locationId, c.id);
     expect(mirror?.phoneE164).toBe("+447400123002");
-    expect((mirror?.ghl as { origin?: unknown }).origin).toBeUndefined();
+    expect((mirror!.ghl as { origin?: unknown }).origin).toBeUndefined();
   });
 
   it("is deferred by quiet hours, then sent when the window opens", async () => {

@@ -67,7 +67,7 @@ export function registerDlq(program: Command, io: Io): void {
       const id = jobId(idText);
       await withStore(cmd, async (_s, store) => {
         const job = await store.jobs.get(id);
-        if (!job || job.state !== "dead")
+        if (job?.state !== "dead")
           throw new CliError(
             job ? `job ${id} is not dead (state ${job.state})` : `dead job ${id} not found`,
             {
