@@ -29,8 +29,12 @@ const reconcileSchema = z.strictObject({
   pageLimit: z.number().int().min(1).max(500).default(500),
   /** Search pages requested ahead of the one being processed. */
   prefetchPages: z.number().int().min(0).max(5).default(2),
-  /** Contacts whose GHL writes run at once (each contact's own writes stay in order). */
-  writeConcurrency: z.number().int().min(1).max(32).default(6),
+  /**
+   * Contacts whose GHL writes run at once (each contact's own writes stay in order). High enough that a
+   * whole rate window's worth of writes leaves quickly when the limiter opens again (at ~250 ms per GHL
+   * call, 32 at once send 80 writes in well under a second); the limiter, not this, bounds the rate.
+   */
+  writeConcurrency: z.number().int().min(1).max(32).default(32),
   /** Incremental runs re-read this much before the last cursor (GHL's search index is near-real-time). */
   overlapMs: z.number().int().min(0).default(120_000),
   /** A discovered contact that never got its welcome gets it only if it was added this recently. */
