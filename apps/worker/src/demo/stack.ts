@@ -3,8 +3,26 @@
 //
 // Time: the worker reads the sandbox clock (`now: sandbox.clock.now`), and the GHL simulator stamps its
 // webhooks with the same clock, so the worker's 5-minute replay window and the webhook timestamps agree
-// even after `advance()` jumps an hour ahead (the sandbox README's advice for in-process receivers).
-import { mkdirSync } from "node:fs";
+// even after `advance()` jumps an hour ahead (the sandbox README's advice for in-process receivers). The
+// vendor clients' waits (retry backoff, rate-limit waits) sleep on the same clock, and `advance()` runs the
+// worker's scheduler after each step, so periodic jobs (reconciliation, follow-ups, blocked-number pulls)
+// fall due in virtual time exactly as they would in real time.
+//
+// Policies: the stack writes the demo's policy file (lifecycle: merging on for the demo location,
+// a follow-up rule) into the data folder and loads it like `pnpm start --config` would.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
+import { enginePolicy, lifecyclePolicy, loadPolicyFile, type PolicyFile } from "@ghl-bulksms/config";
+import {
+  createEngine,
+  createGhlClientFactory,
+  type Engine,
+  type EngineConfigInput,
+  type LifecycleConfig,
+  type LifecycleConfigInput,
+  parseLifecycleConfig,
+} from "@ghl-bulksms/engine";
 import {
   type BulkSmsSimulatorOptions,
   type FaultConfig,
@@ -16,7 +34,7 @@ import {
 } from "@ghl-bulksms/sandbox";
 import { createWorkerApp, type WorkerApp } from "../app.js";
 import { loadConfig, type WorkerConfig } from "../config.js";
-import { createEnginePlugin } from "../engine-plugin.js";
+import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
@@ -25,6 +43,30 @@ export const DEMO_BULKSMS_SECRET = "demo-bulksms-webhook-secret-0001";
 export const DEMO_WORKFLOW_SECRET = "demo-workflow-webhook-secret-001";
 export const DEMO_WELCOME = "Hi {{firstName}}, welcome to Acme! Reply STOP to opt out.";
 export const DEMO_HELP = "Acme: reply STOP to unsubscribe, START to resubscribe.";
+export const DEMO_QUOTE_TAG = "quote-sent";
+export const DEMO_FOLLOW_UP =
+  "Hi {{firstName}}, did you have a chance to look at our quote? Reply with any question.";
+
+/** The demo's policy file (`ghl-bulksms.config.json`): merging on for the location, one follow-up rule. */
+export function demoPolicy(locationId: string): { lifecycle: LifecycleConfigInput } {
+  return {
+    lifecycle: {
+      defaults: {
+        reconcile: { welcomeMaxAgeHours: 24 },
+        followUps: [
+          {
+            id: "quote-follow-up",
+            trigger: { type: "tag-added", tag: DEMO_QUOTE_TAG },
+            steps: [{ afterHours: 48, template: DEMO_FOLLOW_UP }],
+            stopOn: { reply: true, optOut: true, tagRemoved: true, fieldChanged: true },
+          },
+        ],
+      },
+      // merging is opt-in per location; "delete" keeps the full records in the undo log first
+      locations: { [locationId]: { merge: { enabled: true, mode: "delete" } } },
+    },
+  };
+}
 
 export interface DemoStackOptions {
   /** Folder of the worker's SQLite database (created). */
@@ -48,6 +90,8 @@ export interface DemoStackOptions {
   readonly logger?: Logger;
   readonly logLevel?: WorkerConfig["logLevel"];
   readonly pollIntervalMs?: number;
+  /** The policy file's content; default demoPolicy(locationId). null = no policy file. */
+  readonly policy?: { engine?: Record<string, unknown>; lifecycle?: LifecycleConfigInput } | null;
 }
 
 export interface DemoStack {
@@ -59,6 +103,17 @@ export interface DemoStack {
   readonly locationId: string;
   readonly locationToken: string;
   readonly urls: { ghl: string; bulksms: string; worker: string; ghlWebhook: string; bulksmsWebhook: string };
+  /** The policy file the worker loaded (null: none). */
+  readonly policyFile: PolicyFile | null;
+  /** The lifecycle configuration in force (the policy file's, parsed). */
+  readonly lifecycle: LifecycleConfig;
+  /**
+   * The operator's engine over the worker's store (what the CLI builds for `ghl-bulksms dedupe --apply`,
+   * `reconcile`, ...): same policies, its own vendor clients.
+   */
+  readonly operator: Engine;
+  /** Run the worker's scheduler once at the current clock time (due periodic jobs), then settle. */
+  tick(): Promise<number>;
   /** Deliver pending webhooks and run due jobs until nothing moves any more. */
   settle(options?: { timeoutMs?: number }): Promise<void>;
   /** Move the shared clock forward (in steps, so status reports and retries interleave), settling each step. */
@@ -95,6 +150,13 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const credential = sandbox.bulksms.credentials[0];
     if (!location || !credential) throw new Error("the sandbox started without a location or credential");
     const logLevel = options.logLevel ?? "silent";
+    const policyContent = options.policy === undefined ? demoPolicy(location.id) : options.policy;
+    let policyFile: PolicyFile | null = null;
+    if (policyContent !== null) {
+      const path = join(options.dataDir, "ghl-bulksms.config.json");
+      writeFileSync(path, `${JSON.stringify(policyContent, null, 2)}\n`);
+      policyFile = loadPolicyFile({ path });
+    }
     const config = loadConfig({
       GHL_BULKSMS_MODE: "sandbox",
       HOST: "127.0.0.1",
@@ -121,7 +183,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       logger: options.logger ?? createLogger({ level: logLevel }),
       now: () => sandbox.clock.now(),
       pollIntervalMs: options.pollIntervalMs ?? 10,
-      engine: createEnginePlugin(),
+      // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
+      engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
     });
     const { url } = await app.start();
     const ghlWebhook = `${url}/webhooks/ghl`;
@@ -131,6 +194,30 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     if (warnings.length > 0)
       throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
     const worker = app;
+    const now = () => sandbox.clock.now();
+    const lifecycleInput = lifecyclePolicy(config, policyFile);
+    const lifecycle = parseLifecycleConfig(lifecycleInput ?? {});
+    const sleepOnClock = (ms: number) => sandbox.clock.sleep(ms);
+    const operator = createEngine({
+      store: worker.store(),
+      ghl: createGhlClientFactory({
+        config,
+        store: worker.store(),
+        now,
+        sandboxToken: SANDBOX_TOKEN,
+        sleep: sleepOnClock,
+      }).forLocation,
+      sms: createBulkSmsClient({
+        tokenId: config.bulksms.tokenId ?? SANDBOX_TOKEN,
+        tokenSecret: config.bulksms.tokenSecret ?? SANDBOX_TOKEN,
+        baseUrl: config.bulksms.apiBaseUrl,
+        now,
+        sleep: sleepOnClock,
+      }),
+      config: enginePolicy(config, policyFile) as EngineConfigInput,
+      ...(lifecycleInput !== null ? { lifecycle: lifecycleInput as LifecycleConfigInput } : {}),
+      now,
+    });
 
     // Evidence reads (retried: the simulator may be injecting faults into its API).
     const ghlGet = async (path: string): Promise<unknown> => {
@@ -180,6 +267,13 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       throw new Error(`the worker did not settle within ${settleOptions.timeoutMs ?? 20_000} ms`);
     }
 
+    // The scheduler's own timer ticks every minute of REAL time; under a jumping clock the demo ticks it.
+    async function tick(): Promise<number> {
+      const n = (await worker.scheduler()?.runNow()) ?? 0;
+      await settle();
+      return n;
+    }
+
     async function advance(ms: number, stepMs = 5_000): Promise<void> {
       let left = ms;
       while (left > 0) {
@@ -187,6 +281,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         await sandbox.clock.advance(step);
         left -= step;
         await settle();
+        await tick();
       }
     }
 
@@ -204,6 +299,10 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         ghlWebhook,
         bulksmsWebhook,
       },
+      policyFile,
+      lifecycle,
+      operator,
+      tick,
       settle,
       advance,
       async notes(contactId) {
