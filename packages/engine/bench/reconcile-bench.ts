@@ -89,6 +89,10 @@ try {
     await store.close();
   }
 
+  // BENCH_LATENCY_MS: answer every GHL request of the measured run this much later (real ms), like GHL's
+  // ~100-300 ms, instead of the simulator's few ms.
+  const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 0);
+  if (latencyMs > 0) sandbox.ghl.control.setFaults({ latencyMs });
   const logBefore = sandbox.ghl.control.requestLog().length;
   const runStart = sandbox.clock.now();
   const child = await spawnReconcileChild({
@@ -127,6 +131,7 @@ try {
   const figures = {
     contacts: N,
     clockSpeed: SPEED,
+    latencyMs,
     counts: result.counts,
     ghlRequests: requests,
     searchRequests: searches,
