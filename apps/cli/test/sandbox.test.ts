@@ -761,6 +761,10 @@ describe("init and sandbox", () => {
         }
       });
     });
+    // the simulator's webhook signing key, so a worker started from this file verifies its GHL webhooks
+    expect(text).toMatch(
+      /^GHL_WEBHOOK_PUBLIC_KEY=-----BEGIN PUBLIC KEY-----\\n\S+\\n-----END PUBLIC KEY-----$/m,
+    );
     const envFile = join(dir, "sandbox.env");
     writeFileSync(envFile, text);
     const v = await runCli(["--env-file", envFile, "config", "validate", "--json"], { cwd: dir });
