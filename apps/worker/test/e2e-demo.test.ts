@@ -47,6 +47,9 @@ const FLOWS = [
   "ghl-dnd",
   "retry",
   "quiet-hours",
+  "reconcile",
+  "merge",
+  "follow-up",
 ];
 
 describe("pnpm demo --once", () => {
@@ -61,6 +64,29 @@ describe("pnpm demo --once", () => {
       new Set(["seed", ...FLOWS, "invariants"]),
     );
     expect(summary.expectations.every((e) => e.ok)).toBe(true);
+    // the lifecycle flows (issue 6): each step made its checks, and they name what they saw
+    const of = (step: string) => summary.expectations.filter((e) => e.step === step);
+    expect(of("reconcile").map((e) => e.expectation)).toEqual([
+      "the worker missed both changes (no webhook arrived)",
+      "one incremental run, recorded with its counts",
+      "Cleo's mirror and SMS profile have her new number",
+      "Gil, added minutes ago, gets his welcome once",
+    ]);
+    expect(of("reconcile")[1]?.observed).toMatch(
+      /^run #\d+ succeeded: scanned \d+, created [1-9]\d*, updated [1-9]/,
+    );
+    expect(of("merge")).toHaveLength(5);
+    expect(of("merge")[0]?.observed).toMatch(/evidence phone\+email/);
+    expect(of("merge")[1]?.observed).toMatch(/tags \["customer","newsletter"\]; notes carried: 1/);
+    expect(of("merge")[2]?.observed).toMatch(/no longer has .*undo log: #\d+ \S+ \(applied\)/);
+    expect(of("merge")[3]?.observed).toMatch(/^recreated as \S+ .*1 note\); survivor tags \["customer"\]/);
+    expect(of("follow-up").map((e) => e.observed)).toEqual([
+      expect.stringMatching(/^#\d+ due \S+, #\d+ due \S+$/),
+      "notes with the reply on Cleo: 1",
+      expect.stringMatching(/^BulkSMS sent 1 text: "Hi Ada, did you have a chance/),
+      "texts to Cleo: 0; sequence: stopped (replied)",
+    ]);
+    expect(r.stderr).toMatch(/▶ follow-up: Ada and Cleo are tagged quote-sent/);
     // the live log and the table went to stderr
     expect(r.stderr).toMatch(/▶ stop: Ben texts STOP/);
     expect(r.stderr).toMatch(/\| step +\| expectation +\| observed +\| ok \|/);

@@ -1,7 +1,8 @@
 // The scripted demo: every flow the worker runs, driven through the simulators as a person or a phone
 // would (GHL UI edits, replies from handsets), with the evidence read back from the simulators.
+import { applyMerge, proposeMerges, undoMerge } from "@ghl-bulksms/engine";
 import type { DemoStack } from "./stack.js";
-import { DEMO_HELP } from "./stack.js";
+import { DEMO_HELP, DEMO_QUOTE_TAG } from "./stack.js";
 
 export interface Expectation {
   readonly step: string;
@@ -20,6 +21,8 @@ const PEOPLE = {
 } as const;
 
 const OPT_OUT_TAG = "sms-opted-out";
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
 
 export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expectation[]> {
   const results: Expectation[] = [];
@@ -212,9 +215,211 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     atNight === 0 && faySent.length === 1 && sentAt !== null && sentAt.getUTCHours() >= 8,
   );
 
+  // 11. Reconciliation: GHL drops two webhooks; the next incremental run (the scheduler, 15 min later) repairs both.
+  step("reconcile", "GHL drops two webhooks; the scheduled incremental reconcile repairs what they missed");
+  const store = stack.app.store();
+  const loc = stack.locationId;
+  ghl.setFaults({ webhookDropRate: 1 });
+  const cleoNew = { phone: "07400 100013", e164: "+447400100013" };
+  ghl.updateContact(ids.cleo, { phone: cleoNew.phone });
+  log(`  GHL: Cleo's phone changed to ${cleoNew.phone} (webhook dropped)`);
+  const gil = ghl.createContact(loc, { firstName: "Gil", phone: "07400 100006" });
+  log("  GHL: contact Gil created (07400 100006) (webhook dropped)");
+  await stack.settle();
+  ghl.setFaults({ webhookDropRate: 0 });
+  const cleoBefore = await store.contacts.get(loc, ids.cleo);
+  const gilBefore = await store.contacts.get(loc, gil.id);
+  expect(
+    "the worker missed both changes (no webhook arrived)",
+    `mirror: Cleo ${cleoBefore?.phoneE164 ?? "?"}, Gil ${gilBefore ? "known" : "unknown"}; texts to Gil: ${stack.sentTo("+447400100006").length}`,
+    cleoBefore?.phoneE164 === PEOPLE.cleo.e164 &&
+      gilBefore === null &&
+      stack.sentTo("+447400100006").length === 0,
+  );
+  const lastRun = (await store.runs.list({ locationId: loc, limit: 1 }))[0]?.id ?? 0;
+  const every = stack.lifecycle.defaults.reconcile.incrementalEveryMs;
+  const nextSlot = (Math.floor(sandbox.clock.now() / every) + 1) * every;
+  await stack.advance(nextSlot - sandbox.clock.now() + 1_000, every);
+  log(
+    `  clock: ${new Date(sandbox.clock.now()).toISOString()}; the scheduler enqueued reconcile.incremental`,
+  );
+  const runs = (await store.runs.list({ locationId: loc, limit: 20 })).filter(
+    (r) => r.id > lastRun && r.kind === "incremental",
+  );
+  const run = runs[runs.length - 1];
+  const c = run?.counts;
+  expect(
+    "one incremental run, recorded with its counts",
+    run && c
+      ? `run #${run.id} ${run.status}: scanned ${c.scanned}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, opt-outs ${c.optOutsSynced}, errors ${c.errors}`
+      : "no run",
+    runs.length === 1 &&
+      run?.status === "succeeded" &&
+      (c?.created ?? 0) >= 1 &&
+      (c?.updated ?? 0) >= 1 &&
+      c?.errors === 0,
+  );
+  const cleoAfter = await store.contacts.get(loc, ids.cleo);
+  const cleoProfile = (cleoAfter?.profile ?? {}) as { phone?: string | null };
+  expect(
+    "Cleo's mirror and SMS profile have her new number",
+    `mirror ${cleoAfter?.phoneE164 ?? "?"}, SMS profile ${cleoProfile.phone ?? "?"}`,
+    cleoAfter?.phoneE164 === cleoNew.e164 && cleoProfile.phone === cleoNew.e164,
+  );
+  const gilSent = stack.sentTo("+447400100006");
+  expect(
+    "Gil, added minutes ago, gets his welcome once",
+    `BulkSMS sent ${count(gilSent.length, "text")}: ${gilSent.map((m) => quote(m.body)).join(", ") || "none"}`,
+    gilSent.length === 1 && gilSent[0]?.body.startsWith("Hi Gil, welcome") === true,
+  );
+
+  // 12. Duplicate merging (opt-in for this location in the policy file, mode "delete" with an undo log).
+  step("merge", "Hana is in GHL twice (phone and email written differently); the operator merges them");
+  // duplicates get in when "Allow Duplicate Contact" is on (or through imports)
+  ghl.setLocationSettings(loc, { allowDuplicates: true });
+  const hanaA = ghl.createContact(loc, {
+    firstName: "Hana",
+    lastName: "Kato",
+    phone: "020 7946 0018",
+    email: "hana.kato@example.com",
+    tags: ["customer"],
+  });
+  const hanaB = ghl.createContact(loc, {
+    firstName: "hana",
+    lastName: "kato",
+    phone: "+44 20 7946 0018",
+    email: "Hana.Kato@Example.COM",
+    tags: ["newsletter"],
+  });
+  ghl.addNote(hanaB.id, "Asked for a call back about the spring offer.");
+  log(`  GHL: Hana Kato (${hanaA.id}) and hana kato (${hanaB.id}), the second with a note`);
+  await stack.settle();
+  const proposals = await proposeMerges(stack.operator.deps, loc);
+  const hana = proposals.find((p) => p.cluster.ids.includes(hanaA.id));
+  const cluster = hana?.cluster;
+  const evidence = cluster?.evidence
+    .map((e) => `${e.keys.join("+")} (score ${e.score.toFixed(2)})`)
+    .join(", ");
+  log(
+    `  proposals: ${count(proposals.length, "cluster")}; Hana's: ${cluster ? `${cluster.ids.join(" + ")}, survivor ${cluster.survivor}, evidence ${evidence}` : "none"}`,
+  );
+  expect(
+    "dedupe proposes Hana's two records as one cluster with evidence and a survivor",
+    cluster ? `ids ${cluster.ids.length}, survivor ${cluster.survivor}, evidence ${evidence}` : "no cluster",
+    cluster !== undefined &&
+      cluster.ids.length === 2 &&
+      cluster.ids.includes(hanaB.id) &&
+      cluster.evidence.some((e) => e.keys.includes("phone") && e.keys.includes("email")),
+  );
+  if (!cluster) throw new Error("no duplicate cluster for Hana: the merge steps cannot run");
+  const plan = await applyMerge(stack.operator.deps, loc, cluster, { confirm: false });
+  log(
+    `  plan: ${plan.ok ? `mode ${plan.preview.mode}, add tags ${JSON.stringify(plan.preview.survivorUpdate.addTags)}, carry ${plan.preview.carried.map((x) => `${x.notes} note(s) from ${x.from}`).join(", ")}` : plan.reason}`,
+  );
+  const applied = await applyMerge(stack.operator.deps, loc, cluster, { confirm: true });
+  await stack.settle();
+  const survivorId = cluster.survivor;
+  const absorbedId = cluster.ids.find((i) => i !== survivorId) ?? "";
+  const survivor = stack.contact(survivorId);
+  const survivorNotes = await stack.notes(survivorId);
+  const carried = survivorNotes.filter((n) => n.body.includes("spring offer"));
+  expect(
+    "the survivor has the union of the tags and the carried note",
+    `tags ${JSON.stringify(survivor.tags)}; notes carried: ${carried.length}${carried[0] ? ` (${quote(carried[0].body.split("\n").find((l) => /carried/i.test(l)) ?? carried[0].body)})` : ""}`,
+    applied.ok &&
+      applied.applied &&
+      ["customer", "newsletter"].every((t) => survivor.tags.includes(t)) &&
+      carried.length === 1,
+  );
+  const undoIds = applied.ok && applied.applied ? applied.undoIds : [];
+  const undoEntries = await store.mergeUndo.list({ locationId: loc });
+  const undoEntry = undoEntries.find((e) => e.id === undoIds[0]);
+  expect(
+    "the duplicate is deleted in GHL, its full record kept in the undo log",
+    `GHL ${sandbox.ghl.control.getContact(absorbedId) ? "still has" : "no longer has"} ${absorbedId}; undo log: ${undoEntries.map((e) => `#${e.id} ${e.mergedId} (${e.status})`).join(", ") || "empty"}`,
+    ghl.getContact(absorbedId) === undefined &&
+      undoEntry?.mergedId === absorbedId &&
+      undoEntry.status === "applied",
+  );
+  const undone = undoIds[0] !== undefined ? await undoMerge(stack.operator.deps, undoIds[0]) : null;
+  await stack.settle();
+  const back = undone?.ok ? undone.recreatedId : null;
+  const backContact = back ? ghl.getContact(back) : undefined;
+  const backNotes = back ? (await stack.notes(back)).filter((n) => n.body.includes("spring offer")) : [];
+  const survivorAfterUndo = stack.contact(survivorId);
+  expect(
+    "undo recreates the deleted contact with its note and restores the survivor",
+    back
+      ? `recreated as ${back} (${backContact?.email ?? "?"}, tags ${JSON.stringify(backContact?.tags ?? [])}, ${count(backNotes.length, "note")}); survivor tags ${JSON.stringify(survivorAfterUndo.tags)}`
+      : `undo failed: ${JSON.stringify(undone)}`,
+    backContact !== undefined &&
+      backNotes.length === 1 &&
+      JSON.stringify(survivorAfterUndo.tags) === JSON.stringify(["customer"]) &&
+      (await stack.notes(survivorId)).every((n) => !n.body.includes("spring offer")),
+  );
+  expect(
+    "nobody was texted by the merge (Hana's numbers are landlines)",
+    `texts to Hana: ${stack.sentTo("+442079460018").length}`,
+    stack.sentTo("+442079460018").length === 0,
+  );
+
+  // 13. Follow-up: "quote-sent" tag -> a text 2 days later, unless the contact replies first.
+  step("follow-up", `Ada and Cleo are tagged ${DEMO_QUOTE_TAG}; Cleo replies the next day, Ada does not`);
+  const tagged = sandbox.clock.now();
+  for (const key of ["ada", "cleo"] as const) {
+    ghl.updateContact(ids[key], { tags: [...stack.contact(ids[key]).tags, DEMO_QUOTE_TAG] });
+    log(`  GHL: tag ${DEMO_QUOTE_TAG} added to ${PEOPLE[key].firstName} (ContactTagUpdate webhook)`);
+  }
+  await stack.settle();
+  const adaBefore = stack.sentTo(PEOPLE.ada.e164).length;
+  const cleoSentBefore = stack.sentTo(cleoNew.e164).length;
+  const active = [
+    ...(await store.followUps.listForContact(loc, ids.ada)),
+    ...(await store.followUps.listForContact(loc, ids.cleo)),
+  ].filter((f) => f.status === "active");
+  expect(
+    "a follow-up sequence starts for each, due in 2 days",
+    active.map((f) => `#${f.id} due ${new Date(f.nextRunAt ?? 0).toISOString().slice(0, 16)}Z`).join(", ") ||
+      "none",
+    active.length === 2 &&
+      active.every(
+        (f) =>
+          f.nextRunAt === tagged + 48 * HOUR || Math.abs((f.nextRunAt ?? 0) - tagged - 48 * HOUR) < MINUTE,
+      ),
+  );
+  await stack.advance(24 * HOUR, 3 * HOUR);
+  const cleoReply = "Still comparing offers, I'll let you know.";
+  sms.simulateReply({ from: cleoNew.e164, body: cleoReply });
+  log(`  a day later, BulkSMS: reply from Cleo's new number ${quote(cleoReply)}`);
+  await stack.settle();
+  const cleoReplyNotes = (await stack.notes(ids.cleo)).filter((n) => n.body.includes(cleoReply));
+  expect(
+    "the reply from Cleo's new number lands on her contact (thanks to the reconcile)",
+    `notes with the reply on Cleo: ${cleoReplyNotes.length}`,
+    cleoReplyNotes.length === 1,
+  );
+  await stack.advance(tagged + 48 * HOUR + 10 * MINUTE - sandbox.clock.now(), 3 * HOUR);
+  log(`  clock: ${new Date(sandbox.clock.now()).toISOString()} (2 days after the tag)`);
+  const adaFollow = stack.sentTo(PEOPLE.ada.e164).slice(adaBefore);
+  expect(
+    "Ada gets exactly one follow-up text after 2 days",
+    `BulkSMS sent ${count(adaFollow.length, "text")}: ${adaFollow.map((m) => `${quote(m.body)} at ${new Date(m.at).toISOString().slice(0, 16)}Z`).join(", ") || "none"}`,
+    adaFollow.length === 1 &&
+      adaFollow[0]?.body.startsWith("Hi Ada, did you have a chance") === true &&
+      (adaFollow[0]?.at ?? 0) >= tagged + 48 * HOUR,
+  );
+  const cleoFollow = stack.sentTo(cleoNew.e164).slice(cleoSentBefore);
+  const cleoSeq = (await store.followUps.listForContact(loc, ids.cleo)).map(
+    (f) => `${f.status}${f.stopReason ? ` (${f.stopReason})` : ""}`,
+  );
+  expect(
+    "Cleo replied first: no follow-up, her sequence stopped",
+    `texts to Cleo: ${cleoFollow.length}; sequence: ${cleoSeq.join(", ") || "none"}`,
+    cleoFollow.length === 0 && cleoSeq.length === 1 && cleoSeq[0]?.startsWith("stopped") === true,
+  );
+
   // Whole-run invariants.
   step("invariants", "nothing stuck, nothing sent twice");
-  const store = stack.app.store();
   const dead = await store.deadLetters.list();
   expect("no dead letters", `${count(dead.length, "dead letter")}`, dead.length === 0);
   const sent = sms.sentMessages();
@@ -225,6 +430,14 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     "no text sent twice",
     `${count(sent.length, "text")} sent, ${twice} with a repeated deduplication id`,
     twice === 0 && !keys.includes("null"),
+  );
+  const danNow = stack.contact(ids.dan);
+  expect(
+    "Dan's opt-out holds through two days of reconciles and blocked-number pulls",
+    `Dan (DND ticked in GHL): SMS DND ${JSON.stringify(danNow.dndSettings.SMS?.status ?? null)}, ${stack.blocked(PEOPLE.dan.e164) ? "blocked" : "not blocked"} at BulkSMS, ${count(stack.sentTo(PEOPLE.dan.e164).length, "text")} in all`,
+    danNow.dndSettings.SMS?.status === "active" &&
+      stack.blocked(PEOPLE.dan.e164) &&
+      stack.sentTo(PEOPLE.dan.e164).length === 2,
   );
   const lag = await store.inbox.lag();
   expect("every webhook processed", `${lag.pending} pending in the inbox`, lag.pending === 0);
