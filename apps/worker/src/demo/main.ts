@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   log(
     `  webhooks: GHL -> ${stack.urls.ghlWebhook}, BulkSMS -> ${stack.urls.worker}/webhooks/bulksms/<secret>`,
   );
+  if (stack.policyFile) log(`  policy file        ${stack.policyFile.path}`);
   log(`  sandbox clock starts at ${new Date(stack.sandbox.clock.now()).toISOString()} (noon in London)`);
 
   let results: Expectation[] = [];
