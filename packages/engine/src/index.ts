@@ -64,6 +64,14 @@ export {
 export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } from "./jobs/registry.js";
 export { type EngineScheduleOptions, enqueueDueEngineJobs } from "./jobs/schedule.js";
 export { registerLocation } from "./location/register-location.js";
+export {
+  clearGatewayBlock,
+  type GatewayBlock,
+  gatewayBlockTaskKey,
+  getGatewayBlock,
+  isExplicitOptIn,
+  listGatewayBlocks,
+} from "./opt-out/gateway-block.js";
 export { operatorOptIn, operatorOptOut } from "./opt-out/operator-opt.js";
 export { applyOptIn, applyOptOut, type OptInInput, type OptOutInput } from "./opt-out/opt-out-state.js";
 export {
@@ -82,7 +90,7 @@ export {
 } from "./sms/operator-send.js";
 export { type MessageMeta, queueMessage } from "./sms/queue-message.js";
 export { sendQueuedMessage } from "./sms/send-message.js";
-export { handleDeliveryReport } from "./sms-events/delivery-report.js";
+export { handleDeliveryReport, STILL_BLOCKED } from "./sms-events/delivery-report.js";
 export { handleInboundMessage } from "./sms-events/inbound-message.js";
 export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
 export { hasMarker, refMarker } from "./vendor/ref-marker.js";

@@ -4,6 +4,7 @@ import { ghlSmsDnd } from "@ghl-bulksms/sync";
 import { resolvePolicy } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { getGatewayBlock } from "../opt-out/gateway-block.js";
 import { isValidTimeZone, nextAllowedTime } from "./quiet-hours.js";
 
 /** Why a message may be sent, and which checks it may skip. */
@@ -23,7 +24,12 @@ export type BlockReason =
   | "opted_out"
   | "ghl_dnd"
   | "no_consent"
-  | "invalid_number";
+  | "invalid_number"
+  /**
+   * BulkSMS still blocks the number although the person re-subscribed (no unblock API; every text would
+   * end FAILED.BLOCKED and be billed). Cleared by an operator with clearGatewayBlock.
+   */
+  | "gateway_blocked";
 
 export type GateDecision =
   | { readonly allow: true }
@@ -54,6 +60,14 @@ export async function checkSendGate(
   const contact = input.contactId ? await repos.contacts.get(input.locationId, input.contactId) : null;
   if (contact?.deleted) return { block: "contact_deleted" };
   if (contact?.retired) return { block: "contact_retired" };
+  // before the STOP-confirmation exemption: a text BulkSMS is known to refuse is never sent (it is billed)
+  if (await getGatewayBlock(repos, input.locationId, input.to)) {
+    return {
+      block: "gateway_blocked",
+      detail:
+        "BulkSMS still blocks this number after the person re-subscribed; ask BulkSMS support to unblock it",
+    };
+  }
   if (input.purpose === "stop-confirmation") return { allow: true };
 
   const optOut = await repos.optOuts.get(input.locationId, input.to);

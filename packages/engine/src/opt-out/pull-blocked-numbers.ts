@@ -2,6 +2,7 @@
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import { isExplicitOptIn } from "./gateway-block.js";
 import { applyOptOut } from "./opt-out-state.js";
 
 export function blockedCursorKey(locationId: string): string {
@@ -44,8 +45,7 @@ export async function pullBlockedNumbers(
         // BulkSMS cannot unblock: after an explicit re-subscribe (START or an operator), an older block of
         // the same number must not opt the person out again
         const current = await tx.optOuts.get(locationId, entry.phoneNumber);
-        if (current?.state === "opted_in" && (current.source === "sms_stop" || current.source === "operator"))
-          continue;
+        if (isExplicitOptIn(current)) continue;
         const applied = await applyOptOut(tx, ctx, {
           phone: entry.phoneNumber,
           source: "bulksms_blocked",

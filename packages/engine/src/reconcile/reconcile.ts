@@ -20,6 +20,7 @@ import { type EngineDeps, loadLocation } from "../core/deps.js";
 import { buildProfile, identityKeys } from "../core/mirror.js";
 import { toE164 } from "../core/phone.js";
 import { handleContactDeleted } from "../ghl-events/contact-deleted.js";
+import { isExplicitOptIn } from "../opt-out/gateway-block.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { applyGhlOperations, ghlWriteOps } from "./apply-ghl.js";
 import { addCounts, asCheckpoint, initialCheckpoint, type ReconcileCheckpoint } from "./checkpoint.js";
@@ -185,7 +186,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
   for (const phone of blocked) {
     if (!E164.test(phone)) continue;
     const current = optOuts.get(phone);
-    if (current?.state === "opted_out") continue;
+    // an explicit re-subscribe (START or an operator) is newer than the block BulkSMS cannot lift: it wins
+    if (current?.state === "opted_out" || isExplicitOptIn(current)) continue;
     const row: OptOut = {
       locationId,
       phoneE164: phone,

@@ -5,6 +5,7 @@ import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { isExplicitOptIn, recordGatewayBlock } from "../opt-out/gateway-block.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { describeFailure, onMessageFailed, onRetryDelivered } from "../sms/message-failed.js";
 import { metaOf } from "../sms/queue-message.js";
@@ -27,6 +28,10 @@ function wantsNote(setting: "none" | "final" | "failures" | "all", status: Messa
   }
 }
 
+/** The reason kept on a message refused by a gateway block that outlived the person's re-subscribe. */
+export const STILL_BLOCKED =
+  "BulkSMS still blocks this number although the person re-subscribed (BulkSMS support must unblock it)";
+
 export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMessage): Promise<JobOutcome> {
   if (!report.status) return OK;
   const { store } = deps;
@@ -42,10 +47,18 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
   const now = deps.now();
   // One transaction: the status change and every job it causes commit together (a crash re-runs all).
   await store.transaction(async (tx) => {
+    // FAILED.BLOCKED for a number the person explicitly re-subscribed (START/UNSTOP or an operator) after
+    // the block: BulkSMS cannot unblock, so the block is stale for consent. The opt-in wins (no opt-out, no
+    // DND); the number is recorded as still blocked at the gateway instead (see gateway-block.ts).
+    const stillBlocked =
+      status === "FAILED" &&
+      report.status?.subtype === "BLOCKED" &&
+      isExplicitOptIn(await tx.optOuts.get(message.locationId, message.to));
     const r = await tx.messages.updateStatus(message.id, {
       status,
       subtype: report.status?.subtype ?? null,
       cost: report.creditCost,
+      ...(stillBlocked ? { error: STILL_BLOCKED } : {}),
       at: now,
     });
     if (!r.updated || !ctx) return; // duplicate or late report: the status never moves backwards
@@ -54,7 +67,7 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
       const meta = metaOf(updated);
       const text =
         status === "FAILED"
-          ? `SMS (${meta.kind}) failed: ${describeFailure(updated.subtype)}.`
+          ? `SMS (${meta.kind}) failed: ${stillBlocked ? STILL_BLOCKED : describeFailure(updated.subtype)}.`
           : `SMS (${meta.kind}) ${status.toLowerCase()}.`;
       const key = `note:sms-status:${updated.id}:${status}`;
       await enqueueJob(
@@ -68,6 +81,10 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
         },
         { key, locationId: updated.locationId },
       );
+    }
+    if (stillBlocked) {
+      await recordGatewayBlock(tx, ctx, { phone: updated.to, messageId: updated.id, now });
+      return; // the gateway-block task replaces the failure task; a retry would be refused (and billed) too
     }
     if (
       status === "FAILED" &&
