@@ -419,7 +419,7 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   );
 
   // Whole-run invariants.
-  step("invariants", "nothing stuck, nothing sent twice");
+  step("invariants", "nothing stuck, nothing sent twice, opt-outs and START both hold");
   const dead = await store.deadLetters.list();
   expect("no dead letters", `${count(dead.length, "dead letter")}`, dead.length === 0);
   const sent = sms.sentMessages();
@@ -438,6 +438,25 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     danNow.dndSettings.SMS?.status === "active" &&
       stack.blocked(PEOPLE.dan.e164) &&
       stack.sentTo(PEOPLE.dan.e164).length === 2,
+  );
+  // BulkSMS cannot unblock: Ben's number stays on its blocked list after START and his "re-subscribed"
+  // confirmation ends FAILED.BLOCKED. His START is newer than the block, so it holds; the block is reported.
+  const benNow = stack.contact(ids.ben);
+  const benOptOut = await store.optOuts.get(loc, PEOPLE.ben.e164);
+  expect(
+    "Ben's START holds through two days of reconciles and blocked-number pulls",
+    `Ben: SMS DND ${JSON.stringify(benNow.dndSettings.SMS?.status ?? null)}, tags ${JSON.stringify(benNow.tags)}, local state ${benOptOut?.state ?? "none"} (${benOptOut?.source ?? "-"}), ${stack.blocked(PEOPLE.ben.e164) ? "still" : "not"} blocked at BulkSMS`,
+    benNow.dndSettings.SMS?.status !== "active" &&
+      !benNow.tags.includes(OPT_OUT_TAG) &&
+      benOptOut?.state === "opted_in",
+  );
+  const unblockTasks = (await stack.tasks(ids.ben)).filter((t) =>
+    t.body.includes(`ask BulkSMS support to unblock ${PEOPLE.ben.e164}`),
+  );
+  expect(
+    "Ben: one task asking for BulkSMS to unblock his number",
+    `${count(unblockTasks.length, "task")}: ${unblockTasks.map((t) => quote(t.title)).join(", ") || "none"}`,
+    unblockTasks.length === 1,
   );
   const lag = await store.inbox.lag();
   expect("every webhook processed", `${lag.pending} pending in the inbox`, lag.pending === 0);
