@@ -1,5 +1,5 @@
+import { ConfigError, loadConfig, SANDBOX_WEBHOOK_SECRET } from "@ghl-bulksms/config";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, SANDBOX_WEBHOOK_SECRET } from "./config.ts";
 
 const key32 = Buffer.alloc(32, 7).toString("base64");
 

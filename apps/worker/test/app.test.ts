@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadConfig } from "@ghl-bulksms/config";
 import { createSignedGhlWebhook, generateGhlWebhookTestKeys } from "@ghl-bulksms/ghl/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWorkerApp, type EngineFactory } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
 import type { InboxItem } from "../src/inbox-dispatch.ts";
 import { createLogger } from "../src/logger.ts";
 import type { JobOutcome } from "../src/ports.ts";

@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadConfig } from "@ghl-bulksms/config";
 import { registerBulkSmsWebhooks, type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkerApp, type WorkerApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
 import { createEnginePlugin } from "../src/engine-plugin.ts";
 import { createLogger } from "../src/logger.ts";
 

@@ -13,7 +13,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
-import { enginePolicy, lifecyclePolicy, loadPolicyFile, type PolicyFile } from "@ghl-bulksms/config";
+import {
+  enginePolicy,
+  lifecyclePolicy,
+  loadConfig,
+  loadPolicyFile,
+  type PolicyFile,
+  type WorkerConfig,
+} from "@ghl-bulksms/config";
 import {
   createEngine,
   createGhlClientFactory,
@@ -33,7 +40,6 @@ import {
   startSandbox,
 } from "@ghl-bulksms/sandbox";
 import { createWorkerApp, type WorkerApp } from "../app.js";
-import { loadConfig, type WorkerConfig } from "../config.js";
 import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
 
