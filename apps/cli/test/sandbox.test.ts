@@ -94,6 +94,8 @@ describe("help and usage", () => {
       ["optouts", "remove"],
       ["optouts", "import"],
       ["optouts", "export"],
+      ["optouts", "gateway-blocks"],
+      ["optouts", "unblock"],
       ["dlq", "list"],
       ["dlq", "show"],
       ["dlq", "replay"],
@@ -429,6 +431,78 @@ describe("opt-outs and send", () => {
     );
     expect(phones).toEqual(expect.arrayContaining(["+447911123496", "+447911123495"]));
     expect(phones).not.toContain(phone);
+  });
+});
+
+describe("gateway blocks (BulkSMS still blocks a re-subscribed number)", () => {
+  it("optouts gateway-blocks lists the engine's block, send is refused with a hint, unblock clears it", async () => {
+    const phone = "+447911123488";
+    const empty = await cli(["optouts", "gateway-blocks", "--json"]);
+    expect(empty.stderr).toBe("");
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual([]);
+    expect((await cli(["optouts", "gateway-blocks"])).stdout).toContain("no gateway blocks");
+
+    // What the engine records on a FAILED.BLOCKED after START (recordGatewayBlock): one settings row per
+    // number under engine:gateway-blocked:<location>:<phone>. The CLI listing it proves the key matches.
+    const store = openSqliteStore({
+      path: join(env.DATA_DIR as string, "ghl-bulksms.db"),
+      encryptionKey: SANDBOX_ENCRYPTION_KEY,
+    });
+    const since = Date.parse("2026-11-20T10:00:00Z");
+    await store.settings.set(`engine:gateway-blocked:${locationId}:${phone}`, {
+      phone,
+      since,
+      messageId: "msg-blocked-1",
+      contacts: [],
+    });
+    await store.close();
+
+    const list = await cli(["optouts", "gateway-blocks", "--json"]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([{ phone, since, messageId: "msg-blocked-1", contacts: [] }]);
+    const table = await cli(["optouts", "gateway-blocks", "--location", locationId]);
+    expect(table.stdout).toContain(phone);
+    expect(table.stdout).toContain("2026-11-20T10:00:00");
+
+    const refused = await cli(["send", "--to", phone, "--body", "hello"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("blocked it (gateway_blocked");
+    expect(refused.stderr).toContain("optouts unblock");
+
+    const bad = await cli(["optouts", "unblock", "--location", locationId, "--phone", "12"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid phone number "12"');
+    const noPhone = await cli(["optouts", "unblock", "--location", locationId]);
+    expect(noPhone.code).toBe(2);
+    expect(noPhone.stderr).toContain("--phone");
+
+    const help = await cli(["optouts", "unblock", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain("run this after BulkSMS support has lifted the block");
+
+    const ok = await cli([
+      "optouts",
+      "unblock",
+      "--location",
+      locationId,
+      "--phone",
+      phone,
+      "--reason",
+      "BulkSMS ticket 4711",
+      "--json",
+    ]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ phone, locationId, cleared: true });
+    expect(JSON.parse((await cli(["optouts", "gateway-blocks", "--json"])).stdout)).toEqual([]);
+
+    const again = await cli(["optouts", "unblock", "--location", locationId, "--phone", phone]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${phone} has no gateway block`);
+
+    const dry = await cli(["send", "--to", phone, "--body", "hello", "--dry-run", "--json"]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ gate: "allowed" });
   });
 });
 

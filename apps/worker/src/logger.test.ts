@@ -63,4 +63,35 @@ describe("logger redaction", () => {
     expect(maskText("call 0821234567 or +27 82 123 4567")).toBe("call [phone] or [phone]");
     expect(maskText("2026-11-25 took 1500 ms, job 42")).toBe("2026-11-25 took 1500 ms, job 42");
   });
+
+  it("keeps digits inside identifiers such as a workerId", () => {
+    for (const id of [
+      "worker-12345-ab12cd34",
+      "worker-12345-12345678",
+      "worker-1234567890",
+      "msg_0123456789",
+      "job:1234567890:retry",
+      "v1.0.12345678",
+    ]) {
+      expect(maskText(id)).toBe(id);
+      expect(maskText(`started ${id} now`)).toBe(`started ${id} now`);
+    }
+    const { lines, logger } = capture();
+    logger.info({ workerId: "worker-12345-ab12cd34" }, "worker worker-12345-12345678 started");
+    const line = JSON.parse(lines[0] ?? "{}");
+    expect(line.workerId).toBe("worker-12345-ab12cd34");
+    expect(line.msg).toBe("worker worker-12345-12345678 started");
+  });
+
+  it("masks a phone number inside a sentence and a value that is entirely a phone number", () => {
+    expect(maskText("call +447700900123 now")).toBe("call [phone] now");
+    expect(maskText("call +447700900123.")).toBe("call [phone].");
+    expect(maskText("ring (0)7700 900123, or 07700-900-123")).toContain("or [phone]");
+    expect(maskText("ring 07700 900123, please")).toBe("ring [phone], please");
+    expect(maskText("to=447700900123 failed")).toBe("to=[phone] failed");
+    expect(maskText("27821234567")).toBe("[phone]");
+    expect(maskText("+44 (0) 7700 900-123")).toBe("[phone]");
+    expect(maskText("2026-11-25")).toBe("2026-11-25");
+    expect(maskText("1234567")).toBe("1234567");
+  });
 });

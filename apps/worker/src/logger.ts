@@ -1,7 +1,9 @@
 // One structured logger for the worker. Tokens, authorization headers, phone numbers, e-mail addresses and
 // message bodies never reach the output:
 // - known sensitive keys are censored wherever they appear (up to 4 levels deep, by key name),
-// - every string value that looks like a phone number or an e-mail address is masked,
+// - every string value that looks like a phone number or an e-mail address is masked (phone-like values
+//   only: a `+` number, a national number, a long standalone digit run or a whole-value number; digits
+//   inside identifiers such as a workerId are kept),
 // - bearer tokens and URL path secrets inside free text are masked.
 import { type DestinationStream, type Logger, pino } from "pino";
 
@@ -48,14 +50,32 @@ const ERROR_KEYS = new Set(["err", "error", "cause"]);
 
 export const REDACTED = "[redacted]";
 
-const PHONE_RE = /(?<![\w.])\+?\d(?:[\s().-]{0,2}\d){6,16}(?!\w)/g;
+// Phone-like values only, never digit runs inside identifiers (`worker-12345-12345678`, `msg_0123456789`,
+// `v1.0.12345678`): a match may not touch a letter, digit, `_`, `-` or a `.`/`:`/`/` joined to a word.
+// In free text: `+` and 8-15 digits (single spaces, dashes, dots, parentheses between them); a national
+// number (0 and 8-13 digits, spaces/dashes/parentheses between them); a bare run of 10-15 digits.
+const EDGE_BEFORE = String.raw`(?<![\w+-]|\w[.:/])`;
+const EDGE_AFTER = String.raw`(?![\w-]|[.:/]\w)`;
+const PHONE_RE = new RegExp(
+  String.raw`${EDGE_BEFORE}(?:\+\d(?:[\s().-]{0,2}\d){7,14}|0\d(?:[\s()-]{0,2}\d){7,12}|\d{10,15})${EDGE_AFTER}`,
+  "g",
+);
+/** A whole value that is a phone number: optional `+`, 8-15 digits, spaces/dashes/parentheses. */
+const WHOLE_PHONE_RE = /^\s*\+?[\d\s()-]+$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}/;
+
+function isWholePhone(text: string): boolean {
+  if (!WHOLE_PHONE_RE.test(text) || DATE_RE.test(text.trim())) return false;
+  const digits = text.replace(/\D/g, "").length;
+  return digits >= 8 && digits <= 15;
+}
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const BEARER_RE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const PATH_SECRET_RE = /(\/webhooks\/(?:bulksms|ghl-workflow)\/)(?!:secret\b)[^/?\s"]+/g;
 
 /** Masks phone numbers, e-mail addresses, bearer credentials and webhook path secrets in free text. */
 export function maskText(text: string): string {
+  if (isWholePhone(text)) return "[phone]";
   return text
     .replace(BEARER_RE, "$1 [redacted]")
     .replace(PATH_SECRET_RE, "$1[redacted]")

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lifecycleConfigOf } from "./lifecycle.js";
-import { loadSettings } from "./settings.js";
+import { loadEnv, loadSettings } from "./settings.js";
 
 function policyFile(content: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), "cli-settings-"));
@@ -46,5 +46,22 @@ describe("settings: the worker's lifecycle policy", () => {
       { ...noEnvFile },
     );
     await expect(lifecycleConfigOf(settings)).rejects.toThrow(/invalid "lifecycle" configuration.*digest/s);
+  });
+});
+
+describe("settings: the .env file (read by @ghl-bulksms/config's loadEnvFile)", () => {
+  it("reads --env-file under the process environment; a missing explicit file is named", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-env-"));
+    const path = join(dir, "x.env");
+    writeFileSync(path, "DATA_DIR=/from/file\nQUIET_HOURS=21:00-08:00\n");
+    const loaded = await loadEnv({ envFile: path }, { ...noEnvFile, DATA_DIR: "/from/env" });
+    expect(loaded.envFile).toBe(path);
+    expect(loaded.env).toMatchObject({ DATA_DIR: "/from/env", QUIET_HOURS: "21:00-08:00" });
+    const missing = join(dir, "nope.env");
+    await expect(loadEnv({ envFile: missing }, { ...noEnvFile })).rejects.toThrow(
+      `env file ${missing} does not exist`,
+    );
+    const viaVariable = await loadEnv({}, { GHL_BULKSMS_ENV_FILE: path });
+    expect(viaVariable.env.DATA_DIR).toBe("/from/file");
   });
 });

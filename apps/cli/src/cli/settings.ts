@@ -1,9 +1,6 @@
 // Configuration: the SAME environment variables as the worker (its zod schema, `loadConfig`), read from
 // the process environment over an optional `.env` file, plus the optional JSON configuration file with the
 // engine policies (`{ "engine": {...}, "lifecycle": {...} }`).
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseEnv } from "node:util";
 import type { PolicyFile, WorkerConfig } from "@ghl-bulksms/config";
 import { CliError } from "./errors.js";
 
@@ -20,28 +17,27 @@ export interface LoadedEnv {
   envFile: string | null;
 }
 
+/** Same as @ghl-bulksms/config DEFAULT_ENV_FILE (kept here so `--help` loads nothing). */
 export const DEFAULT_ENV_FILE = ".env";
 /** Same as @ghl-bulksms/config DEFAULT_POLICY_FILE (kept here so `--help` loads nothing). */
 export const DEFAULT_CONFIG_FILE = "ghl-bulksms.config.json";
 
-/** Process environment over the `.env` file (`--env-file`, else `GHL_BULKSMS_ENV_FILE`, else ./.env if present). */
-export function loadEnv(options: GlobalOptions, processEnv: Env = process.env): LoadedEnv {
-  const explicit = options.envFile ?? processEnv.GHL_BULKSMS_ENV_FILE;
-  const path = resolve(explicit ?? DEFAULT_ENV_FILE);
-  if (!existsSync(path)) {
-    if (explicit !== undefined)
-      throw new CliError(`env file ${path} does not exist`, {
+/**
+ * Process environment over the `.env` file (`--env-file`, else `GHL_BULKSMS_ENV_FILE`, else ./.env if
+ * present), read by @ghl-bulksms/config's `loadEnvFile`, the loader the worker uses too.
+ */
+export async function loadEnv(options: GlobalOptions, processEnv: Env = process.env): Promise<LoadedEnv> {
+  const { EnvFileError, loadEnvFile } = await import("@ghl-bulksms/config");
+  try {
+    const { env, path } = loadEnvFile({ path: options.envFile, env: processEnv });
+    return { env, envFile: path };
+  } catch (e) {
+    if (e instanceof EnvFileError)
+      throw new CliError(e.message, {
         hint: "create it with `ghl-bulksms init`, or pass the right path with --env-file",
       });
-    return { env: { ...processEnv }, envFile: null };
+    throw e;
   }
-  let fromFile: Record<string, string>;
-  try {
-    fromFile = parseEnv(readFileSync(path, "utf8")) as Record<string, string>;
-  } catch (e) {
-    throw new CliError(`cannot read env file ${path}: ${(e as Error).message}`);
-  }
-  return { env: { ...fromFile, ...processEnv }, envFile: path };
 }
 
 export interface LoadedSettings extends LoadedEnv {
@@ -67,7 +63,7 @@ export async function loadSettings(
   options: GlobalOptions,
   processEnv: Env = process.env,
 ): Promise<LoadedSettings> {
-  const loaded = loadEnv(options, processEnv);
+  const loaded = await loadEnv(options, processEnv);
   const { ConfigError, enginePolicy, lifecyclePolicy, loadConfig, loadPolicyFile, PolicyFileError } =
     await import("@ghl-bulksms/config");
   let config: WorkerConfig;

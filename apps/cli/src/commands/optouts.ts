@@ -1,5 +1,6 @@
-// optouts list | add | remove | import | export: the local opt-out register, changed through the engine
-// (which also queues GHL DND + tag and the BulkSMS blocked number for the worker).
+// optouts list | add | remove | import | export | gateway-blocks | unblock: the local opt-out register,
+// changed through the engine (which also queues GHL DND + tag and the BulkSMS blocked number for the
+// worker), and the numbers BulkSMS still blocks after the person re-subscribed (engine "gateway blocks").
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { OptOutState } from "@ghl-bulksms/store";
@@ -31,7 +32,9 @@ function stateOf(text: string | undefined): OptOutState | undefined {
 export function registerOptOuts(program: Command, io: Io): void {
   const optouts = program
     .command("optouts")
-    .description("Opt-outs: list, add, remove, import and export (CSV)");
+    .description(
+      "Opt-outs: list, add, remove, import and export (CSV); gateway blocks after a re-subscribe: list, unblock",
+    );
 
   const list = optouts
     .command("list")
@@ -121,6 +124,78 @@ export function registerOptOuts(program: Command, io: Io): void {
       `ghl-bulksms optouts ${name} "07700 900123" --location abc123 --reason "asked by phone"`,
     );
   }
+
+  const blocks = optouts
+    .command("gateway-blocks")
+    .description(
+      "List numbers BulkSMS still blocks although the person re-subscribed (START); the send gate refuses them (gateway_blocked)",
+    )
+    .option("--location <id>", "location (default: the only one)")
+    .option("--json", "print as JSON")
+    .action(async (opts: { location?: string; json?: boolean }, cmd: Command) => {
+      await withStore(cmd, async (settings, store) => {
+        const location = await resolveLocation(settings.config, store, opts.location);
+        const { engine } = await openEngine(settings, store, { needSms: false });
+        const { listGatewayBlocks } = await import("@ghl-bulksms/engine");
+        const rows = await listGatewayBlocks(engine.deps, location.id);
+        if (opts.json) return io.json(rows);
+        if (rows.length === 0) return io.out("no gateway blocks");
+        io.out(
+          renderTable(
+            ["phone", "since", "contacts", "message"],
+            rows.map((r) => [r.phone, isoTime(r.since), r.contacts.join(" "), r.messageId]),
+          ),
+        );
+      });
+    });
+  withExamples(
+    blocks,
+    "ghl-bulksms optouts gateway-blocks",
+    "ghl-bulksms optouts gateway-blocks --location abc123 --json",
+  );
+
+  const unblock = optouts
+    .command("unblock")
+    .description(
+      "Clear a number's gateway block: run this after BulkSMS support has lifted the block; texts flow again and the contacts' tasks are completed by the worker",
+    )
+    .requiredOption("--location <id>", "location")
+    .requiredOption("--phone <phone>", "the blocked number (E.164 or national)")
+    .option("--reason <text>", "resolution written on the contacts' tasks")
+    .option("--json", "print the result as JSON")
+    .action(
+      async (opts: { location: string; phone: string; reason?: string; json?: boolean }, cmd: Command) => {
+        await withStore(cmd, async (settings, store) => {
+          const location = await resolveLocation(settings.config, store, opts.location);
+          const p = await parsePhone(opts.phone, location.region);
+          if (!p.ok)
+            throw usageError(
+              p.message,
+              "use E.164 (+447700900123) or a national number of the location's region",
+            );
+          const { engine } = await openEngine(settings, store, { needSms: false });
+          const { clearGatewayBlock } = await import("@ghl-bulksms/engine");
+          const cleared = await clearGatewayBlock(engine.deps, {
+            locationId: location.id,
+            phone: p.e164,
+            ...(opts.reason ? { reason: opts.reason } : {}),
+          });
+          if (!cleared)
+            throw new CliError(`${p.e164} has no gateway block in location ${location.id}`, {
+              hint: "see `ghl-bulksms optouts gateway-blocks`",
+            });
+          if (opts.json) return io.json({ phone: p.e164, locationId: location.id, cleared });
+          io.out(
+            `${p.e164}: gateway block cleared; texts to it are allowed again (the contacts' tasks are completed by the worker)`,
+          );
+        });
+      },
+    );
+  withExamples(
+    unblock,
+    "ghl-bulksms optouts unblock --location abc123 --phone +447700900123",
+    'ghl-bulksms optouts unblock --location abc123 --phone "07700 900123" --reason "BulkSMS ticket 4711"',
+  );
 
   const imp = optouts
     .command("import <file.csv>")

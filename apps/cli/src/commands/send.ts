@@ -31,6 +31,8 @@ const BLOCK_HINTS: Record<string, string> = {
   contact_retired: "the contact was retired by a reconciliation",
   location_inactive: "the location is inactive (uninstalled?)",
   invalid_number: "use E.164, e.g. +447700900123",
+  gateway_blocked:
+    "BulkSMS still blocks this number although the person re-subscribed; ask BulkSMS support to lift the block, then run `ghl-bulksms optouts unblock --location <id> --phone <number>` (see `ghl-bulksms optouts gateway-blocks`)",
 };
 
 export function registerSend(program: Command, io: Io): void {
