@@ -64,6 +64,42 @@ describe("rate limiter", () => {
     expect(r.ok && r.waitedMs).toBe(2000);
   });
 
+  // Drives `ours` background requests 100 ms apart, each answered 5 ms later with what GHL would report
+  // if `foreign` requests we did not send were already in its window.
+  async function fillWindow(ours: number, foreign: number) {
+    const clock = createSteppingClock();
+    const waits: RateLimitWaitEvent[] = [];
+    const limiter = createRateLimiter({ now: clock.now, sleep: clock.sleep, onWait: (w) => waits.push(w) });
+    const t0 = clock.now();
+    for (let i = 0; i < ours; i++) {
+      expect(await limiter.acquire("l", { priority: "background" })).toEqual({ ok: true, waitedMs: 0 });
+      clock.advance(5);
+      limiter.update("l", { ...none, max: 100, intervalMs: 10_000, remaining: 100 - foreign - (i + 1) });
+      limiter.release("l");
+      clock.advance(95);
+    }
+    const r = await limiter.acquire("l", { priority: "background" });
+    return { r, t0, clock, waits };
+  }
+
+  it("dates GHL's window from our oldest request when every counted request is ours", async () => {
+    // 80 of ours: remaining 20 = the reserve. The last answer came at t0+7905; waiting a full interval
+    // from it (t0+17905) wastes most of a window. GHL's window began when it received our first request
+    // (sent t0, answered t0+5), so it ends by t0+10005.
+    const { r, t0, clock, waits } = await fillWindow(80, 0);
+    expect(r.ok).toBe(true);
+    expect(clock.now() - t0).toBe(10_005);
+    expect(waits.map((w) => w.reason)).toContain("server-remaining");
+  });
+
+  it("stays conservative when GHL counts requests we did not send", async () => {
+    // 10 foreign requests (another process, an earlier run): after 70 of ours remaining is 20. Their
+    // times are unknown, so we wait a full interval from the last answer (t0+6905).
+    const { r, t0, clock } = await fillWindow(70, 10);
+    expect(r.ok).toBe(true);
+    expect(clock.now() - t0).toBe(16_905);
+  });
+
   it("blocks a location for Retry-After after a 429", async () => {
     const clock = createSteppingClock();
     const limiter = createRateLimiter({ now: clock.now, sleep: clock.sleep });

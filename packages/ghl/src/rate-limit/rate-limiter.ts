@@ -55,9 +55,19 @@ interface KeyState {
   starts: number[];
   serverRemaining: number | null;
   serverAt: number;
+  /**
+   * Until when the server's Remaining still binds us: the end of GHL's window, dated from the oldest of
+   * our own requests that GHL can have counted in it (plus a round-trip bound), or — when the count shows
+   * requests we did not send (other processes, earlier runs) — conservatively the last answer + interval.
+   */
+  serverValidUntil: number;
   grantsSinceServer: number;
   inflight: number;
   inflightAtServer: number;
+  /** Send times of granted-but-unreleased requests, oldest first (released in order). */
+  inflightStarts: number[];
+  /** Largest observed upper bound of a round trip (answer time - oldest in-flight send time). */
+  rttBound: number;
   blockedUntil: number;
   dailyLimit: number | null;
   dailyRemaining: number | null;
@@ -88,9 +98,12 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
         starts: [],
         serverRemaining: null,
         serverAt: 0,
+        serverValidUntil: 0,
         grantsSinceServer: 0,
         inflight: 0,
         inflightAtServer: 0,
+        inflightStarts: [],
+        rttBound: 0,
         blockedUntil: 0,
         dailyLimit: null,
         dailyRemaining: null,
@@ -112,10 +125,10 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
       const oldest = s.starts[mustExpire] as number;
       return { ok: false, waitMs: Math.max(1, oldest + s.intervalMs - t), reason: "window" };
     }
-    if (s.serverRemaining !== null && t - s.serverAt < s.intervalMs) {
+    if (s.serverRemaining !== null && t < s.serverValidUntil) {
       const serverAvailable = s.serverRemaining - s.grantsSinceServer - s.inflightAtServer;
       if (serverAvailable <= reserve) {
-        return { ok: false, waitMs: Math.max(1, s.serverAt + s.intervalMs - t), reason: "server-remaining" };
+        return { ok: false, waitMs: Math.max(1, s.serverValidUntil - t), reason: "server-remaining" };
       }
     }
     return { ok: true };
@@ -146,6 +159,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
           s.grantsSinceServer++;
           s.grantsSinceDaily++;
           s.inflight++;
+          s.inflightStarts.push(t);
           stats.granted++;
           return { ok: true, waitedMs: waited };
         }
@@ -158,18 +172,24 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
     },
     release(key) {
       const s = states.get(key);
-      if (s && s.inflight > 0) s.inflight--;
+      if (s && s.inflight > 0) {
+        s.inflight--;
+        s.inflightStarts.shift();
+      }
     },
     update(key, info, retryAfterMs) {
       const s = stateFor(key);
       const t = now();
       if (info.max !== null && info.max > 0) s.max = info.max;
       if (info.intervalMs !== null && info.intervalMs > 0) s.intervalMs = info.intervalMs;
+      const oldestInflight = s.inflightStarts[0];
+      if (oldestInflight !== undefined) s.rttBound = Math.max(s.rttBound, t - oldestInflight);
       if (info.remaining !== null) {
         s.serverRemaining = info.remaining;
         s.serverAt = t;
         s.grantsSinceServer = 0;
         s.inflightAtServer = Math.max(0, s.inflight - 1);
+        s.serverValidUntil = serverWindowEnd(s, info.remaining, t);
       }
       if (info.dailyLimit !== null) s.dailyLimit = info.dailyLimit;
       if (info.dailyRemaining !== null) {
@@ -184,6 +204,25 @@ export function createRateLimiter(options: RateLimiterOptions = {}): GhlRateLimi
       return { ...stats };
     },
   };
+}
+
+/**
+ * When GHL's window (as reported at time t) ends at the latest. GHL does not say when its window started,
+ * so by default we assume it started at this answer (t + interval). If every request GHL counts can be
+ * ours — used <= our requests of the last interval that were already answered — the window cannot have
+ * started after GHL received the used-th most recent of our requests, i.e. after its send time plus a
+ * round-trip bound; the window ends one interval after that. More used than ours = foreign requests
+ * (other processes, earlier runs) whose times we do not know: keep the conservative end.
+ */
+function serverWindowEnd(s: KeyState, remaining: number, t: number): number {
+  const conservative = t + s.intervalMs;
+  const windowStart = t - s.intervalMs;
+  while (s.starts.length > 0 && (s.starts[0] as number) <= windowStart) s.starts.shift();
+  const used = s.max - remaining;
+  const answeredOwn = s.starts.length - s.inflightAtServer;
+  if (used < 1 || used > answeredOwn) return conservative;
+  const oldestCounted = s.starts[s.starts.length - used] as number;
+  return Math.min(conservative, oldestCounted + s.rttBound + s.intervalMs);
 }
 
 function clampShare(value: number, name: string): number {
