@@ -32,7 +32,7 @@ export function parseEncryptionKey(key: string | Uint8Array): Buffer {
     throw new EncryptionError(
       "invalid_key",
       "encryption key must be 32 bytes given as 64 hex characters or 44 base64 characters " +
-        "(generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\")",
+        "(generate one with: openssl rand -base64 32, or ghl-bulksms init)",
     );
   }
   return bytes;
