@@ -127,6 +127,19 @@ export function createRoutes(deps: RouteDeps): Route[] {
     userTypes: ["Location"],
     handler: (ctx) => wrap(() => handler(ctx)),
   });
+  /** Workflow/campaign add and remove: recorded in `memberships`, answered with GHL's status. */
+  const membershipRoute = (
+    method: "POST" | "DELETE",
+    path: `/contacts/{contactId}/${string}/{${"workflowId" | "campaignId"}}`,
+    membership: Pick<Membership, "kind" | "action">,
+    status: 200 | 201,
+  ): Route =>
+    contactRoute(method, path, WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      const id = ctx.params[`${membership.kind}Id`] ?? "";
+      deps.memberships.push({ ...membership, contactId: c.id, id, at: deps.now() });
+      return { status, body: { succeded: true } };
+    });
   const fields = (body: Record<string, unknown>): ContactInput => {
     const { locationId: _l, createNewIfDuplicateAllowed: _c, ...rest } = body;
     return rest as ContactInput;
@@ -277,50 +290,30 @@ export function createRoutes(deps: RouteDeps): Route[] {
         body: { contacts: all.slice(skip, skip + limit).map(contactView), count: all.length },
       };
     }),
-    contactRoute("POST", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
-      const c = contactOf(ctx);
-      deps.memberships.push({
-        kind: "workflow",
-        action: "add",
-        contactId: c.id,
-        id: ctx.params.workflowId ?? "",
-        at: deps.now(),
-      });
-      return { status: 200, body: { succeded: true } };
-    }),
-    contactRoute("DELETE", "/contacts/{contactId}/workflow/{workflowId}", WRITE, (ctx) => {
-      const c = contactOf(ctx);
-      deps.memberships.push({
-        kind: "workflow",
-        action: "remove",
-        contactId: c.id,
-        id: ctx.params.workflowId ?? "",
-        at: deps.now(),
-      });
-      return { status: 200, body: { succeded: true } };
-    }),
-    contactRoute("POST", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
-      const c = contactOf(ctx);
-      deps.memberships.push({
-        kind: "campaign",
-        action: "add",
-        contactId: c.id,
-        id: ctx.params.campaignId ?? "",
-        at: deps.now(),
-      });
-      return { status: 201, body: { succeded: true } };
-    }),
-    contactRoute("DELETE", "/contacts/{contactId}/campaigns/{campaignId}", WRITE, (ctx) => {
-      const c = contactOf(ctx);
-      deps.memberships.push({
-        kind: "campaign",
-        action: "remove",
-        contactId: c.id,
-        id: ctx.params.campaignId ?? "",
-        at: deps.now(),
-      });
-      return { status: 200, body: { succeded: true } };
-    }),
+    membershipRoute(
+      "POST",
+      "/contacts/{contactId}/workflow/{workflowId}",
+      { kind: "workflow", action: "add" },
+      200,
+    ),
+    membershipRoute(
+      "DELETE",
+      "/contacts/{contactId}/workflow/{workflowId}",
+      { kind: "workflow", action: "remove" },
+      200,
+    ),
+    membershipRoute(
+      "POST",
+      "/contacts/{contactId}/campaigns/{campaignId}",
+      { kind: "campaign", action: "add" },
+      201,
+    ),
+    membershipRoute(
+      "DELETE",
+      "/contacts/{contactId}/campaigns/{campaignId}",
+      { kind: "campaign", action: "remove" },
+      200,
+    ),
     contactRoute("GET", "/contacts/{contactId}/appointments", READ, (ctx) => {
       contactOf(ctx);
       return { status: 200, body: { events: [] } };
