@@ -1,7 +1,7 @@
 // Test harness: the real sandbox (both simulators on 127.0.0.1), a real SQLite store in memory, the
 // engine, and a webhook receiver whose requests are ingested like the worker does.
 import { randomBytes } from "node:crypto";
-import { createBulkSmsClient, parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
+import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient, type GhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "@ghl-bulksms/sandbox/testing";
@@ -13,7 +13,8 @@ import {
   type LifecycleConfigInput,
   registerLocation,
 } from "../src/index.js";
-import { type DrainResult, drainJobs, ingestEvent } from "../src/testing/index.js";
+import type { DrainResult } from "../src/testing/index.js";
+import { createSettler } from "./webhook-pump.js";
 
 export interface Harness {
   sandbox: Sandbox;
@@ -80,55 +81,7 @@ export async function startHarness(
     timezone: location.timezone,
   });
 
-  let seen = 0;
-  async function pump(): Promise<number> {
-    await sandbox.ghl.control.flushWebhooks();
-    await sandbox.bulksms.control.settle();
-    let ingested = 0;
-    while (seen < receiver.requests.length) {
-      const req = receiver.requests[seen++];
-      if (!req) continue;
-      if (req.path.endsWith("/ghl")) {
-        const body = req.body as { type: string; webhookId: string; locationId?: string };
-        const r = await ingestEvent(store, {
-          source: "ghl",
-          eventId: body.webhookId,
-          eventType: body.type,
-          locationId: body.locationId ?? null,
-          payload: body,
-        });
-        if (r.inserted) ingested++;
-      } else if (req.path.endsWith("/bulksms")) {
-        const parsed = parseBulkSmsWebhook(JSON.stringify(req.body), req.headers as never);
-        if (!parsed.ok) throw new Error(`bad BulkSMS webhook: ${parsed.error}`);
-        for (const m of parsed.data.messages) {
-          const statusId = m.type === "RECEIVED" ? "RECEIVED" : (m.status?.id ?? "UNKNOWN.null");
-          const r = await ingestEvent(store, {
-            source: "bulksms",
-            eventId: `${m.id}:${statusId}`,
-            eventType: m.type === "RECEIVED" ? "bulksms.incoming-message" : "bulksms.status-report",
-            locationId: null,
-            payload: m,
-          });
-          if (r.inserted) ingested++;
-        }
-      }
-    }
-    return ingested;
-  }
-
-  async function settle(): Promise<DrainResult> {
-    const total: DrainResult = { ran: {}, failures: [], dead: 0 };
-    for (let round = 0; round < 50; round++) {
-      const ingested = await pump();
-      const r = await drainJobs(engine);
-      for (const [k, v] of Object.entries(r.ran)) total.ran[k] = (total.ran[k] ?? 0) + v;
-      total.failures.push(...r.failures);
-      total.dead += r.dead;
-      if (ingested === 0 && Object.keys(r.ran).length === 0) return total;
-    }
-    throw new Error("settle: still busy after 50 rounds");
-  }
+  const settle = createSettler(sandbox, receiver, store, engine);
 
   return {
     sandbox,
