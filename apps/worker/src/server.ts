@@ -7,6 +7,7 @@
 // - BulkSMS treats every 4xx as permanent and drops the message, so a transient problem is 503 (it
 //   retries after 90 s, 3, 6, 12 min, then every 15 min for two days).
 import { createHash, timingSafeEqual } from "node:crypto";
+import { GHL_WEBHOOK_MAX_DEPTH, jsonNestingDepth } from "@ghl-bulksms/ghl";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
@@ -65,8 +66,13 @@ function errorBody(code: string, message: string) {
   return { ok: false, error: { code, message } };
 }
 
+/** Deepest array/object nesting a webhook body may have (real payloads nest 3-4 levels). */
+const MAX_JSON_DEPTH = GHL_WEBHOOK_MAX_DEPTH;
+
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; message: string } {
   if (raw.length === 0) return { ok: false, message: "request body is empty (expected JSON)" };
+  if (jsonNestingDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    return { ok: false, message: `request body nests deeper than ${MAX_JSON_DEPTH} levels` };
   try {
     return { ok: true, value: JSON.parse(raw.toString("utf8")) };
   } catch (e) {
@@ -294,6 +300,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       return reply.code(401).send(errorBody("bad_secret", "wrong webhook secret"));
     }
     const raw = rawBodyOf(request);
+    if (jsonNestingDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+      return reply
+        .code(400)
+        .send(errorBody("malformed_body", `request body nests deeper than ${MAX_JSON_DEPTH} levels`));
     const parsed = deps.parseBulkSms(raw, request.headers as Headers);
     if (!parsed.ok) return reply.code(400).send(errorBody("malformed_body", parsed.error));
     const { messages, rejected } = parsed.data;
@@ -328,7 +338,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   return app;
 }
 
-/** Verification failures: a body we cannot read is 400, everything else (signature, age) is 401. */
+/**
+ * Verification failures: a signed body we cannot use (malformed, too large) is 400, everything else
+ * (missing or forged signature, age) is 401. The verifier checks the signature first, so a forged body is
+ * 401 whatever it holds.
+ */
 export function verifyFailureStatus(code: string): 400 | 401 {
-  return /json|payload|malformed|body/i.test(code) ? 400 : 401;
+  return /json|payload|malformed|body|too_large/i.test(code) ? 400 : 401;
 }

@@ -62,4 +62,9 @@ export type {
   WebhookHeaders,
   WebhookPublicKey,
 } from "./webhooks/verify-webhook.js";
-export { verifyGhlWebhook } from "./webhooks/verify-webhook.js";
+export {
+  DEFAULT_MAX_BODY_BYTES as GHL_WEBHOOK_MAX_BODY_BYTES,
+  DEFAULT_MAX_DEPTH as GHL_WEBHOOK_MAX_DEPTH,
+  jsonNestingDepth,
+  verifyGhlWebhook,
+} from "./webhooks/verify-webhook.js";

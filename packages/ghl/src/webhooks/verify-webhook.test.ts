@@ -16,7 +16,6 @@ describe("verifyGhlWebhook", () => {
     if (!r.ok) return;
     expect(r.idempotencyKey).toBe("wh_1");
     expect(r.scheme).toBe("ed25519");
-    expect(r.signedOver).toBe("raw");
     expect(r.event.type).toBe("ContactCreate");
     if (r.event.type === "ContactCreate") expect(r.event.id).toBe("c_1");
   });
@@ -72,12 +71,75 @@ describe("verifyGhlWebhook", () => {
     expect(!r.ok && r.error.code).toBe("bad_signature");
   });
 
-  it("falls back to JSON.stringify(parsed) only when the raw bytes do not match", () => {
-    const canonical = JSON.stringify({ ...contact, timestamp: new Date(NOW).toISOString(), webhookId: "w" });
+  it("verifies the raw bytes only: re-serialised copies of a signed body are forged (401)", () => {
+    const signed = createSignedGhlWebhook(contact, keys, { now: NOW }); // no webhookId would help here
+    const parsed = JSON.parse(signed.body) as Record<string, unknown>;
+    const copies = [
+      JSON.stringify(parsed, null, 2), // pretty-printed
+      ` ${signed.body}`, // leading space
+      `${signed.body}\n`, // trailing newline
+      JSON.stringify(Object.fromEntries(Object.entries(parsed).reverse())), // keys reordered
+      signed.body.replace("+15555550100", "\\u002b15555550100"), // same string, escaped
+    ];
+    for (const copy of copies) {
+      expect(copy).not.toBe(signed.body);
+      const r = verifyGhlWebhook(copy, signed.headers, opts);
+      expect(r, copy).toMatchObject({ ok: false, error: { code: "bad_signature" } });
+    }
+    // and the signer's own compact form still verifies, also when it was produced by JSON.stringify
+    const canonical = JSON.stringify(parsed);
     const sig = signGhlWebhook(canonical, keys.ed25519.privateKey);
-    const pretty = JSON.stringify(JSON.parse(canonical), null, 2); // same JSON, different bytes
-    const r = verifyGhlWebhook(pretty, { "x-ghl-signature": sig }, opts);
-    expect(r.ok && r.signedOver).toBe("reserialized");
+    expect(verifyGhlWebhook(canonical, { "x-ghl-signature": sig }, opts).ok).toBe(true);
+    const pretty = JSON.stringify(parsed, null, 2);
+    expect(verifyGhlWebhook(pretty, { "x-ghl-signature": sig }, opts).ok).toBe(false);
+  });
+
+  it("answers a deeply nested forged body bad_signature without throwing (no stack overflow)", () => {
+    const depth = 200_000;
+    const deep = `{"type":"ContactCreate","x":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    const forgedSig = signGhlWebhook(deep, other.ed25519.privateKey);
+    for (const headers of [
+      { "x-ghl-signature": forgedSig },
+      { "x-wh-signature": forgedSig },
+      { "x-ghl-signature": "AAAA" },
+      {},
+    ]) {
+      let r: ReturnType<typeof verifyGhlWebhook> | undefined;
+      expect(() => {
+        r = verifyGhlWebhook(deep, headers, opts);
+      }).not.toThrow();
+      expect(r?.ok).toBe(false);
+      expect(["bad_signature", "missing_signature"]).toContain(r?.ok === false && r.error.code);
+    }
+  });
+
+  it("bounds signed bodies: nesting deeper than maxDepth and bodies above maxBodyBytes are refused", () => {
+    const nest = (n: number) => `${"[".repeat(n)}1${"]".repeat(n)}`;
+    const body = (n: number) =>
+      `{"type":"ContactCreate","locationId":"l","id":"c","timestamp":"${new Date(NOW).toISOString()}","x":${nest(n)}}`;
+    const signedDeep = (n: number) => ({
+      "x-ghl-signature": signGhlWebhook(body(n), keys.ed25519.privateKey),
+    });
+    expect(verifyGhlWebhook(body(31), signedDeep(31), opts).ok).toBe(true); // 32 levels with the envelope
+    expect(verifyGhlWebhook(body(32), signedDeep(32), opts)).toMatchObject({
+      ok: false,
+      error: { code: "malformed", message: expect.stringContaining("deeper than 32") },
+    });
+    expect(verifyGhlWebhook(body(32), signedDeep(32), { ...opts, maxDepth: 40 }).ok).toBe(true);
+    // brackets inside strings are not nesting
+    const quoted = JSON.stringify({
+      ...contact,
+      timestamp: new Date(NOW).toISOString(),
+      note: '[[[[{{{{\\"]]',
+    });
+    const qs = { "x-ghl-signature": signGhlWebhook(quoted, keys.ed25519.privateKey) };
+    expect(verifyGhlWebhook(quoted, qs, { ...opts, maxDepth: 1 }).ok).toBe(true);
+    const big = createSignedGhlWebhook({ ...contact, pad: "x".repeat(2000) }, keys, { now: NOW });
+    expect(verifyGhlWebhook(big.body, big.headers, { ...opts, maxBodyBytes: 1000 })).toMatchObject({
+      ok: false,
+      error: { code: "too_large" },
+    });
+    expect(verifyGhlWebhook(big.body, big.headers, opts).ok).toBe(true);
   });
 
   it("rejects stale and future timestamps outside 5 minutes, accepts inside", () => {

@@ -20,14 +20,22 @@ export interface VerifyGhlWebhookOptions {
   requireTimestamp?: boolean;
   /** Accept the legacy RSA `x-wh-signature` when `x-ghl-signature` is absent. Default true. */
   allowLegacyRsa?: boolean;
+  /** Largest signed body read as JSON (bytes). Default 1 MiB; larger is `malformed` (after the signature). */
+  maxBodyBytes?: number;
+  /** Deepest nesting of arrays/objects a signed body may have. Default 32; deeper is `malformed`. */
+  maxDepth?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 32;
 
 export type GhlWebhookErrorCode =
   | "missing_signature"
   | "bad_signature"
   | "stale"
   | "missing_timestamp"
-  | "malformed";
+  | "malformed"
+  | "too_large";
 
 export type VerifyGhlWebhookResult =
   | {
@@ -36,8 +44,6 @@ export type VerifyGhlWebhookResult =
       /** `webhookId` when present, otherwise `sha256:<hex of the raw body>` (stable across redeliveries). */
       idempotencyKey: string;
       scheme: "ed25519" | "rsa-sha256";
-      /** "reserialized": only JSON.stringify(parsed body) matched the signature (raw bytes did not). */
-      signedOver: "raw" | "reserialized";
     }
   | { ok: false; error: { code: GhlWebhookErrorCode; message: string } };
 
@@ -104,14 +110,58 @@ const fail = (code: GhlWebhookErrorCode, message: string): VerifyGhlWebhookResul
 });
 
 /**
- * Verifies a HighLevel webhook delivery on its raw bytes. `x-ghl-signature` (Ed25519) wins; only when it
- * is absent is the legacy `x-wh-signature` (RSA-SHA256) checked. Never throws for bad input.
- * Replay detection of `idempotencyKey` is the caller's job (store it).
+ * Deepest array/object nesting of a JSON text, counted without recursion and without parsing (brackets
+ * inside strings are skipped). Stops counting once `limit` is passed.
+ */
+export function jsonNestingDepth(bytes: Uint8Array, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/**
+ * Verifies a HighLevel webhook delivery on its exact raw bytes. `x-ghl-signature` (Ed25519) wins; only when
+ * it is absent is the legacy `x-wh-signature` (RSA-SHA256) checked. The signature is checked before the body
+ * is read in any way, so an unsigned or forged body is `missing_signature`/`bad_signature` whatever it
+ * holds (size, nesting, JSON or not). A body re-serialised from the signed one (other spacing, key order
+ * or escapes) does not verify: see specs/ghl/webhook-signature.md for why no fallback is kept.
+ * Never throws for bad input. Replay detection of `idempotencyKey` is the caller's job (store it).
  */
 export function verifyGhlWebhook(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
   options: VerifyGhlWebhookOptions = {},
+): VerifyGhlWebhookResult {
+  try {
+    return verifyUnsafe(rawBody, headers, options);
+  } catch (e) {
+    // Unreachable by design (every step above is bounded); kept so unauthenticated input can never throw.
+    return fail("malformed", `webhook could not be checked: ${e instanceof Error ? e.name : "error"}`);
+  }
+}
+
+function verifyUnsafe(
+  rawBody: string | Uint8Array,
+  headers: WebhookHeaders,
+  options: VerifyGhlWebhookOptions,
 ): VerifyGhlWebhookResult {
   // a view over the caller's bytes, not a copy (they are only read)
   const bytes =
@@ -133,7 +183,7 @@ export function verifyGhlWebhook(
   }
   const scheme = ghlSig !== null ? "ed25519" : "rsa-sha256";
   const signatureText = (ghlSig ?? legacySig) as string;
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(signatureText)) {
+  if (signatureText.length > 2048 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(signatureText)) {
     return fail("bad_signature", `${scheme} signature header is not base64`);
   }
   const signature = Buffer.from(signatureText, "base64");
@@ -141,30 +191,25 @@ export function verifyGhlWebhook(
     scheme === "ed25519"
       ? toKeys(options.publicKeys?.ed25519, GHL_WEBHOOK_ED25519_PUBLIC_KEY)
       : toKeys(options.publicKeys?.rsa, GHL_WEBHOOK_RSA_PUBLIC_KEY);
+  if (!check(scheme, bytes, signature, keys)) {
+    return fail("bad_signature", `${scheme} signature does not match the raw body`);
+  }
 
+  // Authenticated from here on; still bounded, because a signing key can leak or GHL can misbehave.
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (bytes.length > maxBytes) {
+    return fail("too_large", `body is ${bytes.length} bytes, above the ${maxBytes}-byte limit`);
+  }
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (jsonNestingDepth(bytes, maxDepth) > maxDepth) {
+    return fail("malformed", `body nests arrays/objects deeper than ${maxDepth} levels`);
+  }
   let parsed: unknown;
-  let parseError: string | null = null;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));
   } catch (e) {
-    parseError = e instanceof Error ? e.message : String(e);
+    return fail("malformed", `body is not JSON: ${e instanceof Error ? e.message.slice(0, 120) : "?"}`);
   }
-
-  let signedOver: "raw" | "reserialized" = "raw";
-  if (!check(scheme, bytes, signature, keys)) {
-    // GHL's own examples sign JSON.stringify(parsedBody); accept that form only as a fallback.
-    const reserialized = parseError === null ? Buffer.from(JSON.stringify(parsed), "utf8") : null;
-    if (
-      reserialized === null ||
-      reserialized.equals(bytes) ||
-      !check(scheme, reserialized, signature, keys)
-    ) {
-      return fail("bad_signature", `${scheme} signature does not match the body`);
-    }
-    signedOver = "reserialized";
-  }
-
-  if (parseError !== null) return fail("malformed", `body is not JSON: ${parseError}`);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return fail("malformed", "body is not a JSON object");
   }
@@ -205,5 +250,5 @@ export function verifyGhlWebhook(
     typeof webhookId === "string" && webhookId !== ""
       ? webhookId
       : `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-  return { ok: true, event, idempotencyKey, scheme, signedOver };
+  return { ok: true, event, idempotencyKey, scheme };
 }
