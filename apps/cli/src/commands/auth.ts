@@ -1,13 +1,11 @@
 // auth login | status | logout: GHL credentials per location. OAuth code flow with a local callback on
 // 127.0.0.1, or a private integration token. Tokens are stored encrypted in the store; never printed.
-import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { parseIntOption, withExamples, withStore } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
+import { REFUSAL_TEXT, startOAuthCallback } from "../cli/oauth-callback.js";
 import { isKnownRegion } from "../cli/region.js";
 import { ghlFactory, knownLocations, type StoredPit } from "../cli/runtime.js";
 import type { LoadedSettings } from "../cli/settings.js";
@@ -277,77 +275,38 @@ async function loginWithOAuth(
   let redirectUri = `http://127.0.0.1:${opts.port}/oauth/callback`;
   let code = opts.code;
   if (!code) {
-    const state = randomBytes(16).toString("hex");
-    const server = createServer();
-    const received = new Promise<string>((resolve, reject) => {
-      server.on("request", (req, res) => {
-        const url = new URL(req.url ?? "/", "http://127.0.0.1");
-        if (url.pathname !== "/oauth/callback") {
-          res.writeHead(404).end("not found");
-          return;
-        }
-        const error = url.searchParams.get("error");
-        const c = url.searchParams.get("code");
-        const s = url.searchParams.get("state");
-        if (s !== null && s !== state) {
-          res.writeHead(400, { "content-type": "text/plain" }).end("state mismatch: start the login again");
-          return;
-        }
-        if (error || !c) {
-          res.writeHead(400, { "content-type": "text/plain" }).end(`login failed: ${error ?? "no code"}`);
-          reject(new CliError(`GHL answered the login with an error: ${error ?? "no code in the callback"}`));
-          return;
-        }
-        res
-          .writeHead(200, { "content-type": "text/html; charset=utf-8" })
-          .end("<p>ghl-bulksms: logged in. You can close this tab.</p>");
-        resolve(c);
+    const started = await startOAuthCallback({
+      port: opts.port,
+      timeoutMs: opts.timeout * 1000,
+      onRefused: (reason) =>
+        io.err(`${io.paint("yellow", "refused a callback:")} ${REFUSAL_TEXT[reason]} Still waiting ...`),
+    });
+    if (!started.ok)
+      throw new CliError(started.error.message, {
+        hint: "choose another --port (it must match a redirect URI of the app)",
       });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", (e: NodeJS.ErrnoException) =>
-        reject(
-          new CliError(`cannot listen on 127.0.0.1:${opts.port}: ${e.code ?? e.message}`, {
-            hint: "choose another --port (it must match a redirect URI of the app)",
-          }),
-        ),
-      );
-      server.listen(opts.port, "127.0.0.1", () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
-    redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
+    const callback = started.callback;
+    redirectUri = callback.redirectUri;
     const authorize = new URL(settings.env.GHL_OAUTH_AUTHORIZE_URL ?? DEFAULT_AUTHORIZE_URL);
     authorize.searchParams.set("response_type", "code");
     authorize.searchParams.set("redirect_uri", redirectUri);
     authorize.searchParams.set("client_id", oauth.clientId);
     authorize.searchParams.set("scope", scopes.join(" "));
-    authorize.searchParams.set("state", state);
+    authorize.searchParams.set("state", callback.state);
     io.err(
       `Add ${redirectUri} to the app's redirect URLs, then open this URL in a browser and choose the location:`,
     );
     io.out(`authorize URL: ${authorize.toString()}`);
     io.err(`waiting up to ${opts.timeout} s for the callback on ${redirectUri} ...`);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      code = await Promise.race([
-        received,
-        new Promise<string>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new CliError(`no callback within ${opts.timeout} s`, {
-                  hint: "run the login again, or pass the code with --code",
-                }),
-              ),
-            opts.timeout * 1000,
-          );
-        }),
-      ]);
-    } finally {
-      if (timer) clearTimeout(timer);
-      server.closeAllConnections?.();
-      server.close();
-    }
+    const got = await callback.result;
+    if (!got.ok)
+      throw new CliError(got.message, {
+        hint:
+          got.reason === "timeout"
+            ? "run the login again, or pass the code with --code"
+            : "run `ghl-bulksms auth login` again",
+      });
+    code = got.code;
   }
   const { createGhlClient } = await import("@ghl-bulksms/ghl");
   const client = createGhlClient({
