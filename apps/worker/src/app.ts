@@ -201,6 +201,9 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       options: {
         bodyLimitBytes: config.http.bodyLimitBytes,
         overloadThreshold: config.http.overloadThreshold,
+        headersTimeoutMs: config.http.headersTimeoutMs,
+        requestTimeoutMs: config.http.requestTimeoutMs,
+        keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
         bulksmsWebhookSecret: config.bulksms.webhookSecret,
         workflowWebhookSecret: config.ghl.workflowWebhookSecret,
       },

@@ -31,6 +31,25 @@ export interface ServerOptions {
   readonly workflowWebhookSecret: string | null;
   /** how long a backlog reading is reused (ms) */
   readonly backlogCacheMs?: number;
+  /** complete request headers must arrive within this (ms); default 10 s */
+  readonly headersTimeoutMs?: number;
+  /** the complete request (headers + body) must arrive within this (ms); default 30 s */
+  readonly requestTimeoutMs?: number;
+  /** idle keep-alive connections close after this (ms); default 72 s */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+/**
+ * Node checks the headers and request timeouts of open connections only every
+ * `connectionsCheckingInterval` (30 s by default, so a 10 s timeout could take 40 s): check at a tenth of
+ * the shorter timeout, between 50 ms and 1 s.
+ */
+export function connectionsCheckingIntervalMs(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs) / 10)));
 }
 
 export interface ServerDeps {
@@ -87,7 +106,22 @@ function rawBodyOf(request: FastifyRequest): Buffer {
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { options, ingestor, metrics, logger, now } = deps;
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(headersTimeout > 0 && requestTimeout >= headersTimeout))
+    throw new Error(
+      `HTTP timeouts: the headers timeout (${headersTimeout} ms) must be > 0 and <= the request timeout (${requestTimeout} ms)`,
+    );
   const app = Fastify({
+    // Slow clients (slow-loris headers or bodies) are cut off: the headers must arrive within
+    // headersTimeout, the whole request within requestTimeout (Node answers 408 and closes the socket).
+    http: {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs(headersTimeout, requestTimeout),
+    },
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     // No Fastify logger: its request lines would print raw URLs (with path secrets), and a child logger per
     // request costs throughput on the ingest path. Routes log through `logger`, with the request id.
     logger: false,

@@ -76,6 +76,12 @@ export interface WorkerConfig {
     readonly bodyLimitBytes: number;
     /** pending inbox events above which the GHL routes answer 429 */
     readonly overloadThreshold: number;
+    /** a connection must deliver its complete request headers within this (ms), else it is closed */
+    readonly headersTimeoutMs: number;
+    /** a connection must deliver its complete request (headers and body) within this (ms), else 408 */
+    readonly requestTimeoutMs: number;
+    /** an idle keep-alive connection is closed after this (ms) */
+    readonly keepAliveTimeoutMs: number;
   };
   readonly jobs: {
     readonly concurrency: number;
@@ -371,6 +377,14 @@ export function loadConfig(env: Env): WorkerConfig {
 
   const bodyLimitBytes = parse("BODY_LIMIT_BYTES", intText(1024, 16 * 1024 * 1024), 1024 * 1024);
   const overloadThreshold = parse("INBOX_OVERLOAD_THRESHOLD", intText(1, 10_000_000), 10_000);
+  const headersTimeoutMs = parse("HTTP_HEADERS_TIMEOUT_SECONDS", intText(1, 600), 10) * 1000;
+  const requestTimeoutMs = parse("HTTP_REQUEST_TIMEOUT_SECONDS", intText(1, 3600), 30) * 1000;
+  const keepAliveTimeoutMs = parse("HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", intText(1, 3600), 72) * 1000;
+  if (headersTimeoutMs > requestTimeoutMs)
+    bad(
+      "HTTP_HEADERS_TIMEOUT_SECONDS",
+      `must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${requestTimeoutMs / 1000}); got ${headersTimeoutMs / 1000}`,
+    );
   const concurrency = parse("JOB_CONCURRENCY", intText(1, 256), 8);
   const perLocationConcurrency = parse("JOB_CONCURRENCY_PER_LOCATION", intText(1, 64), 2);
   const maxAttempts = parse("JOB_MAX_ATTEMPTS", intText(1, 100), 8);
@@ -476,7 +490,7 @@ export function loadConfig(env: Env): WorkerConfig {
       stopConfirmationText,
       startConfirmationText,
     },
-    http: { bodyLimitBytes, overloadThreshold },
+    http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
     schedule: {
       intervalMs: scheduleIntervalMs,
