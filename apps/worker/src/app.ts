@@ -118,12 +118,14 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
   let stopping: Promise<{ jobs: StopResult | null }> | null = null;
 
   function openDefaultStore(): Store {
-    mkdirSync(config.dataDir, { recursive: true });
+    // private: the store creates its files 0600 in it (and tightens a looser folder, with a warning)
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     return openSqliteStore({
       path: join(config.dataDir, "ghl-bulksms.db"),
       // the configured key; in sandbox mode without one, the public sandbox key shared with the CLI
       encryptionKey: storeEncryptionKey(config),
       now,
+      onWarning: (message) => logger.warn({ component: "store" }, message),
     });
   }
 

@@ -23,7 +23,7 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
     throw new CliError(`no store at ${path} (DATA_DIR=${config.dataDir})`, {
       hint: "check DATA_DIR, or create the store by starting the worker or running `ghl-bulksms init`",
     });
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // Loaded on demand: `--help` and `dedupe --from-file` never pay for the store, engine or clients.
   const { openSqliteStore } = await import("@ghl-bulksms/store");
   const { storeEncryptionKey } = await import("@ghl-bulksms/config");

@@ -1,8 +1,6 @@
 /**
  * Opens (creating and migrating on first start) the embedded SQLite store.
  */
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { type Cipher, createCipher, missingKeyCipher } from "../crypto.js";
 import { EncryptionError, StoreError } from "../errors.js";
@@ -19,6 +17,7 @@ import {
   txRunner,
 } from "./context.js";
 import { createDigestsRepo } from "./digests.js";
+import { type PermissionWarn, prepareDatabaseFiles, tightenDatabaseFiles } from "./file-permissions.js";
 import { createFollowUpsRepo } from "./follow-ups.js";
 import { createInboxRepo } from "./inbox.js";
 import { createDeadLettersRepo, createJobsRepo } from "./jobs.js";
@@ -52,7 +51,15 @@ export interface SqliteStoreOptions {
    * at a throughput cost.
    */
   synchronous?: "NORMAL" | "FULL";
+  /**
+   * Told when open() found the data folder or a database file open to other users and tightened it
+   * (0700 / 0600). Default: `process.emitWarning` (code GHL_BULKSMS_STORE_PERMISSIONS).
+   */
+  onWarning?: (message: string) => void;
 }
+
+const defaultWarn: PermissionWarn = (message) =>
+  process.emitWarning(message, { code: "GHL_BULKSMS_STORE_PERMISSIONS" });
 
 const KEY_CHECK = "ghl-bulksms key check";
 
@@ -107,12 +114,18 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
   const memory = path === ":memory:" || path === "";
   const hasKey = options.encryptionKey !== undefined && options.encryptionKey !== "";
   const cipher = hasKey ? createCipher(options.encryptionKey!) : missingKeyCipher();
-  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const warn = options.onWarning ?? defaultWarn;
+  // folder 0700, database file 0600 before SQLite creates its -wal / -shm with the same mode
+  if (!memory) prepareDatabaseFiles(path, warn);
 
   const db = new Database(memory ? ":memory:" : path);
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    if (!memory) db.pragma("journal_mode = WAL");
+    if (!memory) {
+      db.pragma("journal_mode = WAL");
+      // -wal / -shm left by an older version (or copied in) may still be open to others
+      tightenDatabaseFiles(path, warn);
+    }
     db.pragma(`synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
     db.pragma("foreign_keys = ON");
     migrate(db, { now: now(), path });
