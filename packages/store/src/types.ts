@@ -742,6 +742,12 @@ export interface Store extends Repositories {
   schemaVersion(): Promise<number>;
   /** Health probe for `/readyz`: true if a trivial query succeeds. */
   ping(): Promise<boolean>;
+  /**
+   * Readiness probe: commits a tiny write transaction (one health row), so a full disk, a read-only file
+   * or a lost lock shows up as `{ ok: false, reason }` (the reason names the SQLite error, never data).
+   * Never throws.
+   */
+  probeCommit(): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: string }>;
   close(): Promise<void>;
   /** The store's clock (epoch ms). */
   readonly now: () => number;

@@ -302,6 +302,18 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     transaction,
     schemaVersion: () => run(() => schemaVersion(db)),
     ping: () => run(() => (prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1).catch(() => false),
+    probeCommit: () =>
+      run(() =>
+        atomic(() =>
+          prepare(
+            `INSERT INTO store_meta (key, value) VALUES ('health_probe', ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+          ).run(String(now())),
+        ),
+      ).then(
+        () => ({ ok: true as const }),
+        (e: unknown) => ({ ok: false as const, reason: commitFailure(e) }),
+      ),
     close: async () => {
       if (closed) return;
       await mutex.acquire();
@@ -313,6 +325,15 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
       }
     },
   };
+}
+
+/** Why a commit failed, for `/readyz`: the SQLite error code and message (they carry no row data). */
+function commitFailure(e: unknown): string {
+  if (e instanceof StoreError) return `store cannot commit: ${e.message}`;
+  const err = e as { code?: unknown; message?: unknown };
+  const code = typeof err?.code === "string" ? `${err.code}: ` : "";
+  const message = typeof err?.message === "string" ? err.message.slice(0, 200) : String(e);
+  return `store cannot commit: ${code}${message}`;
 }
 
 /** An in-memory store for tests; a random encryption key unless one is given. */
