@@ -8,6 +8,7 @@ import { registerDigest } from "./commands/digest.js";
 import { registerDlq } from "./commands/dlq.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerInit } from "./commands/init.js";
+import { registerLocations } from "./commands/locations.js";
 import { registerMessages } from "./commands/messages.js";
 import { registerOptOuts } from "./commands/optouts.js";
 import { registerReconcile } from "./commands/reconcile.js";
@@ -55,6 +56,7 @@ Examples:
   registerInit(program, io);
   registerConfig(program, io);
   registerAuth(program, io);
+  registerLocations(program, io);
   registerDoctor(program, io);
   registerReconcile(program, io);
   registerDedupe(program, io);

@@ -47,3 +47,39 @@ export function runCli(
     child.stdin.end(options.input ?? "");
   });
 }
+
+/**
+ * Runs the CLI from its TypeScript sources (tsx, workspace packages resolved to their sources): no build
+ * needed, so a test exercises the code of this checkout.
+ */
+export function runCliFromSources(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--conditions=@ghl-bulksms/source", "--import", "tsx", join(CLI_DIR, "src", "bin.ts"), ...args],
+      {
+        cwd: options.cwd ?? CLI_DIR,
+        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...(options.env ?? {}) },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}

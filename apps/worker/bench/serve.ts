@@ -51,6 +51,7 @@ async function main() {
       verifyGhl: createGhlVerifier({ ed25519PublicKey: publicPem, toleranceMs: TOLERANCE_MS }),
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
+      locations: { admit: async () => ({ ok: true as const }) },
       metrics: createMetrics(),
       logger: createLogger({ level: "info", destination: { write: () => undefined } as never }), // production level, output discarded
       now: Date.now,

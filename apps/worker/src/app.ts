@@ -10,6 +10,7 @@ import { openSqliteStore, type Store } from "@ghl-bulksms/store";
 import type { FastifyInstance } from "fastify";
 import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
+import { createStoreLocationGate } from "./adapters/store-location-gate.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
 import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
 import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
@@ -219,6 +220,11 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
         }),
       parseBulkSms: options.parseBulkSms ?? parseBulkSmsWebhook,
       readiness: createStoreReadiness(openStore),
+      locations: createStoreLocationGate(openStore, {
+        configured: config.ghl.locations.map((l) => l.locationId),
+        policy: config.ghl.unknownLocations.policy,
+        maxPending: config.ghl.unknownLocations.maxPending,
+      }),
       metrics,
       logger: logger.child({ component: "http" }),
       now,

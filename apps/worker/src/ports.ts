@@ -36,6 +36,17 @@ export interface Ingestor {
   backlog(): Promise<{ readonly pending: number; readonly lagMs: number }>;
 }
 
+/**
+ * Whether a workflow webhook may name this location (workflow webhooks never register locations).
+ * `pending`: held for an operator's approval; `unknown`: refused (and not recorded).
+ */
+export interface LocationGate {
+  admit(
+    locationId: string,
+    at: number,
+  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly status: "unknown" | "pending" }>;
+}
+
 /** `/readyz`: store reachable and migrated. */
 export interface ReadinessProbe {
   check(): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: string }>;

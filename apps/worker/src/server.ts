@@ -17,6 +17,7 @@ import type {
   IncomingEvent,
   Ingestor,
   IngestResult,
+  LocationGate,
   ReadinessProbe,
 } from "./ports.js";
 import { mapWorkflowPayload } from "./workflow-event.js";
@@ -58,6 +59,8 @@ export interface ServerDeps {
   readonly verifyGhl: GhlWebhookVerifier;
   readonly parseBulkSms: BulkSmsWebhookParser;
   readonly readiness: ReadinessProbe;
+  /** which locations workflow webhooks may name */
+  readonly locations: LocationGate;
   readonly metrics: WorkerMetrics;
   readonly logger: Logger;
   readonly now: () => number;
@@ -306,6 +309,40 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const at = now();
       const mapped = mapWorkflowPayload(parsed.value, { queryEvent, now: at });
       if (!mapped.ok) return reply.code(400).send(errorBody(mapped.error.code, mapped.error.message));
+      // Unknown locations are refused (403: GHL does not retry it) before anything is stored; logged with
+      // the location and workflow ids only, never contact fields.
+      let admission: Awaited<ReturnType<LocationGate["admit"]>>;
+      try {
+        admission = await deps.locations.admit(mapped.event.locationId, at);
+      } catch (e) {
+        logger.error({ err: e, reqId: request.id }, "location check failed");
+        return tooBusyGhl(reply, "store unavailable");
+      }
+      if (!admission.ok) {
+        const locationId = mapped.event.locationId;
+        logger.warn(
+          {
+            reqId: request.id,
+            locationId,
+            workflowId: mapped.event.origin.workflowId,
+            status: admission.status,
+          },
+          "workflow webhook for an unregistered location refused",
+        );
+        return reply
+          .code(403)
+          .send(
+            admission.status === "pending"
+              ? errorBody(
+                  "location_pending_approval",
+                  `location ${locationId} is waiting for an operator's approval (ghl-bulksms locations approve ${locationId}); this event was not kept`,
+                )
+              : errorBody(
+                  "unknown_location",
+                  `location ${locationId} is not registered with this worker; register it (ghl-bulksms auth login --location ${locationId} ...) or install the marketplace app`,
+                ),
+          );
+      }
       const busy = overloaded();
       if (busy === true || (busy !== false && (await busy)))
         return tooBusyGhl(reply, "inbox backlog above threshold");

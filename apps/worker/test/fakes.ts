@@ -1,5 +1,15 @@
 // In-memory implementations of the worker's ports, for tests of the shell in isolation.
-import type { ClaimedJob, IncomingEvent, Ingestor, IngestResult, JobQueue } from "../src/ports.ts";
+import type {
+  ClaimedJob,
+  IncomingEvent,
+  Ingestor,
+  IngestResult,
+  JobQueue,
+  LocationGate,
+} from "../src/ports.ts";
+
+/** Admits every location: for tests of other concerns than unknown locations. */
+export const admitAllLocations: LocationGate = { admit: async () => ({ ok: true }) };
 
 export class MemoryIngestor implements Ingestor {
   readonly events = new Map<string, IncomingEvent>();

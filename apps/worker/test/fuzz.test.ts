@@ -7,7 +7,7 @@ import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
 import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { buildServer } from "../src/server.ts";
-import { MemoryIngestor } from "./fakes.ts";
+import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
 
 const keys = generateGhlWebhookTestKeys();
 const BULK = "bulksms-secret-0123456789abcdef";
@@ -25,6 +25,7 @@ const server = buildServer({
   verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
   parseBulkSms: parseBulkSmsWebhook,
   readiness: { check: async () => ({ ok: true as const }) },
+  locations: admitAllLocations,
   metrics: createMetrics(),
   logger: createLogger({ level: "silent" }),
   now: () => NOW,

@@ -13,7 +13,7 @@ import { createStoreReadiness } from "../src/adapters/store-readiness.ts";
 import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { buildServer } from "../src/server.ts";
-import { MemoryIngestor } from "./fakes.ts";
+import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
 
 const KEY = Buffer.alloc(32, 3);
 
@@ -29,6 +29,7 @@ function serverFor(store: Store, timeoutMs?: number) {
     verifyGhl: () => ({ ok: false, error: { code: "missing_signature", message: "no" } }),
     parseBulkSms: parseBulkSmsWebhook,
     readiness: createStoreReadiness(store, timeoutMs === undefined ? {} : { timeoutMs }),
+    locations: admitAllLocations,
     metrics: createMetrics(),
     logger: createLogger({ level: "silent" }),
     now: Date.now,

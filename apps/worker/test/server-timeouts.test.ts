@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { buildServer } from "../src/server.ts";
-import { MemoryIngestor } from "./fakes.ts";
+import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
 
 const HEADERS_TIMEOUT_MS = 400;
 const REQUEST_TIMEOUT_MS = 800;
@@ -28,6 +28,7 @@ const server = buildServer({
   verifyGhl: () => ({ ok: false, error: { code: "missing_signature", message: "no" } }),
   parseBulkSms: parseBulkSmsWebhook,
   readiness: { check: async () => ({ ok: true as const }) },
+  locations: admitAllLocations,
   metrics: createMetrics(),
   logger: createLogger({ level: "silent" }),
   now: Date.now,
@@ -124,6 +125,7 @@ describe("HTTP timeouts over real sockets", () => {
         verifyGhl: () => ({ ok: false, error: { code: "x", message: "x" } }),
         parseBulkSms: parseBulkSmsWebhook,
         readiness: { check: async () => ({ ok: true as const }) },
+        locations: admitAllLocations,
         metrics: createMetrics(),
         logger: createLogger({ level: "silent" }),
         now: Date.now,

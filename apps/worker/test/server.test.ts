@@ -13,7 +13,7 @@ import { createLogger } from "../src/logger.ts";
 import { createMetrics } from "../src/metrics.ts";
 import type { Ingestor } from "../src/ports.ts";
 import { buildServer, secretMatches } from "../src/server.ts";
-import { MemoryIngestor } from "./fakes.ts";
+import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
 
 const keys = generateGhlWebhookTestKeys();
 const BULKSMS_SECRET = "bulksms-secret-0123456789abcdef";
@@ -44,6 +44,7 @@ function makeServer(
     readiness: extra.store
       ? createStoreReadiness(extra.store)
       : { check: async () => ({ ok: true as const }) },
+    locations: admitAllLocations,
     metrics,
     logger: silent,
     now: () => NOW,
@@ -461,6 +462,7 @@ describe("request logging", () => {
       verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
+      locations: admitAllLocations,
       metrics: createMetrics(),
       logger: createLogger({ level: "debug", destination }),
       now: () => NOW,

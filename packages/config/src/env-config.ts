@@ -50,6 +50,12 @@ export interface WorkerConfig {
     readonly webhookMaxAgeMs: number;
     /** path secret of POST /webhooks/ghl-workflow/:secret; null disables the route */
     readonly workflowWebhookSecret: string | null;
+    /** workflow webhooks naming a location this installation does not know: refused, or held for approval */
+    readonly unknownLocations: {
+      readonly policy: "refuse" | "hold";
+      /** at most this many locations wait for approval; beyond it, unknown locations are refused */
+      readonly maxPending: number;
+    };
   };
   readonly bulksms: {
     readonly apiBaseUrl: string;
@@ -342,6 +348,12 @@ export function loadConfig(env: Env): WorkerConfig {
     return v;
   };
   const workflowWebhookSecret = secret("GHL_WORKFLOW_WEBHOOK_SECRET");
+  const unknownLocationPolicy = parse<"refuse" | "hold">(
+    "UNKNOWN_LOCATIONS",
+    z.enum(["refuse", "hold"]),
+    "refuse",
+  );
+  const maxPendingLocations = parse("UNKNOWN_LOCATIONS_MAX_PENDING", intText(1, 1000), 20);
   const bulksmsWebhookSecret = secret("BULKSMS_WEBHOOK_SECRET");
 
   const ghlApiBaseUrl = parse("GHL_API_BASE_URL", urlText, DEFAULT_GHL_API_BASE_URL);
@@ -471,6 +483,7 @@ export function loadConfig(env: Env): WorkerConfig {
       webhookLegacyPublicKey,
       webhookMaxAgeMs,
       workflowWebhookSecret,
+      unknownLocations: { policy: unknownLocationPolicy, maxPending: maxPendingLocations },
     },
     bulksms: {
       apiBaseUrl: bulksmsApiBaseUrl.replace(/\/+$/, ""),

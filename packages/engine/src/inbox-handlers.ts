@@ -49,7 +49,7 @@ function asBulkSmsMessage(payload: unknown): BulkSmsMessage | null {
 export function createInboxHandlers(deps: EngineDeps): InboxHandlers {
   return {
     ghl: (item) => dispatchGhlEvent(deps, item.payload, `ghl:${item.eventId}`),
-    ghlWorkflow: (item) => dispatchGhlEvent(deps, item.payload, `ghl-workflow:${item.eventId}`),
+    ghlWorkflow: (item) => dispatchGhlEvent(deps, item.payload, `ghl-workflow:${item.eventId}`, "workflow"),
     async bulksms(item) {
       const message = asBulkSmsMessage(item.payload);
       if (!message) return permanent("invalid_bulksms_event", "stored BulkSMS event is not a message");

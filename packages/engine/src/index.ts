@@ -65,6 +65,17 @@ export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } fr
 export { type EngineScheduleOptions, enqueueDueEngineJobs } from "./jobs/schedule.js";
 export { registerLocation } from "./location/register-location.js";
 export {
+  admitWorkflowLocation,
+  approvePendingLocation,
+  isPlausibleLocationId,
+  type LocationAdmission,
+  listPendingLocations,
+  type PendingLocation,
+  rejectPendingLocation,
+  UNKNOWN_LOCATION_POLICIES,
+  type UnknownLocationPolicy,
+} from "./location/unknown-locations.js";
+export {
   clearGatewayBlock,
   type GatewayBlock,
   gatewayBlockTaskKey,

@@ -1,7 +1,7 @@
 // GHL event type -> use-case, through a typed registry (exhaustive: a missing type is a compile error).
 import type { GhlContactLike } from "@ghl-bulksms/sync";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
-import { ensureLocation } from "../core/deps.js";
+import { ensureLocation, loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK, permanent } from "../core/outcome.js";
 import { handleAppInstalled } from "./app-installed.js";
 import { handleAppUninstalled } from "./app-uninstalled.js";
@@ -25,7 +25,19 @@ export interface GhlEventEnvelope {
   [key: string]: unknown;
 }
 
-type Handler = (deps: EngineDeps, event: GhlEventEnvelope, eventKey: string) => Promise<JobOutcome>;
+/**
+ * Where the event came from. A signed marketplace webhook may register its location (when
+ * `autoRegisterLocations` allows it); a workflow webhook never does: it is authenticated only by a shared
+ * path secret and any sub-account's workflow can name any location (see location/unknown-locations.ts).
+ */
+export type GhlEventOrigin = "marketplace" | "workflow";
+
+type Handler = (
+  deps: EngineDeps,
+  event: GhlEventEnvelope,
+  eventKey: string,
+  origin: GhlEventOrigin,
+) => Promise<JobOutcome>;
 
 function withLocation(
   fn: (
@@ -35,10 +47,11 @@ function withLocation(
     eventKey: string,
   ) => Promise<JobOutcome>,
 ): Handler {
-  return async (deps, event, eventKey) => {
+  return async (deps, event, eventKey, origin) => {
     const locationId = typeof event.locationId === "string" ? event.locationId : null;
     if (!locationId) return permanent("missing_location", `${event.type} event has no locationId`);
-    const ctx = await ensureLocation(deps, locationId);
+    const ctx =
+      origin === "workflow" ? await loadLocation(deps, locationId) : await ensureLocation(deps, locationId);
     if (!ctx) return permanent("unknown_location", `location ${locationId} is not registered`);
     if (!ctx.location.active) {
       deps.logger.info({ locationId, type: event.type }, "event for an inactive location ignored");
@@ -100,6 +113,7 @@ export async function dispatchGhlEvent(
   deps: EngineDeps,
   event: unknown,
   eventKey: string,
+  origin: GhlEventOrigin = "marketplace",
 ): Promise<JobOutcome> {
   if (!event || typeof event !== "object" || typeof (event as { type?: unknown }).type !== "string") {
     return permanent("invalid_event", "GHL event without a type");
@@ -109,5 +123,5 @@ export async function dispatchGhlEvent(
     deps.logger.debug({ type: envelope.type }, "GHL event type not used by the engine");
     return OK;
   }
-  return GHL_EVENT_HANDLERS[envelope.type](deps, envelope, eventKey);
+  return GHL_EVENT_HANDLERS[envelope.type](deps, envelope, eventKey, origin);
 }
