@@ -113,6 +113,18 @@ describe("verifyGhlWebhook", () => {
     }
   });
 
+  it("never throws, even when reading the input throws: unauthenticated means bad_signature", () => {
+    const hostile = {
+      get() {
+        throw new RangeError("Maximum call stack size exceeded");
+      },
+    } as unknown as Headers;
+    expect(verifyGhlWebhook("{}", hostile, opts)).toMatchObject({
+      ok: false,
+      error: { code: "bad_signature", message: "signature could not be checked (RangeError)" },
+    });
+  });
+
   it("bounds signed bodies: nesting deeper than maxDepth and bodies above maxBodyBytes are refused", () => {
     const nest = (n: number) => `${"[".repeat(n)}1${"]".repeat(n)}`;
     const body = (n: number) =>

@@ -150,11 +150,16 @@ export function verifyGhlWebhook(
   headers: WebhookHeaders,
   options: VerifyGhlWebhookOptions = {},
 ): VerifyGhlWebhookResult {
+  const progress = { authenticated: false };
   try {
-    return verifyUnsafe(rawBody, headers, options);
+    return verifyUnsafe(rawBody, headers, options, progress);
   } catch (e) {
-    // Unreachable by design (every step above is bounded); kept so unauthenticated input can never throw.
-    return fail("malformed", `webhook could not be checked: ${e instanceof Error ? e.name : "error"}`);
+    // Unreachable by design (every step is bounded); kept so that input can never make this throw. Before
+    // the signature matched, the body is unauthenticated: refused as a bad signature (401), never more.
+    const what = e instanceof Error ? e.name : "error";
+    return progress.authenticated
+      ? fail("malformed", `signed body could not be read (${what})`)
+      : fail("bad_signature", `signature could not be checked (${what})`);
   }
 }
 
@@ -162,6 +167,7 @@ function verifyUnsafe(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
   options: VerifyGhlWebhookOptions,
+  progress: { authenticated: boolean },
 ): VerifyGhlWebhookResult {
   // a view over the caller's bytes, not a copy (they are only read)
   const bytes =
@@ -194,6 +200,7 @@ function verifyUnsafe(
   if (!check(scheme, bytes, signature, keys)) {
     return fail("bad_signature", `${scheme} signature does not match the raw body`);
   }
+  progress.authenticated = true;
 
   // Authenticated from here on; still bounded, because a signing key can leak or GHL can misbehave.
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
