@@ -217,6 +217,7 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
           ed25519PublicKey: config.ghl.webhookPublicKey,
           rsaPublicKey: config.ghl.webhookLegacyPublicKey,
           toleranceMs: config.ghl.webhookMaxAgeMs,
+          maxBodyBytes: config.http.bodyLimitBytes,
         }),
       parseBulkSms: options.parseBulkSms ?? parseBulkSmsWebhook,
       readiness: createStoreReadiness(openStore),

@@ -10,6 +10,8 @@ export interface GhlVerifierOptions {
   readonly rsaPublicKey?: string | readonly string[] | null;
   /** replay window: |now - timestamp| above this is rejected as stale */
   readonly toleranceMs: number;
+  /** largest signed body read (bytes); default the ghl package's 1 MiB. The worker passes BODY_LIMIT_BYTES. */
+  readonly maxBodyBytes?: number;
 }
 
 /** Parses configured PEMs once at start-up (a bad key fails here, naming the scheme). */
@@ -33,7 +35,12 @@ export function createGhlVerifier(options: GhlVerifierOptions): GhlWebhookVerifi
   };
   // one options object for every call (the hot path allocates no closures); `now` reads the call's time
   let callNow = 0;
-  const verifyOptions = { now: () => callNow, publicKeys, toleranceMs: options.toleranceMs };
+  const verifyOptions = {
+    now: () => callNow,
+    publicKeys,
+    toleranceMs: options.toleranceMs,
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+  };
   return (rawBody, headers, { now }) => {
     callNow = now;
     const r = verifyGhlWebhook(rawBody, headers, verifyOptions);
