@@ -18,6 +18,7 @@ import {
   txContext,
   txRunner,
 } from "./context.js";
+import { createDecisionsRepo } from "./decisions.js";
 import { createDigestsRepo } from "./digests.js";
 import { createFollowUpsRepo } from "./follow-ups.js";
 import { createInboxRepo } from "./inbox.js";
@@ -94,6 +95,7 @@ const REPOSITORIES: {
   optOuts: (ctx) => createOptOutsRepo(ctx),
   runs: (ctx) => createSyncRunsRepo(ctx),
   audit: (ctx) => createAuditLogRepo(ctx),
+  decisions: (ctx) => createDecisionsRepo(ctx),
   vendorWrites: (ctx) => createVendorWritesRepo(ctx),
   mergeUndo: (ctx) => createMergeUndoRepo(ctx),
   followUps: (ctx) => createFollowUpsRepo(ctx),
@@ -149,6 +151,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     optOuts: createOptOutsRepo(topCtx),
     runs: createSyncRunsRepo(topCtx),
     audit: createAuditLogRepo(topCtx),
+    decisions: createDecisionsRepo(topCtx),
     vendorWrites: createVendorWritesRepo(topCtx),
     mergeUndo: createMergeUndoRepo(topCtx),
     followUps: createFollowUpsRepo(topCtx),
@@ -235,6 +238,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     }
     get audit() {
       return this.#built.audit ?? this.#build("audit");
+    }
+    get decisions() {
+      return this.#built.decisions ?? this.#build("decisions");
     }
     get vendorWrites() {
       return this.#built.vendorWrites ?? this.#build("vendorWrites");
