@@ -2,6 +2,7 @@
 // line with its reason code (ids only: no phone, no name) and one stored decision.
 import { afterEach, describe, expect, it } from "vitest";
 import { type EngineLogger, maybeSendWelcome, operatorOptOut } from "../src/index.js";
+import { parseLifecycleConfig, runDueFollowUps } from "../src/reconcile/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 interface Line {
@@ -197,5 +198,53 @@ describe("send decisions", () => {
     const lines = about(cap2.lines, shy.id);
     expect(lines.map((l) => [l.level, l.obj.reason])).toEqual([["info", "no_consent"]]);
     expect(h.sandbox.bulksms.control.sentMessages()).toEqual([]);
+  });
+
+  it("a follow-up step: deferred by quiet hours (one line with the time), then stopped by a template error", async () => {
+    const cap = captureLogger();
+    h = await startHarness({ logger: cap.logger, clockStart: Date.UTC(2026, 2, 10, 22, 30) });
+    const c = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Fay",
+      phone: "07400 300006",
+      tags: ["quote-sent"],
+    });
+    await h.settle();
+    const config = parseLifecycleConfig({
+      defaults: {
+        followUps: [
+          {
+            id: "quote",
+            trigger: { type: "tag-added", tag: "quote-sent" },
+            // valid syntax (checked with the configuration); the field is unknown for this contact
+            steps: [{ afterHours: 0, template: "Hi {{nickname}}, any questions?" }],
+          },
+        ],
+      },
+    });
+    await h.store.followUps.start({
+      locationId: h.locationId,
+      ruleId: "quote",
+      contactId: c.id,
+      nextRunAt: h.sandbox.clock.now(),
+    });
+    const night = await runDueFollowUps(h.engine.deps, { config });
+    expect(night.outcomes).toEqual([expect.objectContaining({ action: "deferred" })]);
+    await runDueFollowUps(h.engine.deps, { config }); // not due again before 08:00: nothing new
+    await h.sandbox.clock.advance(Date.UTC(2026, 2, 11, 8, 0) - h.sandbox.clock.now());
+    const morning = await runDueFollowUps(h.engine.deps, { config });
+    expect(morning.outcomes).toEqual([expect.objectContaining({ action: "stopped" })]);
+    const lines = about(cap.lines, c.id).filter((l) => l.level === "info");
+    expect(lines.map((l) => [l.obj.decision, l.obj.reason, l.obj.kind])).toEqual([
+      ["deferred", "quiet_hours", "follow-up:quote:0"],
+      ["skipped", "template_error", "follow-up:quote:0"],
+    ]);
+    expect(lines[0]?.obj.until).toBe("2026-03-11T08:00:00.000Z");
+    const stored = await h.store.decisions.list({ contactIds: [c.id] });
+    expect(stored.map((d) => [d.decision, d.reason, d.messageKey])).toEqual([
+      ["skipped", "template_error", expect.stringMatching(/^followup:\d+:0$/)],
+      ["deferred", "quiet_hours", expect.stringMatching(/^followup:\d+:0$/)],
+    ]);
+    expect(h.sandbox.bulksms.control.sentMessages()).toEqual([]);
+    expectNoPersonalData(cap.lines, ["Fay", "7400"]);
   });
 });
