@@ -62,7 +62,7 @@ describe("explain", () => {
     expect(human.stderr).toBe("");
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`${landline.id} (Lorna)`);
-    expect(human.stdout).toMatch(/welcome\s+skipped\s+not_mobile\s+skipped: not a mobile number/);
+    expect(human.stdout).toMatch(/welcome\s+skipped\s+not_mobile\s+-\s+skipped: not a mobile number/);
     expect(human.stdout).toMatch(/opt-out:\s+none recorded/);
 
     const json = await cli(["explain", "020 7946 0958", "--json"]);
@@ -87,7 +87,8 @@ describe("explain", () => {
     expect(add.code).toBe(0);
     const r = await cli(["explain", mobile.id]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/welcome\s+queued\s+queued\s+queued to send/);
+    // the decision stands as taken; the message column shows what the opt-out did to it since
+    expect(r.stdout).toMatch(/welcome\s+queued\s+queued\s+CANCELLED\s+queued to send/);
     expect(r.stdout).toMatch(/opt-out:\s+opted out since \d{4}-\d\d-\d\dT.* by an operator/);
   });
 

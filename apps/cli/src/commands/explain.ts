@@ -129,6 +129,12 @@ export function registerExplain(program: Command, io: Io): void {
               },
             );
           const optOut = phone ? await store.optOuts.get(location.id, phone) : null;
+          // where each message stands now (a queued welcome may have been cancelled by an opt-out since)
+          const messages = new Map<string, { status: string; error: string | null }>();
+          for (const key of new Set(decisions.map((d) => d.messageKey).filter((k): k is string => !!k))) {
+            const m = await store.messages.getByKey(key);
+            if (m) messages.set(key, { status: m.status, error: m.error });
+          }
           const rows = decisions.map((d) => ({
             at: isoTime(d.at),
             contactId: d.contactId,
@@ -139,6 +145,7 @@ export function registerExplain(program: Command, io: Io): void {
             explanation: explainDecision(d, optOut),
             until: isoTime(d.until),
             messageKey: d.messageKey,
+            messageStatus: d.messageKey ? (messages.get(d.messageKey)?.status ?? null) : null,
             detail: d.detail,
           }));
           const people = contacts.map((c) => ({
@@ -191,8 +198,8 @@ export function registerExplain(program: Command, io: Io): void {
           );
           io.out(
             renderTable(
-              ["time", "text", "decision", "reason", "why"],
-              rows.map((r) => [r.at, r.kind, r.decision, r.reason, r.explanation]),
+              ["time", "text", "decision", "reason", "message now", "why"],
+              rows.map((r) => [r.at, r.kind, r.decision, r.reason, r.messageStatus, r.explanation]),
             ),
           );
         });
