@@ -102,3 +102,32 @@ describe("explain", () => {
     expect(bad.stderr).toContain("+442079460123");
   });
 });
+
+describe("templates at configuration time", () => {
+  it("config validate refuses a welcome template that cannot render, naming the variable and the placeholder", async () => {
+    const r = await cli(["config", "validate"], { WELCOME_TEMPLATE: "Hi {{frstName}}, welcome!" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('WELCOME_TEMPLATE is not a valid template: unknown field "frstName"');
+    expect(r.stderr).toContain('did you mean "firstName"?');
+    const policy = join(dir, "bad-follow-up.json");
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        lifecycle: {
+          defaults: {
+            followUps: [
+              {
+                id: "quote",
+                trigger: { type: "tag-added", tag: "q" },
+                steps: [{ afterHours: 1, template: "Hi {{firstName" }],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    const f = await cli(["config", "validate"], { GHL_BULKSMS_CONFIG: policy });
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain("followUps.0.steps.0.template: not a valid template");
+  });
+});
