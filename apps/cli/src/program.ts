@@ -7,6 +7,7 @@ import { registerDedupe } from "./commands/dedupe.js";
 import { registerDigest } from "./commands/digest.js";
 import { registerDlq } from "./commands/dlq.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerExplain } from "./commands/explain.js";
 import { registerInit } from "./commands/init.js";
 import { registerLocations } from "./commands/locations.js";
 import { registerMessages } from "./commands/messages.js";
@@ -62,6 +63,7 @@ Examples:
   registerDedupe(program, io);
   registerSend(program, io);
   registerMessages(program, io);
+  registerExplain(program, io);
   registerOptOuts(program, io);
   registerDlq(program, io);
   registerRuns(program, io);

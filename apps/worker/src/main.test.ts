@@ -85,6 +85,24 @@ describe("worker main", () => {
     expect(err).toContain("BULKSMS_TOKEN_ID is required in live mode"); // mode came from the file
   }, 30_000);
 
+  it("refuses to start with a welcome template or a HELP text that cannot be sent, naming both", async () => {
+    const d = dir();
+    writeFileSync(
+      join(d, ".env"),
+      [
+        "GHL_API_BASE_URL=http://127.0.0.1:9",
+        "BULKSMS_API_BASE_URL=http://127.0.0.1:9/v1",
+        "WELCOME_TEMPLATE='Hi {{frstName}}, welcome!'",
+        "HELP_TEXT='Hi {{firstName}}, call us'",
+      ].join("\n"),
+    );
+    const p = run(d, [], baseEnv({}));
+    expect(await p.exited).toBe(1);
+    expect(p.err()).toContain("refusing to start");
+    expect(p.err()).toContain('WELCOME_TEMPLATE is not a valid template: unknown field "frstName"');
+    expect(p.err()).toContain('HELP_TEXT has a placeholder "{{firstName}}"');
+  }, 30_000);
+
   it("names a missing GHL_BULKSMS_ENV_FILE and an unknown option", async () => {
     // (a missing `--env-file` is refused by Node 20 itself, which also reads --env-file after the script)
     const d = dir();

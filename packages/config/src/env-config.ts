@@ -2,6 +2,7 @@
 // Every problem is reported at once, each naming the variable, e.g.
 //   GHL_BULKSMS_ENCRYPTION_KEY must be 32 bytes base64 (got 12 bytes)
 // (Moved here from apps/worker/src/config.ts so the CLI reads exactly the same settings.)
+import { checkPlainText, checkTemplate, DEFAULT_TEMPLATE_FIELDS } from "@ghl-bulksms/sync";
 import { z } from "zod";
 
 export type WorkerMode = "sandbox" | "live";
@@ -372,6 +373,14 @@ export function loadConfig(env: Env): WorkerConfig {
   if (!isTimezone(defaultTimezone))
     bad("DEFAULT_TIMEZONE", `is not an IANA timezone (got ${JSON.stringify(defaultTimezone)})`);
   const welcomeTemplate = str("WELCOME_TEMPLATE");
+  if (welcomeTemplate !== null) {
+    const t = checkTemplate(welcomeTemplate);
+    if (!t.ok)
+      bad(
+        "WELCOME_TEMPLATE",
+        `is not a valid template: ${t.error.message}; write {{field}} or {{field | "fallback"}} with a field of ${DEFAULT_TEMPLATE_FIELDS.join(", ")} (a mapped custom field: set engine.defaults.welcome.template in the policy file)`,
+      );
+  }
   const welcomeDelayMs = parse("WELCOME_DELAY_SECONDS", intText(0, 7 * 86_400), 0) * 1000;
   const words = (name: string, fallback: readonly string[]) => {
     const v = str(name);
@@ -404,15 +413,22 @@ export function loadConfig(env: Env): WorkerConfig {
   const shutdownTimeoutMs = parse("SHUTDOWN_TIMEOUT_SECONDS", intText(1, 600), 25) * 1000;
 
   // Confirmation texts: unset = the engine's default, empty = none.
+  // HELP_TEXT and the confirmations are sent as they are: a {{placeholder}} in them is a mistake.
+  const plainText = (name: string, value: string | null): string | null => {
+    const plain = value === null ? null : checkPlainText(value);
+    if (plain && !plain.ok) bad(name, `has a ${plain.error.message}`);
+    return value;
+  };
   const confirmation = (name: string, value: string | null): string | null => {
     if (value !== null && value.length > 918)
       bad(name, `must be at most 918 characters (6 SMS parts), got ${value.length}`);
-    return value;
+    return plainText(name, value);
   };
   const stopConfirmationText = confirmation(
     "STOP_CONFIRMATION_TEXT",
     env.STOP_CONFIRMATION_TEXT === undefined ? null : (str("STOP_CONFIRMATION_TEXT") ?? ""),
   );
+  const helpText = plainText("HELP_TEXT", str("HELP_TEXT"));
   const startConfirmationText = confirmation(
     "START_CONFIRMATION_TEXT",
     env.START_CONFIRMATION_TEXT === undefined ? null : (str("START_CONFIRMATION_TEXT") ?? ""),
@@ -499,7 +515,7 @@ export function loadConfig(env: Env): WorkerConfig {
       stopWords,
       startWords,
       helpWords,
-      helpText: str("HELP_TEXT"),
+      helpText,
       stopConfirmationText,
       startConfirmationText,
     },

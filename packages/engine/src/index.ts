@@ -32,6 +32,12 @@ export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
 export { type CreateEngineOptions, createEngine, type Engine, type EngineJobs } from "./engine.js";
 export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export {
+  DECISION_REASONS,
+  type DecisionInput,
+  gateDecision,
+  recordDecision,
+} from "./gate/record-decision.js";
+export {
   type BlockReason,
   checkSendGate,
   type GateDecision,

@@ -10,6 +10,7 @@ import {
   createEngine,
   type Engine,
   type EngineConfigInput,
+  type EngineLogger,
   type LifecycleConfigInput,
   registerLocation,
 } from "../src/index.js";
@@ -38,6 +39,7 @@ export async function startHarness(
     lifecycle?: LifecycleConfigInput;
     clockStart?: number;
     wrapGhl?: (c: GhlClient) => GhlClient;
+    logger?: EngineLogger;
   } = {},
 ): Promise<Harness> {
   const receiver = await startWebhookReceiver();
@@ -74,6 +76,7 @@ export async function startHarness(
     config: options.config ?? {},
     now,
     ...(options.lifecycle ? { lifecycle: options.lifecycle } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   await registerLocation(engine.deps, {
     id: location.id,

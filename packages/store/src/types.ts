@@ -594,6 +594,67 @@ export interface VendorWritesRepo {
   forget(key: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- send decisions ("why was nothing sent?")
+
+/** What happened to an automated (or reply) text at one decision point. */
+export type SendDecisionOutcome = "queued" | "sent" | "deferred" | "blocked" | "skipped";
+
+/**
+ * One decision about a text for a person: queued, sent, deferred (quiet hours, until `until`), blocked by
+ * the send gate or skipped before a message existed (landline, invalid number, template error...).
+ */
+export interface SendDecision {
+  id: number;
+  /** Idempotency key: the same decision recorded twice (a retried job) is kept once. */
+  key: string | null;
+  at: number;
+  locationId: string;
+  contactId: string | null;
+  /** E.164 of the number concerned (kept in the store for `explain <phone>`, never logged). */
+  phoneE164: string | null;
+  /** The send purpose: "automated", "reply", "stop-confirmation". */
+  purpose: string;
+  /** What text: "welcome", "follow-up:<rule>:<step>", "stop-confirmation", "digest", ... */
+  kind: string;
+  decision: SendDecisionOutcome;
+  /** A short reason code: "opted_out", "ghl_dnd", "not_mobile", "quiet_hours", "template_error", "sent"... */
+  reason: string;
+  messageKey: string | null;
+  /** For "deferred": when it will be tried again (epoch ms). */
+  until: number | null;
+  /** Small JSON without personal data (opt-out source, template error...). */
+  detail: unknown;
+}
+
+export interface SendDecisionsRepo {
+  /** Records a decision; false when one with the same `key` exists (nothing written). */
+  record(
+    input: Omit<
+      SendDecision,
+      "id" | "at" | "key" | "contactId" | "phoneE164" | "messageKey" | "until" | "detail"
+    > & {
+      key?: string | null;
+      at?: number;
+      contactId?: string | null;
+      phoneE164?: string | null;
+      messageKey?: string | null;
+      until?: number | null;
+      detail?: unknown;
+    },
+  ): Promise<{ recorded: boolean; id: number }>;
+  /**
+   * Decisions about a contact and/or a number, newest first. Given both, a decision matching either is
+   * listed (a contact's decisions and those about its number before the contact was known).
+   */
+  list(options: {
+    locationId?: string;
+    contactIds?: readonly string[];
+    phoneE164?: string;
+    since?: number;
+    limit?: number;
+  }): Promise<SendDecision[]>;
+}
+
 // ---------------------------------------------------------------- merges, follow-ups, digests, settings
 
 export type MergeUndoStatus = "recorded" | "applied" | "undone";
@@ -718,6 +779,7 @@ export interface Repositories {
   readonly optOuts: OptOutsRepo;
   readonly runs: SyncRunsRepo;
   readonly audit: AuditLogRepo;
+  readonly decisions: SendDecisionsRepo;
   readonly vendorWrites: VendorWritesRepo;
   readonly mergeUndo: MergeUndoRepo;
   readonly followUps: FollowUpsRepo;

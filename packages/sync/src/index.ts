@@ -85,6 +85,7 @@ export {
   type TagPolicy,
   type VersionedValue,
 } from "./policies.js";
+export { checkPlainText, checkTemplate, type TemplateCheck } from "./template/check-template.js";
 export {
   type ParsedTemplate,
   parseTemplate,

@@ -95,7 +95,7 @@ export function registerAuth(program: Command, io: Io): void {
   withExamples(
     login,
     "ghl-bulksms auth login --location abc123 --token pit-xxxxxxxx --region GB",
-    "ghl-bulksms auth login                       # OAuth: prints the URL to open",
+    "ghl-bulksms auth login                       # OAuth: prints the URL to open (manual: needs a browser)",
     "ghl-bulksms auth login --code 0a1b2c... --port 8976",
   );
 

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { parseIntOption, parseSince, withExamples, withStore } from "../cli/command.js";
 import { csvLine, parseCsv } from "../cli/csv.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
+import { EXAMPLE_LOCATION_ID, EXAMPLE_PHONE_E164, EXAMPLE_PHONE_NATIONAL } from "../cli/example-values.js";
 import type { Io } from "../cli/io.js";
 import { parsePhone } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -95,7 +96,7 @@ export function registerOptOuts(program: Command, io: Io): void {
               if (!p.ok)
                 throw usageError(
                   p.message,
-                  "use E.164 (+447700900123) or a national number of the location's region",
+                  `use E.164 (${EXAMPLE_PHONE_E164}) or a national number of the location's region`,
                 );
               const { engine } = await openEngine(settings, store, { needSms: false });
               const { operatorOptIn, operatorOptOut } = await import("@ghl-bulksms/engine");
@@ -120,8 +121,8 @@ export function registerOptOuts(program: Command, io: Io): void {
       );
     withExamples(
       c,
-      `ghl-bulksms optouts ${name} +447700900123`,
-      `ghl-bulksms optouts ${name} "07700 900123" --location abc123 --reason "asked by phone"`,
+      `ghl-bulksms optouts ${name} ${EXAMPLE_PHONE_E164}`,
+      `ghl-bulksms optouts ${name} "${EXAMPLE_PHONE_NATIONAL}" --location ${EXAMPLE_LOCATION_ID} --reason "asked by phone"`,
     );
   }
 
@@ -171,7 +172,7 @@ export function registerOptOuts(program: Command, io: Io): void {
           if (!p.ok)
             throw usageError(
               p.message,
-              "use E.164 (+447700900123) or a national number of the location's region",
+              `use E.164 (${EXAMPLE_PHONE_E164}) or a national number of the location's region`,
             );
           const { engine } = await openEngine(settings, store, { needSms: false });
           const { clearGatewayBlock } = await import("@ghl-bulksms/engine");
@@ -193,8 +194,8 @@ export function registerOptOuts(program: Command, io: Io): void {
     );
   withExamples(
     unblock,
-    "ghl-bulksms optouts unblock --location abc123 --phone +447700900123",
-    'ghl-bulksms optouts unblock --location abc123 --phone "07700 900123" --reason "BulkSMS ticket 4711"',
+    `ghl-bulksms optouts unblock --location ${EXAMPLE_LOCATION_ID} --phone ${EXAMPLE_PHONE_E164}`,
+    `ghl-bulksms optouts unblock --location ${EXAMPLE_LOCATION_ID} --phone "${EXAMPLE_PHONE_NATIONAL}" --reason "BulkSMS ticket 4711"`,
   );
 
   const imp = optouts
@@ -291,7 +292,7 @@ export function registerOptOuts(program: Command, io: Io): void {
   withExamples(
     imp,
     "ghl-bulksms optouts import stops.csv",
-    "printf 'phone\\n+447700900123\\n' | ghl-bulksms optouts import /dev/stdin",
+    `printf 'phone\\n${EXAMPLE_PHONE_E164}\\n' | ghl-bulksms optouts import /dev/stdin`,
   );
 
   const exp = optouts

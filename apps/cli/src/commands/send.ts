@@ -6,6 +6,7 @@ import type { ContactRecord } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
+import { EXAMPLE_CONTACT_ID, EXAMPLE_PHONE_E164, EXAMPLE_PHONE_NATIONAL } from "../cli/example-values.js";
 import type { Io } from "../cli/io.js";
 import { parsePhone } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -30,7 +31,7 @@ const BLOCK_HINTS: Record<string, string> = {
   contact_deleted: "the contact was deleted in GHL",
   contact_retired: "the contact was retired by a reconciliation",
   location_inactive: "the location is inactive (uninstalled?)",
-  invalid_number: "use E.164, e.g. +447700900123",
+  invalid_number: `use E.164, e.g. ${EXAMPLE_PHONE_E164}`,
   gateway_blocked:
     "BulkSMS still blocks this number although the person re-subscribed; ask BulkSMS support to lift the block, then run `ghl-bulksms optouts unblock --location <id> --phone <number>` (see `ghl-bulksms optouts gateway-blocks`)",
 };
@@ -82,7 +83,7 @@ export function registerSend(program: Command, io: Io): void {
             if (!p.ok)
               throw usageError(
                 p.message,
-                "use E.164 (+447700900123) or a national number of the location's region",
+                `use E.164 (${EXAMPLE_PHONE_E164}) or a national number of the location's region`,
               );
             to = p.e164;
             contact = (await store.contacts.findByPhone(location.id, to))[0] ?? null;
@@ -216,8 +217,8 @@ export function registerSend(program: Command, io: Io): void {
     });
   withExamples(
     cmd,
-    'ghl-bulksms send --to +447700900123 --body "Your order is ready" --dry-run',
-    'ghl-bulksms send --to Abc123ContactId --template "Hi {{firstName | \\"there\\"}}, see you at 3pm"',
-    'ghl-bulksms send --to "07700 900123" --body "Hello" --key order-1042',
+    `ghl-bulksms send --to ${EXAMPLE_PHONE_E164} --body "Your order is ready" --dry-run`,
+    `ghl-bulksms send --to ${EXAMPLE_CONTACT_ID} --template "Hi {{firstName | \\"there\\"}}, see you at 3pm"`,
+    `ghl-bulksms send --to "${EXAMPLE_PHONE_NATIONAL}" --body "Hello" --key order-1042`,
   );
 }

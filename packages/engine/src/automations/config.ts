@@ -1,6 +1,7 @@
 // Lifecycle configuration (reconciliation, duplicate merging, follow-ups, digest): parsed once with zod,
 // every bad setting reported with its path. `defaults` apply to every location; `locations[id]` overrides
 // them section by section.
+import { checkTemplate } from "@ghl-bulksms/sync";
 import { z } from "zod";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)");
@@ -75,7 +76,14 @@ const triggerSchema = z.discriminatedUnion("type", [
 const stepSchema = z.strictObject({
   /** Delay after the trigger (first step) or after the previous step. */
   afterHours: z.number().min(0),
-  template: z.string().min(1),
+  /** Filled in from the contact's GHL record and profile (open-ended fields: the syntax is checked). */
+  template: z
+    .string()
+    .min(1)
+    .superRefine((t, ctx) => {
+      const c = checkTemplate(t, { fields: null });
+      if (!c.ok) ctx.addIssue({ code: "custom", message: `not a valid template: ${c.error.message}` });
+    }),
 });
 
 export const followUpRuleSchema = z.strictObject({

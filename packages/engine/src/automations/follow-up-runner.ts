@@ -2,10 +2,16 @@
 // live, the rule's condition still holds, and the engine's send gate (opt-outs, DND, consent, quiet hours).
 // Quiet hours defer the step (same step, later); an opt-out stops the sequence. The message itself goes
 // through the engine's queue (`sms.send` re-checks the gate once more when it sends).
-import type { FollowUp } from "@ghl-bulksms/store";
+import type { FollowUp, Repositories } from "@ghl-bulksms/store";
 import { type GhlContactLike, renderTemplate } from "@ghl-bulksms/sync";
 import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
+import {
+  DECISION_REASONS,
+  type DecisionInput,
+  gateDecision,
+  recordDecision,
+} from "../gate/record-decision.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
 import { type LifecycleConfig, lifecycleFor } from "./config.js";
@@ -39,8 +45,52 @@ export async function runDueFollowUps(
   return { processed: due.length, outcomes };
 }
 
-async function stop(deps: EngineDeps, f: FollowUp, reason: string): Promise<FollowUpStepOutcome> {
+/** The decision about this step's text, recorded once per step (and per deferral). */
+function decideStep(
+  deps: EngineDeps,
+  repos: Pick<Repositories, "decisions">,
+  f: FollowUp,
+  input: Pick<DecisionInput, "decision" | "reason" | "until" | "detail" | "messageId"> & {
+    phone: string | null;
+    key: string;
+    at: number;
+  },
+): Promise<boolean> {
+  const { phone, key, ...rest } = input;
+  return recordDecision(deps, repos, {
+    ...rest,
+    key: `followup:${f.id}:${f.step}:${key}`,
+    locationId: f.locationId,
+    contactId: f.contactId,
+    phone,
+    purpose: "automated",
+    kind: `follow-up:${f.ruleId}:${f.step}`,
+    messageKey: `followup:${f.id}:${f.step}`,
+  });
+}
+
+async function stop(
+  deps: EngineDeps,
+  f: FollowUp,
+  reason: string,
+  decision: {
+    at: number;
+    phone?: string | null;
+    /** The reason code (default: the stop reason). */
+    code?: string;
+    outcome?: "blocked" | "skipped";
+    detail?: DecisionInput["detail"];
+  },
+): Promise<FollowUpStepOutcome> {
   await deps.store.followUps.stop(f.id, reason);
+  await decideStep(deps, deps.store, f, {
+    decision: decision.outcome ?? "skipped",
+    reason: decision.code ?? reason.replace(/-/g, "_"),
+    phone: decision.phone ?? null,
+    key: "stopped",
+    at: decision.at,
+    ...(decision.detail ? { detail: decision.detail } : {}),
+  });
   return { id: f.id, action: "stopped", reason };
 }
 
@@ -51,20 +101,23 @@ async function runStep(
   now: number,
 ): Promise<FollowUpStepOutcome> {
   const rule = lifecycleFor(config, f.locationId).followUps.find((r) => r.id === f.ruleId);
-  if (!rule) return stop(deps, f, "rule-removed");
+  if (!rule) return stop(deps, f, "rule-removed", { at: now });
   const step = rule.steps[f.step];
   if (!step) {
     await deps.store.followUps.complete(f.id);
     return { id: f.id, action: "completed" };
   }
   const record = await deps.store.contacts.get(f.locationId, f.contactId);
-  if (!record || record.deleted || record.retired) return stop(deps, f, "contact-deleted");
+  if (!record || record.deleted || record.retired) return stop(deps, f, "contact-deleted", { at: now });
   const ghl = asGhlRecord(record.ghl) as GhlContactLike | null;
-  if (!ruleStillHolds(rule, ghl))
-    return stop(deps, f, rule.trigger.type === "tag-added" ? "tag-removed" : "field-changed");
   const profile = asProfile(record.profile);
   const to = profile?.phone ?? record.phoneE164;
-  if (!to) return stop(deps, f, "no-phone");
+  if (!ruleStillHolds(rule, ghl))
+    return stop(deps, f, rule.trigger.type === "tag-added" ? "tag-removed" : "field-changed", {
+      at: now,
+      phone: to,
+    });
+  if (!to) return stop(deps, f, "no-phone", { at: now });
   const gate = await checkSendGate(deps, {
     locationId: f.locationId,
     contactId: f.contactId,
@@ -72,12 +125,27 @@ async function runStep(
     purpose: "automated",
     at: now,
   });
+  const verdict = gateDecision(gate);
   if ("block" in gate) {
     const optOut = gate.block === "opted_out" || gate.block === "ghl_dnd" || gate.block === "no_consent";
-    return stop(deps, f, optOut ? "opted-out" : gate.block);
+    return stop(deps, f, optOut ? "opted-out" : gate.block, {
+      at: now,
+      phone: to,
+      code: gate.block,
+      outcome: "blocked",
+      ...(verdict?.detail ? { detail: verdict.detail } : {}),
+    });
   }
   if ("defer" in gate) {
     await deps.store.followUps.advance(f.id, f.step, gate.defer);
+    await decideStep(deps, deps.store, f, {
+      decision: "deferred",
+      reason: gate.reason,
+      until: gate.defer,
+      phone: to,
+      key: `deferred:${gate.defer}`,
+      at: now,
+    });
     return { id: f.id, action: "deferred", until: gate.defer };
   }
   const rendered = renderTemplate(
@@ -85,7 +153,13 @@ async function runStep(
     { ...(ghl ?? {}), ...(profile ?? {}) },
     { missing: "empty" },
   );
-  if (!rendered.ok) return stop(deps, f, `template: ${rendered.error.kind}`);
+  if (!rendered.ok)
+    return stop(deps, f, `template: ${rendered.error.kind}`, {
+      at: now,
+      phone: to,
+      code: DECISION_REASONS.templateError,
+      detail: { template: `${rendered.error.kind}: ${rendered.error.message}` },
+    });
   const next = rule.steps[f.step + 1];
   const messageId = await deps.store.transaction(async (tx) => {
     const q = await queueMessage(tx, {
@@ -100,6 +174,14 @@ async function runStep(
     });
     if (next) await tx.followUps.advance(f.id, f.step + 1, now + next.afterHours * HOUR);
     else await tx.followUps.complete(f.id);
+    await decideStep(deps, tx, f, {
+      decision: "queued",
+      reason: DECISION_REASONS.queued,
+      messageId: q.message.id,
+      phone: to,
+      key: "queued",
+      at: now,
+    });
     return q.message.id;
   });
   return { id: f.id, action: "queued", messageId, step: f.step };

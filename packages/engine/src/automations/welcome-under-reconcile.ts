@@ -6,8 +6,9 @@ import type { StoreTx } from "@ghl-bulksms/store";
 import { renderTemplate } from "@ghl-bulksms/sync";
 import { resolvePolicy } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
-import { asProfile } from "../core/mirror.js";
+import { asGhlRecord, asProfile } from "../core/mirror.js";
 import { isMobile } from "../core/phone.js";
+import { DECISION_REASONS, type DecisionInput, recordDecision } from "../gate/record-decision.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
 import type { LifecycleConfig } from "./config.js";
@@ -35,11 +36,43 @@ export async function welcomeDiscoveredContact(
   const now = deps.now();
   if (input.dateAdded === null || now - input.dateAdded > maxAgeMs) return { sent: false, reason: "too_old" };
   const record = await repos.contacts.get(input.locationId, input.contactId);
+  if (record?.welcomeSentAt != null) return { sent: false, reason: "already_welcomed" };
   const profile = asProfile(record?.profile);
-  if (!record || !profile?.phone) return { sent: false, reason: "no_phone" };
-  if (record.welcomeSentAt !== null) return { sent: false, reason: "already_welcomed" };
-  if (ctx.policy.welcome.requireMobile && !isMobile(profile.phone))
+  const key = `welcome:${input.locationId}:${input.contactId}`;
+  const decide = (
+    t: Pick<StoreTx, "decisions">,
+    decision: "skipped" | "blocked" | "queued",
+    reason: string,
+    extra: Pick<DecisionInput, "detail" | "messageId"> = {},
+  ) =>
+    recordDecision(deps, t, {
+      key,
+      locationId: input.locationId,
+      contactId: input.contactId,
+      phone: profile?.phone ?? null,
+      purpose: "automated",
+      kind: "welcome",
+      decision,
+      reason,
+      messageKey: key,
+      at: now,
+      ...extra,
+    });
+  if (!record || !profile?.phone) {
+    if (record) {
+      const raw = asGhlRecord(record.ghl)?.phone;
+      const code =
+        typeof raw === "string" && raw.trim() !== ""
+          ? DECISION_REASONS.invalidNumber
+          : DECISION_REASONS.noPhone;
+      await decide(repos, "skipped", code);
+    }
+    return { sent: false, reason: "no_phone" };
+  }
+  if (ctx.policy.welcome.requireMobile && !isMobile(profile.phone)) {
+    await decide(repos, "skipped", DECISION_REASONS.notMobile);
     return { sent: false, reason: "not_mobile" };
+  }
   const gate = await checkSendGate(
     deps,
     {
@@ -50,15 +83,23 @@ export async function welcomeDiscoveredContact(
     },
     tx,
   );
-  if ("block" in gate) return { sent: false, reason: "gate" };
+  if ("block" in gate) {
+    await decide(repos, "blocked", gate.block, gate.detail ? { detail: { gate: gate.detail } } : {});
+    return { sent: false, reason: "gate" };
+  }
   const rendered = renderTemplate(ctx.policy.welcome.template, { ...profile }, { missing: "empty" });
-  if (!rendered.ok) return { sent: false, reason: "template" };
+  if (!rendered.ok) {
+    await decide(repos, "skipped", DECISION_REASONS.templateError, {
+      detail: { template: `${rendered.error.kind}: ${rendered.error.message}` },
+    });
+    return { sent: false, reason: "template" };
+  }
   const phone = profile.phone;
-  const decide = async (t: StoreTx): Promise<WelcomeDecision> => {
+  const queue = async (t: StoreTx): Promise<WelcomeDecision> => {
     const first = await t.contacts.markWelcomeSent(input.locationId, input.contactId, now);
     if (!first) return { sent: false, reason: "already_welcomed" } as const;
     const q = await queueMessage(t, {
-      key: `welcome:${input.locationId}:${input.contactId}`,
+      key,
       locationId: input.locationId,
       contactId: input.contactId,
       to: phone,
@@ -67,7 +108,8 @@ export async function welcomeDiscoveredContact(
       meta: { purpose: "automated", kind: "welcome" },
       template: ctx.policy.welcome.template,
     });
+    await decide(t, "queued", DECISION_REASONS.queued, { messageId: q.message.id });
     return { sent: true, messageId: q.message.id } as const;
   };
-  return tx ? decide(tx) : deps.store.transaction(decide);
+  return tx ? queue(tx) : deps.store.transaction(queue);
 }

@@ -33,4 +33,53 @@ describe("engine config", () => {
       /locations\.x\.mapping/,
     );
   });
+
+  it("refuses a welcome template that cannot render and a placeholder in a reply, naming the path", () => {
+    try {
+      parseEngineConfig({
+        defaults: { welcome: { enabled: true, template: "Hi {{frstName}}" } },
+        locations: { loc1: { replies: { help: "Hi {{firstName}}, reply STOP" } } },
+      });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EngineConfigError);
+      const issues = (e as EngineConfigError).issues;
+      expect(issues).toContainEqual({
+        path: "defaults.welcome.template",
+        message: 'not a valid template: unknown field "frstName" (did you mean "firstName"?)',
+      });
+      expect(issues.find((i) => i.path === "locations.loc1.replies.help")?.message).toContain(
+        '"{{firstName}}"',
+      );
+    }
+    // a custom field of the location's mapping is a field the welcome fills in
+    const mapping = {
+      version: 1,
+      profile: {},
+      extra: { plan: { from: { customField: { id: "cf_plan" } } } },
+    };
+    expect(() =>
+      parseEngineConfig({ defaults: { welcome: { template: "Your plan: {{plan}}" }, mapping } }),
+    ).not.toThrow();
+    expect(() => parseEngineConfig({ defaults: { welcome: { template: "Your plan: {{plan}}" } } })).toThrow(
+      /unknown field "plan"/,
+    );
+  });
+});
+
+describe("lifecycle config templates", () => {
+  it("refuses a follow-up step whose template does not parse, naming the step", async () => {
+    const { parseLifecycleConfig } = await import("../automations/config.js");
+    const rule = (template: string) => ({
+      defaults: {
+        followUps: [
+          { id: "quote", trigger: { type: "tag-added", tag: "q" }, steps: [{ afterHours: 1, template }] },
+        ],
+      },
+    });
+    expect(() => parseLifecycleConfig(rule("Hi {{firstName}}, any {{customField.x}}?"))).not.toThrow();
+    expect(() => parseLifecycleConfig(rule("Hi {{firstName, any questions?"))).toThrow(
+      /defaults\.followUps\.0\.steps\.0\.template: not a valid template: "\{\{" at 3 is not closed/,
+    );
+  });
 });

@@ -1,6 +1,12 @@
 // Engine configuration: parsed once with zod. `defaults` apply to every location; `locations[id]` and a
 // location's stored settings (`location.settings.engine`) override them section by section.
-import { type MappingConfig, parseMappingConfig } from "@ghl-bulksms/sync";
+import {
+  checkPlainText,
+  checkTemplate,
+  DEFAULT_TEMPLATE_FIELDS,
+  type MappingConfig,
+  parseMappingConfig,
+} from "@ghl-bulksms/sync";
 import { z } from "zod";
 
 export const DEFAULT_STOP_KEYWORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"] as const;
@@ -168,16 +174,42 @@ export function parseEngineConfig(input: EngineConfigInput | unknown = {}): Engi
       for (const e of m.errors) issues.push({ path: `${where}.mapping.${e.path}`, message: e.message });
   };
   check("defaults", r.data.defaults.mapping);
+  issues.push(...templateIssues(r.data.defaults, "defaults"));
   for (const [id, o] of Object.entries(r.data.locations)) {
     check(`locations.${id}`, o.mapping);
     const merged = locationPolicySchema.safeParse(mergePolicy(r.data.defaults, o, {}));
     if (!merged.success) {
       for (const i of merged.error.issues)
         issues.push({ path: `locations.${id}.${pathOf(i.path)}`, message: i.message });
+    } else if (o.welcome || o.replies || o.mapping !== undefined) {
+      issues.push(...templateIssues(merged.data, `locations.${id}`));
     }
   }
   if (issues.length > 0) throw new EngineConfigError(issues);
   return r.data;
+}
+
+/**
+ * The texts of a policy, checked before any contact is at hand: the welcome template parses and uses only
+ * fields the welcome fills in (the standard ones and the mapping's custom `extra` fields); the replies are
+ * sent as they are, so a placeholder in them is refused.
+ */
+function templateIssues(policy: LocationPolicy, where: string): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const mapping =
+    policy.mapping && typeof policy.mapping === "object" ? parseMappingConfig(policy.mapping) : null;
+  const extra = mapping?.ok ? Object.keys(mapping.config.extra) : [];
+  const welcome = checkTemplate(policy.welcome.template, { fields: [...DEFAULT_TEMPLATE_FIELDS, ...extra] });
+  if (!welcome.ok)
+    issues.push({
+      path: `${where}.welcome.template`,
+      message: `not a valid template: ${welcome.error.message}`,
+    });
+  for (const [name, text] of Object.entries(policy.replies)) {
+    const plain = text === null ? null : checkPlainText(text);
+    if (plain && !plain.ok) issues.push({ path: `${where}.replies.${name}`, message: plain.error.message });
+  }
+  return issues;
 }
 
 type Override = z.output<typeof partialPolicy>;

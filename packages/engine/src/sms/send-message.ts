@@ -1,9 +1,15 @@
 // Job "sms.send": gate -> send (dedup id fixed for the message's life) -> markSubmitted.
-import type { MessageRecord, MessageStatus } from "@ghl-bulksms/store";
+import type { MessageRecord, MessageStatus, Repositories } from "@ghl-bulksms/store";
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import {
+  DECISION_REASONS,
+  type DecisionInput,
+  gateDecision,
+  recordDecision,
+} from "../gate/record-decision.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
@@ -35,6 +41,7 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   const meta = metaOf(message);
   if (message.status !== "QUEUED") {
     // sent or cancelled: nothing to send (a crash may have come before the follow-up was enqueued)
+    if (message.status === "CANCELLED") await decideCancelled(deps, message, meta);
     await afterLeftQueue(deps, message, meta);
     return OK;
   }
@@ -44,13 +51,16 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
     to: message.to,
     purpose: meta.purpose,
   });
+  const verdict = gateDecision(gate);
   if ("block" in gate) {
-    await store.messages.updateStatus(message.id, {
-      status: "CANCELLED",
-      error: `blocked by the send gate: ${gate.block}${gate.detail ? ` (${gate.detail})` : ""}`,
-      at: deps.now(),
+    await store.transaction(async (tx) => {
+      await tx.messages.updateStatus(message.id, {
+        status: "CANCELLED",
+        error: `blocked by the send gate: ${gate.block}${gate.detail ? ` (${gate.detail})` : ""}`,
+        at: deps.now(),
+      });
+      if (verdict) await decideMessage(deps, tx, message, meta, { ...verdict, key: "blocked" });
     });
-    deps.logger.info({ messageId, reason: gate.block }, "send blocked by the gate");
     await afterLeftQueue(deps, message, meta);
     return OK;
   }
@@ -63,8 +73,9 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
         { messageId },
         { key: `${messageId}:${gate.defer}`, locationId: message.locationId, runAt: gate.defer },
       );
+      if (verdict)
+        await decideMessage(deps, tx, message, meta, { ...verdict, key: `deferred:${gate.defer}` });
     });
-    deps.logger.info({ messageId, until: gate.defer }, "send deferred by quiet hours");
     return OK;
   }
   const ctx = await loadLocation(deps, message.locationId);
@@ -100,6 +111,12 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
         at: deps.now(),
       });
       if (failed.updated && ctx) await onMessageFailed(tx, ctx, failed.message, reason, deps.now());
+      await decideMessage(deps, tx, message, meta, {
+        decision: "blocked",
+        reason: DECISION_REASONS.gatewayRefused,
+        detail: { error: r.error.code, status: r.error.status ?? null },
+        key: "refused",
+      });
     });
     await afterLeftQueue(deps, message, meta);
     return OK;
@@ -107,14 +124,73 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   const first = r.data.messages[0];
   const status = first?.status ? toMessageStatus(first.status.type) : "ACCEPTED";
   const cost = r.data.messages.reduce((sum, m) => sum + (m.creditCost ?? 0), 0);
-  await store.messages.markSubmitted(message.id, {
-    providerIds: r.data.messages.map((m) => m.id),
-    status,
-    subtype: first?.status?.subtype ?? null,
-    cost,
+  await store.transaction(async (tx) => {
+    await tx.messages.markSubmitted(message.id, {
+      providerIds: r.data.messages.map((m) => m.id),
+      status,
+      subtype: first?.status?.subtype ?? null,
+      cost,
+    });
+    await decideMessage(deps, tx, message, meta, {
+      decision: "sent",
+      reason: DECISION_REASONS.sent,
+      key: "sent",
+    });
   });
   await afterLeftQueue(deps, message, meta);
   return OK;
+}
+
+/** Records what became of a queued message (once per message and decision). */
+function decideMessage(
+  deps: EngineDeps,
+  repos: Pick<Repositories, "decisions">,
+  message: MessageRecord,
+  meta: MessageMeta,
+  input: Pick<DecisionInput, "decision" | "reason" | "until" | "detail"> & { key: string },
+): Promise<boolean> {
+  return recordDecision(deps, repos, {
+    ...input,
+    key: `${message.id}:${input.key}`,
+    locationId: message.locationId,
+    contactId: message.contactId,
+    phone: message.to,
+    purpose: meta.purpose,
+    kind: meta.kind,
+    messageKey: message.key,
+    messageId: message.id,
+  });
+}
+
+/**
+ * Reason codes of the cancellations made outside the send job (an opt-out, a GHL delete, a merge, an
+ * uninstall cancel the person's pending texts), read from the message's error.
+ */
+const CANCEL_REASONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^opted out/, "opted_out"],
+  [/^contact deleted/, "contact_deleted"],
+  [/^merged into/, "merged"],
+  [/^app uninstalled/, "location_inactive"],
+];
+
+/** A message cancelled before its send job ran: recorded once, at the time it was cancelled. */
+async function decideCancelled(deps: EngineDeps, message: MessageRecord, meta: MessageMeta): Promise<void> {
+  const error = message.error ?? "";
+  if (error.startsWith("blocked by the send gate")) return; // recorded by the gate check that cancelled it
+  const reason = CANCEL_REASONS.find(([re]) => re.test(error))?.[1] ?? "cancelled";
+  await recordDecision(deps, deps.store, {
+    key: `${message.id}:cancelled`,
+    at: message.statusAt,
+    locationId: message.locationId,
+    contactId: message.contactId,
+    phone: message.to,
+    purpose: meta.purpose,
+    kind: meta.kind,
+    decision: "blocked",
+    reason,
+    messageKey: message.key,
+    messageId: message.id,
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { type GhlContactLike, ghlSmsDnd, renderTemplate } from "@ghl-bulksms/syn
 import { type EngineDeps, type LocationContext, loadLocation } from "../core/deps.js";
 import { asGhlRecord, asProfile, type StoredProfile } from "../core/mirror.js";
 import { isMobile } from "../core/phone.js";
+import { DECISION_REASONS, type DecisionInput, recordDecision } from "../gate/record-decision.js";
 import { checkSendGate } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
 
@@ -66,36 +67,71 @@ export async function queueWelcomeInTx(
   const { record, profile, now } = input;
   if (!policy.welcome.enabled) return { sent: false, reason: "disabled" };
   const phone = profile.phone;
-  if (!phone) return { sent: false, reason: "no_phone" };
-  if (policy.welcome.requireMobile && !isMobile(phone)) return { sent: false, reason: "not_mobile" };
-  if (ghlSmsDnd(record) || profile.dnd) return { sent: false, reason: "dnd" };
-  if (profile.consentField === "opted-out") return { sent: false, reason: "no_consent" };
+  const key = welcomeKey(locationId, record.id);
+  // one recorded (and logged) welcome decision per contact: the welcome is decided once for life
+  const decide = (
+    decision: "skipped" | "blocked" | "queued",
+    reason: string,
+    extra: Pick<DecisionInput, "detail" | "messageId"> = {},
+  ) =>
+    recordDecision(deps, tx, {
+      key,
+      locationId,
+      contactId: record.id,
+      phone: phone ?? null,
+      purpose: "automated",
+      kind: "welcome",
+      decision,
+      reason,
+      messageKey: key,
+      at: now,
+      ...extra,
+    });
+  const skip = async (
+    reason: Exclude<WelcomeSkipReason, "blocked" | "template">,
+    code: string,
+  ): Promise<WelcomeResult> => {
+    await decide("skipped", code);
+    return { sent: false, reason };
+  };
+  if (!phone) {
+    // a number GHL holds that the mapping could not read is an invalid number, not a missing one
+    const raw = typeof record.phone === "string" ? record.phone.trim() : "";
+    return skip("no_phone", raw ? DECISION_REASONS.invalidNumber : DECISION_REASONS.noPhone);
+  }
+  if (policy.welcome.requireMobile && !isMobile(phone)) return skip("not_mobile", DECISION_REASONS.notMobile);
+  if (ghlSmsDnd(record) || profile.dnd) return skip("dnd", DECISION_REASONS.ghlDnd);
+  if (profile.consentField === "opted-out") return skip("no_consent", DECISION_REASONS.noConsent);
   if (policy.consent.require === "explicit-opt-in" && profile.consentField !== "opted-in")
-    return { sent: false, reason: "no_consent" };
-  if (await tx.optOuts.isOptedOut(locationId, phone)) return { sent: false, reason: "opted_out" };
+    return skip("no_consent", DECISION_REASONS.noConsent);
+  if (await tx.optOuts.isOptedOut(locationId, phone)) return skip("opted_out", DECISION_REASONS.optedOut);
   const gate = await checkSendGate(
     deps,
     { locationId, contactId: record.id, to: phone, purpose: "automated", at: now },
     tx,
   );
-  if ("block" in gate)
+  if ("block" in gate) {
+    await decide("blocked", gate.block, gate.detail ? { detail: { gate: gate.detail } } : {});
     return {
       sent: false,
       reason: "blocked",
       ...(gate.detail ? { detail: gate.detail } : { detail: gate.block }),
     };
+  }
   const rendered = renderTemplate(policy.welcome.template, welcomeTemplateData(record, profile, phone), {
     missing: "empty",
   });
   if (!rendered.ok) {
-    deps.logger.warn({ locationId, error: rendered.error.message }, "welcome template does not render");
+    await decide("skipped", DECISION_REASONS.templateError, {
+      detail: { template: `${rendered.error.kind}: ${rendered.error.message}` },
+    });
     return { sent: false, reason: "template", detail: rendered.error.message };
   }
   if (!(await tx.contacts.markWelcomeSent(locationId, record.id, now)))
     return { sent: false, reason: "already_welcomed" };
   // quiet hours are the send job's business (deferred, not dropped)
   const q = await queueMessage(tx, {
-    key: welcomeKey(locationId, record.id),
+    key,
     locationId,
     contactId: record.id,
     to: phone,
@@ -104,6 +140,7 @@ export async function queueWelcomeInTx(
     sendAfter: now + policy.welcome.delayMs,
     meta: { purpose: "automated", kind: "welcome" },
   });
+  await decide("queued", DECISION_REASONS.queued, { messageId: q.message.id });
   return { sent: true, messageId: q.message.id };
 }
 

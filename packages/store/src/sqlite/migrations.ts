@@ -276,6 +276,29 @@ CREATE INDEX messages_location_created ON messages (location_id, created_at);
 CREATE INDEX messages_created ON messages (created_at);
 `,
   },
+  {
+    version: 4,
+    name: "send decisions",
+    sql: `
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT UNIQUE,
+  at INTEGER NOT NULL,
+  location_id TEXT NOT NULL,
+  contact_id TEXT,
+  phone_e164 TEXT,
+  purpose TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  message_key TEXT,
+  until INTEGER,
+  detail TEXT
+);
+CREATE INDEX decisions_contact ON decisions (location_id, contact_id, at);
+CREATE INDEX decisions_phone ON decisions (phone_e164, at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

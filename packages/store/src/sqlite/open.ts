@@ -16,6 +16,7 @@ import {
   txContext,
   txRunner,
 } from "./context.js";
+import { createDecisionsRepo } from "./decisions.js";
 import { createDigestsRepo } from "./digests.js";
 import { type PermissionWarn, prepareDatabaseFiles, tightenDatabaseFiles } from "./file-permissions.js";
 import { createFollowUpsRepo } from "./follow-ups.js";
@@ -101,6 +102,7 @@ const REPOSITORIES: {
   optOuts: (ctx) => createOptOutsRepo(ctx),
   runs: (ctx) => createSyncRunsRepo(ctx),
   audit: (ctx) => createAuditLogRepo(ctx),
+  decisions: (ctx) => createDecisionsRepo(ctx),
   vendorWrites: (ctx) => createVendorWritesRepo(ctx),
   mergeUndo: (ctx) => createMergeUndoRepo(ctx),
   followUps: (ctx) => createFollowUpsRepo(ctx),
@@ -162,6 +164,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     optOuts: createOptOutsRepo(topCtx),
     runs: createSyncRunsRepo(topCtx),
     audit: createAuditLogRepo(topCtx),
+    decisions: createDecisionsRepo(topCtx),
     vendorWrites: createVendorWritesRepo(topCtx),
     mergeUndo: createMergeUndoRepo(topCtx),
     followUps: createFollowUpsRepo(topCtx),
@@ -248,6 +251,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     }
     get audit() {
       return this.#built.audit ?? this.#build("audit");
+    }
+    get decisions() {
+      return this.#built.decisions ?? this.#build("decisions");
     }
     get vendorWrites() {
       return this.#built.vendorWrites ?? this.#build("vendorWrites");

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkPlainText, checkTemplate } from "./check-template.js";
 import { parseTemplate } from "./parse-template.js";
 import { previewTemplate, type SmsMeasure } from "./preview-template.js";
 import { renderTemplate } from "./render-template.js";
@@ -121,5 +122,40 @@ describe("previewTemplate", () => {
       error: { kind: "unclosed-placeholder" },
     });
     expect(() => previewTemplate("hi", {}, { measure, pricePerPart: -1 })).toThrow(/pricePerPart/);
+  });
+});
+
+describe("checkTemplate / checkPlainText (configuration time)", () => {
+  it("accepts the known fields with and without fallbacks", () => {
+    expect(checkTemplate('Hi {{firstName | "there"}}, from {{companyName}}')).toEqual({ ok: true });
+    expect(checkTemplate("Hi {{plan}}", { fields: ["plan"] })).toEqual({ ok: true });
+    expect(checkTemplate("Hi {{anything.at.all}}", { fields: null })).toEqual({ ok: true });
+  });
+
+  it("names the bad placeholder: syntax, unknown field with a suggestion", () => {
+    const unclosed = checkTemplate("Hi {{firstName, welcome");
+    expect(unclosed).toMatchObject({ ok: false, error: { kind: "unclosed-placeholder" } });
+    const typo = checkTemplate("Hi {{frstName}}");
+    expect(typo).toMatchObject({
+      ok: false,
+      error: {
+        kind: "unknown-field",
+        field: "frstName",
+        message: 'unknown field "frstName" (did you mean "firstName"?)',
+      },
+    });
+    expect(checkTemplate("Hi {{first name}}", { fields: null })).toMatchObject({
+      ok: false,
+      error: { kind: "invalid-placeholder" },
+    });
+  });
+
+  it("a plain text with a placeholder is refused; braces alone are fine", () => {
+    expect(checkPlainText("Reply STOP to opt out")).toEqual({ ok: true });
+    expect(checkPlainText("Smile :-}} ")).toEqual({ ok: true });
+    expect(checkPlainText("Hi {{firstName}}, reply STOP")).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('"{{firstName}}"') },
+    });
   });
 });
