@@ -1,5 +1,6 @@
-// Entry point: `node --conditions=@ghl-bulksms/source --import tsx src/main.ts [--env-file <path>] [--config <path>]`
-// (or `pnpm start`). Reads the `.env` file (see env-file.ts; variables already set win) and the policy
+// Entry point: `node dist/main.js [--env-file <path>] [--config <path>] [--version] [--help]` (built, or in a
+// `pnpm --filter @ghl-bulksms/worker deploy --prod <dir>` bundle), from sources
+// `node --conditions=@ghl-bulksms/source --import tsx src/main.ts` (or `pnpm start`). Reads the `.env` file (see env-file.ts; variables already set win) and the policy
 // file, validates everything, and refuses to start — printing every problem, naming the variable or the
 // file — on bad configuration or when sandbox mode points at non-local vendor URLs. Exit code 1 then.
 import process from "node:process";
@@ -14,8 +15,9 @@ import {
 } from "@ghl-bulksms/config";
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
-import { parseWorkerArgs, WorkerArgsError, workerEnv } from "./env-file.js";
+import { parseWorkerArgs, WORKER_USAGE, WorkerArgsError, workerEnv } from "./env-file.js";
 import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
+import { buildInfo, WORKER_VERSION } from "./version.js";
 
 interface Settings {
   readonly config: WorkerConfig;
@@ -32,6 +34,14 @@ function refuse(message: string): never {
 function settings(): Settings {
   try {
     const args = parseWorkerArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(WORKER_USAGE);
+      process.exit(0);
+    }
+    if (args.version) {
+      process.stdout.write(`${WORKER_VERSION}\n`);
+      process.exit(0);
+    }
     const { env, path } = workerEnv({ path: args.envFile, env: process.env, cwd: process.cwd() });
     const config = loadConfig(env);
     assertSafeVendorUrls(config);
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   const app = createWorkerApp({ config, engine: createEnginePlugin({ policy }) });
   app.logger.info(
     {
+      ...buildInfo(),
       mode: config.mode,
       envFile,
       policyFile: policy?.path ?? null,
