@@ -3,6 +3,7 @@ import { Command } from "commander";
 import type { Io } from "./cli/io.js";
 import { CLI_VERSION } from "./cli/version.js";
 import { registerAuth } from "./commands/auth.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerDigest } from "./commands/digest.js";
@@ -67,6 +68,7 @@ Examples:
   registerRuns(program, io);
   registerWebhooks(program, io);
   registerDigest(program, io);
+  registerBackup(program, io);
   registerSandbox(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.
   for (const group of program.commands) {

@@ -13,6 +13,7 @@ import {
   PolicyFileError,
   type WorkerConfig,
 } from "@ghl-bulksms/config";
+import { SchemaTooNewError } from "@ghl-bulksms/store";
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
 import { parseWorkerArgs, WORKER_USAGE, WorkerArgsError, workerEnv } from "./env-file.js";
@@ -26,8 +27,8 @@ interface Settings {
   readonly envFile: string | null;
 }
 
-function refuse(message: string): never {
-  process.stderr.write(`ghl-bulksms worker: refusing to start.\n${message}\nSee apps/worker/.env.example.\n`);
+function refuse(message: string, see = "See apps/worker/.env.example."): never {
+  process.stderr.write(`ghl-bulksms worker: refusing to start.\n${message}\n${see}\n`);
   process.exit(1);
 }
 
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
   } catch (e) {
     app.logger.fatal({ err: e }, "start-up failed");
     await app.stop().catch(() => undefined);
+    // A store migrated by a newer release: say so in plain words on stderr too, with what to do.
+    if (e instanceof SchemaTooNewError) refuse(e.message, "Upgrades: the README's Production section.");
     process.exit(1);
   }
 }
