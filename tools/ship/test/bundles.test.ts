@@ -5,7 +5,15 @@
 //      starts against the sandbox, answers /readyz, shows its version in its log and /metrics; the CLI shows
 //      --version and --help and backs up the running worker's store (and refuses to restore over it).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -146,6 +154,10 @@ describe("the deploy bundles", () => {
       [],
     );
     const away = join(repo, "run-worker"); // the worker's folder: same ./.env, same ./data
+    // the bin is executable, and its shebang runs it (what a link onto PATH relies on)
+    expect(statSync(join(bundle, ENTRY.cli)).mode & 0o111).not.toBe(0);
+    const direct = spawnSync(join(bundle, ENTRY.cli), ["--version"], { cwd: away, encoding: "utf8" });
+    expect(direct.status).toBe(0);
     const version = await runCliBundle(bundle, ["--version"], { cwd: away });
     expect(version).toEqual({ code: 0, stdout: `${versionOf(join(bundle, "package.json"))}\n`, stderr: "" });
     const help = await runCliBundle(bundle, ["--help"], { cwd: away });
