@@ -49,6 +49,17 @@ afterAll(async () => {
 });
 
 describe("from a clean clone: `pnpm cli:build`", () => {
+  it("the package's own build alone says what to run instead of leaving a half-built CLI", () => {
+    const alone = spawnSync("pnpm", ["--filter", "@ghl-bulksms/cli", "build"], {
+      cwd: repo,
+      env: commandEnv(),
+      encoding: "utf8",
+    });
+    expect(alone.status).not.toBe(0);
+    expect(`${alone.stdout}${alone.stderr}`).toContain("run `pnpm cli:build` at the repository root");
+    expect(existsSync(join(repo, "apps", "cli", "dist"))).toBe(false);
+  }, 120_000);
+
   it("builds the CLI with its workspace dependencies; linked onto PATH, every command works", async () => {
     run("pnpm", [CLI_BUILD_SCRIPT], repo);
     const bin = join(repo, "bin");
