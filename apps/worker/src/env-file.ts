@@ -37,6 +37,9 @@ Options:
   -V, --version      print the version and exit
   -h, --help         print this help and exit
 
+Node itself reads --env-file anywhere on its command line and stops (exit 9) when the file is missing: run
+\`node -- dist/main.js --env-file <path>\`, or set GHL_BULKSMS_ENV_FILE, to get the worker's own message.
+
 Exit codes: 0 stopped cleanly (SIGTERM / SIGINT), 1 refused to start (every problem is named) or failed.
 Health: GET /livez, GET /readyz (200 once the store, engine and job runner are up), GET /metrics.
 Every variable: .env.example beside this package.

@@ -31,10 +31,10 @@ function dir(): string {
   return d;
 }
 
-function run(cwd: string, args: string[], env: NodeJS.ProcessEnv) {
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) {
   const child = spawn(
     process.execPath,
-    ["--conditions=@ghl-bulksms/source", "--import", tsx, mainPath, ...args],
+    ["--conditions=@ghl-bulksms/source", "--import", tsx, ...nodeArgs, mainPath, ...args],
     {
       cwd,
       env,
@@ -166,6 +166,10 @@ describe("worker main", () => {
     const missing = run(d, [], baseEnv({ GHL_BULKSMS_ENV_FILE: "prod.env" }));
     expect(await missing.exited).toBe(1);
     expect(missing.err()).toContain(`env file ${join(realpathSync(d), "prod.env")} does not exist`);
+    // after `--` Node leaves --env-file to the worker (as its --help says)
+    const afterDashes = run(d, ["--env-file", "missing.env"], baseEnv({}), ["--"]);
+    expect(await afterDashes.exited).toBe(1);
+    expect(afterDashes.err()).toContain(`env file ${join(realpathSync(d), "missing.env")} does not exist`);
     const unknown = run(d, ["--verbose"], baseEnv({}));
     expect(await unknown.exited).toBe(1);
     expect(unknown.err()).toContain('unknown option "--verbose"');
