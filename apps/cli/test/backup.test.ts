@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
-import { openSqliteStore } from "@ghl-bulksms/store";
+import { LATEST_SCHEMA_VERSION, openSqliteStore } from "@ghl-bulksms/store";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_DIR, ensureBuilt, runCli } from "./helpers.js";
 
@@ -126,6 +127,38 @@ describe("backup and restore while another process writes", () => {
     const runs = await runCli(["runs", "list", "--json"], { env, cwd: dir });
     expect(runs.code).toBe(0);
   }, 180_000);
+
+  it("a store from a newer release: commands and restore refuse it, saying what to do", async () => {
+    const newer = mkdtempSync(join(tmpdir(), "cli-backup-newer-"));
+    try {
+      const data = join(newer, "data");
+      const store = openSqliteStore({
+        path: join(data, "ghl-bulksms.db"),
+        encryptionKey: SANDBOX_ENCRYPTION_KEY,
+      });
+      await store.close();
+      const raw = new Database(join(data, "ghl-bulksms.db"));
+      raw
+        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from the future', 0)")
+        .run(LATEST_SCHEMA_VERSION + 1);
+      raw.close();
+      const newerEnv = { ...env, DATA_DIR: data };
+      const runs = await runCli(["runs", "list"], { env: newerEnv, cwd: newer });
+      expect(runs.code).toBe(1);
+      expect(runs.stderr).toContain(`has schema version ${LATEST_SCHEMA_VERSION + 1}`);
+      expect(runs.stderr).toContain("Run the newer release");
+      expect(runs.stderr).toContain("hint:  upgrade this CLI to the worker's release");
+      // a backup of it is possible, restoring it into this release is not
+      const copy = await runCli(["backup", join(newer, "newer.db")], { env: newerEnv, cwd: newer });
+      expect(copy.code).toBe(0);
+      const restore = await runCli(["restore", join(newer, "newer.db")], { env, cwd: dir });
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toContain("Refusing to open it");
+      expect(restore.stderr).toContain("restore it with the release that wrote it");
+    } finally {
+      rmSync(newer, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("restore names a file that is not a backup (exit 2) and a missing store for backup (exit 1)", async () => {
     const notBackup = await runCli(["restore", join(CLI_DIR, "package.json")], { env, cwd: dir });
