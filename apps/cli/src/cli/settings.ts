@@ -1,6 +1,7 @@
 // Configuration: the SAME environment variables as the worker (its zod schema, `loadConfig`), read from
 // the process environment over an optional `.env` file, plus the optional JSON configuration file with the
 // engine policies (`{ "engine": {...}, "lifecycle": {...} }`).
+import { existsSync } from "node:fs";
 import type { PolicyFile, WorkerConfig } from "@ghl-bulksms/config";
 import { CliError, EXIT_FAILED, EXIT_USAGE } from "./errors.js";
 
@@ -36,7 +37,7 @@ export async function loadEnv(options: GlobalOptions, processEnv: Env = process.
     if (e instanceof EnvFileError)
       throw new CliError(e.message, {
         hint: "create it with `ghl-bulksms init`, or pass the right path with --env-file",
-        exitCode: e.message.endsWith("does not exist") ? EXIT_USAGE : EXIT_FAILED,
+        exitCode: existsSync(e.path) ? EXIT_FAILED : EXIT_USAGE,
       });
     throw e;
   }

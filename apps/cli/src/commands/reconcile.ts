@@ -170,7 +170,7 @@ export function describeLock(
     `location ${run.locationId}: run ${run.id} is held by ${holder}, last heartbeat ${ageS}s ago. ` +
     `If it is still working, wait for it (\`ghl-bulksms runs show ${run.id}\`); if that process is gone ` +
     `(killed, crashed), its lock is stale and expires at ${expiresAt.toISOString()} (in ${inS}s), ` +
-    "after which the next reconcile resumes the run from its checkpoint."
+    "after which the next reconcile takes it over (and resumes it from its checkpoint if it is the same kind of run)."
   );
 }
 
