@@ -52,6 +52,8 @@ describe("backupSqliteFile", () => {
     expect(statSync(result.path).mode & 0o777).toBe(0o600);
     expect(existsSync(`${result.path}-wal`)).toBe(false); // self-contained
     await expect(backupSqliteFile({ from: path, to: result.path })).rejects.toThrow(/already exists/);
+    const nested = await backupSqliteFile({ from: path, to: join(dir, "backups", "2026", "b.db") });
+    expect(count(nested.path)).toBe(300); // the folders are created
     raw.close();
     await store.close();
   });

@@ -13,7 +13,7 @@
  * keeps the current file as `<store>.pre-restore-<time>` and renames the copy into place. Migrations run
  * when the restored store is next opened.
  */
-import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { SchemaTooNewError, StoreError } from "../errors.js";
@@ -99,6 +99,7 @@ export async function backupSqliteFile(options: {
   if (to === from) throw new BackupFileError(to, "is the store itself: give another file");
   if (existsSync(to) && !options.overwrite)
     throw new BackupFileError(to, "already exists (remove it or choose another name)");
+  mkdirSync(dirname(to), { recursive: true });
   const temp = join(dirname(to), `.${basename(to)}.partial-${process.pid}`);
   removeWithSidecars(temp);
   createPrivateFile(temp);
