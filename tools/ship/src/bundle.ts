@@ -37,7 +37,7 @@ export function runCliBundle(
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 180_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -75,7 +75,7 @@ export function startWorkerBundle(
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`the worker did not listen in time:\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+    }, options.timeoutMs ?? 180_000);
     const worker: Omit<RunningWorker, "url"> = {
       child,
       logs: () => lines,

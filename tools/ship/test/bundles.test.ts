@@ -40,7 +40,7 @@ const versionOf = (packageJson: string) =>
 
 beforeAll(() => {
   repo = cleanInstalledCopy();
-}, 300_000);
+}, 900_000);
 
 afterAll(async () => {
   await worker?.stop();
@@ -58,7 +58,7 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     expect(alone.status).not.toBe(0);
     expect(`${alone.stdout}${alone.stderr}`).toContain("run `pnpm cli:build` at the repository root");
     expect(existsSync(join(repo, "apps", "cli", "dist"))).toBe(false);
-  }, 120_000);
+  }, 600_000);
 
   it("builds the CLI with its workspace dependencies; linked onto PATH, every command works", async () => {
     run("pnpm", [CLI_BUILD_SCRIPT], repo);
@@ -85,7 +85,7 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     const missing = ghlBulksms(["--env-file", "prod.env", "config", "validate"]);
     expect(missing.stderr).toContain(`env file ${join(work, "prod.env")} does not exist`);
     expect(missing.status).toBe(2);
-  }, 300_000);
+  }, 900_000);
 
   it("the CLI is a publishable package: not private, bin, files, published dependencies only", () => {
     const pkg = JSON.parse(readFileSync(join(repo, "apps", "cli", "package.json"), "utf8")) as {
@@ -156,7 +156,7 @@ describe("the deploy bundles", () => {
     });
     const metrics = await (await fetch(`${worker.url}/metrics`)).text();
     expect(metrics).toContain(`ghlbulksms_build_info{version="${version}",node="${process.version}"} 1`);
-  }, 300_000);
+  }, 900_000);
 
   it("the CLI bundle runs without tsx: --version, --help, backup of the running worker's store", async () => {
     const bundle = deployBundle(repo, "cli", join(repo, "out", "cli"));
@@ -190,7 +190,7 @@ describe("the deploy bundles", () => {
     const restored = await runCliBundle(bundle, ["restore", "backup.db"], { cwd: away });
     expect(restored.stderr).toBe("");
     expect(restored.code).toBe(0);
-  }, 300_000);
+  }, 900_000);
 });
 
 function runNode(
