@@ -1,11 +1,16 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // ghl-bulksms: the operator's command-line tool.
+// The shebang passes `--` to node: Node reads `--env-file <path>` anywhere on its command line, even after
+// the script (nodejs/node#54232), and exits 9 with its own error when the file is missing; after `--` it
+// leaves our `--env-file` to us. Run by hand as `node -- dist/bin.js ...` for the same reason.
 import { CommanderError } from "commander";
+import { quietOnBrokenPipe } from "./cli/broken-pipe.js";
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./cli/errors.js";
 import { createIo } from "./cli/io.js";
 import { createProgram } from "./program.js";
 
 async function main(): Promise<number> {
+  quietOnBrokenPipe();
   const io = createIo();
   const program = createProgram(io);
   try {

@@ -1,7 +1,9 @@
 // The command tree. One file per command under ./commands.
 import { Command } from "commander";
 import type { Io } from "./cli/io.js";
+import { CLI_VERSION } from "./cli/version.js";
 import { registerAuth } from "./commands/auth.js";
+import { registerBackup } from "./commands/backup.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerDigest } from "./commands/digest.js";
@@ -18,7 +20,7 @@ import { registerSandbox } from "./commands/sandbox.js";
 import { registerSend } from "./commands/send.js";
 import { registerWebhooks } from "./commands/webhooks.js";
 
-export const CLI_VERSION = "0.0.0";
+export { CLI_VERSION };
 
 export function createProgram(io: Io): Command {
   const program = new Command("ghl-bulksms");
@@ -45,7 +47,8 @@ export function createProgram(io: Io): Command {
   program.addHelpText(
     "after",
     `
-Exit codes: 0 ok, 1 failed, 2 usage error, 3 partial success.
+Exit codes: 0 ok, 1 failed, 2 usage error (also: a missing --env-file), 3 partial success,
+130/143 interrupted (SIGINT/SIGTERM). Output piped into \`head\` ends quietly.
 Configuration: the worker's environment variables (see apps/worker/.env.example), from the environment
 over ./.env. NO_COLOR disables colour; progress bars are drawn only when stderr is a terminal.
 
@@ -69,6 +72,7 @@ Examples:
   registerRuns(program, io);
   registerWebhooks(program, io);
   registerDigest(program, io);
+  registerBackup(program, io);
   registerSandbox(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.
   for (const group of program.commands) {

@@ -24,7 +24,8 @@ export function runCli(
   options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    // `--`: Node reads a `--env-file` anywhere on its command line unless it comes after `--`
+    const child = spawn(process.execPath, ["--", BIN, ...args], {
       cwd: options.cwd ?? CLI_DIR,
       // Only what we give: no operator .env, no inherited GHL_* variables.
       env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...(options.env ?? {}) },

@@ -26,12 +26,20 @@ function thrown<E extends Error>(type: new (...args: never[]) => E, fn: () => un
 
 describe("parseWorkerArgs", () => {
   it("reads --env-file and --config in both spellings", () => {
-    expect(parseWorkerArgs([])).toEqual({ envFile: null, config: null });
+    const none = { help: false, version: false };
+    expect(parseWorkerArgs([])).toEqual({ envFile: null, config: null, ...none });
     expect(parseWorkerArgs(["--env-file", "a.env", "--config=p.json"])).toEqual({
       envFile: "a.env",
       config: "p.json",
+      ...none,
     });
-    expect(parseWorkerArgs(["--", "--env-file=b.env"])).toEqual({ envFile: "b.env", config: null });
+    expect(parseWorkerArgs(["--", "--env-file=b.env"])).toEqual({ envFile: "b.env", config: null, ...none });
+  });
+  it("reads --help / -h and --version / -V", () => {
+    expect(parseWorkerArgs(["--help"])).toMatchObject({ help: true, version: false });
+    expect(parseWorkerArgs(["-h"])).toMatchObject({ help: true });
+    expect(parseWorkerArgs(["--version"])).toMatchObject({ help: false, version: true });
+    expect(parseWorkerArgs(["-V", "--env-file", "x.env"])).toMatchObject({ version: true, envFile: "x.env" });
   });
   it("names unknown options and missing values", () => {
     expect(thrown(WorkerArgsError, () => parseWorkerArgs(["--port", "3"])).message).toContain(

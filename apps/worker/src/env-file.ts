@@ -19,20 +19,57 @@ export interface WorkerArgs {
   readonly envFile: string | null;
   /** `--config <path>`: the policy file */
   readonly config: string | null;
+  /** `--help` / `-h`: print the usage and exit */
+  readonly help: boolean;
+  /** `--version` / `-V`: print the version and exit */
+  readonly version: boolean;
 }
+
+/** What `--help` prints. */
+export const WORKER_USAGE = `Usage: node dist/main.js [--env-file <path>] [--config <path>]
+
+The ghl-bulksms worker: GHL and BulkSMS webhooks, the job runner and the scheduler.
+
+Options:
+  --env-file <path>  the .env file to read (default ./.env if present; env GHL_BULKSMS_ENV_FILE);
+                     variables already set in the environment win
+  --config <path>    the policy file (default ./ghl-bulksms.config.json if present; env GHL_BULKSMS_CONFIG)
+  -V, --version      print the version and exit
+  -h, --help         print this help and exit
+
+Node itself reads --env-file anywhere on its command line and stops (exit 9) when the file is missing: run
+\`node -- dist/main.js --env-file <path>\`, or set GHL_BULKSMS_ENV_FILE, to get the worker's own message.
+
+Exit codes: 0 stopped cleanly (SIGTERM / SIGINT), 1 refused to start (every problem is named) or failed.
+Health: GET /livez, GET /readyz (200 once the store, engine and job runner are up), GET /metrics.
+Every variable: .env.example beside this package.
+`;
 
 /** The worker's command-line options (`--env-file`, `--config`; `--opt value` or `--opt=value`). */
 export function parseWorkerArgs(argv: readonly string[]): WorkerArgs {
-  const out: { envFile: string | null; config: string | null } = { envFile: null, config: null };
+  const out: { envFile: string | null; config: string | null; help: boolean; version: boolean } = {
+    envFile: null,
+    config: null,
+    help: false,
+    version: false,
+  };
   const keys = { "--env-file": "envFile", "--config": "config" } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--") continue;
+    if (arg === "--help" || arg === "-h") {
+      out.help = true;
+      continue;
+    }
+    if (arg === "--version" || arg === "-V") {
+      out.version = true;
+      continue;
+    }
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (!(flag in keys))
       throw new WorkerArgsError(
-        `unknown option ${JSON.stringify(arg)} (the worker takes --env-file <path> and --config <path>)`,
+        `unknown option ${JSON.stringify(arg)} (the worker takes --env-file <path>, --config <path>, --version and --help)`,
       );
     const key = keys[flag as keyof typeof keys];
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];

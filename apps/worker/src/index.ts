@@ -22,6 +22,7 @@ export {
 } from "./engine-plugin.js";
 export {
   parseWorkerArgs,
+  WORKER_USAGE,
   type WorkerArgs,
   WorkerArgsError,
   type WorkerEnv,
@@ -69,6 +70,7 @@ export {
   UnsafeVendorUrlError,
   type VendorUrlConfig,
 } from "./vendor-url-guard.js";
+export { type BuildInfo, buildInfo, WORKER_VERSION } from "./version.js";
 export {
   type ContactEvent,
   mapWorkflowPayload,

@@ -1,5 +1,6 @@
-// Entry point: `node --conditions=@ghl-bulksms/source --import tsx src/main.ts [--env-file <path>] [--config <path>]`
-// (or `pnpm start`). Reads the `.env` file (see env-file.ts; variables already set win) and the policy
+// Entry point: `node dist/main.js [--env-file <path>] [--config <path>] [--version] [--help]` (built, or in a
+// `pnpm --filter @ghl-bulksms/worker deploy --prod <dir>` bundle), from sources
+// `node --conditions=@ghl-bulksms/source --import tsx src/main.ts` (or `pnpm start`). Reads the `.env` file (see env-file.ts; variables already set win) and the policy
 // file, validates everything, and refuses to start — printing every problem, naming the variable or the
 // file — on bad configuration or when sandbox mode points at non-local vendor URLs. Exit code 1 then.
 import process from "node:process";
@@ -12,10 +13,12 @@ import {
   PolicyFileError,
   type WorkerConfig,
 } from "@ghl-bulksms/config";
+import { SchemaTooNewError } from "@ghl-bulksms/store";
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
-import { parseWorkerArgs, WorkerArgsError, workerEnv } from "./env-file.js";
+import { parseWorkerArgs, WORKER_USAGE, WorkerArgsError, workerEnv } from "./env-file.js";
 import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
+import { buildInfo, WORKER_VERSION } from "./version.js";
 
 interface Settings {
   readonly config: WorkerConfig;
@@ -24,14 +27,22 @@ interface Settings {
   readonly envFile: string | null;
 }
 
-function refuse(message: string): never {
-  process.stderr.write(`ghl-bulksms worker: refusing to start.\n${message}\nSee apps/worker/.env.example.\n`);
+function refuse(message: string, see = "See apps/worker/.env.example."): never {
+  process.stderr.write(`ghl-bulksms worker: refusing to start.\n${message}\n${see}\n`);
   process.exit(1);
 }
 
 function settings(): Settings {
   try {
     const args = parseWorkerArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(WORKER_USAGE);
+      process.exit(0);
+    }
+    if (args.version) {
+      process.stdout.write(`${WORKER_VERSION}\n`);
+      process.exit(0);
+    }
     const { env, path } = workerEnv({ path: args.envFile, env: process.env, cwd: process.cwd() });
     const config = loadConfig(env);
     assertSafeVendorUrls(config);
@@ -55,6 +66,7 @@ async function main(): Promise<void> {
   const app = createWorkerApp({ config, engine: createEnginePlugin({ policy }) });
   app.logger.info(
     {
+      ...buildInfo(),
       mode: config.mode,
       envFile,
       policyFile: policy?.path ?? null,
@@ -87,6 +99,8 @@ async function main(): Promise<void> {
   } catch (e) {
     app.logger.fatal({ err: e }, "start-up failed");
     await app.stop().catch(() => undefined);
+    // A store migrated by a newer release: say so in plain words on stderr too, with what to do.
+    if (e instanceof SchemaTooNewError) refuse(e.message, "Upgrades: the README's Production section.");
     process.exit(1);
   }
 }

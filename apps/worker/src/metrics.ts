@@ -1,8 +1,11 @@
 // Prometheus metrics of one worker instance (its own registry, so tests and several apps never collide).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { type BuildInfo, buildInfo } from "./version.js";
 
 export interface WorkerMetrics {
   readonly registry: Registry;
+  /** `ghlbulksms_build_info{version, node} 1`: what is running (set once, at creation) */
+  readonly buildInfo: Gauge<"version" | "node">;
   readonly webhookRequests: Counter<"route" | "status">;
   readonly inboxLagSeconds: Gauge;
   readonly inboxPending: Gauge;
@@ -16,12 +19,22 @@ export interface WorkerMetrics {
   readonly periodicJobsEnqueued: Counter;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): WorkerMetrics {
+export function createMetrics(
+  options: { defaultMetrics?: boolean; buildInfo?: BuildInfo } = {},
+): WorkerMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const info = new Gauge({
+    name: "ghlbulksms_build_info",
+    help: "The running worker: its version and the Node.js version, always 1",
+    labelNames: ["version", "node"],
+    registers,
+  });
+  info.set({ ...(options.buildInfo ?? buildInfo()) }, 1);
   return {
     registry,
+    buildInfo: info,
     webhookRequests: new Counter({
       name: "ghlbulksms_webhook_requests_total",
       help: "Webhook requests by route and HTTP status",

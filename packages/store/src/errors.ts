@@ -24,7 +24,9 @@ export class SchemaTooNewError extends StoreError {
     super(
       "schema_too_new",
       `database ${path} has schema version ${databaseVersion}, but this release of @ghl-bulksms/store only knows ` +
-        `up to version ${knownVersion}; upgrade ghl-bulksms (refusing to open it to avoid corrupting data)`,
+        `up to version ${knownVersion}: a newer ghl-bulksms has migrated it. Refusing to open it to avoid ` +
+        "corrupting data. Run the newer release (the worker and the CLI of the same release), or, to go back " +
+        "to this one, restore the backup taken before the upgrade (`ghl-bulksms restore <file>`)",
     );
     this.name = "SchemaTooNewError";
     this.databaseVersion = databaseVersion;

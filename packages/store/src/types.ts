@@ -506,6 +506,12 @@ export interface SyncRunsRepo {
   }): Promise<StartRunResult>;
   get(id: number): Promise<SyncRun | null>;
   heartbeat(id: number, now?: number): Promise<boolean>;
+  /**
+   * Gives a running run's lock back at once (its owner was interrupted): the run stays `running` with its
+   * checkpoint, but with its heartbeat cleared it counts as stale, so the next `start` takes it over (same
+   * kind: resumed from the checkpoint) instead of waiting `staleAfterMs`. False if it was not running.
+   */
+  release(id: number): Promise<boolean>;
   /** Saves the checkpoint (and counts if given) and heartbeats, atomically. */
   saveCheckpoint(id: number, checkpoint: unknown, counts?: SyncRunCounts): Promise<boolean>;
   finish(

@@ -29,6 +29,24 @@ describe("sync runs", () => {
     expect((await store.runs.start({ locationId: "L1", kind: "full" })).started).toBe(true);
   });
 
+  it("release gives an interrupted run's lock back at once: the next start resumes it from its checkpoint", async () => {
+    const { store, clock } = await setup();
+    const run = await store.runs.start({ locationId: "L1", kind: "full", owner: "cli-1" });
+    if (!run.started) throw new Error("expected start");
+    await store.runs.saveCheckpoint(run.run.id, { cursor: "page-2" });
+    clock.advance(1_000);
+    expect((await store.runs.start({ locationId: "L1", kind: "full" })).started).toBe(false);
+    expect(await store.runs.release(run.run.id)).toBe(true);
+    const next = await store.runs.start({ locationId: "L1", kind: "full", owner: "cli-2" });
+    expect(next).toMatchObject({
+      started: true,
+      resumed: true,
+      run: { id: run.run.id, owner: "cli-2", checkpoint: { cursor: "page-2" }, heartbeatAt: clock.now() },
+    });
+    expect(await store.runs.finish(run.run.id, { status: "succeeded" })).toBe(true);
+    expect(await store.runs.release(run.run.id)).toBe(false); // finished runs are left alone
+  });
+
   it("resumes a crashed run of the same kind from its checkpoint; abandons one of another kind", async () => {
     const { store, clock } = await setup();
     const crashed = await store.runs.start({

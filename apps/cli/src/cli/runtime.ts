@@ -25,11 +25,15 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
     });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // Loaded on demand: `--help` and `dedupe --from-file` never pay for the store, engine or clients.
-  const { openSqliteStore } = await import("@ghl-bulksms/store");
+  const { openSqliteStore, SchemaTooNewError } = await import("@ghl-bulksms/store");
   const { storeEncryptionKey } = await import("@ghl-bulksms/config");
   try {
     return openSqliteStore({ path, encryptionKey: storeEncryptionKey(config) });
   } catch (e) {
+    if (e instanceof SchemaTooNewError)
+      throw new CliError(e.message, {
+        hint: "upgrade this CLI to the worker's release (the same `pnpm cli:deploy` / package version)",
+      });
     throw new CliError(`cannot open the store ${path}: ${(e as Error).message}`, {
       hint: "check GHL_BULKSMS_ENCRYPTION_KEY is the key the store was created with",
     });

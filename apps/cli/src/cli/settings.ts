@@ -1,8 +1,9 @@
 // Configuration: the SAME environment variables as the worker (its zod schema, `loadConfig`), read from
 // the process environment over an optional `.env` file, plus the optional JSON configuration file with the
 // engine policies (`{ "engine": {...}, "lifecycle": {...} }`).
+import { existsSync } from "node:fs";
 import type { PolicyFile, WorkerConfig } from "@ghl-bulksms/config";
-import { CliError } from "./errors.js";
+import { CliError, EXIT_FAILED, EXIT_USAGE } from "./errors.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -32,9 +33,11 @@ export async function loadEnv(options: GlobalOptions, processEnv: Env = process.
     const { env, path } = loadEnvFile({ path: options.envFile, env: processEnv });
     return { env, envFile: path };
   } catch (e) {
+    // A file named by --env-file or GHL_BULKSMS_ENV_FILE that is not there is a usage error (exit 2).
     if (e instanceof EnvFileError)
       throw new CliError(e.message, {
         hint: "create it with `ghl-bulksms init`, or pass the right path with --env-file",
+        exitCode: existsSync(e.path) ? EXIT_FAILED : EXIT_USAGE,
       });
     throw e;
   }

@@ -1,6 +1,7 @@
 // reconcile: the engine's reconciliation of one location (or all), with a progress bar on a TTY and a
 // summary table at the end.
-import type { ReconcileResult } from "@ghl-bulksms/engine";
+import type { LifecycleConfig, ReconcileResult } from "@ghl-bulksms/engine";
+import type { Store, SyncRun } from "@ghl-bulksms/store";
 
 /** The engine's result, or skipped before it ran. */
 type Outcome = ReconcileResult | { ok: false; reason: "no_credentials" };
@@ -8,6 +9,7 @@ type Outcome = ReconcileResult | { ok: false; reason: "no_credentials" };
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
+import { onInterrupt } from "../cli/interrupt.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { createProgress } from "../cli/progress.js";
@@ -49,59 +51,73 @@ export function registerReconcile(program: Command, io: Io): void {
           const { reconcile } = await import("@ghl-bulksms/engine");
           const { engine, ghl, factory } = await openEngine(settings, store, { needSms: false });
           const kind = opts.full ? "full" : "incremental";
+          const owner = `cli-${process.pid}`;
+          // Ctrl-C / SIGTERM: give back the lock of the run this process holds, so the next reconcile
+          // resumes it at once instead of waiting for its heartbeat to go stale.
+          const releaseOnInterrupt = onInterrupt(async () => {
+            for (const locationId of ids) {
+              const active = await store.runs.active(locationId);
+              if (active?.owner === owner) await store.runs.release(active.id);
+            }
+          });
           const results: Array<{
             locationId: string;
             result: Outcome;
             waits: number;
             waitedMs: number;
           }> = [];
-          for (const locationId of ids) {
-            if ((await factory.authSource(locationId)) === "none") {
-              io.err(
-                `warning: location ${locationId} has no GHL credentials: skipped (\`ghl-bulksms auth login --location ${locationId}\`)`,
+          try {
+            for (const locationId of ids) {
+              if ((await factory.authSource(locationId)) === "none") {
+                io.err(
+                  `warning: location ${locationId} has no GHL credentials: skipped (\`ghl-bulksms auth login --location ${locationId}\`)`,
+                );
+                results.push({
+                  locationId,
+                  result: { ok: false, reason: "no_credentials" },
+                  waits: 0,
+                  waitedMs: 0,
+                });
+                continue;
+              }
+              const estimate = kind === "full" ? await store.contacts.count(locationId) : 0;
+              const bar = createProgress(
+                io,
+                `reconcile ${locationId} (${kind}${opts.dryRun ? ", dry run" : ""})`,
+                { enabled: !opts.json },
               );
+              const limiter = ghl(locationId).limiter;
+              const before = limiter.stats();
+              const result = await reconcile({
+                deps: engine.deps,
+                locationId,
+                kind,
+                dryRun: opts.dryRun === true,
+                config: lifecycle,
+                owner,
+                onProgress: (p) => {
+                  const s = limiter.stats();
+                  bar.update(
+                    p.counts.scanned,
+                    estimate > 0 ? Math.max(estimate, p.counts.scanned) : null,
+                    `${p.phase}, ${s.waits - before.waits} rate-limit waits`,
+                  );
+                },
+              });
+              bar.done();
+              const after = limiter.stats();
               results.push({
                 locationId,
-                result: { ok: false, reason: "no_credentials" },
-                waits: 0,
-                waitedMs: 0,
+                result,
+                waits: after.waits - before.waits,
+                waitedMs: after.waitedMs - before.waitedMs,
               });
-              continue;
             }
-            const estimate = kind === "full" ? await store.contacts.count(locationId) : 0;
-            const bar = createProgress(
-              io,
-              `reconcile ${locationId} (${kind}${opts.dryRun ? ", dry run" : ""})`,
-              { enabled: !opts.json },
-            );
-            const limiter = ghl(locationId).limiter;
-            const before = limiter.stats();
-            const result = await reconcile({
-              deps: engine.deps,
-              locationId,
-              kind,
-              dryRun: opts.dryRun === true,
-              config: lifecycle,
-              owner: `cli-${process.pid}`,
-              onProgress: (p) => {
-                const s = limiter.stats();
-                bar.update(
-                  p.counts.scanned,
-                  estimate > 0 ? Math.max(estimate, p.counts.scanned) : null,
-                  `${p.phase}, ${s.waits - before.waits} rate-limit waits`,
-                );
-              },
-            });
-            bar.done();
-            const after = limiter.stats();
-            results.push({
-              locationId,
-              result,
-              waits: after.waits - before.waits,
-              waitedMs: after.waitedMs - before.waitedMs,
-            });
+          } finally {
+            releaseOnInterrupt();
           }
-          report(io, opts, results);
+          const locks = await describeLocks(store, lifecycle, results);
+          report(io, opts, results, locks);
         },
         { create: true },
       );
@@ -114,10 +130,55 @@ export function registerReconcile(program: Command, io: Io): void {
   );
 }
 
+/**
+ * For each location refused with `already_running`: who holds the run, when it last showed signs of life,
+ * and when its lock expires if that process is gone (its heartbeat older than the reconcile's staleAfterMs).
+ */
+async function describeLocks(
+  store: Store,
+  lifecycle: LifecycleConfig,
+  results: ReadonlyArray<{ locationId: string; result: Outcome }>,
+): Promise<string[]> {
+  const { lifecycleFor } = await import("@ghl-bulksms/engine");
+  const lines: string[] = [];
+  const now = Date.now();
+  for (const { locationId, result } of results) {
+    if (result.ok || result.reason !== "already_running") continue;
+    const run = await store.runs.get(result.activeRunId);
+    if (run?.status !== "running") continue;
+    const staleAfterMs = lifecycleFor(lifecycle, locationId).reconcile.staleAfterMs;
+    lines.push(describeLock(run, staleAfterMs, now));
+  }
+  return lines;
+}
+
+/** One honest sentence about a held reconcile lock (exported for tests). */
+export function describeLock(
+  run: Pick<SyncRun, "id" | "locationId" | "owner" | "heartbeatAt">,
+  staleAfterMs: number,
+  now: number,
+): string {
+  const holder = run.owner?.startsWith("cli-")
+    ? `a ghl-bulksms reconcile (process ${run.owner.slice(4)})`
+    : run.owner
+      ? `the worker ${run.owner}`
+      : "another process";
+  const ageS = Math.max(0, Math.round((now - run.heartbeatAt) / 1000));
+  const expiresAt = new Date(run.heartbeatAt + staleAfterMs);
+  const inS = Math.max(0, Math.ceil((run.heartbeatAt + staleAfterMs - now) / 1000));
+  return (
+    `location ${run.locationId}: run ${run.id} is held by ${holder}, last heartbeat ${ageS}s ago. ` +
+    `If it is still working, wait for it (\`ghl-bulksms runs show ${run.id}\`); if that process is gone ` +
+    `(killed, crashed), its lock is stale and expires at ${expiresAt.toISOString()} (in ${inS}s), ` +
+    "after which the next reconcile takes it over (and resumes it from its checkpoint if it is the same kind of run)."
+  );
+}
+
 function report(
   io: Io,
   opts: ReconcileOpts,
   results: Array<{ locationId: string; result: Outcome; waits: number; waitedMs: number }>,
+  locks: readonly string[] = [],
 ): void {
   const failed = results.filter((r) => !r.result.ok);
   if (opts.json)
@@ -208,7 +269,9 @@ function report(
     const first = failed[0]?.result;
     const hint =
       first && !first.ok && first.reason === "already_running"
-        ? "another reconcile (the worker's?) is running for this location; wait for it or check `ghl-bulksms runs list`"
+        ? locks.length > 0
+          ? locks.join("\n       ")
+          : "another reconcile holds this location; check `ghl-bulksms runs list`"
         : "see `ghl-bulksms doctor`; a failed run resumes from its checkpoint when run again";
     if (failed.length === results.length)
       throw new CliError(`reconcile did not complete for ${failed.map((f) => f.locationId).join(", ")}`, {

@@ -120,6 +120,13 @@ export function createSyncRunsRepo(ctx: SqlContext): SyncRunsRepo {
             .run(now ?? ctx.now(), id).changes > 0,
       );
     },
+    release(id) {
+      return ctx.run(
+        () =>
+          ctx.prepare("UPDATE sync_runs SET heartbeat_at = 0 WHERE id = ? AND status = 'running'").run(id)
+            .changes > 0,
+      );
+    },
     saveCheckpoint(id, checkpoint, counts) {
       return ctx.run(
         () =>
