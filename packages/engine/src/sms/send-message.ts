@@ -4,7 +4,7 @@ import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
-import { checkSendGate } from "../gate/send-gate.js";
+import { checkSendGateFresh } from "../gate/consent-view.js";
 import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { onMessageFailed } from "./message-failed.js";
@@ -38,7 +38,8 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
     await afterLeftQueue(deps, message, meta);
     return OK;
   }
-  const gate = await checkSendGate(deps, {
+  // automated texts are decided on a GHL view no older than the policy's bound (re-read when older)
+  const gate = await checkSendGateFresh(deps, {
     locationId: message.locationId,
     contactId: message.contactId,
     to: message.to,
@@ -64,7 +65,7 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
         { key: `${messageId}:${gate.defer}`, locationId: message.locationId, runAt: gate.defer },
       );
     });
-    deps.logger.info({ messageId, until: gate.defer }, "send deferred by quiet hours");
+    deps.logger.info({ messageId, until: gate.defer, reason: gate.reason }, "send deferred by the gate");
     return OK;
   }
   const ctx = await loadLocation(deps, message.locationId);

@@ -276,6 +276,13 @@ CREATE INDEX messages_location_created ON messages (location_id, created_at);
 CREATE INDEX messages_created ON messages (created_at);
 `,
   },
+  {
+    version: 4,
+    name: "contacts consent view time",
+    sql: `
+ALTER TABLE contacts ADD COLUMN consent_checked_at INTEGER;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
