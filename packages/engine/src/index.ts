@@ -11,6 +11,7 @@ export {
   type StoredPrivateToken,
 } from "./clients/ghl-client-factory.js";
 export {
+  type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,
   DEFAULT_START_KEYWORDS,
@@ -30,11 +31,22 @@ export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } f
 export { type EngineLogger, silentLogger } from "./core/logger.js";
 export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
 export { type CreateEngineOptions, createEngine, type Engine, type EngineJobs } from "./engine.js";
+export {
+  CONSENT_RETRY_MS,
+  type ConsentReadFailure,
+  type ConsentRefreshResult,
+  checkSendGateFresh,
+  refreshConsentViews,
+  SEARCH_INDEX_LAG_MS,
+} from "./gate/consent-view.js";
 export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export {
   type BlockReason,
   checkSendGate,
+  type DeferReason,
   type GateDecision,
+  isConsentViewFresh,
+  needsFreshConsent,
   type SendGateInput,
   type SendPurpose,
 } from "./gate/send-gate.js";
@@ -64,6 +76,13 @@ export {
 export { createEngineJobs, type EngineJobDefinition, type EngineJobRegistry } from "./jobs/registry.js";
 export { type EngineScheduleOptions, enqueueDueEngineJobs } from "./jobs/schedule.js";
 export { registerLocation } from "./location/register-location.js";
+export {
+  type AccountBlock,
+  type AccountBlockEvidence,
+  clearAccountBlock,
+  getAccountBlock,
+  markAccountBlocked,
+} from "./opt-out/account-block.js";
 export {
   clearGatewayBlock,
   type GatewayBlock,
