@@ -112,7 +112,7 @@ const consentSchema = z.strictObject({
     .number()
     .int()
     .min(0)
-    .max(86_400_000)
+    .max(7 * 86_400_000)
     .default(5 * 60_000),
 });
 
