@@ -2,7 +2,13 @@
 // lost. Every automated text is decided on a GHL view no older than `consent.maxAgeMs`: older, the contact
 // is re-read from GHL first (nothing else when it is fresh); when GHL cannot be read, the text waits.
 import { afterEach, describe, expect, it } from "vitest";
-import { type EngineConfigInput, type LifecycleConfig, reconcile, runDueFollowUps } from "../src/index.js";
+import {
+  digestTick,
+  type EngineConfigInput,
+  type LifecycleConfig,
+  reconcile,
+  runDueFollowUps,
+} from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 const HOUR = 3_600_000;
@@ -222,5 +228,29 @@ describe("automated texts are decided on a fresh GHL view of DND and tags", () =
     await harness.advance(10 * 60_000);
     await harness.advance(10_000);
     expect(outcomesTo(harness, "+447400600001")).toEqual(["DELIVERED"]);
+  });
+
+  it("the digest to a number that is also a contact: refused when GHL says DND, even with its webhook lost", async () => {
+    const team = ["+447911000001", "+447911000002"];
+    h = await startHarness({
+      lifecycle: {
+        defaults: { digest: { enabled: true, at: "12:30", recipients: team, maxNames: 3, maxParts: 1 } },
+      },
+    });
+    const harness = h;
+    const tom = harness.sandbox.ghl.control.createContact(harness.locationId, {
+      firstName: "Tom",
+      phone: "07911 000002",
+    });
+    await harness.settle();
+    dndWithLostWebhook(harness, [tom.id]);
+    await harness.sandbox.clock.advance(31 * 60_000);
+    const tick = await digestTick(harness.engine.deps, { config: lifecycleOf(harness) });
+    expect(tick.sent.map((x) => x.recipient)).toEqual(team);
+    await harness.advance(10_000);
+    await harness.advance(10_000);
+    expect(team.map((n) => outcomesTo(harness, n))).toEqual([["DELIVERED"], []]);
+    const refused = await harness.store.messages.get(tick.sent[1]?.messageId ?? "");
+    expect(refused?.status).toBe("CANCELLED");
   });
 });
