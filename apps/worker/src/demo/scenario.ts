@@ -174,7 +174,7 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   await stack.advance(10_000);
   expect(
     "no other text reaches Ben while opted out",
-    `texts to Ben after the confirmation: ${stack.sentTo(PEOPLE.ben.e164).length - beforeEdit}`,
+    `texts to Ben after his STOP: ${stack.sentTo(PEOPLE.ben.e164).length - beforeEdit}`,
     stack.sentTo(PEOPLE.ben.e164).length === beforeEdit,
   );
 
