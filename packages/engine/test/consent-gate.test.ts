@@ -253,4 +253,24 @@ describe("automated texts are decided on a fresh GHL view of DND and tags", () =
     const refused = await harness.store.messages.get(tick.sent[1]?.messageId ?? "");
     expect(refused?.status).toBe("CANCELLED");
   });
+
+  it("a re-read that finds a tag added in GHL (webhook lost) starts its follow-up, as the webhook would have", async () => {
+    const harness = await start({
+      defaults: { welcome: { enabled: true, template: "Hi {{firstName}}", delayMs: HOUR } },
+    });
+    const control = harness.sandbox.ghl.control;
+    const c = control.createContact(harness.locationId, { firstName: "Tag", phone: "07400 800001" });
+    await harness.settle();
+    await harness.sandbox.clock.advance(10 * 60_000);
+    control.setFaults({ webhookDropRate: 1 });
+    control.updateContact(c.id, { tags: ["quote-sent"] });
+    await harness.settle();
+    control.setFaults({ webhookDropRate: 0 });
+    expect(await harness.store.followUps.listForContact(harness.locationId, c.id)).toEqual([]);
+    await harness.advance(HOUR); // the welcome's send job re-reads the contact (its view is 70 min old)
+    await harness.advance(10_000);
+    expect(outcomesTo(harness, "+447400800001")).toEqual(["DELIVERED"]);
+    const started = await harness.store.followUps.listForContact(harness.locationId, c.id);
+    expect(started.map((f) => [f.ruleId, f.status])).toEqual([["quote", "active"]]);
+  });
 });

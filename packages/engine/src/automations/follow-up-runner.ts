@@ -37,7 +37,7 @@ export async function runDueFollowUps(
     limit: options.limit ?? 200,
     ...(options.locationId ? { locationId: options.locationId } : {}),
   });
-  const retryAt = await refreshDue(deps, due, now);
+  const retryAt = await refreshDue(deps, options.config, due, now);
   const outcomes: FollowUpStepOutcome[] = [];
   for (const f of due) outcomes.push(await runStep(deps, options.config, f, now, retryAt));
   return { processed: due.length, outcomes };
@@ -47,7 +47,12 @@ export async function runDueFollowUps(
  * One batch of GHL reads for the due steps that would send now on a stale view (a step waiting for quiet
  * hours costs no read). Returns, per contact GHL could not be read for, when to try again.
  */
-async function refreshDue(deps: EngineDeps, due: FollowUp[], now: number): Promise<Map<string, number>> {
+async function refreshDue(
+  deps: EngineDeps,
+  config: LifecycleConfig,
+  due: FollowUp[],
+  now: number,
+): Promise<Map<string, number>> {
   const stale = new Map<string, string[]>();
   for (const f of due) {
     const record = await deps.store.contacts.get(f.locationId, f.contactId);
@@ -65,7 +70,7 @@ async function refreshDue(deps: EngineDeps, due: FollowUp[], now: number): Promi
   }
   const retryAt = new Map<string, number>();
   for (const [locationId, ids] of stale) {
-    const r = await refreshConsentViews(deps, locationId, ids, { at: now });
+    const r = await refreshConsentViews(deps, locationId, ids, { at: now, lifecycle: config });
     for (const x of r.failed) retryAt.set(`${locationId}:${x.contactId}`, x.retryAt);
   }
   return retryAt;

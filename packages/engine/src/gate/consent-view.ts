@@ -9,6 +9,8 @@
 // (an error, the rate budget) the text is deferred, never sent on the stale view.
 import type { ContactRecord } from "@ghl-bulksms/store";
 import { type GhlContactLike, ghlSmsDnd } from "@ghl-bulksms/sync";
+import type { LifecycleConfig } from "../automations/config.js";
+import { detectFollowUpTriggers } from "../automations/follow-up-triggers.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
@@ -63,13 +65,17 @@ function dateMs(value: string | undefined | null): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-/** Writes what GHL said about one contact into the mirror (DND, tags) and applies a DND it found. */
+/**
+ * Writes what GHL said about one contact into the mirror (DND, tags), starts or stops the follow-ups its tag
+ * changes trigger (as the webhook it replaces would have), and applies a DND it found.
+ */
 async function applyRead(
   deps: EngineDeps,
   ctx: LocationContext,
   contactId: string,
   read: GhlContactLike | null,
   readAt: number,
+  lifecycle: LifecycleConfig | undefined,
 ): Promise<boolean> {
   const locationId = ctx.location.id;
   return deps.store.transaction(async (tx) => {
@@ -99,6 +105,17 @@ async function applyRead(
       ...(profile ? { profile: { ...profile, dnd: dndOn } } : {}),
       consentCheckedAt: readAt,
     });
+    // the mirror's tags are what trigger detection compares against: a tag added in GHL with its webhook
+    // lost must still start its sequence here, not be swallowed by this read
+    if (lifecycle)
+      await detectFollowUpTriggers(tx, {
+        config: lifecycle,
+        locationId,
+        contactId,
+        before: previous,
+        after: record,
+        now: readAt,
+      });
     const phone = profile?.phone ?? existing.phoneE164;
     if (!dndOn || !phone) return false;
     // GHL's time: the record's last update (when DND was set, at the latest), else the read
@@ -126,7 +143,11 @@ export async function refreshConsentViews(
   deps: EngineDeps,
   locationId: string,
   contactIds: Iterable<string>,
-  options: { at?: number } = {},
+  options: {
+    at?: number;
+    /** Follow-up rules to start/stop on tag changes the reads reveal (default: the engine's). */
+    lifecycle?: LifecycleConfig;
+  } = {},
 ): Promise<ConsentRefreshResult> {
   const at = options.at ?? deps.now();
   const ctx = await loadLocation(deps, locationId);
@@ -152,6 +173,7 @@ export async function refreshConsentViews(
         contactId,
         r.ok ? (r.data.contact as GhlContactLike) : null,
         readAt,
+        options.lifecycle ?? deps.lifecycle,
       );
       if (found) dndFound.push(contactId);
       return;
