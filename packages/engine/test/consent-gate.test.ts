@@ -1,6 +1,7 @@
 // Issue 10 point 2: no automated text to a contact whose GHL DND is on, even when GHL's DND webhook was
 // lost. Every automated text is decided on a GHL view no older than `consent.maxAgeMs`: older, the contact
 // is re-read from GHL first (nothing else when it is fresh); when GHL cannot be read, the text waits.
+import { GhlError } from "@ghl-bulksms/ghl";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   digestTick,
@@ -272,5 +273,48 @@ describe("automated texts are decided on a fresh GHL view of DND and tags", () =
     expect(outcomesTo(harness, "+447400800001")).toEqual(["DELIVERED"]);
     const started = await harness.store.followUps.listForContact(harness.locationId, c.id);
     expect(started.map((f) => [f.ruleId, f.status])).toEqual([["quote", "active"]]);
+  });
+
+  it("the GHL daily budget exhausted: the read is refused, the follow-up waits for GHL's retry time", async () => {
+    let exhausted = false;
+    const retryAfterMs = 3 * HOUR;
+    h = await startHarness({
+      lifecycle: LIFECYCLE,
+      // the client's limiter refuses background reads once the daily budget is down to its reserve
+      wrapGhl: (c) => ({
+        ...c,
+        contacts: {
+          ...c.contacts,
+          get: (input, o) =>
+            exhausted
+              ? Promise.resolve({
+                  ok: false as const,
+                  error: new GhlError({
+                    code: "daily_limit_exhausted",
+                    message:
+                      "The HighLevel daily request budget is exhausted; GET /contacts/{id} was not sent.",
+                    operation: "GET /contacts/{contactId}",
+                    retryable: true,
+                    retryAfterMs,
+                  }),
+                })
+              : c.contacts.get(input, o),
+        },
+      }),
+    });
+    const harness = h;
+    const [p] = await taggedPeople(harness, 1);
+    if (!p) throw new Error("no person");
+    await harness.sandbox.clock.advance(48 * HOUR + 60_000);
+    exhausted = true;
+    const now = harness.sandbox.clock.now();
+    const run = await runDueFollowUps(harness.engine.deps, { config: lifecycleOf(harness) });
+    expect(run.outcomes).toEqual([
+      { id: expect.any(Number), action: "deferred", until: expect.any(Number), reason: "ghl_unreachable" },
+    ]);
+    const until = (run.outcomes[0] as { until: number }).until;
+    expect(until - now).toBeGreaterThanOrEqual(retryAfterMs);
+    await harness.advance(10_000);
+    expect(outcomesTo(harness, p.e164)).toEqual([]);
   });
 });
