@@ -84,8 +84,19 @@ describe("pnpm demo --once", () => {
       expect.stringMatching(/^#\d+ due \S+, #\d+ due \S+$/),
       "notes with the reply on Cleo: 1",
       expect.stringMatching(/^BulkSMS sent 1 text: "Hi Ada, did you have a chance/),
+      "BulkSMS: DELIVERED",
       "texts to Cleo: 0; sequence: stopped (replied)",
     ]);
+    // issue 10 point 4: outcomes read from BulkSMS, not submissions: nothing billed to a blocked number
+    const observed = (step: string, expectation: RegExp) =>
+      of(step).find((e) => expectation.test(e.expectation))?.observed;
+    expect(observed("stop", /^no billed confirmation/)).toBe(
+      "texts to Ben after STOP: none submitted; credits spent: 0",
+    );
+    expect(observed("start", /^BulkSMS still blocks Ben/)).toBe(
+      "texts to Ben after START: none submitted; unblock tasks: 1",
+    );
+    expect(observed("invariants", /FAILED\.BLOCKED/)).toBe("0 texts FAILED.BLOCKED (0 credits)");
     expect(r.stderr).toMatch(/▶ follow-up: Ada and Cleo are tagged quote-sent/);
     // the live log and the table went to stderr
     expect(r.stderr).toMatch(/▶ stop: Ben texts STOP/);

@@ -27,10 +27,22 @@ function mobile(): [string, string] {
   return [`07400 ${local}`, `+447400${local}`];
 }
 
+/** BulkSMS's own STOP words (the simulator's defaults); ARRET is a STOP word of ours only. */
+const BULKSMS_STOP_WORDS = "STOP,STOPALL,UNSUBSCRIBE,CANCEL,END,QUIT";
+
 describe("daytime flows (12:00 London)", () => {
   let s: DemoStack;
   beforeAll(async () => {
-    s = await startDemoStack({ dataDir: tempDir() });
+    s = await startDemoStack({
+      dataDir: tempDir(),
+      // confirmations where they can arrive: BulkSMS blocks on its STOP words, not on ARRET
+      env: {
+        STOP_WORDS: `${BULKSMS_STOP_WORDS},ARRET`,
+        BULKSMS_STOP_WORDS,
+        STOP_CONFIRMATION: "unless-blocked",
+        START_CONFIRMATION: "unless-blocked",
+      },
+    });
   });
   afterAll(async () => {
     await s?.close();
@@ -113,63 +125,75 @@ describe("daytime flows (12:00 London)", () => {
     expect(notes[0]?.body).toMatch(/^SMS reply received:/);
   });
 
-  it("STOP: DND, tag, note, blocked number, one confirmation; a second STOP and later events send nothing", async () => {
+  it("STOP: DND, tag, note, blocked number, no billed confirmation; a second STOP and later events send nothing", async () => {
     const [phone, e164] = mobile();
     const c = await newContact("Eve", phone);
     s.sandbox.bulksms.control.simulateReply({ from: e164, body: "Stop" });
     await s.settle();
+    await s.advance(10_000);
     const contact = s.contact(c.id);
     expect(contact.dndSettings.SMS?.status).toBe("active");
     expect(contact.tags).toContain(OPT_OUT_TAG);
     expect((await s.notes(c.id)).filter((x) => x.body.startsWith("Opted out of SMS"))).toHaveLength(1);
     expect(s.blocked(e164)).toBe(true);
-    const sent = s.sentTo(e164);
-    expect(sent).toHaveLength(2); // welcome + the one confirmation
-    expect(sent[1]?.body).toMatch(/unsubscribed/);
+    // BulkSMS blocked the number on STOP: the confirmation is refused by our gate, never submitted (billed)
+    expect(s.outcomes(e164).map((o) => o.status)).toEqual(["DELIVERED"]); // the welcome
+    const confirmation = (await s.app.store().messages.listForContact(s.locationId, c.id)).find((m) =>
+      m.key.startsWith("stop-confirmation:"),
+    );
+    expect(confirmation).toMatchObject({
+      status: "CANCELLED",
+      error: "blocked by the send gate: account_blocked (stop)",
+    });
     expect((await s.app.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_out");
 
     s.sandbox.bulksms.control.simulateReply({ from: e164, body: "STOP" });
     s.sandbox.ghl.control.updateContact(c.id, { firstName: "Evelyn", tags: ["vip"] });
     await s.advance(20_000);
-    expect(s.sentTo(e164)).toHaveLength(2);
+    expect(s.sentTo(e164)).toHaveLength(1);
     expect((await s.notes(c.id)).filter((x) => x.body.startsWith("Opted out of SMS"))).toHaveLength(1);
   });
 
   // Regression test of a race the crash test found (fixed in the engine, 1b19fbc): applyOptOut used to
   // cancel the still-queued STOP confirmation when our own DND write echoed back before it was sent.
-  it("STOP confirmation survives a BulkSMS outage while our own DND write echoes back from GHL", async () => {
+  it("STOP confirmation (a STOP word BulkSMS does not block on) survives a BulkSMS outage and the DND echo, delivered", async () => {
     const [phone, e164] = mobile();
     const c = await newContact("Ned", phone);
     // BulkSMS answers 429 to everything for a minute: the confirmation's first send attempt fails and is
     // retried later, while the GHL side (DND, tag, note) goes through and GHL echoes ContactDndUpdate back
     s.sandbox.bulksms.control.setFaults({ rateLimitStormUntil: s.sandbox.clock.now() + 60_000 });
-    s.sandbox.bulksms.control.simulateReply({ from: e164, body: "STOP" });
+    s.sandbox.bulksms.control.simulateReply({ from: e164, body: "ARRET" });
     await s.settle();
     expect(s.contact(c.id).dndSettings.SMS?.status).toBe("active");
     await s.advance(120_000, 15_000);
     const confirmation = (await s.app.store().messages.listForContact(s.locationId, c.id)).find((m) =>
       m.key.startsWith("stop-confirmation:"),
     );
-    // sent once (BulkSMS itself may refuse it as FAILED.BLOCKED: it blocks numbers that text STOP), never cancelled
-    expect(confirmation?.status).not.toBe("CANCELLED");
     expect(confirmation?.providerIds).toHaveLength(1);
-    const confirmations = s.sentTo(e164).filter((m) => /unsubscribed/.test(m.body));
-    expect(confirmations).toHaveLength(1);
+    // reached the handset (BulkSMS did not block on ARRET), then the number was blocked by our push
+    expect(s.outcomes(e164).map((o) => `${o.status} ${o.body}`)).toEqual([
+      "DELIVERED Hi Ned, welcome to Acme! Reply STOP to opt out.",
+      expect.stringMatching(/^DELIVERED You have been unsubscribed/),
+    ]);
     expect(s.blocked(e164)).toBe(true);
   });
 
-  it("START: re-subscribes (DND off, tag removed, one confirmation)", async () => {
+  it("START: re-subscribes (DND off, tag removed); no confirmation while BulkSMS still blocks the number", async () => {
     const [phone, e164] = mobile();
     const c = await newContact("Fin", phone);
     s.sandbox.bulksms.control.simulateReply({ from: e164, body: "STOP" });
     await s.settle();
     s.sandbox.bulksms.control.simulateReply({ from: e164, body: "start" });
     await s.settle();
+    await s.advance(10_000);
     const contact = s.contact(c.id);
     expect(contact.dndSettings.SMS?.status).not.toBe("active");
     expect(contact.tags).not.toContain(OPT_OUT_TAG);
-    const bodies = s.sentTo(e164).map((m) => m.body);
-    expect(bodies.filter((b) => /resubscribed/.test(b))).toHaveLength(1);
+    // the START confirmation would end FAILED.BLOCKED, billed: refused, never submitted; a task instead
+    expect(s.outcomes(e164).map((o) => o.status)).toEqual(["DELIVERED"]); // the welcome
+    expect((await s.tasks(c.id)).map((t) => t.body).join()).toContain(
+      `ask BulkSMS support to unblock ${e164}`,
+    );
     expect((await s.app.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_in");
   });
 

@@ -23,11 +23,14 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
   for (const l of config.ghl.locations) {
     if (l.quietHours) locations[l.locationId] = { quietHours: quietWindow(l.quietHours) };
   }
-  // replies: HELP_TEXT when set; STOP/START_CONFIRMATION_TEXT when set ("" = none -> null)
+  // replies: HELP_TEXT when set; STOP/START_CONFIRMATION_TEXT when set ("" = none -> null); the
+  // STOP/START_CONFIRMATION modes always (their defaults are the free "off")
   const replies: Json = {};
   if (m.helpText !== null) replies.help = m.helpText;
   if (m.stopConfirmationText !== null) replies.stopConfirmation = m.stopConfirmationText || null;
   if (m.startConfirmationText !== null) replies.startConfirmation = m.startConfirmationText || null;
+  replies.stopConfirmationMode = m.stopConfirmation;
+  replies.startConfirmationMode = m.startConfirmation;
   return {
     defaults: {
       welcome: {
@@ -35,9 +38,15 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
         ...(m.welcomeTemplate !== null ? { template: m.welcomeTemplate } : {}),
         delayMs: m.welcomeDelayMs,
       },
-      keywords: { stop: [...m.stopWords], start: [...m.startWords], help: [...m.helpWords] },
-      ...(Object.keys(replies).length > 0 ? { replies } : {}),
+      keywords: {
+        stop: [...m.stopWords],
+        start: [...m.startWords],
+        help: [...m.helpWords],
+        gatewayStop: m.gatewayStopWords === null ? null : [...m.gatewayStopWords],
+      },
+      replies,
       quietHours: { enabled: true, ...quietWindow(m.quietHours) },
+      consent: { maxAgeMs: m.consentMaxAgeMs },
     },
     locations,
   };

@@ -7,6 +7,12 @@ import { z } from "zod";
 
 export type WorkerMode = "sandbox" | "live";
 
+/** STOP_CONFIRMATION / START_CONFIRMATION: "off" (never, free) or "unless-blocked" (only when BulkSMS does not block the number). */
+export type ConfirmationMode = "off" | "unless-blocked";
+export const CONFIRMATION_MODES: readonly ConfirmationMode[] = ["off", "unless-blocked"];
+/** GHL_CONSENT_MAX_AGE_SECONDS default: a view of GHL's DND and tags older than 5 minutes is re-read. */
+export const DEFAULT_CONSENT_MAX_AGE_SECONDS = 300;
+
 export interface QuietHours {
   /** minutes after local midnight */
   readonly startMinute: number;
@@ -78,6 +84,14 @@ export interface WorkerConfig {
     readonly stopConfirmationText: string | null;
     /** START_CONFIRMATION_TEXT: null = unset (the engine's default text), "" = send none, else the text */
     readonly startConfirmationText: string | null;
+    /** STOP_CONFIRMATION: when the STOP confirmation is sent ("off" = never, the free default) */
+    readonly stopConfirmation: ConfirmationMode;
+    /** START_CONFIRMATION: when the START confirmation is sent ("off" = never, the free default) */
+    readonly startConfirmation: ConfirmationMode;
+    /** BULKSMS_STOP_WORDS: the STOP words the BulkSMS account blocks numbers on; null = every STOP word */
+    readonly gatewayStopWords: readonly string[] | null;
+    /** GHL_CONSENT_MAX_AGE_SECONDS in ms: the oldest GHL DND/tags view an automated text is decided on */
+    readonly consentMaxAgeMs: number;
   };
   readonly http: {
     readonly bodyLimitBytes: number;
@@ -434,6 +448,24 @@ export function loadConfig(env: Env): WorkerConfig {
     env.START_CONFIRMATION_TEXT === undefined ? null : (str("START_CONFIRMATION_TEXT") ?? ""),
   );
 
+  // Confirmation behaviour: off by default (BulkSMS blocks a number on STOP; a confirmation after it ends
+  // FAILED.BLOCKED and is billed, and so is a START confirmation while the number is still blocked).
+  const confirmationMode = (name: string) =>
+    parse<ConfirmationMode>(
+      name,
+      z.enum(["off", "unless-blocked"], { error: `must be one of ${CONFIRMATION_MODES.join(", ")}` }),
+      "off",
+    );
+  const stopConfirmation = confirmationMode("STOP_CONFIRMATION");
+  const startConfirmation = confirmationMode("START_CONFIRMATION");
+  const gatewayStopWords = str("BULKSMS_STOP_WORDS") === null ? null : words("BULKSMS_STOP_WORDS", []);
+  for (const w of gatewayStopWords ?? []) {
+    if (!stopWords.includes(w))
+      bad("BULKSMS_STOP_WORDS", `lists ${JSON.stringify(w)}, which is not one of STOP_WORDS`);
+  }
+  const consentMaxAgeMs =
+    parse("GHL_CONSENT_MAX_AGE_SECONDS", intText(0, 86_400), DEFAULT_CONSENT_MAX_AGE_SECONDS) * 1000;
+
   // Periodic jobs.
   const scheduleIntervalMs = parse("SCHEDULE_INTERVAL_SECONDS", intText(0, 3600), 60) * 1000;
   const blockedPullEveryMs = parse("BLOCKED_PULL_INTERVAL_MINUTES", intText(1, 1440), 15) * 60_000;
@@ -518,6 +550,10 @@ export function loadConfig(env: Env): WorkerConfig {
       helpText,
       stopConfirmationText,
       startConfirmationText,
+      stopConfirmation,
+      startConfirmation,
+      gatewayStopWords,
+      consentMaxAgeMs,
     },
     http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },

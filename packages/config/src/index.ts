@@ -8,9 +8,12 @@ export {
 } from "./engine-policy.js";
 export {
   type AppConfig,
+  CONFIRMATION_MODES,
   ConfigError,
   type ConfigIssue,
+  type ConfirmationMode,
   DEFAULT_BULKSMS_API_BASE_URL,
+  DEFAULT_CONSENT_MAX_AGE_SECONDS,
   DEFAULT_GHL_API_BASE_URL,
   DEFAULT_HELP_WORDS,
   DEFAULT_START_WORDS,

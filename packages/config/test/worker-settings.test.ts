@@ -13,21 +13,23 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe("STOP/START confirmation texts", () => {
-  it("unset keeps the engine defaults (no replies key), empty means none, text is used as is", () => {
+  const OFF = { stopConfirmationMode: "off", startConfirmationMode: "off" };
+  it("unset keeps the engine's texts (only the free modes), empty means none, text is used as is", () => {
     const unset = enginePolicy(loadConfig({}), null) as { defaults: Record<string, unknown> };
-    expect(unset.defaults.replies).toBeUndefined();
+    expect(unset.defaults.replies).toEqual(OFF);
 
     const none = enginePolicy(
       loadConfig({ STOP_CONFIRMATION_TEXT: "", START_CONFIRMATION_TEXT: "  " }),
       null,
     ) as { defaults: { replies: unknown } };
-    expect(none.defaults.replies).toEqual({ stopConfirmation: null, startConfirmation: null });
+    expect(none.defaults.replies).toEqual({ ...OFF, stopConfirmation: null, startConfirmation: null });
 
     const text = enginePolicy(
       loadConfig({ STOP_CONFIRMATION_TEXT: "Bye. Reply START to rejoin.", HELP_TEXT: "Call us" }),
       null,
     ) as { defaults: { replies: unknown } };
     expect(text.defaults.replies).toEqual({
+      ...OFF,
       help: "Call us",
       stopConfirmation: "Bye. Reply START to rejoin.",
     });
@@ -40,12 +42,67 @@ describe("STOP/START confirmation texts", () => {
         engine: { defaults: { replies: { startConfirmation: "file start" } } },
       },
     ) as { defaults: { replies: unknown } };
-    expect(out.defaults.replies).toEqual({ stopConfirmation: "env stop", startConfirmation: "file start" });
+    expect(out.defaults.replies).toEqual({
+      ...OFF,
+      stopConfirmation: "env stop",
+      startConfirmation: "file start",
+    });
   });
 
   it("rejects a text longer than 6 SMS parts, naming the variable", () => {
     const e = configError(() => loadConfig({ STOP_CONFIRMATION_TEXT: "x".repeat(919) }));
     expect(e.issues.map((i) => i.variable)).toEqual(["STOP_CONFIRMATION_TEXT"]);
+  });
+});
+
+describe("STOP/START confirmation modes, BulkSMS stop words, GHL consent view age", () => {
+  it("defaults cost nothing: no confirmations, every STOP word blocks at BulkSMS, views re-read after 5 min", () => {
+    const c = loadConfig({});
+    expect(c.messaging).toMatchObject({
+      stopConfirmation: "off",
+      startConfirmation: "off",
+      gatewayStopWords: null,
+      consentMaxAgeMs: 300_000,
+    });
+    const p = enginePolicy(c, null) as { defaults: Record<string, Record<string, unknown>> };
+    expect(p.defaults.consent).toEqual({ maxAgeMs: 300_000 });
+    expect(p.defaults.keywords?.gatewayStop).toBeNull();
+  });
+
+  it("reads the variables into the engine policy", () => {
+    const c = loadConfig({
+      STOP_WORDS: "STOP,ARRET",
+      BULKSMS_STOP_WORDS: "stop",
+      STOP_CONFIRMATION: "unless-blocked",
+      START_CONFIRMATION: "unless-blocked",
+      GHL_CONSENT_MAX_AGE_SECONDS: "0",
+    });
+    const p = enginePolicy(c, null) as { defaults: Record<string, Record<string, unknown>> };
+    expect(p.defaults.replies).toEqual({
+      stopConfirmationMode: "unless-blocked",
+      startConfirmationMode: "unless-blocked",
+    });
+    expect(p.defaults.keywords?.gatewayStop).toEqual(["STOP"]);
+    expect(p.defaults.consent).toEqual({ maxAgeMs: 0 });
+  });
+
+  it("names each bad variable", () => {
+    const e = configError(() =>
+      loadConfig({
+        STOP_CONFIRMATION: "always",
+        START_CONFIRMATION: "yes",
+        BULKSMS_STOP_WORDS: "HALT",
+        GHL_CONSENT_MAX_AGE_SECONDS: "-5",
+      }),
+    );
+    expect(e.issues.map((i) => i.variable).sort()).toEqual([
+      "BULKSMS_STOP_WORDS",
+      "GHL_CONSENT_MAX_AGE_SECONDS",
+      "START_CONFIRMATION",
+      "STOP_CONFIRMATION",
+    ]);
+    expect(e.message).toMatch(/STOP_CONFIRMATION.*off, unless-blocked/);
+    expect(e.message).toMatch(/BULKSMS_STOP_WORDS lists "HALT", which is not one of STOP_WORDS/);
   });
 });
 

@@ -11,6 +11,7 @@ export {
   type StoredPrivateToken,
 } from "./clients/ghl-client-factory.js";
 export {
+  type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,
   DEFAULT_START_KEYWORDS,
@@ -30,6 +31,14 @@ export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } f
 export { type EngineLogger, silentLogger } from "./core/logger.js";
 export type { JobContext, JobError, JobOutcome } from "./core/outcome.js";
 export { type CreateEngineOptions, createEngine, type Engine, type EngineJobs } from "./engine.js";
+export {
+  CONSENT_RETRY_MS,
+  type ConsentReadFailure,
+  type ConsentRefreshResult,
+  checkSendGateFresh,
+  refreshConsentViews,
+  SEARCH_INDEX_LAG_MS,
+} from "./gate/consent-view.js";
 export { isWithinWindow, nextAllowedTime, type QuietWindow, zonedTimeToUtc } from "./gate/quiet-hours.js";
 export {
   DECISION_REASONS,
@@ -40,7 +49,10 @@ export {
 export {
   type BlockReason,
   checkSendGate,
+  type DeferReason,
   type GateDecision,
+  isConsentViewFresh,
+  needsFreshConsent,
   type SendGateInput,
   type SendPurpose,
 } from "./gate/send-gate.js";
@@ -81,6 +93,13 @@ export {
   UNKNOWN_LOCATION_POLICIES,
   type UnknownLocationPolicy,
 } from "./location/unknown-locations.js";
+export {
+  type AccountBlock,
+  type AccountBlockEvidence,
+  clearAccountBlock,
+  getAccountBlock,
+  markAccountBlocked,
+} from "./opt-out/account-block.js";
 export {
   clearGatewayBlock,
   type GatewayBlock,

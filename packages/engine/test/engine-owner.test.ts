@@ -57,14 +57,22 @@ async function mirror(harness: Harness, contact: { id: string; firstName?: strin
 describe("maybeSendWelcome (shared with reconciliation)", () => {
   it("welcomes a mirrored contact once, under the welcome key and marker", async () => {
     h = await startHarness({ config: WELCOME });
-    await mirror(h, { id: "c-lost", firstName: "Lou", phone: "+447911200001" });
-    const first = await maybeSendWelcome(h.engine.deps, h.locationId, "c-lost");
+    // in GHL, its ContactCreate webhook lost (the send gate re-reads the contact from GHL before the text)
+    h.sandbox.ghl.control.setFaults({ webhookDropRate: 1 });
+    const lost = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Lou",
+      phone: "07911 200001",
+    });
+    await h.settle();
+    h.sandbox.ghl.control.setFaults({ webhookDropRate: 0 });
+    await mirror(h, { id: lost.id, firstName: "Lou", phone: "+447911200001" });
+    const first = await maybeSendWelcome(h.engine.deps, h.locationId, lost.id);
     expect(first.sent).toBe(true);
-    const again = await maybeSendWelcome(h.engine.deps, h.locationId, "c-lost");
+    const again = await maybeSendWelcome(h.engine.deps, h.locationId, lost.id);
     expect(again).toEqual({ sent: false, reason: "already_welcomed" });
-    const message = await h.store.messages.getByKey(welcomeKey(h.locationId, "c-lost"));
+    const message = await h.store.messages.getByKey(welcomeKey(h.locationId, lost.id));
     expect(message?.id).toBe(first.sent ? first.messageId : "");
-    expect((await h.store.contacts.get(h.locationId, "c-lost"))?.welcomeSentAt).not.toBeNull();
+    expect((await h.store.contacts.get(h.locationId, lost.id))?.welcomeSentAt).not.toBeNull();
     await h.settle();
     expect(sentTo(h, "+447911200001").map((m) => m.body)).toEqual(["Hi Lou!"]);
   });

@@ -1,5 +1,5 @@
-// STOP -> START at a gateway that cannot unblock: the START wins for consent, the FAILED.BLOCKED of the
-// "re-subscribed" confirmation records a gateway block (one task, the gate stops paying for refused texts),
+// STOP -> START at a gateway that cannot unblock: the START wins for consent, the number BulkSMS still
+// blocks is recorded as a gateway block at once (one task; the gate refuses every text, none is billed),
 // and neither reconciliation nor the blocked-numbers pull opts the person out again.
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -10,7 +10,6 @@ import {
   operatorSend,
   pullBlockedNumbers,
   reconcile,
-  STILL_BLOCKED,
 } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -56,11 +55,23 @@ async function stopThenStart(harness: Harness, phone: string, national: string) 
 }
 
 describe("gateway block after a re-subscribe", () => {
-  it("START survives the confirmation's FAILED.BLOCKED, a second one, reconciles and the blocked pull", async () => {
-    h = await startHarness();
+  it("START is recorded as still blocked at once: nothing is billed, one task, and reconciles and the pull keep it", async () => {
+    h = await startHarness({
+      config: { defaults: { replies: { startConfirmationMode: "unless-blocked" } } },
+    });
     const phone = "+447400300001";
+    const credits = h.sandbox.bulksms.control.credits();
     const c = await stopThenStart(h, phone, "07400 300001");
-    // a second text in flight before the first report comes back (an operator's)
+    // BulkSMS blocked the number on STOP and cannot unblock it: the START confirmation is refused by our
+    // gate (not submitted, not billed) and the block is recorded with its operator task right away
+    const confirmation = await h.store.messages.listForContact(h.locationId, c.id);
+    expect(confirmation.map((m) => [m.meta, m.status, m.error])).toEqual([
+      [
+        { purpose: "reply", kind: "start-confirmation" },
+        "CANCELLED",
+        "blocked by the send gate: gateway_blocked (BulkSMS still blocks this number after the person re-subscribed; ask BulkSMS support to unblock it)",
+      ],
+    ]);
     const op = await operatorSend(h.engine.deps, {
       locationId: h.locationId,
       contactId: c.id,
@@ -68,25 +79,20 @@ describe("gateway block after a re-subscribe", () => {
       body: "Welcome back",
       key: "op-1",
     });
-    expect(op.status).toBe("sent");
+    expect(op).toMatchObject({ status: "blocked", gate: { block: "gateway_blocked" } });
     await h.advance(15 * 60_000);
-
-    const confirmation = sentTo(h, phone).find((m) => /resubscribed/.test(m.body));
-    expect(confirmation).toBeDefined();
-    const messages = (await h.store.messages.listForContact(h.locationId, c.id)).filter(
-      (m) => m.subtype === "BLOCKED" && !m.key.startsWith("stop-confirmation:"),
-    );
-    expect(messages.map((m) => m.key).sort()).toEqual([
-      "op-1",
-      expect.stringMatching(/^start-confirmation:/),
-    ]); // both texts sent after the START were refused
-    for (const m of messages) expect(m).toMatchObject({ status: "FAILED", error: STILL_BLOCKED });
+    expect(sentTo(h, phone)).toEqual([]); // nothing submitted: no FAILED.BLOCKED, no credit spent
+    expect(h.sandbox.bulksms.control.credits()).toBe(credits);
 
     await expectStillOptedIn(h, c.id, phone);
     const open = await tasks(h, c.id);
     expect(open).toHaveLength(1);
     expect(open[0]?.body).toContain(`ask BulkSMS support to unblock ${phone}`);
-    expect(await getGatewayBlock(h.store, h.locationId, phone)).toMatchObject({ phone, contacts: [c.id] });
+    expect(await getGatewayBlock(h.store, h.locationId, phone)).toMatchObject({
+      phone,
+      contacts: [c.id],
+      messageId: null,
+    });
 
     // the gate refuses every further text (each would be billed as FAILED.BLOCKED)
     for (const purpose of ["automated", "reply", "stop-confirmation"] as const) {
@@ -94,18 +100,9 @@ describe("gateway block after a re-subscribe", () => {
         await checkSendGate(h.engine.deps, { locationId: h.locationId, contactId: c.id, to: phone, purpose }),
       ).toMatchObject({ block: "gateway_blocked" });
     }
-    const before = sentTo(h, phone).length;
-    const again = await operatorSend(h.engine.deps, {
-      locationId: h.locationId,
-      contactId: c.id,
-      to: phone,
-      body: "Hello?",
-      key: "op-2",
-    });
-    expect(again).toMatchObject({ status: "blocked", gate: { block: "gateway_blocked" } });
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: "START" }); // already subscribed
     await h.advance(15 * 60_000);
-    expect(sentTo(h, phone)).toHaveLength(before);
+    expect(sentTo(h, phone)).toEqual([]);
 
     // two days of reconciles and blocked-number pulls keep the opt-in
     for (let day = 0; day < 2; day++) {

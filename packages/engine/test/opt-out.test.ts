@@ -1,6 +1,6 @@
 // Opt-out both ways: STOP / START / HELP by SMS, GHL DND -> BulkSMS blocked, BulkSMS blocked -> GHL DND.
 import { afterEach, describe, expect, it } from "vitest";
-import { checkSendGate, pullBlockedNumbers, queueMessage } from "../src/index.js";
+import { checkSendGate, getAccountBlock, pullBlockedNumbers, queueMessage } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 const CONFIG = { defaults: { welcome: { enabled: true, template: "Hi {{firstName}}" } } };
@@ -18,6 +18,13 @@ function sentTo(harness: Harness, e164: string) {
 function blocked(harness: Harness): string[] {
   return harness.sandbox.bulksms.control.blockedNumbers().map((n) => `+${digits(n)}`);
 }
+/** What BulkSMS made of each text to the number: its status id (DELIVERED, FAILED.BLOCKED, ...). */
+function outcomesTo(harness: Harness, e164: string): string[] {
+  return harness.sandbox.bulksms.control
+    .messages({ type: "SENT" })
+    .filter((m) => digits(m.to) === digits(e164))
+    .map((m) => m.status.id.replace(/\.null$/, ""));
+}
 async function noteBodies(harness: Harness, contactId: string): Promise<string[]> {
   const r = await harness.ghl.notes.list({ locationId: harness.locationId, contactId });
   if (!r.ok) throw r.error;
@@ -25,12 +32,14 @@ async function noteBodies(harness: Harness, contactId: string): Promise<string[]
 }
 
 describe("opt-out", () => {
-  it("STOP sets GHL DND, tags, notes, blocks at BulkSMS, confirms once; later sends are blocked by the gate", async () => {
+  it("STOP sets GHL DND, tags, notes, blocks at BulkSMS, sends no billed confirmation; later sends are blocked by the gate", async () => {
     h = await startHarness({ config: CONFIG });
     const phone = "+447400123456";
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Sam", phone: "07400 123456" });
     await h.settle();
-    expect(sentTo(h, phone)).toHaveLength(1); // the welcome
+    await h.advance(10_000);
+    expect(outcomesTo(h, phone)).toEqual(["DELIVERED"]); // the welcome
+    const credits = h.sandbox.bulksms.control.credits();
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: " stop " });
     await h.settle();
 
@@ -43,14 +52,25 @@ describe("opt-out", () => {
       state: "opted_out",
       source: "sms_stop",
     });
-    const afterStop = sentTo(h, phone);
-    expect(afterStop).toHaveLength(2);
-    expect(afterStop[1]?.body).toMatch(/unsubscribed/);
+    // BulkSMS blocked the number on the STOP: a confirmation would end FAILED.BLOCKED and be billed, so by
+    // default none is queued, and the gate refuses one anyway
+    await h.advance(10_000);
+    expect(outcomesTo(h, phone)).toEqual(["DELIVERED"]);
+    expect(h.sandbox.bulksms.control.credits()).toBe(credits);
+    expect(await getAccountBlock(h.store, phone)).toMatchObject({ evidence: "stop" });
+    expect(
+      await checkSendGate(h.engine.deps, {
+        locationId: h.locationId,
+        contactId: c.id,
+        to: phone,
+        purpose: "stop-confirmation",
+      }),
+    ).toEqual({ block: "account_blocked", detail: "stop" });
 
     // a second STOP: no second confirmation
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: "STOP" });
     await h.settle();
-    expect(sentTo(h, phone)).toHaveLength(2);
+    expect(sentTo(h, phone)).toHaveLength(1);
 
     // the gate refuses every other send, whatever path queued it
     expect(
@@ -75,7 +95,7 @@ describe("opt-out", () => {
       }),
     );
     await h.settle();
-    expect(sentTo(h, phone)).toHaveLength(2);
+    expect(sentTo(h, phone)).toHaveLength(1);
     expect((await h.store.messages.getByKey("manual:1"))?.status).toBe("CANCELLED");
   });
 
@@ -107,25 +127,32 @@ describe("opt-out", () => {
     expect(again).toEqual({ ok: true });
     await h.settle();
     expect(await h.store.jobs.counts()).toEqual(jobsBefore);
-    expect(sentTo(h, phone)).toHaveLength(2); // welcome + one confirmation
+    expect(sentTo(h, phone)).toHaveLength(1); // the welcome; no confirmation (blocked at BulkSMS)
     expect((await noteBodies(h, c.id)).filter((b) => b.startsWith("Opted out of SMS"))).toHaveLength(1);
   });
 
-  it("START re-subscribes (DND cleared, tag removed, gate open); HELP answers with the help text", async () => {
+  it("HELP answers with the help text; START re-subscribes (DND cleared, tag removed) without a billed text", async () => {
     h = await startHarness({
       config: { defaults: { ...CONFIG.defaults, replies: { help: "Acme: reply STOP to stop." } } },
     });
     const phone = "+447400123457";
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Tia", phone: "07400 123457" });
     await h.settle();
+    h.sandbox.bulksms.control.simulateReply({ from: phone, body: "help" });
+    await h.advance(10_000);
+    expect(sentTo(h, phone).at(-1)?.body).toBe("Acme: reply STOP to stop.");
+    expect(outcomesTo(h, phone)).toEqual(["DELIVERED", "DELIVERED"]); // welcome, help
+
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: "STOP" });
     await h.settle();
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: "Start" });
-    await h.settle();
+    await h.advance(10_000);
     expect(await h.store.optOuts.get(h.locationId, phone)).toMatchObject({ state: "opted_in" });
     const contact = h.sandbox.ghl.control.getContact(c.id);
     expect(contact?.dndSettings.SMS?.status).toBe("inactive");
     expect(contact?.tags).not.toContain("sms-opted-out");
+    // BulkSMS still blocks the number (no unblock API): nothing more is submitted, nothing is billed
+    expect(outcomesTo(h, phone)).toEqual(["DELIVERED", "DELIVERED"]);
     expect(
       await checkSendGate(h.engine.deps, {
         locationId: h.locationId,
@@ -133,14 +160,10 @@ describe("opt-out", () => {
         to: phone,
         purpose: "reply",
       }),
-    ).toEqual({
-      allow: true,
-    });
-    expect(sentTo(h, phone).at(-1)?.body).toMatch(/resubscribed/);
-
+    ).toMatchObject({ block: "gateway_blocked" });
     h.sandbox.bulksms.control.simulateReply({ from: phone, body: "help" });
-    await h.settle();
-    expect(sentTo(h, phone).at(-1)?.body).toBe("Acme: reply STOP to stop.");
+    await h.advance(10_000);
+    expect(outcomesTo(h, phone)).toEqual(["DELIVERED", "DELIVERED"]);
   });
 
   it("keywords are configurable per location (localised STOP)", async () => {

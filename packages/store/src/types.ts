@@ -107,6 +107,11 @@ export interface ContactRecord {
   welcomeSentAt: number | null;
   /** Last time a sync run or webhook confirmed the contact exists in GHL. */
   lastSeenAt: number | null;
+  /**
+   * When GHL's DND settings and tags in `ghl` were last read from GHL itself (a contact read or a reconcile
+   * page), epoch ms; null = never. The send gate re-reads the contact when this is older than its bound.
+   */
+  consentCheckedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -124,6 +129,7 @@ export interface ContactUpsert {
   deleted?: boolean;
   retired?: boolean;
   lastSeenAt?: number | null;
+  consentCheckedAt?: number | null;
 }
 
 export interface ContactsRepo {

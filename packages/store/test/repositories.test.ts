@@ -77,6 +77,18 @@ describe("contacts mirror", () => {
     expect(await store.contacts.findByPhone("L1", P1)).toEqual([]);
   });
 
+  it("keeps the consent view time until an upsert sets it (migration 4)", async () => {
+    const { store, clock } = await setup();
+    const c = await store.contacts.upsert({ locationId: "L1", contactId: "v1", phoneE164: P1 });
+    expect(c.consentCheckedAt).toBeNull();
+    const t = clock.now();
+    await store.contacts.upsert({ locationId: "L1", contactId: "v1", consentCheckedAt: t });
+    clock.advance(500);
+    const kept = await store.contacts.upsert({ locationId: "L1", contactId: "v1", ghl: { id: "v1" } });
+    expect(kept.consentCheckedAt).toBe(t);
+    expect((await store.contacts.get("L1", "v1"))?.consentCheckedAt).toBe(t);
+  });
+
   it("pages by contact id, finds unseen and recently changed contacts", async () => {
     const { store, clock } = await setup();
     const t0 = clock.now();

@@ -108,6 +108,9 @@ export function registerConfig(program: Command, io: Io): void {
             `${fmt(c.messaging.quietHours.startMinute)}-${fmt(c.messaging.quietHours.endMinute)}`,
           ],
           ["stop words", c.messaging.stopWords.join(",")],
+          ["BulkSMS stop words", (c.messaging.gatewayStopWords ?? c.messaging.stopWords).join(",")],
+          ["STOP / START confirmation", `${c.messaging.stopConfirmation} / ${c.messaging.startConfirmation}`],
+          ["GHL consent view max age", `${c.messaging.consentMaxAgeMs / 1000} s`],
         ]),
       );
     });

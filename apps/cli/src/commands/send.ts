@@ -32,6 +32,8 @@ const BLOCK_HINTS: Record<string, string> = {
   contact_retired: "the contact was retired by a reconciliation",
   location_inactive: "the location is inactive (uninstalled?)",
   invalid_number: `use E.164, e.g. ${EXAMPLE_PHONE_E164}`,
+  account_blocked:
+    "the BulkSMS account blocks this number (a STOP there, our push, its blocked list or a FAILED.BLOCKED report): a text would be refused and still billed",
   gateway_blocked:
     "BulkSMS still blocks this number although the person re-subscribed; ask BulkSMS support to lift the block, then run `ghl-bulksms optouts unblock --location <id> --phone <number>` (see `ghl-bulksms optouts gateway-blocks`)",
 };
@@ -127,7 +129,7 @@ export function registerSend(program: Command, io: Io): void {
             "allow" in gate
               ? "allowed"
               : "defer" in gate
-                ? `deferred by quiet hours until ${isoTime(gate.defer)}`
+                ? `deferred (${gate.reason}${gate.detail ? `: ${gate.detail}` : ""}) until ${isoTime(gate.defer)}`
                 : `blocked: ${gate.block}${gate.detail ? ` (${gate.detail})` : ""}`;
           const summary = {
             location: location.id,
@@ -197,7 +199,9 @@ export function registerSend(program: Command, io: Io): void {
               ]),
             );
           if (r.status === "deferred" && !opts.json)
-            io.out(`queued: the worker sends it at ${isoTime(r.sendAt)} (quiet hours)`);
+            io.out(
+              `queued: the worker sends it at ${isoTime(r.sendAt)} (quiet hours, or GHL could not be read)`,
+            );
           if (r.status === "cancelled")
             throw new CliError(
               "not sent: the send gate refused it at the moment of sending (an opt-out landed meanwhile)",

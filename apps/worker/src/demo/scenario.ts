@@ -75,6 +75,20 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   // 2. Delivery reports come back through the BulkSMS webhook and become notes.
   step("delivery", "10 s later the handsets report back (BulkSMS status webhooks)");
   await stack.advance(10_000);
+  const welcomeOutcomes = (Object.keys(PEOPLE) as Array<keyof typeof PEOPLE>).map(
+    (key) =>
+      `${PEOPLE[key].firstName} ${
+        stack
+          .outcomes(PEOPLE[key].e164)
+          .map((o) => o.status)
+          .join(",") || "none"
+      }`,
+  );
+  expect(
+    "BulkSMS: the welcomes reached Ada, Ben and Dan; Cleo's handset refused hers",
+    welcomeOutcomes.join("; "),
+    welcomeOutcomes.join(";") === "Ada DELIVERED;Ben DELIVERED;Cleo FAILED.HANDSET_ERROR;Dan DELIVERED",
+  );
   const adaNotes = (await stack.notes(ids.ada)).filter((n) => n.body.startsWith("SMS (welcome) delivered."));
   expect(
     "Ada's contact gets one 'delivered' note",
@@ -108,15 +122,20 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   step("help", "Dan texts HELP");
   sms.simulateReply({ from: PEOPLE.dan.e164, body: "HELP" });
   await stack.settle();
-  const danHelp = stack.sentTo(PEOPLE.dan.e164).filter((m) => m.body === DEMO_HELP);
+  await stack.advance(10_000);
+  const danHelp = stack.outcomes(PEOPLE.dan.e164).filter((m) => m.body === DEMO_HELP);
   expect(
-    "Dan gets the help text once",
-    `BulkSMS sent ${count(danHelp.length, "help text")}`,
-    danHelp.length === 1,
+    "Dan gets the help text once, delivered",
+    `BulkSMS: ${count(danHelp.length, "help text")}, ${danHelp.map((m) => m.status).join(", ") || "none"}`,
+    danHelp.length === 1 && danHelp[0]?.status === "DELIVERED",
   );
 
-  // 6. STOP: DND + tag + note + blocked number + one confirmation, and nothing more after it.
+  // 6. STOP: DND + tag + note + blocked number, and nothing billed after it. BulkSMS blocks the number
+  // itself on STOP: a confirmation would end FAILED.BLOCKED and still be billed, so none is sent
+  // (STOP_CONFIRMATION=off, the default).
   step("stop", "Ben texts STOP (and, impatient, STOP again)");
+  const benBeforeStop = stack.outcomes(PEOPLE.ben.e164).length;
+  const creditsBeforeStop = sms.credits();
   sms.simulateReply({ from: PEOPLE.ben.e164, body: "STOP" });
   await stack.settle();
   sms.simulateReply({ from: PEOPLE.ben.e164, body: "stop" });
@@ -143,18 +162,19 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     `blocked numbers: ${sms.blockedNumbers().length}, Ben ${stack.blocked(PEOPLE.ben.e164) ? "included" : "missing"}`,
     stack.blocked(PEOPLE.ben.e164),
   );
-  const confirmations = stack.sentTo(PEOPLE.ben.e164).filter((m) => /unsubscribed/i.test(m.body));
+  await stack.advance(10_000);
+  const afterStop = stack.outcomes(PEOPLE.ben.e164).slice(benBeforeStop);
   expect(
-    "Ben gets exactly one confirmation",
-    `confirmations sent: ${confirmations.length}`,
-    confirmations.length === 1,
+    "no billed confirmation: BulkSMS blocked Ben on STOP, nothing is submitted to him",
+    `texts to Ben after STOP: ${afterStop.map((o) => o.status).join(", ") || "none submitted"}; credits spent: ${creditsBeforeStop - sms.credits()}`,
+    afterStop.length === 0 && sms.credits() === creditsBeforeStop,
   );
   const beforeEdit = stack.sentTo(PEOPLE.ben.e164).length;
   ghl.updateContact(ids.ben, { lastName: "Opted-Out" });
   await stack.advance(10_000);
   expect(
     "no other text reaches Ben while opted out",
-    `texts to Ben after the confirmation: ${stack.sentTo(PEOPLE.ben.e164).length - beforeEdit}`,
+    `texts to Ben after his STOP: ${stack.sentTo(PEOPLE.ben.e164).length - beforeEdit}`,
     stack.sentTo(PEOPLE.ben.e164).length === beforeEdit,
   );
 
@@ -168,8 +188,16 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     `dndSettings.SMS = ${JSON.stringify(benAfterStart.dndSettings.SMS?.status ?? null)}, tags = ${JSON.stringify(benAfterStart.tags)}`,
     benAfterStart.dndSettings.SMS?.status !== "active" && !benAfterStart.tags.includes(OPT_OUT_TAG),
   );
-  const resub = stack.sentTo(PEOPLE.ben.e164).filter((m) => /resubscribed/i.test(m.body));
-  expect("Ben gets one 're-subscribed' confirmation", `sent: ${resub.length}`, resub.length === 1);
+  await stack.advance(10_000);
+  const afterStart = stack.outcomes(PEOPLE.ben.e164).slice(benBeforeStop);
+  const benTasks = (await stack.tasks(ids.ben)).filter((t) =>
+    t.body.includes(`ask BulkSMS support to unblock ${PEOPLE.ben.e164}`),
+  );
+  expect(
+    "BulkSMS still blocks Ben (no unblock API): no text is submitted, an operator task asks for the unblock",
+    `texts to Ben after START: ${afterStart.map((o) => o.status).join(", ") || "none submitted"}; unblock tasks: ${benTasks.length}`,
+    afterStart.length === 0 && benTasks.length === 1,
+  );
 
   // 8. DND ticked by a person in GHL is pushed to the BulkSMS blocked numbers.
   step("ghl-dnd", "someone ticks SMS DND on Dan's contact in GHL");
@@ -408,6 +436,14 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
       adaFollow[0]?.body.startsWith("Hi Ada, did you have a chance") === true &&
       (adaFollow[0]?.at ?? 0) >= tagged + 48 * HOUR,
   );
+  const adaFollowOutcome = stack
+    .outcomes(PEOPLE.ada.e164)
+    .filter((o) => o.body.startsWith("Hi Ada, did you"));
+  expect(
+    "the follow-up reached Ada's handset (decided on a fresh GHL view: re-read, no DND)",
+    `BulkSMS: ${adaFollowOutcome.map((o) => o.status).join(", ") || "none"}`,
+    adaFollowOutcome.length === 1 && adaFollowOutcome[0]?.status === "DELIVERED",
+  );
   const cleoFollow = stack.sentTo(cleoNew.e164).slice(cleoSentBefore);
   const cleoSeq = (await store.followUps.listForContact(loc, ids.cleo)).map(
     (f) => `${f.status}${f.stopReason ? ` (${f.stopReason})` : ""}`,
@@ -431,6 +467,12 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     `${count(sent.length, "text")} sent, ${twice} with a repeated deduplication id`,
     twice === 0 && !keys.includes("null"),
   );
+  const billedBlocked = sms.messages({ type: "SENT" }).filter((m) => m.status.id === "FAILED.BLOCKED");
+  expect(
+    "no text billed for nothing: none ended FAILED.BLOCKED",
+    `${count(billedBlocked.length, "text")} FAILED.BLOCKED (${billedBlocked.reduce((n, m) => n + (m.creditCost ?? 0), 0)} credits)`,
+    billedBlocked.length === 0,
+  );
   const danNow = stack.contact(ids.dan);
   expect(
     "Dan's opt-out holds through two days of reconciles and blocked-number pulls",
@@ -439,8 +481,8 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
       stack.blocked(PEOPLE.dan.e164) &&
       stack.sentTo(PEOPLE.dan.e164).length === 2,
   );
-  // BulkSMS cannot unblock: Ben's number stays on its blocked list after START and his "re-subscribed"
-  // confirmation ends FAILED.BLOCKED. His START is newer than the block, so it holds; the block is reported.
+  // BulkSMS cannot unblock: Ben's number stays on its blocked list after START, so nothing is sent to him.
+  // His START is newer than the block, so it holds; the block is reported to an operator.
   const benNow = stack.contact(ids.ben);
   const benOptOut = await store.optOuts.get(loc, PEOPLE.ben.e164);
   expect(

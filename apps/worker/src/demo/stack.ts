@@ -130,6 +130,11 @@ export interface DemoStack {
   contact(contactId: string): GhlContact;
   /** Texts the gateway actually sent to a number (any format; compared by digits). */
   sentTo(phone: string): Array<{ body: string; at: number; deduplicationId: number | null }>;
+  /**
+   * What BulkSMS made of every text submitted to a number, oldest first: its status id (DELIVERED,
+   * FAILED.BLOCKED, SENT while under way...) and the credits it cost. A text never submitted is not here.
+   */
+  outcomes(phone: string): Array<{ body: string; status: string; cost: number }>;
   blocked(phone: string): boolean;
   close(): Promise<void>;
 }
@@ -339,6 +344,17 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
           .sentMessages()
           .filter((m) => digits(m.to) === d)
           .map((m) => ({ body: m.body, at: m.at, deduplicationId: m.deduplicationId }));
+      },
+      outcomes(phone) {
+        const d = digits(phone);
+        return sandbox.bulksms.control
+          .messages({ type: "SENT" })
+          .filter((m) => digits(m.to) === d)
+          .map((m) => ({
+            body: m.body,
+            status: m.status.id.replace(/\.null$/, ""),
+            cost: m.creditCost ?? 0,
+          }));
       },
       blocked(phone) {
         const d = digits(phone);

@@ -138,7 +138,8 @@ export async function digestTick(
           to: recipient,
           body: digest.text,
           sendAfter: now,
-          meta: { purpose: "reply", kind: "digest" },
+          // consent-checked at send time (DND of any contact with this number, on a fresh GHL view)
+          meta: { purpose: "notification", kind: "digest" },
           template: null,
         });
         await tx.digests.record({

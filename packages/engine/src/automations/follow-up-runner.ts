@@ -1,18 +1,21 @@
 // Runs due follow-up steps. Each step re-checks, at that moment: the rule still exists, the contact is
 // live, the rule's condition still holds, and the engine's send gate (opt-outs, DND, consent, quiet hours).
-// Quiet hours defer the step (same step, later); an opt-out stops the sequence. The message itself goes
-// through the engine's queue (`sms.send` re-checks the gate once more when it sends).
+// Quiet hours defer the step (same step, later); an opt-out stops the sequence. Before the steps run, the
+// contacts whose GHL view (DND, tags) is older than the policy's bound are re-read from GHL in one batch, so
+// the rule's condition and the gate see GHL as it is; a contact GHL could not be read for is deferred. The
+// message itself goes through the engine's queue (`sms.send` re-checks the gate once more when it sends).
 import type { FollowUp, Repositories } from "@ghl-bulksms/store";
 import { type GhlContactLike, renderTemplate } from "@ghl-bulksms/sync";
 import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
+import { CONSENT_RETRY_MS, refreshConsentViews } from "../gate/consent-view.js";
 import {
   DECISION_REASONS,
   type DecisionInput,
   gateDecision,
   recordDecision,
 } from "../gate/record-decision.js";
-import { checkSendGate } from "../gate/send-gate.js";
+import { checkSendGate, type DeferReason } from "../gate/send-gate.js";
 import { queueMessage } from "../sms/queue-message.js";
 import { type LifecycleConfig, lifecycleFor } from "./config.js";
 import { ruleStillHolds } from "./follow-up-triggers.js";
@@ -21,7 +24,7 @@ const HOUR = 3_600_000;
 
 export type FollowUpStepOutcome =
   | { id: number; action: "queued"; messageId: string; step: number }
-  | { id: number; action: "deferred"; until: number }
+  | { id: number; action: "deferred"; until: number; reason: DeferReason }
   | { id: number; action: "stopped"; reason: string }
   | { id: number; action: "completed" };
 
@@ -40,9 +43,43 @@ export async function runDueFollowUps(
     limit: options.limit ?? 200,
     ...(options.locationId ? { locationId: options.locationId } : {}),
   });
+  const retryAt = await refreshDue(deps, options.config, due, now);
   const outcomes: FollowUpStepOutcome[] = [];
-  for (const f of due) outcomes.push(await runStep(deps, options.config, f, now));
+  for (const f of due) outcomes.push(await runStep(deps, options.config, f, now, retryAt));
   return { processed: due.length, outcomes };
+}
+
+/**
+ * One batch of GHL reads for the due steps that would send now on a stale view (a step waiting for quiet
+ * hours costs no read). Returns, per contact GHL could not be read for, when to try again.
+ */
+async function refreshDue(
+  deps: EngineDeps,
+  config: LifecycleConfig,
+  due: FollowUp[],
+  now: number,
+): Promise<Map<string, number>> {
+  const stale = new Map<string, string[]>();
+  for (const f of due) {
+    const record = await deps.store.contacts.get(f.locationId, f.contactId);
+    const to = asProfile(record?.profile)?.phone ?? record?.phoneE164;
+    if (!record || !to) continue;
+    const gate = await checkSendGate(deps, {
+      locationId: f.locationId,
+      contactId: f.contactId,
+      to,
+      purpose: "automated",
+      at: now,
+    });
+    if ("defer" in gate && gate.reason === "consent_stale")
+      stale.set(f.locationId, [...(stale.get(f.locationId) ?? []), f.contactId]);
+  }
+  const retryAt = new Map<string, number>();
+  for (const [locationId, ids] of stale) {
+    const r = await refreshConsentViews(deps, locationId, ids, { at: now, lifecycle: config });
+    for (const x of r.failed) retryAt.set(`${locationId}:${x.contactId}`, x.retryAt);
+  }
+  return retryAt;
 }
 
 /** The decision about this step's text, recorded once per step (and per deferral). */
@@ -99,6 +136,7 @@ async function runStep(
   config: LifecycleConfig,
   f: FollowUp,
   now: number,
+  retryAt: ReadonlyMap<string, number>,
 ): Promise<FollowUpStepOutcome> {
   const rule = lifecycleFor(config, f.locationId).followUps.find((r) => r.id === f.ruleId);
   if (!rule) return stop(deps, f, "rule-removed", { at: now });
@@ -137,16 +175,20 @@ async function runStep(
     });
   }
   if ("defer" in gate) {
-    await deps.store.followUps.advance(f.id, f.step, gate.defer);
+    // a view still stale here means GHL could not be read: wait, never send on it
+    const stale = gate.reason === "consent_stale";
+    const until = stale ? (retryAt.get(`${f.locationId}:${f.contactId}`) ?? now + CONSENT_RETRY_MS) : gate.defer;
+    const reason: DeferReason = stale ? "ghl_unreachable" : gate.reason;
+    await deps.store.followUps.advance(f.id, f.step, until);
     await decideStep(deps, deps.store, f, {
       decision: "deferred",
-      reason: gate.reason,
-      until: gate.defer,
+      reason,
+      until,
       phone: to,
-      key: `deferred:${gate.defer}`,
+      key: `deferred:${until}`,
       at: now,
     });
-    return { id: f.id, action: "deferred", until: gate.defer };
+    return { id: f.id, action: "deferred", until, reason };
   }
   const rendered = renderTemplate(
     step.template,

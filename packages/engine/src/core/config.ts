@@ -36,9 +36,26 @@ const keywordsSchema = z.strictObject({
     .default([...DEFAULT_STOP_KEYWORDS]),
   start: z.array(keyword).default([...DEFAULT_START_KEYWORDS]),
   help: z.array(keyword).default([...DEFAULT_HELP_KEYWORDS]),
+  /**
+   * The STOP words the BulkSMS account itself acts on: it blocks the number when one arrives (BulkSMS
+   * fact sheet section 11). null = every `stop` keyword (the safe assumption: a confirmation to a number
+   * BulkSMS blocked ends FAILED.BLOCKED and is billed).
+   */
+  gatewayStop: z.array(keyword).nullable().default(null),
 });
 
+/**
+ * When a STOP / START confirmation is sent. "off": never (free). "unless-blocked": only when the BulkSMS
+ * account is not known to block the number; the send gate refuses it otherwise, before anything is billed.
+ */
+export const confirmationModeSchema = z.enum(["off", "unless-blocked"]);
+export type ConfirmationMode = z.output<typeof confirmationModeSchema>;
+
 const repliesSchema = z.strictObject({
+  /** Default "off": after a STOP BulkSMS blocks the number, so a confirmation would be billed and refused. */
+  stopConfirmationMode: confirmationModeSchema.default("off"),
+  /** Default "off": after STOP -> START the number stays blocked at BulkSMS (no unblock API). */
+  startConfirmationMode: confirmationModeSchema.default("off"),
   /** Sent once after STOP (the only text ever sent to an opted-out number); null = none. */
   stopConfirmation: z
     .string()
@@ -93,6 +110,16 @@ const quietHoursSchema = z.strictObject({
 const consentSchema = z.strictObject({
   /** "not-opted-out": text unless an opt-out is known; "explicit-opt-in": only when the consent field says opted-in. */
   require: z.enum(["not-opted-out", "explicit-opt-in"]).default("not-opted-out"),
+  /**
+   * The oldest view of a contact's GHL DND and tags an automated text may be decided on (ms). An older
+   * mirror is re-read from GHL first; when GHL cannot be read the text is deferred. 0 = always re-read.
+   */
+  maxAgeMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(5 * 60_000),
 });
 
 export const locationPolicySchema = z.strictObject({

@@ -55,7 +55,7 @@ async function completeRecord(
   deps: EngineDeps,
   ctx: LocationContext,
   input: ContactEventInput,
-): Promise<{ ok: true; contact: GhlContactLike } | { ok: false; outcome: JobOutcome }> {
+): Promise<{ ok: true; contact: GhlContactLike; readAt?: number } | { ok: false; outcome: JobOutcome }> {
   if (
     input.type !== "ContactCreate" ||
     !ctx.policy.welcome.enabled ||
@@ -66,7 +66,12 @@ async function completeRecord(
   const r = await deps
     .ghl(ctx.location.id)
     .contacts.get({ locationId: ctx.location.id, contactId: input.contact.id });
-  if (r.ok) return { ok: true, contact: { ...input.contact, ...(r.data.contact as GhlContactLike) } };
+  if (r.ok)
+    return {
+      ok: true,
+      contact: { ...input.contact, ...(r.data.contact as GhlContactLike) },
+      readAt: deps.now(),
+    };
   if (r.error.code === "not_found") return { ok: true, contact: input.contact };
   return { ok: false, outcome: fromGhlError(r.error) };
 }
@@ -112,6 +117,8 @@ export async function handleContactChanged(
       dateUpdated: dateMs(record.dateUpdated),
       deleted: false,
       lastSeenAt: now,
+      // read from GHL just now: the send gate needs no second read for the welcome
+      ...(complete.readAt !== undefined ? { consentCheckedAt: complete.readAt } : {}),
     });
 
     // consent: GHL DND on -> opted out (source ghl_dnd) and pushed to BulkSMS blocked numbers

@@ -2,6 +2,7 @@ import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { phoneRef } from "../core/hash.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import { markAccountBlocked } from "../opt-out/account-block.js";
 import type { EngineJobCatalog } from "./catalog.js";
 
 /** How long a block waits for the STOP confirmation to leave before it goes ahead anyway. */
@@ -37,5 +38,8 @@ export async function runBlockNumber(
     targetId: phoneRef(p.phone),
     resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
   });
-  return r.ok ? OK : fromBulkSmsError(r.error);
+  if (!r.ok) return fromBulkSmsError(r.error);
+  // from now on BulkSMS refuses (and bills) every text to it: the send gate knows
+  await markAccountBlocked(deps.store, { phone: p.phone, evidence: "push", at: deps.now() });
+  return OK;
 }

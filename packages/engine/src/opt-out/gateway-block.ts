@@ -11,13 +11,17 @@ import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { shortHash } from "../core/hash.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { clearAccountBlock, getAccountBlock, markAccountBlocked } from "./account-block.js";
 
 export interface GatewayBlock {
   phone: string;
   /** When the first FAILED.BLOCKED after the re-subscribe was seen (ms). */
   since: number;
-  /** The message whose FAILED.BLOCKED revealed the block. */
-  messageId: string;
+  /**
+   * The message whose FAILED.BLOCKED revealed the block; null when the account block was already known
+   * when the person re-subscribed (STOP received, our push, the blocked-number pull).
+   */
+  messageId: string | null;
   /** Contacts that got the "ask BulkSMS support" task. */
   contacts: string[];
 }
@@ -67,7 +71,7 @@ export async function listGatewayBlocks(deps: EngineDeps, locationId: string): P
 export async function recordGatewayBlock(
   tx: StoreTx,
   ctx: LocationContext,
-  input: { phone: string; messageId: string; now: number },
+  input: { phone: string; messageId: string | null; now: number },
 ): Promise<boolean> {
   const locationId = ctx.location.id;
   const key = gatewayBlockKey(locationId, input.phone);
@@ -75,6 +79,7 @@ export async function recordGatewayBlock(
   const contacts = (await tx.contacts.findByPhone(locationId, input.phone))
     .filter((c) => !c.deleted)
     .map((c) => c.contactId);
+  await markAccountBlocked(tx, { phone: input.phone, evidence: "failed_blocked", at: input.now });
   const block: GatewayBlock = existing
     ? { ...existing, contacts: [...new Set([...existing.contacts, ...contacts])] }
     : { phone: input.phone, since: input.now, messageId: input.messageId, contacts };
@@ -106,6 +111,21 @@ export async function recordGatewayBlock(
 }
 
 /**
+ * Inside the transaction of an explicit re-subscribe (START/UNSTOP, an operator): when the BulkSMS account
+ * is known to block the number, record the gateway block and its operator task now, instead of learning it
+ * from a billed FAILED.BLOCKED later. Returns true when a block was recorded.
+ */
+export async function recordGatewayBlockOnOptIn(
+  tx: StoreTx,
+  ctx: LocationContext,
+  input: { phone: string; now: number },
+): Promise<boolean> {
+  if (!(await getAccountBlock(tx, input.phone))) return false;
+  await recordGatewayBlock(tx, ctx, { phone: input.phone, messageId: null, now: input.now });
+  return true;
+}
+
+/**
  * Operator action, after BulkSMS support removed the block: texts to the number are allowed again and the
  * contacts' tasks are completed. Returns false when the number had no gateway block.
  */
@@ -119,7 +139,9 @@ export async function clearGatewayBlock(
   return deps.store.transaction(async (tx) => {
     const key = gatewayBlockKey(input.locationId, input.phone);
     const block = await tx.settings.get<GatewayBlock>(key);
-    if (!block) return false;
+    // BulkSMS confirmed the unblock: the account block goes too (it is what the send gate refuses)
+    const hadAccountBlock = await clearAccountBlock(tx, input.phone);
+    if (!block) return hadAccountBlock;
     await tx.settings.delete(key);
     if (ctx.policy.tasks.onFailure) {
       for (const contactId of block.contacts) {

@@ -6,6 +6,7 @@ import { asGhlRecord, asProfile } from "../core/mirror.js";
 import { BLOCK_WAIT_FOR_CONFIRMATION_MS } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { queueMessage } from "../sms/queue-message.js";
+import { recordGatewayBlockOnOptIn } from "./gateway-block.js";
 
 /** Key prefix of STOP confirmation messages (never cancelled by a later opt-out of the same number). */
 export const STOP_CONFIRMATION_KEY_PREFIX = "stop-confirmation:";
@@ -199,6 +200,8 @@ export async function applyOptIn(
       );
     }
   }
+  // BulkSMS cannot unblock: a number it blocks stays blocked after the re-subscribe (operator task now)
+  await recordGatewayBlockOnOptIn(tx, ctx, { phone: input.phone, now: input.now });
   if (input.confirm && policy.replies.startConfirmation) {
     await queueMessage(tx, {
       key: `start-confirmation:${locationId}:${input.eventKey}`,

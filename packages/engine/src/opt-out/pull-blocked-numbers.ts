@@ -2,6 +2,7 @@
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import { markAccountBlocked } from "./account-block.js";
 import { isExplicitOptIn } from "./gateway-block.js";
 import { applyOptOut } from "./opt-out-state.js";
 
@@ -42,6 +43,8 @@ export async function pullBlockedNumbers(
         scanned++;
         if (BigInt(entry.id) > highest) highest = BigInt(entry.id);
         if (!/^\+\d{7,15}$/.test(entry.phoneNumber)) continue;
+        // blocked at the account whatever the consent state: the send gate refuses it (texts are billed)
+        await markAccountBlocked(tx, { phone: entry.phoneNumber, evidence: "pull", at: now });
         // BulkSMS cannot unblock: after an explicit re-subscribe (START or an operator), an older block of
         // the same number must not opt the person out again
         const current = await tx.optOuts.get(locationId, entry.phoneNumber);

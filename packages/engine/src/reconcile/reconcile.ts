@@ -19,6 +19,7 @@ import { mappingFor } from "../core/config.js";
 import { type EngineDeps, loadLocation } from "../core/deps.js";
 import { buildProfile, identityKeys } from "../core/mirror.js";
 import { toE164 } from "../core/phone.js";
+import { consentViewTimeOfSearchHit } from "../gate/consent-view.js";
 import { handleContactDeleted } from "../ghl-events/contact-deleted.js";
 import { isExplicitOptIn } from "../opt-out/gateway-block.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
@@ -109,6 +110,12 @@ function createGate(limit: number): (task: () => Promise<void>) => Promise<void>
       queue.shift()?.();
     }
   };
+}
+
+/** A page hit with DND settings is a view of GHL's DND and tags (dated back by the search index's lag). */
+function consentStamp(hit: GhlContactLike, readAt: number): { consentCheckedAt?: number } {
+  const t = consentViewTimeOfSearchHit(hit, readAt);
+  return t === undefined ? {} : { consentCheckedAt: t };
 }
 
 function parseTime(iso: string | undefined): number | null {
@@ -480,6 +487,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
               dateUpdated: parseTime(hit.dateUpdated),
               deleted: false,
               lastSeenAt: nowMs,
+              ...consentStamp(hit, nowMs),
             });
             if (localOptOut && phone) {
               const r = await applyOptOut(tx, ctx, {
@@ -586,6 +594,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
                 dateUpdated: parseTime(hit.dateUpdated),
                 deleted: false,
                 lastSeenAt: nowMs,
+                ...consentStamp(hit, nowMs),
               });
             }
           }

@@ -5,6 +5,7 @@ import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { markAccountBlocked } from "../opt-out/account-block.js";
 import { isExplicitOptIn, recordGatewayBlock } from "../opt-out/gateway-block.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
 import { describeFailure, onMessageFailed, onRetryDelivered } from "../sms/message-failed.js";
@@ -63,6 +64,9 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
     });
     if (!r.updated || !ctx) return; // duplicate or late report: the status never moves backwards
     const updated = r.message;
+    // the account blocks this number: the send gate refuses every further text to it (each is billed)
+    if (status === "FAILED" && updated.subtype === "BLOCKED")
+      await markAccountBlocked(tx, { phone: updated.to, evidence: "failed_blocked", at: now });
     if (updated.contactId && wantsNote(ctx.policy.notes.deliveryReports, status)) {
       const meta = metaOf(updated);
       const text =

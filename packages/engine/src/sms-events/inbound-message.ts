@@ -6,6 +6,7 @@ import { loadLocation } from "../core/deps.js";
 import { phoneRef } from "../core/hash.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { gatewayActsOnStop, markAccountBlocked } from "../opt-out/account-block.js";
 import { applyOptIn, applyOptOut } from "../opt-out/opt-out-state.js";
 import { queueMessage } from "../sms/queue-message.js";
 import { classifyKeyword } from "./keywords.js";
@@ -54,6 +55,9 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
     await deps.store.transaction(async (tx) => {
       switch (kind) {
         case "stop":
+          // BulkSMS blocked the number itself on this STOP: nothing may be sent to it any more (billed)
+          if (gatewayActsOnStop(ctx.policy, inbound.body))
+            await markAccountBlocked(tx, { phone: from, evidence: "stop", at: now });
           await applyOptOut(tx, ctx, {
             phone: from,
             source: "sms_stop",
@@ -62,7 +66,7 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             now,
             setGhlDnd: true,
             pushBlock: true,
-            confirm: true,
+            confirm: ctx.policy.replies.stopConfirmationMode !== "off",
           });
           return;
         case "start":
@@ -72,7 +76,7 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             eventKey,
             why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
             now,
-            confirm: true,
+            confirm: ctx.policy.replies.startConfirmationMode !== "off",
           });
           return;
         case "help": {

@@ -7,7 +7,8 @@ import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
 import type { JobError } from "../core/outcome.js";
 import { toE164 } from "../core/phone.js";
-import { checkSendGate, type GateDecision } from "../gate/send-gate.js";
+import { checkSendGateFresh } from "../gate/consent-view.js";
+import type { GateDecision } from "../gate/send-gate.js";
 import { welcomeTemplateData } from "../welcome/maybe-send-welcome.js";
 import { queueMessage } from "./queue-message.js";
 import { sendQueuedMessage } from "./send-message.js";
@@ -87,7 +88,7 @@ export async function operatorSendDryRun(
   const to = toE164(input.to, location?.region ?? "US");
   const body = await render(deps, { ...input, to: to ?? input.to });
   const gate: GateDecision = to
-    ? await checkSendGate(deps, {
+    ? await checkSendGateFresh(deps, {
         locationId: input.locationId,
         contactId: input.contactId ?? null,
         to,

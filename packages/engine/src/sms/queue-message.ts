@@ -16,7 +16,10 @@ export interface MessageMeta {
 export function metaOf(message: MessageRecord): MessageMeta {
   const m = message.meta as Partial<MessageMeta> | null;
   return {
-    purpose: m?.purpose === "reply" || m?.purpose === "stop-confirmation" ? m.purpose : "automated",
+    purpose:
+      m?.purpose === "reply" || m?.purpose === "stop-confirmation" || m?.purpose === "notification"
+        ? m.purpose
+        : "automated",
     kind: typeof m?.kind === "string" ? m.kind : "message",
     ...(typeof m?.rootId === "string" ? { rootId: m.rootId } : {}),
     ...(typeof m?.retryNumber === "number" ? { retryNumber: m.retryNumber } : {}),

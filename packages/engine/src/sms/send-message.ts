@@ -10,7 +10,7 @@ import {
   gateDecision,
   recordDecision,
 } from "../gate/record-decision.js";
-import { checkSendGate } from "../gate/send-gate.js";
+import { checkSendGateFresh } from "../gate/consent-view.js";
 import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { onMessageFailed } from "./message-failed.js";
@@ -45,7 +45,8 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
     await afterLeftQueue(deps, message, meta);
     return OK;
   }
-  const gate = await checkSendGate(deps, {
+  // automated texts are decided on a GHL view no older than the policy's bound (re-read when older)
+  const gate = await checkSendGateFresh(deps, {
     locationId: message.locationId,
     contactId: message.contactId,
     to: message.to,

@@ -78,7 +78,7 @@ describe("follow-ups", () => {
     await harness.sandbox.clock.advance(10 * HOUR);
     const deferred = await runDueFollowUps(harness.engine.deps, { config: harness.lifecycle });
     expect(deferred.outcomes).toEqual([
-      { id: seq!.id, action: "deferred", until: Date.UTC(2026, 2, 11, 8, 0) },
+      { id: seq!.id, action: "deferred", until: Date.UTC(2026, 2, 11, 8, 0), reason: "quiet_hours" },
     ]);
     await harness.settle();
     expect(sentTo(harness, p.phone!)).toEqual([]);

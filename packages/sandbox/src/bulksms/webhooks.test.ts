@@ -277,6 +277,22 @@ describe("replies and STOP", () => {
     ]);
   });
 
+  it("START does not unblock (no unblock API): a confirmation to the number ends FAILED.BLOCKED, billed", async () => {
+    await register({ triggerScope: "SENT" });
+    await h.call("POST", "/messages", { to: "+27821234567", body: "promo" });
+    await step(5000);
+    h.sim.control.simulateReply({ from: "+27821234567", body: "STOP" });
+    h.sim.control.simulateReply({ from: "+27821234567", body: "START" });
+    expect(h.sim.control.blockedNumbers()).toEqual(["27821234567"]);
+    const before = h.sim.control.credits();
+    const [sent] = (await h.call("POST", "/messages", { to: "+27821234567", body: "Resubscribed" }))
+      .body as BulkSmsMessage[];
+    await step(5000);
+    expect(h.sim.control.credits()).toBe(before - 1);
+    const stored = (await h.call("GET", `/messages/${sent?.id}`)).body as BulkSmsMessage;
+    expect(stored).toMatchObject({ status: { id: "FAILED.BLOCKED" }, creditCost: 1 });
+  });
+
   it("honours configurable stop words", async () => {
     h.sim.control.setStopWords(["HALT"]);
     h.sim.control.simulateReply({ from: "+27820000001", body: "stop" });

@@ -18,6 +18,7 @@ function toContact(row: Row): ContactRecord {
     retired: bool(row.retired),
     welcomeSentAt: numOrNull(row.welcome_sent_at),
     lastSeenAt: numOrNull(row.last_seen_at),
+    consentCheckedAt: numOrNull(row.consent_checked_at),
     createdAt: num(row.created_at),
     updatedAt: num(row.updated_at),
   };
@@ -59,6 +60,7 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
           retired: int(pick(input.retired, prev?.retired ?? false)),
           welcome_sent_at: prev?.welcomeSentAt ?? null,
           last_seen_at: pick(input.lastSeenAt, prev?.lastSeenAt ?? null),
+          consent_checked_at: pick(input.consentCheckedAt, prev?.consentCheckedAt ?? null),
           created_at: prev?.createdAt ?? now,
           updated_at: now,
         };
@@ -66,13 +68,16 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
           ctx
             .prepare(
               `INSERT INTO contacts (location_id, contact_id, ghl, profile, base, phone_e164, email_norm, name_key,
-                 date_updated, deleted, retired, welcome_sent_at, last_seen_at, created_at, updated_at)
+                 date_updated, deleted, retired, welcome_sent_at, last_seen_at, consent_checked_at, created_at,
+                 updated_at)
                VALUES (@location_id, @contact_id, @ghl, @profile, @base, @phone_e164, @email_norm, @name_key,
-                 @date_updated, @deleted, @retired, @welcome_sent_at, @last_seen_at, @created_at, @updated_at)
+                 @date_updated, @deleted, @retired, @welcome_sent_at, @last_seen_at, @consent_checked_at,
+                 @created_at, @updated_at)
                ON CONFLICT (location_id, contact_id) DO UPDATE SET ghl = excluded.ghl, profile = excluded.profile,
                  base = excluded.base, phone_e164 = excluded.phone_e164, email_norm = excluded.email_norm,
                  name_key = excluded.name_key, date_updated = excluded.date_updated, deleted = excluded.deleted,
-                 retired = excluded.retired, last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at`,
+                 retired = excluded.retired, last_seen_at = excluded.last_seen_at,
+                 consent_checked_at = excluded.consent_checked_at, updated_at = excluded.updated_at`,
             )
             .run(values),
         );

@@ -299,6 +299,13 @@ CREATE INDEX decisions_contact ON decisions (location_id, contact_id, at);
 CREATE INDEX decisions_phone ON decisions (phone_e164, at);
 `,
   },
+  {
+    version: 5,
+    name: "contacts consent view time",
+    sql: `
+ALTER TABLE contacts ADD COLUMN consent_checked_at INTEGER;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
