@@ -6,8 +6,8 @@ import process from "node:process";
 import {
   ConfigError,
   EnvFileError,
-  loadConfig,
   loadPolicyFile,
+  loadWorkerConfig,
   type PolicyFile,
   PolicyFileError,
   type WorkerConfig,
@@ -15,7 +15,6 @@ import {
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
 import { parseWorkerArgs, WorkerArgsError, workerEnv } from "./env-file.js";
-import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
 
 interface Settings {
   readonly config: WorkerConfig;
@@ -33,8 +32,8 @@ function settings(): Settings {
   try {
     const args = parseWorkerArgs(process.argv.slice(2));
     const { env, path } = workerEnv({ path: args.envFile, env: process.env, cwd: process.cwd() });
-    const config = loadConfig(env);
-    assertSafeVendorUrls(config);
+    // the one schema the CLI, `doctor` and `config validate` use too (sandbox vendor-URL guard included)
+    const config = loadWorkerConfig(env);
     const policy = loadPolicyFile({ path: args.config ?? undefined, env });
     return { config, policy, envFile: path };
   } catch (e) {
@@ -42,7 +41,6 @@ function settings(): Settings {
       e instanceof ConfigError ||
       e instanceof WorkerArgsError ||
       e instanceof EnvFileError ||
-      e instanceof UnsafeVendorUrlError ||
       e instanceof PolicyFileError
     )
       refuse(e.message);
