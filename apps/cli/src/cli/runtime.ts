@@ -61,7 +61,7 @@ export async function bulkSmsClient(config: WorkerConfig): Promise<BulkSmsClient
   const { tokenId, tokenSecret, apiBaseUrl } = config.bulksms;
   if (!tokenId || !tokenSecret)
     throw new CliError("BulkSMS credentials are not configured", {
-      hint: "set BULKSMS_TOKEN_ID and BULKSMS_TOKEN_SECRET in .env (BulkSMS > Settings > API Tokens), or run `ghl-bulksms init`",
+      hint: "set BULKSMS_TOKEN_ID and BULKSMS_TOKEN_SECRET in the .env file (BulkSMS > Settings > API Tokens)",
     });
   const { createBulkSmsClient } = await import("@ghl-bulksms/bulksms");
   return createBulkSmsClient({ tokenId, tokenSecret, baseUrl: apiBaseUrl });

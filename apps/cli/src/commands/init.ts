@@ -63,8 +63,9 @@ export function registerInit(program: Command, io: Io): void {
     .action(async (opts: InitOpts, command: Command) => {
       if (opts.storeOnly) return storeOnly(io, command);
       const globals = command.optsWithGlobals() as { envFile?: string; config?: string };
-      const envPath = resolve(globals.envFile ?? DEFAULT_ENV_FILE);
-      const configPath = resolve(globals.config ?? DEFAULT_CONFIG_FILE);
+      // the files the loaders read: the flag, else the variable, else the default
+      const envPath = resolve(globals.envFile || process.env.GHL_BULKSMS_ENV_FILE || DEFAULT_ENV_FILE);
+      const configPath = resolve(globals.config || process.env.GHL_BULKSMS_CONFIG || DEFAULT_CONFIG_FILE);
       for (const p of [envPath, configPath])
         if (existsSync(p) && !opts.force)
           throw new CliError(`${p} already exists`, {
