@@ -159,12 +159,12 @@ export function registerOptOuts(program: Command, io: Io): void {
     .description(
       "Clear a number's gateway block: run this after BulkSMS support has lifted the block; texts flow again and the contacts' tasks are completed by the worker",
     )
-    .requiredOption("--location <id>", "location")
+    .option("--location <id>", "location (default: the default location)")
     .requiredOption("--phone <phone>", "the blocked number (E.164 or national)")
     .option("--reason <text>", "resolution written on the contacts' tasks")
     .option("--json", "print the result as JSON")
     .action(
-      async (opts: { location: string; phone: string; reason?: string; json?: boolean }, cmd: Command) => {
+      async (opts: { location?: string; phone: string; reason?: string; json?: boolean }, cmd: Command) => {
         await withStore(cmd, async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
           const p = await parsePhone(opts.phone, location.region);
