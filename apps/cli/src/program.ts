@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import type { Io } from "./cli/io.js";
 import { registerAuth } from "./commands/auth.js";
+import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerDigest } from "./commands/digest.js";
@@ -66,6 +67,7 @@ Examples:
   registerWebhooks(program, io);
   registerDigest(program, io);
   registerSandbox(program, io);
+  registerCompletion(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.
   for (const group of program.commands) {
     if (group.commands.length === 0) continue;

@@ -547,7 +547,7 @@ describe("webhooks and doctor", () => {
     const before = await cli(["doctor"], { PUBLIC_BASE_URL: hookUrl });
     expect(before.code).toBe(1);
     expect(before.stdout).toContain("BulkSMS SENT webhook");
-    expect(before.stdout).toContain("fix: run `ghl-bulksms webhooks register`");
+    expect(before.stdout).toContain("  run: ghl-bulksms webhooks register\n");
     expect(before.stdout).toMatch(/clock skew\s+ok/);
 
     const noUrl = await cli(["webhooks", "register"]);

@@ -67,6 +67,7 @@ export function registerDoctor(program: Command, io: Io): void {
             checks.map((c) => [c.name, paintStatus(io, c.status), c.detail]),
           ),
         );
+        io.out(""); // the fixes below, apart from the table
         for (const c of checks.filter((x) => (x.fix || x.command) && x.status !== "ok"))
           io.out(
             [

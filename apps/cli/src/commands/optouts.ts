@@ -9,6 +9,7 @@ import { parseIntOption, parseSince, withExamples, withStore } from "../cli/comm
 import { csvLine, parseCsv } from "../cli/csv.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
+import { createProgress } from "../cli/progress.js";
 import { parsePhone } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
 import { isoTime, renderTable } from "../cli/table.js";
@@ -230,7 +231,9 @@ export function registerOptOuts(program: Command, io: Io): void {
           const problems: string[] = [];
           let changed = 0;
           let unchanged = 0;
-          for (const row of rows) {
+          const bar = createProgress(io, `importing ${file}`, { enabled: !opts.json });
+          for (const [i, row] of rows.entries()) {
+            bar.update(i, rows.length);
             const [phone = "", stateText, note] = row.fields;
             const state = stateText === undefined || stateText === "" ? "opted_out" : stateOf(stateText);
             if (!state) {
@@ -270,6 +273,7 @@ export function registerOptOuts(program: Command, io: Io): void {
             if (r.changed) changed++;
             else unchanged++;
           }
+          bar.done();
           for (const p of problems.slice(0, 50)) io.err(`warning: ${p} (skipped)`);
           if (opts.json)
             io.json({ rows: rows.length, changed, unchanged, skipped: problems.length, problems });
