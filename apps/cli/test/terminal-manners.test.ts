@@ -89,9 +89,23 @@ describe("plans for people", () => {
       plan: Array<{ contactId: string; operations: unknown[] }>;
     }>;
     expect(res?.plan.map((p) => p.contactId)).toEqual(expect.arrayContaining(zedIds));
-    const full = await cli(["reconcile", "--full"]);
-    expect(full.code, full.stderr).toBe(0);
   });
+});
+
+describe("progress on a terminal", () => {
+  it("reconcile and doctor draw progress on a terminal and clear it; piped output has none", async () => {
+    const t = await terminal(["reconcile", "--full"]);
+    expect(await t.waitForExit(60_000)).toBe(0);
+    const raw = t.raw();
+    expect(raw).toContain(`reconcile ${locationId} (full)`);
+    expect(raw).toContain("\r\u001b[2K"); // drawn in place, then cleared
+    expect(t.transcript()).toMatch(/LOCATION\s+RUN\s+STATUS/);
+    const d = await terminal(["doctor"]);
+    await d.waitForExit(60_000);
+    expect(d.raw()).toMatch(/\r\u001b\[2Kchecking \d+/);
+    const piped = await cli(["reconcile"]);
+    expect(piped.stderr).not.toContain("\r");
+  }, 120_000);
 });
 
 describe("tables and names", () => {

@@ -7,6 +7,7 @@ import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
 import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
+import { createProgress } from "../cli/progress.js";
 import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
 import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
 import { renderTable } from "../cli/table.js";
@@ -38,7 +39,12 @@ export function registerDoctor(program: Command, io: Io): void {
     .option("--min-credits <n>", "BulkSMS credit balance below which to warn", "10")
     .action(async (opts: { json?: boolean; minCredits: string }, command: Command) => {
       const checks: Check[] = [];
-      const add = (c: Check) => checks.push(c);
+      // vendor round trips take a while: the checks done so far, on a terminal
+      const bar = createProgress(io, "checking", { enabled: !opts.json });
+      const add = (c: Check) => {
+        checks.push(c);
+        bar.update(checks.length, null, c.name);
+      };
       let settings: LoadedSettings | null = null;
       const globals = globalsOf(command);
       try {
@@ -58,6 +64,7 @@ export function registerDoctor(program: Command, io: Io): void {
         });
       }
       if (settings) await runChecks(settings, globals, add, Number(opts.minCredits) || 0);
+      bar.done();
       const problems = checks.filter((c) => c.status === "problem");
       if (opts.json) io.json({ ok: problems.length === 0, checks });
       else {

@@ -10,7 +10,7 @@
 //   await term.waitForExit();   // the command's exit code
 //   term.close();
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -35,6 +35,8 @@ export interface Terminal {
   screen(): string;
   /** everything the terminal showed, scrollback included */
   transcript(): string;
+  /** the raw bytes the command wrote, escape sequences and carriage returns included (progress bars) */
+  raw(): string;
   /** waits until the screen matches; fails with the screen when it does not within timeoutMs */
   waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   /** waits for the command to end and returns its exit code */
@@ -72,6 +74,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
   // Its own tmux server (socket in the temp folder): tests never touch the user's tmux sessions.
   const socket = join(dir, "tmux.sock");
   const exitFile = join(dir, "exit-code");
+  const goFile = join(dir, "go");
+  const rawFile = join(dir, "raw.log");
   const tmux = (...args: string[]) =>
     execFileSync("tmux", ["-S", socket, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const env = {
@@ -84,7 +88,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
     .map(([k, v]) => `${k}=${shellQuote(v)}`)
     .join(" ");
   // The command's exit code lands in a file; the pane stays open so its last screen can still be read.
-  const script = `cd ${shellQuote(options.cwd)} && env -i ${exports} ${options.command.map(shellQuote).join(" ")}; echo $? > ${shellQuote(exitFile)}; sleep 3600`;
+  // It waits for `go` so that recording (pipe-pane) is on before the first byte.
+  const script = `while [ ! -f ${shellQuote(goFile)} ]; do sleep 0.05; done; cd ${shellQuote(options.cwd)} && env -i ${exports} ${options.command.map(shellQuote).join(" ")}; echo $? > ${shellQuote(exitFile)}; sleep 3600`;
   tmux(
     "-f",
     "/dev/null",
@@ -98,6 +103,8 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
     String(options.rows ?? 40),
     `sh -c ${shellQuote(script)}`,
   );
+  tmux("pipe-pane", "-o", "-t", session, `cat >> ${shellQuote(rawFile)}`);
+  writeFileSync(goFile, "");
   const capture = (...extra: string[]) =>
     tmux("capture-pane", "-p", ...extra, "-t", session)
       .split("\n")
@@ -115,6 +122,7 @@ export async function startTerminal(options: TerminalOptions): Promise<Terminal>
     },
     screen,
     transcript: () => capture("-S", "-"),
+    raw: () => (existsSync(rawFile) ? readFileSync(rawFile, "utf8") : ""),
     async waitFor(pattern, timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
