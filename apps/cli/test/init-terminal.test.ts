@@ -129,7 +129,7 @@ describe("init in a terminal", () => {
     expect(config.ghl.defaultLocation).toBe("abc123");
     // and init created the store
     expect(statSync(join(dir, "data", "ghl-bulksms.db")).isFile()).toBe(true);
-  });
+  }, 90_000);
 
   it("Ctrl-C cancels and writes nothing", async () => {
     const { term, dir } = await init();
@@ -140,5 +140,5 @@ describe("init in a terminal", () => {
     expect(await term.waitForExit()).toBe(1);
     expect(term.transcript()).toContain("init cancelled: nothing was written");
     expect(() => statSync(join(dir, ".env"))).toThrow();
-  });
+  }, 60_000);
 });

@@ -106,6 +106,7 @@ describe("help and usage", () => {
       ["webhooks", "list"],
       ["digest", "preview"],
       ["sandbox"],
+      ["completion"],
     ];
     const results = await Promise.all(commands.map((c) => runCli([...c, "--help"])));
     results.forEach((r, i) => {

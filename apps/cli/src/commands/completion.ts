@@ -130,6 +130,7 @@ export function registerCompletion(program: Command, io: Io): void {
     });
   withExamples(
     cmd,
+    "ghl-bulksms completion bash > ~/.local/share/bash-completion/completions/ghl-bulksms",
     'eval "$(ghl-bulksms completion bash)"       # in ~/.bashrc',
     'eval "$(ghl-bulksms completion zsh)"        # in ~/.zshrc',
     "ghl-bulksms completion fish > ~/.config/fish/completions/ghl-bulksms.fish",
