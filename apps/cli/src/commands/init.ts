@@ -159,7 +159,7 @@ export function registerInit(program: Command, io: Io): void {
         `wrote ${envPath} (mode 600) and ${configPath}; created the store ${dbPath(parsed)}`,
         `encryption key and webhook secrets generated; mode ${a.mode}${a.location ? `, default location ${a.location} (${a.region}, ${a.timezone})` : ""}`,
         a.mode === "sandbox"
-          ? "next: `ghl-bulksms sandbox` in another terminal, then `ghl-bulksms doctor`"
+          ? "next: `ghl-bulksms sandbox` in another terminal (it prints its locations and tokens), then `ghl-bulksms doctor`"
           : a.location
             ? "next: `ghl-bulksms doctor`, start the worker, then `ghl-bulksms webhooks register`"
             : "next: `ghl-bulksms auth login` to add a location, then `ghl-bulksms doctor`",
