@@ -140,50 +140,55 @@ export function registerAuth(program: Command, io: Io): void {
     .option("--all", "every stored token (asks first on a terminal)")
     .option("--yes", "with --all: do not ask (required when stdin is not a terminal)")
     .option("--json", "print the result as JSON")
-    .action(
-      async (opts: { location?: string; all?: boolean; yes?: boolean; json?: boolean }, cmd: Command) => {
-        if (!opts.location && !opts.all) throw usageError("give --location <id> or --all");
-        await withStore(cmd, async (settings, store) => {
-          const ids = opts.all ? await knownLocations(settings.config, store) : [opts.location as string];
-          if (opts.all) {
-            const stored: string[] = [];
-            for (const id of ids) if (await store.tokens.load(id).catch(() => null)) stored.push(id);
-            if (stored.length > 0)
-              await confirmDestroy(
-                io,
-                `delete the stored GHL tokens (OAuth and private integration) of ${stored.length} location(s): ${stored.join(", ")}`,
-                { yes: opts.yes },
-              );
-          }
-          const deleted: string[] = [];
-          for (const id of ids) if (await store.tokens.delete(id)) deleted.push(id);
-          const fromEnv = ids.filter((id) =>
-            settings.config.ghl.locations.some((l) => l.locationId === id && l.privateToken),
+    .action(async (opts: LogoutOpts, cmd: Command) => {
+      if (!opts.location && !opts.all) throw usageError("give --location <id> or --all");
+      await withStore(cmd, async (settings, store) => {
+        const ids = opts.all ? await knownLocations(settings.config, store) : [opts.location as string];
+        if (opts.all) {
+          const stored: string[] = [];
+          for (const id of ids) if (await store.tokens.load(id).catch(() => null)) stored.push(id);
+          if (stored.length > 0)
+            await confirmDestroy(
+              io,
+              `delete the stored GHL tokens (OAuth and private integration) of ${stored.length} location(s): ${stored.join(", ")}`,
+              { yes: opts.yes },
+            );
+        }
+        const deleted: string[] = [];
+        for (const id of ids) if (await store.tokens.delete(id)) deleted.push(id);
+        const fromEnv = ids.filter((id) =>
+          settings.config.ghl.locations.some((l) => l.locationId === id && l.privateToken),
+        );
+        if (opts.json) io.json({ deleted, stillInEnvironment: fromEnv });
+        else
+          io.out(
+            deleted.length
+              ? `deleted the stored tokens of ${deleted.join(", ")}`
+              : "no stored tokens to delete",
           );
-          if (opts.json) io.json({ deleted, stillInEnvironment: fromEnv });
-          else
-            io.out(
-              deleted.length
-                ? `deleted the stored tokens of ${deleted.join(", ")}`
-                : "no stored tokens to delete",
-            );
-          if (fromEnv.length)
-            io.err(
-              `note: ${fromEnv.join(", ")} still has a token in the environment (GHL_LOCATIONS); remove it from .env too`,
-            );
-          if (!opts.all && deleted.length === 0 && fromEnv.length === 0)
-            throw new CliError(`location "${opts.location}" has no stored tokens`, {
-              hint: "see `ghl-bulksms auth status`",
-            });
-        });
-      },
-    );
+        if (fromEnv.length)
+          io.err(
+            `note: ${fromEnv.join(", ")} still has a token in the environment (GHL_LOCATIONS); remove it from .env too`,
+          );
+        if (!opts.all && deleted.length === 0 && fromEnv.length === 0)
+          throw new CliError(`location "${opts.location}" has no stored tokens`, {
+            hint: "see `ghl-bulksms auth status`",
+          });
+      });
+    });
   withExamples(
     logout,
     "ghl-bulksms auth logout --location abc123",
     "ghl-bulksms auth logout --all            # asks first",
     "ghl-bulksms auth logout --all --yes      # scripts",
   );
+}
+
+interface LogoutOpts {
+  location?: string;
+  all?: boolean;
+  yes?: boolean;
+  json?: boolean;
 }
 
 function validTimeZone(tz: string): boolean {

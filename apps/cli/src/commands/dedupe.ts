@@ -163,60 +163,58 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
       const bar = createProgress(io, `${opts.yes ? "merging" : "planning merges"} in ${location.id}`, {
         enabled: !opts.json,
       });
-      try {
-        for (const [i, c] of clusters.entries()) {
-          bar.update(i, clusters.length);
-          const r = await applyMerge(engine.deps, location.id, c, {
-            config: lifecycle,
-            confirm: opts.yes === true,
-            ...(opts.mode ? { mode: opts.mode } : {}),
-          });
-          if (!r.ok) {
-            if (r.reason === "merge_disabled")
-              throw new CliError(`merging is disabled for location ${location.id}`, {
-                hint: 'merging is opt-in: set "lifecycle": {"defaults": {"merge": {"enabled": true}}} (or per location) in the policy file',
-              });
-            if (r.reason === "location_unknown") throw new CliError(`unknown location "${location.id}"`);
-            if (r.reason === "ghl_error")
-              results.push({
-                survivor: c.survivor,
-                ids: c.ids,
-                applied: false,
-                error: `${r.step}: ${r.error.message}`,
-              });
-            continue;
-          }
-          results.push({
-            survivor: c.survivor,
-            ids: c.ids,
-            applied: r.applied,
-            mode: r.preview.mode,
-            ...(r.applied ? { undoIds: r.undoIds } : {}),
-          });
-          // A setting that overrides a flag is said, never silent: the location's "never delete" wins.
-          if (opts.mode && r.preview.mode !== opts.mode && !overrideSaid) {
-            overrideSaid = true;
-            notes.push(
-              `note: --mode ${opts.mode} is overridden by the policy: location ${location.id} has merge mode "${r.preview.mode}" (never delete), so duplicates are tagged, not deleted` +
-                ` (to allow deleting, set "lifecycle" > "locations" > "${location.id}" > "merge" > "mode": "delete" in the policy file)`,
-            );
-          }
-          if (!opts.json && !r.applied) {
-            const p = r.preview;
-            const others = c.ids.filter((i) => i !== c.survivor).map((id) => labelled(id, names));
-            planText.push(
-              [
-                `plan: keep ${labelled(c.survivor, names)}`,
-                `  ${p.mode === "delete" ? "delete" : "tag as duplicate"}: ${others.join(", ")}`,
-                `  set on the survivor: ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags: ${p.survivorUpdate.addTags.join(", ") || "none"}`,
-                `  carry over: ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
-              ].join("\n"),
-            );
-          }
+      for (const [i, c] of clusters.entries()) {
+        bar.update(i, clusters.length);
+        const r = await applyMerge(engine.deps, location.id, c, {
+          config: lifecycle,
+          confirm: opts.yes === true,
+          ...(opts.mode ? { mode: opts.mode } : {}),
+        });
+        if (!r.ok) {
+          if (r.reason !== "ghl_error") bar.done();
+          if (r.reason === "merge_disabled")
+            throw new CliError(`merging is disabled for location ${location.id}`, {
+              hint: 'merging is opt-in: set "lifecycle": {"defaults": {"merge": {"enabled": true}}} (or per location) in the policy file',
+            });
+          if (r.reason === "location_unknown") throw new CliError(`unknown location "${location.id}"`);
+          if (r.reason === "ghl_error")
+            results.push({
+              survivor: c.survivor,
+              ids: c.ids,
+              applied: false,
+              error: `${r.step}: ${r.error.message}`,
+            });
+          continue;
         }
-      } finally {
-        bar.done();
+        results.push({
+          survivor: c.survivor,
+          ids: c.ids,
+          applied: r.applied,
+          mode: r.preview.mode,
+          ...(r.applied ? { undoIds: r.undoIds } : {}),
+        });
+        // A setting that overrides a flag is said, never silent: the location's "never delete" wins.
+        if (opts.mode && r.preview.mode !== opts.mode && !overrideSaid) {
+          overrideSaid = true;
+          notes.push(
+            `note: --mode ${opts.mode} is overridden by the policy: location ${location.id} has merge mode "${r.preview.mode}" (never delete), so duplicates are tagged, not deleted` +
+              ` (to allow deleting, set "lifecycle" > "locations" > "${location.id}" > "merge" > "mode": "delete" in the policy file)`,
+          );
+        }
+        if (!opts.json && !r.applied) {
+          const p = r.preview;
+          const others = c.ids.filter((i) => i !== c.survivor).map((id) => labelled(id, names));
+          planText.push(
+            [
+              `plan: keep ${labelled(c.survivor, names)}`,
+              `  ${p.mode === "delete" ? "delete" : "tag as duplicate"}: ${others.join(", ")}`,
+              `  set on the survivor: ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags: ${p.survivorUpdate.addTags.join(", ") || "none"}`,
+              `  carry over: ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
+            ].join("\n"),
+          );
+        }
       }
+      bar.done();
       for (const n of notes) io.err(n);
       for (const t of planText) io.out(t);
       const failed = results.filter((r) => r.error);
