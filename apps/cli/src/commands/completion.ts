@@ -101,12 +101,18 @@ export function fishScript(program: Command): string {
       lines.push(
         `complete -c ghl-bulksms -n '__fish_seen_subcommand_from ${c.name()}; and not __fish_seen_subcommand_from ${subs.map((x) => x.name()).join(" ")}' -a ${s.name()} -d ${fishQuote(s.description().slice(0, 80))}`,
       );
-    for (const target of [c, ...subs])
+    for (const target of [c, ...subs]) {
+      // `list` is a subcommand of several groups: its options only under its own group
+      const when =
+        target === c
+          ? `__fish_seen_subcommand_from ${c.name()}`
+          : `__fish_seen_subcommand_from ${c.name()}; and __fish_seen_subcommand_from ${target.name()}`;
       for (const o of target.options)
         if (o.long)
           lines.push(
-            `complete -c ghl-bulksms -n '__fish_seen_subcommand_from ${target.name()}' -l ${o.long.slice(2)}${o.required || o.optional ? " -r" : ""} -d ${fishQuote(o.description.slice(0, 80))}`,
+            `complete -c ghl-bulksms -n '${when}' -l ${o.long.slice(2)}${o.required || o.optional ? " -r" : ""} -d ${fishQuote(o.description.slice(0, 80))}`,
           );
+    }
   }
   lines.push(`complete -c ghl-bulksms -n '__fish_seen_subcommand_from completion' -a '${SHELLS.join(" ")}'`);
   for (const o of program.options)
