@@ -242,7 +242,9 @@ describe("shell completion", () => {
     const fish = await cli(["completion", "fish"]);
     expect(fish.stdout).toContain("complete -c ghl-bulksms -n '__fish_use_subcommand' -a reconcile");
     expect(fish.stdout).toContain("__fish_seen_subcommand_from reconcile' -l full");
-    expect(fish.stdout).toContain("__fish_seen_subcommand_from dlq; and __fish_seen_subcommand_from purge' -l yes");
+    expect(fish.stdout).toContain(
+      "__fish_seen_subcommand_from dlq; and __fish_seen_subcommand_from purge' -l yes",
+    );
     const bad = await cli(["completion", "tcsh"]);
     expect(bad.code).toBe(2);
     expect(stripAnsi(bad.stderr)).toContain('unknown shell "tcsh"');
