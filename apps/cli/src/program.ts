@@ -4,6 +4,7 @@ import type { Io } from "./cli/io.js";
 import { CLI_VERSION } from "./cli/version.js";
 import { registerAuth } from "./commands/auth.js";
 import { registerBackup } from "./commands/backup.js";
+import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDedupe } from "./commands/dedupe.js";
 import { registerDigest } from "./commands/digest.js";
@@ -74,6 +75,7 @@ Examples:
   registerDigest(program, io);
   registerBackup(program, io);
   registerSandbox(program, io);
+  registerCompletion(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.
   for (const group of program.commands) {
     if (group.commands.length === 0) continue;

@@ -49,7 +49,8 @@ describe("dedupe --from-file", () => {
     expect(Object.keys(out).sort()).toEqual(["clusters", "stats"]);
     expect(out.clusters).toHaveLength(1);
     const [c] = out.clusters;
-    expect(Object.keys(c).sort()).toEqual(["evidence", "ids", "survivor"]);
+    expect(Object.keys(c).sort()).toEqual(["evidence", "ids", "names", "survivor"]);
+    expect(c.names).toEqual({ a1: "Ann Lee", a2: "Ann Lee", a3: "Annie Lee" });
     expect(c.ids).toEqual(["a1", "a2", "a3"]);
     expect(c.survivor).toBe("a1"); // most complete
     expect(c.evidence.length).toBeGreaterThanOrEqual(2);
@@ -64,7 +65,7 @@ describe("dedupe --from-file", () => {
     const r = await runCli(["dedupe", "--from-file", p, "--region", "GB"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/SURVIVOR\s+DUPLICATES\s+EVIDENCE/);
-    expect(r.stdout).toMatch(/1\s+a1\s+a2 a3/);
+    expect(r.stdout).toMatch(/1\s+Ann Lee \(a1\)\s+Ann Lee \(a2\), Annie Lee \(a3\)/); // names, not only ids
     expect(r.stdout).toContain("5 contacts, 1 clusters, 2 duplicates");
   });
 

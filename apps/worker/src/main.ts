@@ -7,8 +7,8 @@ import process from "node:process";
 import {
   ConfigError,
   EnvFileError,
-  loadConfig,
   loadPolicyFile,
+  loadWorkerConfig,
   type PolicyFile,
   PolicyFileError,
   type WorkerConfig,
@@ -17,7 +17,6 @@ import { SchemaTooNewError } from "@ghl-bulksms/store";
 import { createWorkerApp } from "./app.js";
 import { createEnginePlugin } from "./engine-plugin.js";
 import { parseWorkerArgs, WORKER_USAGE, WorkerArgsError, workerEnv } from "./env-file.js";
-import { assertSafeVendorUrls, UnsafeVendorUrlError } from "./vendor-url-guard.js";
 import { buildInfo, WORKER_VERSION } from "./version.js";
 
 interface Settings {
@@ -44,8 +43,8 @@ function settings(): Settings {
       process.exit(0);
     }
     const { env, path } = workerEnv({ path: args.envFile, env: process.env, cwd: process.cwd() });
-    const config = loadConfig(env);
-    assertSafeVendorUrls(config);
+    // the one schema the CLI, `doctor` and `config validate` use too (sandbox vendor-URL guard included)
+    const config = loadWorkerConfig(env);
     const policy = loadPolicyFile({ path: args.config ?? undefined, env });
     return { config, policy, envFile: path };
   } catch (e) {
@@ -53,7 +52,6 @@ function settings(): Settings {
       e instanceof ConfigError ||
       e instanceof WorkerArgsError ||
       e instanceof EnvFileError ||
-      e instanceof UnsafeVendorUrlError ||
       e instanceof PolicyFileError
     )
       refuse(e.message);

@@ -1,53 +1,8 @@
-// Sandbox mode uses fixed, public tokens and secrets. It must never talk to the real vendors: in sandbox
-// mode both vendor base URLs have to be loopback URLs (the local simulators, or a recording proxy on this
-// machine). The worker checks this before it builds any client.
-
-/** The settings the guard reads (@ghl-bulksms/config's WorkerConfig has this shape). */
-export interface VendorUrlConfig {
-  readonly mode: "sandbox" | "live";
-  readonly ghl: { readonly apiBaseUrl: string };
-  readonly bulksms: { readonly apiBaseUrl: string };
-}
-
-export class UnsafeVendorUrlError extends Error {
-  readonly variables: readonly string[];
-  constructor(problems: ReadonlyArray<{ variable: string; url: string }>) {
-    super(
-      [
-        "GHL_BULKSMS_MODE is sandbox (the default), which uses public sandbox tokens, but these vendor URLs are not local:",
-        ...problems.map(
-          (p) => `  - ${p.variable}=${p.url} is not a loopback URL (127.0.0.1, ::1 or localhost)`,
-        ),
-        "Point them at the simulators (`ghl-bulksms sandbox` prints them, `pnpm demo` starts them), or set GHL_BULKSMS_MODE=live with real credentials.",
-      ].join("\n"),
-    );
-    this.name = "UnsafeVendorUrlError";
-    this.variables = problems.map((p) => p.variable);
-  }
-}
-
-/** True for http(s) URLs whose host is localhost, 127.0.0.0/8 or ::1. */
-export function isLoopbackUrl(text: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return false;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-  const host = url.hostname.toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (host === "[::1]") return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** Throws UnsafeVendorUrlError, naming each variable, when sandbox mode points at a non-loopback vendor URL. */
-export function assertSafeVendorUrls(config: VendorUrlConfig): void {
-  if (config.mode !== "sandbox") return;
-  const problems: Array<{ variable: string; url: string }> = [];
-  if (!isLoopbackUrl(config.ghl.apiBaseUrl))
-    problems.push({ variable: "GHL_API_BASE_URL", url: config.ghl.apiBaseUrl });
-  if (!isLoopbackUrl(config.bulksms.apiBaseUrl))
-    problems.push({ variable: "BULKSMS_API_BASE_URL", url: config.bulksms.apiBaseUrl });
-  if (problems.length > 0) throw new UnsafeVendorUrlError(problems);
-}
+// The sandbox vendor-URL guard now lives in @ghl-bulksms/config (loadWorkerConfig applies it for the
+// worker, the CLI, `doctor` and `config validate` alike); re-exported here for the worker's public API.
+export {
+  assertSafeVendorUrls,
+  isLoopbackUrl,
+  UnsafeVendorUrlError,
+  type VendorUrlConfig,
+} from "@ghl-bulksms/config";

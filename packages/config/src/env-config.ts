@@ -49,6 +49,12 @@ export interface WorkerConfig {
   readonly ghl: {
     readonly apiBaseUrl: string;
     readonly locations: readonly LocationConfig[];
+    /**
+     * GHL_DEFAULT_LOCATION: the location a command without `--location` works on (the policy file's
+     * `defaultLocation` when unset; then the only location there is). Optional in the type so hand-built
+     * test configurations need not set it.
+     */
+    readonly defaultLocation?: string | null;
     readonly oauth: GhlOAuthConfig | null;
     /** Ed25519 SPKI PEM override for x-ghl-signature; null = the ghl package's published default */
     readonly webhookPublicKey: string | null;
@@ -178,11 +184,14 @@ function wordList(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
+/** A GHL location id as the API gives it (letters and digits; `_` and `-` for simulators and tests). */
+export const LOCATION_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
 const urlText = z.url({ protocol: /^https?$/ });
 const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const locationJson = z.strictObject({
-  locationId: z.string().min(1),
+  locationId: z.string().regex(LOCATION_ID_RE, "must be a GHL location id (letters, digits, _ and -)"),
   token: z.string().min(1).optional(),
   timezone: z.string().optional(),
   region: z.string().optional(),
@@ -248,6 +257,13 @@ export function loadConfig(env: Env): WorkerConfig {
       quietHours?: string | undefined;
     },
   ) => {
+    if (!LOCATION_ID_RE.test(l.locationId)) {
+      bad(
+        source,
+        `has an invalid location id ${JSON.stringify(l.locationId)} (letters, digits, _ and - only)`,
+      );
+      return;
+    }
     const region = l.region?.toUpperCase();
     if (region !== undefined && !/^[A-Z]{2}$/.test(region)) {
       bad(
@@ -320,6 +336,13 @@ export function loadConfig(env: Env): WorkerConfig {
       quietHours: str(`${p}QUIET_HOURS`) ?? undefined,
     });
   }
+
+  const defaultLocation = str("GHL_DEFAULT_LOCATION");
+  if (defaultLocation !== null && !LOCATION_ID_RE.test(defaultLocation))
+    bad(
+      "GHL_DEFAULT_LOCATION",
+      `must be a GHL location id (letters, digits, _ and -; got ${JSON.stringify(defaultLocation)})`,
+    );
 
   // OAuth marketplace app.
   const clientId = str("GHL_CLIENT_ID");
@@ -526,6 +549,7 @@ export function loadConfig(env: Env): WorkerConfig {
     ghl: {
       apiBaseUrl: ghlApiBaseUrl.replace(/\/+$/, ""),
       locations,
+      defaultLocation,
       oauth,
       webhookPublicKey,
       webhookLegacyPublicKey,

@@ -19,6 +19,7 @@ export {
   DEFAULT_START_WORDS,
   DEFAULT_STOP_WORDS,
   type GhlOAuthConfig,
+  LOCATION_ID_RE,
   type LocationConfig,
   loadConfig,
   parseQuietHours,
@@ -43,3 +44,13 @@ export {
   PolicyFileError,
 } from "./policy-file.js";
 export { SANDBOX_ENCRYPTION_KEY, storeEncryptionKey } from "./sandbox-key.js";
+export {
+  assertSafeVendorUrls,
+  isLoopbackUrl,
+  SANDBOX_BULKSMS_API_BASE_URL,
+  SANDBOX_GHL_API_BASE_URL,
+  UnsafeVendorUrlError,
+  type VendorUrlConfig,
+  vendorUrlIssues,
+} from "./vendor-url-guard.js";
+export { configIssuesFor, loadWorkerConfig } from "./worker-config.js";

@@ -1,10 +1,11 @@
-// The policy file: `{ "engine": EngineConfigInput, "lifecycle": LifecycleConfigInput }` (JSON), read by the
+// The policy file: `{ "defaultLocation": "id", "engine": EngineConfigInput, "lifecycle": LifecycleConfigInput }` (JSON), read by the
 // worker and the CLI alike from `--config <path>`, else GHL_BULKSMS_CONFIG, else ./ghl-bulksms.config.json.
 // This package checks the file's shape; the engine validates each section in full (parseEngineConfig,
 // parseLifecycleConfig), naming every bad setting by its path.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { LOCATION_ID_RE } from "./env-config.js";
 
 export const DEFAULT_POLICY_FILE = "ghl-bulksms.config.json";
 export const POLICY_FILE_VARIABLE = "GHL_BULKSMS_CONFIG";
@@ -14,6 +15,8 @@ export interface PolicyFile {
   readonly path: string;
   /** Where the path came from. */
   readonly source: "option" | "environment" | "default";
+  /** The location commands use without `--location` (GHL_DEFAULT_LOCATION wins over it). */
+  readonly defaultLocation?: string | undefined;
   /** Input of the engine's parseEngineConfig (undefined = engine defaults). */
   readonly engine: Record<string, unknown> | undefined;
   /** Input of the engine's parseLifecycleConfig (undefined = lifecycle defaults). */
@@ -33,6 +36,10 @@ const section = z.record(z.string(), z.unknown());
 const fileSchema = z.strictObject({
   /** Optional JSON-schema pointer, ignored. */
   $schema: z.string().optional(),
+  defaultLocation: z
+    .string()
+    .regex(LOCATION_ID_RE, "must be a GHL location id (letters, digits, _ and -)")
+    .optional(),
   engine: section.optional(),
   lifecycle: section.optional(),
 });
@@ -91,10 +98,16 @@ export function loadPolicyFile(options: LoadPolicyFileOptions = {}): PolicyFile 
     const issues = r.error.issues.map((i) => {
       const where = i.path.length ? i.path.join(".") : "(root)";
       return i.code === "unrecognized_keys"
-        ? `${where}: unknown key(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")} (expected "engine" and/or "lifecycle")`
+        ? `${where}: unknown key(s) ${i.keys.map((k) => JSON.stringify(k)).join(", ")} (expected "defaultLocation", "engine" and/or "lifecycle")`
         : `${where}: ${i.message}`;
     });
     throw new PolicyFileError(path, issues.join("; "));
   }
-  return { path, source, engine: r.data.engine, lifecycle: r.data.lifecycle };
+  return {
+    path,
+    source,
+    ...(r.data.defaultLocation !== undefined ? { defaultLocation: r.data.defaultLocation } : {}),
+    engine: r.data.engine,
+    lifecycle: r.data.lifecycle,
+  };
 }

@@ -53,7 +53,7 @@ export function toDedupeContact(value: unknown): DedupeContact | string {
 /** Reads the file; problems (bad JSON, no id, repeated id) are collected with their line numbers. */
 export async function readJsonlContacts(
   path: string,
-  options: { maxProblems?: number } = {},
+  options: { maxProblems?: number; onLine?: (line: number) => void } = {},
 ): Promise<JsonlContacts> {
   if (!existsSync(path)) throw Object.assign(new Error(`file not found: ${path}`), { code: "ENOENT" });
   const contacts: DedupeContact[] = [];
@@ -67,6 +67,7 @@ export async function readJsonlContacts(
   const max = options.maxProblems ?? Number.POSITIVE_INFINITY;
   for await (const text of rl) {
     line++;
+    options.onLine?.(line);
     const trimmed = text.trim();
     if (trimmed === "") continue;
     let parsed: unknown;

@@ -21,7 +21,7 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
   const path = dbPath(config);
   if (!options.create && !existsSync(path))
     throw new CliError(`no store at ${path} (DATA_DIR=${config.dataDir})`, {
-      hint: "check DATA_DIR, or create the store by starting the worker or running `ghl-bulksms init`",
+      hint: "check DATA_DIR, or create the store: `ghl-bulksms init --store-only` (or start the worker once)",
     });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // Loaded on demand: `--help` and `dedupe --from-file` never pay for the store, engine or clients.
@@ -65,7 +65,7 @@ export async function bulkSmsClient(config: WorkerConfig): Promise<BulkSmsClient
   const { tokenId, tokenSecret, apiBaseUrl } = config.bulksms;
   if (!tokenId || !tokenSecret)
     throw new CliError("BulkSMS credentials are not configured", {
-      hint: "set BULKSMS_TOKEN_ID and BULKSMS_TOKEN_SECRET in .env (BulkSMS > Settings > API Tokens), or run `ghl-bulksms init`",
+      hint: "set BULKSMS_TOKEN_ID and BULKSMS_TOKEN_SECRET in the .env file (BulkSMS > Settings > API Tokens)",
     });
   const { createBulkSmsClient } = await import("@ghl-bulksms/bulksms");
   return createBulkSmsClient({ tokenId, tokenSecret, baseUrl: apiBaseUrl });
@@ -100,13 +100,21 @@ export async function knownLocations(config: WorkerConfig, store: Store): Promis
   return [...ids].sort();
 }
 
-/** `--location`, or the only location there is; an unknown id is an error listing the known ones. */
+/**
+ * `--location`, else the default location (GHL_DEFAULT_LOCATION, else the policy file's
+ * "defaultLocation"), else the only location there is; an unknown id is an error listing the known ones.
+ */
 export async function resolveLocation(
   config: WorkerConfig,
   store: Store,
   requested: string | undefined,
 ): Promise<Location> {
   const known = await knownLocations(config, store);
+  let fromDefault = false;
+  if (requested === undefined && config.ghl.defaultLocation) {
+    requested = config.ghl.defaultLocation;
+    fromDefault = true;
+  }
   if (requested === undefined) {
     if (known.length === 1) requested = known[0] as string;
     else if (known.length === 0)
@@ -115,17 +123,22 @@ export async function resolveLocation(
       });
     else
       throw usageError(
-        `several locations are configured (${known.join(", ")})`,
-        "choose one with --location <id>",
+        `several locations are configured (${known.join(", ")}) and no default location is set`,
+        'choose one with --location <id>, or set a default: GHL_DEFAULT_LOCATION=<id> in .env (or "defaultLocation" in the policy file)',
       );
   }
   if (!known.includes(requested))
-    throw new CliError(`unknown location "${requested}"`, {
-      hint:
-        known.length > 0
-          ? `known locations: ${known.join(", ")}`
-          : "no location is configured: set GHL_LOCATIONS in .env or run `ghl-bulksms auth login`",
-    });
+    throw new CliError(
+      fromDefault
+        ? `the default location "${requested}" (GHL_DEFAULT_LOCATION or the policy file's "defaultLocation") is not a known location`
+        : `unknown location "${requested}"`,
+      {
+        hint:
+          known.length > 0
+            ? `known locations: ${known.join(", ")}`
+            : "no location is configured: set GHL_LOCATIONS in .env or run `ghl-bulksms auth login`",
+      },
+    );
   await syncConfiguredLocations(config, store);
   const loc = await store.locations.get(requested);
   if (!loc) throw new CliError(`location "${requested}" is not registered in the store`);

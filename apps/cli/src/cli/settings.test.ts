@@ -12,8 +12,13 @@ function policyFile(content: unknown): string {
   return path;
 }
 
-// Only the variables given here: no process environment (and no GHL_BULKSMS_ENV_FILE pointing elsewhere).
-const noEnvFile = { GHL_BULKSMS_ENV_FILE: undefined };
+// Only the variables given here: no process environment (and no GHL_BULKSMS_ENV_FILE pointing elsewhere);
+// sandbox mode on loopback vendor URLs, which the worker's schema (loadWorkerConfig) requires.
+const noEnvFile = {
+  GHL_BULKSMS_ENV_FILE: undefined,
+  GHL_API_BASE_URL: "http://127.0.0.1:4010",
+  BULKSMS_API_BASE_URL: "http://127.0.0.1:4020/v1",
+};
 
 describe("settings: the worker's lifecycle policy", () => {
   it("runs the environment's reconcile schedule with the policy file's lifecycle section over it", async () => {
@@ -63,5 +68,23 @@ describe("settings: the .env file (read by @ghl-bulksms/config's loadEnvFile)", 
     );
     const viaVariable = await loadEnv({}, { GHL_BULKSMS_ENV_FILE: path });
     expect(viaVariable.env.DATA_DIR).toBe("/from/file");
+  });
+});
+
+describe("settings: the worker's decision and the default location", () => {
+  it("refuses what the worker refuses: sandbox mode on the real vendor addresses", async () => {
+    await expect(loadSettings({}, { GHL_BULKSMS_ENV_FILE: undefined })).rejects.toThrow(
+      /GHL_API_BASE_URL=https:\/\/services\.leadconnectorhq\.com is not a loopback URL/,
+    );
+  });
+
+  it("takes the policy file's defaultLocation when GHL_DEFAULT_LOCATION is unset; the variable wins", async () => {
+    const config = policyFile({ defaultLocation: "fromFile" });
+    expect((await loadSettings({ config }, { ...noEnvFile })).config.ghl.defaultLocation).toBe("fromFile");
+    const env = { ...noEnvFile, GHL_DEFAULT_LOCATION: "fromEnv" };
+    expect((await loadSettings({ config }, env)).config.ghl.defaultLocation).toBe("fromEnv");
+    await expect(
+      loadSettings({ config: policyFile({ defaultLocation: "a b" }) }, { ...noEnvFile }),
+    ).rejects.toThrow(/defaultLocation/);
   });
 });

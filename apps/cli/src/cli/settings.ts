@@ -67,18 +67,19 @@ export async function loadSettings(
   processEnv: Env = process.env,
 ): Promise<LoadedSettings> {
   const loaded = await loadEnv(options, processEnv);
-  const { ConfigError, enginePolicy, lifecyclePolicy, loadConfig, loadPolicyFile, PolicyFileError } =
+  const { ConfigError, enginePolicy, lifecyclePolicy, loadWorkerConfig, loadPolicyFile, PolicyFileError } =
     await import("@ghl-bulksms/config");
   let config: WorkerConfig;
   try {
-    config = loadConfig(loaded.env);
+    // the worker's own decision (its schema and its sandbox vendor-URL guard): accepted here iff there
+    config = loadWorkerConfig(loaded.env);
   } catch (e) {
     if (e instanceof ConfigError) {
       throw new CliError(
         `invalid configuration${loaded.envFile ? ` (${loaded.envFile} and the environment)` : " (environment)"}:\n${e.issues
           .map((i) => `  - ${i.message}`)
           .join("\n")}`,
-        { hint: "fix the variables above (see apps/worker/.env.example), or run `ghl-bulksms init`" },
+        { hint: "fix the variables above in the .env file (see apps/worker/.env.example)" },
       );
     }
     throw e;
@@ -93,6 +94,9 @@ export async function loadSettings(
       });
     throw e;
   }
+  // The default location: GHL_DEFAULT_LOCATION, else the policy file's "defaultLocation".
+  if (!config.ghl.defaultLocation && policy?.defaultLocation)
+    config = Object.freeze({ ...config, ghl: { ...config.ghl, defaultLocation: policy.defaultLocation } });
   return {
     ...loaded,
     config,

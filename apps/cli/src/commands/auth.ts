@@ -3,6 +3,7 @@
 import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { parseIntOption, withExamples, withStore } from "../cli/command.js";
+import { confirmDestroy } from "../cli/confirm.js";
 import { CliError, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { REFUSAL_TEXT, startOAuthCallback } from "../cli/oauth-callback.js";
@@ -134,12 +135,23 @@ export function registerAuth(program: Command, io: Io): void {
     .command("logout")
     .description("Delete the stored tokens of a location (or --all)")
     .option("--location <id>", "the location")
-    .option("--all", "every stored token")
+    .option("--all", "every stored token (asks first on a terminal)")
+    .option("--yes", "with --all: do not ask (required when stdin is not a terminal)")
     .option("--json", "print the result as JSON")
-    .action(async (opts: { location?: string; all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: LogoutOpts, cmd: Command) => {
       if (!opts.location && !opts.all) throw usageError("give --location <id> or --all");
       await withStore(cmd, async (settings, store) => {
         const ids = opts.all ? await knownLocations(settings.config, store) : [opts.location as string];
+        if (opts.all) {
+          const stored: string[] = [];
+          for (const id of ids) if (await store.tokens.load(id).catch(() => null)) stored.push(id);
+          if (stored.length > 0)
+            await confirmDestroy(
+              io,
+              `delete the stored GHL tokens (OAuth and private integration) of ${stored.length} location(s): ${stored.join(", ")}`,
+              { yes: opts.yes },
+            );
+        }
         const deleted: string[] = [];
         for (const id of ids) if (await store.tokens.delete(id)) deleted.push(id);
         const fromEnv = ids.filter((id) =>
@@ -162,7 +174,19 @@ export function registerAuth(program: Command, io: Io): void {
           });
       });
     });
-  withExamples(logout, "ghl-bulksms auth logout --location abc123", "ghl-bulksms auth logout --all");
+  withExamples(
+    logout,
+    "ghl-bulksms auth logout --location abc123",
+    "ghl-bulksms auth logout --all            # asks first",
+    "ghl-bulksms auth logout --all --yes      # scripts",
+  );
+}
+
+interface LogoutOpts {
+  location?: string;
+  all?: boolean;
+  yes?: boolean;
+  json?: boolean;
 }
 
 function validTimeZone(tz: string): boolean {

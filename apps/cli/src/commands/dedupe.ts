@@ -1,11 +1,14 @@
 // dedupe: duplicate clusters with evidence and survivor, from a JSONL export or from the contact mirror.
 import { resolve } from "node:path";
+import type { Store } from "@ghl-bulksms/store";
 import type { DedupeResult, DuplicateCluster } from "@ghl-bulksms/sync";
 import type { Command } from "commander";
 import { parseIntOption, withExamples, withStore } from "../cli/command.js";
+import { contactName, labelled } from "../cli/contact-name.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
+import { createProgress } from "../cli/progress.js";
 import { readJsonlContacts } from "../cli/read-jsonl-contacts.js";
 import { isKnownRegion } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -85,13 +88,19 @@ export function registerDedupe(program: Command, io: Io): void {
 async function fromFile(io: Io, opts: DedupeOptions): Promise<void> {
   const path = resolve(opts.fromFile as string);
   let read: Awaited<ReturnType<typeof readJsonlContacts>>;
+  const reading = createProgress(io, `reading ${opts.fromFile}`, { enabled: !opts.json });
   try {
-    read = await readJsonlContacts(path, opts.skipInvalid ? {} : { maxProblems: 1 });
+    read = await readJsonlContacts(path, {
+      ...(opts.skipInvalid ? {} : { maxProblems: 1 }),
+      onLine: (n) => reading.update(n, null, "lines"),
+    });
   } catch (e) {
+    reading.done();
     if ((e as { code?: string }).code === "ENOENT")
       throw new CliError(`file not found: ${path}`, { hint: "pass a JSONL export with --from-file" });
     throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
   }
+  reading.done();
   if (read.problems.length > 0 && !opts.skipInvalid) {
     const p = read.problems[0] as { line: number; message: string };
     throw new CliError(`${opts.fromFile}:${p.line}: ${p.message}`, {
@@ -107,7 +116,8 @@ async function fromFile(io: Io, opts: DedupeOptions): Promise<void> {
     ...(opts.region ? { defaultRegion: opts.region.toUpperCase() } : {}),
     survivor: opts.survivor ?? "most-complete",
   });
-  print(io, opts, result, { lines: read.lines, skippedLines: read.problems.length });
+  const names = new Map(read.contacts.map((c) => [c.id, contactName(c)]));
+  print(io, opts, result, names, { lines: read.lines, skippedLines: read.problems.length });
   if (read.problems.length > 0) io.exitCode = EXIT_PARTIAL;
 }
 
@@ -132,25 +142,36 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
         duplicates: clusters.reduce((n, c) => n + c.ids.length - 1, 0),
         location: location.id,
       };
+      const names = await mirrorNames(store, location.id, clusters);
       if (!opts.apply) {
-        printClusters(io, opts, clusters, stats);
+        printClusters(io, opts, clusters, names, stats);
         return;
       }
+      let overrideSaid = false;
+      // printed after the progress bar is gone
+      const planText: string[] = [];
+      const notes: string[] = [];
       // --apply: the engine's merge, one cluster at a time; without --yes only the plan is shown.
       const results: Array<{
         survivor: string;
         ids: string[];
         applied: boolean;
+        mode?: "delete" | "tag-only";
         undoIds?: number[];
         error?: string;
       }> = [];
-      for (const c of clusters) {
+      const bar = createProgress(io, `${opts.yes ? "merging" : "planning merges"} in ${location.id}`, {
+        enabled: !opts.json,
+      });
+      for (const [i, c] of clusters.entries()) {
+        bar.update(i, clusters.length);
         const r = await applyMerge(engine.deps, location.id, c, {
           config: lifecycle,
           confirm: opts.yes === true,
           ...(opts.mode ? { mode: opts.mode } : {}),
         });
         if (!r.ok) {
+          if (r.reason !== "ghl_error") bar.done();
           if (r.reason === "merge_disabled")
             throw new CliError(`merging is disabled for location ${location.id}`, {
               hint: 'merging is opt-in: set "lifecycle": {"defaults": {"merge": {"enabled": true}}} (or per location) in the policy file',
@@ -169,23 +190,49 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
           survivor: c.survivor,
           ids: c.ids,
           applied: r.applied,
+          mode: r.preview.mode,
           ...(r.applied ? { undoIds: r.undoIds } : {}),
         });
+        // A setting that overrides a flag is said, never silent: the location's "never delete" wins.
+        if (opts.mode && r.preview.mode !== opts.mode && !overrideSaid) {
+          overrideSaid = true;
+          notes.push(
+            `note: --mode ${opts.mode} is overridden by the policy: location ${location.id} has merge mode "${r.preview.mode}" (never delete), so duplicates are tagged, not deleted` +
+              ` (to allow deleting, set "lifecycle" > "locations" > "${location.id}" > "merge" > "mode": "delete" in the policy file)`,
+          );
+        }
         if (!opts.json && !r.applied) {
           const p = r.preview;
-          io.out(
-            `plan: keep ${c.survivor}, ${p.mode === "delete" ? "delete" : "tag"} ${c.ids.filter((i) => i !== c.survivor).join(" ")}; ` +
-              `set ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags ${p.survivorUpdate.addTags.join(", ") || "none"}; ` +
-              `carry ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
+          const others = c.ids.filter((i) => i !== c.survivor).map((id) => labelled(id, names));
+          planText.push(
+            [
+              `plan: keep ${labelled(c.survivor, names)}`,
+              `  ${p.mode === "delete" ? "delete" : "tag as duplicate"}: ${others.join(", ")}`,
+              `  set on the survivor: ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags: ${p.survivorUpdate.addTags.join(", ") || "none"}`,
+              `  carry over: ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
+            ].join("\n"),
           );
         }
       }
+      bar.done();
+      for (const n of notes) io.err(n);
+      for (const t of planText) io.out(t);
       const failed = results.filter((r) => r.error);
-      if (opts.json) io.json({ applied: opts.yes === true, results });
+      if (opts.json)
+        io.json({
+          applied: opts.yes === true,
+          ...(opts.mode ? { requestedMode: opts.mode, modeOverridden: overrideSaid } : {}),
+          results,
+        });
       else {
         for (const r of results.filter((x) => x.applied))
           io.out(
-            `merged into ${r.survivor}: ${r.ids.filter((i) => i !== r.survivor).join(" ")} (undo ids ${r.undoIds?.join(", ")})`,
+            `merged into ${labelled(r.survivor, names)}: ${r.ids
+              .filter((i) => i !== r.survivor)
+              .map((id) => labelled(id, names))
+              .join(
+                ", ",
+              )} (${r.mode === "delete" ? "deleted" : "tagged"}; undo ids ${r.undoIds?.join(", ")})`,
           );
         for (const r of failed) io.err(`error: merging into ${r.survivor} failed: ${r.error}`);
         if (!opts.yes)
@@ -235,33 +282,60 @@ async function undo(io: Io, opts: DedupeOptions, command: Command): Promise<void
   });
 }
 
-function print(io: Io, opts: DedupeOptions, result: DedupeResult, extra: Record<string, unknown>): void {
+function print(
+  io: Io,
+  opts: DedupeOptions,
+  result: DedupeResult,
+  names: ReadonlyMap<string, string>,
+  extra: Record<string, unknown>,
+): void {
   const clusters = result.clusters.filter((c) => c.ids.length > 1);
-  printClusters(io, opts, clusters, { ...result.stats, ...extra });
+  printClusters(io, opts, clusters, names, { ...result.stats, ...extra });
+}
+
+/** The mirror's names of the contacts in the clusters. */
+async function mirrorNames(
+  store: Store,
+  locationId: string,
+  clusters: readonly DuplicateCluster[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of new Set(clusters.flatMap((c) => c.ids))) {
+    const rec = await store.contacts.get(locationId, id);
+    names.set(id, contactName(rec?.ghl as Record<string, unknown> | undefined));
+  }
+  return names;
 }
 
 function printClusters(
   io: Io,
   opts: DedupeOptions,
   clusters: readonly DuplicateCluster[],
+  names: ReadonlyMap<string, string>,
   stats: Record<string, unknown>,
 ): void {
   if (opts.json) {
     io.json({
-      clusters: clusters.map((c) => ({ ids: c.ids, survivor: c.survivor, evidence: c.evidence })),
+      clusters: clusters.map((c) => ({
+        ids: c.ids,
+        survivor: c.survivor,
+        evidence: c.evidence,
+        names: Object.fromEntries(c.ids.map((id) => [id, names.get(id) ?? null])),
+      })),
       stats,
     });
     return;
   }
   const limit = opts.limit ?? 50;
-  const rows = clusters
-    .slice(0, limit)
-    .map((c, i) => [
-      i + 1,
-      c.survivor,
-      c.ids.filter((id) => id !== c.survivor).join(" "),
-      c.evidence.map((e) => `${e.a}~${e.b}: ${e.keys.join("+")} ${e.score.toFixed(2)}`).join("; "),
-    ]);
+  const rows = clusters.slice(0, limit).map((c, i) => [
+    i + 1,
+    labelled(c.survivor, names),
+    c.ids
+      .filter((id) => id !== c.survivor)
+      .map((id) => labelled(id, names))
+      .join(", "),
+    c.evidence.map((e) => `${e.a}~${e.b}: ${e.keys.join("+")} ${e.score.toFixed(2)}`).join("; "),
+  ]);
   io.out(renderTable(["#", "survivor", "duplicates", "evidence"], rows));
   if (clusters.length > limit)
     io.out(`... ${clusters.length - limit} more clusters (use --limit or --json)\n`);

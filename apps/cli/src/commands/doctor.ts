@@ -5,9 +5,11 @@ import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
+import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
+import { createProgress } from "../cli/progress.js";
 import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
-import { type LoadedSettings, loadSettings } from "../cli/settings.js";
+import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
 import { renderTable } from "../cli/table.js";
 import { authRows } from "./auth.js";
 
@@ -17,7 +19,13 @@ export interface Check {
   name: string;
   status: CheckStatus;
   detail: string;
+  /** what to do, in words */
   fix?: string;
+  /**
+   * The command that fixes it, when one does (with this run's --env-file/--config); `<...>` marks a value
+   * only the operator knows (a token). Run it and doctor no longer reports the problem.
+   */
+  command?: string;
 }
 
 const REQUIRED_SCOPES = ["contacts.readonly", "contacts.write"];
@@ -31,10 +39,16 @@ export function registerDoctor(program: Command, io: Io): void {
     .option("--min-credits <n>", "BulkSMS credit balance below which to warn", "10")
     .action(async (opts: { json?: boolean; minCredits: string }, command: Command) => {
       const checks: Check[] = [];
-      const add = (c: Check) => checks.push(c);
+      // vendor round trips take a while: the checks done so far, on a terminal
+      const bar = createProgress(io, "checking", { enabled: !opts.json });
+      const add = (c: Check) => {
+        checks.push(c);
+        bar.update(checks.length, null, c.name);
+      };
       let settings: LoadedSettings | null = null;
+      const globals = globalsOf(command);
       try {
-        settings = await loadSettings(globalsOf(command));
+        settings = await loadSettings(globals);
         add({
           name: "configuration",
           status: "ok",
@@ -49,7 +63,8 @@ export function registerDoctor(program: Command, io: Io): void {
           fix: err.hint ?? "fix the configuration",
         });
       }
-      if (settings) await runChecks(settings, add, Number(opts.minCredits) || 0);
+      if (settings) await runChecks(settings, globals, add, Number(opts.minCredits) || 0);
+      bar.done();
       const problems = checks.filter((c) => c.status === "problem");
       if (opts.json) io.json({ ok: problems.length === 0, checks });
       else {
@@ -59,9 +74,14 @@ export function registerDoctor(program: Command, io: Io): void {
             checks.map((c) => [c.name, paintStatus(io, c.status), c.detail]),
           ),
         );
-        for (const c of checks.filter((x) => x.fix && x.status !== "ok"))
+        io.out(""); // the fixes below, apart from the table
+        for (const c of checks.filter((x) => (x.fix || x.command) && x.status !== "ok"))
           io.out(
-            `${c.status === "problem" ? io.paint("red", "problem") : io.paint("yellow", "warning")}: ${c.name}: ${c.detail.split("\n")[0]}\n  fix: ${c.fix}`,
+            [
+              `${c.status === "problem" ? io.paint("red", "problem") : io.paint("yellow", "warning")}: ${c.name}: ${c.detail.split("\n")[0]}`,
+              ...(c.fix ? [`  fix: ${c.fix}`] : []),
+              ...(c.command ? [`  run: ${io.paint("cyan", c.command)}`] : []),
+            ].join("\n"),
           );
         io.out(problems.length === 0 ? "no problems found" : `${problems.length} problem(s) found`);
       }
@@ -86,6 +106,7 @@ function paintStatus(io: Io, s: CheckStatus): string {
 
 async function runChecks(
   settings: LoadedSettings,
+  globals: GlobalOptions,
   add: (c: Check) => void,
   minCredits: number,
 ): Promise<void> {
@@ -98,7 +119,8 @@ async function runChecks(
       name: "store",
       status: "problem",
       detail: `no database at ${path}`,
-      fix: "start the worker once (it creates and migrates the store) or run `ghl-bulksms init`",
+      fix: "create and migrate the store (starting the worker once does it too)",
+      command: cliCommand(globals, "init --store-only"),
     });
   } else {
     try {
@@ -121,8 +143,8 @@ async function runChecks(
     }
   }
   try {
-    await ghlChecks(settings, store, add);
-    await bulkSmsChecks(settings, add, minCredits);
+    await ghlChecks(settings, globals, store, add);
+    await bulkSmsChecks(settings, globals, add, minCredits);
     if (store) {
       const dead = await store.deadLetters.list({ limit: 1000 });
       add(
@@ -132,7 +154,8 @@ async function runChecks(
               name: "dead letters",
               status: "problem",
               detail: `${dead.length}${dead.length === 1000 ? "+" : ""} dead job(s), e.g. ${dead[0]?.name}: ${(dead[0]?.lastError ?? "").slice(0, 80)}`,
-              fix: "inspect with `ghl-bulksms dlq list`, fix the cause, then `ghl-bulksms dlq replay --all` (or purge)",
+              fix: "inspect with `ghl-bulksms dlq list` and fix the cause, then replay them (or purge)",
+              command: cliCommand(globals, "dlq replay --all"),
             },
       );
     }
@@ -143,6 +166,7 @@ async function runChecks(
 
 async function ghlChecks(
   settings: LoadedSettings,
+  globals: GlobalOptions,
   store: Store | null,
   add: (c: Check) => void,
 ): Promise<void> {
@@ -153,7 +177,8 @@ async function ghlChecks(
       name: "GHL locations",
       status: "problem",
       detail: "no location configured",
-      fix: "set GHL_LOCATIONS in .env or run `ghl-bulksms auth login`",
+      fix: "log a location in with its private integration token (or set GHL_LOCATIONS in .env, or the OAuth `auth login`)",
+      command: cliCommand(globals, "auth login --location <location-id> --token <pit>"),
     });
     return;
   }
@@ -170,7 +195,8 @@ async function ghlChecks(
         name: `GHL ${id}: credentials`,
         status: "problem",
         detail: "no token",
-        fix: `\`ghl-bulksms auth login --location ${id} --token <pit>\` or the OAuth login`,
+        fix: "store the location's private integration token (or use the OAuth `auth login`)",
+        command: cliCommand(globals, `auth login --location ${id} --token <pit>`),
       });
       continue;
     }
@@ -226,8 +252,9 @@ async function ghlChecks(
           status: "problem",
           detail: `${e.message} (${e.code}${e.status ? `, HTTP ${e.status}` : ""})`,
           fix: auth
-            ? `the token was refused or lacks a scope: \`ghl-bulksms auth login --location ${id}\``
+            ? "the token was refused or lacks a scope: log in again with a valid token"
             : `check GHL_API_BASE_URL (${config.ghl.apiBaseUrl}) and the network`,
+          ...(auth ? { command: cliCommand(globals, `auth login --location ${id} --token <pit>`) } : {}),
         });
       }
     } catch (e) {
@@ -243,6 +270,7 @@ async function ghlChecks(
 
 async function bulkSmsChecks(
   settings: LoadedSettings,
+  globals: GlobalOptions,
   add: (c: Check) => void,
   minCredits: number,
 ): Promise<void> {
@@ -347,7 +375,8 @@ async function bulkSmsChecks(
             name: `BulkSMS ${scope} webhook`,
             status: "problem",
             detail: base ? `none points at ${base}/webhooks/bulksms/...` : "none registered",
-            fix: "run `ghl-bulksms webhooks register` (with PUBLIC_BASE_URL set, the worker running)",
+            fix: "register them while the worker runs (BulkSMS test-POSTs to the URL)",
+            command: cliCommand(globals, `webhooks register${base ? "" : " --url <public-url>"}`),
           },
     );
   }

@@ -1,65 +1,31 @@
-// init: writes .env (the worker's variables) and the policy file, checking every answer on the spot.
-// Interactive on a terminal (prompts with defaults); `--yes` or a non-terminal stdin takes flags + defaults.
+// init: writes .env (the worker's variables) and the policy file, and creates the store. On a terminal it
+// asks (@clack/prompts: answers echoed, one prompt per line, each answer checked as it is given against the
+// worker's own schema); `--yes` or a non-terminal stdin takes the flags and the defaults, and a missing or
+// bad one is a usage error naming its flag before anything is written. `--store-only` creates the store of
+// the existing configuration (the fix `doctor` prints for a missing store).
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
-import { withExamples } from "../cli/command.js";
+import { globalsOf, withExamples } from "../cli/command.js";
 import { CliError, usageError } from "../cli/errors.js";
+import {
+  checkAnswer,
+  INIT_QUESTIONS,
+  type InitAnswers,
+  type InitDefaults,
+  type InitSecrets,
+  initEnv,
+} from "../cli/init-questions.js";
 import type { Io } from "../cli/io.js";
-import { isKnownRegion } from "../cli/region.js";
-import { openStore } from "../cli/runtime.js";
-import { DEFAULT_CONFIG_FILE, DEFAULT_ENV_FILE } from "../cli/settings.js";
+import type { Prompter } from "../cli/prompts.js";
+import { dbPath, openStore, syncConfiguredLocations } from "../cli/runtime.js";
+import { DEFAULT_CONFIG_FILE, DEFAULT_ENV_FILE, loadSettings } from "../cli/settings.js";
 
-interface InitOpts {
+type InitOpts = Partial<Record<keyof InitAnswers, string>> & {
   yes?: boolean;
   force?: boolean;
-  mode?: string;
-  location?: string;
-  token?: string;
-  region?: string;
-  timezone?: string;
-  quietHours?: string;
-  bulksmsTokenId?: string;
-  bulksmsTokenSecret?: string;
-  publicUrl?: string;
-  dataDir?: string;
-  ghlApiBaseUrl?: string;
-  bulksmsApiBaseUrl?: string;
-  welcome?: string;
-}
-
-type Check = (v: string) => string | null | Promise<string | null>;
-
-const checks: Record<string, Check> = {
-  mode: (v) => (v === "sandbox" || v === "live" ? null : 'must be "sandbox" or "live"'),
-  region: async (v) =>
-    (await isKnownRegion(v)) ? null : "must be an ISO 3166-1 alpha-2 phone region such as GB, US, ZA",
-  timezone: (v) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: v });
-      return null;
-    } catch {
-      return "must be an IANA timezone such as Europe/London";
-    }
-  },
-  quietHours: (v) =>
-    /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(v)
-      ? null
-      : "must be HH:MM-HH:MM (the allowed sending window)",
-  url: (v) => {
-    if (v === "") return null;
-    try {
-      const u = new URL(v);
-      return u.protocol === "http:" || u.protocol === "https:" ? null : "must be an http(s) URL";
-    } catch {
-      return "must be a URL such as https://sync.example.com";
-    }
-  },
-  location: (v) =>
-    v === "" || /^[A-Za-z0-9_-]{3,64}$/.test(v) ? null : "must be a GHL location id (letters and digits)",
-  any: () => null,
+  storeOnly?: boolean;
 };
 
 function secret(): string {
@@ -70,12 +36,13 @@ export function registerInit(program: Command, io: Io): void {
   const cmd = program
     .command("init")
     .description(
-      "Set up: write .env (worker variables, generated keys) and the policy file; prompts on a terminal",
+      "Set up: write .env (worker variables, generated keys) and the policy file, create the store; asks on a terminal",
     )
-    .option("--yes", "no prompts: take the flags and the defaults (for scripts)")
+    .option("--yes", "no questions: take the flags and the defaults (for scripts)")
     .option("--force", "overwrite existing files")
+    .option("--store-only", "create (and migrate) the store of the existing configuration; writes no file")
     .option("--mode <mode>", "sandbox | live")
-    .option("--location <id>", "GHL location id")
+    .option("--location <id>", "GHL location id (also the default location)")
     .option("--token <pit>", "GHL private integration token of the location")
     .option("--region <CC>", "phone region for national numbers, e.g. GB")
     .option("--timezone <tz>", "the location's IANA timezone")
@@ -84,227 +51,145 @@ export function registerInit(program: Command, io: Io): void {
     .option("--bulksms-token-secret <secret>", "BulkSMS API token secret")
     .option("--public-url <url>", "the worker's public https address (live mode)")
     .option("--data-dir <dir>", "store folder")
-    .option("--ghl-api-base-url <url>", "GHL API base (sandbox or proxy)")
-    .option("--bulksms-api-base-url <url>", "BulkSMS API base (sandbox or proxy)")
+    .option(
+      "--ghl-api-base-url <url>",
+      "GHL API base (sandbox: the simulator, default http://127.0.0.1:4010)",
+    )
+    .option(
+      "--bulksms-api-base-url <url>",
+      "BulkSMS API base (sandbox: the simulator, default http://127.0.0.1:4020/v1)",
+    )
     .option("--welcome <template>", 'welcome SMS template for new contacts ("" = none)')
     .action(async (opts: InitOpts, command: Command) => {
+      if (opts.storeOnly) return storeOnly(io, command);
       const globals = command.optsWithGlobals() as { envFile?: string; config?: string };
-      const envPath = resolve(globals.envFile ?? DEFAULT_ENV_FILE);
-      const configPath = resolve(globals.config ?? DEFAULT_CONFIG_FILE);
+      // the files the loaders read: the flag, else the variable, else the default
+      const envPath = resolve(globals.envFile || process.env.GHL_BULKSMS_ENV_FILE || DEFAULT_ENV_FILE);
+      const configPath = resolve(globals.config || process.env.GHL_BULKSMS_CONFIG || DEFAULT_CONFIG_FILE);
       for (const p of [envPath, configPath])
         if (existsSync(p) && !opts.force)
           throw new CliError(`${p} already exists`, {
-            hint: "pass --force to overwrite it (a backup is your job)",
+            hint: "pass --force to overwrite it (a backup is your job); `ghl-bulksms init --store-only` creates a missing store",
           });
-      // Prompts on a terminal; GHL_BULKSMS_PROMPTS=1 also prompts on piped stdin (scripted answers, tests).
-      const interactive = !opts.yes && (io.stdinIsTty || process.env.GHL_BULKSMS_PROMPTS === "1");
-      const rl = interactive ? createInterface({ input: process.stdin, terminal: io.stdinIsTty }) : null;
-      // An iterator buffers lines, so answers piped in at once are not lost between questions.
-      const lines = rl ? rl[Symbol.asyncIterator]() : null;
-      const ask = async (
-        label: string,
-        flag: string | undefined,
-        fallback: string,
-        check: Check,
-        flagName: string,
-      ): Promise<string> => {
-        if (flag !== undefined) {
-          const problem = await check(flag);
-          if (problem) throw usageError(`${flagName} ${problem} (got ${JSON.stringify(flag)})`);
-          return flag;
-        }
-        if (!lines) return fallback;
-        for (;;) {
-          process.stderr.write(`${label}${fallback ? ` [${fallback}]` : ""}: `);
-          const next = await lines.next();
-          if (next.done)
-            throw new CliError("input ended before every question was answered", {
-              hint: "answer every prompt, or use --yes with flags",
-            });
-          const answer = String(next.value).trim() || fallback;
-          const problem = await check(answer);
-          if (!problem) return answer;
-          io.err(`  ${problem}`);
-        }
+      const config = await import("@ghl-bulksms/config");
+      const defaults: InitDefaults = {
+        localTimezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+        sandboxGhl: config.SANDBOX_GHL_API_BASE_URL,
+        sandboxBulksms: config.SANDBOX_BULKSMS_API_BASE_URL,
       };
-      try {
-        const localTz = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-        const mode = await ask(
-          "Mode (sandbox = local simulators, live = real vendors)",
-          opts.mode,
-          "sandbox",
-          checks.mode as Check,
-          "--mode",
-        );
-        const location = await ask(
-          "GHL location id (empty: add later with `auth login`)",
-          opts.location,
-          "",
-          checks.location as Check,
-          "--location",
-        );
-        const token = location
-          ? await ask(
-              "GHL private integration token (empty: OAuth app or later)",
-              opts.token,
-              "",
-              checks.any as Check,
-              "--token",
-            )
-          : "";
-        const region = (
-          await ask(
-            "Phone region for national numbers",
-            opts.region,
-            "US",
-            checks.region as Check,
-            "--region",
-          )
-        ).toUpperCase();
-        const timezone = await ask(
-          "Timezone",
-          opts.timezone,
-          localTz,
-          checks.timezone as Check,
-          "--timezone",
-        );
-        const quietHours = await ask(
-          "Allowed sending window (local time)",
-          opts.quietHours,
-          "08:00-21:00",
-          checks.quietHours as Check,
-          "--quiet-hours",
-        );
-        const tokenId = await ask(
-          "BulkSMS API token id",
-          opts.bulksmsTokenId,
-          "",
-          checks.any as Check,
-          "--bulksms-token-id",
-        );
-        const tokenSecret = tokenId
-          ? await ask(
-              "BulkSMS API token secret",
-              opts.bulksmsTokenSecret,
-              "",
-              checks.any as Check,
-              "--bulksms-token-secret",
-            )
-          : (opts.bulksmsTokenSecret ?? "");
-        const publicUrl = await ask(
-          "Public https address of the worker (live mode)",
-          opts.publicUrl,
-          "",
-          checks.url as Check,
-          "--public-url",
-        );
-        const dataDir = await ask("Data folder", opts.dataDir, "./data", checks.any as Check, "--data-dir");
-        const ghlBase = await ask(
-          "GHL API base URL (empty = the real one)",
-          opts.ghlApiBaseUrl,
-          "",
-          checks.url as Check,
-          "--ghl-api-base-url",
-        );
-        const smsBase = await ask(
-          "BulkSMS API base URL (empty = the real one)",
-          opts.bulksmsApiBaseUrl,
-          "",
-          checks.url as Check,
-          "--bulksms-api-base-url",
-        );
-        const welcome = await ask(
-          "Welcome SMS for new contacts (empty = none)",
-          opts.welcome,
-          "",
-          checks.any as Check,
-          "--welcome",
-        );
-
-        const env: Record<string, string> = {
-          GHL_BULKSMS_MODE: mode,
-          DATA_DIR: dataDir,
-          GHL_BULKSMS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-          PUBLIC_BASE_URL: publicUrl,
-          GHL_LOCATIONS: location
-            ? JSON.stringify([
-                { locationId: location, ...(token ? { token } : {}), region, timezone, quietHours },
-              ])
-            : "",
-          GHL_WORKFLOW_WEBHOOK_SECRET: secret(),
-          GHL_API_BASE_URL: ghlBase,
-          BULKSMS_TOKEN_ID: tokenId,
-          BULKSMS_TOKEN_SECRET: tokenSecret,
-          BULKSMS_WEBHOOK_SECRET: secret(),
-          BULKSMS_API_BASE_URL: smsBase,
-          QUIET_HOURS: quietHours,
-          DEFAULT_TIMEZONE: timezone,
-          WELCOME_TEMPLATE: welcome,
-        };
-        // Check the whole result with the worker's own schema before writing anything.
-        const { ConfigError, loadConfig } = await import("@ghl-bulksms/config");
-        let config: ReturnType<typeof loadConfig>;
-        try {
-          config = loadConfig(env);
-        } catch (e) {
-          if (e instanceof ConfigError)
-            throw new CliError(
-              `the answers do not make a valid configuration:\n${e.issues.map((i) => `  - ${i.message}`).join("\n")}`,
-              {
-                hint: "give the missing values (flags or prompts); live mode needs real credentials",
-              },
-            );
-          throw e;
-        }
-        // The environment carries what the worker reads (including WELCOME_TEMPLATE); policies beyond it
-        // (per-location overrides, merge, follow-ups, digest) go in this file.
-        const policy = { engine: {}, lifecycle: {} };
-        const { parseEngineConfig } = await import("@ghl-bulksms/engine");
-        parseEngineConfig(policy.engine);
-
-        const lines = [
-          "# ghl-bulksms configuration, written by `ghl-bulksms init`. Read by the worker and the CLI.",
-          "# Keep this file private: it holds the encryption key and credentials. Variables: apps/worker/.env.example",
-          ...Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`),
-          "",
-        ];
-        writeFileSync(envPath, lines.join("\n"), { mode: 0o600 });
-        chmodSync(envPath, 0o600);
-        writeFileSync(configPath, `${JSON.stringify(policy, null, 2)}\n`);
-        // Register the location with its region (the store is the source of truth for it).
-        if (location) {
-          const store = await openStore(config, { create: true });
-          try {
-            const [start = "08:00", end = "21:00"] = quietHours.split("-");
-            await store.locations.upsert({
-              id: location,
-              region,
-              timezone,
-              quietHours: { start, end },
-              active: true,
-            });
-          } finally {
-            await store.close();
-          }
-        }
-        io.out(`wrote ${envPath} (mode 600) and ${configPath}`);
-        io.out(
-          `encryption key and webhook secrets generated; mode ${mode}${location ? `, location ${location} (${region}, ${timezone})` : ""}`,
-        );
-        io.out(
-          location
-            ? "next: `ghl-bulksms doctor`, then start the worker with these variables (e.g. `node --env-file=.env ...`) and run `ghl-bulksms webhooks register`"
-            : "next: `ghl-bulksms auth login` to add a location, then `ghl-bulksms doctor`",
-        );
-      } finally {
-        rl?.close();
+      const secrets: InitSecrets = {
+        encryptionKey: randomBytes(32).toString("base64"),
+        workflowWebhookSecret: secret(),
+        bulksmsWebhookSecret: secret(),
+      };
+      const interactive = !opts.yes && io.stdinIsTty;
+      let prompter: Prompter | null = null;
+      if (interactive) {
+        const { createPrompter } = await import("../cli/prompts.js");
+        prompter = await createPrompter("init cancelled: nothing was written");
+        prompter.intro("ghl-bulksms init");
       }
+      const answers: Partial<InitAnswers> = {};
+      for (const q of INIT_QUESTIONS) {
+        const check = (v: string) => checkAnswer(q, v, answers, defaults, secrets);
+        const flag = opts[q.key];
+        const fallback = q.fallback(answers, defaults);
+        let value: string;
+        if (flag !== undefined || !prompter || (q.when && !q.when(answers))) {
+          value = (flag ?? fallback).trim();
+          const problem = await check(value);
+          if (problem)
+            throw usageError(
+              flag !== undefined
+                ? `${q.flag}: ${problem} (got ${JSON.stringify(q.kind === "password" ? "****" : flag)})`
+                : `${q.flag} is needed: ${problem}`,
+              interactive
+                ? undefined
+                : "give it as a flag (or run `ghl-bulksms init` on a terminal to be asked)",
+            );
+        } else if (q.kind === "select") {
+          value = await prompter.select({
+            message: q.message,
+            options: q.options ?? [],
+            initialValue: fallback,
+          });
+        } else {
+          const validate = (v: string) => check(v.trim() === "" ? fallback : v.trim());
+          const given =
+            q.kind === "password"
+              ? await prompter.password({ message: q.message, validate })
+              : await prompter.text({ message: q.message, defaultValue: fallback, validate });
+          value = (given ?? "").trim() || fallback;
+        }
+        (answers as Record<string, string>)[q.key] = q.key === "region" ? value.toUpperCase() : value;
+      }
+      const a = answers as InitAnswers;
+      const env = initEnv(a, secrets);
+      // The whole result through the worker's own decision before anything is written.
+      let parsed: ReturnType<typeof config.loadWorkerConfig>;
+      try {
+        parsed = config.loadWorkerConfig(env);
+      } catch (e) {
+        if (e instanceof config.ConfigError)
+          throw new CliError(
+            `the answers do not make a valid configuration (nothing was written):\n${e.issues.map((i) => `  - ${i.message}`).join("\n")}`,
+          );
+        throw e;
+      }
+      // The environment carries what the worker reads; policies beyond it (per-location overrides, merge,
+      // follow-ups, digest) go in the policy file.
+      const policy = { engine: {}, lifecycle: {} };
+      const lines = [
+        "# ghl-bulksms configuration, written by `ghl-bulksms init`. Read by the worker and the CLI.",
+        "# Keep this file private: it holds the encryption key and credentials. Variables: apps/worker/.env.example",
+        ...Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`),
+        "",
+      ];
+      writeFileSync(envPath, lines.join("\n"), { mode: 0o600 });
+      chmodSync(envPath, 0o600);
+      writeFileSync(configPath, `${JSON.stringify(policy, null, 2)}\n`);
+      // The store, with the location registered (its region is the store's truth).
+      const store = await openStore(parsed, { create: true });
+      try {
+        await syncConfiguredLocations(parsed, store);
+      } finally {
+        await store.close();
+      }
+      const summary = [
+        `wrote ${envPath} (mode 600) and ${configPath}; created the store ${dbPath(parsed)}`,
+        `encryption key and webhook secrets generated; mode ${a.mode}${a.location ? `, default location ${a.location} (${a.region}, ${a.timezone})` : ""}`,
+        a.mode === "sandbox"
+          ? "next: `ghl-bulksms sandbox` in another terminal (it prints its locations and tokens), then `ghl-bulksms doctor`"
+          : a.location
+            ? "next: `ghl-bulksms doctor`, start the worker, then `ghl-bulksms webhooks register`"
+            : "next: `ghl-bulksms auth login` to add a location, then `ghl-bulksms doctor`",
+      ];
+      if (prompter) prompter.outro("configuration written");
+      io.out(summary.join("\n"));
     });
   withExamples(
     cmd,
     "ghl-bulksms init",
+    "ghl-bulksms init --yes                       # sandbox: the simulators on 127.0.0.1:4010 / :4020",
     "ghl-bulksms init --yes --mode live --location abc123 --token pit-... --region GB --timezone Europe/London \\\n      --bulksms-token-id ID --bulksms-token-secret SECRET --public-url https://sync.example.com",
+    "ghl-bulksms init --store-only",
   );
+}
+
+/** Creates and migrates the store of the existing configuration, registering its locations. */
+async function storeOnly(io: Io, command: Command): Promise<void> {
+  const settings = await loadSettings(globalsOf(command));
+  const path = dbPath(settings.config);
+  const existed = existsSync(path);
+  const store = await openStore(settings.config, { create: true });
+  try {
+    await syncConfiguredLocations(settings.config, store);
+    io.out(
+      `${existed ? "the store is ready" : "created the store"}: ${path} (schema v${await store.schemaVersion()})`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 /** .env value quoting understood by node:util parseEnv and dotenv. */

@@ -10,6 +10,7 @@ import { csvLine, parseCsv } from "../cli/csv.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import { EXAMPLE_LOCATION_ID, EXAMPLE_PHONE_E164, EXAMPLE_PHONE_NATIONAL } from "../cli/example-values.js";
 import type { Io } from "../cli/io.js";
+import { createProgress } from "../cli/progress.js";
 import { parsePhone } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
 import { isoTime, renderTable } from "../cli/table.js";
@@ -160,12 +161,12 @@ export function registerOptOuts(program: Command, io: Io): void {
     .description(
       "Clear a number's gateway block: run this after BulkSMS support has lifted the block; texts flow again and the contacts' tasks are completed by the worker",
     )
-    .requiredOption("--location <id>", "location")
+    .option("--location <id>", "location (default: the default location)")
     .requiredOption("--phone <phone>", "the blocked number (E.164 or national)")
     .option("--reason <text>", "resolution written on the contacts' tasks")
     .option("--json", "print the result as JSON")
     .action(
-      async (opts: { location: string; phone: string; reason?: string; json?: boolean }, cmd: Command) => {
+      async (opts: { location?: string; phone: string; reason?: string; json?: boolean }, cmd: Command) => {
         await withStore(cmd, async (settings, store) => {
           const location = await resolveLocation(settings.config, store, opts.location);
           const p = await parsePhone(opts.phone, location.region);
@@ -231,7 +232,9 @@ export function registerOptOuts(program: Command, io: Io): void {
           const problems: string[] = [];
           let changed = 0;
           let unchanged = 0;
-          for (const row of rows) {
+          const bar = createProgress(io, `importing ${file}`, { enabled: !opts.json });
+          for (const [i, row] of rows.entries()) {
+            bar.update(i, rows.length);
             const [phone = "", stateText, note] = row.fields;
             const state = stateText === undefined || stateText === "" ? "opted_out" : stateOf(stateText);
             if (!state) {
@@ -271,6 +274,7 @@ export function registerOptOuts(program: Command, io: Io): void {
             if (r.changed) changed++;
             else unchanged++;
           }
+          bar.done();
           for (const p of problems.slice(0, 50)) io.err(`warning: ${p} (skipped)`);
           if (opts.json)
             io.json({ rows: rows.length, changed, unchanged, skipped: problems.length, problems });

@@ -8,10 +8,12 @@ type Outcome = ReconcileResult | { ok: false; reason: "no_credentials" };
 
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
+import { contactName } from "../cli/contact-name.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import { onInterrupt } from "../cli/interrupt.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
+import { renderPlan } from "../cli/plan-text.js";
 import { createProgress } from "../cli/progress.js";
 import { knownLocations, openEngine, resolveLocation, syncConfiguredLocations } from "../cli/runtime.js";
 import { renderTable } from "../cli/table.js";
@@ -117,7 +119,8 @@ export function registerReconcile(program: Command, io: Io): void {
             releaseOnInterrupt();
           }
           const locks = await describeLocks(store, lifecycle, results);
-          report(io, opts, results, locks);
+          const names = opts.plan && !opts.json ? await planNames(store, results) : new Map<string, string>();
+          report(io, opts, results, locks, names);
         },
         { create: true },
       );
@@ -174,11 +177,30 @@ export function describeLock(
   );
 }
 
+/** Names for the planned contacts: the mirror's, else the name a create would give. */
+async function planNames(
+  store: Store,
+  results: ReadonlyArray<{ locationId: string; result: Outcome }>,
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const { locationId, result: r } of results) {
+    if (!r.ok || !r.plan) continue;
+    for (const p of r.plan) {
+      const rec = await store.contacts.get(locationId, p.contactId);
+      const created = p.operations.find((o) => o.op === "create");
+      const fields = rec?.ghl ?? (created?.op === "create" ? created.fields : undefined);
+      if (fields) names.set(p.contactId, contactName(fields as Record<string, unknown>));
+    }
+  }
+  return names;
+}
+
 function report(
   io: Io,
   opts: ReconcileOpts,
   results: Array<{ locationId: string; result: Outcome; waits: number; waitedMs: number }>,
-  locks: readonly string[] = [],
+  locks: readonly string[],
+  names: ReadonlyMap<string, string>,
 ): void {
   const failed = results.filter((r) => !r.result.ok);
   if (opts.json)
@@ -254,13 +276,8 @@ function report(
     );
     for (const { result: r } of results) {
       if (r.ok && r.dryRun && opts.plan && r.plan) {
-        io.out(
-          renderTable(
-            ["contact", "change", "operations"],
-            r.plan.map((p) => [p.contactId, p.kind, p.operations.map((o) => JSON.stringify(o)).join("; ")]),
-          ),
-        );
-        if (r.planTruncated) io.out("(plan truncated)");
+        io.out(renderPlan(r.plan, names));
+        if (r.planTruncated) io.out("(plan truncated: `--json` prints it as data)");
       }
     }
     io.out("Details of a run: `ghl-bulksms runs show <run>`.");

@@ -73,6 +73,8 @@ export function registerSandbox(program: Command, io: Io): void {
         `BULKSMS_TOKEN_ID=${credential?.tokenId ?? ""}`,
         `BULKSMS_TOKEN_SECRET=${credential?.tokenSecret ?? ""}`,
         `GHL_LOCATIONS=${JSON.stringify(locations)}`,
+        // commands without --location work on this one (the sandbox has several)
+        `GHL_DEFAULT_LOCATION=${locations[0]?.locationId ?? ""}`,
         // the simulator signs its webhooks with its own key: the worker verifies with it (one line, "\n" escapes)
         `GHL_WEBHOOK_PUBLIC_KEY=${sandbox.ghl.control.webhookKeys().ed25519PublicKeyPem.trim().replace(/\n/g, "\\n")}`,
         `# For \`auth login\` with the sandbox's OAuth app instead of the tokens above:`,
