@@ -40,13 +40,7 @@ const READMES = ["README.md", "apps/cli/README.md", "apps/worker/README.md"];
  * Examples known to fail today, each with the issue that fixes it. The test asserts they still fail, so the
  * fix's merge turns this into a reminder to empty the list.
  */
-const KNOWN_BROKEN: Record<string, { why: string; code: number; output: RegExp }> = {
-  "ghl-bulksms --env-file sandbox.env reconcile --full": {
-    why: "issue 11 point 6: the sandbox has two locations and there is no default location",
-    code: 2,
-    output: /several locations are configured/,
-  },
-};
+const KNOWN_BROKEN: Record<string, { why: string; code: number; output: RegExp }> = {};
 
 /** Examples that may name no more than this many `(manual: ...)` exceptions in all. */
 const MAX_MANUAL = 2;
