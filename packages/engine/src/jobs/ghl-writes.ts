@@ -2,6 +2,7 @@
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK, retryLater } from "../core/outcome.js";
+import { recordDndWrite } from "../opt-out/ghl-dnd-timeline.js";
 import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
 import type { EngineJobCatalog } from "./catalog.js";
 
@@ -100,7 +101,15 @@ export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.s
     resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
     detail: { sms: status },
   });
-  return r.ok ? OK : fromGhlError(r.error);
+  if (!r.ok) return fromGhlError(r.error);
+  // remembered so the echo of this write is not taken for a person's DND change (see ghl-dnd-timeline)
+  const updated = (r.data as { contact?: { dateUpdated?: unknown } }).contact?.dateUpdated;
+  const parsed = typeof updated === "string" ? Date.parse(updated) : Number.NaN;
+  const at = Number.isNaN(parsed) ? deps.now() : parsed;
+  await deps.store.transaction((tx) =>
+    recordDndWrite(tx, p.locationId, p.contactId, { at, active: p.active }),
+  );
+  return OK;
 }
 
 export async function runTags(

@@ -11,6 +11,7 @@ import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { shortHash } from "../core/hash.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import { blockedNumberKey } from "./opt-out-state.js";
 
 export interface GatewayBlock {
   phone: string;
@@ -121,6 +122,8 @@ export async function clearGatewayBlock(
     const block = await tx.settings.get<GatewayBlock>(key);
     if (!block) return false;
     await tx.settings.delete(key);
+    // BulkSMS unblocked the number: the next opt-out must push it again
+    await tx.settings.delete(blockedNumberKey(input.locationId, input.phone));
     if (ctx.policy.tasks.onFailure) {
       for (const contactId of block.contacts) {
         const taskKey = gatewayBlockTaskKey(input.locationId, contactId, input.phone, block.since);
