@@ -44,7 +44,9 @@ describe("STOP confirmation", () => {
       "QUEUED",
     ]);
     // the block waits for the confirmation (BulkSMS refuses blocked numbers): its own job is a fallback
-    const fallback = await h.store.jobs.getByKey(`bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`);
+    const fallback = await h.store.jobs.getByKey(
+      `bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`,
+    );
     expect(fallback?.runAt).toBe(now + 10 * 60_000);
     await h.settle();
     const confirmationKey = `stop-confirmation:${h.locationId}:sms-in:1`;
@@ -53,7 +55,9 @@ describe("STOP confirmation", () => {
       phone.slice(1),
     );
     await h.advance(11 * 60_000);
-    expect((await h.store.jobs.getByKey(`bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`))?.state).toBe("done");
+    expect(
+      (await h.store.jobs.getByKey(`bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`))?.state,
+    ).toBe("done");
     const blocks = (await h.store.audit.list({ vendor: "bulksms" })).filter(
       (a) => a.operation === "blocked-numbers.add",
     );

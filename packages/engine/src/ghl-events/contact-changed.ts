@@ -128,10 +128,13 @@ export async function handleContactChanged(
       input.type === "ContactDndUpdate";
     if (phoneE164 && saysDnd) {
       const eventAt = dateMs(input.contact.dateUpdated) ?? input.eventAt ?? now;
+      // what GHL had before, when the timeline does not say: the mirror holds our own intent (set with an
+      // opt-out before our write reached GHL), so only a DND opt-out tells us GHL had DND on
+      const current = await tx.optOuts.get(locationId, phoneE164);
       const seen = await observeGhlDnd(tx, locationId, record.id, {
         active: dndOn,
         at: eventAt,
-        previous: previous ? ghlSmsDnd(previous) : null,
+        previous: current?.state === "opted_out" && current.source === "ghl_dnd" ? true : null,
       });
       if (seen === "change" && dndOn) {
         // GHL DND on -> opted out (source ghl_dnd) and pushed to BulkSMS blocked numbers

@@ -26,6 +26,7 @@ async function writeDnd(
   optOut: OptOut,
 ): Promise<JobOutcome> {
   const active = optOut.state === "opted_out";
+  const startedAt = deps.now();
   const status = active ? "active" : "inactive";
   const message = (optOut.note ?? (active ? "opted out of SMS" : "re-subscribed to SMS")).slice(0, 200);
   const r = await deps.ghl(p.locationId).contacts.update({
@@ -43,7 +44,9 @@ async function writeDnd(
   });
   if (!r.ok) return fromGhlError(r.error);
   const contact = (r.data as { contact?: { dateUpdated?: unknown } }).contact;
-  const at = dateMs(contact?.dateUpdated) ?? deps.now();
+  // GHL answers a write that changed nothing with the older dateUpdated of whoever set the value (maybe a
+  // person a moment ago): never date our write before we made it, or their change would pass for our echo
+  const at = Math.max(dateMs(contact?.dateUpdated) ?? startedAt, startedAt);
   await deps.store.transaction((tx) => recordDndWrite(tx, p.locationId, p.contactId, { at, active }));
   return OK;
 }

@@ -88,6 +88,7 @@ export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.s
   if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
     return OK;
   const status = p.active ? "active" : "inactive";
+  const startedAt = deps.now();
   const r = await deps.ghl(p.locationId).contacts.update({
     locationId: p.locationId,
     contactId: p.contactId,
@@ -105,7 +106,7 @@ export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.s
   // remembered so the echo of this write is not taken for a person's DND change (see ghl-dnd-timeline)
   const updated = (r.data as { contact?: { dateUpdated?: unknown } }).contact?.dateUpdated;
   const parsed = typeof updated === "string" ? Date.parse(updated) : Number.NaN;
-  const at = Number.isNaN(parsed) ? deps.now() : parsed;
+  const at = Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt); // see ghl-consent-sync
   await deps.store.transaction((tx) =>
     recordDndWrite(tx, p.locationId, p.contactId, { at, active: p.active }),
   );

@@ -11,8 +11,12 @@ export interface DndPoint {
   by: "ghl" | "us";
 }
 
-/** A webhook showing the value we wrote within this long of our write is its echo. */
-export const DND_ECHO_WINDOW_MS = 5_000;
+/**
+ * A webhook showing the value we wrote within this long of our write is its echo (GHL's webhook time and
+ * the dateUpdated of our write differ by a little). A person's change to the same value within this
+ * window is taken for the echo: the state is the same, only its recorded cause stays ours.
+ */
+export const DND_ECHO_WINDOW_MS = 2_000;
 /** Points kept per contact (oldest dropped first). */
 const KEEP = 20;
 
@@ -43,8 +47,8 @@ async function save(
 /**
  * Classifies the DND state a GHL webhook reported at `at` and remembers it. "change": GHL's DND differs
  * from what it was just before `at` (a person changed it: a consent event at `at`); "same": GHL already
- * had this state then; "echo": the state we wrote ourselves. `previous` is the mirror's DND when nothing
- * is known yet (null: never seen, then only DND on counts as a change).
+ * had this state then; "echo": the state we wrote ourselves. `previous` is what GHL had when the timeline
+ * knows nothing before `at` (null: unknown, then only DND on counts as a change).
  */
 export async function observeGhlDnd(
   repos: Pick<Repositories, "settings">,
@@ -58,7 +62,6 @@ export async function observeGhlDnd(
   );
   let before: boolean | null = input.previous;
   for (const p of points) if (p.at <= input.at) before = p.active;
-  if (points.length > 0 && points.every((p) => p.at > input.at)) before = input.previous;
   await save(repos, locationId, contactId, [...points, { at: input.at, active: input.active, by: "ghl" }]);
   if (echo) return "echo";
   if (before === null) return input.active ? "change" : "same";

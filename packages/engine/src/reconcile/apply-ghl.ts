@@ -85,6 +85,7 @@ export async function applyGhlOperations(
   }
   if (Object.keys(update).length > 0) {
     requests++;
+    const startedAt = deps.now();
     const r = await client.contacts.update(
       { locationId, contactId, body: update as UpdateContactInput },
       BACKGROUND,
@@ -106,7 +107,7 @@ export async function applyGhlOperations(
       const active = dndActive;
       await deps.store.transaction((tx) =>
         recordDndWrite(tx, locationId, contactId, {
-          at: Number.isNaN(parsed) ? deps.now() : parsed,
+          at: Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt), // see ghl-consent-sync
           active,
         }),
       );
