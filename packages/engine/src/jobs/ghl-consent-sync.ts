@@ -79,20 +79,19 @@ export async function runConsentSync(
   if (!ctx?.location.active) return OK;
   const contact = await deps.store.contacts.get(p.locationId, p.contactId);
   if (contact?.deleted) return OK;
-  let writeDndToo = p.dnd;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const optOut = await deps.store.optOuts.get(p.locationId, p.phone);
     if (!optOut) return OK;
-    if (writeDndToo) {
-      const d = await writeDnd(deps, p, optOut);
-      if (!d.ok) return d;
-    }
+    // always written, also when GHL reported this very state: our own write of an earlier decision may
+    // have landed after the person's change in GHL, and two GHL changes of the same instant cannot be
+    // ordered from their webhooks (a write that changes nothing at GHL sends no webhook)
+    const d = await writeDnd(deps, p, optOut);
+    if (!d.ok) return d;
     const t = await writeTag(deps, p, ctx.policy.optOutTag, optOut.state === "opted_out");
     if (!t.ok) return t;
     const after = await deps.store.optOuts.get(p.locationId, p.phone);
     if (after?.state === optOut.state) return OK;
-    // the state moved while we wrote: write the new one (DND too, whatever this job was asked for)
-    writeDndToo = true;
+    // the state moved while we wrote: write the new one
   }
   return retryLater("consent_moving", "the consent state kept changing while it was written to GHL", 1_000);
 }

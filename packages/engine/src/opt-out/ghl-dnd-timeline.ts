@@ -78,3 +78,4 @@ export async function recordDndWrite(
   const points = await load(repos, locationId, contactId);
   await save(repos, locationId, contactId, [...points, { ...point, by: "us" }]);
 }
+

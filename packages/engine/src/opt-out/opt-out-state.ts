@@ -173,7 +173,7 @@ async function applyConsentEvent(
       await enqueueJob(
         tx,
         "ghl.consent.sync",
-        { ...base, phone: input.phone, dnd: input.setGhlDnd || input.state !== finalState },
+        { ...base, phone: input.phone },
         { key: `consent:${input.eventKey}:${c.contactId}`, locationId, priority: 20 },
       );
     }

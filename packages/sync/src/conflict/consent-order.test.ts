@@ -35,6 +35,15 @@ describe("decideConsent", () => {
     expect(decideConsent([dndOn, dndOff]).state).toBe("opted_in");
   });
 
+  it("at the same instant a STOP is the cause, so DND switched off later does not lift it", () => {
+    const dndOn = ev("opted_out", "ghl_dnd", 5, "a");
+    const stop = ev("opted_out", "sms_stop", 5, "b");
+    const dndOff = ev("opted_in", "ghl_dnd", 7, "c");
+    const d = decideConsent([dndOn, stop, dndOff]);
+    expect(d.state).toBe("opted_out");
+    expect(d.decidedBy).toBe(stop);
+  });
+
   it("a BulkSMS block never overrides an explicit opt-in, older or newer", () => {
     const stop = ev("opted_out", "sms_stop", 1, "s");
     const start = ev("opted_in", "sms_stop", 2, "t");

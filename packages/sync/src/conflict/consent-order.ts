@@ -44,12 +44,28 @@ export function isExplicitOptInEvent(e: Pick<TimedConsentEvent, "state" | "sourc
   return e.state === "opted_in" && (e.source === "sms_stop" || e.source === "operator");
 }
 
-/** Total order: time, then opt-ins before opt-outs (so an opt-out wins a tie), then source and key. */
+/**
+ * Opt-outs of the same instant, the cause hardest to lift first (it becomes the recorded cause): a STOP or
+ * an operator is never lifted by DND switched off in GHL, a DND opt-out is.
+ */
+const OPT_OUT_RANK: Readonly<Record<ConsentRecordSource, number>> = {
+  sms_stop: 0,
+  operator: 1,
+  import: 2,
+  bulksms_blocked: 3,
+  ghl_dnd: 4,
+};
+
+/**
+ * Total order: time, then opt-ins before opt-outs (so an opt-out wins a tie), then the opt-out hardest to
+ * lift first, then source and key.
+ */
 export function compareConsentEvents(a: TimedConsentEvent, b: TimedConsentEvent): number {
   if (a.eventAt !== b.eventAt) return a.eventAt < b.eventAt ? -1 : 1;
   const ia = isOptIn(a) ? 0 : 1;
   const ib = isOptIn(b) ? 0 : 1;
   if (ia !== ib) return ia - ib;
+  if (!isOptIn(a) && a.source !== b.source) return OPT_OUT_RANK[a.source] - OPT_OUT_RANK[b.source];
   if (a.source !== b.source) return a.source < b.source ? -1 : 1;
   const ka = a.eventKey ?? "\uffff";
   const kb = b.eventKey ?? "\uffff";
