@@ -421,6 +421,11 @@ export interface OptOut {
   eventAt: number;
   /** Idempotency key of the deciding event (null for rows written before keys were kept). */
   eventKey: string | null;
+  /**
+   * The sender's own sequence for events of the same instant (BulkSMS's message id, decimal digits): two
+   * replies BulkSMS dates to the same second keep the order BulkSMS received them in. Null otherwise.
+   */
+  eventSeq: string | null;
 }
 
 /** One consent event as the opt-out history keeps it (same shape as the record it may decide). */
@@ -442,6 +447,7 @@ export interface OptOutsRepo {
     /** The event's own time (default `at`). */
     eventAt?: number;
     eventKey?: string | null;
+    eventSeq?: string | null;
   }): Promise<{ changed: boolean; previous: OptOut | null }>;
   /**
    * Appends one event to the history only (the caller decides the state and writes it with `put`).
@@ -457,9 +463,12 @@ export interface OptOutsRepo {
     at?: number;
     eventAt: number;
     eventKey: string;
+    eventSeq?: string | null;
   }): Promise<{ inserted: boolean }>;
   /** Writes the current state as decided by the caller (see @ghl-bulksms/sync decideConsent). */
-  put(record: Omit<OptOut, "channel"> & { channel?: string }): Promise<void>;
+  put(
+    record: Omit<OptOut, "channel" | "eventSeq"> & { channel?: string; eventSeq?: string | null },
+  ): Promise<void>;
   get(locationId: string, phoneE164: string, channel?: string): Promise<OptOut | null>;
   isOptedOut(locationId: string, phoneE164: string, channel?: string): Promise<boolean>;
   /** Every event recorded for the number, in the order recorded. */

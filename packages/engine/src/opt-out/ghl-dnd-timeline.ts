@@ -78,4 +78,3 @@ export async function recordDndWrite(
   const points = await load(repos, locationId, contactId);
   await save(repos, locationId, contactId, [...points, { ...point, by: "us" }]);
 }
-

@@ -42,6 +42,8 @@ export interface OptOutInput {
    * is decided by it. Default `now`.
    */
   eventAt?: number;
+  /** BulkSMS's message id for a reply: orders two replies BulkSMS dates to the same second. */
+  eventSeq?: string;
   /** Set GHL DND on the contacts (false when GHL told us, it already has it). */
   setGhlDnd: boolean;
   /** Push the number to BulkSMS blocked numbers (false when BulkSMS told us). */
@@ -59,6 +61,8 @@ export interface OptInInput {
   now: number;
   /** The event's own time (default `now`). */
   eventAt?: number;
+  /** BulkSMS's message id for a START reply (see OptOutInput.eventSeq). */
+  eventSeq?: string;
   /** Clear GHL DND on the contacts (default true; false when GHL told us). */
   setGhlDnd?: boolean;
   /** Send the configured START confirmation. */
@@ -73,6 +77,7 @@ interface ConsentEventInput {
   why: string;
   now: number;
   eventAt: number;
+  eventSeq: string | null;
   setGhlDnd: boolean;
   pushBlock: boolean;
   confirm: boolean;
@@ -111,7 +116,8 @@ function sameRecord(a: OptOut | null, b: OptOutEvent): boolean {
     a.state === b.state &&
     a.source === b.source &&
     a.eventAt === b.eventAt &&
-    a.eventKey === b.eventKey
+    a.eventKey === b.eventKey &&
+    a.eventSeq === b.eventSeq
   );
 }
 
@@ -139,6 +145,7 @@ async function applyConsentEvent(
     at: input.now,
     eventAt: input.eventAt,
     eventKey: input.eventKey,
+    eventSeq: input.eventSeq,
   };
   const { inserted } = await tx.optOuts.record({ ...event, eventKey: input.eventKey });
   const before = decideConsent(history);
@@ -201,11 +208,12 @@ async function applyConsentEvent(
     } else if (
       !changed &&
       optedOut &&
-      input.state === "opted_out" &&
-      (input.source === "sms_stop" || input.source === "operator")
+      decided.eventKey === input.eventKey &&
+      current?.eventKey !== input.eventKey
     ) {
-      // the person's (or an operator's) own opt-out of a number already opted out, e.g. a STOP whose
-      // block the blocked-number pull saw first: it still gets its note
+      // an opt-out of a number already opted out that happened first, so it is now the recorded cause:
+      // e.g. a STOP whose block the blocked-number pull saw before the STOP message arrived. It gets its
+      // note (a second, later STOP is not the cause and gets none)
       const key = `optout:${input.eventKey}:${c.contactId}`;
       await enqueueJob(
         tx,
@@ -309,6 +317,7 @@ export async function applyOptOut(
     why: input.why,
     now: input.now,
     eventAt: input.eventAt ?? input.now,
+    eventSeq: input.eventSeq ?? null,
     setGhlDnd: input.setGhlDnd,
     pushBlock: input.pushBlock,
     confirm: input.confirm,
@@ -332,6 +341,7 @@ export async function applyOptIn(
     why: input.why,
     now: input.now,
     eventAt: input.eventAt ?? input.now,
+    eventSeq: input.eventSeq ?? null,
     setGhlDnd: input.setGhlDnd ?? true,
     pushBlock: false,
     confirm: input.confirm,

@@ -198,6 +198,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       at,
       eventAt: at,
       eventKey: null,
+      eventSeq: null,
     };
     optOuts.set(phone, row);
     if (!dryRun && !cp.blockedPulled) {

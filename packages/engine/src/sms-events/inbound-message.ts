@@ -70,6 +70,7 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
             now,
             eventAt,
+            ...(/^\d{1,30}$/.test(inbound.id) ? { eventSeq: inbound.id } : {}),
             setGhlDnd: true,
             pushBlock: true,
             confirm: true,
@@ -83,6 +84,7 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
             now,
             eventAt,
+            ...(/^\d{1,30}$/.test(inbound.id) ? { eventSeq: inbound.id } : {}),
             confirm: true,
           });
           return;

@@ -18,15 +18,23 @@ function toOptOut(row: Row): OptOut {
     at,
     eventAt: numOrNull(row.event_at) ?? at,
     eventKey: strOrNull(row.event_key),
+    eventSeq: strOrNull(row.event_seq),
   };
 }
 
-function check(input: { state: OptOutState; source: OptOutSource; eventAt?: number }): void {
+function check(input: {
+  state: OptOutState;
+  source: OptOutSource;
+  eventAt?: number;
+  eventSeq?: string | null;
+}): void {
   if (!STATES.includes(input.state)) throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
   if (!SOURCES.includes(input.source))
     throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
   if (input.eventAt !== undefined && !Number.isFinite(input.eventAt))
     throw new TypeError(`opt-out eventAt must be a time in ms, got ${String(input.eventAt)}`);
+  if (input.eventSeq != null && !/^\d{1,30}$/.test(input.eventSeq))
+    throw new TypeError(`opt-out eventSeq must be decimal digits, got ${JSON.stringify(input.eventSeq)}`);
 }
 
 /**
@@ -50,14 +58,15 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
     at: number;
     eventAt: number;
     eventKey: string | null;
+    eventSeq: string | null;
   }): boolean =>
     withLocation(
       input.locationId,
       () =>
         ctx
           .prepare(
-            `INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at, event_at, event_key)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+            `INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at, event_at, event_key, event_seq)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
           )
           .run(
             input.locationId,
@@ -69,19 +78,31 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
             input.at,
             input.eventAt,
             input.eventKey,
+            input.eventSeq,
           ).changes > 0,
     );
   const upsert = (o: OptOut): void => {
     withLocation(o.locationId, () =>
       ctx
         .prepare(
-          `INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at, event_at, event_key)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at, event_at, event_key, event_seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (location_id, phone_e164, channel) DO UPDATE SET state = excluded.state,
              source = excluded.source, note = excluded.note, at = excluded.at, event_at = excluded.event_at,
-             event_key = excluded.event_key`,
+             event_key = excluded.event_key, event_seq = excluded.event_seq`,
         )
-        .run(o.locationId, o.phoneE164, o.channel, o.state, o.source, o.note, o.at, o.eventAt, o.eventKey),
+        .run(
+          o.locationId,
+          o.phoneE164,
+          o.channel,
+          o.state,
+          o.source,
+          o.note,
+          o.at,
+          o.eventAt,
+          o.eventKey,
+          o.eventSeq,
+        ),
     );
   };
   return {
@@ -104,6 +125,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
             at,
             eventAt,
             eventKey: input.eventKey ?? null,
+            eventSeq: input.eventSeq ?? null,
           };
           if (!append(event)) return { changed: false, previous };
           // the later event decides; at the same instant an opt-out wins over an opt-in
@@ -131,6 +153,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
           at: input.at ?? ctx.now(),
           eventAt: input.eventAt,
           eventKey: input.eventKey,
+          eventSeq: input.eventSeq ?? null,
         });
         return { inserted };
       });
@@ -138,7 +161,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
     put(record) {
       return ctx.run(() => {
         check(record);
-        upsert({ ...record, channel: record.channel ?? "sms" });
+        upsert({ ...record, channel: record.channel ?? "sms", eventSeq: record.eventSeq ?? null });
       });
     },
     get(locationId, phoneE164, channel = "sms") {

@@ -44,6 +44,18 @@ describe("decideConsent", () => {
     expect(d.decidedBy).toBe(stop);
   });
 
+  it("two replies dated to the same second keep BulkSMS's order (its message ids)", () => {
+    const stop = { ...ev("opted_out", "sms_stop", 0, "a"), eventSeq: "9" };
+    const start = { ...ev("opted_in", "sms_stop", 1_000, "b"), eventSeq: "10" };
+    const stopAgain = { ...ev("opted_out", "sms_stop", 1_000, "c"), eventSeq: "11" };
+    expect(decideConsent([start, stop]).state).toBe("opted_in"); // different seconds: time decides
+    expect(decideConsent([{ ...start, eventAt: 0 }, stop]).state).toBe("opted_in"); // same second: the id
+    expect(decideConsent([{ ...start, eventAt: 0, eventSeq: "8" }, stop]).state).toBe("opted_out");
+    expect(decideConsent([stop, { ...start, eventAt: 0 }, { ...stopAgain, eventAt: 0 }]).state).toBe(
+      "opted_out",
+    );
+  });
+
   it("a BulkSMS block never overrides an explicit opt-in, older or newer", () => {
     const stop = ev("opted_out", "sms_stop", 1, "s");
     const start = ev("opted_in", "sms_stop", 2, "t");

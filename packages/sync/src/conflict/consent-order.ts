@@ -24,6 +24,11 @@ export interface TimedConsentEvent {
   eventAt: number;
   /** Unique per event; null for legacy rows (then ordered after keyed events of the same instant). */
   eventKey: string | null;
+  /**
+   * The sender's own order for events it dates to the same instant (BulkSMS's message id: it dates replies
+   * to the second). Two events that both have one are ordered by it before any tie rule.
+   */
+  eventSeq?: string | null | undefined;
 }
 
 export interface ConsentDecision<E extends TimedConsentEvent> {
@@ -57,11 +62,17 @@ const OPT_OUT_RANK: Readonly<Record<ConsentRecordSource, number>> = {
 };
 
 /**
- * Total order: time, then opt-ins before opt-outs (so an opt-out wins a tie), then the opt-out hardest to
- * lift first, then source and key.
+ * Total order: time, then the sender's sequence when both have one (two replies of the same second),
+ * then opt-ins before opt-outs (so an opt-out wins a tie), then the opt-out hardest to lift first, then
+ * source and key.
  */
 export function compareConsentEvents(a: TimedConsentEvent, b: TimedConsentEvent): number {
   if (a.eventAt !== b.eventAt) return a.eventAt < b.eventAt ? -1 : 1;
+  if (a.eventSeq && b.eventSeq && a.eventSeq !== b.eventSeq) {
+    const sa = BigInt(a.eventSeq);
+    const sb = BigInt(b.eventSeq);
+    if (sa !== sb) return sa < sb ? -1 : 1;
+  }
   const ia = isOptIn(a) ? 0 : 1;
   const ib = isOptIn(b) ? 0 : 1;
   if (ia !== ib) return ia - ib;
