@@ -213,12 +213,18 @@ async function applyConsentEvent(
     ) {
       // an opt-out of a number already opted out that happened first, so it is now the recorded cause:
       // e.g. a STOP whose block the blocked-number pull saw before the STOP message arrived. It gets its
-      // note (a second, later STOP is not the cause and gets none)
+      // own note (the number was opted out once: one "Opted out of SMS" note; a second, later STOP is not
+      // the cause and gets none)
       const key = `optout:${input.eventKey}:${c.contactId}`;
+      const earlier = current?.note ? ` (first seen as: ${current.note})` : "";
       await enqueueJob(
         tx,
         "ghl.note.create",
-        { ...base, key: `note:${key}`, body: `Opted out of SMS: ${input.why}.` },
+        {
+          ...base,
+          key: `note:${key}`,
+          body: `Opt-out recorded: ${input.why}. The number was already opted out${earlier}.`,
+        },
         { key, locationId, priority: 20 },
       );
     }
