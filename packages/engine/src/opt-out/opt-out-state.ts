@@ -231,6 +231,8 @@ async function applyConsentEvent(
   }
   if (!inserted) return { changed, contacts: contacts.map((c) => c.contactId) };
 
+  // keyed by the event alone (kept as it was, so a STOP re-run across an upgrade is not confirmed twice):
+  // only a STOP/START reply confirms, and its key (the inbound message id) names one number
   const confirmationKey = `${STOP_CONFIRMATION_KEY_PREFIX}${locationId}:${input.eventKey}`;
   const decidedByThis = decided?.eventKey === input.eventKey;
   const confirmingStop =
