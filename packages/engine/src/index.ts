@@ -109,7 +109,13 @@ export {
   listGatewayBlocks,
 } from "./opt-out/gateway-block.js";
 export { operatorOptIn, operatorOptOut } from "./opt-out/operator-opt.js";
-export { applyOptIn, applyOptOut, type OptInInput, type OptOutInput } from "./opt-out/opt-out-state.js";
+export {
+  applyOptIn,
+  applyOptOut,
+  blockJobKey,
+  type OptInInput,
+  type OptOutInput,
+} from "./opt-out/opt-out-state.js";
 export {
   blockedCursorKey,
   type PullBlockedResult,

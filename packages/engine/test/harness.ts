@@ -38,6 +38,8 @@ export async function startHarness(
     config?: EngineConfigInput;
     lifecycle?: LifecycleConfigInput;
     clockStart?: number;
+    /** Virtual ms per real ms of the sandbox clock (default 1; tiny = frozen between advance() calls). */
+    clockSpeed?: number;
     wrapGhl?: (c: GhlClient) => GhlClient;
     logger?: EngineLogger;
   } = {},
@@ -46,6 +48,7 @@ export async function startHarness(
   const sandbox = await startSandbox({
     seedContacts: 0,
     clockStart: options.clockStart ?? NOON_LONDON,
+    ...(options.clockSpeed !== undefined ? { clockSpeed: options.clockSpeed } : {}),
     ghl: { locations: [{ country: "GB", timezone: "Europe/London" }] },
     webhookTargets: { ghl: `${receiver.url}/ghl`, bulksms: `${receiver.url}/bulksms` },
   });

@@ -1,7 +1,7 @@
 // The STOP confirmation is the one text an opted-out number may get: a later echo of the same opt-out
 // (our own DND write coming back from GHL, a second STOP) processed before it was sent must not cancel it.
 import { afterEach, describe, expect, it } from "vitest";
-import { applyOptOut, loadLocation } from "../src/index.js";
+import { applyOptOut, blockJobKey, loadLocation } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness | null = null;
@@ -44,7 +44,9 @@ describe("STOP confirmation", () => {
       "QUEUED",
     ]);
     // the block waits for the confirmation (BulkSMS refuses blocked numbers): its own job is a fallback
-    const fallback = await h.store.jobs.getByKey("bulksms.block:optout:sms-in:1");
+    const fallback = await h.store.jobs.getByKey(
+      `bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`,
+    );
     expect(fallback?.runAt).toBe(now + 10 * 60_000);
     await h.settle();
     const confirmationKey = `stop-confirmation:${h.locationId}:sms-in:1`;
@@ -53,7 +55,9 @@ describe("STOP confirmation", () => {
       phone.slice(1),
     );
     await h.advance(11 * 60_000);
-    expect((await h.store.jobs.getByKey("bulksms.block:optout:sms-in:1"))?.state).toBe("done");
+    expect(
+      (await h.store.jobs.getByKey(`bulksms.block:${blockJobKey(h.locationId, phone, "sms-in:1")}`))?.state,
+    ).toBe("done");
     const blocks = (await h.store.audit.list({ vendor: "bulksms" })).filter(
       (a) => a.operation === "blocked-numbers.add",
     );

@@ -417,11 +417,31 @@ export interface OptOut {
   state: OptOutState;
   source: OptOutSource;
   note: string | null;
+  /** When we recorded it (our clock). */
   at: number;
+  /**
+   * The deciding event's own time: BulkSMS's message time for a STOP/START, GHL's event time for a DND
+   * change, the operator's action time, the blocked-number pull's time. State is decided by this time,
+   * not by the order events were processed in.
+   */
+  eventAt: number;
+  /** Idempotency key of the deciding event (null for rows written before keys were kept). */
+  eventKey: string | null;
+  /**
+   * The sender's own sequence for events of the same instant (BulkSMS's message id, decimal digits): two
+   * replies BulkSMS dates to the same second keep the order BulkSMS received them in. Null otherwise.
+   */
+  eventSeq: string | null;
 }
 
+/** One consent event as the opt-out history keeps it (same shape as the record it may decide). */
+export type OptOutEvent = OptOut;
+
 export interface OptOutsRepo {
-  /** Records a state change (always appended to history); `changed` is false if the state was already so. */
+  /**
+   * Records one event and applies it when it is not older than the current state (a tie goes to
+   * opted_out). Always appended to history (once per `eventKey`); `changed` is true when the state moved.
+   */
   set(input: {
     locationId: string;
     phoneE164: string;
@@ -430,10 +450,35 @@ export interface OptOutsRepo {
     channel?: string;
     note?: string | null;
     at?: number;
+    /** The event's own time (default `at`). */
+    eventAt?: number;
+    eventKey?: string | null;
+    eventSeq?: string | null;
   }): Promise<{ changed: boolean; previous: OptOut | null }>;
+  /**
+   * Appends one event to the history only (the caller decides the state and writes it with `put`).
+   * `inserted` is false when an event with the same `eventKey` is already there (a redelivery).
+   */
+  record(input: {
+    locationId: string;
+    phoneE164: string;
+    state: OptOutState;
+    source: OptOutSource;
+    channel?: string;
+    note?: string | null;
+    at?: number;
+    eventAt: number;
+    eventKey: string;
+    eventSeq?: string | null;
+  }): Promise<{ inserted: boolean }>;
+  /** Writes the current state as decided by the caller (see @ghl-bulksms/sync decideConsent). */
+  put(
+    record: Omit<OptOut, "channel" | "eventSeq"> & { channel?: string; eventSeq?: string | null },
+  ): Promise<void>;
   get(locationId: string, phoneE164: string, channel?: string): Promise<OptOut | null>;
   isOptedOut(locationId: string, phoneE164: string, channel?: string): Promise<boolean>;
-  history(locationId: string, phoneE164: string, channel?: string): Promise<OptOut[]>;
+  /** Every event recorded for the number, in the order recorded. */
+  history(locationId: string, phoneE164: string, channel?: string): Promise<OptOutEvent[]>;
   list(options: {
     locationId: string;
     state?: OptOutState;

@@ -51,6 +51,28 @@ describe("migrations", () => {
     db.close();
   });
 
+  it("migration 4 dates existing opt-outs and their history by the time they were recorded", () => {
+    const db = new Database(":memory:");
+    migrate(db, { now: 1, path: ":memory:", migrations: MIGRATIONS.slice(0, 3) });
+    db.prepare("INSERT INTO locations (id, created_at, updated_at) VALUES ('L1', 1, 1)").run();
+    db.prepare(
+      "INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at) VALUES ('L1', '+447700900001', 'sms', 'opted_out', 'sms_stop', NULL, 1234)",
+    ).run();
+    db.prepare(
+      "INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at) VALUES ('L1', '+447700900001', 'sms', 'opted_out', 'sms_stop', NULL, 1234)",
+    ).run();
+    expect(migrate(db, { now: 2, path: ":memory:" })).toEqual([4]);
+    expect(db.prepare("SELECT event_at, event_key FROM opt_outs").get()).toEqual({
+      event_at: 1234,
+      event_key: null,
+    });
+    expect(db.prepare("SELECT event_at, event_key FROM opt_out_history").get()).toEqual({
+      event_at: 1234,
+      event_key: null,
+    });
+    db.close();
+  });
+
   it("refuses a database migrated by a newer release, with a clear error", async () => {
     const path = join(tempDir(), "store.db");
     const store = openSqliteStore({ path, encryptionKey: KEY_HEX });

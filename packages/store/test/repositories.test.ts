@@ -191,6 +191,81 @@ describe("opt-outs", () => {
   });
 });
 
+describe("opt-outs by the events' own times", () => {
+  it("an older event processed later changes nothing; at the same instant an opt-out wins", async () => {
+    const { store } = await setup();
+    const base = { locationId: "L1", phoneE164: P1 } as const;
+    await store.optOuts.set({
+      ...base,
+      state: "opted_out",
+      source: "sms_stop",
+      eventAt: 5_000,
+      eventKey: "stop",
+    });
+    // a START sent before that STOP, delivered after it
+    const late = await store.optOuts.set({
+      ...base,
+      state: "opted_in",
+      source: "sms_stop",
+      eventAt: 1_000,
+      eventKey: "start",
+    });
+    expect(late.changed).toBe(false);
+    expect(await store.optOuts.get("L1", P1)).toMatchObject({
+      state: "opted_out",
+      eventAt: 5_000,
+      eventKey: "stop",
+    });
+    const tie = await store.optOuts.set({
+      ...base,
+      state: "opted_in",
+      source: "operator",
+      eventAt: 5_000,
+      eventKey: "op",
+    });
+    expect(tie.changed).toBe(false);
+    expect(await store.optOuts.isOptedOut("L1", P1)).toBe(true);
+    // a redelivered event is recorded once
+    expect(
+      (
+        await store.optOuts.set({
+          ...base,
+          state: "opted_out",
+          source: "sms_stop",
+          eventAt: 5_000,
+          eventKey: "stop",
+        })
+      ).changed,
+    ).toBe(false);
+    expect((await store.optOuts.history("L1", P1)).map((e) => e.eventKey)).toEqual(["stop", "start", "op"]);
+  });
+
+  it("record() appends an event once per key; put() writes the decided state", async () => {
+    const { store } = await setup();
+    const event = {
+      locationId: "L1",
+      phoneE164: P1,
+      state: "opted_out" as const,
+      source: "ghl_dnd" as const,
+      eventAt: 42,
+      eventKey: "ghl:1",
+    };
+    expect(await store.optOuts.record(event)).toEqual({ inserted: true });
+    expect(await store.optOuts.record(event)).toEqual({ inserted: false });
+    expect(await store.optOuts.get("L1", P1)).toBeNull(); // history only
+    await store.optOuts.put({ ...event, note: "DND", at: 50 });
+    expect(await store.optOuts.get("L1", P1)).toMatchObject({
+      state: "opted_out",
+      eventAt: 42,
+      eventKey: "ghl:1",
+      at: 50,
+    });
+    await expect(store.optOuts.record({ ...event, eventKey: "ghl:2", eventAt: Number.NaN })).rejects.toThrow(
+      /eventAt must be a time/,
+    );
+  });
+});
+
 describe("merge undo, follow-ups, digests, settings", () => {
   it("merge undo log keeps full records and tracks undo", async () => {
     const { store } = await setup();

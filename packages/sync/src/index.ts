@@ -11,6 +11,15 @@ export {
   type OptInSource,
   recordConsent,
 } from "./conflict/consent.js";
+export {
+  type ConsentDecision,
+  type ConsentRecordSource,
+  type ConsentRecordState,
+  compareConsentEvents,
+  decideConsent,
+  isExplicitOptInEvent,
+  type TimedConsentEvent,
+} from "./conflict/consent-order.js";
 export type { DecisionReason, FieldDecision, SyncOperation, SyncPlan } from "./conflict/operations.js";
 export { type PlanContactSyncInput, planContactSync } from "./conflict/plan-contact-sync.js";
 export { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "./contact.js";

@@ -13,6 +13,7 @@ export const UNINSTALL_CANCELLED_JOBS = [
   "ghl.task.create",
   "ghl.task.complete",
   "ghl.dnd.set",
+  "ghl.consent.sync",
   "ghl.tags.add",
   "ghl.tags.remove",
   "bulksms.pull-blocked",

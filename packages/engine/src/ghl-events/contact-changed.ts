@@ -7,7 +7,8 @@ import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { asGhlRecord, buildProfile, identityKeys, type StoredProfile } from "../core/mirror.js";
 import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
 import { toE164 } from "../core/phone.js";
-import { applyOptOut } from "../opt-out/opt-out-state.js";
+import { observeGhlDnd } from "../opt-out/ghl-dnd-timeline.js";
+import { applyOptIn, applyOptOut } from "../opt-out/opt-out-state.js";
 import { ghlSide, mergedBase } from "../reconcile/sync-view.js";
 import { queueWelcomeInTx } from "../welcome/maybe-send-welcome.js";
 
@@ -19,6 +20,8 @@ export interface ContactEventInput {
   contact: GhlContactLike;
   /** Unique per event (inbox source + event id). */
   eventKey: string;
+  /** GHL's time for the event (the webhook's `timestamp`); the payload's `dateUpdated` wins when present. */
+  eventAt?: number;
 }
 
 function dateMs(value: string | undefined): number | null {
@@ -121,30 +124,49 @@ export async function handleContactChanged(
       ...(complete.readAt !== undefined ? { consentCheckedAt: complete.readAt } : {}),
     });
 
-    // consent: GHL DND on -> opted out (source ghl_dnd) and pushed to BulkSMS blocked numbers
+    // consent: a DND change made in GHL is a consent event at GHL's time for it. The echo of our own DND
+    // write and a late copy of a state GHL already had are not (see opt-out/ghl-dnd-timeline.ts).
     const dndOn = ghlSmsDnd(record);
-    if (phoneE164 && dndOn) {
-      await applyOptOut(tx, ctx, {
-        phone: phoneE164,
-        source: "ghl_dnd",
-        eventKey: input.eventKey,
-        why: "SMS DND was set in HighLevel",
-        now,
-        setGhlDnd: false,
-        pushBlock: true,
-        confirm: false,
-      });
-    } else if (phoneE164 && !dndOn && previous && ghlSmsDnd(previous)) {
-      // DND switched off in GHL lifts only an opt-out that GHL DND itself caused; a STOP stays
+    // only an event that says what GHL's SMS DND is counts: ContactUpdate payloads leave dndSettings out,
+    // and the mirror they are merged with holds our own intent, not GHL's state
+    const saysDnd =
+      complete.contact.dndSettings !== undefined ||
+      complete.contact.dnd === true ||
+      input.type === "ContactDndUpdate";
+    if (phoneE164 && saysDnd) {
+      const eventAt = dateMs(input.contact.dateUpdated) ?? input.eventAt ?? now;
+      // what GHL had before, when the timeline does not say: the mirror holds our own intent (set with an
+      // opt-out before our write reached GHL), so only a DND opt-out tells us GHL had DND on
       const current = await tx.optOuts.get(locationId, phoneE164);
-      if (current?.state === "opted_out" && current.source === "ghl_dnd") {
-        await tx.optOuts.set({
-          locationId,
-          phoneE164,
-          state: "opted_in",
+      const seen = await observeGhlDnd(tx, locationId, record.id, {
+        active: dndOn,
+        at: eventAt,
+        previous: current?.state === "opted_out" && current.source === "ghl_dnd" ? true : null,
+      });
+      if (seen === "change" && dndOn) {
+        // GHL DND on -> opted out (source ghl_dnd) and pushed to BulkSMS blocked numbers
+        await applyOptOut(tx, ctx, {
+          phone: phoneE164,
           source: "ghl_dnd",
-          note: "SMS DND cleared in HighLevel",
-          at: now,
+          eventKey: input.eventKey,
+          why: "SMS DND was set in HighLevel",
+          now,
+          eventAt,
+          setGhlDnd: false,
+          pushBlock: true,
+          confirm: false,
+        });
+      } else if (seen === "change") {
+        // DND switched off in GHL lifts only an opt-out that GHL DND itself caused; a STOP stays
+        await applyOptIn(tx, ctx, {
+          phone: phoneE164,
+          source: "ghl_dnd",
+          eventKey: input.eventKey,
+          why: "SMS DND cleared in HighLevel",
+          now,
+          eventAt,
+          setGhlDnd: false,
+          confirm: false,
         });
       }
     }

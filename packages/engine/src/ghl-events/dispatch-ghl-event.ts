@@ -77,7 +77,13 @@ const contactChanged = (
   withLocation((deps, ctx, event, eventKey) => {
     const contact = contactOf(event);
     if (!contact) return Promise.resolve(permanent("invalid_event", `${type} event has no contact id`));
-    return handleContactChanged(deps, ctx, { type, contact, eventKey });
+    const stamped = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
+    return handleContactChanged(deps, ctx, {
+      type,
+      contact,
+      eventKey,
+      ...(Number.isNaN(stamped) ? {} : { eventAt: stamped }),
+    });
   });
 
 export const GHL_EVENT_HANDLERS: { readonly [K in HandledGhlEvent]: Handler } = {

@@ -34,6 +34,11 @@ export const engineJobSchemas = {
   "ghl.task.complete": z.object({ locationId: id, contactId: id, taskKey: id, resolution: z.string() }),
   /** Set or clear SMS DND on a GHL contact. */
   "ghl.dnd.set": z.object({ locationId: id, contactId: id, active: z.boolean(), reason: z.string() }),
+  /**
+   * Make a GHL contact's SMS DND and opt-out tag show the consent of `phone` as decided when the job runs
+   * (see jobs/ghl-consent-sync.ts): consent events may be processed in any order.
+   */
+  "ghl.consent.sync": z.object({ locationId: id, contactId: id, phone: e164 }),
   "ghl.tags.add": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
   "ghl.tags.remove": z.object({ locationId: id, contactId: id, tags: z.array(z.string().min(1)).min(1) }),
   /** Add a number to the BulkSMS account's blocked numbers. */

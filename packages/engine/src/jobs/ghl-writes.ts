@@ -2,6 +2,7 @@
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK, retryLater } from "../core/outcome.js";
+import { recordDndWrite } from "../opt-out/ghl-dnd-timeline.js";
 import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
 import type { EngineJobCatalog } from "./catalog.js";
 
@@ -87,6 +88,7 @@ export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.s
   if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
     return OK;
   const status = p.active ? "active" : "inactive";
+  const startedAt = deps.now();
   const r = await deps.ghl(p.locationId).contacts.update({
     locationId: p.locationId,
     contactId: p.contactId,
@@ -100,7 +102,15 @@ export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.s
     resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
     detail: { sms: status },
   });
-  return r.ok ? OK : fromGhlError(r.error);
+  if (!r.ok) return fromGhlError(r.error);
+  // remembered so the echo of this write is not taken for a person's DND change (see ghl-dnd-timeline)
+  const updated = (r.data as { contact?: { dateUpdated?: unknown } }).contact?.dateUpdated;
+  const parsed = typeof updated === "string" ? Date.parse(updated) : Number.NaN;
+  const at = Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt); // see ghl-consent-sync
+  await deps.store.transaction((tx) =>
+    recordDndWrite(tx, p.locationId, p.contactId, { at, active: p.active }),
+  );
+  return OK;
 }
 
 export async function runTags(

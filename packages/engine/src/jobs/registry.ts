@@ -8,6 +8,7 @@ import { sendQueuedMessage } from "../sms/send-message.js";
 import { sweepBegunVendorWrites } from "../vendor/sweep-begun-writes.js";
 import { runBlockNumber } from "./bulksms-writes.js";
 import { type EngineJobCatalog, type EngineJobName, engineJobSchemas } from "./catalog.js";
+import { runConsentSync } from "./ghl-consent-sync.js";
 import { runDndSet, runNoteCreate, runTags, runTaskComplete, runTaskCreate } from "./ghl-writes.js";
 import { runHousekeeping } from "./housekeeping.js";
 
@@ -28,6 +29,7 @@ const HANDLERS: Handlers = {
   "ghl.task.create": runTaskCreate,
   "ghl.task.complete": runTaskComplete,
   "ghl.dnd.set": runDndSet,
+  "ghl.consent.sync": runConsentSync,
   "ghl.tags.add": (deps, p) => runTags(deps, p, "add"),
   "ghl.tags.remove": (deps, p) => runTags(deps, p, "remove"),
   "bulksms.block": runBlockNumber,
@@ -56,6 +58,7 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "ghl.task.create": definition(deps, "ghl.task.create"),
     "ghl.task.complete": definition(deps, "ghl.task.complete"),
     "ghl.dnd.set": definition(deps, "ghl.dnd.set"),
+    "ghl.consent.sync": definition(deps, "ghl.consent.sync"),
     "ghl.tags.add": definition(deps, "ghl.tags.add"),
     "ghl.tags.remove": definition(deps, "ghl.tags.remove"),
     "bulksms.block": definition(deps, "bulksms.block"),

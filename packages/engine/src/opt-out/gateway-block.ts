@@ -12,6 +12,7 @@ import { loadLocation } from "../core/deps.js";
 import { shortHash } from "../core/hash.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { clearAccountBlock, getAccountBlock, markAccountBlocked } from "./account-block.js";
+import { blockedNumberKey } from "./opt-out-state.js";
 
 export interface GatewayBlock {
   phone: string;
@@ -143,6 +144,8 @@ export async function clearGatewayBlock(
     const hadAccountBlock = await clearAccountBlock(tx, input.phone);
     if (!block) return hadAccountBlock;
     await tx.settings.delete(key);
+    // BulkSMS unblocked the number: the next opt-out must push it again
+    await tx.settings.delete(blockedNumberKey(input.locationId, input.phone));
     if (ctx.policy.tasks.onFailure) {
       for (const contactId of block.contacts) {
         const taskKey = gatewayBlockTaskKey(input.locationId, contactId, input.phone, block.since);

@@ -5,6 +5,7 @@ import { type FieldValue, isRestrictive, type SyncOperation } from "@ghl-bulksms
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { shortHash } from "../core/hash.js";
+import { recordDndWrite } from "../opt-out/ghl-dnd-timeline.js";
 import { createNoteOnce, createTaskOnce } from "../vendor/write-once.js";
 
 const BACKGROUND = { priority: "background" } as const;
@@ -36,6 +37,7 @@ export async function applyGhlOperations(
   const client = deps.ghl(locationId);
   let requests = 0;
   let dndChanged = false;
+  let dndActive: boolean | null = null;
   const ops = ghlWriteOps(operations);
 
   // Notes and tasks first: they are keyed (ledger + marker), so after a crash the re-plan emits the same
@@ -78,10 +80,12 @@ export async function applyGhlOperations(
       };
       if (!restrictive) update.dnd = false;
       dndChanged = true;
+      dndActive = restrictive;
     }
   }
   if (Object.keys(update).length > 0) {
     requests++;
+    const startedAt = deps.now();
     const r = await client.contacts.update(
       { locationId, contactId, body: update as UpdateContactInput },
       BACKGROUND,
@@ -96,6 +100,18 @@ export async function applyGhlOperations(
       detail: { fields: Object.keys(update) },
     });
     if (!r.ok) return { ok: false, error: r.error, requests };
+    if (dndActive !== null) {
+      // remembered so the echo of this write is not taken for a person's DND change (ghl-dnd-timeline)
+      const stamp = (r.data as { contact?: { dateUpdated?: unknown } }).contact?.dateUpdated;
+      const parsed = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
+      const active = dndActive;
+      await deps.store.transaction((tx) =>
+        recordDndWrite(tx, locationId, contactId, {
+          at: Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt), // see ghl-consent-sync
+          active,
+        }),
+      );
+    }
   }
 
   // Tag deltas (update/upsert would replace the whole set).

@@ -203,6 +203,9 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       source: "bulksms_blocked",
       note: "on the BulkSMS blocked list",
       at,
+      eventAt: at,
+      eventKey: null,
+      eventSeq: null,
     };
     optOuts.set(phone, row);
     if (!dryRun && !cp.blockedPulled) {
@@ -438,13 +441,19 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
           }
           // Local side: profile, base, identities, opt-out.
           const mergedStatus = consentStatus(plan.merged.consent);
-          let localOptOut: { source: OptOut["source"] } | null = null;
+          let localOptOut: { source: OptOut["source"]; eventAt: number } | null = null;
           if (isRestrictive(mergedStatus) && phone && E164.test(phone)) {
             const current = optOuts.get(phone);
             if (current?.state !== "opted_out") {
+              const blockedWins = !!plan.merged.consent.blocked && mergedStatus === "blocked";
+              // the time the plan decided by (GHL's DND time, the block's time), so that a newer event
+              // processed later still overrides this one
+              const decidedAt = Date.parse(
+                (blockedWins ? plan.merged.consent.blocked?.at : plan.merged.consent.optOut?.at) ?? "",
+              );
               localOptOut = {
-                source:
-                  plan.merged.consent.blocked && mergedStatus === "blocked" ? "bulksms_blocked" : "ghl_dnd",
+                source: blockedWins ? "bulksms_blocked" : "ghl_dnd",
+                eventAt: Number.isNaN(decidedAt) ? nowMs : Math.min(decidedAt, nowMs),
               };
             }
           }
@@ -496,6 +505,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
                 eventKey: `reconcile:${run.id}`,
                 why: "Reconciliation found SMS DND set in HighLevel",
                 now: nowMs,
+                eventAt: localOptOut.eventAt,
                 setGhlDnd: false,
                 pushBlock: !blocked.has(phone),
                 confirm: false,

@@ -38,7 +38,8 @@ export function ghlSide(hit: GhlContactLike, region: string, nowIso: string): Sy
 /** The local consent log implied by the store's opt-out row. */
 export function localConsent(optOut: OptOut | null | undefined): ConsentLog {
   if (!optOut) return {};
-  const at = new Date(optOut.at).toISOString();
+  // the deciding event's own time (a STOP's message time, a DND change's GHL time), not when we recorded it
+  const at = new Date(optOut.eventAt).toISOString();
   if (optOut.state === "opted_in") {
     return { optIn: { at, source: optOut.source === "operator" ? "operator" : "sms-start" } };
   }

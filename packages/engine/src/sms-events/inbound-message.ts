@@ -40,6 +40,13 @@ async function locationsFor(
   return withContact.length > 0 ? withContact : all;
 }
 
+/** BulkSMS's time for an inbound message (its submission date), or null when absent or unreadable. */
+export function messageTime(inbound: Pick<BulkSmsMessage, "submissionDate">): number | null {
+  if (!inbound.submissionDate) return null;
+  const t = Date.parse(inbound.submissionDate);
+  return Number.isNaN(t) ? null : t;
+}
+
 export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMessage): Promise<JobOutcome> {
   const from = inbound.from;
   if (!from || !/^\+\d{7,15}$/.test(from)) {
@@ -48,6 +55,8 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
   }
   const now = deps.now();
   const eventKey = `sms-in:${inbound.id}`;
+  // the person's order: BulkSMS's time for the message (webhooks may arrive, and jobs run, in any order)
+  const eventAt = messageTime(inbound) ?? now;
   for (const ctx of await locationsFor(deps, inbound, from)) {
     const locationId = ctx.location.id;
     const kind = classifyKeyword(inbound.body, ctx.policy.keywords);
@@ -64,6 +73,8 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             eventKey,
             why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
             now,
+            eventAt,
+            ...(/^\d{1,30}$/.test(inbound.id) ? { eventSeq: inbound.id } : {}),
             setGhlDnd: true,
             pushBlock: true,
             confirm: ctx.policy.replies.stopConfirmationMode !== "off",
@@ -76,6 +87,8 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
             eventKey,
             why: `replied "${(inbound.body ?? "").trim().slice(0, 20)}" by SMS`,
             now,
+            eventAt,
+            ...(/^\d{1,30}$/.test(inbound.id) ? { eventSeq: inbound.id } : {}),
             confirm: ctx.policy.replies.startConfirmationMode !== "off",
           });
           return;

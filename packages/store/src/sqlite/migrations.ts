@@ -306,6 +306,22 @@ CREATE INDEX decisions_phone ON decisions (phone_e164, at);
 ALTER TABLE contacts ADD COLUMN consent_checked_at INTEGER;
 `,
   },
+  {
+    version: 6,
+    name: "opt-outs decided by the events' own times",
+    sql: `
+ALTER TABLE opt_outs ADD COLUMN event_at INTEGER;
+ALTER TABLE opt_outs ADD COLUMN event_key TEXT;
+ALTER TABLE opt_outs ADD COLUMN event_seq TEXT;
+UPDATE opt_outs SET event_at = at;
+ALTER TABLE opt_out_history ADD COLUMN event_at INTEGER;
+ALTER TABLE opt_out_history ADD COLUMN event_key TEXT;
+ALTER TABLE opt_out_history ADD COLUMN event_seq TEXT;
+UPDATE opt_out_history SET event_at = at;
+CREATE UNIQUE INDEX opt_out_history_event ON opt_out_history (location_id, phone_e164, channel, event_key)
+  WHERE event_key IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,12 +1,13 @@
 import type { OptOut, OptOutSource, OptOutState, OptOutsRepo } from "../types.js";
 import type { SqlContext } from "./context.js";
 import { withLocation } from "./fk.js";
-import { num, type Row, str, strOrNull } from "./json.js";
+import { num, numOrNull, type Row, str, strOrNull } from "./json.js";
 
 const STATES: OptOutState[] = ["opted_out", "opted_in"];
 const SOURCES: OptOutSource[] = ["sms_stop", "ghl_dnd", "bulksms_blocked", "operator", "import"];
 
 function toOptOut(row: Row): OptOut {
+  const at = num(row.at);
   return {
     locationId: str(row.location_id),
     phoneE164: str(row.phone_e164),
@@ -14,68 +15,153 @@ function toOptOut(row: Row): OptOut {
     state: str(row.state) as OptOutState,
     source: str(row.source) as OptOutSource,
     note: strOrNull(row.note),
-    at: num(row.at),
+    at,
+    eventAt: numOrNull(row.event_at) ?? at,
+    eventKey: strOrNull(row.event_key),
+    eventSeq: strOrNull(row.event_seq),
   };
 }
 
+function check(input: {
+  state: OptOutState;
+  source: OptOutSource;
+  eventAt?: number;
+  eventSeq?: string | null;
+}): void {
+  if (!STATES.includes(input.state)) throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
+  if (!SOURCES.includes(input.source))
+    throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
+  if (input.eventAt !== undefined && !Number.isFinite(input.eventAt))
+    throw new TypeError(`opt-out eventAt must be a time in ms, got ${String(input.eventAt)}`);
+  if (input.eventSeq != null && !/^\d{1,30}$/.test(input.eventSeq))
+    throw new TypeError(`opt-out eventSeq must be decimal digits, got ${JSON.stringify(input.eventSeq)}`);
+}
+
 /**
- * Current opt-out state per (location, phone, channel), plus an append-only history. The latest event
- * by time wins: an event older than the current state is kept in the history but does not change it.
+ * Current opt-out state per (location, phone, channel), plus an append-only history of every consent event
+ * (once per event key). The state is decided by the events' own times, not by the order they were
+ * processed in: `set` applies an event unless the current state was decided by a later event (at the same
+ * instant an opt-out wins); the engine decides from the whole history and writes the result with `put`.
  */
 export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
   const getRow = (locationId: string, phone: string, channel: string) =>
     ctx
       .prepare("SELECT * FROM opt_outs WHERE location_id = ? AND phone_e164 = ? AND channel = ?")
       .get(locationId, phone, channel) as Row | undefined;
+  const append = (input: {
+    locationId: string;
+    phoneE164: string;
+    channel: string;
+    state: OptOutState;
+    source: OptOutSource;
+    note: string | null;
+    at: number;
+    eventAt: number;
+    eventKey: string | null;
+    eventSeq: string | null;
+  }): boolean =>
+    withLocation(
+      input.locationId,
+      () =>
+        ctx
+          .prepare(
+            `INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at, event_at, event_key, event_seq)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          )
+          .run(
+            input.locationId,
+            input.phoneE164,
+            input.channel,
+            input.state,
+            input.source,
+            input.note,
+            input.at,
+            input.eventAt,
+            input.eventKey,
+            input.eventSeq,
+          ).changes > 0,
+    );
+  const upsert = (o: OptOut): void => {
+    withLocation(o.locationId, () =>
+      ctx
+        .prepare(
+          `INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at, event_at, event_key, event_seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (location_id, phone_e164, channel) DO UPDATE SET state = excluded.state,
+             source = excluded.source, note = excluded.note, at = excluded.at, event_at = excluded.event_at,
+             event_key = excluded.event_key, event_seq = excluded.event_seq`,
+        )
+        .run(
+          o.locationId,
+          o.phoneE164,
+          o.channel,
+          o.state,
+          o.source,
+          o.note,
+          o.at,
+          o.eventAt,
+          o.eventKey,
+          o.eventSeq,
+        ),
+    );
+  };
   return {
     set(input) {
       return ctx.run(() => {
-        if (!STATES.includes(input.state))
-          throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
-        if (!SOURCES.includes(input.source))
-          throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
+        check(input);
         const channel = input.channel ?? "sms";
         const at = input.at ?? ctx.now();
+        const eventAt = input.eventAt ?? at;
         const apply = ctx.db.transaction(() => {
           const row = getRow(input.locationId, input.phoneE164, channel);
           const previous = row ? toOptOut(row) : null;
-          withLocation(input.locationId, () =>
-            ctx
-              .prepare(
-                `INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)`,
-              )
-              .run(
-                input.locationId,
-                input.phoneE164,
-                channel,
-                input.state,
-                input.source,
-                input.note ?? null,
-                at,
-              ),
-          );
-          if (previous && previous.at > at) return { changed: false, previous };
-          withLocation(input.locationId, () =>
-            ctx
-              .prepare(
-                `INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (location_id, phone_e164, channel) DO UPDATE SET state = excluded.state,
-                   source = excluded.source, note = excluded.note, at = excluded.at`,
-              )
-              .run(
-                input.locationId,
-                input.phoneE164,
-                channel,
-                input.state,
-                input.source,
-                input.note ?? null,
-                at,
-              ),
-          );
+          const event: OptOut = {
+            locationId: input.locationId,
+            phoneE164: input.phoneE164,
+            channel,
+            state: input.state,
+            source: input.source,
+            note: input.note ?? null,
+            at,
+            eventAt,
+            eventKey: input.eventKey ?? null,
+            eventSeq: input.eventSeq ?? null,
+          };
+          if (!append(event)) return { changed: false, previous };
+          // the later event decides; at the same instant an opt-out wins over an opt-in
+          const older =
+            previous !== null &&
+            (previous.eventAt > eventAt ||
+              (previous.eventAt === eventAt && previous.state === "opted_out" && input.state === "opted_in"));
+          if (older) return { changed: false, previous };
+          upsert(event);
           return { changed: previous?.state !== input.state, previous };
         });
         return apply.immediate();
+      });
+    },
+    record(input) {
+      return ctx.run(() => {
+        check(input);
+        const inserted = append({
+          locationId: input.locationId,
+          phoneE164: input.phoneE164,
+          channel: input.channel ?? "sms",
+          state: input.state,
+          source: input.source,
+          note: input.note ?? null,
+          at: input.at ?? ctx.now(),
+          eventAt: input.eventAt,
+          eventKey: input.eventKey,
+          eventSeq: input.eventSeq ?? null,
+        });
+        return { inserted };
+      });
+    },
+    put(record) {
+      return ctx.run(() => {
+        check(record);
+        upsert({ ...record, channel: record.channel ?? "sms", eventSeq: record.eventSeq ?? null });
       });
     },
     get(locationId, phoneE164, channel = "sms") {
