@@ -64,7 +64,11 @@ export async function proposeMerges(
         : 0;
       return {
         id: r.contactId,
-        phoneE164: r.phoneE164,
+        // A stored E.164 wins; without one (mirrored before the contact's country was used, or never
+        // valid) the raw phone is read in the contact's country, and its digits still count as evidence.
+        ...(r.phoneE164 ? { phoneE164: r.phoneE164 } : {}),
+        phone: g?.phone ?? null,
+        country: g?.country ?? null,
         emailNorm: r.emailNorm,
         firstName: g?.firstName ?? null,
         lastName: g?.lastName ?? null,
