@@ -226,7 +226,10 @@ describe("duplicate merging: country and form (issue 12)", () => {
     expect(cluster.evidence[0]?.fields.find((f) => f.field === "phone")?.level).toBe("same-number");
     expect(cluster.evidence[0]?.probability).toBeGreaterThan(0.9);
 
-    const applied = await applyMerge(engine.deps, locationId, cluster, { config: h.lifecycle, confirm: true });
+    const applied = await applyMerge(engine.deps, locationId, cluster, {
+      config: h.lifecycle,
+      confirm: true,
+    });
     if (!applied.ok || !applied.applied) throw new Error(JSON.stringify(applied));
     const lastName = applied.preview.plan.fields.find((f) => f.field === "lastName");
     expect(lastName).toMatchObject({ value: "Evans", rule: "better-form", from: [older.id] });
