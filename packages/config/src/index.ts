@@ -40,3 +40,4 @@ export {
   PolicyFileError,
 } from "./policy-file.js";
 export { SANDBOX_ENCRYPTION_KEY, storeEncryptionKey } from "./sandbox-key.js";
+export { digestRecipientProblems, smsRecipientProblem } from "./sms-recipient.js";
