@@ -6,6 +6,7 @@ import { parseIntOption, withExamples, withStore } from "../cli/command.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
+import { mergePlanFieldLines } from "../cli/merge-plan-text.js";
 import { readJsonlContacts } from "../cli/read-jsonl-contacts.js";
 import { isKnownRegion } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -178,6 +179,7 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
               `set ${Object.keys(p.survivorUpdate.fields).join(", ") || "no fields"}; add tags ${p.survivorUpdate.addTags.join(", ") || "none"}; ` +
               `carry ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
           );
+          for (const line of mergePlanFieldLines(p.plan)) io.out(line);
         }
       }
       const failed = results.filter((r) => r.error);
