@@ -1,8 +1,8 @@
 // A Fellegi-Sunter match model (the model Splink implements): per field and agreement level, m = P(level |
 // same person) and u = P(level | different people); a pair's match weight is log2(λ/(1-λ)) + Σ log2(m/u).
 // m, u and λ are estimated by expectation-maximisation over the blocked pairs, starting from (and
-// regularised towards) prior values, so a handful of pairs gives sensible weights and a large location's
-// own data decides its weights.
+// regularised towards) prior values, so a handful of pairs gives sensible weights (below `minPairs` the
+// priors are used as they are) and a large location's own data decides its weights.
 import {
   COMPARISON_FIELDS,
   type ComparisonField,
@@ -69,8 +69,14 @@ export interface MatchModel {
 }
 
 export interface EstimateOptions {
-  /** Weight of the priors, in pairs of each class. Default 20. */
+  /** Weight of the priors, in pairs. Default 100. */
   priorPairs?: number;
+  /**
+   * Below this many compared pairs the priors are used as they are: a handful of pairs (one family, one
+   * duplicate) says nothing about a level's rate, and one ambiguous pair would move a rare level's weight
+   * by several bits. Default 200.
+   */
+  minPairs?: number;
   maxIterations?: number;
 }
 
@@ -80,8 +86,8 @@ export interface EstimateOptions {
  * does not depend on their order.
  */
 export function estimateModel(counts: Float64Array, options: EstimateOptions = {}): MatchModel {
-  const alpha = options.priorPairs ?? 20;
-  const maxIterations = options.maxIterations ?? 200;
+  const alpha = options.priorPairs ?? 100;
+  const minPairs = options.minPairs ?? 200;
   const m = cloneTable(PRIOR_M);
   const u = cloneTable(PRIOR_U);
   let lambda = PRIOR_LAMBDA;
@@ -94,8 +100,9 @@ export function estimateModel(counts: Float64Array, options: EstimateOptions = {
       total += n;
     }
   }
+  const maxIterations = total < minPairs ? 0 : (options.maxIterations ?? 200);
   let iterations = 0;
-  for (; iterations < maxIterations && total > 0; iterations++) {
+  for (; iterations < maxIterations; iterations++) {
     const am = zeroTable();
     const au = zeroTable();
     let matches = 0;

@@ -90,6 +90,28 @@ describe("findDuplicates: Fellegi-Sunter scoring", () => {
     );
   });
 
+  it("the README example: Bob and Robert merge, Mary on the same landline stays apart", () => {
+    const r = findDuplicates(
+      [
+        { id: "a", phone: "020 7946 0958", firstName: "Bob", lastName: "Jones" },
+        { id: "b", phone: "+44 20 7946 0958", firstName: "Robert", lastName: "Jones" },
+        { id: "c", phone: "+44 20 7946 0958", firstName: "Mary", lastName: "Jones" },
+      ],
+      { defaultRegion: "GB" },
+    );
+    expect(r.clusters.map((c) => c.ids)).toEqual([["a", "b"]]);
+    expect(r.clusters[0]?.evidence[0]).toMatchObject({
+      keys: ["phone", "name"],
+      score: 0.9909,
+      fields: [
+        { field: "phone", level: "same-number-of-several-people", weight: 0 },
+        { field: "email", level: "missing", weight: 0 },
+        { field: "firstName", level: "nickname", weight: 4.3219 },
+        { field: "lastName", level: "exact", weight: 4.0324 },
+      ],
+    });
+  });
+
   it("a nameless record on a family landline is ambiguous: it joins no one", () => {
     const contacts: DedupeContact[] = [
       { id: "a", phone: "+447400123456", firstName: "John", lastName: "Smith" },
