@@ -242,6 +242,15 @@ export function findDuplicates(
   const phoneCount = (p: string): number => phoneBlocks.get(p)?.length ?? 1;
   const mailboxCount = (e: string): number => mailboxBlocks.get(e)?.length ?? 1;
 
+  const genericByMailbox = new Map<string, boolean>();
+  const isGeneric = (mailbox: string): boolean => {
+    let g = genericByMailbox.get(mailbox);
+    if (g === undefined) {
+      g = isGenericMailbox(mailbox, generic);
+      genericByMailbox.set(mailbox, g);
+    }
+    return g;
+  };
   const parts: (NameParts | undefined)[] = new Array(n);
   const partsOf = (i: number): NameParts => {
     let p = parts[i];
@@ -285,7 +294,7 @@ export function findDuplicates(
     const mi = mailboxes[i];
     if (ei !== undefined && ej !== undefined) {
       if (mi !== mailboxes[j]) email = EMAIL.different;
-      else if (mailboxCount(mi as string) > maxBlock || isGenericMailbox(mi as string, generic))
+      else if (mailboxCount(mi as string) > maxBlock || isGeneric(mi as string))
         email = EMAIL.shared;
       else email = ei === ej ? EMAIL.address : EMAIL.mailbox;
     }
