@@ -294,8 +294,7 @@ export function findDuplicates(
     const mi = mailboxes[i];
     if (ei !== undefined && ej !== undefined) {
       if (mi !== mailboxes[j]) email = EMAIL.different;
-      else if (mailboxCount(mi as string) > maxBlock || isGeneric(mi as string))
-        email = EMAIL.shared;
+      else if (mailboxCount(mi as string) > maxBlock || isGeneric(mi as string)) email = EMAIL.shared;
       else email = ei === ej ? EMAIL.address : EMAIL.mailbox;
     }
     const names2 = nameLevels(partsOf(i), partsOf(j), threshold);
