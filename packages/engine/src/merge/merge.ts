@@ -36,7 +36,11 @@ export interface MergeProposal {
 export async function proposeMerges(
   deps: EngineDeps,
   locationId: string,
-  options: { config?: LifecycleConfig } = {},
+  options: {
+    config?: LifecycleConfig;
+    /** Region tried last for a national phone number, after the contact's country and the location's (`--region`). */
+    fallbackRegion?: string;
+  } = {},
 ): Promise<MergeProposal[]> {
   const config = options.config ?? deps.lifecycle ?? parseLifecycleConfig({});
   const settings = lifecycleFor(config, locationId).merge;
@@ -78,7 +82,11 @@ export async function proposeMerges(
         filledFields: filled,
       };
     }),
-    { survivor: settings.survivor, ...(ctx ? { defaultRegion: ctx.location.region } : {}) },
+    {
+      survivor: settings.survivor,
+      ...(ctx ? { defaultRegion: ctx.location.region } : {}),
+      ...(options.fallbackRegion ? { fallbackRegion: options.fallbackRegion } : {}),
+    },
   );
   return result.clusters
     .filter((c) => c.ids.length > 1 && c.score >= settings.minScore)

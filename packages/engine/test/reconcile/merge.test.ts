@@ -215,9 +215,27 @@ describe("duplicate merging: country and form (issue 12)", () => {
       phone: "+44 7400 123456",
       country: "GB",
     });
+    // No country on either: only a fallback region (the operator's --region) reads the national form.
+    const ian = control.createContact(locationId, {
+      firstName: "Ian",
+      lastName: "Wright",
+      phone: "07400 123457",
+    });
+    const ian2 = control.createContact(locationId, {
+      firstName: "Ian",
+      lastName: "Wright",
+      phone: "+447400123457",
+    });
     await reconcile({ deps: engine.deps, locationId, kind: "full", config: h.lifecycle });
     expect((await h.store.contacts.get(locationId, older.id))?.phoneE164).toBe("+447400123456");
 
+    const withFallback = await proposeMerges(engine.deps, locationId, {
+      config: h.lifecycle,
+      fallbackRegion: "GB",
+    });
+    expect(withFallback.map((p) => p.cluster.ids).sort()).toEqual(
+      [[older.id, dup.id].sort(), [ian.id, ian2.id].sort()].sort(),
+    );
     const proposals = await proposeMerges(engine.deps, locationId, { config: h.lifecycle });
     expect(proposals.map((p) => p.cluster.ids)).toEqual([[older.id, dup.id].sort()]);
     const cluster = proposals[0]?.cluster;
