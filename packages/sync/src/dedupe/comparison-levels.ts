@@ -1,5 +1,5 @@
 // Agreement levels of a pair of contacts, field by field (the comparison vector of a Fellegi-Sunter model).
-import { areNicknames, isGenderedVariant, jaroWinkler } from "./name-similarity.js";
+import { areNicknames, isGenderedVariant, jaroWinkler, nicknamesOf } from "./name-similarity.js";
 
 /** Level 0 of every field is "missing" (one side has no value): it is neutral evidence. */
 export const COMPARISON_FIELDS = {
@@ -86,6 +86,26 @@ export function firstNameLevel(a: string, b: string, threshold: number): number 
   if (a === "" || b === "") return FIRST.missing;
   if (a === b) return FIRST.exact;
   if (areNicknames(a, b)) return FIRST.nickname;
+  const direct = spellingLevel(a, b, threshold);
+  if (direct !== FIRST.different) return direct;
+  // A variant of a nickname: "r" / "becky" (the initial of Rebecca), "thoams" / "tom" (a typo of Thomas).
+  // Without this, two duplicates of one person would contradict each other and keep each other apart.
+  let best: number = FIRST.different;
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    for (const full of nicknamesOf(y)) {
+      const level = spellingLevel(x, full, threshold);
+      if (level !== FIRST.different && (best === FIRST.different || level < best)) best = level;
+    }
+  }
+  return best;
+}
+
+/** Initial, typo or different (the spelling alone, no nicknames). */
+function spellingLevel(a: string, b: string, threshold: number): number {
+  if (a === b) return FIRST.exact;
   if ((a.length === 1 && b.startsWith(a)) || (b.length === 1 && a.startsWith(b))) return FIRST.initial;
   if (a.length === 1 || b.length === 1) return FIRST.different;
   // "maria"/"mario", "daniel"/"daniela": usually siblings or spouses, whatever the string metric says.

@@ -90,6 +90,15 @@ describe("findDuplicates: Fellegi-Sunter scoring", () => {
     );
   });
 
+  it("two duplicates of one person that only agree through the original still join it", () => {
+    const contacts: DedupeContact[] = [
+      { id: "a", email: "thomas.mobo@example.org", firstName: "Thomas", lastName: "Mobo" },
+      { id: "b", email: "thomas.mobo@example.org", firstName: "Thoams", lastName: "Mobo" },
+      { id: "c", email: "Thomas.Mobo@example.org", firstName: "Tom", lastName: "Mobo" },
+    ];
+    expect(idsOf(contacts, US)).toEqual([["a", "b", "c"]]);
+  });
+
   it("the README example: Bob and Robert merge, Mary on the same landline stays apart", () => {
     const r = findDuplicates(
       [
@@ -174,6 +183,8 @@ describe("name levels", () => {
     ["mark hall", "mary hill", "different", "different"],
     ["lisa tobo", "lisa tbo", "exact", "typo"],
     ["anne", "anne smith", "exact", "missing"],
+    ["thoams mobo", "tom mobo", "typo", "exact"], // a typo of Thomas, whose nickname is Tom
+    ["r vamase", "becky vamase", "initial", "exact"], // the initial of Rebecca, whose nickname is Becky
   ])("%j vs %j: first %s, last %s", (a, b, first, last) => {
     const firsts = ["missing", "different", "initial", "typo", "nickname", "exact"];
     const lasts = ["missing", "different", "typo", "exact"];

@@ -116,6 +116,20 @@ NICKNAME_GROUPS.forEach((group, index) => {
   }
 });
 
+const NO_NAMES: readonly string[] = [];
+const VARIANTS = new Map<string, readonly string[]>();
+for (const [name, groups] of NICKNAMES) {
+  const all = new Set<string>();
+  for (const g of groups)
+    for (const other of NICKNAME_GROUPS[g] as readonly string[]) if (other !== name) all.add(other);
+  VARIANTS.set(name, [...all].sort());
+}
+
+/** The other names of every nickname group a folded first name belongs to ("becky" -> rebecca, becca). */
+export function nicknamesOf(name: string): readonly string[] {
+  return VARIANTS.get(name) ?? NO_NAMES;
+}
+
 /** True when two folded first names are known variants of each other ("bob" / "robert"). */
 export function areNicknames(a: string, b: string): boolean {
   const ga = NICKNAMES.get(a);
