@@ -297,7 +297,12 @@ export function findDuplicates(
       else if (mailboxCount(mi as string) > maxBlock || isGeneric(mi as string)) email = EMAIL.shared;
       else email = ei === ej ? EMAIL.address : EMAIL.mailbox;
     }
-    const names2 = nameLevels(partsOf(i), partsOf(j), threshold);
+    const ni = names[i] as string;
+    // Identical keys (most duplicates) need no splitting: exact, and exact or missing surname.
+    const names2 =
+      ni !== "" && ni === names[j]
+        ? FIRST.exact * 8 + (ni.includes(" ") ? LAST.exact : LAST.missing)
+        : nameLevels(partsOf(i), partsOf(j), threshold);
     const first = names2 >> 3;
     const last = names2 & 7;
     if (first === FIRST.different || last === LAST.different) {
