@@ -54,3 +54,4 @@ export {
   vendorUrlIssues,
 } from "./vendor-url-guard.js";
 export { configIssuesFor, loadWorkerConfig } from "./worker-config.js";
+export { digestRecipientProblems, smsRecipientProblem } from "./sms-recipient.js";

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { LOCATION_ID_RE } from "./env-config.js";
+import { digestRecipientProblems } from "./sms-recipient.js";
 
 export const DEFAULT_POLICY_FILE = "ghl-bulksms.config.json";
 export const POLICY_FILE_VARIABLE = "GHL_BULKSMS_CONFIG";
@@ -62,7 +63,8 @@ function isMissing(error: unknown): boolean {
 /**
  * Reads the policy file. Returns null when no path was given and ./ghl-bulksms.config.json does not exist
  * (no policies: the defaults and the environment apply). Throws PolicyFileError naming the file and the
- * problem: missing explicit file, unreadable file, invalid JSON, unknown top-level key, non-object section.
+ * problem: missing explicit file, unreadable file, invalid JSON, unknown top-level key, non-object section,
+ * a digest recipient that cannot receive texts (not E.164, invalid, a landline or other non-mobile type).
  */
 export function loadPolicyFile(options: LoadPolicyFileOptions = {}): PolicyFile | null {
   const fromEnv = options.env?.[POLICY_FILE_VARIABLE]?.trim();
@@ -103,6 +105,9 @@ export function loadPolicyFile(options: LoadPolicyFileOptions = {}): PolicyFile 
     });
     throw new PolicyFileError(path, issues.join("; "));
   }
+  // Team numbers must be able to receive texts: refused here, naming the entry, not at send time.
+  const recipients = digestRecipientProblems(r.data.lifecycle);
+  if (recipients.length > 0) throw new PolicyFileError(path, recipients.join("; "));
   return {
     path,
     source,

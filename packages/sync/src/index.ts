@@ -24,10 +24,21 @@ export type { DecisionReason, FieldDecision, SyncOperation, SyncPlan } from "./c
 export { type PlanContactSyncInput, planContactSync } from "./conflict/plan-contact-sync.js";
 export { type FieldValue, isEmpty, normaliseTags, type SyncContact, valuesEqual } from "./contact.js";
 export {
+  COMPARISON_FIELDS,
+  type ComparisonField,
+  type ComparisonLevel,
+} from "./dedupe/comparison-levels.js";
+export {
+  estimateModel,
+  type FieldLevelWeight,
+  type MatchModel,
+} from "./dedupe/fellegi-sunter.js";
+export {
   type DedupeContact,
   type DedupeResult,
   type DedupeStats,
   type DuplicateCluster,
+  type FieldEvidence,
   type FindDuplicatesOptions,
   findDuplicates,
   type MatchEvidence,
@@ -75,7 +86,7 @@ export {
   parseMappingConfig,
 } from "./mapping/mapping-config.js";
 export { type MergeContact, type MergeFieldChoice, type MergePlan, planMerge } from "./merge/plan-merge.js";
-export { type EmailResult, normaliseEmail } from "./normalise/email.js";
+export { type EmailResult, emailMailboxKey, normaliseEmail } from "./normalise/email.js";
 export { cleanText, nameKeyOf, normaliseName } from "./normalise/name.js";
 export { createNormaliser, type Normaliser, type NormaliserOptions } from "./normalise/normaliser.js";
 export {
@@ -83,6 +94,7 @@ export {
   type PhoneFailureReason,
   type PhoneOptions,
   type PhoneResult,
+  phoneDigits,
 } from "./normalise/phone.js";
 export {
   DEFAULT_POLICIES,

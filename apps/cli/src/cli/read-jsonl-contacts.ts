@@ -40,6 +40,8 @@ export function toDedupeContact(value: unknown): DedupeContact | string {
   return {
     id,
     phone: str(o.phone),
+    // The contact's own country reads a national phone number first (then --region).
+    country: str(o.country),
     email: str(o.email),
     firstName: str(o.firstName) ?? str(o.firstNameRaw),
     lastName: str(o.lastName) ?? str(o.lastNameRaw),

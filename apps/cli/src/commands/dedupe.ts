@@ -9,6 +9,7 @@ import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { createProgress } from "../cli/progress.js";
+import { mergePlanFieldLines } from "../cli/merge-plan-text.js";
 import { readJsonlContacts } from "../cli/read-jsonl-contacts.js";
 import { isKnownRegion } from "../cli/region.js";
 import { openEngine, resolveLocation } from "../cli/runtime.js";
@@ -35,7 +36,10 @@ export function registerDedupe(program: Command, io: Io): void {
       "Find duplicate contacts (clusters with evidence and a proposed survivor), from a JSONL export or the mirror",
     )
     .option("--from-file <path>", "JSONL file, one GHL contact object per line (needs no configuration)")
-    .option("--region <CC>", "phone region for national numbers, e.g. GB (default: the location's region)")
+    .option(
+      "--region <CC>",
+      "phone region for national numbers, e.g. GB, after each contact's own country (with a mirror: after the location's region too)",
+    )
     .option("--location <id>", "location whose mirror to read (without --from-file)")
     .option("--survivor <rule>", "most-complete | oldest | most-recent", "most-complete")
     .option("--skip-invalid", "skip malformed lines with a warning (exit 3) instead of failing (exit 1)")
@@ -134,7 +138,10 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
         io.err(
           `warning: the mirror of location ${location.id} is empty; run \`ghl-bulksms reconcile --full\` first`,
         );
-      const proposals = await proposeMerges(engine.deps, location.id, { config: lifecycle });
+      const proposals = await proposeMerges(engine.deps, location.id, {
+        config: lifecycle,
+        ...(opts.region ? { fallbackRegion: opts.region.toUpperCase() } : {}),
+      });
       const clusters = proposals.map((p) => p.cluster);
       const stats = {
         contacts: count,
@@ -212,6 +219,7 @@ async function fromMirror(io: Io, opts: DedupeOptions, command: Command): Promis
               `  carry over: ${p.carried.reduce((n, x) => n + x.notes, 0)} note(s), ${p.carried.reduce((n, x) => n + x.openTasks, 0)} open task(s)`,
             ].join("\n"),
           );
+          planText.push(...mergePlanFieldLines(p.plan));
         }
       }
       bar.done();

@@ -1,5 +1,7 @@
 // Daily digest: at a configured local time per location (DST-correct through Intl), one short SMS per team
 // number summarising the contacts added and updated in the last 24 hours, within a maximum of SMS parts.
+// "New" is first sight (added in GHL, or first seen by the engine, in the window); "updated" is a change to
+// a contact seen before.
 import { measureSms } from "@ghl-bulksms/bulksms";
 import type { ContactRecord } from "@ghl-bulksms/store";
 import { type EngineDeps, loadLocation } from "../core/deps.js";
@@ -59,8 +61,13 @@ export async function buildDigest(
   const changed = (await deps.store.contacts.listChangedSince(input.locationId, start, 100_000)).filter(
     (c) => (c.dateUpdated ?? c.createdAt) < end || c.createdAt < end,
   );
-  const fresh = changed.filter((c) => dateAdded(c) >= start && dateAdded(c) < end);
-  const updated = changed.filter((c) => !(dateAdded(c) >= start));
+  // New: added in GHL in the window, or first seen by the engine in the window (the mirror row was
+  // created then: a location imported today has no "updated" contacts, only new ones). Updated: seen
+  // before the window and changed in GHL during it.
+  const within = (t: number | null): boolean => t !== null && t >= start && t < end;
+  const isNew = (c: ContactRecord): boolean => within(dateAdded(c)) || within(c.createdAt);
+  const fresh = changed.filter(isNew);
+  const updated = changed.filter((c) => !isNew(c) && c.createdAt < start && within(c.dateUpdated));
   const candidates = [...fresh, ...updated].map(displayName).filter((n): n is string => n !== null);
   const timeZone = ctx.location.timezone;
   const localDate = localDateOf(end, timeZone);

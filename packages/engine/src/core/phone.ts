@@ -1,9 +1,13 @@
 import { normalisePhone } from "@ghl-bulksms/sync";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 
-/** E.164 of a raw number read with the location's region, or null. */
-export function toE164(raw: string | null | undefined, region: string): string | null {
-  const r = normalisePhone(raw, { defaultRegion: region });
+/** E.164 of a raw number read in the contact's own country, then the location's region; or null. */
+export function toE164(
+  raw: string | null | undefined,
+  region: string,
+  country?: string | null | undefined,
+): string | null {
+  const r = normalisePhone(raw, { country, defaultRegion: region });
   return r.ok ? r.e164 : null;
 }
 

@@ -104,7 +104,7 @@ export async function handleContactChanged(
     }
     const side = ghlSide(record, location.region, new Date(now).toISOString());
     const profile = withSyncFields(buildProfile(record, mapping), side.fields);
-    const phoneE164 = profile.phone ?? toE164(record.phone, location.region);
+    const phoneE164 = profile.phone ?? toE164(record.phone, location.region, record.country);
     const ids = identityKeys(record);
     await tx.contacts.upsert({
       locationId,

@@ -36,7 +36,11 @@ export interface MergeProposal {
 export async function proposeMerges(
   deps: EngineDeps,
   locationId: string,
-  options: { config?: LifecycleConfig } = {},
+  options: {
+    config?: LifecycleConfig;
+    /** Region tried last for a national phone number, after the contact's country and the location's (`--region`). */
+    fallbackRegion?: string;
+  } = {},
 ): Promise<MergeProposal[]> {
   const config = options.config ?? deps.lifecycle ?? parseLifecycleConfig({});
   const settings = lifecycleFor(config, locationId).merge;
@@ -64,7 +68,11 @@ export async function proposeMerges(
         : 0;
       return {
         id: r.contactId,
-        phoneE164: r.phoneE164,
+        // A stored E.164 wins; without one (mirrored before the contact's country was used, or never
+        // valid) the raw phone is read in the contact's country, and its digits still count as evidence.
+        ...(r.phoneE164 ? { phoneE164: r.phoneE164 } : {}),
+        phone: g?.phone ?? null,
+        country: g?.country ?? null,
         emailNorm: r.emailNorm,
         firstName: g?.firstName ?? null,
         lastName: g?.lastName ?? null,
@@ -74,7 +82,11 @@ export async function proposeMerges(
         filledFields: filled,
       };
     }),
-    { survivor: settings.survivor, ...(ctx ? { defaultRegion: ctx.location.region } : {}) },
+    {
+      survivor: settings.survivor,
+      ...(ctx ? { defaultRegion: ctx.location.region } : {}),
+      ...(options.fallbackRegion ? { fallbackRegion: options.fallbackRegion } : {}),
+    },
   );
   return result.clusters
     .filter((c) => c.ids.length > 1 && c.score >= settings.minScore)

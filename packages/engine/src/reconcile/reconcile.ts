@@ -354,7 +354,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
           page.unchanged++;
           continue;
         }
-        const phone = profile?.phone ?? toE164(hit.phone ?? null, region);
+        const phone = profile?.phone ?? toE164(hit.phone ?? null, region, hit.country);
         const ghl = ghlSide(hit, region, nowIso);
         // Without a textable number there is no local opt-out state to keep in step: mirror GHL's.
         const textable = phone !== null && E164.test(phone);

@@ -102,4 +102,39 @@ describe("daily digest", () => {
     expect(d!.names.length).toBeLessThan(15);
     expect(d!.text).toContain(`+${15 - d!.names.length} more`);
   });
+
+  it("counts first sight as new, not updated: a location imported today has only new contacts (issue 12)", async () => {
+    h = await startLifecycleHarness({
+      clockStart: Date.UTC(2026, 4, 4, 9, 0),
+      lifecycle: { defaults: { digest: { enabled: true, recipients: TEAM, maxNames: 0, maxParts: 1 } } },
+    });
+    const control = h.sandbox.ghl.control;
+    control.setFaults({ webhookDropRate: 1 });
+    // 22 contacts that have been in GHL for months before the app was installed.
+    const old = Array.from({ length: 22 }, (_, i) =>
+      control.createContact(h!.locationId, {
+        firstName: `Old${i}`,
+        lastName: "Customer",
+        phone: `+4479111240${String(i).padStart(2, "0")}`,
+      }),
+    );
+    await h.sandbox.clock.advance(90 * 86_400_000);
+    // Two of them were edited yesterday, before the engine ever saw them.
+    control.updateContact(old[0]!.id, { city: "York" });
+    control.updateContact(old[1]!.id, { city: "Hull" });
+    await h.sandbox.clock.advance(MIN);
+    await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "full", config: h.lifecycle });
+    const day1 = await buildDigest(h.engine.deps, { config: h.lifecycle, locationId: h.locationId });
+    expect(day1).toMatchObject({ newContacts: 22, updatedContacts: 0 });
+    expect(day1?.text).toMatch(/: 22 new, 0 updated contacts\.$/);
+
+    // The next day: one edit in GHL and one contact added; the rest are neither.
+    await h.sandbox.clock.advance(86_400_000);
+    control.updateContact(old[2]!.id, { city: "Leeds" });
+    control.createContact(h.locationId, { firstName: "Fresh", lastName: "Face", phone: "+447911124099" });
+    await h.sandbox.clock.advance(MIN);
+    await reconcile({ deps: h.engine.deps, locationId: h.locationId, kind: "full", config: h.lifecycle });
+    const day2 = await buildDigest(h.engine.deps, { config: h.lifecycle, locationId: h.locationId });
+    expect(day2).toMatchObject({ newContacts: 1, updatedContacts: 1 });
+  });
 });

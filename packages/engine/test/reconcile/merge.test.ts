@@ -190,3 +190,69 @@ describe("duplicate merging", () => {
     expect(h.sandbox.ghl.control.getContact(absorbedId)?.tags).not.toContain("duplicate");
   });
 });
+
+describe("duplicate merging: country and form (issue 12)", () => {
+  it("finds a UK contact written nationally in a US location, and the merge keeps 'Evans' over 'EVANS'", async () => {
+    h = await startLifecycleHarness({
+      location: { allowDuplicates: true, country: "US", timezone: "America/New_York" },
+      lifecycle: { defaults: { merge: { enabled: true, mode: "delete" } } },
+    });
+    const control = h.sandbox.ghl.control;
+    control.setFaults({ webhookDropRate: 1 });
+    const { locationId, engine } = h;
+    const older = control.createContact(locationId, {
+      firstName: "Megan",
+      lastName: "Evans",
+      phone: "07400 123456", // national UK form: only the contact's country reads it in a US location
+      country: "GB",
+      email: "megan.evans@example.org",
+      city: "Leeds",
+    });
+    await h.sandbox.clock.advance(60_000);
+    const dup = control.createContact(locationId, {
+      firstName: "MEGAN",
+      lastName: "EVANS",
+      phone: "+44 7400 123456",
+      country: "GB",
+    });
+    // No country on either: only a fallback region (the operator's --region) reads the national form.
+    const ian = control.createContact(locationId, {
+      firstName: "Ian",
+      lastName: "Wright",
+      phone: "07400 123457",
+    });
+    const ian2 = control.createContact(locationId, {
+      firstName: "Ian",
+      lastName: "Wright",
+      phone: "+447400123457",
+    });
+    await reconcile({ deps: engine.deps, locationId, kind: "full", config: h.lifecycle });
+    expect((await h.store.contacts.get(locationId, older.id))?.phoneE164).toBe("+447400123456");
+
+    const withFallback = await proposeMerges(engine.deps, locationId, {
+      config: h.lifecycle,
+      fallbackRegion: "GB",
+    });
+    expect(withFallback.map((p) => p.cluster.ids).sort()).toEqual(
+      [[older.id, dup.id].sort(), [ian.id, ian2.id].sort()].sort(),
+    );
+    const proposals = await proposeMerges(engine.deps, locationId, { config: h.lifecycle });
+    expect(proposals.map((p) => p.cluster.ids)).toEqual([[older.id, dup.id].sort()]);
+    const cluster = proposals[0]?.cluster;
+    if (!cluster) throw new Error("no proposal");
+    expect(cluster.survivor).toBe(older.id);
+    expect(cluster.evidence[0]?.fields.find((f) => f.field === "phone")?.level).toBe("same-number");
+    expect(cluster.evidence[0]?.probability).toBeGreaterThan(0.9);
+
+    const applied = await applyMerge(engine.deps, locationId, cluster, {
+      config: h.lifecycle,
+      confirm: true,
+    });
+    if (!applied.ok || !applied.applied) throw new Error(JSON.stringify(applied));
+    const lastName = applied.preview.plan.fields.find((f) => f.field === "lastName");
+    expect(lastName).toMatchObject({ value: "Evans", rule: "better-form", from: [older.id] });
+    expect(applied.preview.survivorUpdate.fields).not.toHaveProperty("lastName");
+    const survivor = await fullRecord(h, older.id);
+    expect(survivor.fields).toMatchObject({ firstName: "Megan", lastName: "Evans", city: "Leeds" });
+  });
+});

@@ -212,10 +212,12 @@ describe("findDuplicates: hard negatives stay apart", () => {
   });
 
   it("options choose the keys and the name threshold", () => {
+    // "steph"/"stephanie" is a typo-level match at the default Jaro-Winkler threshold, a different first name at 0.99.
     const contacts: DedupeContact[] = [
-      { id: "a", phone: "020 7946 0958", email: "a@x.com", firstName: "Jon", lastName: "Smyth" },
-      { id: "b", phone: "020 7946 0958", email: "a@x.com", firstName: "John", lastName: "Smith" },
+      { id: "a", phone: "020 7946 0958", email: "a@x.com", firstName: "Steph", lastName: "Smith" },
+      { id: "b", phone: "020 7946 0958", email: "a@x.com", firstName: "Stephanie", lastName: "Smith" },
     ];
+    expect(clustersOf(contacts)).toEqual([["a", "b"]]);
     expect(clustersOf(contacts, { keys: ["email"] })).toEqual([["a", "b"]]);
     expect(clustersOf(contacts, { nameThreshold: 0.99 })).toEqual([]);
     expect(clustersOf(contacts, { genericMailboxes: ["a"], keys: ["email"], nameThreshold: 0.99 })).toEqual(

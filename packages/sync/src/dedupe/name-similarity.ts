@@ -2,11 +2,55 @@ import stringComparison from "string-comparison";
 
 const jw = stringComparison.jaroWinkler;
 
-/** Jaro-Winkler similarity in [0, 1] (string-comparison's standard implementation). */
+const NEEDS_PREPARATION = /[\sA-Z]/;
+let matchedA = new Uint8Array(64);
+let matchedB = new Uint8Array(64);
+
+/**
+ * Jaro-Winkler similarity in [0, 1], exactly as string-comparison computes it (match window
+ * max(len)/2 - 1, prefix boost of 0.1 per common leading letter, at most 4, above 0.7). Folded name keys
+ * (lower-case, no whitespace) take an allocation-free path: dedupe calls this for most compared pairs.
+ */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
   if (a === "" || b === "") return 0;
-  return jw.similarity(a, b);
+  if (NEEDS_PREPARATION.test(a) || NEEDS_PREPARATION.test(b)) return jw.similarity(a, b);
+  const la = a.length;
+  const lb = b.length;
+  if (matchedA.length < la) matchedA = new Uint8Array(la * 2);
+  if (matchedB.length < lb) matchedB = new Uint8Array(lb * 2);
+  matchedA.fill(0, 0, la);
+  matchedB.fill(0, 0, lb);
+  const window = Math.floor(Math.max(la, lb) / 2) - 1;
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const end = Math.min(lb, i + window + 1);
+    for (let j = Math.max(0, i - window); j < end; j++) {
+      if (matchedB[j] === 0 && a.charCodeAt(i) === b.charCodeAt(j)) {
+        matchedA[i] = 1;
+        matchedB[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (matchedA[i] !== 1) continue;
+    while (matchedB[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k++)) transpositions++;
+  }
+  const t = transpositions / 2;
+  let sim = (matches / la + matches / lb + (matches - t) / matches) / 3;
+  if (sim > 0.7) {
+    let prefix = 0;
+    const limit = Math.min(la, lb, 4);
+    while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+    sim += 0.1 * prefix * (1 - sim);
+  }
+  return sim;
 }
 
 // Common English nickname groups; every name in a group is equivalent for matching.
@@ -72,6 +116,20 @@ NICKNAME_GROUPS.forEach((group, index) => {
   }
 });
 
+const NO_NAMES: readonly string[] = [];
+const VARIANTS = new Map<string, readonly string[]>();
+for (const [name, groups] of NICKNAMES) {
+  const all = new Set<string>();
+  for (const g of groups)
+    for (const other of NICKNAME_GROUPS[g] as readonly string[]) if (other !== name) all.add(other);
+  VARIANTS.set(name, [...all].sort());
+}
+
+/** The other names of every nickname group a folded first name belongs to ("becky" -> rebecca, becca). */
+export function nicknamesOf(name: string): readonly string[] {
+  return VARIANTS.get(name) ?? NO_NAMES;
+}
+
 /** True when two folded first names are known variants of each other ("bob" / "robert"). */
 export function areNicknames(a: string, b: string): boolean {
   const ga = NICKNAMES.get(a);
@@ -111,7 +169,7 @@ const VOWELS = new Set(["a", "e", "i", "o", "y"]);
  * final vowel (or add a feminine "a"/"e") are usually different people (siblings, spouses), although
  * Jaro-Winkler rates them > 0.9.
  */
-function isGenderedVariant(a: string, b: string): boolean {
+export function isGenderedVariant(a: string, b: string): boolean {
   if (a.length < 3 || b.length < 3) return false;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   if (long.length === short.length) {

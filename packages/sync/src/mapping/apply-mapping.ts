@@ -97,7 +97,7 @@ export function applyMapping(
         case "e164":
           return each(v, (s) => {
             if (s.trim() === "") return null;
-            const r = normalisePhone(s, { defaultRegion: config.defaultRegion });
+            const r = normalisePhone(s, { country: contact.country, defaultRegion: config.defaultRegion });
             if (r.ok) return r.e164;
             errors.push({ field, message: `not a valid phone number (${r.reason})` });
             return null;

@@ -18,7 +18,7 @@ export const SYNCED_GHL_FIELDS = [
 ] as const;
 
 export interface GhlToSyncContactOptions {
-  /** Region for national phone formats. */
+  /** Region for national phone formats (after the contact's own `country`). */
   defaultRegion?: string | undefined;
   /** Used as the opt-out time when GHL shows DND but neither `dndSince` nor `dateUpdated` is known. */
   now: string;
@@ -41,7 +41,8 @@ export function ghlToSyncContact(contact: GhlContactLike, options: GhlToSyncCont
       continue;
     }
     if (f === "phone") {
-      const p = normalisePhone(raw, { defaultRegion: options.defaultRegion });
+      // The contact's own country first: a UK number written nationally in a US location is still valid.
+      const p = normalisePhone(raw, { country: contact.country, defaultRegion: options.defaultRegion });
       fields[f] = p.ok ? p.e164 : cleanText(raw);
     } else if (f === "email") {
       const e = normaliseEmail(raw);

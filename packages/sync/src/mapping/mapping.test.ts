@@ -209,3 +209,27 @@ describe("ghlToSyncContact", () => {
     expect(c.consent).toEqual({});
   });
 });
+
+describe("the contact's own country (issue 12)", () => {
+  const usLocation = config({
+    version: 1,
+    defaultRegion: "US",
+    profile: { phone: { from: "phone", transforms: ["trim", "e164"], required: true } },
+  });
+
+  it("applyMapping reads a national number in the contact's country before the location's region", () => {
+    const uk = { id: "g1", phone: "07400 123456", country: "GB" };
+    const r = applyMapping(uk, usLocation);
+    expect(r.ok && r.profile.phone).toBe("+447400123456");
+    // Without a country the US location cannot read it: reported, not guessed.
+    expect(applyMapping({ id: "g2", phone: "07400 123456" }, usLocation).ok).toBe(false);
+  });
+
+  it("ghlToSyncContact does the same", () => {
+    const c = ghlToSyncContact(
+      { id: "g1", phone: "07400 123456", country: "GB" },
+      { defaultRegion: "US", now: "2026-01-01T00:00:00Z" },
+    );
+    expect(c.fields.phone).toBe("+447400123456");
+  });
+});

@@ -2,6 +2,7 @@ import type { ConsentLog } from "../conflict/consent.js";
 import { mergeConsent } from "../conflict/consent.js";
 import { type FieldValue, isEmpty, normaliseTags, type SyncContact } from "../contact.js";
 import { fieldPolicy, mergeVersioned, type SyncPolicies, type VersionedValue } from "../policies.js";
+import { describeForm, isBetterForm } from "./value-form.js";
 
 /** A full record taking part in a merge; `id` is required. */
 export type MergeContact = SyncContact & { id: string };
@@ -11,7 +12,13 @@ export interface MergeFieldChoice {
   value: FieldValue;
   /** Record the value was taken from (for a union: the records that contributed, sorted). */
   from: string[];
-  rule: "survivor" | "last-writer-wins" | "union" | "only-value";
+  /**
+   * "better-form": the policy's pick was a worse spelling of another record's value ("EVANS" / "Evans",
+   * "J" / "John", an invalid phone / a valid one), so the better-formed value was kept.
+   */
+  rule: "survivor" | "last-writer-wins" | "union" | "only-value" | "better-form";
+  /** Why, in words (for the operator reviewing the plan). */
+  why: string;
 }
 
 export interface MergePlan {
@@ -67,19 +74,41 @@ export function planMerge(
     const filled = values.filter((v) => !isEmpty(v.value));
     let choice: MergeFieldChoice;
     if (filled.length === 0) {
-      choice = { field, value: null, from: [], rule: "only-value" };
+      choice = { field, value: null, from: [], rule: "only-value", why: "no record has a value" };
     } else if (policy === "union") {
       const merged = values.reduce((a, b) => mergeVersioned("union", a, b));
-      choice = { field, value: merged.value, from: filled.map((v) => v.from), rule: "union" };
+      const from = filled.map((v) => v.from);
+      choice = { field, value: merged.value, from, rule: "union", why: `all values of ${from.join(", ")}` };
     } else {
       const own = survivor.fields[field] ?? null;
       if ((policy === "ghl-wins" || policy === "sms-wins") && !isEmpty(own)) {
-        choice = { field, value: own, from: [survivor.id], rule: "survivor" };
+        choice = {
+          field,
+          value: own,
+          from: [survivor.id],
+          rule: "survivor",
+          why: `${policy}: the survivor's own value`,
+        };
+      } else if (filled.length === 1) {
+        const only = filled[0] as VersionedValue;
+        choice = {
+          field,
+          value: only.value,
+          from: [only.from],
+          rule: "only-value",
+          why: `only ${only.from} has a value`,
+        };
       } else {
         const merged = filled.reduce((a, b) => mergeVersioned("last-writer-wins", a, b));
-        const rule = filled.length === 1 ? "only-value" : "last-writer-wins";
-        choice = { field, value: merged.value, from: [merged.from], rule };
+        choice = {
+          field,
+          value: merged.value,
+          from: [merged.from],
+          rule: "last-writer-wins",
+          why: `most recently changed (${merged.from})`,
+        };
       }
+      choice = preferBetterForm(choice, filled, survivor.id);
     }
     fields[field] = choice.value;
     choices.push(choice);
@@ -98,5 +127,34 @@ export function planMerge(
     fields: choices,
     tags: tags.map((tag) => ({ tag, from: tagSources.get(tag) ?? [] })),
     before: members.map((c) => structuredClone(c)),
+  };
+}
+
+/**
+ * A merge never makes a value worse: when another record holds a better form of the chosen value (proper
+ * case over all capitals or all lower case, the full name over its initial, a valid phone or e-mail over
+ * an invalid one), that form is kept; among equal forms the survivor's, then the smallest id.
+ */
+function preferBetterForm(
+  choice: MergeFieldChoice,
+  filled: readonly VersionedValue[],
+  survivorId: string,
+): MergeFieldChoice {
+  let best: VersionedValue | undefined;
+  for (const v of [...filled].sort(
+    (a, b) => Number(b.from === survivorId) - Number(a.from === survivorId) || (a.from < b.from ? -1 : 1),
+  )) {
+    const current = best?.value ?? choice.value;
+    if (isBetterForm(choice.field, current, v.value)) best = v;
+  }
+  if (best === undefined) return choice;
+  const worse = describeForm(choice.field, choice.value);
+  const better = describeForm(choice.field, best.value);
+  return {
+    field: choice.field,
+    value: best.value,
+    from: [best.from],
+    rule: "better-form",
+    why: `${JSON.stringify(best.value)} (${better}, ${best.from}) over ${JSON.stringify(choice.value)} (${worse}, ${choice.from.join(", ")}): ${choice.why}, but a merge never makes a value worse`,
   };
 }
