@@ -134,10 +134,10 @@ export interface components {
             /** @description Our external id for the message (BulkSMS message id). */
             altId?: string;
             /**
-             * @default outbound
+             * @description GHL's default is outbound (no `default:` here: the generated type would make it required).
              * @enum {string}
              */
-            direction: "outbound" | "inbound";
+            direction?: "outbound" | "inbound";
             /** Format: date-time */
             date?: string;
             call?: components["schemas"]["CallData"];
