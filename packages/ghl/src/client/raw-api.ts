@@ -42,6 +42,8 @@ export interface GhlRawApi {
   ): Promise<GhlResult<T>>;
 }
 
+const ONE_REQUEST = "raw.call: run must make exactly one request";
+
 export function createRawApi(deps: { execute: Execute; baseUrl: string }): GhlRawApi {
   return {
     call(options, run) {
@@ -63,18 +65,23 @@ export function createRawApi(deps: { execute: Execute; baseUrl: string }): GhlRa
       const describe: Middleware = {
         onRequest({ request, schemaPath }) {
           requests++;
-          if (requests > 1) throw new Error("raw.call: run must make exactly one request");
+          if (requests > 1) throw new Error(ONE_REQUEST);
           spec.operation = `${request.method} ${schemaPath}`;
           spec.pathTemplate = schemaPath;
           spec.idempotent = options.idempotent ?? request.method !== "POST";
         },
       };
-      return deps.execute(spec, (fetch) => {
+      const result = deps.execute(spec, (fetch) => {
         const contacts = createClient<ContactsPaths>({ baseUrl: deps.baseUrl, fetch });
         const conversations = createClient<ConversationsPaths>({ baseUrl: deps.baseUrl, fetch });
         contacts.use(describe);
         conversations.use(describe);
         return run({ contacts, conversations });
+      });
+      // A run that makes two requests is a bug in the caller (one result cannot describe both): reject.
+      return result.then((r) => {
+        if (requests > 1) throw new Error(ONE_REQUEST);
+        return r;
       });
     },
   };
