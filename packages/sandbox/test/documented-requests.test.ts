@@ -98,6 +98,29 @@ describe("message bodies: every documented field is accepted", () => {
     expect(sim.control.outboundMessages().at(-1)?.details).toEqual({ [field]: value });
   });
 
+  it("an Email send (a documented type) needs no phone and does not go to the SMS provider", async () => {
+    const c = sim.control.createContact(locationId, { firstName: "Mail", email: "mail@example.com" });
+    const res = await api(sim, "/conversations/messages", {
+      body: {
+        type: "Email",
+        subType: "Email",
+        contactId: c.id,
+        subject: "Hello",
+        html: "<p>Hi</p>",
+        status: "pending",
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(sim.control.outboundMessages().at(-1)).toMatchObject({
+      type: "Email",
+      details: { subject: "Hello", html: "<p>Hi</p>" },
+    });
+    const sms = await api(sim, "/conversations/messages", {
+      body: { type: "SMS", subType: "SMS", contactId: c.id, message: "x", status: "pending" },
+    });
+    expect(sms.status).toBe(400);
+  });
+
   it("status update accepts and keeps emailMessageId and recipients", async () => {
     const c = contact("+447700900204");
     const m = sim.control.sendProviderMessage(c.id, "hello");

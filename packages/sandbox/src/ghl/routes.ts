@@ -80,6 +80,7 @@ const READ = ["contacts.readonly"];
 const WRITE = ["contacts.write"];
 const MSG_WRITE = ["conversations/message.write"];
 const CONV_READ = ["conversations.readonly"];
+const PHONE_CHANNELS = new Set(["SMS", "RCS", "WhatsApp"]);
 
 /** Documented request fields kept on a message as `details` (everything the handler does not model itself). */
 const MODELLED_MESSAGE_FIELDS = new Set([
@@ -520,7 +521,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
         const contact = store.find(b.contactId);
         if (!contact || contact.locationId !== ctx.location?.id)
           throw new HttpError(400, "Contact not found");
-        if (!contact.phone) throw new HttpError(400, "Contact has no phone number");
+        // Phone channels need a number; an email (or another documented channel) does not.
+        const phoneChannel = PHONE_CHANNELS.has(b.type);
+        if (phoneChannel && !contact.phone) throw new HttpError(400, "Contact has no phone number");
         const conversation = conversationFor(deps, contact.id, contact.locationId);
         const m: GhlMessage = {
           id: deps.newId(),
@@ -538,7 +541,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
         };
         deps.messages.push(m);
         deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
-        deps.onOutbound?.(m, contact.phone);
+        // Only SMS goes through the SMS conversation provider.
+        if (b.type === "SMS") deps.onOutbound?.(m, contact.phone);
         return {
           status: 200,
           body: {
