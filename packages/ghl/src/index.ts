@@ -5,6 +5,8 @@ export { createMemoryTokenStore } from "./auth/token-store.js";
 export type { GhlCallOptions } from "./client/api-context.js";
 export type { CreateGhlClientOptions, GhlClient } from "./client/create-ghl-client.js";
 export { createGhlClient, GHL_DEFAULT_BASE_URL } from "./client/create-ghl-client.js";
+export type { GhlRawApi, GhlRawCallOptions, GhlRawClients } from "./client/raw-api.js";
+export type { BulkApi, BulkTagsOutcome, BulkTagsResponse } from "./contacts/bulk-api.js";
 export type {
   AppointmentsApi,
   CampaignsApi,
@@ -14,6 +16,7 @@ export type {
 } from "./contacts/contact-links-api.js";
 export type {
   ContactsApi,
+  ContactsListResponse,
   CreateContactInput,
   GhlContact,
   GhlSearchContact,
@@ -22,6 +25,7 @@ export type {
   UpdateContactInput,
   UpsertContactInput,
 } from "./contacts/contacts-api.js";
+export type { FollowersApi } from "./contacts/followers-api.js";
 export type { CreateNoteInput, GhlNote, NotesApi, UpdateNoteInput } from "./contacts/notes-api.js";
 export type {
   SearchContactsIteratorParams,
@@ -31,7 +35,9 @@ export { GHL_SEARCH_MAX_PAGE_LIMIT, GHL_SEARCH_PAGE_WINDOW } from "./contacts/se
 export type { CreateTaskInput, GhlTask, TasksApi, UpdateTaskInput } from "./contacts/tasks-api.js";
 export type {
   ConversationsApi,
+  GhlConversation,
   InboundMessageInput,
+  SearchConversationsQuery,
   SendMessageInput,
   UpdateMessageStatusInput,
 } from "./conversations/conversations-api.js";

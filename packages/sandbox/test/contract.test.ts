@@ -86,6 +86,15 @@ async function scenario(): Promise<void> {
   await api(sim, `/contacts/${c.id}/workflow/wf1`, { method: "DELETE", body: {} });
   await api(sim, `/contacts/${c.id}/campaigns/cp1`, { body: {} });
   await api(sim, `/contacts/${c.id}/campaigns/cp1`, { method: "DELETE" });
+  await api(sim, `/contacts/${c.id}/campaigns/removeAll`, { method: "DELETE" });
+  await api(sim, `/contacts/${c.id}/followers`, { body: { followers: ["u1"] } });
+  await api(sim, `/contacts/${c.id}/followers`, { method: "DELETE", body: { followers: ["u1"] } });
+  await api(sim, "/contacts/bulk/tags/update/add", {
+    body: { locationId: loc.id, contacts: [c.id, "missing"], tags: ["bulk"] },
+  });
+  await api(sim, "/contacts/bulk/business", {
+    body: { locationId: loc.id, ids: [c.id], businessId: "biz1" },
+  });
   // Conversations
   const inbound = await api(sim, "/conversations/messages/inbound", {
     body: { type: "SMS", conversationId: "conv1", contactId: c.id, message: "hi" },
@@ -103,6 +112,7 @@ async function scenario(): Promise<void> {
     body: { status: "delivered" },
   });
   sim.control.sendProviderMessage(c.id, "from a workflow");
+  await api(sim, `/conversations/search?locationId=${loc.id}&contactId=${c.id}`);
   // OAuth
   const client = { client_id: sim.tokens.clientId, client_secret: sim.tokens.clientSecret };
   const code = sim.control.issueAuthorizationCode({ locationId: loc.id });

@@ -40,6 +40,7 @@ function contact(
     additionalEmails: [],
     additionalPhones: [],
     businessId: null,
+    followers: [],
     dateAdded: t,
     dateUpdated: t,
     ...extra,

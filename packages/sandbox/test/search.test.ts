@@ -33,6 +33,7 @@ function contact(i: number, extra: Partial<GhlContact> = {}): GhlContact {
     additionalEmails: [],
     additionalPhones: [],
     businessId: null,
+    followers: [],
     dateAdded: t,
     dateUpdated: t,
     ...extra,

@@ -2,6 +2,7 @@ import createClient from "openapi-fetch";
 import type { GhlAuth } from "../auth/auth-options.js";
 import { createTokenManager, type OAuthCalls } from "../auth/token-manager.js";
 import type { TokenStore } from "../auth/token-store.js";
+import { type BulkApi, createBulkApi } from "../contacts/bulk-api.js";
 import {
   type AppointmentsApi,
   type CampaignsApi,
@@ -13,6 +14,7 @@ import {
   type WorkflowsApi,
 } from "../contacts/contact-links-api.js";
 import { type ContactsApi, createContactsApi } from "../contacts/contacts-api.js";
+import { createFollowersApi, type FollowersApi } from "../contacts/followers-api.js";
 import { createNotesApi, type NotesApi } from "../contacts/notes-api.js";
 import {
   type SearchContactsIteratorParams,
@@ -37,6 +39,7 @@ import {
 import { type RetryOptions, resolveRetryOptions } from "../retry/backoff.js";
 import type { ApiContext, GhlCallOptions } from "./api-context.js";
 import { createExecute } from "./execute.js";
+import { createRawApi, type GhlRawApi } from "./raw-api.js";
 
 export const GHL_DEFAULT_BASE_URL = "https://services.leadconnectorhq.com";
 
@@ -69,7 +72,11 @@ export interface GhlClient {
   appointments: AppointmentsApi;
   workflows: WorkflowsApi;
   campaigns: CampaignsApi;
+  followers: FollowersApi;
+  bulk: BulkApi;
   conversations: ConversationsApi;
+  /** Any operation of our specs, typed by the generated paths, through the same transport (see README). */
+  raw: GhlRawApi;
   oauth: OAuthApi;
   /** Every contact matching a search, page by page (page numbers, then searchAfter past 10,000). */
   searchContactsIterator(
@@ -157,7 +164,10 @@ export function createGhlClient(options: CreateGhlClientOptions): GhlClient {
     appointments: createAppointmentsApi(ctx),
     workflows: createWorkflowsApi(ctx),
     campaigns: createCampaignsApi(ctx),
+    followers: createFollowersApi(ctx),
+    bulk: createBulkApi(ctx),
     conversations: createConversationsApi(ctx),
+    raw: createRawApi({ execute: ctx.execute, baseUrl }),
     oauth: createOAuthApi(ctx, { auth: options.auth, tokens, tokenStore: options.tokenStore, now }),
     searchContactsIterator: (params, callOptions) => searchContactsIterator(contacts, params, callOptions),
     limiter,

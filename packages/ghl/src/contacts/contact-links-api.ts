@@ -39,6 +39,8 @@ export interface CampaignsApi {
     p: ContactRef & { campaignId: string },
     o?: GhlCallOptions,
   ): Promise<GhlResult<S["SuccededResponse"]>>;
+  /** Removes the contact from every campaign it is in. */
+  removeAll(p: ContactRef, o?: GhlCallOptions): Promise<GhlResult<S["SuccededResponse"]>>;
 }
 
 export function createTagsApi({ execute, contacts }: ApiContext): TagsApi {
@@ -112,6 +114,12 @@ export function createCampaignsApi({ execute, contacts }: ApiContext): Campaigns
     remove({ locationId, contactId, campaignId }, o) {
       return execute(locationCall("DELETE", path, locationId, o), (fetch) =>
         contacts.DELETE(path, { params: { header, path: { contactId, campaignId } }, fetch }),
+      );
+    },
+    removeAll({ locationId, contactId }, o) {
+      const all = "/contacts/{contactId}/campaigns/removeAll" as const;
+      return execute(locationCall("DELETE", all, locationId, o), (fetch) =>
+        contacts.DELETE(all, { params: { header, path: { contactId } }, fetch }),
       );
     },
   };

@@ -11,6 +11,7 @@ export type UpdateContactInput = S["UpdateContactBody"];
 export type UpsertContactInput = S["UpsertContactBody"];
 export type SearchContactsInput = S["SearchContactsBody"];
 export type SearchContactsResponse = S["SearchContactsResponse"];
+export type ContactsListResponse = S["ContactsListResponse"];
 
 export interface ContactsApi {
   get(
@@ -35,6 +36,14 @@ export interface ContactsApi {
     p: { locationId: string; number?: string; email?: string },
     o?: GhlCallOptions,
   ): Promise<GhlResult<S["DuplicateContactResponse"]>>;
+  /**
+   * One page of the deprecated GET /contacts/ (GHL prefers search; see searchContactsIterator). Next page:
+   * `startAfterId` = the last contact's id and `startAfter` = its dateAdded in epoch ms. `limit` at most 100.
+   */
+  list(
+    p: { locationId: string; limit?: number; startAfterId?: string; startAfter?: number; query?: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<ContactsListResponse>>;
   listByBusiness(
     p: { locationId: string; businessId: string; limit?: number; skip?: number; query?: string },
     o?: GhlCallOptions,
@@ -82,6 +91,23 @@ export function createContactsApi(ctx: ApiContext): ContactsApi {
           params: {
             header,
             query: { locationId, ...(number ? { number } : {}), ...(email ? { email } : {}) },
+          },
+          fetch,
+        }),
+      );
+    },
+    list({ locationId, limit, startAfterId, startAfter, query }, o) {
+      return execute(locationCall("GET", "/contacts/", locationId, o), (fetch) =>
+        contacts.GET("/contacts/", {
+          params: {
+            header,
+            query: {
+              locationId,
+              ...(limit !== undefined ? { limit } : {}),
+              ...(startAfterId ? { startAfterId } : {}),
+              ...(startAfter !== undefined ? { startAfter } : {}),
+              ...(query ? { query } : {}),
+            },
           },
           fetch,
         }),

@@ -15,6 +15,7 @@ interface ContactRef {
 
 export interface NotesApi {
   list(p: ContactRef, o?: GhlCallOptions): Promise<GhlResult<S["NotesListResponse"]>>;
+  get(p: ContactRef & { noteId: string }, o?: GhlCallOptions): Promise<GhlResult<S["NoteResponse"]>>;
   /** Non-idempotent (never blindly retried after an ambiguous failure). */
   create(
     p: ContactRef & { body: CreateNoteInput },
@@ -33,6 +34,14 @@ export function createNotesApi({ execute, contacts }: ApiContext): NotesApi {
     list({ locationId, contactId }, o) {
       return execute(locationCall("GET", "/contacts/{contactId}/notes", locationId, o), (fetch) =>
         contacts.GET("/contacts/{contactId}/notes", { params: { header, path: { contactId } }, fetch }),
+      );
+    },
+    get({ locationId, contactId, noteId }, o) {
+      return execute(locationCall("GET", "/contacts/{contactId}/notes/{noteId}", locationId, o), (fetch) =>
+        contacts.GET("/contacts/{contactId}/notes/{noteId}", {
+          params: { header, path: { contactId, noteId } },
+          fetch,
+        }),
       );
     },
     create({ locationId, contactId, body }, o) {

@@ -15,6 +15,7 @@ interface ContactRef {
 
 export interface TasksApi {
   list(p: ContactRef, o?: GhlCallOptions): Promise<GhlResult<S["TasksListResponse"]>>;
+  get(p: ContactRef & { taskId: string }, o?: GhlCallOptions): Promise<GhlResult<S["TaskResponse"]>>;
   /** Non-idempotent (never blindly retried after an ambiguous failure). */
   create(
     p: ContactRef & { body: CreateTaskInput },
@@ -37,6 +38,14 @@ export function createTasksApi({ execute, contacts }: ApiContext): TasksApi {
     list({ locationId, contactId }, o) {
       return execute(locationCall("GET", "/contacts/{contactId}/tasks", locationId, o), (fetch) =>
         contacts.GET("/contacts/{contactId}/tasks", { params: { header, path: { contactId } }, fetch }),
+      );
+    },
+    get({ locationId, contactId, taskId }, o) {
+      return execute(locationCall("GET", "/contacts/{contactId}/tasks/{taskId}", locationId, o), (fetch) =>
+        contacts.GET("/contacts/{contactId}/tasks/{taskId}", {
+          params: { header, path: { contactId, taskId } },
+          fetch,
+        }),
       );
     },
     create({ locationId, contactId, body }, o) {

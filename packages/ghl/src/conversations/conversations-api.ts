@@ -1,14 +1,24 @@
 import type { ApiContext, GhlCallOptions } from "../client/api-context.js";
 import { CONVERSATIONS_VERSION, locationCall } from "../client/api-context.js";
 import type { GhlResult } from "../core/result.js";
-import type { components } from "../generated/conversations.js";
+import type { components, paths } from "../generated/conversations.js";
 
 type S = components["schemas"];
 export type InboundMessageInput = S["InboundMessageBody"];
 export type UpdateMessageStatusInput = S["UpdateMessageStatusBody"];
 export type SendMessageInput = S["SendMessageBody"];
+export type GhlConversation = S["Conversation"];
+export type SearchConversationsQuery = Omit<
+  NonNullable<paths["/conversations/search"]["get"]["parameters"]["query"]>,
+  "locationId"
+>;
 
 export interface ConversationsApi {
+  /** GET /conversations/search: the location's conversations matching the filters (e.g. `contactId`). */
+  search(
+    p: { locationId: string } & SearchConversationsQuery,
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["SearchConversationsResponse"]>>;
   /** Records an inbound SMS in GHL. Non-idempotent: an ambiguous failure is returned, not retried. */
   inboundMessage(
     p: { locationId: string; body: InboundMessageInput },
@@ -29,6 +39,14 @@ export interface ConversationsApi {
 export function createConversationsApi({ execute, conversations }: ApiContext): ConversationsApi {
   const header = CONVERSATIONS_VERSION;
   return {
+    search({ locationId, ...filters }, o) {
+      return execute(locationCall("GET", "/conversations/search", locationId, o), (fetch) =>
+        conversations.GET("/conversations/search", {
+          params: { header, query: { locationId, ...filters } },
+          fetch,
+        }),
+      );
+    },
     inboundMessage({ locationId, body }, o) {
       return execute(locationCall("POST", "/conversations/messages/inbound", locationId, o, false), (fetch) =>
         conversations.POST("/conversations/messages/inbound", { params: { header }, body, fetch }),

@@ -52,7 +52,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List contacts (deprecated by GHL in favour of POST /contacts/search)
+         * @deprecated
+         * @description Pages with `startAfterId` + `startAfter` (the `dateAdded` of the last contact, epoch ms). Limit at
+         *     most 100, default 20.
+         */
+        get: operations["listContacts"];
         put?: never;
         /**
          * Create a contact (201)
@@ -124,6 +130,60 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/bulk/tags/update/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add or remove tags on many contacts at once (201, per-contact outcome) */
+        post: operations["bulkUpdateContactTags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/bulk/business": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach contacts to a business, or detach them (businessId null) */
+        post: operations["bulkUpdateContactsBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/{contactId}/followers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add followers (user ids) to a contact (201) */
+        post: operations["addContactFollowers"];
+        /** Remove followers from a contact (DELETE with a JSON body) */
+        delete: operations["removeContactFollowers"];
         options?: never;
         head?: never;
         patch?: never;
@@ -286,6 +346,25 @@ export interface paths {
         post: operations["addContactToWorkflow"];
         /** Remove a contact from a workflow */
         delete: operations["removeContactFromWorkflow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/{contactId}/campaigns/removeAll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a contact from every campaign */
+        delete: operations["removeContactFromAllCampaigns"];
         options?: never;
         head?: never;
         patch?: never;
@@ -688,6 +767,51 @@ export interface components {
             succeded?: boolean;
         };
         EmptyBody: Record<string, never>;
+        BulkTagsBody: {
+            /** @description Contact ids. */
+            contacts: string[];
+            tags: string[];
+            locationId: string;
+            /** @description With type remove only, removes every tag of the contacts. */
+            removeAllTags?: boolean;
+        };
+        BulkTagsOutcome: {
+            contactId?: string;
+            message?: string;
+            /** @description "success" or "error". */
+            type?: string;
+            oldTags?: string[];
+            tagsAdded?: string[];
+            tagsRemoved?: string[];
+        };
+        BulkTagsResponse: {
+            /** @description sic */
+            succeded: boolean;
+            errorCount: number;
+            responses: (components["schemas"]["BulkTagsOutcome"] | string)[];
+        };
+        BulkBusinessBody: {
+            locationId: string;
+            ids: string[];
+            /** @description null detaches the contacts from their business. */
+            businessId: string | null;
+        };
+        BulkBusinessResponse: {
+            success: boolean;
+            ids: string[];
+        };
+        FollowersBody: {
+            /** @description User ids. */
+            followers: string[];
+        };
+        AddFollowersResponse: {
+            followers?: string[];
+            followersAdded?: string[];
+        };
+        RemoveFollowersResponse: {
+            followers?: string[];
+            followersRemoved?: string[];
+        };
         TagsBody: {
             tags: string[];
         };
@@ -958,6 +1082,52 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    listContacts: {
+        parameters: {
+            query: {
+                locationId: string;
+                startAfterId?: string;
+                /** @description dateAdded of the last contact of the previous page, epoch milliseconds. */
+                startAfter?: number;
+                query?: string;
+                /** @description Page size, at most 100 (default 20). */
+                limit?: number;
+            };
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of contacts. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactsListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     createContact: {
         parameters: {
             query?: never;
@@ -1211,6 +1381,182 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    bulkUpdateContactTags: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                type: "add" | "remove";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkTagsBody"];
+            };
+        };
+        responses: {
+            /** @description Per-contact outcome (a contact that failed is listed with type "error"). */
+            201: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkTagsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    bulkUpdateContactsBusiness: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkBusinessBody"];
+            };
+        };
+        responses: {
+            /** @description The contacts that were changed. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkBusinessResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    addContactFollowers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowersBody"];
+            };
+        };
+        responses: {
+            /** @description All followers, and those this call added. */
+            201: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddFollowersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    removeContactFollowers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowersBody"];
+            };
+        };
+        responses: {
+            /** @description Remaining followers, and those this call removed. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveFollowersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -1899,6 +2245,47 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    removeContactFromAllCampaigns: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Contacts family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                contactId: components["parameters"]["ContactId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccededResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };

@@ -56,6 +56,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the location's conversations (for example the one of a contact) */
+        get: operations["searchConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -79,18 +96,57 @@ export interface components {
             message: string[];
             error?: string;
         };
+        SearchConversationsResponse: {
+            conversations: components["schemas"]["Conversation"][];
+            total: number;
+        };
+        Conversation: {
+            id: string;
+            contactId: string;
+            locationId: string;
+            lastMessageBody?: string;
+            lastMessageType?: string;
+            type?: string;
+            unreadCount?: number;
+            fullName?: string;
+            contactName?: string;
+            email?: string;
+            phone?: string;
+        };
         InboundMessageBody: {
             /** @enum {string} */
-            type: "SMS";
+            type: "SMS" | "RCS" | "Email" | "WhatsApp" | "GMB" | "IG" | "FB" | "Custom" | "WebChat" | "Live_Chat" | "Call" | "IVR_Call" | "Campaign_Call" | "Campaign_VoiceMail" | "TIKTOK" | "ALL_IN_ONE_CHAT" | "FORM_SUBMISSION";
             message?: string;
             conversationId: string;
             contactId: string;
             conversationProviderId?: string;
             attachments?: string[];
+            /** @description HTML body of an email. */
+            html?: string;
+            /** @description Subject of an email. */
+            subject?: string;
+            emailFrom?: string;
+            emailTo?: string;
+            emailCc?: string[];
+            emailBcc?: string[];
+            /** @description The email this one is threaded under. */
+            emailMessageId?: string;
             /** @description Our external id for the message (BulkSMS message id). */
             altId?: string;
+            /**
+             * @description GHL's default is outbound (no `default:` here: the generated type would make it required).
+             * @enum {string}
+             */
+            direction?: "outbound" | "inbound";
             /** Format: date-time */
             date?: string;
+            call?: components["schemas"]["CallData"];
+        };
+        CallData: {
+            to?: string;
+            from?: string;
+            /** @enum {string} */
+            status?: "pending" | "completed" | "answered" | "busy" | "no-answer" | "failed" | "canceled" | "voicemail";
         };
         InboundMessageResponse: {
             success: boolean;
@@ -109,21 +165,52 @@ export interface components {
             /** @enum {string} */
             status: "delivered" | "failed" | "pending" | "read";
             error?: components["schemas"]["ProviderError"];
+            emailMessageId?: string;
+            /** @description Email delivery status for additional recipients. */
+            recipients?: string[];
         };
         SendMessageBody: {
             /** @enum {string} */
-            type: "SMS";
+            type: "SMS" | "RCS" | "Email" | "WhatsApp" | "IG" | "FB" | "Custom" | "Live_Chat" | "TIKTOK";
             subType: string;
             contactId: string;
+            appointmentId?: string;
             message?: string;
             attachments?: string[];
-            fromNumber?: string;
-            toNumber?: string;
+            emailFrom?: string;
+            emailCc?: string[];
+            emailBcc?: string[];
+            html?: string;
+            subject?: string;
+            replyMessageId?: string;
+            templateId?: string;
+            threadId?: string;
             /** @description Unix seconds. */
             scheduledTimestamp?: number;
             conversationProviderId?: string;
+            emailTo?: string;
+            customSubtypeId?: string;
+            /** @enum {string} */
+            emailReplyMode?: "reply" | "reply_all";
+            fromNumber?: string;
+            toNumber?: string;
+            forward?: components["schemas"]["ForwardConfig"];
             /** @enum {string} */
             status: "delivered" | "failed" | "pending" | "read";
+            usesNativeSchedulingAi?: boolean;
+            /** @enum {string} */
+            optimizationPeriod?: "24h" | "48h" | "72h";
+        };
+        ForwardConfig: {
+            isForwarded: boolean;
+            forwardWholeThread?: boolean;
+            messageId?: string;
+            emailMessageId?: string;
+            sourceContactId?: string;
+            sourceConversationId?: string;
+            toEmail?: string;
+            recipientContactId?: string;
+            recipientConversationId?: string;
         };
         SendMessageResponse: {
             conversationId: string;
@@ -333,6 +420,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendMessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    searchConversations: {
+        parameters: {
+            query: {
+                locationId: string;
+                contactId?: string;
+                /** @description A conversation id. */
+                id?: string;
+                /** @description Comma-separated user ids, or "unassigned". */
+                assignedTo?: string;
+                followers?: string;
+                mentions?: string;
+                query?: string;
+                sort?: "asc" | "desc";
+                /** @description Default 20. */
+                limit?: number;
+                lastMessageDirection?: "inbound" | "outbound";
+                status?: "all" | "read" | "unread" | "starred" | "recents";
+                /** @description dateAdded lower bound, epoch milliseconds. */
+                startDate?: number;
+                /** @description dateAdded upper bound, epoch milliseconds. */
+                endDate?: number;
+            };
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching conversations. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchConversationsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -279,6 +279,7 @@ export function createContactsStore(options: ContactsStoreOptions) {
       additionalEmails: [],
       additionalPhones: [],
       businessId: null,
+      followers: [],
       dateAdded: now,
       dateUpdated: now,
     };
@@ -383,6 +384,41 @@ export function createContactsStore(options: ContactsStoreOptions) {
       emitContact("ContactTagUpdate", c, {});
     }
     return [...c.tags];
+  };
+
+  /** Adds or removes follower user ids; returns all followers and those this call changed. */
+  const changeFollowers = (
+    contactId: string,
+    userIds: string[],
+    mode: "add" | "remove",
+  ): { followers: string[]; changed: string[] } => {
+    const c = get(contactId);
+    const wanted = [...new Set(userIds)];
+    const changed =
+      mode === "add"
+        ? wanted.filter((id) => !c.followers.includes(id))
+        : wanted.filter((id) => c.followers.includes(id));
+    if (changed.length > 0) {
+      options.onChange?.before(c);
+      c.followers =
+        mode === "add" ? [...c.followers, ...changed] : c.followers.filter((id) => !changed.includes(id));
+      c.dateUpdated = iso();
+      options.onChange?.after(c.id, c, false);
+      emitContact("ContactUpdate", c, {});
+    }
+    return { followers: [...c.followers], changed };
+  };
+
+  /** Attaches the contact to a business (null detaches it). Returns whether anything changed. */
+  const setBusiness = (contactId: string, businessId: string | null): boolean => {
+    const c = get(contactId);
+    if (c.businessId === businessId) return false;
+    options.onChange?.before(c);
+    c.businessId = businessId;
+    c.dateUpdated = iso();
+    options.onChange?.after(c.id, c, false);
+    emitContact("ContactUpdate", c, {});
+    return true;
   };
 
   const duplicate = (locationId: string, query: { email?: string; number?: string }): GhlContact | null => {
@@ -498,6 +534,8 @@ export function createContactsStore(options: ContactsStoreOptions) {
     remove,
     upsert,
     changeTags,
+    changeFollowers,
+    setBusiness,
     duplicate,
     listNotes,
     getNote,

@@ -79,6 +79,39 @@ export class HttpError extends Error {
 const READ = ["contacts.readonly"];
 const WRITE = ["contacts.write"];
 const MSG_WRITE = ["conversations/message.write"];
+const CONV_READ = ["conversations.readonly"];
+const PHONE_CHANNELS = new Set(["SMS", "RCS", "WhatsApp"]);
+
+/** Documented request fields kept on a message as `details` (everything the handler does not model itself). */
+const MODELLED_MESSAGE_FIELDS = new Set([
+  "type",
+  "subType",
+  "contactId",
+  "conversationId",
+  "message",
+  "attachments",
+  "conversationProviderId",
+  "date",
+  "direction",
+  "altId",
+  "status",
+]);
+
+function messageDetails(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const entries = Object.entries(body).filter(([k]) => !MODELLED_MESSAGE_FIELDS.has(k));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** Campaign ids the contact is in now, replaying the API's add/remove log in order. */
+export function activeCampaigns(memberships: readonly Membership[], contactId: string): string[] {
+  const active = new Set<string>();
+  for (const m of memberships) {
+    if (m.kind !== "campaign" || m.contactId !== contactId) continue;
+    if (m.action === "add") active.add(m.id);
+    else active.delete(m.id);
+  }
+  return [...active];
+}
 
 export function createRoutes(deps: RouteDeps): Route[] {
   const { store } = deps;
@@ -179,12 +212,23 @@ export function createRoutes(deps: RouteDeps): Route[] {
       const all = store
         .list(locationId)
         .sort((a, b) => a.dateAdded.localeCompare(b.dateAdded) || a.id.localeCompare(b.id));
-      let start = 0;
-      if (ctx.query.startAfterId) start = all.findIndex((c) => c.id === ctx.query.startAfterId) + 1;
       const q = (ctx.query.query ?? "").toLowerCase();
       const filtered = q
         ? all.filter((c) => [c.name, c.email, c.phone].some((x) => x?.toLowerCase().includes(q)))
         : all;
+      // The cursor is (startAfter = dateAdded in epoch ms, startAfterId); either alone works too.
+      const after = ctx.query.startAfter !== undefined ? Number(ctx.query.startAfter) : null;
+      const afterId = ctx.query.startAfterId;
+      let start = 0;
+      if (after !== null) {
+        start = filtered.findIndex((c) => {
+          const t = Date.parse(c.dateAdded);
+          return t > after || (t === after && !!afterId && c.id.localeCompare(afterId) > 0);
+        });
+      } else if (afterId) {
+        start = filtered.findIndex((c) => c.id === afterId) + 1;
+      }
+      if (start < 0) start = filtered.length;
       return {
         status: 200,
         body: { contacts: filtered.slice(start, start + limit).map(contactView), count: filtered.length },
@@ -290,6 +334,60 @@ export function createRoutes(deps: RouteDeps): Route[] {
         body: { contacts: all.slice(skip, skip + limit).map(contactView), count: all.length },
       };
     }),
+    contactRoute("POST", "/contacts/{contactId}/followers", WRITE, (ctx) => {
+      const r = store.changeFollowers(contactOf(ctx).id, ctx.body.followers as string[], "add");
+      return { status: 201, body: { followers: r.followers, followersAdded: r.changed } };
+    }),
+    contactRoute("DELETE", "/contacts/{contactId}/followers", WRITE, (ctx) => {
+      const r = store.changeFollowers(contactOf(ctx).id, ctx.body.followers as string[], "remove");
+      return { status: 200, body: { followers: r.followers, followersRemoved: r.changed } };
+    }),
+    contactRoute("POST", "/contacts/bulk/tags/update/{type}", WRITE, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.body.locationId);
+      const mode = ctx.params.type === "remove" ? "remove" : "add";
+      const b = ctx.body as { contacts: string[]; tags: string[]; removeAllTags?: boolean };
+      if (b.removeAllTags && mode !== "remove")
+        throw new HttpError(422, ["removeAllTags can only be used with remove type"], {
+          error: "Unprocessable Entity",
+        });
+      const responses = b.contacts.map((contactId) => {
+        const c = store.find(contactId);
+        if (!c) return { contactId, message: "contact not found", type: "error" };
+        if (c.locationId !== locationId)
+          return { contactId, message: "contact does not belong to location", type: "error" };
+        const oldTags = [...c.tags];
+        const tags = store.changeTags(c.id, b.removeAllTags ? oldTags : b.tags, mode);
+        return {
+          contactId,
+          message: "Tags updated",
+          type: "success",
+          oldTags,
+          tagsAdded: tags.filter((t) => !oldTags.includes(t)),
+          tagsRemoved: oldTags.filter((t) => !tags.includes(t)),
+        };
+      });
+      const errorCount = responses.filter((r) => r.type === "error").length;
+      return { status: 201, body: { succeded: errorCount === 0, errorCount, responses } };
+    }),
+    contactRoute("POST", "/contacts/bulk/business", WRITE, (ctx) => {
+      const locationId = sameLocation(ctx, ctx.body.locationId);
+      const b = ctx.body as { ids: string[]; businessId: string | null };
+      const ids: string[] = [];
+      for (const id of b.ids) {
+        const c = store.find(id);
+        if (!c || c.locationId !== locationId) continue;
+        store.setBusiness(c.id, b.businessId);
+        ids.push(c.id);
+      }
+      return { status: 200, body: { success: true, ids } };
+    }),
+    contactRoute("DELETE", "/contacts/{contactId}/campaigns/removeAll", WRITE, (ctx) => {
+      const c = contactOf(ctx);
+      for (const id of activeCampaigns(deps.memberships, c.id)) {
+        deps.memberships.push({ kind: "campaign", action: "remove", contactId: c.id, id, at: deps.now() });
+      }
+      return { status: 200, body: { succeded: true } };
+    }),
     membershipRoute(
       "POST",
       "/contacts/{contactId}/workflow/{workflowId}",
@@ -333,6 +431,8 @@ export function createRoutes(deps: RouteDeps): Route[] {
           attachments?: string[];
           date?: string;
           type: string;
+          direction?: "inbound" | "outbound";
+          altId?: string;
         };
         const contact = store.find(b.contactId);
         if (!contact || contact.locationId !== ctx.location?.id)
@@ -343,16 +443,23 @@ export function createRoutes(deps: RouteDeps): Route[] {
           locationId: contact.locationId,
           conversationId: conversation.id,
           contactId: contact.id,
-          direction: "inbound",
+          // The endpoint records a message a provider handled; `direction` (documented) says which way it went.
+          direction: b.direction ?? "inbound",
           type: b.type,
           body: b.message ?? "",
           status: "delivered",
           conversationProviderId: b.conversationProviderId,
           attachments: b.attachments ?? [],
           dateAdded: b.date ?? new Date(deps.now()).toISOString(),
+          ...(b.altId ? { altId: b.altId } : {}),
+          ...withDetails(ctx.body),
         };
         deps.messages.push(m);
-        deps.emit("InboundMessage", m.locationId, messagePayload(m));
+        deps.emit(
+          m.direction === "inbound" ? "InboundMessage" : "OutboundMessage",
+          m.locationId,
+          messagePayload(m),
+        );
         return {
           status: 200,
           body: {
@@ -379,12 +486,19 @@ export function createRoutes(deps: RouteDeps): Route[] {
         if (!m) throw new HttpError(404, "Message not found");
         if (m.direction !== "outbound")
           throw new HttpError(400, "Only outbound messages have a delivery status");
-        const b = ctx.body as { status: string; error?: unknown };
+        const b = ctx.body as {
+          status: string;
+          error?: unknown;
+          emailMessageId?: string;
+          recipients?: string[];
+        };
         m.status = b.status;
         deps.statusUpdates.push({
           messageId: m.id,
           status: b.status,
           ...(b.error ? { error: b.error } : {}),
+          ...(b.emailMessageId ? { emailMessageId: b.emailMessageId } : {}),
+          ...(b.recipients ? { recipients: [...b.recipients] } : {}),
           at: new Date(deps.now()).toISOString(),
         });
         return { status: 200, body: { conversationId: m.conversationId, messageId: m.id, status: b.status } };
@@ -407,7 +521,9 @@ export function createRoutes(deps: RouteDeps): Route[] {
         const contact = store.find(b.contactId);
         if (!contact || contact.locationId !== ctx.location?.id)
           throw new HttpError(400, "Contact not found");
-        if (!contact.phone) throw new HttpError(400, "Contact has no phone number");
+        // Phone channels need a number; an email (or another documented channel) does not.
+        const phoneChannel = PHONE_CHANNELS.has(b.type);
+        if (phoneChannel && !contact.phone) throw new HttpError(400, "Contact has no phone number");
         const conversation = conversationFor(deps, contact.id, contact.locationId);
         const m: GhlMessage = {
           id: deps.newId(),
@@ -421,10 +537,12 @@ export function createRoutes(deps: RouteDeps): Route[] {
           conversationProviderId: b.conversationProviderId,
           attachments: b.attachments ?? [],
           dateAdded: new Date(deps.now()).toISOString(),
+          ...withDetails(ctx.body),
         };
         deps.messages.push(m);
         deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
-        deps.onOutbound?.(m, contact.phone);
+        // Only SMS goes through the SMS conversation provider.
+        if (b.type === "SMS") deps.onOutbound?.(m, contact.phone);
         return {
           status: 200,
           body: {
@@ -436,7 +554,84 @@ export function createRoutes(deps: RouteDeps): Route[] {
         };
       },
     },
+    {
+      method: "GET",
+      path: "/conversations/search",
+      family: "conversations",
+      scopes: CONV_READ,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const locationId = sameLocation(ctx, ctx.query.locationId);
+        return { status: 200, body: searchConversations(deps, locationId, ctx.query) };
+      },
+    },
   ];
+}
+
+function withDetails(body: Record<string, unknown>): Pick<GhlMessage, "details"> {
+  const details = messageDetails(body);
+  return details ? { details: structuredClone(details) } : {};
+}
+
+/** GET /conversations/search over the sandbox's conversations, newest last message first (sort=desc). */
+function searchConversations(
+  deps: Pick<RouteDeps, "conversations" | "messages" | "store">,
+  locationId: string,
+  query: Record<string, string>,
+): { conversations: Array<Record<string, unknown>>; total: number } {
+  const q = (query.query ?? "").toLowerCase();
+  const rows = [...deps.conversations.values()]
+    .filter((c) => c.locationId === locationId)
+    .filter((c) => !query.contactId || c.contactId === query.contactId)
+    .filter((c) => !query.id || c.id === query.id)
+    .map((c) => {
+      const thread = deps.messages.filter((m) => m.conversationId === c.id);
+      const last = thread.at(-1);
+      const lastOutbound = thread.findLastIndex((m) => m.direction === "outbound");
+      return {
+        conversation: c,
+        contact: deps.store.find(c.contactId),
+        last,
+        unread: thread.slice(lastOutbound + 1).filter((m) => m.direction === "inbound").length,
+      };
+    })
+    .filter((r) => !query.lastMessageDirection || r.last?.direction === query.lastMessageDirection)
+    .filter((r) => {
+      const t = r.last ? Date.parse(r.last.dateAdded) : 0;
+      if (query.startDate !== undefined && t < Number(query.startDate)) return false;
+      if (query.endDate !== undefined && t > Number(query.endDate)) return false;
+      return true;
+    })
+    .filter(
+      (r) =>
+        !q ||
+        [r.contact?.name, r.contact?.email, r.contact?.phone, r.last?.body].some((x) =>
+          x?.toLowerCase().includes(q),
+        ),
+    );
+  const sign = query.sort === "asc" ? 1 : -1;
+  rows.sort((a, b) => sign * (a.last?.dateAdded ?? "").localeCompare(b.last?.dateAdded ?? ""));
+  const limit = Number(query.limit ?? 20) || 20;
+  const conversations = rows.slice(0, limit).map((r) => {
+    const name = r.contact?.name ?? null;
+    const out: Record<string, unknown> = {
+      id: r.conversation.id,
+      contactId: r.conversation.contactId,
+      locationId: r.conversation.locationId,
+      lastMessageBody: r.last?.body ?? "",
+      lastMessageType: `TYPE_${(r.last?.type ?? "SMS").toUpperCase()}`,
+      type: "TYPE_PHONE",
+      unreadCount: r.unread,
+    };
+    if (name) {
+      out.fullName = name;
+      out.contactName = name;
+    }
+    if (r.contact?.email) out.email = r.contact.email;
+    if (r.contact?.phone) out.phone = r.contact.phone;
+    return out;
+  });
+  return { conversations, total: rows.length };
 }
 
 export function conversationFor(

@@ -41,6 +41,8 @@ export interface GhlContact {
   additionalEmails: string[];
   additionalPhones: string[];
   businessId: string | null;
+  /** User ids following the contact. */
+  followers: string[];
   /** ISO timestamps from the sandbox clock. */
   dateAdded: string;
   dateUpdated: string;
@@ -102,11 +104,18 @@ export interface GhlMessage {
   conversationProviderId?: string;
   attachments: string[];
   dateAdded: string;
+  /** The message's id at the provider (`altId`). */
+  altId?: string;
+  /** Every other documented field the request carried (email parts, call data, scheduling, threading). */
+  details?: Record<string, unknown>;
 }
 
 export interface GhlStatusUpdate {
   messageId: string;
   status: string;
   error?: unknown;
+  /** Email delivery details (`emailMessageId`, `recipients`), as sent. */
+  emailMessageId?: string;
+  recipients?: string[];
   at: string;
 }
