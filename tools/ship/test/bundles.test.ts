@@ -78,7 +78,13 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toBe(versionOf(join(repo, "apps", "cli", "package.json")));
     // a real command: loads @ghl-bulksms/config from its dist (the old half-built CLI failed right here)
-    const validate = ghlBulksms(["config", "validate"], { GHL_BULKSMS_MODE: "sandbox", DATA_DIR: "data" });
+    // sandbox mode talks only to loopback addresses (the simulators)
+    const validate = ghlBulksms(["config", "validate"], {
+      GHL_BULKSMS_MODE: "sandbox",
+      GHL_API_BASE_URL: "http://127.0.0.1:4010",
+      BULKSMS_API_BASE_URL: "http://127.0.0.1:4020/v1",
+      DATA_DIR: "data",
+    });
     expect(validate.stderr).toBe("");
     expect(validate.stdout).toContain("configuration is valid (mode sandbox");
     expect(validate.status).toBe(0);
