@@ -4,6 +4,8 @@
 //      that run with `node <dir>/dist/main.js` and `node -- <dir>/dist/bin.js` from any folder: the worker
 //      starts against the sandbox, answers /readyz, shows its version in its log and /metrics; the CLI shows
 //      --version and --help and backs up the running worker's store (and refuses to restore over it).
+// Between the two, on the same clean copy (one install, one build for both): an operator's first day,
+// walked in real terminals (./first-day.ts), with a table of the steps and their seconds at the end.
 import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -30,6 +32,7 @@ import {
   runCliBundle,
   startWorkerBundle,
 } from "../src/index.js";
+import { timingTable, walkFirstDay } from "./first-day.js";
 
 let repo: string; // the clean copy; everything this test makes lives in it
 let sandbox: Sandbox | null = null;
@@ -59,7 +62,19 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     expect(`${alone.stdout}${alone.stderr}`).toContain("run `pnpm cli:build` at the repository root");
     expect(existsSync(join(repo, "apps", "cli", "dist"))).toBe(false);
   }, 600_000);
+});
 
+// Runs on the copy before anything else builds in it, so the table shows the times a new operator sees.
+describe("an operator's first day, typed in terminals as the README says", () => {
+  it("install, init, doctor and its fix, worker bundle, webhooks, send, delivered, explain, backup, restore", async () => {
+    const timings = await walkFirstDay(repo);
+    // the figures for the README and the release notes (vitest shows console output of a passing test)
+    console.log(`an operator's first day:\n${timingTable(timings)}`);
+    expect(timings.map((t) => t.typed)).toContain("ghl-bulksms init");
+  }, 1_200_000);
+});
+
+describe("from a clean clone: the CLI build", () => {
   it("builds the CLI with its workspace dependencies; linked onto PATH, every command works", async () => {
     run("pnpm", [CLI_BUILD_SCRIPT], repo);
     const bin = join(repo, "bin");
