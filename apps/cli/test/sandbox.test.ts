@@ -376,6 +376,17 @@ describe("opt-outs and send", () => {
     const unknown = await cli(["send", "--to", "noSuchContact", "--body", "x", "--dry-run"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('contact "noSuchContact" is not in the mirror');
+    // a mirrored contact without a number to text: the reason, never the number itself
+    // (the seeded mobiles are in Ofcom's drama range 07700 900xxx, which the numbering plan refuses)
+    const drama = sandbox.ghl.control.listContacts(locationId).find((c) => c.phone?.startsWith("+447700900"));
+    expect(drama).toBeDefined();
+    const invalid = await cli(["send", "--to", drama?.id as string, "--body", "x", "--dry-run"]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(
+      `contact ${drama?.id} has no valid phone number: its phone number in GHL is not a valid number (invalid-number, region GB)`,
+    );
+    expect(invalid.stderr).toContain("correct the phone in GHL");
+    expect(invalid.stderr).not.toContain("7700");
   });
 
   it("send delivers through BulkSMS once per key; messages list/show read it back", async () => {

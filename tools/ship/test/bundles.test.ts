@@ -4,6 +4,8 @@
 //      that run with `node <dir>/dist/main.js` and `node -- <dir>/dist/bin.js` from any folder: the worker
 //      starts against the sandbox, answers /readyz, shows its version in its log and /metrics; the CLI shows
 //      --version and --help and backs up the running worker's store (and refuses to restore over it).
+// Between the two, on the same clean copy (one install, one build for both): an operator's first day,
+// walked in real terminals (./first-day.ts), with a table of the steps and their seconds at the end.
 import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -30,6 +32,7 @@ import {
   runCliBundle,
   startWorkerBundle,
 } from "../src/index.js";
+import { timingTable, walkFirstDay } from "./first-day.js";
 
 let repo: string; // the clean copy; everything this test makes lives in it
 let sandbox: Sandbox | null = null;
@@ -59,7 +62,19 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     expect(`${alone.stdout}${alone.stderr}`).toContain("run `pnpm cli:build` at the repository root");
     expect(existsSync(join(repo, "apps", "cli", "dist"))).toBe(false);
   }, 600_000);
+});
 
+// Runs on the copy before anything else builds in it, so the table shows the times a new operator sees.
+describe("an operator's first day, typed in terminals as the README says", () => {
+  it("install, init, doctor and its fix, worker bundle, webhooks, send, delivered, explain, backup, restore", async () => {
+    const timings = await walkFirstDay(repo);
+    // the figures for the README and the release notes (vitest shows console output of a passing test)
+    console.log(`an operator's first day:\n${timingTable(timings)}`);
+    expect(timings.map((t) => t.typed)).toContain("ghl-bulksms init");
+  }, 1_200_000);
+});
+
+describe("from a clean clone: the CLI build", () => {
   it("builds the CLI with its workspace dependencies; linked onto PATH, every command works", async () => {
     run("pnpm", [CLI_BUILD_SCRIPT], repo);
     const bin = join(repo, "bin");
@@ -78,7 +93,13 @@ describe("from a clean clone: `pnpm cli:build`", () => {
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toBe(versionOf(join(repo, "apps", "cli", "package.json")));
     // a real command: loads @ghl-bulksms/config from its dist (the old half-built CLI failed right here)
-    const validate = ghlBulksms(["config", "validate"], { GHL_BULKSMS_MODE: "sandbox", DATA_DIR: "data" });
+    // sandbox mode talks only to loopback addresses (the simulators)
+    const validate = ghlBulksms(["config", "validate"], {
+      GHL_BULKSMS_MODE: "sandbox",
+      GHL_API_BASE_URL: "http://127.0.0.1:4010",
+      BULKSMS_API_BASE_URL: "http://127.0.0.1:4020/v1",
+      DATA_DIR: "data",
+    });
     expect(validate.stderr).toBe("");
     expect(validate.stdout).toContain("configuration is valid (mode sandbox");
     expect(validate.status).toBe(0);

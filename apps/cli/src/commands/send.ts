@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import type { ContactRecord } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { withExamples, withStore } from "../cli/command.js";
+import { whyNoPhone } from "../cli/contact-phone.js";
 import { CliError, EXIT_PARTIAL, usageError } from "../cli/errors.js";
 import { EXAMPLE_CONTACT_ID, EXAMPLE_PHONE_E164, EXAMPLE_PHONE_NATIONAL } from "../cli/example-values.js";
 import type { Io } from "../cli/io.js";
@@ -98,7 +99,13 @@ export function registerSend(program: Command, io: Io): void {
                   hint: "run `ghl-bulksms reconcile` to refresh the mirror, or give the phone number with --to",
                 },
               );
-            if (!contact.phoneE164) throw new CliError(`contact ${opts.to} has no valid phone number`);
+            if (!contact.phoneE164)
+              throw new CliError(
+                `contact ${opts.to} has no valid phone number: ${await whyNoPhone(contact.ghl, location.region)}`,
+                {
+                  hint: "correct the phone in GHL, then `ghl-bulksms reconcile` (or the worker's next run) mirrors it",
+                },
+              );
             to = contact.phoneE164;
           }
 
