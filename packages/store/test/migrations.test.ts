@@ -51,9 +51,9 @@ describe("migrations", () => {
     db.close();
   });
 
-  it("migration 4 dates existing opt-outs and their history by the time they were recorded", () => {
+  it("migration 6 dates existing opt-outs and their history by the time they were recorded", () => {
     const db = new Database(":memory:");
-    migrate(db, { now: 1, path: ":memory:", migrations: MIGRATIONS.slice(0, 3) });
+    migrate(db, { now: 1, path: ":memory:", migrations: MIGRATIONS.slice(0, 5) });
     db.prepare("INSERT INTO locations (id, created_at, updated_at) VALUES ('L1', 1, 1)").run();
     db.prepare(
       "INSERT INTO opt_outs (location_id, phone_e164, channel, state, source, note, at) VALUES ('L1', '+447700900001', 'sms', 'opted_out', 'sms_stop', NULL, 1234)",
@@ -61,7 +61,7 @@ describe("migrations", () => {
     db.prepare(
       "INSERT INTO opt_out_history (location_id, phone_e164, channel, state, source, note, at) VALUES ('L1', '+447700900001', 'sms', 'opted_out', 'sms_stop', NULL, 1234)",
     ).run();
-    expect(migrate(db, { now: 2, path: ":memory:" })).toEqual([4]);
+    expect(migrate(db, { now: 2, path: ":memory:" })).toEqual([6]);
     expect(db.prepare("SELECT event_at, event_key FROM opt_outs").get()).toEqual({
       event_at: 1234,
       event_key: null,
