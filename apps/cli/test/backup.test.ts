@@ -6,7 +6,11 @@ import { mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
+import {
+  SANDBOX_BULKSMS_API_BASE_URL,
+  SANDBOX_ENCRYPTION_KEY,
+  SANDBOX_GHL_API_BASE_URL,
+} from "@ghl-bulksms/config";
 import { LATEST_SCHEMA_VERSION, openSqliteStore } from "@ghl-bulksms/store";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +25,14 @@ let writer: ChildProcess | null = null;
 beforeAll(() => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "cli-backup-"));
-  env = { GHL_BULKSMS_MODE: "sandbox", DATA_DIR: join(dir, "data") };
+  // Sandbox mode must point at loopback (the simulators' addresses; backup/restore never call them): the
+  // configuration refuses sandbox tokens aimed at the real vendors.
+  env = {
+    GHL_BULKSMS_MODE: "sandbox",
+    GHL_API_BASE_URL: SANDBOX_GHL_API_BASE_URL,
+    BULKSMS_API_BASE_URL: SANDBOX_BULKSMS_API_BASE_URL,
+    DATA_DIR: join(dir, "data"),
+  };
 });
 
 afterAll(() => {

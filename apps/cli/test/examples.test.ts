@@ -8,7 +8,8 @@
 //   undo 7, ...) are replaced with the sandbox's real ones (PLACEHOLDERS below); everything else runs as is.
 // - Each example runs in a fresh copy of an operator's directory (`.env`, `ghl-bulksms.config.json`, the store
 //   in `./data`, `contacts.jsonl`, `prod.env`), so one example's changes never decide another's result.
-//   `init` runs in an empty directory (it writes the `.env` a new operator starts from).
+//   `init` runs in an empty directory (it writes the `.env` a new operator starts from); `init --store-only`
+//   runs in the operator's directory (it creates the store of an existing configuration).
 // - `ghl-bulksms sandbox` runs until Ctrl-C: it is interrupted once it has printed, and must exit 0. A README
 //   line ending in `&` starts in the background; the lines of its block that read its output file run beside it.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -28,6 +29,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
+import { admitWorkflowLocation } from "@ghl-bulksms/engine";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,13 +126,30 @@ async function helpExamples(): Promise<Example[]> {
   return examples;
 }
 
+/**
+ * README.md's "Your first day" block (between its `<!-- first-day:start -->` / `<!-- first-day:end -->`
+ * markers) is a walk with a second terminal (the worker) and answers from the sandbox's output (`<pit>`,
+ * `<contact id>`): tools/ship/test/bundles.test.ts types it, as written, into a real terminal and checks each
+ * outcome. It is not run line by line here.
+ */
+const WALKED = { file: "README.md", start: "<!-- first-day:start -->", end: "<!-- first-day:end -->" };
+
 function readmeExamples(): Example[] {
   const examples: Example[] = [];
   for (const file of READMES) {
     const text = readFileSync(join(REPO, file), "utf8");
+    let walked: { from: number; to: number } | null = null;
+    if (file === WALKED.file) {
+      const from = text.indexOf(WALKED.start);
+      const to = text.indexOf(WALKED.end);
+      expect(from, `${file}: ${WALKED.start} ... ${WALKED.end}`).toBeGreaterThan(-1);
+      expect(to, `${file}: ${WALKED.start} ... ${WALKED.end}`).toBeGreaterThan(from);
+      walked = { from, to };
+    }
     const fence = /^```(\w*)\n([\s\S]*?)^```/gm;
     for (let m = fence.exec(text); m !== null; m = fence.exec(text)) {
       if (!["", "sh", "bash", "shell"].includes(m[1] ?? "")) continue;
+      if (walked && m.index > walked.from && m.index < walked.to) continue;
       const fenceLine = text.slice(0, m.index).split("\n").length;
       const block = `${file}:${fenceLine}`;
       for (const { text: line, at } of joinContinued((m[2] ?? "").split("\n"))) {
@@ -159,6 +178,8 @@ const ids = {
   run: 0,
   dead: 0,
   undo: 0,
+  /** a location a workflow webhook named, held for approval (the `locations approve|reject` examples) */
+  pending: "PendingLoc4tion0000001",
 };
 
 /** Operator's directory: .env for the sandbox, policy file, store, files the examples read. */
@@ -277,7 +298,7 @@ async function withStore(dir: string, fn: (store: ReturnType<typeof openSqliteSt
  * What some examples are about, added to their own copy only (a dead letter would make `doctor` exit 1, a
  * gateway block would refuse the `send` examples to the same number).
  */
-const FIXTURES: ReadonlyArray<readonly [RegExp, (dir: string) => Promise<void>]> = [
+const FIXTURES: ReadonlyArray<readonly [RegExp, (dir: string, command: string) => Promise<void>]> = [
   [
     /^ghl-bulksms dlq (show|replay|purge) 42\b/,
     (dir) =>
@@ -292,6 +313,41 @@ const FIXTURES: ReadonlyArray<readonly [RegExp, (dir: string) => Promise<void>]>
         await store.jobs.deadLetter(job.id, "HTTP 422: example failure");
         ids.dead = job.id;
       }),
+  ],
+  [
+    // What the worker records under UNKNOWN_LOCATIONS=hold when a workflow webhook names a location it does
+    // not know: approve/reject act on that pending entry.
+    /^ghl-bulksms locations (approve|reject) abc123\b/,
+    (dir) =>
+      withStore(dir, async (store) => {
+        const admission = await admitWorkflowLocation(store, ids.pending, {
+          policy: "hold",
+          maxPending: 10,
+          configured: new Set([ids.location]),
+          now: sandbox.clock.now(),
+        });
+        if (admission.ok || admission.status !== "pending") throw new Error("pending location not held");
+      }),
+  ],
+  [
+    // `init --store-only` creates the store of an existing configuration: this copy has none yet.
+    /^ghl-bulksms init --store-only\b/,
+    async (dir) => rmSync(join(dir, "data"), { recursive: true, force: true }),
+  ],
+  [
+    // The backup the restore example names, written by `ghl-bulksms backup` as an operator would.
+    /^ghl-bulksms restore \S+/,
+    async (dir, command) => {
+      const file = /^ghl-bulksms restore (\S+)/.exec(command)?.[1] as string;
+      const r = await run(`ghl-bulksms backup ${file}`, dir);
+      if (r.code !== 0) throw new Error(`setup: ghl-bulksms backup ${file} exited ${r.code}: ${r.stderr}`);
+    },
+  ],
+  [
+    /(^|\s)\/var\/backups\//,
+    async (dir) => {
+      mkdirSync(join(dir, "var", "backups"), { recursive: true });
+    },
   ],
   [
     /^ghl-bulksms optouts unblock\b/,
@@ -311,6 +367,7 @@ const FIXTURES: ReadonlyArray<readonly [RegExp, (dir: string) => Promise<void>]>
 /** Placeholder -> the sandbox's value. Word-bounded; the numeric ones only after their command. */
 const PLACEHOLDERS: ReadonlyArray<readonly [RegExp, (match: string, command?: string) => string]> = [
   [/\bAbc123ContactId\b|\bAbc123\b/g, () => ids.contact],
+  [/\b(locations (?:approve|reject)) abc123\b/g, (_m, c) => `${c} ${ids.pending}`],
   [/\babc123\b|<id>/g, () => ids.location],
   [/\bpit-x+\b|\bpit-\.\.\.|<private integration token>/g, () => ids.token],
   [/\bQ2xJm0aWk3hT7pYb1c\b/g, () => ids.messageId],
@@ -326,10 +383,16 @@ const PLACEHOLDERS: ReadonlyArray<readonly [RegExp, (match: string, command?: st
   ],
 ];
 
+/**
+ * Examples that write to the system's backup folder write to the example directory's `var/backups` instead
+ * (created by a FIXTURE, as /var/backups exists on the operator's server): never outside the test's folder.
+ */
+const SYSTEM_BACKUPS = /(^|\s)\/var\/backups\//g;
+
 function fill(command: string): string {
   let out = command;
   for (const [re, value] of PLACEHOLDERS) out = out.replace(re, (m: string, c?: string) => value(m, c));
-  return out;
+  return out.replace(SYSTEM_BACKUPS, "$1var/backups/");
 }
 
 interface Ran {
@@ -401,7 +464,8 @@ async function startServer(
   };
 }
 
-const isInit = (c: string) => /^ghl-bulksms init\b/.test(c);
+// `init --store-only` needs the configuration of the operator's directory
+const isInit = (c: string) => /^ghl-bulksms init\b/.test(c) && !/--store-only\b/.test(c);
 const isServer = (c: string) => /^ghl-bulksms sandbox(\s|$)/.test(c) && !/--help/.test(c);
 
 beforeAll(async () => {
@@ -494,7 +558,7 @@ describe("examples", () => {
       }
       ran++;
       const dir = beside ? beside.dir : workdir(isInit(ex.command));
-      for (const [re, add] of FIXTURES) if (re.test(ex.command)) await add(dir);
+      for (const [re, add] of FIXTURES) if (re.test(ex.command)) await add(dir, ex.command);
       const command = fill(ex.command);
       let r: Ran;
       if (isServer(command)) {

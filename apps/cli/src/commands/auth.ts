@@ -177,8 +177,7 @@ export function registerAuth(program: Command, io: Io): void {
   withExamples(
     logout,
     "ghl-bulksms auth logout --location abc123",
-    "ghl-bulksms auth logout --all            # asks first",
-    "ghl-bulksms auth logout --all --yes      # scripts",
+    "ghl-bulksms auth logout --all --yes      # without --yes it asks first (and refuses without a terminal)",
   );
 }
 

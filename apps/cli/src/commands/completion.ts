@@ -136,9 +136,10 @@ export function registerCompletion(program: Command, io: Io): void {
     });
   withExamples(
     cmd,
-    "ghl-bulksms completion bash > ~/.local/share/bash-completion/completions/ghl-bulksms",
+    "ghl-bulksms completion bash                 # prints the script (bash, zsh or fish)",
     'eval "$(ghl-bulksms completion bash)"       # in ~/.bashrc',
     'eval "$(ghl-bulksms completion zsh)"        # in ~/.zshrc',
-    "ghl-bulksms completion fish > ~/.config/fish/completions/ghl-bulksms.fish",
+    "mkdir -p ~/.local/share/bash-completion/completions && \\\n      ghl-bulksms completion bash > ~/.local/share/bash-completion/completions/ghl-bulksms",
+    "mkdir -p ~/.config/fish/completions && \\\n      ghl-bulksms completion fish > ~/.config/fish/completions/ghl-bulksms.fish",
   );
 }
