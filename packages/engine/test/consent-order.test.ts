@@ -103,7 +103,7 @@ describe("consent follows the person's order", () => {
     expect(
       people.flatMap((p) => textsTo(h as Harness, p.phone)).filter((b) => /resubscribed/i.test(b)),
     ).toEqual([]);
-  });
+  }, 180_000); // a correctness test: ~11 s alone, over 30 s on a loaded 2-core machine
 });
 
 // ---- the property: any permutation, duplication and concurrency == applying in send-time order
