@@ -44,6 +44,7 @@ export {
   PolicyFileError,
 } from "./policy-file.js";
 export { SANDBOX_ENCRYPTION_KEY, storeEncryptionKey } from "./sandbox-key.js";
+export { digestRecipientProblems, smsRecipientProblem } from "./sms-recipient.js";
 export {
   assertSafeVendorUrls,
   isLoopbackUrl,
@@ -54,4 +55,3 @@ export {
   vendorUrlIssues,
 } from "./vendor-url-guard.js";
 export { configIssuesFor, loadWorkerConfig } from "./worker-config.js";
-export { digestRecipientProblems, smsRecipientProblem } from "./sms-recipient.js";

@@ -177,7 +177,9 @@ async function runStep(
   if ("defer" in gate) {
     // a view still stale here means GHL could not be read: wait, never send on it
     const stale = gate.reason === "consent_stale";
-    const until = stale ? (retryAt.get(`${f.locationId}:${f.contactId}`) ?? now + CONSENT_RETRY_MS) : gate.defer;
+    const until = stale
+      ? (retryAt.get(`${f.locationId}:${f.contactId}`) ?? now + CONSENT_RETRY_MS)
+      : gate.defer;
     const reason: DeferReason = stale ? "ghl_unreachable" : gate.reason;
     await deps.store.followUps.advance(f.id, f.step, until);
     await decideStep(deps, deps.store, f, {

@@ -4,13 +4,13 @@ import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import { checkSendGateFresh } from "../gate/consent-view.js";
 import {
   DECISION_REASONS,
   type DecisionInput,
   gateDecision,
   recordDecision,
 } from "../gate/record-decision.js";
-import { checkSendGateFresh } from "../gate/consent-view.js";
 import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { onMessageFailed } from "./message-failed.js";
