@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BIN = join(CLI_DIR, "dist", "bin.js");
 
-/** Builds the CLI (and, through turbo's dependsOn in CI, its dependencies) when dist is missing. */
+/** Builds the CLI and the workspace packages it imports (the documented `pnpm cli:build`) when dist is missing. */
 export function ensureBuilt(): void {
   if (existsSync(BIN)) return;
-  execFileSync("pnpm", ["--filter", "@ghl-bulksms/cli", "build"], { cwd: CLI_DIR, stdio: "inherit" });
+  execFileSync("pnpm", ["run", "cli:build"], { cwd: join(CLI_DIR, "..", ".."), stdio: "inherit" });
 }
 
 export interface RunResult {
@@ -19,13 +19,16 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runCli(
-  args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
+type RunOptions = { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number };
+
+/** Spawns node with `nodeArgs`, feeds stdin, collects stdout/stderr and the exit code (SIGKILL on timeout). */
+function runNode(
+  nodeArgs: readonly string[],
+  options: RunOptions,
+  defaultTimeoutMs: number,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    // `--`: Node reads a `--env-file` anywhere on its command line unless it comes after `--`
-    const child = spawn(process.execPath, ["--", BIN, ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: options.cwd ?? CLI_DIR,
       // Only what we give: no operator .env, no inherited GHL_* variables.
       env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...(options.env ?? {}) },
@@ -39,7 +42,7 @@ export function runCli(
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? defaultTimeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -49,38 +52,20 @@ export function runCli(
   });
 }
 
+/** Runs the built CLI (`dist/bin.js`). */
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  // `--`: Node reads a `--env-file` anywhere on its command line unless it comes after `--`
+  return runNode(["--", BIN, ...args], options, 20_000);
+}
+
 /**
  * Runs the CLI from its TypeScript sources (tsx, workspace packages resolved to their sources): no build
  * needed, so a test exercises the code of this checkout.
  */
-export function runCliFromSources(
-  args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=@ghl-bulksms/source", "--import", "tsx", join(CLI_DIR, "src", "bin.ts"), ...args],
-      {
-        cwd: options.cwd ?? CLI_DIR,
-        env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...(options.env ?? {}) },
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
-  });
+export function runCliFromSources(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return runNode(
+    ["--conditions=@ghl-bulksms/source", "--import", "tsx", join(CLI_DIR, "src", "bin.ts"), ...args],
+    options,
+    30_000,
+  );
 }
