@@ -8,47 +8,20 @@ import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK, retryLater } from "../core/outcome.js";
-import { recordDndWrite } from "../opt-out/ghl-dnd-timeline.js";
 import type { EngineJobCatalog } from "./catalog.js";
+import { writeSmsDnd } from "./ghl-writes.js";
 
 /** Rounds of write-then-recheck before the job gives the runner a retry. */
 const MAX_ROUNDS = 3;
 
-function dateMs(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : t;
-}
-
-async function writeDnd(
+function writeDnd(
   deps: EngineDeps,
   p: EngineJobCatalog["ghl.consent.sync"],
   optOut: OptOut,
 ): Promise<JobOutcome> {
   const active = optOut.state === "opted_out";
-  const startedAt = deps.now();
-  const status = active ? "active" : "inactive";
-  const message = (optOut.note ?? (active ? "opted out of SMS" : "re-subscribed to SMS")).slice(0, 200);
-  const r = await deps.ghl(p.locationId).contacts.update({
-    locationId: p.locationId,
-    contactId: p.contactId,
-    body: { dndSettings: { SMS: { status, message } } },
-  });
-  await auditVendorWrite(deps, {
-    locationId: p.locationId,
-    vendor: "ghl",
-    operation: "contact.dnd",
-    targetId: p.contactId,
-    resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
-    detail: { sms: status },
-  });
-  if (!r.ok) return fromGhlError(r.error);
-  const contact = (r.data as { contact?: { dateUpdated?: unknown } }).contact;
-  // GHL answers a write that changed nothing with the older dateUpdated of whoever set the value (maybe a
-  // person a moment ago): never date our write before we made it, or their change would pass for our echo
-  const at = Math.max(dateMs(contact?.dateUpdated) ?? startedAt, startedAt);
-  await deps.store.transaction((tx) => recordDndWrite(tx, p.locationId, p.contactId, { at, active }));
-  return OK;
+  const message = optOut.note ?? (active ? "opted out of SMS" : "re-subscribed to SMS");
+  return writeSmsDnd(deps, { locationId: p.locationId, contactId: p.contactId, active, message });
 }
 
 async function writeTag(

@@ -84,33 +84,50 @@ export async function runTaskComplete(
   return c.ok ? OK : fromGhlError(c.error);
 }
 
-export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.set"]): Promise<JobOutcome> {
-  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
-    return OK;
-  const status = p.active ? "active" : "inactive";
+/**
+ * Sets one contact's SMS DND in GHL, audits the write and remembers it, so that the echo of this write is
+ * not taken for a person's DND change (see ghl-dnd-timeline). Used by `ghl.consent.sync` and `ghl.dnd.set`.
+ */
+export async function writeSmsDnd(
+  deps: EngineDeps,
+  input: { locationId: string; contactId: string; active: boolean; message: string },
+): Promise<JobOutcome> {
+  const status = input.active ? "active" : "inactive";
   const startedAt = deps.now();
-  const r = await deps.ghl(p.locationId).contacts.update({
-    locationId: p.locationId,
-    contactId: p.contactId,
-    body: { dndSettings: { SMS: { status, message: p.reason.slice(0, 200) } } },
+  const r = await deps.ghl(input.locationId).contacts.update({
+    locationId: input.locationId,
+    contactId: input.contactId,
+    body: { dndSettings: { SMS: { status, message: input.message.slice(0, 200) } } },
   });
   await auditVendorWrite(deps, {
-    locationId: p.locationId,
+    locationId: input.locationId,
     vendor: "ghl",
     operation: "contact.dnd",
-    targetId: p.contactId,
+    targetId: input.contactId,
     resultStatus: r.ok ? "ok" : `error:${r.error.code}`,
     detail: { sms: status },
   });
   if (!r.ok) return fromGhlError(r.error);
-  // remembered so the echo of this write is not taken for a person's DND change (see ghl-dnd-timeline)
+  // GHL answers a write that changed nothing with the older dateUpdated of whoever set the value (maybe a
+  // person a moment ago): never date our write before we made it, or their change would pass for our echo
   const updated = (r.data as { contact?: { dateUpdated?: unknown } }).contact?.dateUpdated;
   const parsed = typeof updated === "string" ? Date.parse(updated) : Number.NaN;
-  const at = Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt); // see ghl-consent-sync
+  const at = Number.isNaN(parsed) ? startedAt : Math.max(parsed, startedAt);
   await deps.store.transaction((tx) =>
-    recordDndWrite(tx, p.locationId, p.contactId, { at, active: p.active }),
+    recordDndWrite(tx, input.locationId, input.contactId, { at, active: input.active }),
   );
   return OK;
+}
+
+export async function runDndSet(deps: EngineDeps, p: EngineJobCatalog["ghl.dnd.set"]): Promise<JobOutcome> {
+  if (!(await locationActive(deps, p.locationId)) || (await contactGone(deps, p.locationId, p.contactId)))
+    return OK;
+  return writeSmsDnd(deps, {
+    locationId: p.locationId,
+    contactId: p.contactId,
+    active: p.active,
+    message: p.reason,
+  });
 }
 
 export async function runTags(
