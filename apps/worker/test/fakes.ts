@@ -1,4 +1,8 @@
 // In-memory implementations of the worker's ports, for tests of the shell in isolation.
+import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
+import type { FastifyInstance } from "fastify";
+import { createLogger } from "../src/logger.ts";
+import { createMetrics } from "../src/metrics.ts";
 import type {
   ClaimedJob,
   IncomingEvent,
@@ -7,9 +11,39 @@ import type {
   JobQueue,
   LocationGate,
 } from "../src/ports.ts";
+import { buildServer, type ServerDeps, type ServerOptions } from "../src/server.ts";
 
 /** Admits every location: for tests of other concerns than unknown locations. */
 export const admitAllLocations: LocationGate = { admit: async () => ({ ok: true }) };
+
+/**
+ * The worker's HTTP server with test defaults: in-memory ingestor, a GHL verifier that refuses everything,
+ * always ready, every location admitted, silent logs, no webhook secrets. Pass what the test is about.
+ */
+export function buildTestServer(
+  overrides: Partial<Omit<ServerDeps, "options">> & { options?: Partial<ServerOptions> } = {},
+): FastifyInstance {
+  const { options, ...deps } = overrides;
+  return buildServer({
+    options: {
+      bodyLimitBytes: 64 * 1024,
+      overloadThreshold: 1000,
+      bulksmsWebhookSecret: null,
+      workflowWebhookSecret: null,
+      ...options,
+    },
+    ingestor: new MemoryIngestor(),
+    verifyGhl: () => ({ ok: false, error: { code: "missing_signature", message: "no" } }),
+    parseBulkSms: parseBulkSmsWebhook,
+    readiness: { check: async () => ({ ok: true as const }) },
+    locations: admitAllLocations,
+    metrics: createMetrics(),
+    logger: createLogger({ level: "silent" }),
+    now: Date.now,
+    isShuttingDown: () => false,
+    ...deps,
+  });
+}
 
 export class MemoryIngestor implements Ingestor {
   readonly events = new Map<string, IncomingEvent>();

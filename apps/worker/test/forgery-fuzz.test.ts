@@ -2,36 +2,21 @@
 // delivery itself (re-serialised, re-ordered, escaped, padded, tampered, deeply nested, signed with another
 // key, re-timed, replayed) is counted when the worker ACCEPTS it as a new event. The count must be 0.
 // Figures are printed for the report.
-import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { generateGhlWebhookTestKeys, signGhlWebhook } from "@ghl-bulksms/ghl/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
-import { createLogger } from "../src/logger.ts";
-import { createMetrics } from "../src/metrics.ts";
-import { buildServer } from "../src/server.ts";
-import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
+import { buildTestServer, MemoryIngestor } from "./fakes.ts";
 
 const keys = generateGhlWebhookTestKeys();
 const attacker = generateGhlWebhookTestKeys();
 const NOW = Date.parse("2026-11-25T22:00:00.000Z");
 const ingestor = new MemoryIngestor();
-const server = buildServer({
-  options: {
-    bodyLimitBytes: 8 * 1024 * 1024,
-    overloadThreshold: 1_000_000,
-    bulksmsWebhookSecret: null,
-    workflowWebhookSecret: null,
-  },
+const server = buildTestServer({
+  options: { bodyLimitBytes: 8 * 1024 * 1024, overloadThreshold: 1_000_000 },
   ingestor,
   verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
-  parseBulkSms: parseBulkSmsWebhook,
-  readiness: { check: async () => ({ ok: true as const }) },
-  locations: admitAllLocations,
-  metrics: createMetrics(),
-  logger: createLogger({ level: "silent" }),
   now: () => NOW,
-  isShuttingDown: () => false,
 });
 beforeAll(() => server.ready());
 afterAll(() => server.close());

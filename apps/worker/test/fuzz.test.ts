@@ -1,20 +1,16 @@
 // Randomly generated requests never crash the server and always get one of the documented status codes.
-import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { createSignedGhlWebhook, generateGhlWebhookTestKeys } from "@ghl-bulksms/ghl/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
-import { createLogger } from "../src/logger.ts";
-import { createMetrics } from "../src/metrics.ts";
-import { buildServer } from "../src/server.ts";
-import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
+import { buildTestServer, MemoryIngestor } from "./fakes.ts";
 
 const keys = generateGhlWebhookTestKeys();
 const BULK = "bulksms-secret-0123456789abcdef";
 const WF = "workflow-secret-0123456789abcdef";
 const NOW = Date.parse("2026-11-25T22:00:00.000Z");
 const ingestor = new MemoryIngestor();
-const server = buildServer({
+const server = buildTestServer({
   options: {
     bodyLimitBytes: 16 * 1024,
     overloadThreshold: 1_000_000,
@@ -23,13 +19,7 @@ const server = buildServer({
   },
   ingestor,
   verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
-  parseBulkSms: parseBulkSmsWebhook,
-  readiness: { check: async () => ({ ok: true as const }) },
-  locations: admitAllLocations,
-  metrics: createMetrics(),
-  logger: createLogger({ level: "silent" }),
   now: () => NOW,
-  isShuttingDown: () => false,
 });
 beforeAll(() => server.ready());
 afterAll(() => server.close());

@@ -1,14 +1,11 @@
 // Forged, re-serialised and deeply nested GHL deliveries, through the real verifier and HTTP server:
 // forged is 401 whatever the body holds, never 429/5xx, never an error log, never stored.
 import { Writable } from "node:stream";
-import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { createSignedGhlWebhook, generateGhlWebhookTestKeys, signGhlWebhook } from "@ghl-bulksms/ghl/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
 import { createLogger } from "../src/logger.ts";
-import { createMetrics } from "../src/metrics.ts";
-import { buildServer } from "../src/server.ts";
-import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
+import { buildTestServer, MemoryIngestor } from "./fakes.ts";
 
 const keys = generateGhlWebhookTestKeys();
 const attacker = generateGhlWebhookTestKeys();
@@ -17,19 +14,14 @@ const BULK = "bulksms-secret-0123456789abcdef";
 const WF = "workflow-secret-0123456789abcdef";
 const lines: string[] = [];
 const ingestor = new MemoryIngestor();
-const server = buildServer({
+const server = buildTestServer({
   options: {
     bodyLimitBytes: 4 * 1024 * 1024,
-    overloadThreshold: 1000,
     bulksmsWebhookSecret: BULK,
     workflowWebhookSecret: WF,
   },
   ingestor,
   verifyGhl: createGhlVerifier({ ed25519PublicKey: keys.publicKeys.ed25519, toleranceMs: 300_000 }),
-  parseBulkSms: parseBulkSmsWebhook,
-  readiness: { check: async () => ({ ok: true as const }) },
-  locations: admitAllLocations,
-  metrics: createMetrics(),
   logger: createLogger({
     level: "debug",
     destination: new Writable({
@@ -40,7 +32,6 @@ const server = buildServer({
     }),
   }),
   now: () => NOW,
-  isShuttingDown: () => false,
 });
 beforeAll(() => server.ready());
 afterAll(() => server.close());

@@ -5,35 +5,19 @@ import { execFileSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { openSqliteStore, type Store } from "@ghl-bulksms/store";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStoreReadiness } from "../src/adapters/store-readiness.ts";
-import { createLogger } from "../src/logger.ts";
-import { createMetrics } from "../src/metrics.ts";
-import { buildServer } from "../src/server.ts";
-import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
+import type { buildServer } from "../src/server.ts";
+import { buildTestServer } from "./fakes.ts";
 
 const KEY = Buffer.alloc(32, 3);
 
 function serverFor(store: Store, timeoutMs?: number) {
-  return buildServer({
-    options: {
-      bodyLimitBytes: 1024,
-      overloadThreshold: 10,
-      bulksmsWebhookSecret: null,
-      workflowWebhookSecret: null,
-    },
-    ingestor: new MemoryIngestor(),
-    verifyGhl: () => ({ ok: false, error: { code: "missing_signature", message: "no" } }),
-    parseBulkSms: parseBulkSmsWebhook,
+  return buildTestServer({
+    options: { bodyLimitBytes: 1024, overloadThreshold: 10 },
     readiness: createStoreReadiness(store, timeoutMs === undefined ? {} : { timeoutMs }),
-    locations: admitAllLocations,
-    metrics: createMetrics(),
-    logger: createLogger({ level: "silent" }),
-    now: Date.now,
-    isShuttingDown: () => false,
   });
 }
 

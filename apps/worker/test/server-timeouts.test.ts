@@ -1,12 +1,8 @@
 // Slow clients over real sockets: partial headers, a stalled body and idle keep-alive connections are closed
 // by the worker's HTTP server within the configured bounds (short ones here), not left open for minutes.
 import { connect, type Socket } from "node:net";
-import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.ts";
-import { createMetrics } from "../src/metrics.ts";
-import { buildServer } from "../src/server.ts";
-import { admitAllLocations, MemoryIngestor } from "./fakes.ts";
+import { buildTestServer } from "./fakes.ts";
 
 const HEADERS_TIMEOUT_MS = 400;
 const REQUEST_TIMEOUT_MS = 800;
@@ -14,25 +10,13 @@ const KEEP_ALIVE_TIMEOUT_MS = 400;
 /** Generous: load on the machine may slow things, but Node's defaults (60 s / 300 s / 30 s checks) are far above. */
 const CLOSE_WITHIN_MS = 15_000;
 
-const server = buildServer({
+const server = buildTestServer({
   options: {
-    bodyLimitBytes: 64 * 1024,
-    overloadThreshold: 1000,
     bulksmsWebhookSecret: "bulksms-secret-0123456789abcdef",
-    workflowWebhookSecret: null,
     headersTimeoutMs: HEADERS_TIMEOUT_MS,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
   },
-  ingestor: new MemoryIngestor(),
-  verifyGhl: () => ({ ok: false, error: { code: "missing_signature", message: "no" } }),
-  parseBulkSms: parseBulkSmsWebhook,
-  readiness: { check: async () => ({ ok: true as const }) },
-  locations: admitAllLocations,
-  metrics: createMetrics(),
-  logger: createLogger({ level: "silent" }),
-  now: Date.now,
-  isShuttingDown: () => false,
 });
 let port = 0;
 beforeAll(async () => {
@@ -112,24 +96,13 @@ describe("HTTP timeouts over real sockets", () => {
 
   it("refuses a headers timeout longer than the request timeout", () => {
     expect(() =>
-      buildServer({
+      buildTestServer({
         options: {
           bodyLimitBytes: 1024,
           overloadThreshold: 1,
-          bulksmsWebhookSecret: null,
-          workflowWebhookSecret: null,
           headersTimeoutMs: 2000,
           requestTimeoutMs: 1000,
         },
-        ingestor: new MemoryIngestor(),
-        verifyGhl: () => ({ ok: false, error: { code: "x", message: "x" } }),
-        parseBulkSms: parseBulkSmsWebhook,
-        readiness: { check: async () => ({ ok: true as const }) },
-        locations: admitAllLocations,
-        metrics: createMetrics(),
-        logger: createLogger({ level: "silent" }),
-        now: Date.now,
-        isShuttingDown: () => false,
       }),
     ).toThrow(/headers timeout \(2000 ms\) must be > 0 and <= the request timeout \(1000 ms\)/);
   });
