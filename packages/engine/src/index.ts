@@ -24,7 +24,11 @@ export {
   type LocationPolicyInput,
   type LocationPolicyOverride,
   mappingFor,
+  type ProviderAttachments,
+  type ProviderQuietHours,
   parseEngineConfig,
+  providerAttachmentsSchema,
+  providerQuietHoursSchema,
   resolvePolicy,
 } from "./core/config.js";
 export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } from "./core/deps.js";
@@ -68,6 +72,7 @@ export {
   dispatchGhlEvent,
   GHL_EVENT_HANDLERS,
   type GhlEventEnvelope,
+  ghlEventType,
   HANDLED_GHL_EVENTS,
   type HandledGhlEvent,
 } from "./ghl-events/dispatch-ghl-event.js";
@@ -121,6 +126,24 @@ export {
   type PullBlockedResult,
   pullBlockedNumbers,
 } from "./opt-out/pull-blocked-numbers.js";
+export {
+  handleProviderOutbound,
+  isUserTyped,
+  type ProviderOutboundPayload,
+  parseProviderOutbound,
+  providerMessageKey,
+  providerPurpose,
+} from "./provider/provider-outbound.js";
+export {
+  type GhlProviderStatus,
+  ghlStatusOf,
+  PROVIDER_ERROR_TYPE,
+  type ProviderStatusReason,
+  reportProviderStatus,
+  runProviderStatus,
+  statusBody,
+} from "./provider/provider-status.js";
+export { type ProviderText, providerText } from "./provider/provider-text.js";
 export * from "./reconcile/index.js";
 export { failureTaskKey } from "./sms/message-failed.js";
 export {

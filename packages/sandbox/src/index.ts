@@ -9,6 +9,7 @@ export {
 } from "./bulksms/index.js";
 export { createSandboxClock, type SandboxClock, type SandboxClockOptions } from "./clock.js";
 export { type FaultConfig, parseFaultSpec } from "./faults.js";
+export type { ProviderMessageOptions } from "./ghl/control.js";
 export type { RateLimitConfig } from "./ghl/rate-limit.js";
 export {
   ACCEPTED_VERSIONS,

@@ -103,7 +103,13 @@ async function scenario(): Promise<void> {
   const sent = await api(sim, "/conversations/messages", {
     body: { type: "SMS", subType: "SMS", contactId: c.id, message: "yo", status: "pending" },
   });
+  // a status update is the provider's (a message sent without the provider is refused, 403)
   await api(sim, `/conversations/messages/${sent.body.messageId}/status`, {
+    method: "PUT",
+    body: { status: "delivered" },
+  });
+  const viaProvider = sim.control.sendProviderMessage(c.id, "typed in the inbox");
+  await api(sim, `/conversations/messages/${viaProvider.id}/status`, {
     method: "PUT",
     body: { status: "delivered" },
   });

@@ -122,6 +122,29 @@ const consentSchema = z.strictObject({
     .default(5 * 60_000),
 });
 
+/**
+ * Quiet hours for texts GHL hands us as its SMS provider (ProviderOutboundMessage):
+ * - "user-immediate": a text a person typed in GHL (the payload has a `userId`) goes at once; workflow and
+ *   bulk sends (no `userId`) follow the location's quiet hours;
+ * - "always": every provider text follows quiet hours; "never": none does.
+ */
+export const providerQuietHoursSchema = z.enum(["user-immediate", "always", "never"]);
+export type ProviderQuietHours = z.output<typeof providerQuietHoursSchema>;
+
+/** What happens to a provider text with attachments (BulkSMS sends SMS only). */
+export const providerAttachmentsSchema = z.enum(["fail", "links"]);
+export type ProviderAttachments = z.output<typeof providerAttachmentsSchema>;
+
+const providerSchema = z.strictObject({
+  /** BulkSMS is the location's GHL SMS provider: ProviderOutboundMessage events are sent. Off: ignored. */
+  enabled: z.boolean().default(false),
+  quietHours: providerQuietHoursSchema.default("user-immediate"),
+  /** "fail": the message fails in GHL ("attachments cannot be sent by SMS"); "links": links appended. */
+  attachments: providerAttachmentsSchema.default("fail"),
+  /** At most this many SMS parts for a provider text (with appended links); longer ones fail in GHL. */
+  maxParts: z.number().int().min(1).max(10).default(6),
+});
+
 export const locationPolicySchema = z.strictObject({
   welcome: welcomeSchema.default(welcomeSchema.parse({})),
   keywords: keywordsSchema.default(keywordsSchema.parse({})),
@@ -131,6 +154,7 @@ export const locationPolicySchema = z.strictObject({
   retry: retrySchema.default(retrySchema.parse({})),
   quietHours: quietHoursSchema.default(quietHoursSchema.parse({})),
   consent: consentSchema.default(consentSchema.parse({})),
+  provider: providerSchema.default(providerSchema.parse({})),
   optOutTag: z.string().min(1).default(DEFAULT_OPT_OUT_TAG),
   /** Sender id for BulkSMS ("REPLIABLE" so replies come back, or a number / alphanumeric id). */
   sender: z.string().min(1).default("REPLIABLE"),
@@ -153,6 +177,7 @@ const partialPolicy = z.strictObject({
   retry: section.optional(),
   quietHours: section.optional(),
   consent: section.optional(),
+  provider: section.optional(),
   optOutTag: z.string().min(1).optional(),
   sender: z.string().min(1).optional(),
   mapping: z.unknown().optional(),
@@ -251,6 +276,7 @@ function mergePolicy(d: LocationPolicy, fromConfig: Override, fromStore: Overrid
     retry: { ...d.retry, ...fromConfig.retry, ...fromStore.retry },
     quietHours: { ...d.quietHours, ...fromConfig.quietHours, ...fromStore.quietHours },
     consent: { ...d.consent, ...fromConfig.consent, ...fromStore.consent },
+    provider: { ...d.provider, ...fromConfig.provider, ...fromStore.provider },
     optOutTag: fromStore.optOutTag ?? fromConfig.optOutTag ?? d.optOutTag,
     sender: fromStore.sender ?? fromConfig.sender ?? d.sender,
     mapping: fromStore.mapping ?? fromConfig.mapping ?? d.mapping,

@@ -2,9 +2,9 @@
 // It reads only the store; an automated text whose contact's GHL view (DND, tags) is older than the
 // policy's `consent.maxAgeMs` is deferred as "consent_stale" here, and checkSendGateFresh (consent-view.ts)
 // re-reads GHL for it first, so nothing is ever sent on a stale view.
-import type { ContactRecord, StoreTx } from "@ghl-bulksms/store";
+import type { ContactRecord, Location, StoreTx } from "@ghl-bulksms/store";
 import { ghlSmsDnd } from "@ghl-bulksms/sync";
-import { resolvePolicy } from "../core/config.js";
+import { type LocationPolicy, resolvePolicy } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { asGhlRecord, asProfile } from "../core/mirror.js";
 import { getAccountBlock } from "../opt-out/account-block.js";
@@ -96,6 +96,30 @@ export interface SendGateInput {
   readonly at?: number;
 }
 
+/** The time zone quiet hours are read in: the contact's (profile, then GHL record), else the location's. */
+export function recipientTimeZone(
+  contact: Pick<ContactRecord, "profile" | "ghl"> | null,
+  location: Pick<Location, "timezone">,
+): string {
+  const tzCandidates = [
+    asProfile(contact?.profile)?.timezone,
+    asGhlRecord(contact?.ghl)?.timezone ?? null,
+    location.timezone,
+  ];
+  return tzCandidates.find((tz) => isValidTimeZone(tz)) ?? "UTC";
+}
+
+/** The allowed sending window: the policy's, else the location's stored one. */
+export function quietWindowOf(
+  policy: Pick<LocationPolicy, "quietHours">,
+  location: Pick<Location, "quietHours">,
+): { start: string; end: string } {
+  return {
+    start: policy.quietHours.start ?? location.quietHours.start,
+    end: policy.quietHours.end ?? location.quietHours.end,
+  };
+}
+
 /** Reads only the store (pass a transaction to decide and act atomically). */
 export async function checkSendGate(
   deps: EngineDeps,
@@ -150,12 +174,8 @@ export async function checkSendGate(
   }
 
   if (input.purpose === "automated" && policy.quietHours.enabled) {
-    const tzCandidates = [profile?.timezone, record?.timezone ?? null, location.timezone];
-    const timeZone = tzCandidates.find((tz) => isValidTimeZone(tz)) ?? "UTC";
-    const window = {
-      start: policy.quietHours.start ?? location.quietHours.start,
-      end: policy.quietHours.end ?? location.quietHours.end,
-    };
+    const timeZone = recipientTimeZone(contact, location);
+    const window = quietWindowOf(policy, location);
     const next = nextAllowedTime(at, timeZone, window);
     if (next !== null) return { defer: next, reason: "quiet_hours" };
   }

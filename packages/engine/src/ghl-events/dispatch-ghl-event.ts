@@ -3,6 +3,7 @@ import type { GhlContactLike } from "@ghl-bulksms/sync";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { ensureLocation, loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK, permanent } from "../core/outcome.js";
+import { handleProviderOutbound } from "../provider/provider-outbound.js";
 import { handleAppInstalled } from "./app-installed.js";
 import { handleAppUninstalled } from "./app-uninstalled.js";
 import { handleContactChanged } from "./contact-changed.js";
@@ -16,6 +17,7 @@ export const HANDLED_GHL_EVENTS = [
   "ContactDelete",
   "INSTALL",
   "UNINSTALL",
+  "ProviderOutboundMessage",
 ] as const;
 export type HandledGhlEvent = (typeof HANDLED_GHL_EVENTS)[number];
 
@@ -108,7 +110,21 @@ export const GHL_EVENT_HANDLERS: { readonly [K in HandledGhlEvent]: Handler } = 
     ),
   UNINSTALL: (deps, event) =>
     handleAppUninstalled(deps, typeof event.locationId === "string" ? event.locationId : null),
+  ProviderOutboundMessage: withLocation((deps, ctx, event, eventKey) =>
+    handleProviderOutbound(deps, ctx, event, eventKey),
+  ),
 };
+
+/**
+ * The event's name. GHL's ProviderOutboundMessage (POSTed to the provider's Delivery URL, which may be the
+ * app's webhook URL) carries the channel as its `type` ("SMS" / "Email") instead of an event name; it is
+ * told apart by that and its `messageId` (docs/webhook events/ProviderOutboundMessage.md).
+ */
+export function ghlEventType(event: GhlEventEnvelope): string {
+  if ((event.type === "SMS" || event.type === "Email") && typeof event.messageId === "string")
+    return "ProviderOutboundMessage";
+  return event.type;
+}
 
 function isHandled(type: string): type is HandledGhlEvent {
   return (HANDLED_GHL_EVENTS as readonly string[]).includes(type);
@@ -125,9 +141,15 @@ export async function dispatchGhlEvent(
     return permanent("invalid_event", "GHL event without a type");
   }
   const envelope = event as GhlEventEnvelope;
-  if (!isHandled(envelope.type)) {
-    deps.logger.debug({ type: envelope.type }, "GHL event type not used by the engine");
+  const type = ghlEventType(envelope);
+  if (!isHandled(type)) {
+    deps.logger.debug({ type }, "GHL event type not used by the engine");
     return OK;
   }
-  return GHL_EVENT_HANDLERS[envelope.type](deps, envelope, eventKey, origin);
+  // a workflow webhook is authenticated by a path secret only: it may not ask us to text anyone
+  if (type === "ProviderOutboundMessage" && origin !== "marketplace") {
+    deps.logger.warn({ type }, "provider message from a workflow webhook refused");
+    return permanent("invalid_origin", "ProviderOutboundMessage is accepted only as a signed GHL webhook");
+  }
+  return GHL_EVENT_HANDLERS[type](deps, envelope, eventKey, origin);
 }

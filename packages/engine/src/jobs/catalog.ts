@@ -54,6 +54,18 @@ export const engineJobSchemas = {
   "vendor-writes.sweep": z.object({ olderThanMs: z.number().int().min(0).optional() }),
   /** Deletes finished jobs and processed inbox events older than the retention (default 7 days). */
   "store.housekeeping": z.object({ retentionMs: z.number().int().min(3_600_000).optional() }),
+  /**
+   * Report a provider text's status to GHL (PUT /conversations/messages/{id}/status): the status of
+   * `messageId` (ours) as it stands when the job runs, never an older one (see provider/provider-status.ts).
+   */
+  "ghl.message.status": z.object({
+    locationId: id,
+    messageId: id,
+    /** Our message status this report was made for; a message that moved on is reported as it is now. */
+    state: z.enum(["QUEUED", "CANCELLED", "ACCEPTED", "SCHEDULED", "SENT", "UNKNOWN", "DELIVERED", "FAILED"]),
+    /** What a person reads in GHL (a block, a deferral, a failure), with a short machine code. */
+    reason: z.object({ code: z.string().min(1), message: z.string().min(1) }).optional(),
+  }),
   /** Marketplace install: mint and store the location's token from the agency token. */
   "ghl.install": z.object({ locationId: id, companyId: id }),
 } as const;

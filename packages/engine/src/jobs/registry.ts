@@ -4,6 +4,7 @@ import type { EngineDeps } from "../core/deps.js";
 import { type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { mintLocationToken } from "../ghl-events/app-installed.js";
 import { runPullBlocked } from "../opt-out/pull-blocked-numbers.js";
+import { runProviderStatus } from "../provider/provider-status.js";
 import { sendQueuedMessage } from "../sms/send-message.js";
 import { sweepBegunVendorWrites } from "../vendor/sweep-begun-writes.js";
 import { runBlockNumber } from "./bulksms-writes.js";
@@ -20,11 +21,16 @@ export interface EngineJobDefinition<N extends EngineJobName> {
 export type EngineJobRegistry = { readonly [N in EngineJobName]: EngineJobDefinition<N> };
 
 type Handlers = {
-  readonly [N in EngineJobName]: (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome>;
+  readonly [N in EngineJobName]: (
+    deps: EngineDeps,
+    payload: EngineJobCatalog[N],
+    context?: JobContext,
+  ) => Promise<JobOutcome>;
 };
 
 const HANDLERS: Handlers = {
-  "sms.send": (deps, p) => sendQueuedMessage(deps, p.messageId),
+  "sms.send": (deps, p, context) => sendQueuedMessage(deps, p.messageId, context),
+  "ghl.message.status": runProviderStatus,
   "ghl.note.create": runNoteCreate,
   "ghl.task.create": runTaskCreate,
   "ghl.task.complete": runTaskComplete,
@@ -43,10 +49,14 @@ const HANDLERS: Handlers = {
 };
 
 function definition<N extends EngineJobName>(deps: EngineDeps, name: N): EngineJobDefinition<N> {
-  const run = HANDLERS[name] as (deps: EngineDeps, payload: EngineJobCatalog[N]) => Promise<JobOutcome>;
+  const run = HANDLERS[name] as (
+    deps: EngineDeps,
+    payload: EngineJobCatalog[N],
+    context?: JobContext,
+  ) => Promise<JobOutcome>;
   return {
     schema: engineJobSchemas[name] as EngineJobDefinition<N>["schema"],
-    handler: (payload) => run(deps, payload),
+    handler: (payload, context) => run(deps, payload, context),
   };
 }
 
@@ -64,6 +74,7 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "bulksms.block": definition(deps, "bulksms.block"),
     "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
     "ghl.install": definition(deps, "ghl.install"),
+    "ghl.message.status": definition(deps, "ghl.message.status"),
     "vendor-writes.sweep": definition(deps, "vendor-writes.sweep"),
     "store.housekeeping": definition(deps, "store.housekeeping"),
   };

@@ -8,6 +8,7 @@ import { enqueueJob } from "../jobs/catalog.js";
 import { markAccountBlocked } from "../opt-out/account-block.js";
 import { isExplicitOptIn, recordGatewayBlock } from "../opt-out/gateway-block.js";
 import { applyOptOut } from "../opt-out/opt-out-state.js";
+import { reportProviderStatus } from "../provider/provider-status.js";
 import { describeFailure, onMessageFailed, onRetryDelivered } from "../sms/message-failed.js";
 import { metaOf } from "../sms/queue-message.js";
 import { toMessageStatus } from "../sms/send-message.js";
@@ -67,7 +68,13 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
     // the account blocks this number: the send gate refuses every further text to it (each is billed)
     if (status === "FAILED" && updated.subtype === "BLOCKED")
       await markAccountBlocked(tx, { phone: updated.to, evidence: "failed_blocked", at: now });
-    if (updated.contactId && wantsNote(ctx.policy.notes.deliveryReports, status)) {
+    // a provider text is in GHL's conversation thread: its status goes there (no note beside it)
+    if (status === "DELIVERED" || status === "FAILED")
+      await reportProviderStatus(tx, updated, {
+        key: `report:${status}${updated.subtype ? `:${updated.subtype}` : ""}`,
+      });
+    const isProviderText = metaOf(updated).ghlMessageId !== undefined;
+    if (updated.contactId && !isProviderText && wantsNote(ctx.policy.notes.deliveryReports, status)) {
       const meta = metaOf(updated);
       const text =
         status === "FAILED"

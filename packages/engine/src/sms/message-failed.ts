@@ -35,6 +35,8 @@ export async function onMessageFailed(
   const { policy } = ctx;
   const willRetry =
     meta.purpose === "automated" &&
+    // a provider text belongs to GHL's thread: it fails there (the person re-sends), no hidden re-send
+    meta.ghlMessageId === undefined &&
     message.subtype !== null &&
     policy.retry.subtypes.includes(message.subtype) &&
     retryNumber < policy.retry.maxRetries;

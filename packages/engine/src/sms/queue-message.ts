@@ -11,6 +11,11 @@ export interface MessageMeta {
   /** For retries: the first message of the logical send (its failure task is keyed on it). */
   rootId?: string;
   retryNumber?: number;
+  /**
+   * A text GHL handed us as its SMS provider: the GHL message id its status is reported to
+   * (PUT /conversations/messages/{id}/status), see provider/.
+   */
+  ghlMessageId?: string;
 }
 
 export function metaOf(message: MessageRecord): MessageMeta {
@@ -23,6 +28,7 @@ export function metaOf(message: MessageRecord): MessageMeta {
     kind: typeof m?.kind === "string" ? m.kind : "message",
     ...(typeof m?.rootId === "string" ? { rootId: m.rootId } : {}),
     ...(typeof m?.retryNumber === "number" ? { retryNumber: m.retryNumber } : {}),
+    ...(typeof m?.ghlMessageId === "string" ? { ghlMessageId: m.ghlMessageId } : {}),
   };
 }
 

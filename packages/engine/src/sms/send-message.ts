@@ -1,9 +1,9 @@
 // Job "sms.send": gate -> send (dedup id fixed for the message's life) -> markSubmitted.
-import type { MessageRecord, MessageStatus, Repositories } from "@ghl-bulksms/store";
+import type { MessageRecord, MessageStatus, Repositories, StoreTx } from "@ghl-bulksms/store";
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
-import { fromBulkSmsError, type JobOutcome, OK } from "../core/outcome.js";
+import { fromBulkSmsError, type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { checkSendGateFresh } from "../gate/consent-view.js";
 import {
   DECISION_REASONS,
@@ -13,6 +13,13 @@ import {
 } from "../gate/record-decision.js";
 import { blockAfterConfirmationKey } from "../jobs/bulksms-writes.js";
 import { enqueueJob } from "../jobs/catalog.js";
+import {
+  blockedReason,
+  deferredReason,
+  type ReasonContext,
+  reasonContext,
+} from "../provider/provider-reasons.js";
+import { reportProviderStatus } from "../provider/provider-status.js";
 import { onMessageFailed } from "./message-failed.js";
 import { type MessageMeta, metaOf } from "./queue-message.js";
 
@@ -34,14 +41,22 @@ function senderOf(sender: string) {
   return sender.toUpperCase() === "REPLIABLE" ? ({ type: "REPLIABLE" } as const) : sender;
 }
 
-export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Promise<JobOutcome> {
+export async function sendQueuedMessage(
+  deps: EngineDeps,
+  messageId: string,
+  context?: Pick<JobContext, "finalAttempt" | "attempt">,
+): Promise<JobOutcome> {
   const { store } = deps;
   const message = await store.messages.get(messageId);
   if (!message) return OK; // purged
   const meta = metaOf(message);
   if (message.status !== "QUEUED") {
     // sent or cancelled: nothing to send (a crash may have come before the follow-up was enqueued)
-    if (message.status === "CANCELLED") await decideCancelled(deps, message, meta);
+    if (message.status === "CANCELLED") {
+      await decideCancelled(deps, message, meta);
+      // cancelled outside this job (an opt-out, a delete, a merge): GHL learns why
+      await reportProviderStatus(deps.store, message, { key: "cancelled" });
+    }
     await afterLeftQueue(deps, message, meta);
     return OK;
   }
@@ -55,12 +70,20 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   const verdict = gateDecision(gate);
   if ("block" in gate) {
     await store.transaction(async (tx) => {
-      await tx.messages.updateStatus(message.id, {
+      const cancelled = await tx.messages.updateStatus(message.id, {
         status: "CANCELLED",
         error: `blocked by the send gate: ${gate.block}${gate.detail ? ` (${gate.detail})` : ""}`,
         at: deps.now(),
       });
       if (verdict) await decideMessage(deps, tx, message, meta, { ...verdict, key: "blocked" });
+      if (cancelled.updated && meta.ghlMessageId) {
+        const why = await providerReasonContext(deps, tx, message);
+        if (why)
+          await reportProviderStatus(tx, cancelled.message, {
+            key: "blocked",
+            reason: await blockedReason(tx, message.locationId, why, gate),
+          });
+      }
     });
     await afterLeftQueue(deps, message, meta);
     return OK;
@@ -76,6 +99,15 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
       );
       if (verdict)
         await decideMessage(deps, tx, message, meta, { ...verdict, key: `deferred:${gate.defer}` });
+      if (meta.ghlMessageId) {
+        const why = await providerReasonContext(deps, tx, message);
+        if (why)
+          await reportProviderStatus(
+            tx,
+            { ...message, sendAfter: gate.defer },
+            { key: `deferred:${gate.defer}`, reason: deferredReason(why, gate) },
+          );
+      }
     });
     return OK;
   }
@@ -102,8 +134,12 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   });
   await store.messages.recordAttempt(message.id, r.ok ? {} : { error: `${r.error.code}: ${r.error.title}` });
   if (!r.ok) {
-    if (r.error.retryable) return fromBulkSmsError(r.error);
-    const reason = `${r.error.title}${r.error.detail ? ` (${r.error.detail})` : ""}`;
+    // a provider text is not left pending in GHL for ever: on the last attempt it fails with the reason
+    const giveUp = meta.ghlMessageId !== undefined && context?.finalAttempt === true;
+    if (r.error.retryable && !giveUp) return fromBulkSmsError(r.error);
+    const reason = r.error.retryable
+      ? `BulkSMS did not accept it after ${context?.attempt ?? 1} attempts (${r.error.title})`
+      : `${r.error.title}${r.error.detail ? ` (${r.error.detail})` : ""}`;
     await store.transaction(async (tx) => {
       const failed = await tx.messages.updateStatus(message.id, {
         status: "FAILED",
@@ -112,6 +148,11 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
         at: deps.now(),
       });
       if (failed.updated && ctx) await onMessageFailed(tx, ctx, failed.message, reason, deps.now());
+      if (failed.updated)
+        await reportProviderStatus(tx, failed.message, {
+          key: "refused",
+          reason: { code: `bulksms_${r.error.code}`, message: `Not sent: ${reason}` },
+        });
       await decideMessage(deps, tx, message, meta, {
         decision: "blocked",
         reason: DECISION_REASONS.gatewayRefused,
@@ -126,7 +167,7 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
   const status = first?.status ? toMessageStatus(first.status.type) : "ACCEPTED";
   const cost = r.data.messages.reduce((sum, m) => sum + (m.creditCost ?? 0), 0);
   await store.transaction(async (tx) => {
-    await tx.messages.markSubmitted(message.id, {
+    const submitted = await tx.messages.markSubmitted(message.id, {
       providerIds: r.data.messages.map((m) => m.id),
       status,
       subtype: first?.status?.subtype ?? null,
@@ -137,9 +178,26 @@ export async function sendQueuedMessage(deps: EngineDeps, messageId: string): Pr
       reason: DECISION_REASONS.sent,
       key: "sent",
     });
+    if (submitted.updated) await reportProviderStatus(tx, submitted.message, { key: "submitted" });
   });
   await afterLeftQueue(deps, message, meta);
   return OK;
+}
+
+/** What a provider text's reason is written from (its location's time zone, its contact). */
+async function providerReasonContext(
+  deps: EngineDeps,
+  tx: StoreTx,
+  message: MessageRecord,
+): Promise<ReasonContext | null> {
+  const location = await tx.locations.get(message.locationId);
+  if (!location) return { location: { timezone: "UTC" }, contact: null, to: message.to };
+  return reasonContext(tx, {
+    location,
+    locationId: message.locationId,
+    contactId: message.contactId,
+    to: message.to,
+  });
 }
 
 /** Records what became of a queued message (once per message and decision). */

@@ -1,7 +1,7 @@
 /** A typed client for the GHL simulator's HTTP control routes, for tests driving a sandbox in another process. */
 import type { FaultConfig } from "../faults.js";
 import type { ContactInput } from "./contacts-store.js";
-import type { ContractViolation, RequestLogEntry, SeedResult } from "./control.js";
+import type { ContractViolation, ProviderMessageOptions, RequestLogEntry, SeedResult } from "./control.js";
 import type { GhlContact, GhlMessage, GhlStatusUpdate } from "./types.js";
 import type { WebhookDelivery, WebhookKeys } from "./webhooks.js";
 
@@ -19,7 +19,11 @@ export interface GhlControlClient {
   webhookDeliveries(): Promise<WebhookDelivery[]>;
   flushWebhooks(): Promise<void>;
   webhookKeys(): Promise<WebhookKeys>;
-  sendProviderMessage(contactId: string, message: string): Promise<GhlMessage>;
+  sendProviderMessage(
+    contactId: string,
+    message: string,
+    options?: ProviderMessageOptions,
+  ): Promise<GhlMessage>;
   inboundMessages(): Promise<GhlMessage[]>;
   statusUpdates(): Promise<GhlStatusUpdate[]>;
   setFaults(patch: Partial<FaultConfig>): Promise<FaultConfig>;
@@ -67,8 +71,9 @@ export function createGhlControlClient(baseUrl: string, fetchImpl: typeof fetch 
       await call("POST", "webhooks/flush");
     },
     webhookKeys: () => call("GET", "webhooks/keys"),
-    sendProviderMessage: async (contactId, message) =>
-      (await call<{ message: GhlMessage }>("POST", "messages/provider", { contactId, message })).message,
+    sendProviderMessage: async (contactId, message, options = {}) =>
+      (await call<{ message: GhlMessage }>("POST", "messages/provider", { contactId, message, ...options }))
+        .message,
     inboundMessages: async () => (await call<{ messages: GhlMessage[] }>("GET", "messages/inbound")).messages,
     statusUpdates: async () =>
       (await call<{ statusUpdates: GhlStatusUpdate[] }>("GET", "messages/status-updates")).statusUpdates,

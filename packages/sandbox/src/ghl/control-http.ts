@@ -34,7 +34,7 @@ export const GHL_CONTROL_ROUTES = [
   "GET /__sandbox/webhooks/deliveries",
   "POST /__sandbox/webhooks/flush",
   "GET /__sandbox/webhooks/keys",
-  "POST /__sandbox/messages/provider {contactId, message}",
+  "POST /__sandbox/messages/provider {contactId, message, attachments?, userId?}",
   "GET /__sandbox/messages/inbound | /outbound | /status-updates",
   "GET|PUT /__sandbox/faults",
   "POST /__sandbox/faults/storm {durationMs}",
@@ -119,7 +119,10 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
         return ok(control.webhookKeys());
       case "POST messages/provider":
         return ok({
-          message: control.sendProviderMessage(String(body.contactId ?? ""), String(body.message ?? "")),
+          message: control.sendProviderMessage(String(body.contactId ?? ""), String(body.message ?? ""), {
+            ...(Array.isArray(body.attachments) ? { attachments: body.attachments.map(String) } : {}),
+            ...(body.userId === null || typeof body.userId === "string" ? { userId: body.userId } : {}),
+          }),
         });
       case "GET messages/inbound":
         return ok({ messages: control.inboundMessages() });

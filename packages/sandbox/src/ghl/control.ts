@@ -37,6 +37,13 @@ export interface RequestLogEntry {
   operation?: string;
 }
 
+export interface ProviderMessageOptions {
+  /** Attachment URLs (GHL sends them as a list of links). */
+  attachments?: string[];
+  /** The GHL user who sent it; null = a workflow / bulk action (no `userId` in the payload). */
+  userId?: string | null;
+}
+
 export interface GhlControl {
   /** Seed `count` realistic contacts into a location (default: every location). Silent (no webhooks) unless asked. */
   seedContacts(count: number, options?: { locationId?: string; webhooks?: boolean }): SeedResult;
@@ -60,8 +67,12 @@ export interface GhlControl {
   /** Release reorder-held webhooks and wait until no delivery is in flight. */
   flushWebhooks(): Promise<void>;
   webhookKeys(): WebhookKeys;
-  /** A message GHL sends through the conversation provider (fires ProviderOutboundMessage). */
-  sendProviderMessage(contactId: string, message: string): GhlMessage;
+  /**
+   * A message GHL sends through the conversation provider (fires ProviderOutboundMessage). By default a
+   * person typed it in the Conversations inbox (the payload carries their `userId`); `userId: null` is a
+   * workflow or bulk-action send (GHL sends no `userId` then).
+   */
+  sendProviderMessage(contactId: string, message: string, options?: ProviderMessageOptions): GhlMessage;
   inboundMessages(): GhlMessage[];
   outboundMessages(): GhlMessage[];
   statusUpdates(): GhlStatusUpdate[];

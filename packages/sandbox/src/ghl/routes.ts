@@ -57,7 +57,7 @@ export interface RouteDeps {
   /** Workflow / campaign enrolments made through the API (visible via control). */
   memberships: Membership[];
   /** Called after an SMS is sent through GHL (the provider flow hooks in here). */
-  onOutbound?: (m: GhlMessage, phone: string | null) => void;
+  onOutbound?: (m: GhlMessage, phone: string | null) => boolean;
   emit: (
     type: "InboundMessage" | "OutboundMessage",
     locationId: string,
@@ -486,6 +486,12 @@ export function createRoutes(deps: RouteDeps): Route[] {
         if (!m) throw new HttpError(404, "Message not found");
         if (m.direction !== "outbound")
           throw new HttpError(400, "Only outbound messages have a delivery status");
+        // ConversationProviders.md: only the conversation provider's app may update a message's status
+        if (m.viaProvider !== true)
+          throw new HttpError(
+            403,
+            "The message was not sent through your conversation provider; its status cannot be updated",
+          );
         const b = ctx.body as {
           status: string;
           error?: unknown;
@@ -542,7 +548,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
         deps.messages.push(m);
         deps.emit("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
         // Only SMS goes through the SMS conversation provider.
-        if (b.type === "SMS") deps.onOutbound?.(m, contact.phone);
+        if (b.type === "SMS" && deps.onOutbound?.(m, contact.phone)) m.viaProvider = true;
         return {
           status: 200,
           body: {

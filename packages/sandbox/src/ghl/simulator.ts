@@ -322,7 +322,10 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     memberships,
     onOutbound: (m, phone) => {
       // With a custom SMS provider configured, messages sent through GHL go to the provider too.
-      if (options.providerDeliveryUrl) providerOutbound(m, phone);
+      if (!options.providerDeliveryUrl) return false;
+      // sent by an app through the API, not typed by a person: no userId
+      providerOutbound(m, phone, null);
+      return true;
     },
     emit: (type, locationId, payload) => {
       sender.send(type, locationId, payload);
@@ -385,7 +388,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       await sender.idle();
     },
     webhookKeys: () => signer.keys,
-    sendProviderMessage(contactId, message) {
+    sendProviderMessage(contactId, message, opts = {}) {
       const contact = store.get(contactId);
       const conversation = conversationFor(
         { conversations, newId: () => dataRng.string(20) },
@@ -401,11 +404,12 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         type: "SMS",
         body: message,
         status: "pending",
-        attachments: [],
+        attachments: [...(opts.attachments ?? [])],
         dateAdded: new Date(now()).toISOString(),
+        viaProvider: true,
       };
       messages.push(m);
-      providerOutbound(m, contact.phone);
+      providerOutbound(m, contact.phone, opts.userId === undefined ? "sandboxUser000000001" : opts.userId);
       sender.send("OutboundMessage", m.locationId, { ...messagePayload(m), source: "app" });
       return m;
     },
@@ -430,8 +434,12 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   };
   const clockTimersCancel = (): void => sender.clear();
 
-  /** GHL asks the conversation provider to send `m` (POST to its Delivery URL). */
-  function providerOutbound(m: GhlMessage, phone: string | null): void {
+  /**
+   * GHL asks the conversation provider to send `m` (POST to its Delivery URL), with the payload fields of
+   * docs/webhook events/ProviderOutboundMessage.md (`userId` only when a person sent it), signed and
+   * enveloped (webhookId, timestamp) like every other webhook.
+   */
+  function providerOutbound(m: GhlMessage, phone: string | null, userId: string | null): void {
     sender.send(
       "ProviderOutboundMessage",
       m.locationId,
@@ -442,7 +450,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         phone,
         message: m.body,
         attachments: m.attachments,
-        userId: "sandboxUser000000001",
+        userId,
       },
       options.providerDeliveryUrl,
     );

@@ -104,6 +104,11 @@ export interface GhlMessage {
   conversationProviderId?: string;
   attachments: string[];
   dateAdded: string;
+  /**
+   * Sent through the conversation provider (a ProviderOutboundMessage went to its Delivery URL): only then
+   * may the provider app update its status (ConversationProviders.md, "Update Message Status API").
+   */
+  viaProvider?: boolean;
   /** The message's id at the provider (`altId`). */
   altId?: string;
   /** Every other documented field the request carried (email parts, call data, scheduling, threading). */

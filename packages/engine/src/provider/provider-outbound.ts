@@ -1,0 +1,191 @@
+// ProviderOutboundMessage: GHL hands us an SMS to send as the sub-account's SMS provider (a person typed it
+// in the Conversations inbox or the mobile app, or a workflow / bulk action sent it).
+//
+// Exactly once per GHL `messageId`: the message key is derived from it (`provider:<location>:<messageId>`)
+// and the BulkSMS deduplication id from the key, so a redelivered webhook, a replayed inbox event or a crash
+// between submit and record never texts twice. The text then goes through the same send job and send gate
+// as our own texts (opt-out, GHL DND, BulkSMS blocks, consent, quiet hours per the provider setting), and
+// every outcome is reported back to GHL (provider-status.ts).
+import { dedupIdFor } from "@ghl-bulksms/bulksms";
+import type { GhlContactLike } from "@ghl-bulksms/sync";
+import type { EngineDeps, LocationContext } from "../core/deps.js";
+import { fromGhlError, type JobOutcome, OK, permanent } from "../core/outcome.js";
+import { toE164 } from "../core/phone.js";
+import { DECISION_REASONS, recordDecision } from "../gate/record-decision.js";
+import type { SendPurpose } from "../gate/send-gate.js";
+import { handleContactChanged } from "../ghl-events/contact-changed.js";
+import { type MessageMeta, queueMessage } from "../sms/queue-message.js";
+import { reportProviderStatus } from "./provider-status.js";
+import { providerText } from "./provider-text.js";
+
+/** The fields of GHL's ProviderOutboundMessage payload we use (docs/webhook events/ProviderOutboundMessage.md). */
+export interface ProviderOutboundPayload {
+  readonly messageId: string;
+  readonly contactId: string;
+  /** The channel: "SMS" here ("Email" for an email provider, which this is not). */
+  readonly type: string;
+  readonly phone: string | null;
+  readonly message: string;
+  readonly attachments: readonly string[];
+  /**
+   * The GHL user who sent it. THE field that tells a person's text from an automated one: GHL fills it
+   * when a user sends from the Conversations web app or the mobile app; a workflow or bulk action sends
+   * without it. (The docs list it as optional and show it on the user-sent example; nothing else in the
+   * payload says where the text came from.)
+   */
+  readonly userId: string | null;
+}
+
+export function parseProviderOutbound(event: Record<string, unknown>): ProviderOutboundPayload | null {
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : null);
+  const messageId = str(event.messageId);
+  const contactId = str(event.contactId);
+  if (!messageId || !contactId) return null;
+  return {
+    messageId,
+    contactId,
+    type: str(event.type) ?? "SMS",
+    phone: str(event.phone),
+    message: typeof event.message === "string" ? event.message : "",
+    attachments: Array.isArray(event.attachments)
+      ? event.attachments.filter((a): a is string => typeof a === "string")
+      : [],
+    userId: str(event.userId),
+  };
+}
+
+export function providerMessageKey(locationId: string, ghlMessageId: string): string {
+  return `provider:${locationId}:${ghlMessageId}`;
+}
+
+/** Typed by a person in GHL (goes at once under "user-immediate") or sent by a workflow / bulk action. */
+export function isUserTyped(p: Pick<ProviderOutboundPayload, "userId">): boolean {
+  return p.userId !== null;
+}
+
+/**
+ * The send purpose: every consent check on a fresh GHL view either way; quiet hours per the setting
+ * ("automated" keeps them, "notification" skips them).
+ */
+export function providerPurpose(
+  ctx: LocationContext,
+  p: Pick<ProviderOutboundPayload, "userId">,
+): SendPurpose {
+  const setting = ctx.policy.provider.quietHours;
+  const quiet = setting === "always" || (setting === "user-immediate" && !isUserTyped(p));
+  return quiet ? "automated" : "notification";
+}
+
+/** Mirrors a contact the store has not seen yet (its webhooks were lost), so the gate has a view of it. */
+async function ensureContact(
+  deps: EngineDeps,
+  ctx: LocationContext,
+  contactId: string,
+  eventKey: string,
+): Promise<JobOutcome> {
+  if (await deps.store.contacts.get(ctx.location.id, contactId)) return OK;
+  const r = await deps.ghl(ctx.location.id).contacts.get({ locationId: ctx.location.id, contactId });
+  if (!r.ok) return r.error.code === "not_found" ? OK : fromGhlError(r.error);
+  return handleContactChanged(deps, ctx, {
+    type: "ContactUpdate",
+    contact: r.data.contact as GhlContactLike,
+    eventKey: `${eventKey}:contact`,
+  });
+}
+
+export async function handleProviderOutbound(
+  deps: EngineDeps,
+  ctx: LocationContext,
+  event: Record<string, unknown>,
+  eventKey: string,
+): Promise<JobOutcome> {
+  const locationId = ctx.location.id;
+  if (!ctx.policy.provider.enabled) {
+    deps.logger.info(
+      { locationId },
+      "ProviderOutboundMessage ignored: provider mode is off for the location",
+    );
+    return OK;
+  }
+  const p = parseProviderOutbound(event);
+  if (!p) return permanent("invalid_event", "ProviderOutboundMessage without messageId or contactId");
+  if (p.type !== "SMS") {
+    deps.logger.info({ locationId, channel: p.type }, "provider message of another channel ignored");
+    return OK;
+  }
+  const key = providerMessageKey(locationId, p.messageId);
+  if (await deps.store.messages.getByKey(key)) return OK; // redelivery: handled once
+  const contact = await ensureContact(deps, ctx, p.contactId, eventKey);
+  if (!contact.ok) return contact;
+  const mirrored = await deps.store.contacts.get(locationId, p.contactId);
+  const to = toE164(p.phone, ctx.location.region) ?? mirrored?.phoneE164 ?? p.phone ?? "";
+  const userTyped = isUserTyped(p);
+  const meta: MessageMeta = {
+    purpose: providerPurpose(ctx, p),
+    kind: userTyped ? "provider:user" : "provider:automated",
+    ghlMessageId: p.messageId,
+  };
+  const text = providerText(p, ctx.policy.provider);
+  const now = deps.now();
+  await deps.store.transaction(async (tx) => {
+    if (text.ok) {
+      const q = await queueMessage(tx, {
+        key,
+        locationId,
+        contactId: p.contactId,
+        to,
+        body: text.body,
+        sendAfter: now,
+        meta,
+      });
+      if (q.created)
+        await recordDecision(deps, tx, {
+          key: `${q.message.id}:queued`,
+          locationId,
+          contactId: p.contactId,
+          phone: to,
+          purpose: meta.purpose,
+          kind: meta.kind,
+          decision: "queued",
+          reason: DECISION_REASONS.queued,
+          messageKey: key,
+          messageId: q.message.id,
+        });
+      return;
+    }
+    // refused before any send: kept (keyed, so a redelivery is a no-op) and failed in GHL with the reason
+    const created = await tx.messages.create({
+      key,
+      locationId,
+      contactId: p.contactId,
+      to,
+      body: p.message,
+      template: null,
+      sendAfter: now,
+      retryOf: null,
+      meta,
+      dedupId: dedupIdFor(key),
+    });
+    if (!created.created) return;
+    const cancelled = await tx.messages.updateStatus(created.message.id, {
+      status: "CANCELLED",
+      error: text.reason.message.replace(/^Not sent: /, ""),
+      at: now,
+    });
+    await recordDecision(deps, tx, {
+      key: `${created.message.id}:refused`,
+      locationId,
+      contactId: p.contactId,
+      phone: to,
+      purpose: meta.purpose,
+      kind: meta.kind,
+      decision: "skipped",
+      reason: text.reason.code,
+      messageKey: key,
+      messageId: created.message.id,
+    });
+    if (cancelled.updated)
+      await reportProviderStatus(tx, cancelled.message, { key: "refused", reason: text.reason });
+  });
+  return OK;
+}
