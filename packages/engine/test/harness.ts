@@ -1,7 +1,7 @@
 // Test harness: the real sandbox (both simulators on 127.0.0.1), a real SQLite store in memory, the
 // engine, and a webhook receiver whose requests are ingested like the worker does.
 import { randomBytes } from "node:crypto";
-import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
+import { type BulkSmsClient, createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient, type GhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "@ghl-bulksms/sandbox/testing";
@@ -41,6 +41,7 @@ export async function startHarness(
     /** Virtual ms per real ms of the sandbox clock (default 1; tiny = frozen between advance() calls). */
     clockSpeed?: number;
     wrapGhl?: (c: GhlClient) => GhlClient;
+    wrapSms?: (c: BulkSmsClient) => BulkSmsClient;
     logger?: EngineLogger;
   } = {},
 ): Promise<Harness> {
@@ -65,13 +66,14 @@ export async function startHarness(
   const ghl = options.wrapGhl ? options.wrapGhl(realGhl) : realGhl;
   const credential = sandbox.bulksms.credentials[0];
   if (!credential) throw new Error("sandbox has no BulkSMS credential");
-  const sms = createBulkSmsClient({
+  const realSms = createBulkSmsClient({
     tokenId: credential.tokenId,
     tokenSecret: credential.tokenSecret,
     baseUrl: sandbox.bulksms.url,
     now,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   });
+  const sms = options.wrapSms ? options.wrapSms(realSms) : realSms;
   const engine = createEngine({
     store,
     ghl: () => ghl,

@@ -55,7 +55,7 @@ export async function sendQueuedMessage(
     if (message.status === "CANCELLED") {
       await decideCancelled(deps, message, meta);
       // cancelled outside this job (an opt-out, a delete, a merge): GHL learns why
-      await reportProviderStatus(deps.store, message, { key: "cancelled" });
+      if (meta.ghlMessageId) await reportCancelled(deps, message);
     }
     await afterLeftQueue(deps, message, meta);
     return OK;
@@ -76,10 +76,12 @@ export async function sendQueuedMessage(
         at: deps.now(),
       });
       if (verdict) await decideMessage(deps, tx, message, meta, { ...verdict, key: "blocked" });
-      if (cancelled.updated && meta.ghlMessageId) {
-        const why = await providerReasonContext(deps, tx, message);
+      // also when something else cancelled it a moment ago (the fresh GHL read found DND and opted out)
+      const now = "message" in cancelled ? cancelled.message : null;
+      if (now?.status === "CANCELLED" && meta.ghlMessageId) {
+        const why = await providerReasonContext(tx, message);
         if (why)
-          await reportProviderStatus(tx, cancelled.message, {
+          await reportProviderStatus(tx, now, {
             key: "blocked",
             reason: await blockedReason(tx, message.locationId, why, gate),
           });
@@ -100,7 +102,7 @@ export async function sendQueuedMessage(
       if (verdict)
         await decideMessage(deps, tx, message, meta, { ...verdict, key: `deferred:${gate.defer}` });
       if (meta.ghlMessageId) {
-        const why = await providerReasonContext(deps, tx, message);
+        const why = await providerReasonContext(tx, message);
         if (why)
           await reportProviderStatus(
             tx,
@@ -184,12 +186,20 @@ export async function sendQueuedMessage(
   return OK;
 }
 
+/** A provider text cancelled outside the send job: "failed" in GHL, with who opted out when. */
+async function reportCancelled(deps: EngineDeps, message: MessageRecord): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const optedOut = /^opted out/.test(message.error ?? "");
+    const why = optedOut ? await providerReasonContext(tx, message) : null;
+    await reportProviderStatus(tx, message, {
+      key: "cancelled",
+      ...(why ? { reason: await blockedReason(tx, message.locationId, why, { block: "opted_out" }) } : {}),
+    });
+  });
+}
+
 /** What a provider text's reason is written from (its location's time zone, its contact). */
-async function providerReasonContext(
-  deps: EngineDeps,
-  tx: StoreTx,
-  message: MessageRecord,
-): Promise<ReasonContext | null> {
+async function providerReasonContext(tx: StoreTx, message: MessageRecord): Promise<ReasonContext | null> {
   const location = await tx.locations.get(message.locationId);
   if (!location) return { location: { timezone: "UTC" }, contact: null, to: message.to };
   return reasonContext(tx, {
