@@ -16,6 +16,15 @@ export function quietWindow(q: QuietHours): { start: string; end: string } {
   return { start: hhmm(q.startMinute), end: hhmm(q.endMinute) };
 }
 
+/** GHL_PROVIDER_MODE / PROVIDER_QUIET_HOURS / PROVIDER_ATTACHMENTS (optional in hand-built test configs). */
+function providerPolicy(config: WorkerConfig): Json {
+  const p = config.provider;
+  if (!p) return {};
+  return {
+    provider: { enabled: p.mode === "on", quietHours: p.quietHours, attachments: p.attachments },
+  };
+}
+
 /** The environment's settings as engine configuration input (parseEngineConfig's shape). */
 export function enginePolicyFromEnv(config: WorkerConfig): Json {
   const m = config.messaging;
@@ -47,6 +56,7 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
       replies,
       quietHours: { enabled: true, ...quietWindow(m.quietHours) },
       consent: { maxAgeMs: m.consentMaxAgeMs },
+      ...providerPolicy(config),
     },
     locations,
   };

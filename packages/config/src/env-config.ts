@@ -13,6 +13,18 @@ export const CONFIRMATION_MODES: readonly ConfirmationMode[] = ["off", "unless-b
 /** GHL_CONSENT_MAX_AGE_SECONDS default: a view of GHL's DND and tags older than 5 minutes is re-read. */
 export const DEFAULT_CONSENT_MAX_AGE_SECONDS = 300;
 
+/** GHL_PROVIDER_MODE: "on" = BulkSMS is the GHL SMS provider (ProviderOutboundMessage events are sent). */
+export type ProviderMode = "on" | "off";
+/** PROVIDER_QUIET_HOURS: which provider texts wait for the sending window. */
+export type ProviderQuietHoursMode = "user-immediate" | "always" | "never";
+export const PROVIDER_QUIET_HOURS_MODES: readonly ProviderQuietHoursMode[] = [
+  "user-immediate",
+  "always",
+  "never",
+];
+/** PROVIDER_ATTACHMENTS: a provider text with attachments fails ("fail") or is sent with their links ("links"). */
+export type ProviderAttachmentsMode = "fail" | "links";
+
 export interface QuietHours {
   /** minutes after local midnight */
   readonly startMinute: number;
@@ -98,6 +110,15 @@ export interface WorkerConfig {
     readonly gatewayStopWords: readonly string[] | null;
     /** GHL_CONSENT_MAX_AGE_SECONDS in ms: the oldest GHL DND/tags view an automated text is decided on */
     readonly consentMaxAgeMs: number;
+  };
+  /**
+   * BulkSMS as GHL's SMS provider (conversation provider); per location in the policy file's
+   * `engine.locations.<id>.provider`. Optional in the type so hand-built test configurations need not set it.
+   */
+  readonly provider?: {
+    readonly mode: ProviderMode;
+    readonly quietHours: ProviderQuietHoursMode;
+    readonly attachments: ProviderAttachmentsMode;
   };
   readonly http: {
     readonly bodyLimitBytes: number;
@@ -489,6 +510,25 @@ export function loadConfig(env: Env): WorkerConfig {
   const consentMaxAgeMs =
     parse("GHL_CONSENT_MAX_AGE_SECONDS", intText(0, 86_400), DEFAULT_CONSENT_MAX_AGE_SECONDS) * 1000;
 
+  // BulkSMS as GHL's SMS provider.
+  const providerMode = parse<ProviderMode>(
+    "GHL_PROVIDER_MODE",
+    z.enum(["on", "off"], { error: "must be on or off" }),
+    "off",
+  );
+  const providerQuietHours = parse<ProviderQuietHoursMode>(
+    "PROVIDER_QUIET_HOURS",
+    z.enum(["user-immediate", "always", "never"], {
+      error: `must be one of ${PROVIDER_QUIET_HOURS_MODES.join(", ")}`,
+    }),
+    "user-immediate",
+  );
+  const providerAttachments = parse<ProviderAttachmentsMode>(
+    "PROVIDER_ATTACHMENTS",
+    z.enum(["fail", "links"], { error: "must be fail or links" }),
+    "fail",
+  );
+
   // Periodic jobs.
   const scheduleIntervalMs = parse("SCHEDULE_INTERVAL_SECONDS", intText(0, 3600), 60) * 1000;
   const blockedPullEveryMs = parse("BLOCKED_PULL_INTERVAL_MINUTES", intText(1, 1440), 15) * 60_000;
@@ -579,6 +619,7 @@ export function loadConfig(env: Env): WorkerConfig {
       gatewayStopWords,
       consentMaxAgeMs,
     },
+    provider: { mode: providerMode, quietHours: providerQuietHours, attachments: providerAttachments },
     http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
     schedule: {

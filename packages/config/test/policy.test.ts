@@ -108,6 +108,7 @@ describe("enginePolicy", () => {
         replies: { help: "Call us", stopConfirmationMode: "off", startConfirmationMode: "off" },
         quietHours: { enabled: true, start: "09:00", end: "20:00" },
         consent: { maxAgeMs: 300_000 },
+        provider: { enabled: false, quietHours: "user-immediate", attachments: "fail" },
         sender: "ACME",
       },
       locations: { loc1: { quietHours: { start: "10:00", end: "19:00" } }, loc2: { optOutTag: "stop" } },

@@ -111,6 +111,12 @@ export function registerConfig(program: Command, io: Io): void {
           ["BulkSMS stop words", (c.messaging.gatewayStopWords ?? c.messaging.stopWords).join(",")],
           ["STOP / START confirmation", `${c.messaging.stopConfirmation} / ${c.messaging.startConfirmation}`],
           ["GHL consent view max age", `${c.messaging.consentMaxAgeMs / 1000} s`],
+          [
+            "GHL SMS provider",
+            c.provider
+              ? `${c.provider.mode} (quiet hours ${c.provider.quietHours}, attachments ${c.provider.attachments})`
+              : "off",
+          ],
         ]),
       );
     });

@@ -142,6 +142,7 @@ async function runChecks(
       store = null;
     }
   }
+  add(providerCheck(config));
   try {
     await ghlChecks(settings, globals, store, add);
     await bulkSmsChecks(settings, globals, add, minCredits);
@@ -162,6 +163,27 @@ async function runChecks(
   } finally {
     await store?.close();
   }
+}
+
+/** GHL_PROVIDER_MODE: whether BulkSMS sends GHL's SMS, and what a status update needs. */
+export function providerCheck(config: LoadedSettings["config"]): Check {
+  const p = config.provider ?? { mode: "off", quietHours: "user-immediate", attachments: "fail" };
+  if (p.mode === "off")
+    return {
+      name: "GHL SMS provider",
+      status: "ok",
+      detail: "off (GHL_PROVIDER_MODE): provider messages are ignored",
+    };
+  const detail = `on: quiet hours ${p.quietHours}, attachments ${p.attachments}; Delivery URL ${config.publicBaseUrl ?? "<PUBLIC_BASE_URL>"}/webhooks/ghl`;
+  // ConversationProviders.md: only the provider's own marketplace app may update a message's status
+  if (config.ghl.oauth === null)
+    return {
+      name: "GHL SMS provider",
+      status: "warn",
+      detail: `${detail}; no marketplace app configured`,
+      fix: "a conversation provider is a marketplace app: set GHL_CLIENT_ID/GHL_CLIENT_SECRET (only the provider app's own token may update message statuses)",
+    };
+  return { name: "GHL SMS provider", status: "ok", detail };
 }
 
 async function ghlChecks(
