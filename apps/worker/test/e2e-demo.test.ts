@@ -41,6 +41,7 @@ const FLOWS = [
   "delivery",
   "failure",
   "reply",
+  "provider",
   "help",
   "stop",
   "start",

@@ -118,6 +118,34 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     replyNotes.length === 1,
   );
 
+  // 4b. BulkSMS as GHL's SMS provider (GHL_PROVIDER_MODE=on): a person answers Ada in GHL's conversation.
+  // (Kept in its own block so the reply part of the thread can be added to this step.)
+  step("provider", "a user writes to Ada in GHL's conversation (BulkSMS is the sub-account's SMS provider)");
+  const answer = "Hi Ada, we open at 9 on Saturday. See you then!";
+  const adaSentBefore = stack.sentTo(PEOPLE.ada.e164).length;
+  const typed = ghl.sendProviderMessage(ids.ada, answer);
+  log(`  GHL: a user sends ${quote(answer)} to Ada (ProviderOutboundMessage to the worker)`);
+  await stack.settle();
+  const providerSent = stack.sentTo(PEOPLE.ada.e164).slice(adaSentBefore);
+  expect(
+    "BulkSMS sends it to Ada exactly once",
+    `BulkSMS sent ${count(providerSent.length, "text")}: ${providerSent.map((m) => quote(m.body)).join(", ") || "none"}`,
+    providerSent.length === 1 && providerSent[0]?.body === answer,
+  );
+  await stack.advance(10_000);
+  const reported = ghl
+    .statusUpdates()
+    .filter((u) => u.messageId === typed.id)
+    .map((u) => u.status);
+  const shown = ghl.outboundMessages().find((m) => m.id === typed.id)?.status ?? "none";
+  expect(
+    '"delivered" shows on the message in GHL',
+    `status updates: ${reported.join(" -> ") || "none"}; the message shows ${JSON.stringify(shown)}`,
+    shown === "delivered" &&
+      reported.at(-1) === "delivered" &&
+      !reported.slice(reported.indexOf("delivered")).includes("pending"),
+  );
+
   // 5. HELP answers with the configured help text.
   step("help", "Dan texts HELP");
   sms.simulateReply({ from: PEOPLE.dan.e164, body: "HELP" });

@@ -187,6 +187,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
       WELCOME_TEMPLATE: DEMO_WELCOME,
       HELP_TEXT: DEMO_HELP,
+      // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
+      GHL_PROVIDER_MODE: "on",
       ...options.env,
     });
     app = createWorkerApp({
