@@ -11,7 +11,7 @@ import {
   markAccountBlocked,
   providerMessageKey,
 } from "../src/index.js";
-import { type Harness, NOON_LONDON, startHarness } from "./harness.js";
+import { type Harness, startHarness } from "./harness.js";
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -147,7 +147,9 @@ describe("provider mode: the send gate decides, GHL learns why", () => {
     expect(textsTo(h, "+447400123002")).toHaveLength(0);
     const [u] = statusesOf(h, m.id);
     expect(u?.status).toBe("failed");
-    expect((u?.error as { message: string }).message).toMatch(/^Not sent: Ada has SMS DND on in HighLevel/);
+    expect((u?.error as { message: string } | undefined)?.message).toMatch(
+      /^Not sent: Ada has SMS DND on in HighLevel/,
+    );
   });
 
   it("a number BulkSMS blocks: no text, failed 'on the BulkSMS blocked list'", async () => {
