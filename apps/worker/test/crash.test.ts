@@ -9,8 +9,12 @@
 // webhooks (90 s of sandbox time later; the sandbox clock runs 30x here), so EVERY BulkSMS event (reply,
 // STOP, status report) must eventually be acknowledged and have its effect.
 //
+// Users also write to some contacts in GHL's conversation (GHL_PROVIDER_MODE=on: BulkSMS is the SMS
+// provider, each text arrives as a signed ProviderOutboundMessage).
+//
 // Afterwards, from the simulators' own records: no SMS sent twice, none lost, no duplicate note or task,
-// no text to an opted-out number, nothing dead-lettered.
+// no text to an opted-out number, every acknowledged provider message sent once with "delivered" as its
+// last status in GHL (never pending after delivered), nothing dead-lettered.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -105,6 +109,7 @@ describe("crash safety", () => {
       JOB_CONCURRENCY: "8",
       JOB_CONCURRENCY_PER_LOCATION: "4",
       SHUTDOWN_TIMEOUT_SECONDS: "5",
+      GHL_PROVIDER_MODE: "on",
     };
     locations.forEach((l, i) => {
       env[`GHL_LOCATION_${i + 1}_ID`] = l.id;
@@ -179,6 +184,8 @@ describe("crash safety", () => {
       e164: string;
       national: string;
       failing: boolean;
+      /** users write to this contact in GHL (it never texts STOP, so every provider text must go) */
+      provider: boolean;
     }
     const people: Person[] = [];
     locations.forEach((l, li) => {
@@ -190,11 +197,13 @@ describe("crash safety", () => {
           e164: `+447400${local}`,
           national: `07400 ${local}`,
           failing: i < FAILING_PER_LOCATION,
+          provider: i % 10 === 9,
         });
       }
     });
     for (const p of people) if (p.failing) sb.bulksms.control.setNumberOutcome(p.e164, "NOT_SENT");
     const replies = new Map<string, string>(); // reply text -> e164
+    const providerTexts = new Map<string, { text: string; person: Person }>(); // GHL message id ->
     const stopped = new Set<string>();
     const welcomed = (p: Person) =>
       sb.bulksms.control
@@ -235,7 +244,15 @@ describe("crash safety", () => {
         continue;
       }
       const welcomedCount = people.filter((x) => !x.failing && welcomed(x)).length;
-      if (random() < 0.35 && stopped.size < Math.min(24, Math.ceil(welcomedCount / 3))) {
+      if (p.provider && random() < 0.5) {
+        const text = `Provider ${providerTexts.size + 1}: your order ${Math.floor(random() * 1e6)} is ready`;
+        const m = sb.ghl.control.sendProviderMessage(p.contactId, text);
+        providerTexts.set(m.id, { text, person: p });
+      } else if (
+        !p.provider &&
+        random() < 0.35 &&
+        stopped.size < Math.min(24, Math.ceil(welcomedCount / 3))
+      ) {
         sb.bulksms.control.simulateReply({ from: p.e164, body: "STOP" });
         stopped.add(p.e164);
       } else {
@@ -386,9 +403,29 @@ describe("crash safety", () => {
           problems.push(
             `${p.e164}: after STOP ${others.length} texts: ${others.map((m) => m.body).join(" / ")}`,
           );
-      } else if (texts.some((m) => !m.body.startsWith("Hi "))) {
+      } else if (texts.some((m) => !m.body.startsWith("Hi ") && !m.body.startsWith("Provider "))) {
         problems.push(`${p.e164}: an unexpected text`);
       }
+    }
+    // provider messages: one text per GHL message id, its last status in GHL final
+    const ackedProvider = new Set(
+      ghlAcked
+        .filter((d) => d.type === "ProviderOutboundMessage")
+        .map((d) => (JSON.parse(d.body) as { messageId: string }).messageId),
+    );
+    const statusUpdates = sb.ghl.control.statusUpdates();
+    let providerSent = 0;
+    for (const [id, { text, person }] of providerTexts) {
+      const n = to(person).filter((m) => m.body === text).length;
+      providerSent += n;
+      if (n > 1) problems.push(`${person.e164}: provider message ${id} sent ${n} times`);
+      if (ackedProvider.has(id) && n !== 1)
+        problems.push(`${person.e164}: acknowledged provider message ${id} sent ${n} times`);
+      const statuses = statusUpdates.filter((u) => u.messageId === id).map((u) => u.status);
+      if (n === 1 && statuses.at(-1) !== "delivered")
+        problems.push(`${person.e164}: provider message ${id} statuses ${statuses.join(",") || "none"}`);
+      if (statuses.includes("delivered") && statuses.slice(statuses.indexOf("delivered")).includes("pending"))
+        problems.push(`${person.e164}: provider message ${id} went back to pending: ${statuses.join(",")}`);
     }
     if (dead.length > 0)
       problems.push(
@@ -430,6 +467,9 @@ describe("crash safety", () => {
       welcomesSent: welcomes,
       textsSent: sent.length,
       replies: replies.size,
+      providerMessages: providerTexts.size,
+      providerAcknowledged: ackedProvider.size,
+      providerSent,
       stops: stopped.size,
       notesChecked,
       deadLetters: dead.length,
@@ -444,5 +484,6 @@ describe("crash safety", () => {
     expect(figures.acknowledgedEvents).toBeGreaterThanOrEqual(500);
     expect(stopped.size).toBeGreaterThanOrEqual(8);
     expect(replies.size).toBeGreaterThanOrEqual(20);
+    expect(ackedProvider.size).toBeGreaterThanOrEqual(5);
   }, 180_000);
 });
