@@ -28,10 +28,13 @@ export interface ProviderOutboundPayload {
   readonly message: string;
   readonly attachments: readonly string[];
   /**
-   * The GHL user who sent it. THE field that tells a person's text from an automated one: GHL fills it
-   * when a user sends from the Conversations web app or the mobile app; a workflow or bulk action sends
-   * without it. (The docs list it as optional and show it on the user-sent example; nothing else in the
-   * payload says where the text came from.)
+   * The GHL user who sent it: THE field we rely on to tell a person's text from an automated one.
+   * ProviderOutboundMessage.md lists `userId` as optional and shows it on its example of a message sent
+   * from the app; nothing else in the payload says where a text came from (no `source`, unlike the
+   * OutboundMessage event). Present = a person typed it (web or mobile app); absent = a workflow or a bulk
+   * action [inferred: GHL documents no user behind those]. Should GHL fill it on a bulk action a person
+   * started, that text counts as typed and goes at once; PROVIDER_QUIET_HOURS=always holds every provider
+   * text to the sending window.
    */
   readonly userId: string | null;
 }
