@@ -77,14 +77,13 @@ export async function sendQueuedMessage(
       });
       if (verdict) await decideMessage(deps, tx, message, meta, { ...verdict, key: "blocked" });
       // also when something else cancelled it a moment ago (the fresh GHL read found DND and opted out)
-      const now = "message" in cancelled ? cancelled.message : null;
-      if (now?.status === "CANCELLED" && meta.ghlMessageId) {
+      const current = "message" in cancelled ? cancelled.message : null;
+      if (current?.status === "CANCELLED" && meta.ghlMessageId) {
         const why = await providerReasonContext(tx, message);
-        if (why)
-          await reportProviderStatus(tx, now, {
-            key: "blocked",
-            reason: await blockedReason(tx, message.locationId, why, gate),
-          });
+        await reportProviderStatus(tx, current, {
+          key: "blocked",
+          reason: await blockedReason(tx, message.locationId, why, gate),
+        });
       }
     });
     await afterLeftQueue(deps, message, meta);
@@ -103,12 +102,11 @@ export async function sendQueuedMessage(
         await decideMessage(deps, tx, message, meta, { ...verdict, key: `deferred:${gate.defer}` });
       if (meta.ghlMessageId) {
         const why = await providerReasonContext(tx, message);
-        if (why)
-          await reportProviderStatus(
-            tx,
-            { ...message, sendAfter: gate.defer },
-            { key: `deferred:${gate.defer}`, reason: deferredReason(why, gate) },
-          );
+        await reportProviderStatus(
+          tx,
+          { ...message, sendAfter: gate.defer },
+          { key: `deferred:${gate.defer}`, reason: deferredReason(why, gate) },
+        );
       }
     });
     return OK;
@@ -190,16 +188,17 @@ export async function sendQueuedMessage(
 async function reportCancelled(deps: EngineDeps, message: MessageRecord): Promise<void> {
   await deps.store.transaction(async (tx) => {
     const optedOut = /^opted out/.test(message.error ?? "");
-    const why = optedOut ? await providerReasonContext(tx, message) : null;
-    await reportProviderStatus(tx, message, {
-      key: "cancelled",
-      ...(why ? { reason: await blockedReason(tx, message.locationId, why, { block: "opted_out" }) } : {}),
-    });
+    const reason = optedOut
+      ? await blockedReason(tx, message.locationId, await providerReasonContext(tx, message), {
+          block: "opted_out",
+        })
+      : undefined;
+    await reportProviderStatus(tx, message, { key: "cancelled", ...(reason ? { reason } : {}) });
   });
 }
 
 /** What a provider text's reason is written from (its location's time zone, its contact). */
-async function providerReasonContext(tx: StoreTx, message: MessageRecord): Promise<ReasonContext | null> {
+async function providerReasonContext(tx: StoreTx, message: MessageRecord): Promise<ReasonContext> {
   const location = await tx.locations.get(message.locationId);
   if (!location) return { location: { timezone: "UTC" }, contact: null, to: message.to };
   return reasonContext(tx, {
