@@ -69,6 +69,28 @@ describe("ProviderOutboundMessage", () => {
   });
 });
 
+describe("enabling the SMS provider per sub-account", () => {
+  it("disabled: GHL's SMS stay in GHL and no provider message can be sent; enabled: they go to its URL", async () => {
+    const loc = sim.locations[0]!;
+    const c = sim.control.createContact(loc.id, { phone: "+447700900306" });
+    sim.control.setSmsProvider(loc.id, null);
+    await api(sim, "/conversations/messages", {
+      body: { type: "SMS", subType: "SMS", contactId: c.id, message: "stays", status: "pending" },
+    });
+    expect(() => sim.control.sendProviderMessage(c.id, "nowhere")).toThrow(/no SMS provider/);
+    const other = await startReceiver();
+    try {
+      sim.control.setSmsProvider(loc.id, other.url);
+      sim.control.sendProviderMessage(c.id, "there");
+      await sim.control.flushWebhooks();
+      expect(provider.received).toEqual([]);
+      expect(other.received.map((r) => r.json.message)).toEqual(["there"]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("PUT /conversations/messages/{messageId}/status", () => {
   it("records each status; the same status twice is fine; unknown values are refused (422)", async () => {
     const c = sim.control.createContact(sim.locations[0]!.id, { firstName: "Cy", phone: "+447700900303" });

@@ -24,6 +24,7 @@ export interface GhlControlClient {
     message: string,
     options?: ProviderMessageOptions,
   ): Promise<GhlMessage>;
+  setSmsProvider(locationId: string, deliveryUrl: string | null): Promise<void>;
   inboundMessages(): Promise<GhlMessage[]>;
   statusUpdates(): Promise<GhlStatusUpdate[]>;
   setFaults(patch: Partial<FaultConfig>): Promise<FaultConfig>;
@@ -74,6 +75,9 @@ export function createGhlControlClient(baseUrl: string, fetchImpl: typeof fetch 
     sendProviderMessage: async (contactId, message, options = {}) =>
       (await call<{ message: GhlMessage }>("POST", "messages/provider", { contactId, message, ...options }))
         .message,
+    setSmsProvider: async (locationId, deliveryUrl) => {
+      await call("PUT", `locations/${encodeURIComponent(locationId)}/sms-provider`, { deliveryUrl });
+    },
     inboundMessages: async () => (await call<{ messages: GhlMessage[] }>("GET", "messages/inbound")).messages,
     statusUpdates: async () =>
       (await call<{ statusUpdates: GhlStatusUpdate[] }>("GET", "messages/status-updates")).statusUpdates,

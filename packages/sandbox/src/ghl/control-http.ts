@@ -35,6 +35,7 @@ export const GHL_CONTROL_ROUTES = [
   "POST /__sandbox/webhooks/flush",
   "GET /__sandbox/webhooks/keys",
   "POST /__sandbox/messages/provider {contactId, message, attachments?, userId?}",
+  "PUT /__sandbox/locations/:id/sms-provider {deliveryUrl|null}",
   "GET /__sandbox/messages/inbound | /outbound | /status-updates",
   "GET|PUT /__sandbox/faults",
   "POST /__sandbox/faults/storm {durationMs}",
@@ -92,6 +93,9 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
         return ok({ task: control.addTask(id, body as { title: string; dueDate: string; body?: string }) });
       case "PUT locations/:id/settings":
         return ok({ location: control.setLocationSettings(id, body) });
+      case "PUT locations/:id/sms-provider":
+        control.setSmsProvider(id, typeof body.deliveryUrl === "string" ? body.deliveryUrl : null);
+        return ok(undefined);
       case "POST oauth/codes":
         return ok({
           code: control.issueAuthorizationCode({

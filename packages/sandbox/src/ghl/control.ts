@@ -73,6 +73,12 @@ export interface GhlControl {
    * workflow or bulk-action send (GHL sends no `userId` then).
    */
   sendProviderMessage(contactId: string, message: string, options?: ProviderMessageOptions): GhlMessage;
+  /**
+   * A person enables the app's SMS provider for a sub-account (Settings > Phone Numbers > Advanced > SMS
+   * Provider) with its Delivery URL, or disables it (null): then SMS sent through GHL stay in GHL and
+   * sendProviderMessage refuses. Default: the `providerDeliveryUrl` option (else the webhook URL).
+   */
+  setSmsProvider(locationId: string, deliveryUrl: string | null): void;
   inboundMessages(): GhlMessage[];
   outboundMessages(): GhlMessage[];
   statusUpdates(): GhlStatusUpdate[];

@@ -147,6 +147,14 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   let faultRng: Rng;
   let faults: FaultConfig;
   let webhookUrl: string | undefined;
+  /**
+   * Per location: the SMS provider's Delivery URL once a person enabled it (Settings > Phone Numbers >
+   * Advanced > SMS Provider), null when disabled. Absent: the `providerDeliveryUrl` option applies.
+   */
+  const smsProviders = new Map<string, string | null>();
+  /** Where GHL POSTs a location's provider messages; undefined = no provider (API sends stay in GHL). */
+  const providerUrlFor = (locationId: string): string | null | undefined =>
+    smsProviders.has(locationId) ? smsProviders.get(locationId) : options.providerDeliveryUrl;
   const locations: GhlLocation[] = [];
   const messages: GhlMessage[] = [];
   const statusUpdates: GhlStatusUpdate[] = [];
@@ -321,8 +329,8 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     traceId: () => dataRng.uuid(),
     memberships,
     onOutbound: (m, phone) => {
-      // With a custom SMS provider configured, messages sent through GHL go to the provider too.
-      if (!options.providerDeliveryUrl) return false;
+      // With a custom SMS provider enabled, messages sent through GHL go to the provider too.
+      if (!providerUrlFor(m.locationId)) return false;
       // sent by an app through the API, not typed by a person: no userId
       providerOutbound(m, phone, null);
       return true;
@@ -388,8 +396,13 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       await sender.idle();
     },
     webhookKeys: () => signer.keys,
+    setSmsProvider(locationId, deliveryUrl) {
+      smsProviders.set(requireLocation(locationId).id, deliveryUrl);
+    },
     sendProviderMessage(contactId, message, opts = {}) {
       const contact = store.get(contactId);
+      if (providerUrlFor(contact.locationId) === null)
+        throw new GhlStoreError(400, `no SMS provider is enabled for location ${contact.locationId}`);
       const conversation = conversationFor(
         { conversations, newId: () => dataRng.string(20) },
         contact.id,
@@ -429,6 +442,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     contractViolations: () => [...violations],
     reset: () => {
       clockTimersCancel();
+      smsProviders.clear();
       init();
     },
   };
@@ -452,7 +466,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
         attachments: m.attachments,
         userId,
       },
-      options.providerDeliveryUrl,
+      providerUrlFor(m.locationId) ?? undefined,
     );
   }
 
