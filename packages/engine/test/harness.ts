@@ -42,6 +42,8 @@ export async function startHarness(
     clockSpeed?: number;
     wrapGhl?: (c: GhlClient) => GhlClient;
     wrapSms?: (c: BulkSmsClient) => BulkSmsClient;
+    /** BulkSMS request timeout (real ms; default the client's). */
+    smsTimeoutMs?: number;
     logger?: EngineLogger;
   } = {},
 ): Promise<Harness> {
@@ -72,6 +74,7 @@ export async function startHarness(
     baseUrl: sandbox.bulksms.url,
     now,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    ...(options.smsTimeoutMs !== undefined ? { timeoutMs: options.smsTimeoutMs } : {}),
   });
   const sms = options.wrapSms ? options.wrapSms(realSms) : realSms;
   const engine = createEngine({

@@ -271,6 +271,24 @@ describe("provider mode: failures and retries", () => {
     ]);
   });
 
+  it("BulkSMS never answers (timeouts): retried, then failed in GHL with the reason", async () => {
+    h = await startHarness({ config: provider(), smsTimeoutMs: 100 });
+    const c = await ada(h);
+    h.sandbox.bulksms.control.setFaults({ stallRate: 1 });
+    const m = h.sandbox.ghl.control.sendProviderMessage(c.id, "Into the void");
+    await h.settle();
+    h.sandbox.bulksms.control.setFaults({ stallRate: null });
+    expect(textsTo(h, "+447400123001")).toHaveLength(0);
+    expect(statusesOf(h, m.id)).toEqual([
+      expect.objectContaining({
+        status: "failed",
+        error: expect.objectContaining({
+          message: expect.stringMatching(/^Not sent: BulkSMS did not accept it after 5 attempts/),
+        }),
+      }),
+    ]);
+  });
+
   it("a status write GHL refuses for a while is retried until it lands", async () => {
     let refusals = 0;
     h = await startHarness({
