@@ -5,11 +5,13 @@
 // replayed change enqueues nothing twice. The job reports the message as it stands when it runs: a job
 // made for an older state (a "pending" that runs after the delivery report) reports the newer state
 // instead, and a job whose PUT raced a newer change reports again, so GHL is never left on an older status
-// than ours (delivered never goes back to pending). GHL accepts the same status twice.
+// than ours (delivered never goes back to pending); two reports of one message never run at once. GHL
+// accepts the same status twice.
+import { randomUUID } from "node:crypto";
 import type { MessageRecord, MessageStatus, StoreTx } from "@ghl-bulksms/store";
 import { auditVendorWrite } from "../core/audit.js";
 import type { EngineDeps } from "../core/deps.js";
-import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
+import { fromGhlError, type JobOutcome, OK, retryLater } from "../core/outcome.js";
 import { type EngineJobCatalog, enqueueJob } from "../jobs/catalog.js";
 import { describeFailure } from "../sms/message-failed.js";
 import { metaOf } from "../sms/queue-message.js";
@@ -110,8 +112,34 @@ export function statusBody(
   };
 }
 
-/** Job "ghl.message.status". */
+/**
+ * How long one status report may hold its message's lock: a killed holder's lock frees itself after this,
+ * well within the retries of the report that waits for it (every 3 s). A report that outlives it (a long
+ * rate-limit wait) loses only the exclusivity; the re-read after its PUT still puts GHL right.
+ */
+const LOCK_TTL_MS = 10_000;
+const LOCK_RETRY_MS = 3_000;
+
+/**
+ * Job "ghl.message.status". Reports of one message never run at once (a store lock per message), so a
+ * `pending` read before the delivery report can never be PUT after the `delivered` written from it.
+ */
 export async function runProviderStatus(
+  deps: EngineDeps,
+  p: EngineJobCatalog["ghl.message.status"],
+): Promise<JobOutcome> {
+  const lock = `provider-status:${p.messageId}`;
+  const owner = randomUUID();
+  if (!(await deps.store.locks.tryAcquire(lock, owner, LOCK_TTL_MS)))
+    return retryLater("status_busy", "another status report of this message is running", LOCK_RETRY_MS);
+  try {
+    return await reportCurrent(deps, p);
+  } finally {
+    await deps.store.locks.release(lock, owner);
+  }
+}
+
+async function reportCurrent(
   deps: EngineDeps,
   p: EngineJobCatalog["ghl.message.status"],
 ): Promise<JobOutcome> {
