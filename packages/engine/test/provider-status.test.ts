@@ -2,7 +2,14 @@
 // and a provider message is accepted only as a signed marketplace webhook.
 import type { MessageRecord } from "@ghl-bulksms/store";
 import { describe, expect, it } from "vitest";
-import { dispatchGhlEvent, ghlEventType, providerText, statusBody } from "../src/index.js";
+import {
+  dispatchGhlEvent,
+  ghlEventType,
+  providerMessageKey,
+  providerText,
+  runProviderStatus,
+  statusBody,
+} from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 function message(patch: Partial<MessageRecord>): MessageRecord {
@@ -62,6 +69,48 @@ describe("statusBody", () => {
         message: "Not delivered: the phone could not receive it (switched off, full or unreachable)",
       },
     });
+  });
+});
+
+describe("runProviderStatus", () => {
+  it("waits while another report of the same message runs (no PUT), then reports the message as it is", async () => {
+    let h: Harness | null = null;
+    try {
+      h = await startHarness({ config: { defaults: { provider: { enabled: true } } } });
+      const c = h.sandbox.ghl.control.createContact(h.locationId, {
+        firstName: "Ada",
+        phone: "+447400123301",
+      });
+      await h.settle();
+      const g = h.sandbox.ghl.control.sendProviderMessage(c.id, "hi");
+      await h.advance(10_000);
+      const m = await h.store.messages.getByKey(providerMessageKey(h.locationId, g.id));
+      if (!m) throw new Error("no message");
+      const before = h.sandbox.ghl.control.statusUpdates().length;
+      await h.store.locks.tryAcquire(`provider-status:${m.id}`, "other-report", 10_000);
+      const busy = await runProviderStatus(h.engine.deps, {
+        locationId: h.locationId,
+        messageId: m.id,
+        state: "ACCEPTED",
+      });
+      expect(busy).toMatchObject({ ok: false, error: { code: "status_busy", retryable: true } });
+      expect(h.sandbox.ghl.control.statusUpdates()).toHaveLength(before);
+      await h.store.locks.release(`provider-status:${m.id}`, "other-report");
+      // a report made when it was submitted, run after delivery: delivered again, never pending
+      expect(
+        await runProviderStatus(h.engine.deps, {
+          locationId: h.locationId,
+          messageId: m.id,
+          state: "ACCEPTED",
+        }),
+      ).toEqual({ ok: true });
+      expect(h.sandbox.ghl.control.statusUpdates().at(-1)).toMatchObject({
+        messageId: g.id,
+        status: "delivered",
+      });
+    } finally {
+      await h?.close();
+    }
   });
 });
 
