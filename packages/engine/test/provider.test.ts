@@ -167,13 +167,21 @@ describe("provider mode: the send gate decides, GHL learns why", () => {
     });
   });
 
-  it("provider mode off: the event is ignored (nothing sent, no status)", async () => {
+  it("provider mode off: nothing sent, and the message fails in GHL saying so (not pending for ever)", async () => {
     h = await startHarness();
     const c = await ada(h);
     const m = h.sandbox.ghl.control.sendProviderMessage(c.id, "Hi");
     await h.settle();
     expect(textsTo(h, "+447400123001")).toHaveLength(0);
-    expect(statusesOf(h, m.id)).toEqual([]);
+    expect(statusesOf(h, m.id)).toEqual([
+      expect.objectContaining({
+        status: "failed",
+        error: expect.objectContaining({
+          code: "provider_off",
+          message: expect.stringMatching(/GHL_PROVIDER_MODE/),
+        }),
+      }),
+    ]);
   });
 });
 

@@ -172,7 +172,7 @@ export function providerCheck(config: LoadedSettings["config"]): Check {
     return {
       name: "GHL SMS provider",
       status: "ok",
-      detail: "off (GHL_PROVIDER_MODE): provider messages are ignored",
+      detail: "off (GHL_PROVIDER_MODE): provider messages are not sent (they fail in GHL, saying so)",
     };
   const detail = `on: quiet hours ${p.quietHours}, attachments ${p.attachments}; Delivery URL ${config.publicBaseUrl ?? "<PUBLIC_BASE_URL>"}/webhooks/ghl`;
   // ConversationProviders.md: only the provider's own marketplace app may update a message's status

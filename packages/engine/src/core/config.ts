@@ -136,7 +136,10 @@ export const providerAttachmentsSchema = z.enum(["fail", "links"]);
 export type ProviderAttachments = z.output<typeof providerAttachmentsSchema>;
 
 const providerSchema = z.strictObject({
-  /** BulkSMS is the location's GHL SMS provider: ProviderOutboundMessage events are sent. Off: ignored. */
+  /**
+   * BulkSMS is the location's GHL SMS provider: ProviderOutboundMessage events are sent. Off: nothing is
+   * sent, and a provider message that still arrives fails in GHL with the reason.
+   */
   enabled: z.boolean().default(false),
   quietHours: providerQuietHoursSchema.default("user-immediate"),
   /** "fail": the message fails in GHL ("attachments cannot be sent by SMS"); "links": links appended. */

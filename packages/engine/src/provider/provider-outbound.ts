@@ -16,7 +16,13 @@ import type { SendPurpose } from "../gate/send-gate.js";
 import { handleContactChanged } from "../ghl-events/contact-changed.js";
 import { type MessageMeta, queueMessage } from "../sms/queue-message.js";
 import { reportProviderStatus } from "./provider-status.js";
-import { providerText } from "./provider-text.js";
+import { type ProviderText, providerText } from "./provider-text.js";
+
+/** The reason a provider message fails with where provider mode is off. */
+const PROVIDER_OFF = {
+  code: "provider_off",
+  message: "Not sent: BulkSMS is not switched on as this sub-account's SMS provider (GHL_PROVIDER_MODE)",
+} as const;
 
 /** The fields of GHL's ProviderOutboundMessage payload we use (docs/webhook events/ProviderOutboundMessage.md). */
 export interface ProviderOutboundPayload {
@@ -103,13 +109,6 @@ export async function handleProviderOutbound(
   eventKey: string,
 ): Promise<JobOutcome> {
   const locationId = ctx.location.id;
-  if (!ctx.policy.provider.enabled) {
-    deps.logger.info(
-      { locationId },
-      "ProviderOutboundMessage ignored: provider mode is off for the location",
-    );
-    return OK;
-  }
   const p = parseProviderOutbound(event);
   if (!p) return permanent("invalid_event", "ProviderOutboundMessage without messageId or contactId");
   if (p.type !== "SMS") {
@@ -118,7 +117,12 @@ export async function handleProviderOutbound(
   }
   const key = providerMessageKey(locationId, p.messageId);
   if (await deps.store.messages.getByKey(key)) return OK; // redelivery: handled once
-  const contact = await ensureContact(deps, ctx, p.contactId, eventKey);
+  const enabled = ctx.policy.provider.enabled;
+  if (!enabled)
+    // GHL routes the sub-account's SMS to us although provider mode is off here: fail it visibly in GHL
+    // rather than leave it pending for ever
+    deps.logger.warn({ locationId }, "provider message refused: provider mode is off for the location");
+  const contact = enabled ? await ensureContact(deps, ctx, p.contactId, eventKey) : OK;
   if (!contact.ok) return contact;
   const mirrored = await deps.store.contacts.get(locationId, p.contactId);
   const to = toE164(p.phone, ctx.location.region) ?? mirrored?.phoneE164 ?? p.phone ?? "";
@@ -128,7 +132,9 @@ export async function handleProviderOutbound(
     kind: userTyped ? "provider:user" : "provider:automated",
     ghlMessageId: p.messageId,
   };
-  const text = providerText(p, ctx.policy.provider);
+  const text: ProviderText = enabled
+    ? providerText(p, ctx.policy.provider)
+    : { ok: false, reason: PROVIDER_OFF };
   const now = deps.now();
   await deps.store.transaction(async (tx) => {
     if (text.ok) {
