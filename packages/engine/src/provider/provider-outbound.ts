@@ -7,6 +7,7 @@
 // as our own texts (opt-out, GHL DND, BulkSMS blocks, consent, quiet hours per the provider setting), and
 // every outcome is reported back to GHL (provider-status.ts).
 import { dedupIdFor } from "@ghl-bulksms/bulksms";
+import type { StoreTx } from "@ghl-bulksms/store";
 import type { GhlContactLike } from "@ghl-bulksms/sync";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK, permanent } from "../core/outcome.js";
@@ -15,7 +16,7 @@ import { DECISION_REASONS, recordDecision } from "../gate/record-decision.js";
 import type { SendPurpose } from "../gate/send-gate.js";
 import { handleContactChanged } from "../ghl-events/contact-changed.js";
 import { type MessageMeta, queueMessage } from "../sms/queue-message.js";
-import { reportProviderStatus } from "./provider-status.js";
+import { type ProviderStatusReason, reportProviderStatus } from "./provider-status.js";
 import { type ProviderText, providerText } from "./provider-text.js";
 
 /** The reason a provider message fails with where provider mode is off. */
@@ -162,39 +163,60 @@ export async function handleProviderOutbound(
         });
       return;
     }
-    // refused before any send: kept (keyed, so a redelivery is a no-op) and failed in GHL with the reason
-    const created = await tx.messages.create({
-      key,
-      locationId,
-      contactId: p.contactId,
-      to,
-      body: p.message,
-      template: null,
-      sendAfter: now,
-      retryOf: null,
-      meta,
-      dedupId: dedupIdFor(key),
-    });
-    if (!created.created) return;
-    const cancelled = await tx.messages.updateStatus(created.message.id, {
-      status: "CANCELLED",
-      error: text.reason.message.replace(/^Not sent: /, ""),
-      at: now,
-    });
-    await recordDecision(deps, tx, {
-      key: `${created.message.id}:refused`,
-      locationId,
-      contactId: p.contactId,
-      phone: to,
-      purpose: meta.purpose,
-      kind: meta.kind,
-      decision: "skipped",
-      reason: text.reason.code,
-      messageKey: key,
-      messageId: created.message.id,
-    });
-    if (cancelled.updated)
-      await reportProviderStatus(tx, cancelled.message, { key: "refused", reason: text.reason });
+    await refuse(
+      deps,
+      tx,
+      { key, locationId, contactId: p.contactId, to, body: p.message, meta, now },
+      text.reason,
+    );
   });
   return OK;
+}
+
+/** A provider text refused before any send: kept (keyed: a redelivery is a no-op), failed in GHL with why. */
+async function refuse(
+  deps: EngineDeps,
+  tx: StoreTx,
+  m: {
+    key: string;
+    locationId: string;
+    contactId: string;
+    to: string;
+    body: string;
+    meta: MessageMeta;
+    now: number;
+  },
+  reason: ProviderStatusReason,
+): Promise<void> {
+  const created = await tx.messages.create({
+    key: m.key,
+    locationId: m.locationId,
+    contactId: m.contactId,
+    to: m.to,
+    body: m.body,
+    template: null,
+    sendAfter: m.now,
+    retryOf: null,
+    meta: m.meta,
+    dedupId: dedupIdFor(m.key),
+  });
+  if (!created.created) return;
+  const cancelled = await tx.messages.updateStatus(created.message.id, {
+    status: "CANCELLED",
+    error: reason.message.replace(/^Not sent: /, ""),
+    at: m.now,
+  });
+  await recordDecision(deps, tx, {
+    key: `${created.message.id}:refused`,
+    locationId: m.locationId,
+    contactId: m.contactId,
+    phone: m.to,
+    purpose: m.meta.purpose,
+    kind: m.meta.kind,
+    decision: "skipped",
+    reason: reason.code,
+    messageKey: m.key,
+    messageId: created.message.id,
+  });
+  if (cancelled.updated) await reportProviderStatus(tx, cancelled.message, { key: "refused", reason });
 }
