@@ -152,6 +152,30 @@ describe("provider mode: the send gate decides, GHL learns why", () => {
     );
   });
 
+  it("a contact whose webhooks GHL dropped is read from GHL first: sent to one, DND honoured for another", async () => {
+    h = await startHarness({ config: provider() });
+    h.sandbox.ghl.control.setFaults({ webhookDropRate: 1 });
+    const fine = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Eve",
+      phone: "+447400123005",
+    });
+    const dnd = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Fay",
+      phone: "+447400123006",
+      dndSettings: { SMS: { status: "active" } },
+    });
+    await h.settle();
+    h.sandbox.ghl.control.setFaults({ webhookDropRate: 0 });
+    expect(await h.store.contacts.get(h.locationId, fine.id)).toBeNull(); // the mirror never heard of them
+    const a = h.sandbox.ghl.control.sendProviderMessage(fine.id, "Hi Eve");
+    const b = h.sandbox.ghl.control.sendProviderMessage(dnd.id, "Hi Fay");
+    await h.advance(10_000);
+    expect(textsTo(h, "+447400123005").map((t) => t.body)).toEqual(["Hi Eve"]);
+    expect(textsTo(h, "+447400123006")).toHaveLength(0);
+    expect(statusesOf(h, a.id).at(-1)?.status).toBe("delivered");
+    expect(statusesOf(h, b.id)[0]).toMatchObject({ status: "failed" });
+  });
+
   it("a number BulkSMS blocks: no text, failed 'on the BulkSMS blocked list'", async () => {
     h = await startHarness({ config: provider() });
     const c = await ada(h, "+447400123003");
