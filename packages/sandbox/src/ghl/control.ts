@@ -5,6 +5,7 @@ import type { Membership } from "./routes.js";
 import type { SeedDuplicateKind } from "./seed.js";
 import type {
   GhlContact,
+  GhlConversationProvider,
   GhlLocation,
   GhlLocationSettings,
   GhlMessage,
@@ -63,6 +64,10 @@ export interface GhlControl {
   /** A message GHL sends through the conversation provider (fires ProviderOutboundMessage). */
   sendProviderMessage(contactId: string, message: string): GhlMessage;
   inboundMessages(): GhlMessage[];
+  /** The contact's conversation as GHL shows it: every message, oldest first (empty when it has none). */
+  thread(contactId: string): GhlMessage[];
+  /** Configure the app's SMS conversation provider (null: none, no provider rules on inbound messages). */
+  setConversationProvider(provider: GhlConversationProvider | null): void;
   outboundMessages(): GhlMessage[];
   statusUpdates(): GhlStatusUpdate[];
   setFaults(patch: Partial<FaultConfig> | Record<string, unknown>): FaultConfig;

@@ -37,7 +37,13 @@ import {
   type Route,
 } from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
-import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type {
+  GhlContact,
+  GhlConversationProvider,
+  GhlLocation,
+  GhlMessage,
+  GhlStatusUpdate,
+} from "./types.js";
 import {
   createWebhookKeys,
   createWebhookSender,
@@ -80,6 +86,8 @@ export interface GhlSimulatorOptions {
    * control.sendProviderMessage() always fires it (here, or at webhookUrl when unset).
    */
   providerDeliveryUrl?: string;
+  /** The app's SMS conversation provider; its kind decides the inbound-message rules. Default: none. */
+  conversationProvider?: GhlConversationProvider;
   faults?: FaultConfig;
   signing?: WebhookSigningOptions;
   rateLimit?: Partial<RateLimitConfig>;
@@ -151,6 +159,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const messages: GhlMessage[] = [];
   const statusUpdates: GhlStatusUpdate[] = [];
   const conversations = new Map<string, { id: string; contactId: string; locationId: string }>();
+  let conversationProvider: GhlConversationProvider | null = options.conversationProvider ?? null;
   const requestLog: RequestLogEntry[] = [];
   const memberships: Membership[] = [];
   const violations: ContractViolation[] = [];
@@ -320,6 +329,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     now,
     traceId: () => dataRng.uuid(),
     memberships,
+    provider: () => conversationProvider,
     onOutbound: (m, phone) => {
       // With a custom SMS provider configured, messages sent through GHL go to the provider too.
       if (options.providerDeliveryUrl) providerOutbound(m, phone);
@@ -410,6 +420,10 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       return m;
     },
     inboundMessages: () => messages.filter((m) => m.direction === "inbound"),
+    thread: (contactId) => messages.filter((m) => m.contactId === contactId).map((m) => structuredClone(m)),
+    setConversationProvider(provider) {
+      conversationProvider = provider ? { ...provider } : null;
+    },
     outboundMessages: () => messages.filter((m) => m.direction === "outbound"),
     statusUpdates: () => [...statusUpdates],
     setFaults(patch) {
