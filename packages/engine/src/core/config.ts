@@ -161,7 +161,8 @@ const conversationsSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["providerId"],
-        message: 'is required with provider "extra" (GHL refuses an extra provider\'s inbound message without it)',
+        message:
+          'is required with provider "extra" (GHL refuses an extra provider\'s inbound message without it)',
       });
     if (c.unknownSender === "task" && c.taskContactId === null)
       ctx.addIssue({

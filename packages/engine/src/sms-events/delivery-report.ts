@@ -1,6 +1,7 @@
 // A BulkSMS status report: monotonic status update, a note per configuration, failure/retry handling.
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
 import type { MessageStatus } from "@ghl-bulksms/store";
+import { smsNotesOn } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
@@ -67,7 +68,7 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
     // the account blocks this number: the send gate refuses every further text to it (each is billed)
     if (status === "FAILED" && updated.subtype === "BLOCKED")
       await markAccountBlocked(tx, { phone: updated.to, evidence: "failed_blocked", at: now });
-    if (updated.contactId && wantsNote(ctx.policy.notes.deliveryReports, status)) {
+    if (updated.contactId && smsNotesOn(ctx.policy) && wantsNote(ctx.policy.notes.deliveryReports, status)) {
       const meta = metaOf(updated);
       const text =
         status === "FAILED"
