@@ -13,6 +13,38 @@ export const CONFIRMATION_MODES: readonly ConfirmationMode[] = ["off", "unless-b
 /** GHL_CONSENT_MAX_AGE_SECONDS default: a view of GHL's DND and tags older than 5 minutes is re-read. */
 export const DEFAULT_CONSENT_MAX_AGE_SECONDS = 300;
 
+/** GHL_PROVIDER_MODE: the app's SMS conversation provider in GHL ("off": none). */
+export type ProviderMode = "off" | "default" | "extra";
+export const PROVIDER_MODES: readonly ProviderMode[] = ["off", "default", "extra"];
+/** UNKNOWN_SENDER: a text from a number no contact has. */
+export type UnknownSender = "create-contact" | "task" | "ignore";
+export const UNKNOWN_SENDERS: readonly UnknownSender[] = ["create-contact", "task", "ignore"];
+
+/** GHL conversations: provider mode, thread mode, SMS notes and unknown senders. */
+export interface ConversationsConfig {
+  /** GHL_PROVIDER_MODE (default off) */
+  readonly providerMode: ProviderMode;
+  /** GHL_CONVERSATION_PROVIDER_ID: the provider's id; required with GHL_PROVIDER_MODE=extra */
+  readonly providerId: string | null;
+  /** GHL_SMS_THREAD: texts recorded in the contact's GHL conversation (default on when a provider mode is on) */
+  readonly thread: boolean;
+  /** GHL_SMS_NOTES: null = unset (notes unless thread mode is on) */
+  readonly smsNotes: boolean | null;
+  /** UNKNOWN_SENDER: null = unset (create-contact in thread mode, else ignore) */
+  readonly unknownSender: UnknownSender | null;
+  /** UNKNOWN_SENDER_TAG: null = the engine's default (sms-inbound-unknown) */
+  readonly unknownSenderTag: string | null;
+  /** UNKNOWN_SENDER_TASK_CONTACT: the GHL contact holding the tasks of UNKNOWN_SENDER=task */
+  readonly unknownSenderTaskContact: string | null;
+  /** UNKNOWN_SENDER_TASK_USER: the GHL user those tasks are assigned to */
+  readonly unknownSenderTaskUser: string | null;
+}
+
+/** Whether the app needs GHL's conversation scopes (provider mode or thread mode on). */
+export function needsConversationScopes(c: ConversationsConfig | undefined): boolean {
+  return c !== undefined && (c.providerMode !== "off" || c.thread);
+}
+
 export interface QuietHours {
   /** minutes after local midnight */
   readonly startMinute: number;
@@ -99,6 +131,11 @@ export interface WorkerConfig {
     /** GHL_CONSENT_MAX_AGE_SECONDS in ms: the oldest GHL DND/tags view an automated text is decided on */
     readonly consentMaxAgeMs: number;
   };
+  /**
+   * Conversations (GHL_PROVIDER_MODE, GHL_SMS_THREAD, GHL_SMS_NOTES, UNKNOWN_SENDER, ...). Optional in the
+   * type so hand-built test configurations need not set it (absent = all off, today's behaviour).
+   */
+  readonly conversations?: ConversationsConfig;
   readonly http: {
     readonly bodyLimitBytes: number;
     /** pending inbox events above which the GHL routes answer 429 */
@@ -489,6 +526,49 @@ export function loadConfig(env: Env): WorkerConfig {
   const consentMaxAgeMs =
     parse("GHL_CONSENT_MAX_AGE_SECONDS", intText(0, 86_400), DEFAULT_CONSENT_MAX_AGE_SECONDS) * 1000;
 
+  // Conversations: provider mode (the other half of the provider lives in the provider branch), thread
+  // mode, SMS notes, unknown senders.
+  const onOff = (name: string): boolean | null =>
+    parse<boolean | null>(
+      name,
+      z.enum(["on", "off"], { error: "must be on or off" }).transform((v) => v === "on"),
+      null,
+    );
+  const providerMode = parse<ProviderMode>(
+    "GHL_PROVIDER_MODE",
+    z.enum(["off", "default", "extra"], { error: `must be one of ${PROVIDER_MODES.join(", ")}` }),
+    "off",
+  );
+  const providerId = str("GHL_CONVERSATION_PROVIDER_ID");
+  if (providerMode === "extra" && providerId === null)
+    bad(
+      "GHL_CONVERSATION_PROVIDER_ID",
+      "is required with GHL_PROVIDER_MODE=extra (the provider's id from the marketplace app; GHL refuses an extra provider's inbound message without it)",
+    );
+  const thread = onOff("GHL_SMS_THREAD") ?? providerMode !== "off";
+  const smsNotes = onOff("GHL_SMS_NOTES");
+  const unknownSender = parse<UnknownSender | null>(
+    "UNKNOWN_SENDER",
+    z.enum(["create-contact", "task", "ignore"], { error: `must be one of ${UNKNOWN_SENDERS.join(", ")}` }),
+    null,
+  );
+  const unknownSenderTaskContact = str("UNKNOWN_SENDER_TASK_CONTACT");
+  if (unknownSender === "task" && unknownSenderTaskContact === null)
+    bad(
+      "UNKNOWN_SENDER_TASK_CONTACT",
+      'is required with UNKNOWN_SENDER=task (the id of the GHL contact that holds the tasks, e.g. an "SMS inbox" contact)',
+    );
+  const conversations: ConversationsConfig = {
+    providerMode,
+    providerId,
+    thread,
+    smsNotes,
+    unknownSender,
+    unknownSenderTag: str("UNKNOWN_SENDER_TAG"),
+    unknownSenderTaskContact,
+    unknownSenderTaskUser: str("UNKNOWN_SENDER_TASK_USER"),
+  };
+
   // Periodic jobs.
   const scheduleIntervalMs = parse("SCHEDULE_INTERVAL_SECONDS", intText(0, 3600), 60) * 1000;
   const blockedPullEveryMs = parse("BLOCKED_PULL_INTERVAL_MINUTES", intText(1, 1440), 15) * 60_000;
@@ -579,6 +659,7 @@ export function loadConfig(env: Env): WorkerConfig {
       gatewayStopWords,
       consentMaxAgeMs,
     },
+    conversations,
     http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
     schedule: {
