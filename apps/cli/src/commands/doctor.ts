@@ -7,6 +7,7 @@ import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
 import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
+import { explainMissingScopes, requiredScopes } from "../cli/oauth-scopes.js";
 import { createProgress } from "../cli/progress.js";
 import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
 import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
@@ -28,7 +29,6 @@ export interface Check {
   command?: string;
 }
 
-const REQUIRED_SCOPES = ["contacts.readonly", "contacts.write"];
 const MAX_SKEW_MS = 60_000;
 
 export function registerDoctor(program: Command, io: Io): void {
@@ -209,15 +209,15 @@ async function ghlChecks(
         fix: "if the refresh fails, log in again with `ghl-bulksms auth login`",
       });
     if (row && row.scopes.length > 0) {
-      const missing = REQUIRED_SCOPES.filter((s) => !row.scopes.includes(s));
+      const missing = requiredScopes(config.conversations).filter((s) => !row.scopes.includes(s));
       add(
         missing.length === 0
           ? { name: `GHL ${id}: scopes`, status: "ok", detail: row.scopes.join(" ") }
           : {
               name: `GHL ${id}: scopes`,
               status: "problem",
-              detail: `missing ${missing.join(", ")}`,
-              fix: "add the scopes to the app (or the private integration) and log in again",
+              detail: `missing ${explainMissingScopes(missing)}`,
+              fix: "add the scopes to the app (or the private integration) and log in again (docs/conversation-provider.md lists them)",
             },
       );
     }
