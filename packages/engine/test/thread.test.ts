@@ -1,6 +1,7 @@
 // Thread mode: every reply lands in the contact's GHL conversation (read back from the sandbox's
 // conversation), once even when redelivered or crashed mid-way; STOP keeps its meaning in every order;
 // replies from an earlier number, and texts from strangers, are never lost.
+import { type BulkSmsMessage, parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import { afterEach, describe, expect, it } from "vitest";
 import { type EngineConfigInput, handleInboundMessage } from "../src/index.js";
@@ -35,6 +36,13 @@ function contactsWithPhone(harness: Harness, e164: string) {
   return harness.sandbox.ghl.control
     .listContacts(harness.locationId)
     .filter((c) => c.phone && digits(c.phone) === digits(e164));
+}
+
+/** The text as the worker hands it to the engine (the BulkSMS webhook body, parsed). */
+function asWebhook(m: unknown): BulkSmsMessage {
+  const r = parseBulkSmsWebhook(JSON.stringify([m]), {} as never);
+  if (!r.ok || !r.data.messages[0]) throw new Error("not a BulkSMS message");
+  return r.data.messages[0];
 }
 
 /** A client whose `method` of `group` reaches GHL and then "crashes" once (the answer is lost). */
@@ -77,7 +85,7 @@ describe("every reply in the thread", () => {
     await h.settle();
     expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works"]);
     // a redelivered webhook processed again (after the inbox forgot it) posts nothing twice
-    await handleInboundMessage(h.engine.deps, reply);
+    await handleInboundMessage(h.engine.deps, asWebhook(reply));
     await h.settle();
     expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works"]);
     // thread mode turns the SMS notes off by default: the reply is not repeated as a note
@@ -251,12 +259,24 @@ describe("no reply lost", () => {
     await h.settle();
     h.sandbox.bulksms.control.simulateReply({ from: stranger, body: "To Leeds?" });
     await h.settle();
-    await handleInboundMessage(h.engine.deps, first); // processed again
+    await handleInboundMessage(h.engine.deps, asWebhook(first)); // processed again
     await h.settle();
     const made = contactsWithPhone(h, stranger);
     expect(made).toHaveLength(1);
     expect(made[0]).toMatchObject({ source: "SMS", tags: ["sms-inbound-unknown"] });
     expect(inboundBodies(h, made[0]?.id ?? "")).toEqual(["Do you deliver?", "To Leeds?"]);
+  });
+
+  it("the stranger's new contact gets no welcome text (they wrote to us first)", async () => {
+    h = await startHarness({ config: WELCOME_THREAD });
+    const stranger = "+447400100045";
+    h.sandbox.bulksms.control.simulateReply({ from: stranger, body: "Price list please" });
+    await h.settle();
+    await h.advance(60_000);
+    expect(contactsWithPhone(h, stranger)).toHaveLength(1);
+    expect(h.sandbox.bulksms.control.sentMessages().filter((m) => digits(m.to) === digits(stranger))).toEqual(
+      [],
+    );
   });
 
   it("a crash after GHL created the stranger's contact: the retry finds it by phone, one contact", async () => {
