@@ -1,13 +1,14 @@
 // doctor: checks configuration, credentials, scopes, reachability, BulkSMS credits, webhook registrations,
 // clock skew, store health and pending dead letters; prints each problem with its fix; exit 1 on any problem.
 import { existsSync } from "node:fs";
+import { needsConversationScopes } from "@ghl-bulksms/config";
 import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
 import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
-import { explainMissingScopes, requiredScopes } from "../cli/oauth-scopes.js";
+import { CONVERSATION_SCOPES, explainMissingScopes, requiredScopes } from "../cli/oauth-scopes.js";
 import { createProgress } from "../cli/progress.js";
 import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
 import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
@@ -244,6 +245,24 @@ async function ghlChecks(
           status: "ok",
           detail: `${config.ghl.apiBaseUrl} answered in ${Date.now() - started} ms${typeof total === "number" ? `, ${total} contacts` : ""}`,
         });
+        // provider / thread mode: a token whose scopes are not stored (a private integration) is asked
+        if (needsConversationScopes(config.conversations) && !(row && row.scopes.length > 0)) {
+          const conv = await client.conversations.search(
+            { locationId: id, limit: 1 },
+            { priority: "background" },
+          );
+          const refused = !conv.ok && (conv.error.status === 401 || conv.error.status === 403);
+          if (refused)
+            add({
+              name: `GHL ${id}: conversation scopes`,
+              status: "problem",
+              detail: `GHL refused a conversations call (HTTP ${conv.error.status}): the token lacks ${explainMissingScopes(Object.keys(CONVERSATION_SCOPES))}`,
+              fix: "add the conversation scopes to the private integration (or the app) and store the new token; docs/conversation-provider.md lists them",
+              command: cliCommand(globals, `auth login --location ${id} --token <pit>`),
+            });
+          else if (conv.ok)
+            add({ name: `GHL ${id}: conversation scopes`, status: "ok", detail: "conversations answered" });
+        }
       } else {
         const e = r.error;
         const auth = e.status === 401 || e.status === 403;
