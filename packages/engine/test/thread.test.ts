@@ -4,7 +4,7 @@
 import { type BulkSmsMessage, parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import { afterEach, describe, expect, it } from "vitest";
-import { type EngineConfigInput, handleInboundMessage } from "../src/index.js";
+import { type EngineConfigInput, handleInboundMessage, sweepBegunVendorWrites } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
 const THREAD: EngineConfigInput = { defaults: { conversations: { thread: true } } };
@@ -84,10 +84,18 @@ describe("every reply in the thread", () => {
     });
     await h.settle();
     expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works"]);
+    // GHL requests per recorded text: search + create the conversation the first time, then search + post
+    const convCalls = () =>
+      h?.sandbox.ghl.control.requestLog().filter((r) => r.path.startsWith("/conversations")).length ?? 0;
+    expect(convCalls()).toBe(3);
+    h.sandbox.bulksms.control.simulateReply({ from: "+447400100001", body: "Or Wednesday" });
+    await h.settle();
+    expect(convCalls()).toBe(5);
+    expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works", "Or Wednesday"]);
     // a redelivered webhook processed again (after the inbox forgot it) posts nothing twice
     await handleInboundMessage(h.engine.deps, asWebhook(reply));
     await h.settle();
-    expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works"]);
+    expect(inboundBodies(h, ada.id)).toEqual(["Yes, Tuesday works", "Or Wednesday"]);
     // thread mode turns the SMS notes off by default: the reply is not repeated as a note
     expect((await noteBodies(h, ada.id)).filter((b) => b.startsWith("SMS reply received"))).toEqual([]);
     const [m] = h.sandbox.ghl.control.thread(ada.id);
@@ -116,6 +124,43 @@ describe("every reply in the thread", () => {
     expect(audit.some((a) => a.operation === "conversation.message" && a.resultStatus === "recovered")).toBe(
       true,
     );
+  });
+
+  it("a write that died in the dead letters is finished by the sweep, still once", async () => {
+    const broken = { lookups: true, crashes: 0 };
+    h = await startHarness({
+      config: THREAD,
+      wrapGhl: (c) => ({
+        ...c,
+        conversations: {
+          ...c.conversations,
+          async inboundMessage(p, o) {
+            const r = await c.conversations.inboundMessage(p, o);
+            if (broken.crashes++ === 0) throw new Error("simulated crash after the vendor call");
+            return r;
+          },
+          listMessages: (p, o) => {
+            if (broken.lookups) throw new Error("GHL unavailable");
+            return c.conversations.listMessages(p, o);
+          },
+        },
+      }),
+    });
+    const ada = h.sandbox.ghl.control.createContact(h.locationId, {
+      firstName: "Ada",
+      phone: "07400 100006",
+    });
+    await h.settle();
+    h.sandbox.bulksms.control.simulateReply({ from: "+447400100006", body: "See you" });
+    const run = await h.settle();
+    expect(run.dead).toBe(1); // the lookup after the crash never answered: the job gave up
+    expect(await h.store.vendorWrites.listBegun()).toHaveLength(1);
+    broken.lookups = false;
+    const swept = await sweepBegunVendorWrites(h.engine.deps, { olderThanMs: 0 });
+    expect(swept).toMatchObject({ requeued: 1 });
+    await h.settle();
+    expect(inboundBodies(h, ada.id)).toEqual(["See you"]);
+    expect(await h.store.vendorWrites.listBegun()).toEqual([]);
   });
 
   it("an extra provider: every inbound message carries the conversationProviderId (GHL requires it)", async () => {

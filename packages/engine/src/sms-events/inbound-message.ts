@@ -94,7 +94,13 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
         }
       }
       if (who.contactIds.length === 0)
-        await onUnknownSender(tx, ctx, { inbound, from, eventAt, now, unambiguous: targets.length === 1 });
+        await onUnknownSender(tx, deps, ctx, {
+          inbound,
+          from,
+          eventAt,
+          now,
+          unambiguous: targets.length === 1,
+        });
       switch (kind) {
         case "stop":
           // BulkSMS blocked the number itself on this STOP: nothing may be sent to it any more (billed)
@@ -191,17 +197,25 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
  */
 async function onUnknownSender(
   tx: StoreTx,
+  deps: Pick<EngineDeps, "logger">,
   ctx: LocationContext,
   input: { inbound: BulkSmsMessage; from: string; eventAt: number; now: number; unambiguous: boolean },
 ): Promise<void> {
   const locationId = ctx.location.id;
   const mode = unknownSenderMode(ctx.policy);
   const eventKey = `sms-in:${input.inbound.id}`;
+  if (mode !== "ignore" && !input.unambiguous) {
+    deps.logger.warn(
+      { locationId, from: phoneRef(input.from), mode },
+      "text from an unknown number, and several locations could own it: no contact or task made",
+    );
+    return;
+  }
   switch (mode) {
     case "ignore":
+      deps.logger.info({ locationId, from: phoneRef(input.from) }, "text from a number with no contact");
       return;
     case "create-contact": {
-      if (!input.unambiguous) return;
       await enqueueJob(
         tx,
         "ghl.contact.from-sms",
@@ -218,7 +232,7 @@ async function onUnknownSender(
     }
     case "task": {
       const c = ctx.policy.conversations;
-      if (!input.unambiguous || !c.taskContactId) return;
+      if (!c.taskContactId) return;
       const key = `task:unknown-sender:${locationId}:${eventKey}`;
       await enqueueJob(
         tx,
