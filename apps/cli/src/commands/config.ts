@@ -111,6 +111,26 @@ export function registerConfig(program: Command, io: Io): void {
           ["BulkSMS stop words", (c.messaging.gatewayStopWords ?? c.messaging.stopWords).join(",")],
           ["STOP / START confirmation", `${c.messaging.stopConfirmation} / ${c.messaging.startConfirmation}`],
           ["GHL consent view max age", `${c.messaging.consentMaxAgeMs / 1000} s`],
+          [
+            "GHL conversation provider",
+            c.conversations
+              ? `${c.conversations.providerMode}${c.conversations.providerId ? ` (id ${c.conversations.providerId})` : ""}`
+              : "off",
+          ],
+          ["texts in the GHL thread", c.conversations?.thread ? "on" : "off"],
+          [
+            "SMS notes",
+            c.conversations?.smsNotes === null || c.conversations === undefined
+              ? `auto (${c.conversations?.thread ? "off" : "on"})`
+              : c.conversations.smsNotes
+                ? "on"
+                : "off",
+          ],
+          [
+            "unknown senders",
+            c.conversations?.unknownSender ??
+              `auto (${c.conversations?.thread ? "create-contact" : "ignore"})`,
+          ],
         ]),
       );
     });
