@@ -360,6 +360,19 @@ describe("no reply lost", () => {
     expect(tasks.data.tasks[0]?.body).toContain("Who is this?");
   });
 
+  it("UNKNOWN_SENDER=create-contact without thread mode: the contact, and the text as a reply note", async () => {
+    h = await startHarness({ config: { defaults: { conversations: { unknownSender: "create-contact" } } } });
+    const stranger = "+447400100065";
+    h.sandbox.bulksms.control.simulateReply({ from: stranger, body: "Open on Sunday?" });
+    await h.settle();
+    const made = contactsWithPhone(h, stranger);
+    expect(made).toHaveLength(1);
+    expect(h.sandbox.ghl.control.thread(made[0]?.id ?? "")).toEqual([]);
+    expect(await noteBodies(h, made[0]?.id ?? "")).toEqual([
+      expect.stringMatching(/^SMS reply received:\nOpen on Sunday\?/),
+    ]);
+  });
+
   it("thread mode off (today's behaviour): a stranger's text creates nothing", async () => {
     h = await startHarness();
     h.sandbox.bulksms.control.simulateReply({ from: "+447400100070", body: "hi" });

@@ -1,15 +1,17 @@
 // A text from a number no contact has, or had (see sms-events/reply-contacts.ts): with unknownSender
 // "create-contact" it becomes a GHL contact (the phone, source "SMS", the unknownSenderTag) and the text
-// lands in its conversation. Never two contacts for one stranger: the creation is keyed by location and
+// lands in its conversation (thread mode) or in a reply note (thread mode off, SMS notes on). Never two contacts for one stranger: the creation is keyed by location and
 // number (vendorWrites), GHL is searched by phone first (GET /contacts/search/duplicate), and the new
 // contact goes into the mirror at once, so the stranger's next text finds it.
 import type { GhlError } from "@ghl-bulksms/ghl";
 import { auditVendorWrite } from "../core/audit.js";
+import { smsNotesOn } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
 import { type EngineJobCatalog, enqueueJob } from "../jobs/catalog.js";
 import { replyContacts } from "../sms-events/reply-contacts.js";
+import { createNoteOnce } from "../vendor/write-once.js";
 import { postToThreadOnce } from "./thread-message.js";
 
 const OPERATION = "contact.create-from-sms";
@@ -94,6 +96,17 @@ export async function runContactFromSms(
           { key: `stranger:${p.locationId}:${c.id}`, locationId: p.locationId },
         ),
       );
+  }
+  if (!ctx.policy.conversations.thread) {
+    // UNKNOWN_SENDER=create-contact without thread mode: the text becomes the usual reply note
+    if (!ctx.policy.notes.inboundReplies || !smsNotesOn(ctx.policy)) return OK;
+    const note = await createNoteOnce(deps, {
+      locationId: p.locationId,
+      contactId,
+      key: `note:sms-in:${p.inboundId}:${contactId}`,
+      body: `SMS reply received:\n${p.body}`,
+    });
+    return note.ok ? OK : fromGhlError(note.error);
   }
   const posted = await postToThreadOnce(
     deps,
