@@ -105,3 +105,23 @@ describe("conversations", () => {
     expect((await api(sim, "/conversations/nope/messages")).status).toBe(404);
   });
 });
+
+describe("control over HTTP", () => {
+  it("sets the provider and reads a thread through /__sandbox/", async () => {
+    const { createGhlControlClient } = await import("../src/ghl/control-client.ts");
+    const control = createGhlControlClient(sim.url);
+    await control.setConversationProvider({ id: "provH", kind: "extra", type: "SMS" });
+    const c = sim.control.createContact(locationId(), { firstName: "Ed", phone: "+447700900305" });
+    const conversationId = await conversationOf(c.id);
+    const refused = await api(sim, "/conversations/messages/inbound", {
+      body: { type: "SMS", conversationId, contactId: c.id, message: "x" },
+    });
+    expect(refused.status).toBe(400);
+    await control.setConversationProvider(null);
+    const accepted = await api(sim, "/conversations/messages/inbound", {
+      body: { type: "SMS", conversationId, contactId: c.id, message: "x" },
+    });
+    expect(accepted.status).toBe(200);
+    expect((await control.thread(c.id)).map((m) => m.body)).toEqual(["x"]);
+  });
+});
