@@ -169,6 +169,8 @@ async function recordSentInThread(
       body: message.body,
       date: new Date(now).toISOString(),
       altId: message.id,
+      // a record of a text already sent: leaves the realtime share of the GHL budget to replies and sends
+      priority: "background",
     },
     { key, locationId: message.locationId },
   );
