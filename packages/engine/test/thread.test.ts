@@ -4,6 +4,7 @@
 import { type BulkSmsMessage, parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import type { GhlClient } from "@ghl-bulksms/ghl";
 import { afterEach, describe, expect, it } from "vitest";
+import { runContactFromSms } from "../src/conversations/unknown-sender.js";
 import { type EngineConfigInput, handleInboundMessage, sweepBegunVendorWrites } from "../src/index.js";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -322,6 +323,26 @@ describe("no reply lost", () => {
     expect(h.sandbox.bulksms.control.sentMessages().filter((m) => digits(m.to) === digits(stranger))).toEqual(
       [],
     );
+  });
+
+  it("two texts from one stranger handled at the same time: still one contact, both texts in its thread", async () => {
+    h = await startHarness({ config: THREAD });
+    const harness = h;
+    const stranger = "+447400100055";
+    const date = new Date(harness.sandbox.clock.now()).toISOString();
+    const job = (inboundId: string, body: string) =>
+      runContactFromSms(harness.engine.deps, {
+        locationId: harness.locationId,
+        phone: stranger,
+        inboundId,
+        body,
+        date,
+      });
+    const outcomes = await Promise.all([job("9001", "first"), job("9002", "second")]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }]);
+    const made = contactsWithPhone(harness, stranger);
+    expect(made).toHaveLength(1);
+    expect(inboundBodies(harness, made[0]?.id ?? "").sort()).toEqual(["first", "second"]);
   });
 
   it("a crash after GHL created the stranger's contact: the retry finds it by phone, one contact", async () => {

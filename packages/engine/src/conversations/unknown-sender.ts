@@ -1,13 +1,15 @@
 // A text from a number no contact has, or had (see sms-events/reply-contacts.ts): with unknownSender
 // "create-contact" it becomes a GHL contact (the phone, source "SMS", the unknownSenderTag) and the text
-// lands in its conversation (thread mode) or in a reply note (thread mode off, SMS notes on). Never two contacts for one stranger: the creation is keyed by location and
-// number (vendorWrites), GHL is searched by phone first (GET /contacts/search/duplicate), and the new
-// contact goes into the mirror at once, so the stranger's next text finds it.
+// lands in its conversation (thread mode) or in a reply note (thread mode off, SMS notes on).
+// Never two contacts for one stranger: the creation is keyed by location and number (vendorWrites) and
+// serialised by a store lock on them, GHL is searched by phone first (GET /contacts/search/duplicate), and
+// the new contact goes into the mirror at once, so the stranger's next text finds it.
 import type { GhlError } from "@ghl-bulksms/ghl";
 import { auditVendorWrite } from "../core/audit.js";
 import { smsNotesOn } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
+import { shortHash } from "../core/hash.js";
 import { fromGhlError, type JobOutcome, OK } from "../core/outcome.js";
 import { type EngineJobCatalog, enqueueJob } from "../jobs/catalog.js";
 import { replyContacts } from "../sms-events/reply-contacts.js";
@@ -33,7 +35,17 @@ async function remember(deps: EngineDeps, locationId: string, contactId: string,
 }
 
 /** The stranger's GHL contact: the one recorded for this number, one GHL has with it, or a new one. */
-export async function contactForStranger(
+export function contactForStranger(
+  deps: EngineDeps,
+  input: { locationId: string; phone: string; tag: string },
+): Promise<ContactIdResult> {
+  // two texts from one stranger may be handled at once: one of them looks and creates at a time
+  return deps.store.locks.withLock(`stranger:${input.locationId}:${shortHash(input.phone)}`, () =>
+    findOrCreateStranger(deps, input),
+  );
+}
+
+async function findOrCreateStranger(
   deps: EngineDeps,
   input: { locationId: string; phone: string; tag: string },
 ): Promise<ContactIdResult> {
