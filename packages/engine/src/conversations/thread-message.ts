@@ -55,12 +55,12 @@ async function findLanded(
       { priority: m.priority ?? "realtime" },
     );
     if (!r.ok) return r;
-    const hit = r.data.messages.find(
-      (x) =>
-        x.direction === m.direction &&
-        (x.body ?? "") === m.body &&
-        (x.dateAdded === m.date || Date.parse(x.dateAdded) >= begunAt - RECOVERY_SKEW_MS),
-    );
+    const same = r.data.messages.filter((x) => x.direction === m.direction && (x.body ?? "") === m.body);
+    // dated as we dated it first (GHL keeps the `date` we send); else, should GHL have dated it itself,
+    // one recorded since the write began [inferred: the spec does not say which date GHL keeps]
+    const hit =
+      same.find((x) => x.dateAdded === m.date) ??
+      same.find((x) => Date.parse(x.dateAdded) >= begunAt - RECOVERY_SKEW_MS);
     if (hit) return { ok: true, id: hit.id };
     if (!r.data.nextPage || !r.data.lastMessageId) break;
     lastMessageId = r.data.lastMessageId;
