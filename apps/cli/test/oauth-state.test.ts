@@ -43,7 +43,7 @@ interface Login {
 }
 
 /** Starts `auth login` from src/bin.ts (tsx, workspace sources) and waits for the authorize URL. */
-async function startLogin(timeoutSeconds: number): Promise<Login> {
+async function startLogin(timeoutSeconds: number, extraEnv: Record<string, string> = {}): Promise<Login> {
   const child = spawn(
     process.execPath,
     [
@@ -58,7 +58,7 @@ async function startLogin(timeoutSeconds: number): Promise<Login> {
       "--timeout",
       String(timeoutSeconds),
     ],
-    { cwd: CLI_DIR, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env } },
+    { cwd: CLI_DIR, env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env, ...extraEnv } },
   );
   let stdout = "";
   let stderr = "";
@@ -116,5 +116,30 @@ describe("auth login: OAuth state", () => {
     expect(stateless.status).toBe(400);
     expect(await login.exited).not.toBe(0);
     expect(login.stderr()).toContain("no callback with this login's state within 2 s");
+  });
+});
+
+describe("auth login: least privilege", () => {
+  it.each([
+    ["no provider or thread mode", {}, false],
+    ["thread mode", { GHL_SMS_THREAD: "on" }, true],
+    ["a default conversation provider", { GHL_PROVIDER_MODE: "default" }, true],
+  ])("%s: the conversation scopes are asked for only when needed", async (_name, extra, wanted) => {
+    const login = await startLogin(2, extra);
+    const scopes = (login.url.searchParams.get("scope") ?? "").split(" ");
+    login.child.kill();
+    await login.exited;
+    expect(scopes).toEqual(expect.arrayContaining(["contacts.readonly", "contacts.write"]));
+    const conversation = scopes.filter((s) => s.startsWith("conversations"));
+    expect(conversation).toEqual(
+      wanted
+        ? [
+            "conversations.readonly",
+            "conversations.write",
+            "conversations/message.readonly",
+            "conversations/message.write",
+          ]
+        : [],
+    );
   });
 });

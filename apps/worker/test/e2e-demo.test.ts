@@ -51,6 +51,7 @@ const FLOWS = [
   "reconcile",
   "merge",
   "follow-up",
+  "provider-replies",
 ];
 
 describe("pnpm demo --once", () => {
@@ -99,6 +100,11 @@ describe("pnpm demo --once", () => {
     );
     expect(observed("invariants", /FAILED\.BLOCKED/)).toBe("0 texts FAILED.BLOCKED (0 credits)");
     expect(r.stderr).toMatch(/▶ follow-up: Ada and Cleo are tagged quote-sent/);
+    // issue 15: every reply in the thread, no stranger lost
+    expect(observed("provider-replies", /Ada's reply appears once/)).toMatch(/SMS inbound "Saturday at 10/);
+    expect(observed("provider-replies", /stranger becomes one GHL contact/)).toMatch(
+      /^1 contact with \+447400100099 \(source SMS, tags \["sms-inbound-unknown"\]\)/,
+    );
     // the live log and the table went to stderr
     expect(r.stderr).toMatch(/▶ stop: Ben texts STOP/);
     expect(r.stderr).toMatch(/\| step +\| expectation +\| observed +\| ok \|/);

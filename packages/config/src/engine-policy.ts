@@ -21,7 +21,7 @@ function providerPolicy(config: WorkerConfig): Json {
   const p = config.provider;
   if (!p) return {};
   return {
-    provider: { enabled: p.mode === "on", quietHours: p.quietHours, attachments: p.attachments },
+    provider: { enabled: p.mode !== "off", quietHours: p.quietHours, attachments: p.attachments },
   };
 }
 
@@ -40,6 +40,20 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
   if (m.startConfirmationText !== null) replies.startConfirmation = m.startConfirmationText || null;
   replies.stopConfirmationMode = m.stopConfirmation;
   replies.startConfirmationMode = m.startConfirmation;
+  const c = config.conversations;
+  const conversations: Json = {};
+  const notes: Json = {};
+  if (c) {
+    // only what differs from the engine's defaults (thread off, provider off), so a file setting stays visible
+    if (c.thread) conversations.thread = true;
+    if (c.providerMode !== "off") conversations.provider = c.providerMode;
+    if (c.providerId !== null) conversations.providerId = c.providerId;
+    if (c.unknownSender !== null) conversations.unknownSender = c.unknownSender;
+    if (c.unknownSenderTag !== null) conversations.unknownSenderTag = c.unknownSenderTag;
+    if (c.unknownSenderTaskContact !== null) conversations.taskContactId = c.unknownSenderTaskContact;
+    if (c.unknownSenderTaskUser !== null) conversations.taskAssignee = c.unknownSenderTaskUser;
+    if (c.smsNotes !== null) notes.sms = c.smsNotes ? "on" : "off";
+  }
   return {
     defaults: {
       welcome: {
@@ -57,6 +71,8 @@ export function enginePolicyFromEnv(config: WorkerConfig): Json {
       quietHours: { enabled: true, ...quietWindow(m.quietHours) },
       consent: { maxAgeMs: m.consentMaxAgeMs },
       ...providerPolicy(config),
+      ...(Object.keys(conversations).length > 0 ? { conversations } : {}),
+      ...(Object.keys(notes).length > 0 ? { notes } : {}),
     },
     locations,
   };

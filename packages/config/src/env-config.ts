@@ -13,8 +13,6 @@ export const CONFIRMATION_MODES: readonly ConfirmationMode[] = ["off", "unless-b
 /** GHL_CONSENT_MAX_AGE_SECONDS default: a view of GHL's DND and tags older than 5 minutes is re-read. */
 export const DEFAULT_CONSENT_MAX_AGE_SECONDS = 300;
 
-/** GHL_PROVIDER_MODE: "on" = BulkSMS is the GHL SMS provider (ProviderOutboundMessage events are sent). */
-export type ProviderMode = "on" | "off";
 /** PROVIDER_QUIET_HOURS: which provider texts wait for the sending window. */
 export type ProviderQuietHoursMode = "user-immediate" | "always" | "never";
 export const PROVIDER_QUIET_HOURS_MODES: readonly ProviderQuietHoursMode[] = [
@@ -24,6 +22,41 @@ export const PROVIDER_QUIET_HOURS_MODES: readonly ProviderQuietHoursMode[] = [
 ];
 /** PROVIDER_ATTACHMENTS: a provider text with attachments fails ("fail") or is sent with their links ("links"). */
 export type ProviderAttachmentsMode = "fail" | "links";
+/**
+ * GHL_PROVIDER_MODE: BulkSMS as the sub-account's SMS conversation provider in GHL ("off": none; "default":
+ * the SMS provider, GHL sends its SMS as ProviderOutboundMessage; "extra": an additional provider, whose
+ * inbound messages carry GHL_CONVERSATION_PROVIDER_ID). "on" is accepted as "default".
+ */
+export type ProviderMode = "off" | "default" | "extra";
+export const PROVIDER_MODES: readonly ProviderMode[] = ["off", "default", "extra"];
+/** UNKNOWN_SENDER: a text from a number no contact has. */
+export type UnknownSender = "create-contact" | "task" | "ignore";
+export const UNKNOWN_SENDERS: readonly UnknownSender[] = ["create-contact", "task", "ignore"];
+
+/** GHL conversations: provider mode, thread mode, SMS notes and unknown senders. */
+export interface ConversationsConfig {
+  /** GHL_PROVIDER_MODE (default off) */
+  readonly providerMode: ProviderMode;
+  /** GHL_CONVERSATION_PROVIDER_ID: the provider's id; required with GHL_PROVIDER_MODE=extra */
+  readonly providerId: string | null;
+  /** GHL_SMS_THREAD: texts recorded in the contact's GHL conversation (default on when a provider mode is on) */
+  readonly thread: boolean;
+  /** GHL_SMS_NOTES: null = unset (notes unless thread mode is on) */
+  readonly smsNotes: boolean | null;
+  /** UNKNOWN_SENDER: null = unset (create-contact in thread mode, else ignore) */
+  readonly unknownSender: UnknownSender | null;
+  /** UNKNOWN_SENDER_TAG: null = the engine's default (sms-inbound-unknown) */
+  readonly unknownSenderTag: string | null;
+  /** UNKNOWN_SENDER_TASK_CONTACT: the GHL contact holding the tasks of UNKNOWN_SENDER=task */
+  readonly unknownSenderTaskContact: string | null;
+  /** UNKNOWN_SENDER_TASK_USER: the GHL user those tasks are assigned to */
+  readonly unknownSenderTaskUser: string | null;
+}
+
+/** Whether the app needs GHL's conversation scopes (provider mode or thread mode on). */
+export function needsConversationScopes(c: ConversationsConfig | undefined): boolean {
+  return c !== undefined && (c.providerMode !== "off" || c.thread);
+}
 
 export interface QuietHours {
   /** minutes after local midnight */
@@ -114,12 +147,18 @@ export interface WorkerConfig {
   /**
    * BulkSMS as GHL's SMS provider (conversation provider); per location in the policy file's
    * `engine.locations.<id>.provider`. Optional in the type so hand-built test configurations need not set it.
+   * The mode is the same as `conversations.providerMode`.
    */
   readonly provider?: {
     readonly mode: ProviderMode;
     readonly quietHours: ProviderQuietHoursMode;
     readonly attachments: ProviderAttachmentsMode;
   };
+  /**
+   * Conversations (GHL_PROVIDER_MODE, GHL_SMS_THREAD, GHL_SMS_NOTES, UNKNOWN_SENDER, ...). Optional in the
+   * type so hand-built test configurations need not set it (absent = all off, today's behaviour).
+   */
+  readonly conversations?: ConversationsConfig;
   readonly http: {
     readonly bodyLimitBytes: number;
     /** pending inbox events above which the GHL routes answer 429 */
@@ -510,12 +549,51 @@ export function loadConfig(env: Env): WorkerConfig {
   const consentMaxAgeMs =
     parse("GHL_CONSENT_MAX_AGE_SECONDS", intText(0, 86_400), DEFAULT_CONSENT_MAX_AGE_SECONDS) * 1000;
 
-  // BulkSMS as GHL's SMS provider.
+  // Conversations: provider mode thread
+  // mode, SMS notes, unknown senders.
+  const onOff = (name: string): boolean | null =>
+    parse<boolean | null>(
+      name,
+      z.enum(["on", "off"], { error: "must be on or off" }).transform((v) => v === "on"),
+      null,
+    );
   const providerMode = parse<ProviderMode>(
     "GHL_PROVIDER_MODE",
-    z.enum(["on", "off"], { error: "must be on or off" }),
+    z
+      .enum(["off", "default", "extra", "on"], { error: `must be one of ${PROVIDER_MODES.join(", ")}` })
+      .transform((v): ProviderMode => (v === "on" ? "default" : v)),
     "off",
   );
+  const providerId = str("GHL_CONVERSATION_PROVIDER_ID");
+  if (providerMode === "extra" && providerId === null)
+    bad(
+      "GHL_CONVERSATION_PROVIDER_ID",
+      "is required with GHL_PROVIDER_MODE=extra (the provider's id from the marketplace app; GHL refuses an extra provider's inbound message without it)",
+    );
+  const thread = onOff("GHL_SMS_THREAD") ?? providerMode !== "off";
+  const smsNotes = onOff("GHL_SMS_NOTES");
+  const unknownSender = parse<UnknownSender | null>(
+    "UNKNOWN_SENDER",
+    z.enum(["create-contact", "task", "ignore"], { error: `must be one of ${UNKNOWN_SENDERS.join(", ")}` }),
+    null,
+  );
+  const unknownSenderTaskContact = str("UNKNOWN_SENDER_TASK_CONTACT");
+  if (unknownSender === "task" && unknownSenderTaskContact === null)
+    bad(
+      "UNKNOWN_SENDER_TASK_CONTACT",
+      'is required with UNKNOWN_SENDER=task (the id of the GHL contact that holds the tasks, e.g. an "SMS inbox" contact)',
+    );
+  const conversations: ConversationsConfig = {
+    providerMode,
+    providerId,
+    thread,
+    smsNotes,
+    unknownSender,
+    unknownSenderTag: str("UNKNOWN_SENDER_TAG"),
+    unknownSenderTaskContact,
+    unknownSenderTaskUser: str("UNKNOWN_SENDER_TASK_USER"),
+  };
+  // BulkSMS as GHL's SMS provider.
   const providerQuietHours = parse<ProviderQuietHoursMode>(
     "PROVIDER_QUIET_HOURS",
     z.enum(["user-immediate", "always", "never"], {
@@ -620,6 +698,7 @@ export function loadConfig(env: Env): WorkerConfig {
       consentMaxAgeMs,
     },
     provider: { mode: providerMode, quietHours: providerQuietHours, attachments: providerAttachments },
+    conversations,
     http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
     schedule: {

@@ -10,12 +10,21 @@ export {
   SANDBOX_GHL_TOKEN,
   type StoredPrivateToken,
 } from "./clients/ghl-client-factory.js";
+export { contactConversationId } from "./conversations/contact-conversation.js";
+export {
+  postToThreadOnce,
+  type ThreadMessage,
+  type ThreadWriteResult,
+  threadMessageBody,
+} from "./conversations/thread-message.js";
+export { contactForStranger, unknownSenderWriteKey } from "./conversations/unknown-sender.js";
 export {
   type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,
   DEFAULT_START_KEYWORDS,
   DEFAULT_STOP_KEYWORDS,
+  DEFAULT_UNKNOWN_SENDER_TAG,
   type EngineConfig,
   EngineConfigError,
   type EngineConfigInput,
@@ -30,6 +39,9 @@ export {
   providerAttachmentsSchema,
   providerQuietHoursSchema,
   resolvePolicy,
+  smsNotesOn,
+  type UnknownSenderMode,
+  unknownSenderMode,
 } from "./core/config.js";
 export { type EngineDeps, ensureLocation, type LocationContext, loadLocation } from "./core/deps.js";
 export { type EngineLogger, silentLogger } from "./core/logger.js";
@@ -158,6 +170,7 @@ export { sendQueuedMessage } from "./sms/send-message.js";
 export { handleDeliveryReport, STILL_BLOCKED } from "./sms-events/delivery-report.js";
 export { handleInboundMessage } from "./sms-events/inbound-message.js";
 export { classifyKeyword, type KeywordKind, normaliseKeyword } from "./sms-events/keywords.js";
+export { type ReplyContacts, type ReplyMatch, replyContacts } from "./sms-events/reply-contacts.js";
 export { hasMarker, refMarker } from "./vendor/ref-marker.js";
 export { type SweepBegunWritesResult, sweepBegunVendorWrites } from "./vendor/sweep-begun-writes.js";
 export { createNoteOnce, createTaskOnce, type WriteOnceResult } from "./vendor/write-once.js";

@@ -36,6 +36,7 @@ export type { CreateTaskInput, GhlTask, TasksApi, UpdateTaskInput } from "./cont
 export type {
   ConversationsApi,
   GhlConversation,
+  GhlConversationMessage,
   InboundMessageInput,
   SearchConversationsQuery,
   SendMessageInput,

@@ -19,7 +19,15 @@ export {
   type GhlSimulatorOptions,
   startGhlSimulator,
 } from "./ghl/simulator.js";
-export type { GhlContact, GhlLocation, GhlMessage, GhlNote, GhlStatusUpdate, GhlTask } from "./ghl/types.js";
+export type {
+  GhlContact,
+  GhlConversationProvider,
+  GhlLocation,
+  GhlMessage,
+  GhlNote,
+  GhlStatusUpdate,
+  GhlTask,
+} from "./ghl/types.js";
 export type {
   WebhookDelivery,
   WebhookKeys,

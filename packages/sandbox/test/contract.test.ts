@@ -119,6 +119,9 @@ async function scenario(): Promise<void> {
   });
   sim.control.sendProviderMessage(c.id, "from a workflow");
   await api(sim, `/conversations/search?locationId=${loc.id}&contactId=${c.id}`);
+  const other = sim.control.createContact(loc.id, { firstName: "Conv", phone: "+447700900999" });
+  await api(sim, "/conversations/", { body: { locationId: loc.id, contactId: other.id } });
+  await api(sim, "/conversations/conv1/messages?limit=5");
   // OAuth
   const client = { client_id: sim.tokens.clientId, client_secret: sim.tokens.clientSecret };
   const code = sim.control.issueAuthorizationCode({ locationId: loc.id });

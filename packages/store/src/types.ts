@@ -139,6 +139,11 @@ export interface ContactsRepo {
   /** Identities: live (not deleted) contacts with this E.164 phone / normalised email. */
   findByPhone(locationId: string, phoneE164: string): Promise<ContactRecord[]>;
   findByEmail(locationId: string, emailNorm: string): Promise<ContactRecord[]>;
+  /**
+   * Live contacts that had this number before their current one (the mirror keeps every replaced phone),
+   * the most recent change first.
+   */
+  findByPreviousPhone(locationId: string, phoneE164: string): Promise<ContactRecord[]>;
   /** Keyset pagination over a location's mirror, ordered by contactId. */
   list(options: {
     locationId: string;
@@ -256,6 +261,8 @@ export interface MessagesRepo {
   defer(id: string, sendAfter: number): Promise<boolean>;
   /** QUEUED messages whose send time has come. */
   listDue(options: { now?: number; limit?: number; locationId?: string }): Promise<MessageRecord[]>;
+  /** The newest message we created to this number for a contact in the location (null: none). */
+  lastContactTextedAt(locationId: string, phoneE164: string): Promise<MessageRecord | null>;
   listForContact(
     locationId: string,
     contactId: string,

@@ -7,21 +7,13 @@ import { confirmDestroy } from "../cli/confirm.js";
 import { CliError, usageError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { REFUSAL_TEXT, startOAuthCallback } from "../cli/oauth-callback.js";
+import { oauthScopes } from "../cli/oauth-scopes.js";
 import { isKnownRegion } from "../cli/region.js";
 import { ghlFactory, knownLocations, type StoredPit } from "../cli/runtime.js";
 import type { LoadedSettings } from "../cli/settings.js";
 import { isoTime, renderTable } from "../cli/table.js";
 
 export const DEFAULT_AUTHORIZE_URL = "https://marketplace.gohighlevel.com/oauth/chooselocation";
-export const DEFAULT_SCOPES = [
-  "contacts.readonly",
-  "contacts.write",
-  "conversations.readonly",
-  "conversations.write",
-  "conversations/message.readonly",
-  "conversations/message.write",
-  "locations.readonly",
-];
 
 interface LoginOpts {
   location?: string;
@@ -63,7 +55,10 @@ export function registerAuth(program: Command, io: Io): void {
       parseIntOption("--port", 0, 65535),
       8976,
     )
-    .option("--scopes <list>", "OAuth: space- or comma-separated scopes to request")
+    .option(
+      "--scopes <list>",
+      "OAuth: space- or comma-separated scopes to request (default: the contacts scopes, plus the conversation scopes when GHL_PROVIDER_MODE or GHL_SMS_THREAD is on)",
+    )
     .option("--user-type <type>", "OAuth: Location or Company (agency)", "Location")
     .option(
       "--timeout <seconds>",
@@ -294,7 +289,10 @@ async function loginWithOAuth(
     throw new CliError("the OAuth login needs the marketplace app's GHL_CLIENT_ID and GHL_CLIENT_SECRET", {
       hint: "set them in .env, or log in with a private integration token: `ghl-bulksms auth login --location <id> --token <pit>`",
     });
-  const scopes = opts.scopes ? opts.scopes.split(/[\s,]+/).filter(Boolean) : DEFAULT_SCOPES;
+  // least privilege: the conversation scopes only when provider or thread mode is on
+  const scopes = opts.scopes
+    ? opts.scopes.split(/[\s,]+/).filter(Boolean)
+    : oauthScopes(settings.config.conversations);
   let redirectUri = `http://127.0.0.1:${opts.port}/oauth/callback`;
   let code = opts.code;
   if (!code) {

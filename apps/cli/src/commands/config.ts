@@ -117,6 +117,25 @@ export function registerConfig(program: Command, io: Io): void {
               ? `${c.provider.mode} (quiet hours ${c.provider.quietHours}, attachments ${c.provider.attachments})`
               : "off",
           ],
+            "GHL conversation provider",
+            c.conversations
+              ? `${c.conversations.providerMode}${c.conversations.providerId ? ` (id ${c.conversations.providerId})` : ""}`
+              : "off",
+          ],
+          ["texts in the GHL thread", c.conversations?.thread ? "on" : "off"],
+          [
+            "SMS notes",
+            c.conversations?.smsNotes === null || c.conversations === undefined
+              ? `auto (${c.conversations?.thread ? "off" : "on"})`
+              : c.conversations.smsNotes
+                ? "on"
+                : "off",
+          ],
+          [
+            "unknown senders",
+            c.conversations?.unknownSender ??
+              `auto (${c.conversations?.thread ? "create-contact" : "ignore"})`,
+          ],
         ]),
       );
     });

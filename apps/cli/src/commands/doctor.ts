@@ -1,12 +1,14 @@
 // doctor: checks configuration, credentials, scopes, reachability, BulkSMS credits, webhook registrations,
 // clock skew, store health and pending dead letters; prints each problem with its fix; exit 1 on any problem.
 import { existsSync } from "node:fs";
+import { needsConversationScopes } from "@ghl-bulksms/config";
 import type { Store } from "@ghl-bulksms/store";
 import type { Command } from "commander";
 import { globalsOf, withExamples } from "../cli/command.js";
 import { type CliError, EXIT_FAILED } from "../cli/errors.js";
 import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
+import { CONVERSATION_SCOPES, explainMissingScopes, requiredScopes } from "../cli/oauth-scopes.js";
 import { createProgress } from "../cli/progress.js";
 import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
 import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
@@ -28,7 +30,6 @@ export interface Check {
   command?: string;
 }
 
-const REQUIRED_SCOPES = ["contacts.readonly", "contacts.write"];
 const MAX_SKEW_MS = 60_000;
 
 export function registerDoctor(program: Command, io: Io): void {
@@ -231,15 +232,15 @@ async function ghlChecks(
         fix: "if the refresh fails, log in again with `ghl-bulksms auth login`",
       });
     if (row && row.scopes.length > 0) {
-      const missing = REQUIRED_SCOPES.filter((s) => !row.scopes.includes(s));
+      const missing = requiredScopes(config.conversations).filter((s) => !row.scopes.includes(s));
       add(
         missing.length === 0
           ? { name: `GHL ${id}: scopes`, status: "ok", detail: row.scopes.join(" ") }
           : {
               name: `GHL ${id}: scopes`,
               status: "problem",
-              detail: `missing ${missing.join(", ")}`,
-              fix: "add the scopes to the app (or the private integration) and log in again",
+              detail: `missing ${explainMissingScopes(missing)}`,
+              fix: "add the scopes to the app (or the private integration) and log in again (docs/conversation-provider.md lists them)",
             },
       );
     }
@@ -266,6 +267,24 @@ async function ghlChecks(
           status: "ok",
           detail: `${config.ghl.apiBaseUrl} answered in ${Date.now() - started} ms${typeof total === "number" ? `, ${total} contacts` : ""}`,
         });
+        // provider / thread mode: a token whose scopes are not stored (a private integration) is asked
+        if (needsConversationScopes(config.conversations) && !(row && row.scopes.length > 0)) {
+          const conv = await client.conversations.search(
+            { locationId: id, limit: 1 },
+            { priority: "background" },
+          );
+          const refused = !conv.ok && (conv.error.status === 401 || conv.error.status === 403);
+          if (refused)
+            add({
+              name: `GHL ${id}: conversation scopes`,
+              status: "problem",
+              detail: `GHL refused a conversations call (HTTP ${conv.error.status}): the token lacks ${explainMissingScopes(Object.keys(CONVERSATION_SCOPES))}`,
+              fix: "add the conversation scopes to the private integration (or the app) and store the new token; docs/conversation-provider.md lists them",
+              command: cliCommand(globals, `auth login --location ${id} --token <pit>`),
+            });
+          else if (conv.ok)
+            add({ name: `GHL ${id}: conversation scopes`, status: "ok", detail: "conversations answered" });
+        }
       } else {
         const e = r.error;
         const auth = e.status === 401 || e.status === 403;

@@ -66,6 +66,11 @@ const repliesSchema = z.strictObject({
 });
 
 const notesSchema = z.strictObject({
+  /**
+   * Notes for SMS texts (inbound replies and delivery reports). "auto": on unless thread mode records the
+   * texts in the contact's GHL conversation (conversations.thread), where a note would repeat them.
+   */
+  sms: z.enum(["auto", "on", "off"]).default("auto"),
   /** Which delivery reports become a note on the contact. */
   deliveryReports: z.enum(["none", "final", "failures", "all"]).default("final"),
   inboundReplies: z.boolean().default(true),
@@ -147,6 +152,51 @@ const providerSchema = z.strictObject({
   /** At most this many SMS parts for a provider text (with appended links); longer ones fail in GHL. */
   maxParts: z.number().int().min(1).max(10).default(6),
 });
+/** Unknown senders: create a GHL contact, a task for a person, or nothing. */
+export const unknownSenderSchema = z.enum(["create-contact", "task", "ignore"]);
+export type UnknownSenderMode = z.output<typeof unknownSenderSchema>;
+
+export const DEFAULT_UNKNOWN_SENDER_TAG = "sms-inbound-unknown";
+
+const conversationsSchema = z
+  .strictObject({
+    /**
+     * Thread mode: every inbound text (and every text we send) is recorded in the contact's GHL
+     * conversation with POST /conversations/messages/inbound.
+     */
+    thread: z.boolean().default(false),
+    /**
+     * The app's SMS conversation provider in GHL: "default" (replaces LC Phone; no provider id needed),
+     * "extra" (a custom provider: every inbound message must carry `providerId`), or "off" (no provider).
+     */
+    provider: z.enum(["off", "default", "extra"]).default("off"),
+    /** The conversation provider's id ("conversationProviderId"); required with provider "extra". */
+    providerId: z.string().min(1).nullable().default(null),
+    /** A text from a number no contact has. null = "create-contact" in thread mode, else "ignore". */
+    unknownSender: unknownSenderSchema.nullable().default(null),
+    /** Tag of a contact created for an unknown sender. */
+    unknownSenderTag: z.string().min(1).default(DEFAULT_UNKNOWN_SENDER_TAG),
+    /** unknownSender "task": the GHL contact that holds the tasks (GHL tasks live on a contact). */
+    taskContactId: z.string().min(1).nullable().default(null),
+    /** unknownSender "task": the GHL user the task is assigned to. */
+    taskAssignee: z.string().min(1).nullable().default(null),
+  })
+  .superRefine((c, ctx) => {
+    if (c.provider === "extra" && c.providerId === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["providerId"],
+        message:
+          'is required with provider "extra" (GHL refuses an extra provider\'s inbound message without it)',
+      });
+    if (c.unknownSender === "task" && c.taskContactId === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["taskContactId"],
+        message: 'is required with unknownSender "task" (the GHL contact that holds the tasks)',
+      });
+  });
+export type ConversationsPolicy = z.output<typeof conversationsSchema>;
 
 export const locationPolicySchema = z.strictObject({
   welcome: welcomeSchema.default(welcomeSchema.parse({})),
@@ -158,6 +208,7 @@ export const locationPolicySchema = z.strictObject({
   quietHours: quietHoursSchema.default(quietHoursSchema.parse({})),
   consent: consentSchema.default(consentSchema.parse({})),
   provider: providerSchema.default(providerSchema.parse({})),
+  conversations: conversationsSchema.default(conversationsSchema.parse({})),
   optOutTag: z.string().min(1).default(DEFAULT_OPT_OUT_TAG),
   /** Sender id for BulkSMS ("REPLIABLE" so replies come back, or a number / alphanumeric id). */
   sender: z.string().min(1).default("REPLIABLE"),
@@ -181,6 +232,7 @@ const partialPolicy = z.strictObject({
   quietHours: section.optional(),
   consent: section.optional(),
   provider: section.optional(),
+  conversations: section.optional(),
   optOutTag: z.string().min(1).optional(),
   sender: z.string().min(1).optional(),
   mapping: z.unknown().optional(),
@@ -280,6 +332,7 @@ function mergePolicy(d: LocationPolicy, fromConfig: Override, fromStore: Overrid
     quietHours: { ...d.quietHours, ...fromConfig.quietHours, ...fromStore.quietHours },
     consent: { ...d.consent, ...fromConfig.consent, ...fromStore.consent },
     provider: { ...d.provider, ...fromConfig.provider, ...fromStore.provider },
+    conversations: { ...d.conversations, ...fromConfig.conversations, ...fromStore.conversations },
     optOutTag: fromStore.optOutTag ?? fromConfig.optOutTag ?? d.optOutTag,
     sender: fromStore.sender ?? fromConfig.sender ?? d.sender,
     mapping: fromStore.mapping ?? fromConfig.mapping ?? d.mapping,
@@ -314,4 +367,26 @@ export function mappingFor(policy: LocationPolicy, region: string): MappingConfi
   if (!r.ok)
     throw new EngineConfigError(r.errors.map((e) => ({ path: `mapping.${e.path}`, message: e.message })));
   return r.config;
+}
+
+/** Whether SMS texts (inbound replies, delivery reports) become notes (see notes.sms). */
+export function smsNotesOn(policy: Pick<LocationPolicy, "notes" | "conversations">): boolean {
+  switch (policy.notes.sms) {
+    case "on":
+      return true;
+    case "off":
+      return false;
+    case "auto":
+      return !policy.conversations.thread;
+    default: {
+      const never: never = policy.notes.sms;
+      throw new Error(`unknown notes.sms ${String(never)}`);
+    }
+  }
+}
+
+/** What a text from a number no contact has leads to (see conversations.unknownSender). */
+export function unknownSenderMode(policy: Pick<LocationPolicy, "conversations">): UnknownSenderMode {
+  const c = policy.conversations;
+  return c.unknownSender ?? (c.thread ? "create-contact" : "ignore");
 }

@@ -27,6 +27,8 @@ export const DECISION_REASONS = {
   optedOut: "opted_out",
   /** The template does not render (bad placeholder, unknown field). */
   templateError: "template_error",
+  /** A contact made for a number that texted us first (conversations.unknownSenderTag): no welcome. */
+  wroteFirst: "wrote_first",
   /** BulkSMS refused the text for good (e.g. no credits, invalid number at the gateway). */
   gatewayRefused: "gateway_refused",
 } as const;

@@ -30,6 +30,28 @@ export const engineJobSchemas = {
     assignedTo: z.string().optional(),
     priority,
   }),
+  /** Record one SMS in the contact's GHL conversation, once (see conversations/thread-message.ts). */
+  "ghl.thread.message": z.object({
+    locationId: id,
+    contactId: id,
+    key: id,
+    direction: z.enum(["inbound", "outbound"]),
+    body: z.string(),
+    date: z.string().min(1),
+    altId: id,
+    priority,
+  }),
+  /**
+   * A text from a number no contact has: find or create its GHL contact (once per number), then record the
+   * text in the contact's conversation (see conversations/unknown-sender.ts).
+   */
+  "ghl.contact.from-sms": z.object({
+    locationId: id,
+    phone: e164,
+    inboundId: id,
+    body: z.string(),
+    date: z.string().min(1),
+  }),
   /** Mark the task written under `taskKey` completed, adding `resolution` to its body. */
   "ghl.task.complete": z.object({ locationId: id, contactId: id, taskKey: id, resolution: z.string() }),
   /** Set or clear SMS DND on a GHL contact. */

@@ -1,5 +1,7 @@
 // Job name -> { schema, handler }: the shape of the worker's JobRegistry (apps/worker/src/ports.ts).
 import type { z } from "zod";
+import { runThreadMessage } from "../conversations/thread-job.js";
+import { runContactFromSms } from "../conversations/unknown-sender.js";
 import type { EngineDeps } from "../core/deps.js";
 import { type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { mintLocationToken } from "../ghl-events/app-installed.js";
@@ -34,6 +36,8 @@ const HANDLERS: Handlers = {
   "ghl.note.create": runNoteCreate,
   "ghl.task.create": runTaskCreate,
   "ghl.task.complete": runTaskComplete,
+  "ghl.thread.message": runThreadMessage,
+  "ghl.contact.from-sms": runContactFromSms,
   "ghl.dnd.set": runDndSet,
   "ghl.consent.sync": runConsentSync,
   "ghl.tags.add": (deps, p) => runTags(deps, p, "add"),
@@ -67,6 +71,8 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "ghl.note.create": definition(deps, "ghl.note.create"),
     "ghl.task.create": definition(deps, "ghl.task.create"),
     "ghl.task.complete": definition(deps, "ghl.task.complete"),
+    "ghl.thread.message": definition(deps, "ghl.thread.message"),
+    "ghl.contact.from-sms": definition(deps, "ghl.contact.from-sms"),
     "ghl.dnd.set": definition(deps, "ghl.dnd.set"),
     "ghl.consent.sync": definition(deps, "ghl.consent.sync"),
     "ghl.tags.add": definition(deps, "ghl.tags.add"),

@@ -1,6 +1,7 @@
 // A BulkSMS status report: monotonic status update, a note per configuration, failure/retry handling.
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
 import type { MessageStatus } from "@ghl-bulksms/store";
+import { smsNotesOn } from "../core/config.js";
 import type { EngineDeps } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { type JobOutcome, OK } from "../core/outcome.js";
@@ -74,7 +75,7 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
         key: `report:${status}${updated.subtype ? `:${updated.subtype}` : ""}`,
       });
     const isProviderText = metaOf(updated).ghlMessageId !== undefined;
-    if (updated.contactId && !isProviderText && wantsNote(ctx.policy.notes.deliveryReports, status)) {
+    if (updated.contactId && !isProviderText && smsNotesOn(ctx.policy) && wantsNote(ctx.policy.notes.deliveryReports, status)) {
       const meta = metaOf(updated);
       const text =
         status === "FAILED"

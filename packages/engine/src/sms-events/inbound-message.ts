@@ -1,6 +1,11 @@
-// An inbound SMS: STOP / START / HELP keywords, or a reply written as a note on the matching contact.
+// An inbound SMS: STOP / START / HELP keywords, or a reply written as a note on the matching contact. In
+// thread mode every inbound text (keywords too) is also recorded in the contact's GHL conversation; a text
+// from a number nobody has becomes a contact, a task, or nothing (conversations.unknownSender).
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
+import type { StoreTx } from "@ghl-bulksms/store";
 import { stopFollowUpsForContact } from "../automations/follow-up-triggers.js";
+import { threadInboundKey } from "../conversations/unknown-sender.js";
+import { smsNotesOn, unknownSenderMode } from "../core/config.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { phoneRef } from "../core/hash.js";
@@ -10,32 +15,35 @@ import { gatewayActsOnStop, markAccountBlocked } from "../opt-out/account-block.
 import { applyOptIn, applyOptOut } from "../opt-out/opt-out-state.js";
 import { queueMessage } from "../sms/queue-message.js";
 import { classifyKeyword } from "./keywords.js";
+import { type ReplyContacts, replyContacts } from "./reply-contacts.js";
 
 /**
- * The locations an inbound number belongs to: the location of the message it answers (BulkSMS links a
- * reply to the latest REPLIABLE message to that number), else every active location with a contact that
- * has this number, else (for an unknown number) every active location, so a STOP is never lost.
+ * The locations an inbound number belongs to, with the contacts it is from there: the location of the
+ * message it answers (BulkSMS links a reply to the latest REPLIABLE message to that number), else every
+ * active location with a contact that has (or had, see reply-contacts.ts) this number, else (for an
+ * unknown number) every active location, so a STOP is never lost.
  */
 async function locationsFor(
   deps: EngineDeps,
   inbound: BulkSmsMessage,
   from: string,
-): Promise<LocationContext[]> {
+): Promise<Array<{ ctx: LocationContext; who: ReplyContacts }>> {
   if (inbound.relatedSentMessageId) {
     const related = await deps.store.messages.findByProviderId(inbound.relatedSentMessageId);
     if (related) {
       const ctx = await loadLocation(deps, related.locationId);
-      if (ctx?.location.active) return [ctx];
+      if (ctx?.location.active) return [{ ctx, who: await replyContacts(deps.store, ctx.location.id, from) }];
     }
   }
   const active = await deps.store.locations.list({ activeOnly: true });
-  const withContact: LocationContext[] = [];
-  const all: LocationContext[] = [];
+  const withContact: Array<{ ctx: LocationContext; who: ReplyContacts }> = [];
+  const all: Array<{ ctx: LocationContext; who: ReplyContacts }> = [];
   for (const l of active) {
     const ctx = await loadLocation(deps, l.id);
     if (!ctx) continue;
-    all.push(ctx);
-    if ((await deps.store.contacts.findByPhone(l.id, from)).length > 0) withContact.push(ctx);
+    const who = await replyContacts(deps.store, l.id, from);
+    all.push({ ctx, who });
+    if (who.contactIds.length > 0) withContact.push({ ctx, who });
   }
   return withContact.length > 0 ? withContact : all;
 }
@@ -57,11 +65,42 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
   const eventKey = `sms-in:${inbound.id}`;
   // the person's order: BulkSMS's time for the message (webhooks may arrive, and jobs run, in any order)
   const eventAt = messageTime(inbound) ?? now;
-  for (const ctx of await locationsFor(deps, inbound, from)) {
+  const targets = await locationsFor(deps, inbound, from);
+  for (const { ctx, who } of targets) {
     const locationId = ctx.location.id;
     const kind = classifyKeyword(inbound.body, ctx.policy.keywords);
-    deps.logger.info({ locationId, from: phoneRef(from), kind }, "inbound SMS");
+    deps.logger.info({ locationId, from: phoneRef(from), kind, match: who.match }, "inbound SMS");
     await deps.store.transaction(async (tx) => {
+      // thread mode: the text (a keyword too) lands in each contact's GHL conversation, in its own job so
+      // that it and the opt-out / opt-in below happen whichever runs first
+      if (ctx.policy.conversations.thread) {
+        const date = new Date(eventAt).toISOString();
+        for (const contactId of who.contactIds) {
+          const key = threadInboundKey(inbound.id, contactId);
+          await enqueueJob(
+            tx,
+            "ghl.thread.message",
+            {
+              locationId,
+              contactId,
+              key,
+              direction: "inbound",
+              body: inbound.body ?? "",
+              date,
+              altId: inbound.id,
+            },
+            { key, locationId },
+          );
+        }
+      }
+      if (who.contactIds.length === 0)
+        await onUnknownSender(tx, deps, ctx, {
+          inbound,
+          from,
+          eventAt,
+          now,
+          unambiguous: targets.length === 1,
+        });
       switch (kind) {
         case "stop":
           // BulkSMS blocked the number itself on this STOP: nothing may be sent to it any more (billed)
@@ -95,11 +134,10 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
         case "help": {
           const text = ctx.policy.replies.help;
           if (!text) return;
-          const contact = (await tx.contacts.findByPhone(locationId, from))[0];
           await queueMessage(tx, {
             key: `help:${locationId}:${eventKey}`,
             locationId,
-            contactId: contact?.contactId ?? null,
+            contactId: who.contactIds[0] ?? null,
             to: from,
             body: text,
             sendAfter: now,
@@ -108,14 +146,13 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
           return;
         }
         case "none": {
-          const contacts = await tx.contacts.findByPhone(locationId, from);
-          for (const c of contacts) {
+          for (const contactId of who.contactIds) {
             if (deps.lifecycle)
-              await stopFollowUpsForContact(tx, deps.lifecycle, locationId, c.contactId, "replied");
-            else await tx.followUps.stopForContact(locationId, c.contactId, "replied");
-            const base = { locationId, contactId: c.contactId };
-            if (ctx.policy.notes.inboundReplies) {
-              const key = `note:${eventKey}:${c.contactId}`;
+              await stopFollowUpsForContact(tx, deps.lifecycle, locationId, contactId, "replied");
+            else await tx.followUps.stopForContact(locationId, contactId, "replied");
+            const base = { locationId, contactId };
+            if (ctx.policy.notes.inboundReplies && smsNotesOn(ctx.policy)) {
+              const key = `note:${eventKey}:${contactId}`;
               await enqueueJob(
                 tx,
                 "ghl.note.create",
@@ -124,7 +161,7 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
               );
             }
             if (ctx.policy.tasks.onReply) {
-              const key = `task:${eventKey}:${c.contactId}`;
+              const key = `task:${eventKey}:${contactId}`;
               await enqueueJob(
                 tx,
                 "ghl.task.create",
@@ -140,8 +177,6 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
               );
             }
           }
-          if (contacts.length === 0)
-            deps.logger.info({ locationId, from: phoneRef(from) }, "reply from a number with no contact");
           return;
         }
         default: {
@@ -152,4 +187,72 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
     });
   }
   return OK;
+}
+
+/**
+ * A text from a number no contact in the location has or had: a GHL contact with the text in its
+ * conversation, a task for a person, or nothing (conversations.unknownSender). A contact is only created
+ * where the location is certain (the text answers one of ours, or there is one active location): a
+ * stranger is never copied into every location.
+ */
+async function onUnknownSender(
+  tx: StoreTx,
+  deps: Pick<EngineDeps, "logger">,
+  ctx: LocationContext,
+  input: { inbound: BulkSmsMessage; from: string; eventAt: number; now: number; unambiguous: boolean },
+): Promise<void> {
+  const locationId = ctx.location.id;
+  const mode = unknownSenderMode(ctx.policy);
+  const eventKey = `sms-in:${input.inbound.id}`;
+  if (mode !== "ignore" && !input.unambiguous) {
+    deps.logger.warn(
+      { locationId, from: phoneRef(input.from), mode },
+      "text from an unknown number, and several locations could own it: no contact or task made",
+    );
+    return;
+  }
+  switch (mode) {
+    case "ignore":
+      deps.logger.info({ locationId, from: phoneRef(input.from) }, "text from a number with no contact");
+      return;
+    case "create-contact": {
+      await enqueueJob(
+        tx,
+        "ghl.contact.from-sms",
+        {
+          locationId,
+          phone: input.from,
+          inboundId: input.inbound.id,
+          body: input.inbound.body ?? "",
+          date: new Date(input.eventAt).toISOString(),
+        },
+        { key: `${locationId}:${eventKey}`, locationId },
+      );
+      return;
+    }
+    case "task": {
+      const c = ctx.policy.conversations;
+      if (!c.taskContactId) return;
+      const key = `task:unknown-sender:${locationId}:${eventKey}`;
+      await enqueueJob(
+        tx,
+        "ghl.task.create",
+        {
+          locationId,
+          contactId: c.taskContactId,
+          key,
+          title: `SMS from an unknown number ${input.from}`,
+          body: `A text from ${input.from}, a number no contact has:\n${input.inbound.body ?? ""}`,
+          dueAt: input.now + ctx.policy.tasks.dueInMs,
+          ...(c.taskAssignee ? { assignedTo: c.taskAssignee } : {}),
+        },
+        { key, locationId },
+      );
+      return;
+    }
+    default: {
+      const never: never = mode;
+      throw new Error(`unhandled unknown-sender mode ${String(never)}`);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // Job "sms.send": gate -> send (dedup id fixed for the message's life) -> markSubmitted.
 import type { MessageRecord, MessageStatus, Repositories, StoreTx } from "@ghl-bulksms/store";
 import { auditVendorWrite } from "../core/audit.js";
-import type { EngineDeps } from "../core/deps.js";
+import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { fromBulkSmsError, type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { checkSendGateFresh } from "../gate/consent-view.js";
@@ -179,6 +179,7 @@ export async function sendQueuedMessage(
       key: "sent",
     });
     if (submitted.updated) await reportProviderStatus(tx, submitted.message, { key: "submitted" });
+    if (ctx) await recordSentInThread(tx, ctx, message, deps.now());
   });
   await afterLeftQueue(deps, message, meta);
   return OK;
@@ -207,6 +208,37 @@ async function providerReasonContext(tx: StoreTx, message: MessageRecord): Promi
     contactId: message.contactId,
     to: message.to,
   });
+/**
+ * Thread mode: a text we sent (welcome, follow-up, confirmation, reply) is recorded in the contact's GHL
+ * conversation once BulkSMS took it. A text GHL itself asked us to send (provider mode: its meta carries
+ * `ghlMessageId`) is in the conversation already and is not recorded again.
+ */
+async function recordSentInThread(
+  tx: Pick<Repositories, "jobs">,
+  ctx: LocationContext,
+  message: MessageRecord,
+  now: number,
+): Promise<void> {
+  if (!ctx.policy.conversations.thread || !message.contactId) return;
+  const meta = message.meta as { ghlMessageId?: unknown } | null;
+  if (typeof meta?.ghlMessageId === "string") return;
+  const key = `thread:out:${message.id}`;
+  await enqueueJob(
+    tx,
+    "ghl.thread.message",
+    {
+      locationId: message.locationId,
+      contactId: message.contactId,
+      key,
+      direction: "outbound",
+      body: message.body,
+      date: new Date(now).toISOString(),
+      altId: message.id,
+      // a record of a text already sent: leaves the realtime share of the GHL budget to replies and sends
+      priority: "background",
+    },
+    { key, locationId: message.locationId },
+  );
 }
 
 /** Records what became of a queued message (once per message and decision). */

@@ -12,6 +12,8 @@ import { type EngineJobCatalog, engineJobSchemas, enqueueJob } from "../jobs/cat
 const WRITE_JOBS = {
   "note.create": "ghl.note.create",
   "task.create": "ghl.task.create",
+  // conversations/thread-message.ts: the job key is the write key
+  "conversation.message": "ghl.thread.message",
 } as const;
 type SweptOperation = keyof typeof WRITE_JOBS;
 

@@ -22,7 +22,8 @@ export type WelcomeSkipReason =
   | "opted_out"
   | "blocked"
   | "template"
-  | "already_welcomed";
+  | "already_welcomed"
+  | "wrote_first";
 
 export type WelcomeResult =
   | { readonly sent: true; readonly messageId: string }
@@ -99,6 +100,9 @@ export async function queueWelcomeInTx(
     const raw = typeof record.phone === "string" ? record.phone.trim() : "";
     return skip("no_phone", raw ? DECISION_REASONS.invalidNumber : DECISION_REASONS.noPhone);
   }
+  // a contact we made for a stranger's text (tagged so by unknown-sender.ts): they wrote to us first
+  if (Array.isArray(record.tags) && record.tags.includes(policy.conversations.unknownSenderTag))
+    return skip("wrote_first", DECISION_REASONS.wroteFirst);
   if (policy.welcome.requireMobile && !isMobile(phone)) return skip("not_mobile", DECISION_REASONS.notMobile);
   if (ghlSmsDnd(record) || profile.dnd) return skip("dnd", DECISION_REASONS.ghlDnd);
   if (profile.consentField === "opted-out") return skip("no_consent", DECISION_REASONS.noConsent);

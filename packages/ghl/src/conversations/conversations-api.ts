@@ -8,6 +8,7 @@ export type InboundMessageInput = S["InboundMessageBody"];
 export type UpdateMessageStatusInput = S["UpdateMessageStatusBody"];
 export type SendMessageInput = S["SendMessageBody"];
 export type GhlConversation = S["Conversation"];
+export type GhlConversationMessage = S["ConversationMessage"];
 export type SearchConversationsQuery = Omit<
   NonNullable<paths["/conversations/search"]["get"]["parameters"]["query"]>,
   "locationId"
@@ -19,6 +20,16 @@ export interface ConversationsApi {
     p: { locationId: string } & SearchConversationsQuery,
     o?: GhlCallOptions,
   ): Promise<GhlResult<S["SearchConversationsResponse"]>>;
+  /** POST /conversations/: creates the contact's conversation (GHL keeps one per contact). Not retried when ambiguous. */
+  create(
+    p: { locationId: string; contactId: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["CreateConversationResponse"]>>;
+  /** GET /conversations/{conversationId}/messages: one page of the conversation's messages, newest first. */
+  listMessages(
+    p: { locationId: string; conversationId: string; limit?: number; lastMessageId?: string },
+    o?: GhlCallOptions,
+  ): Promise<GhlResult<S["ConversationMessagesResponse"]>>;
   /** Records an inbound SMS in GHL. Non-idempotent: an ambiguous failure is returned, not retried. */
   inboundMessage(
     p: { locationId: string; body: InboundMessageInput },
@@ -45,6 +56,21 @@ export function createConversationsApi({ execute, conversations }: ApiContext): 
           params: { header, query: { locationId, ...filters } },
           fetch,
         }),
+      );
+    },
+    create({ locationId, contactId }, o) {
+      return execute(locationCall("POST", "/conversations/", locationId, o, false), (fetch) =>
+        conversations.POST("/conversations/", { params: { header }, body: { locationId, contactId }, fetch }),
+      );
+    },
+    listMessages({ locationId, conversationId, ...page }, o) {
+      return execute(
+        locationCall("GET", "/conversations/{conversationId}/messages", locationId, o),
+        (fetch) =>
+          conversations.GET("/conversations/{conversationId}/messages", {
+            params: { header, path: { conversationId }, query: page },
+            fetch,
+          }),
       );
     },
     inboundMessage({ locationId, body }, o) {

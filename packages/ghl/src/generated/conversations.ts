@@ -73,10 +73,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the contact's conversation (GHL keeps one conversation per contact) */
+        post: operations["createConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{conversationId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of a conversation, newest first (20 a page by default) */
+        get: operations["listConversationMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CreateConversationBody: {
+            locationId: string;
+            contactId: string;
+        };
+        CreateConversationResponse: {
+            success: boolean;
+            conversation: {
+                id: string;
+                dateUpdated: string;
+                dateAdded: string;
+                deleted: boolean;
+                contactId: string;
+                locationId: string;
+                lastMessageDate: string;
+                assignedTo?: string;
+            };
+        };
+        ConversationMessagesResponse: {
+            lastMessageId: string;
+            /** @description true: more messages on the next page (ask with lastMessageId). */
+            nextPage: boolean;
+            messages: components["schemas"]["ConversationMessage"][];
+        };
+        ConversationMessage: {
+            id: string;
+            type: number;
+            messageType: string;
+            locationId: string;
+            contactId: string;
+            conversationId: string;
+            dateAdded: string;
+            body?: string;
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            status?: string;
+            contentType: string;
+            attachments?: string[];
+            source?: string;
+            userId?: string;
+            conversationProviderId?: string;
+        };
         ForbiddenError: {
             statusCode: number;
             message: string;
@@ -483,6 +558,93 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createConversation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversationBody"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateConversationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listConversationMessages: {
+        parameters: {
+            query?: {
+                /** @description The last message id of the previous page. */
+                lastMessageId?: string;
+                /** @description Default 20. */
+                limit?: number;
+            };
+            header: {
+                /** @description API version of the Conversations family. */
+                Version: components["parameters"]["Version"];
+            };
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the conversation's messages. */
+            200: {
+                headers: {
+                    /** @description Daily request budget for this app and resource (200,000). */
+                    "X-RateLimit-Limit-Daily"?: number;
+                    /** @description Requests left today for this app and resource. */
+                    "X-RateLimit-Daily-Remaining"?: number;
+                    /** @description Length of the burst window in milliseconds (10,000). */
+                    "X-RateLimit-Interval-Milliseconds"?: number;
+                    /** @description Requests allowed per burst window (100). */
+                    "X-RateLimit-Max"?: number;
+                    /** @description Requests left in the current burst window. */
+                    "X-RateLimit-Remaining"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessagesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

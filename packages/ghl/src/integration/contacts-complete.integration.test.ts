@@ -141,6 +141,34 @@ describe("the whole contacts API through the typed client", () => {
   });
 });
 
+describe("conversations: create and read a contact's thread", () => {
+  it("create makes the contact's one conversation; listMessages pages it newest first", async () => {
+    const contactId = await newContact("+447700900411");
+    const created = must(await client.conversations.create({ locationId, contactId }));
+    const conversationId = created.conversation.id;
+    const again = await client.conversations.create({ locationId, contactId });
+    expect(again.ok).toBe(false); // GHL keeps one conversation per contact
+    for (const message of ["first", "second"])
+      must(
+        await client.conversations.inboundMessage({
+          locationId,
+          body: { type: "SMS", conversationId, contactId, message, direction: "inbound" },
+        }),
+      );
+    const page = must(await client.conversations.listMessages({ locationId, conversationId, limit: 1 }));
+    expect(page.messages.map((m) => [m.body, m.direction])).toEqual([["second", "inbound"]]);
+    expect(page.nextPage).toBe(true);
+    const next = must(
+      await client.conversations.listMessages({
+        locationId,
+        conversationId,
+        lastMessageId: page.lastMessageId,
+      }),
+    );
+    expect(next.messages.map((m) => m.body)).toEqual(["first"]);
+  });
+});
+
 describe("raw escape hatch", () => {
   it("calls any spec operation, typed by the generated paths, with the location's token", async () => {
     const contactId = await newContact("+447700900409");

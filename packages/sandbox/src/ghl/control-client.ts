@@ -2,7 +2,7 @@
 import type { FaultConfig } from "../faults.js";
 import type { ContactInput } from "./contacts-store.js";
 import type { ContractViolation, ProviderMessageOptions, RequestLogEntry, SeedResult } from "./control.js";
-import type { GhlContact, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type { GhlContact, GhlConversationProvider, GhlMessage, GhlStatusUpdate } from "./types.js";
 import type { WebhookDelivery, WebhookKeys } from "./webhooks.js";
 
 export interface GhlControlClient {
@@ -26,6 +26,10 @@ export interface GhlControlClient {
   ): Promise<GhlMessage>;
   setSmsProvider(locationId: string, deliveryUrl: string | null): Promise<void>;
   inboundMessages(): Promise<GhlMessage[]>;
+  /** The contact's conversation, oldest first. */
+  thread(contactId: string): Promise<GhlMessage[]>;
+  /** The app's SMS conversation provider (null: none, no provider rules). */
+  setConversationProvider(provider: GhlConversationProvider | null): Promise<void>;
   statusUpdates(): Promise<GhlStatusUpdate[]>;
   setFaults(patch: Partial<FaultConfig>): Promise<FaultConfig>;
   startRateLimitStorm(durationMs: number): Promise<void>;
@@ -79,6 +83,12 @@ export function createGhlControlClient(baseUrl: string, fetchImpl: typeof fetch 
       await call("PUT", `locations/${encodeURIComponent(locationId)}/sms-provider`, { deliveryUrl });
     },
     inboundMessages: async () => (await call<{ messages: GhlMessage[] }>("GET", "messages/inbound")).messages,
+    thread: async (contactId) =>
+      (await call<{ messages: GhlMessage[] }>("GET", `contacts/${encodeURIComponent(contactId)}/thread`))
+        .messages,
+    setConversationProvider: async (provider) => {
+      await call("PUT", "conversation-provider", provider ?? {});
+    },
     statusUpdates: async () =>
       (await call<{ statusUpdates: GhlStatusUpdate[] }>("GET", "messages/status-updates")).statusUpdates,
     setFaults: (patch) => call("PUT", "faults", patch),

@@ -37,6 +37,8 @@ export const GHL_CONTROL_ROUTES = [
   "POST /__sandbox/messages/provider {contactId, message, attachments?, userId?}",
   "PUT /__sandbox/locations/:id/sms-provider {deliveryUrl|null}",
   "GET /__sandbox/messages/inbound | /outbound | /status-updates",
+  "GET /__sandbox/contacts/:id/thread",
+  "PUT /__sandbox/conversation-provider {id, kind: default|extra, type: SMS} ({} = none)",
   "GET|PUT /__sandbox/faults",
   "POST /__sandbox/faults/storm {durationMs}",
   "GET /__sandbox/requests",
@@ -132,6 +134,19 @@ export async function handleControlHttp(r: ControlHttpRequest): Promise<void> {
         return ok({ messages: control.inboundMessages() });
       case "GET messages/outbound":
         return ok({ messages: control.outboundMessages() });
+      case "GET contacts/:id/thread":
+        return ok({ messages: control.thread(id) });
+      case "PUT conversation-provider": {
+        if (body.id === undefined) {
+          control.setConversationProvider(null);
+          return ok({ provider: null });
+        }
+        if (typeof body.id !== "string" || !body.id || (body.kind !== "default" && body.kind !== "extra"))
+          return sendJson(res, 400, { error: "conversation-provider needs {id, kind: default|extra}" });
+        const provider = { id: body.id, kind: body.kind, type: "SMS" } as const;
+        control.setConversationProvider(provider);
+        return ok({ provider });
+      }
       case "GET messages/status-updates":
         return ok({ statusUpdates: control.statusUpdates() });
       case "GET faults":

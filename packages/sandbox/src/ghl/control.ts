@@ -5,6 +5,7 @@ import type { Membership } from "./routes.js";
 import type { SeedDuplicateKind } from "./seed.js";
 import type {
   GhlContact,
+  GhlConversationProvider,
   GhlLocation,
   GhlLocationSettings,
   GhlMessage,
@@ -80,6 +81,10 @@ export interface GhlControl {
    */
   setSmsProvider(locationId: string, deliveryUrl: string | null): void;
   inboundMessages(): GhlMessage[];
+  /** The contact's conversation as GHL shows it: every message, oldest first (empty when it has none). */
+  thread(contactId: string): GhlMessage[];
+  /** Configure the app's SMS conversation provider (null: none, no provider rules on inbound messages). */
+  setConversationProvider(provider: GhlConversationProvider | null): void;
   outboundMessages(): GhlMessage[];
   statusUpdates(): GhlStatusUpdate[];
   setFaults(patch: Partial<FaultConfig> | Record<string, unknown>): FaultConfig;

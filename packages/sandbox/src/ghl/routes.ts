@@ -7,7 +7,13 @@ import { GhlStoreError } from "./contacts-store.js";
 import type { TokenRecord } from "./oauth.js";
 import { type SearchBody, SearchError } from "./search.js";
 import { createSearchIndex } from "./search-index.js";
-import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type {
+  GhlContact,
+  GhlConversationProvider,
+  GhlLocation,
+  GhlMessage,
+  GhlStatusUpdate,
+} from "./types.js";
 import { contactView, noteView, searchContactView, taskView } from "./views.js";
 
 export interface RouteContext {
@@ -56,6 +62,8 @@ export interface RouteDeps {
   traceId: () => string;
   /** Workflow / campaign enrolments made through the API (visible via control). */
   memberships: Membership[];
+  /** The app's SMS conversation provider, when one is configured (decides the inbound-message rules). */
+  provider?: () => GhlConversationProvider | null;
   /** Called after an SMS is sent through GHL (the provider flow hooks in here). */
   onOutbound?: (m: GhlMessage, phone: string | null) => boolean;
   emit: (
@@ -80,6 +88,33 @@ const READ = ["contacts.readonly"];
 const WRITE = ["contacts.write"];
 const MSG_WRITE = ["conversations/message.write"];
 const CONV_READ = ["conversations.readonly"];
+const CONV_WRITE = ["conversations.write"];
+const MSG_READ = ["conversations/message.readonly"];
+
+/**
+ * The provider rules of "Add an inbound message" (ConversationProviders.md): a default SMS provider needs
+ * no `conversationProviderId`; an extra (custom) provider must send it; an id that is not the app's
+ * provider is refused; an SMS provider records type SMS. No provider configured: no rule (the sandbox is
+ * not stricter than GHL for callers that are not a provider app).
+ */
+export function checkProviderRules(
+  provider: GhlConversationProvider | null,
+  body: { type: string; conversationProviderId?: string | undefined },
+): void {
+  if (!provider) return;
+  const id = body.conversationProviderId;
+  if (id === undefined || id === "") {
+    if (provider.kind === "extra")
+      throw new HttpError(400, "conversationProviderId is required for a custom conversation provider");
+    return;
+  }
+  if (id !== provider.id) throw new HttpError(400, "Conversation provider not found");
+  if (body.type !== provider.type)
+    throw new HttpError(400, `The conversation provider only accepts messages of type ${provider.type}`);
+}
+
+/** GHL's numeric message type of a channel [inferred: the spec only shows numbers as examples]. */
+const MESSAGE_TYPE_NUMBER: Record<string, number> = { Call: 1, SMS: 2, Email: 3 };
 const PHONE_CHANNELS = new Set(["SMS", "RCS", "WhatsApp"]);
 
 /** Documented request fields kept on a message as `details` (everything the handler does not model itself). */
@@ -437,6 +472,7 @@ export function createRoutes(deps: RouteDeps): Route[] {
         const contact = store.find(b.contactId);
         if (!contact || contact.locationId !== ctx.location?.id)
           throw new HttpError(400, "Contact not found");
+        checkProviderRules(deps.provider?.() ?? null, b);
         const conversation = conversationFor(deps, contact.id, contact.locationId, b.conversationId);
         const m: GhlMessage = {
           id: deps.newId(),
@@ -556,6 +592,77 @@ export function createRoutes(deps: RouteDeps): Route[] {
             messageId: m.id,
             msg: "Message queued successfully.",
             status: "pending",
+          },
+        };
+      },
+    },
+    {
+      method: "POST",
+      path: "/conversations/",
+      family: "conversations",
+      scopes: CONV_WRITE,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const b = ctx.body as { locationId: string; contactId: string };
+        const locationId = sameLocation(ctx, b.locationId);
+        const contact = store.find(b.contactId);
+        if (!contact || contact.locationId !== locationId) throw new HttpError(400, "Contact not found");
+        // GHL keeps one conversation per contact (ConversationProviders.md, conversations.write)
+        for (const c of deps.conversations.values())
+          if (c.contactId === contact.id) throw new HttpError(400, "Conversation already exists");
+        const created = conversationFor(deps, contact.id, locationId);
+        const at = new Date(deps.now()).toISOString();
+        return {
+          status: 201,
+          body: {
+            success: true,
+            conversation: {
+              id: created.id,
+              contactId: contact.id,
+              locationId,
+              dateAdded: at,
+              dateUpdated: at,
+              lastMessageDate: at,
+              deleted: false,
+            },
+          },
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: "/conversations/{conversationId}/messages",
+      family: "conversations",
+      scopes: MSG_READ,
+      userTypes: ["Location"],
+      handler: (ctx) => {
+        const c = deps.conversations.get(ctx.params.conversationId ?? "");
+        if (!c || c.locationId !== ctx.location?.id) throw new HttpError(404, "Conversation not found");
+        const newestFirst = deps.messages.filter((m) => m.conversationId === c.id).reverse();
+        const after = ctx.query.lastMessageId;
+        const start = after ? newestFirst.findIndex((m) => m.id === after) + 1 : 0;
+        const limit = Math.max(1, Math.min(100, Number(ctx.query.limit ?? 20) || 20));
+        const page = newestFirst.slice(start, start + limit);
+        return {
+          status: 200,
+          body: {
+            lastMessageId: page.at(-1)?.id ?? "",
+            nextPage: start + limit < newestFirst.length,
+            messages: page.map((m) => ({
+              id: m.id,
+              type: MESSAGE_TYPE_NUMBER[m.type] ?? 0,
+              messageType: `TYPE_${m.type.toUpperCase()}`,
+              locationId: m.locationId,
+              contactId: m.contactId,
+              conversationId: m.conversationId,
+              dateAdded: m.dateAdded,
+              body: m.body,
+              direction: m.direction,
+              status: m.status,
+              contentType: "text/plain",
+              attachments: m.attachments,
+              ...(m.conversationProviderId ? { conversationProviderId: m.conversationProviderId } : {}),
+            })),
           },
         };
       },

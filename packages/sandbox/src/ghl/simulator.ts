@@ -37,7 +37,13 @@ import {
   type Route,
 } from "./routes.js";
 import { generateSeedContacts } from "./seed.js";
-import type { GhlContact, GhlLocation, GhlMessage, GhlStatusUpdate } from "./types.js";
+import type {
+  GhlContact,
+  GhlConversationProvider,
+  GhlLocation,
+  GhlMessage,
+  GhlStatusUpdate,
+} from "./types.js";
 import {
   createWebhookKeys,
   createWebhookSender,
@@ -80,6 +86,8 @@ export interface GhlSimulatorOptions {
    * control.sendProviderMessage() always fires it (here, or at webhookUrl when unset).
    */
   providerDeliveryUrl?: string;
+  /** The app's SMS conversation provider; its kind decides the inbound-message rules. Default: none. */
+  conversationProvider?: GhlConversationProvider;
   faults?: FaultConfig;
   signing?: WebhookSigningOptions;
   rateLimit?: Partial<RateLimitConfig>;
@@ -159,6 +167,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
   const messages: GhlMessage[] = [];
   const statusUpdates: GhlStatusUpdate[] = [];
   const conversations = new Map<string, { id: string; contactId: string; locationId: string }>();
+  let conversationProvider: GhlConversationProvider | null = options.conversationProvider ?? null;
   const requestLog: RequestLogEntry[] = [];
   const memberships: Membership[] = [];
   const violations: ContractViolation[] = [];
@@ -328,6 +337,7 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
     now,
     traceId: () => dataRng.uuid(),
     memberships,
+    provider: () => conversationProvider,
     onOutbound: (m, phone) => {
       // With a custom SMS provider enabled, messages sent through GHL go to the provider too.
       if (!providerUrlFor(m.locationId)) return false;
@@ -427,6 +437,10 @@ export async function startGhlSimulator(options: GhlSimulatorOptions): Promise<G
       return m;
     },
     inboundMessages: () => messages.filter((m) => m.direction === "inbound"),
+    thread: (contactId) => messages.filter((m) => m.contactId === contactId).map((m) => structuredClone(m)),
+    setConversationProvider(provider) {
+      conversationProvider = provider ? { ...provider } : null;
+    },
     outboundMessages: () => messages.filter((m) => m.direction === "outbound"),
     statusUpdates: () => [...statusUpdates],
     setFaults(patch) {

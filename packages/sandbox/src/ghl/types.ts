@@ -124,3 +124,12 @@ export interface GhlStatusUpdate {
   recipients?: string[];
   at: string;
 }
+
+/** The marketplace app's SMS conversation provider (ConversationProviders.md). */
+export interface GhlConversationProvider {
+  /** The provider's id ("conversationProviderId"). */
+  id: string;
+  /** "default": replaces LC Phone (no id needed on inbound); "extra": a custom provider (id required). */
+  kind: "default" | "extra";
+  type: "SMS";
+}

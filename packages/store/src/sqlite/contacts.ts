@@ -64,6 +64,15 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
           created_at: prev?.createdAt ?? now,
           updated_at: now,
         };
+        // a contact's earlier number is kept, so a reply from it still finds the contact (no reply lost)
+        if (prev?.phoneE164 && values.phone_e164 !== prev.phoneE164)
+          ctx
+            .prepare(
+              `INSERT INTO contact_previous_phones (location_id, phone_e164, contact_id, replaced_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (location_id, phone_e164, contact_id) DO UPDATE SET replaced_at = excluded.replaced_at`,
+            )
+            .run(input.locationId, prev.phoneE164, input.contactId, now);
         withLocation(input.locationId, () =>
           ctx
             .prepare(
@@ -90,6 +99,20 @@ export function createContactsRepo(ctx: SqlContext): ContactsRepo {
           ctx
             .prepare(
               "SELECT * FROM contacts WHERE location_id = ? AND phone_e164 = ? AND deleted = 0 ORDER BY created_at, contact_id",
+            )
+            .all(locationId, phoneE164) as Row[]
+        ).map(toContact),
+      );
+    },
+    findByPreviousPhone(locationId, phoneE164) {
+      return ctx.run(() =>
+        (
+          ctx
+            .prepare(
+              `SELECT c.* FROM contact_previous_phones p
+               JOIN contacts c ON c.location_id = p.location_id AND c.contact_id = p.contact_id
+               WHERE p.location_id = ? AND p.phone_e164 = ? AND c.deleted = 0
+               ORDER BY p.replaced_at DESC, c.contact_id`,
             )
             .all(locationId, phoneE164) as Row[]
         ).map(toContact),

@@ -214,6 +214,17 @@ export function createMessagesRepo(ctx: SqlContext): MessagesRepo {
         return (rows as Row[]).map(toMessage);
       });
     },
+    lastContactTextedAt(locationId, phoneE164) {
+      return ctx.run(() => {
+        const row = ctx
+          .prepare(
+            `SELECT * FROM messages WHERE location_id = ? AND to_e164 = ? AND contact_id IS NOT NULL
+             ORDER BY created_at DESC, id DESC LIMIT 1`,
+          )
+          .get(locationId, phoneE164) as Row | undefined;
+        return row ? toMessage(row) : null;
+      });
+    },
     listForContact(locationId, contactId, options = {}) {
       return ctx.run(() =>
         (

@@ -322,6 +322,20 @@ CREATE UNIQUE INDEX opt_out_history_event ON opt_out_history (location_id, phone
   WHERE event_key IS NOT NULL;
 `,
   },
+  {
+    version: 8,
+    name: "replies from earlier numbers: replaced contact phones, messages by number",
+    sql: `
+CREATE TABLE contact_previous_phones (
+  location_id TEXT NOT NULL,
+  phone_e164 TEXT NOT NULL,
+  contact_id TEXT NOT NULL,
+  replaced_at INTEGER NOT NULL,
+  PRIMARY KEY (location_id, phone_e164, contact_id)
+);
+CREATE INDEX messages_to ON messages (location_id, to_e164, created_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
