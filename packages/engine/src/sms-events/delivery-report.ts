@@ -75,7 +75,12 @@ export async function handleDeliveryReport(deps: EngineDeps, report: BulkSmsMess
         key: `report:${status}${updated.subtype ? `:${updated.subtype}` : ""}`,
       });
     const isProviderText = metaOf(updated).ghlMessageId !== undefined;
-    if (updated.contactId && !isProviderText && smsNotesOn(ctx.policy) && wantsNote(ctx.policy.notes.deliveryReports, status)) {
+    if (
+      updated.contactId &&
+      !isProviderText &&
+      smsNotesOn(ctx.policy) &&
+      wantsNote(ctx.policy.notes.deliveryReports, status)
+    ) {
       const meta = metaOf(updated);
       const text =
         status === "FAILED"

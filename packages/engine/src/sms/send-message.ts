@@ -208,6 +208,8 @@ async function providerReasonContext(tx: StoreTx, message: MessageRecord): Promi
     contactId: message.contactId,
     to: message.to,
   });
+}
+
 /**
  * Thread mode: a text we sent (welcome, follow-up, confirmation, reply) is recorded in the contact's GHL
  * conversation once BulkSMS took it. A text GHL itself asked us to send (provider mode: its meta carries
