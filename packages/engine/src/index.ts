@@ -11,6 +11,11 @@ export {
   type StoredPrivateToken,
 } from "./clients/ghl-client-factory.js";
 export {
+  createSharedRateLimiter,
+  type SharedRateLimiter,
+  type SharedRateLimiterOptions,
+} from "./clients/shared-rate-limiter.js";
+export {
   type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,

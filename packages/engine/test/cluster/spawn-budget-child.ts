@@ -1,0 +1,41 @@
+// Spawns budget-child.ts in its own Node process (tsx, workspace sources) and collects its JSON line.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BudgetChildInput, BudgetChildOutput } from "./budget-child.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+
+export function runBudgetChild(input: BudgetChildInput): Promise<BudgetChildOutput> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@ghl-bulksms/source",
+      "--import",
+      tsxLoader,
+      join(here, "budget-child.ts"),
+      JSON.stringify(input),
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code) => {
+      const line = stdout.trim().split("\n").pop() ?? "";
+      if (code !== 0 || line === "") {
+        reject(new Error(`budget child exited ${code}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      resolve(JSON.parse(line) as BudgetChildOutput);
+    });
+  });
+}
