@@ -1,8 +1,8 @@
 // The worker application: ordered start() and stop().
 //   start: store (open + migrate) -> engine (clients + use-cases) -> job runner -> scheduler -> HTTP listen
 //   stop:  scheduler -> not ready -> HTTP drain -> job runner (finish or release) -> engine -> store close
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { storeEncryptionKey, type WorkerConfig } from "@ghl-bulksms/config";
@@ -105,9 +105,10 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
 ): WorkerApp {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const workerId = options.workerId ?? config.cluster.workerId ?? defaultWorkerId();
+  // every line names the worker, so the logs of several workers on one database can be told apart
+  const logger = (options.logger ?? createLogger({ level: config.logLevel })).child({ workerId });
   const metrics = createMetrics({ defaultMetrics: true });
-  const workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   let store: Store | null = null;
   let engine: EnginePlugin<Catalog> | null = null;
@@ -275,4 +276,9 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       return scheduler;
     },
   };
+}
+
+/** `<hostname>:<pid>`: unique among the workers of one machine, readable in leases and logs. */
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
 }
