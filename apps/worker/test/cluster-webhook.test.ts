@@ -3,8 +3,9 @@
 // same bytes are delivered to both workers at the same moment: one of them accepts it, the other answers
 // "duplicate" (one inbox row: the idempotency key is derived at the door), one inbox job runs, and the
 // contact gets exactly one welcome text at BulkSMS.
-import { createServer, type Server } from "node:http";
+
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@ghl-bulksms/config";
@@ -42,7 +43,8 @@ beforeAll(async () => {
     req.on("end", () => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) {
-        if (typeof v === "string" && k !== "host" && k !== "content-length" && k !== "connection") headers[k] = v;
+        if (typeof v === "string" && k !== "host" && k !== "content-length" && k !== "connection")
+          headers[k] = v;
       }
       captured.push({ body: Buffer.concat(chunks), headers });
       res.writeHead(200).end("{}");
