@@ -811,7 +811,11 @@ export interface LocksRepo {
   /** True if `owner` now holds `name` (free, expired, or already held by `owner`, which extends it). */
   tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
   release(name: string, owner: string): Promise<boolean>;
-  /** Waits (polling) up to `waitMs` for the lock, runs `fn`, releases. Throws StoreError "lock_timeout". */
+  /**
+   * Waits (polling) up to `waitMs` for the lock, runs `fn`, releases. Throws StoreError "lock_timeout".
+   * The lease is renewed (tryAcquire by the same owner) every ttlMs / 3 while `fn` runs, so it only
+   * expires when its holder is gone, however long `fn` takes.
+   */
   withLock<T>(name: string, fn: () => Promise<T>, options?: { ttlMs?: number; waitMs?: number }): Promise<T>;
 }
 
