@@ -8,7 +8,7 @@ import { startGhlSimulator } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BudgetChildInput } from "./budget-child.js";
-import { runBudgetChild } from "./spawn-budget-child.js";
+import { runBudgetChild } from "./spawn-child.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 // A 1 s window (GHL's is 10 s) keeps the test short; the limiters learn it from X-RateLimit-* headers.
