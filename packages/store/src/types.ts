@@ -364,6 +364,14 @@ export interface ClaimOptions {
   /** Skip jobs of these locations (e.g. those already at their concurrency limit). */
   excludeLocationIds?: string[];
   names?: string[];
+  /**
+   * Cluster-wide per-location concurrency: claim no job of a location that already has this many jobs
+   * running under a live lease (any worker, this claim's own jobs included). Jobs without a location are
+   * not limited. Atomic with other claims: two workers claiming at once never exceed it together
+   * (SQLite: one IMMEDIATE transaction; PostgreSQL: serialise claims, e.g. a transaction-level advisory
+   * lock, or let the queue engine's own group concurrency do it).
+   */
+  maxRunningPerLocation?: number;
 }
 
 export interface JobsRepo {

@@ -31,7 +31,11 @@ describe("one token refresh at a time across worker processes", () => {
     const locationId = sim.locations[0]!.id;
     const storePath = join(dir, "tokens.db");
     const store = openSqliteStore({ path: storePath, encryptionKey: KEY_HEX });
-    const auth = { kind: "oauth" as const, clientId: sim.tokens.clientId, clientSecret: sim.tokens.clientSecret };
+    const auth = {
+      kind: "oauth" as const,
+      clientId: sim.tokens.clientId,
+      clientSecret: sim.tokens.clientSecret,
+    };
     const installer = createGhlClient({ auth, tokenStore: store.tokens, baseUrl: sim.url });
     const installed = await installer.oauth.exchangeCode({
       code: sim.control.issueAuthorizationCode({ locationId }),
