@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startGhlSimulator } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BudgetChildInput } from "./budget-child.js";
+import type { BudgetChildInput } from "../../bench/budget-child.js";
 import { runBudgetChild } from "./spawn-child.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";

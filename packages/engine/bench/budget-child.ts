@@ -4,7 +4,7 @@
 // at the fetch (a 429 is never retried: maxAttempts 1). Input: one JSON argument; output: one JSON line.
 import { createGhlClient, createRateLimiter, type GhlRateLimiter } from "@ghl-bulksms/ghl";
 import { openSqliteStore } from "@ghl-bulksms/store";
-import { createSharedRateLimiter } from "../../src/index.js";
+import { createSharedRateLimiter } from "../src/index.js";
 
 export interface BudgetChildInput {
   ghlUrl: string;
