@@ -312,6 +312,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
       attempt: job.attempts,
       locationId: job.locationId,
       finalAttempt: job.attempts >= options.maxAttempts,
+      workerId,
       signal: held.controller.signal,
     };
     try {

@@ -131,6 +131,8 @@ export interface JobContext {
   readonly finalAttempt: boolean;
   /** aborted when shutdown gives up waiting; handlers should stop at the next safe point */
   readonly signal: AbortSignal;
+  /** The worker running the job (WORKER_ID), e.g. for the owner of a lease the job takes. */
+  readonly workerId?: string;
 }
 
 /** A minimal schema: zod schemas satisfy it, so does anything with the same `safeParse`. */
