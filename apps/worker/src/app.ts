@@ -12,6 +12,7 @@ import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
 import { createStoreLocationGate } from "./adapters/store-location-gate.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
+import { type ClusterPresence, createClusterPresence } from "./cluster-presence.js";
 import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
 import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
 import type { WorkerJobCatalog } from "./jobs.js";
@@ -115,6 +116,7 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
   let runner: JobRunner | null = null;
   let server: FastifyInstance | null = null;
   let scheduler: Scheduler | null = null;
+  let presence: ClusterPresence | null = null;
   let started = false;
   let shuttingDown = false;
   let stopping: Promise<{ jobs: StopResult | null }> | null = null;
@@ -135,6 +137,15 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     // 1. store: open and migrate
     store = (options.openStore ?? openDefaultStore)();
     logger.info({ schemaVersion: await store.schemaVersion(), mode: config.mode }, "store ready");
+    // heartbeat among the workers of this database (warns when several share it on local GHL budgets)
+    presence = createClusterPresence({
+      store,
+      workerId,
+      ghlRateBudget: config.cluster.ghlRateBudget,
+      now,
+      logger: logger.child({ component: "cluster" }),
+    });
+    await presence.start();
 
     // 2. engine: clients and use-cases
     engine = options.engine ? await options.engine({ config, store, logger, metrics, now }) : null;
@@ -250,6 +261,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     }
     if (engine?.close)
       await engine.close().catch((e: unknown) => logger.error({ err: e }, "closing the engine failed"));
+    if (presence)
+      await presence.stop().catch((e: unknown) => logger.warn({ err: e }, "leaving the cluster failed"));
     if (store) await store.close();
     logger.info("worker stopped");
     return { jobs };
