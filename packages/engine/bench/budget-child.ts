@@ -3,8 +3,8 @@
 // background calls in flight until it has made `requests` of them. Every HTTP answer is counted by status
 // at the fetch (a 429 is never retried: maxAttempts 1). Input: one JSON argument; output: one JSON line.
 import { createGhlClient, createRateLimiter, type GhlRateLimiter } from "@ghl-bulksms/ghl";
-import { openSqliteStore } from "@ghl-bulksms/store";
 import { createSharedRateLimiter } from "../src/index.js";
+import { openSharedStore } from "./open-shared-store.js";
 
 export interface BudgetChildInput {
   ghlUrl: string;
@@ -29,7 +29,7 @@ export interface BudgetChildOutput {
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? "{}") as BudgetChildInput;
-  const store = openSqliteStore({ path: input.storePath, encryptionKey: input.keyHex });
+  const store = openSharedStore(input.storePath, input.keyHex);
   const limiter: GhlRateLimiter =
     input.limiter === "shared" ? createSharedRateLimiter({ budget: store.rateBudget }) : createRateLimiter();
   const statuses: Record<string, number> = {};

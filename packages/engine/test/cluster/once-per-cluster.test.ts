@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
-import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+import type { Store } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSharedStore } from "../../bench/open-shared-store.js";
 import { createEngine, type Engine, reconcile, registerLocation } from "../../src/index.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const now = () => sandbox.clock.now();
   const path = join(dir, "cluster.db");
   for (let i = 0; i < 3; i++) {
-    const store = openSqliteStore({ path, encryptionKey: KEY_HEX, now });
+    const store = openSharedStore(path, KEY_HEX, now);
     const ghl = createGhlClient({
       auth: { kind: "private-integration", token: location.token },
       baseUrl: sandbox.ghl.url,

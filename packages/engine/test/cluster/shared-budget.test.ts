@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGhlSimulator } from "@ghl-bulksms/sandbox";
-import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BudgetChildInput } from "../../bench/budget-child.js";
+import { openSharedStore } from "../../bench/open-shared-store.js";
 import { runBudgetChild } from "./spawn-child.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -29,7 +29,7 @@ describe("shared GHL budget across worker processes", () => {
   const run = async (limiter: "shared" | "local", storeName: string) => {
     const location = sim.locations[0]!;
     const storePath = join(dir, storeName);
-    openSqliteStore({ path: storePath, encryptionKey: KEY_HEX }).close(); // migrate once, before the race
+    openSharedStore(storePath, KEY_HEX).close(); // migrate once, before the race
     sim.control.reset();
     const input: BudgetChildInput = {
       ghlUrl: sim.url,

@@ -3,7 +3,7 @@
 // token it finds is expired, so it must refresh first. Prints how many calls succeeded and how many token
 // refreshes this process sent. Input: one JSON argument; output: one JSON line.
 import { createGhlClient } from "@ghl-bulksms/ghl";
-import { openSqliteStore } from "@ghl-bulksms/store";
+import { openSharedStore } from "../../bench/open-shared-store.js";
 
 export interface TokenChildInput {
   ghlUrl: string;
@@ -24,7 +24,7 @@ export interface TokenChildOutput {
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? "{}") as TokenChildInput;
-  const store = openSqliteStore({ path: input.storePath, encryptionKey: input.keyHex });
+  const store = openSharedStore(input.storePath, input.keyHex);
   let refreshesSent = 0;
   const ghl = createGhlClient({
     auth: { kind: "oauth", clientId: input.clientId, clientSecret: input.clientSecret },

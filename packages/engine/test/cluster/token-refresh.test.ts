@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGhlClient, type GhlTokens } from "@ghl-bulksms/ghl";
 import { startGhlSimulator } from "@ghl-bulksms/sandbox";
-import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSharedStore } from "../../bench/open-shared-store.js";
 import { runTokenChild } from "./spawn-child.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -30,7 +30,7 @@ describe("one token refresh at a time across worker processes", () => {
   }, async () => {
     const locationId = sim.locations[0]!.id;
     const storePath = join(dir, "tokens.db");
-    const store = openSqliteStore({ path: storePath, encryptionKey: KEY_HEX });
+    const store = openSharedStore(storePath, KEY_HEX);
     const auth = {
       kind: "oauth" as const,
       clientId: sim.tokens.clientId,
