@@ -27,7 +27,10 @@ export interface SharedRateLimiterOptions {
   readonly realtimeReservedShare?: number;
   /** Share of the daily limit background calls may not use. Default 0.05. */
   readonly dailyRealtimeReservedShare?: number;
-  /** How long a grant whose answer never came (a crashed worker) counts. Default 60 000 ms. */
+  /**
+   * How long a grant whose answer never came (a crashed worker) counts. Default 60 000 ms; keep it above
+   * the GHL client's `timeoutMs` (default 30 s), or a slow request's grant could lapse while in flight.
+   */
   readonly pendingTtlMs?: number;
   /** Longest single wait before asking the store again. Default 250 ms. */
   readonly maxPollMs?: number;
