@@ -1,8 +1,8 @@
 // The worker application: ordered start() and stop().
 //   start: store (open + migrate) -> engine (clients + use-cases) -> job runner -> scheduler -> HTTP listen
 //   stop:  scheduler -> not ready -> HTTP drain -> job runner (finish or release) -> engine -> store close
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { storeEncryptionKey, type WorkerConfig } from "@ghl-bulksms/config";
@@ -12,6 +12,7 @@ import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
 import { createStoreLocationGate } from "./adapters/store-location-gate.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
+import { type ClusterPresence, createClusterPresence } from "./cluster-presence.js";
 import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
 import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
 import type { WorkerJobCatalog } from "./jobs.js";
@@ -105,15 +106,17 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
 ): WorkerApp {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const workerId = options.workerId ?? config.cluster.workerId ?? defaultWorkerId();
+  // every line names the worker, so the logs of several workers on one database can be told apart
+  const logger = (options.logger ?? createLogger({ level: config.logLevel })).child({ workerId });
   const metrics = createMetrics({ defaultMetrics: true });
-  const workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
 
   let store: Store | null = null;
   let engine: EnginePlugin<Catalog> | null = null;
   let runner: JobRunner | null = null;
   let server: FastifyInstance | null = null;
   let scheduler: Scheduler | null = null;
+  let presence: ClusterPresence | null = null;
   let started = false;
   let shuttingDown = false;
   let stopping: Promise<{ jobs: StopResult | null }> | null = null;
@@ -134,6 +137,15 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     // 1. store: open and migrate
     store = (options.openStore ?? openDefaultStore)();
     logger.info({ schemaVersion: await store.schemaVersion(), mode: config.mode }, "store ready");
+    // heartbeat among the workers of this database (warns when several share it on local GHL budgets)
+    presence = createClusterPresence({
+      store,
+      workerId,
+      ghlRateBudget: config.cluster.ghlRateBudget,
+      now,
+      logger: logger.child({ component: "cluster" }),
+    });
+    await presence.start();
 
     // 2. engine: clients and use-cases
     engine = options.engine ? await options.engine({ config, store, logger, metrics, now }) : null;
@@ -249,6 +261,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
     }
     if (engine?.close)
       await engine.close().catch((e: unknown) => logger.error({ err: e }, "closing the engine failed"));
+    if (presence)
+      await presence.stop().catch((e: unknown) => logger.warn({ err: e }, "leaving the cluster failed"));
     if (store) await store.close();
     logger.info("worker stopped");
     return { jobs };
@@ -275,4 +289,9 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       return scheduler;
     },
   };
+}
+
+/** `<hostname>:<pid>`: unique among the workers of one machine, readable in leases and logs. */
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
 }

@@ -14,6 +14,7 @@ import {
 import {
   createEngine,
   createGhlClientFactory,
+  createSharedRateLimiter,
   type EngineConfigInput,
   type EngineJobCatalog,
   type LifecycleConfigInput,
@@ -61,14 +62,21 @@ export function createEnginePlugin(options: EnginePluginOptions = {}): EngineFac
     assertSafeVendorUrls(config);
     const sandbox = config.mode === "sandbox";
     const sleep = options.sleep;
-    const limiter = createRateLimiter({
-      now,
-      ...(sleep ? { sleep } : {}),
-      onWait: (e) => {
-        metrics.rateLimitWaits.inc({ vendor: "ghl" });
-        metrics.rateLimitWaitSeconds.observe({ vendor: "ghl" }, e.waitMs / 1000);
-      },
-    });
+    const onWait = (e: { waitMs: number }): void => {
+      metrics.rateLimitWaits.inc({ vendor: "ghl" });
+      metrics.rateLimitWaitSeconds.observe({ vendor: "ghl" }, e.waitMs / 1000);
+    };
+    // several workers on one database draw on one budget per location in the store (GHL_RATE_BUDGET=shared)
+    const limiter =
+      config.cluster.ghlRateBudget === "shared"
+        ? createSharedRateLimiter({
+            budget: store.rateBudget,
+            now,
+            ...(sleep ? { sleep } : {}),
+            onWait,
+            onError: (err) => logger.warn({ err }, "shared GHL budget: recording an answer failed"),
+          })
+        : createRateLimiter({ now, ...(sleep ? { sleep } : {}), onWait });
     const ghl = createGhlClientFactory({
       config,
       store,

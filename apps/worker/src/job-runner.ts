@@ -191,6 +191,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
         limit: free,
         leaseMs: options.leaseMs,
         now: now(),
+        maxRunningPerLocation: options.perLocationConcurrency,
         ...(saturated.length > 0 ? { excludeLocationIds: saturated } : {}),
       });
       return [...claimed];
@@ -211,7 +212,14 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
       const limit = Math.min(room, options.concurrency - running.size - out.length);
       if (limit <= 0) break;
       out.push(
-        ...(await queue.claim({ workerId, limit, leaseMs: options.leaseMs, now: now(), locationId: loc })),
+        ...(await queue.claim({
+          workerId,
+          limit,
+          leaseMs: options.leaseMs,
+          now: now(),
+          locationId: loc,
+          maxRunningPerLocation: options.perLocationConcurrency,
+        })),
       );
     }
     return out;
@@ -304,6 +312,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
       attempt: job.attempts,
       locationId: job.locationId,
       finalAttempt: job.attempts >= options.maxAttempts,
+      workerId,
       signal: held.controller.signal,
     };
     try {

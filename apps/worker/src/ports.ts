@@ -98,6 +98,11 @@ export interface JobQueue {
      * jobs locally and, when its buffer is full, claims per known location.
      */
     excludeLocationIds?: readonly string[];
+    /**
+     * Per-location concurrency across every worker of the database: the adapter claims no job of a
+     * location that already has this many running under live leases (the SQLite store does this).
+     */
+    maxRunningPerLocation?: number;
   }): Promise<readonly ClaimedJob[]>;
   extendLease(id: number, workerId: string, leaseMs: number): Promise<boolean>;
   complete(id: number, options?: { workerId?: string }): Promise<boolean>;
@@ -126,6 +131,8 @@ export interface JobContext {
   readonly finalAttempt: boolean;
   /** aborted when shutdown gives up waiting; handlers should stop at the next safe point */
   readonly signal: AbortSignal;
+  /** The worker running the job (WORKER_ID), e.g. for the owner of a lease the job takes. */
+  readonly workerId?: string;
 }
 
 /** A minimal schema: zod schemas satisfy it, so does anything with the same `safeParse`. */

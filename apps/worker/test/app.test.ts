@@ -144,4 +144,33 @@ describe("worker app", () => {
     expect((await app.store().deadLetters.list()).length).toBe(0);
     await app.stop();
   });
+
+  it("WORKER_ID names the worker on every log line and on the lease of each job it runs", async () => {
+    const lines: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const app = createWorkerApp({
+      config: config({ WORKER_ID: "box-1:worker-a" }),
+      logger: createLogger({ level: "info", destination: { write: (line: string) => lines.push(line) } }),
+      pollIntervalMs: 10,
+      engine: engine(async () => {
+        await held;
+        return { ok: true };
+      }),
+    });
+    const { url } = await app.start();
+    const w = createSignedGhlWebhook({ type: "ContactCreate", locationId: "loc1", id: "c9" }, keys, {
+      webhookId: "wh-id",
+    });
+    expect(
+      (await fetch(`${url}/webhooks/ghl`, { method: "POST", headers: w.headers, body: w.body })).status,
+    ).toBe(200);
+    await until(async () => (await app.store().jobs.counts()).running === 1);
+    const [pending] = await app.store().inbox.listPending();
+    expect((await app.store().jobs.getByKey(`inbox:${pending!.id}`))?.leaseOwner).toBe("box-1:worker-a");
+    release();
+    await app.stop();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ workerId: "box-1:worker-a" });
+  });
 });

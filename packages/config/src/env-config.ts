@@ -177,6 +177,16 @@ export interface WorkerConfig {
     readonly leaseMs: number;
     readonly shutdownTimeoutMs: number;
   };
+  /** Running several workers on one database. */
+  readonly cluster: {
+    /** WORKER_ID: this worker's name in logs, job leases and locks; null = `<hostname>:<pid>` at start. */
+    readonly workerId: string | null;
+    /**
+     * GHL_RATE_BUDGET: "local" = the in-process rate limiter (one worker; the fastest), "shared" = one
+     * budget per location in the store that every worker on the database draws from (several workers).
+     */
+    readonly ghlRateBudget: "local" | "shared";
+  };
   /** The worker's periodic-job scheduler (engine.schedule) and the intervals it uses. */
   readonly schedule: {
     /** how often the worker asks the engine which periodic jobs are due; 0 = never (no scheduler) */
@@ -508,6 +518,12 @@ export function loadConfig(env: Env): WorkerConfig {
   const maxAttempts = parse("JOB_MAX_ATTEMPTS", intText(1, 100), 8);
   const leaseMs = parse("JOB_LEASE_SECONDS", intText(5, 3600), 120) * 1000;
   const shutdownTimeoutMs = parse("SHUTDOWN_TIMEOUT_SECONDS", intText(1, 600), 25) * 1000;
+  const workerId = parse<string | null>(
+    "WORKER_ID",
+    z.string().regex(/^[A-Za-z0-9._:@-]{1,100}$/, "letters, digits and . _ : @ - only, at most 100"),
+    null,
+  );
+  const ghlRateBudget = parse<"local" | "shared">("GHL_RATE_BUDGET", z.enum(["local", "shared"]), "local");
 
   // Confirmation texts: unset = the engine's default, empty = none.
   // HELP_TEXT and the confirmations are sent as they are: a {{placeholder}} in them is a mistake.
@@ -701,6 +717,7 @@ export function loadConfig(env: Env): WorkerConfig {
     conversations,
     http: { bodyLimitBytes, overloadThreshold, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs },
     jobs: { concurrency, perLocationConcurrency, maxAttempts, leaseMs, shutdownTimeoutMs },
+    cluster: { workerId, ghlRateBudget },
     schedule: {
       intervalMs: scheduleIntervalMs,
       blockedPullEveryMs,

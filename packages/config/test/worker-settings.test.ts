@@ -159,3 +159,19 @@ describe("schedule settings", () => {
     ]);
   });
 });
+
+describe("several workers: WORKER_ID and GHL_RATE_BUDGET", () => {
+  it("default: no worker id (the worker names itself hostname:pid) and the local GHL budget", () => {
+    expect(loadConfig({}).cluster).toEqual({ workerId: null, ghlRateBudget: "local" });
+  });
+
+  it("reads both; a bad value names its variable", () => {
+    expect(loadConfig({ WORKER_ID: "box-1:w2", GHL_RATE_BUDGET: "shared" }).cluster).toEqual({
+      workerId: "box-1:w2",
+      ghlRateBudget: "shared",
+    });
+    const e = configError(() => loadConfig({ WORKER_ID: "has space", GHL_RATE_BUDGET: "global" }));
+    expect(e.message).toMatch(/WORKER_ID/);
+    expect(e.message).toMatch(/GHL_RATE_BUDGET/);
+  });
+});

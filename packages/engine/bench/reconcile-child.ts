@@ -5,7 +5,7 @@
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient, createRateLimiter } from "@ghl-bulksms/ghl";
 import { openSqliteStore } from "@ghl-bulksms/store";
-import { createEngine, parseLifecycleConfig, reconcile } from "../src/index.js";
+import { createEngine, createSharedRateLimiter, parseLifecycleConfig, reconcile } from "../src/index.js";
 
 export interface ChildInput {
   ghlUrl: string;
@@ -20,6 +20,8 @@ export interface ChildInput {
   clock: { virtualAt: number; realAt: number; speed: number };
   lifecycle?: unknown;
   realtimeReservedShare?: number;
+  /** Draw on the store's shared GHL budget (several workers on one database) instead of a local limiter. */
+  sharedBudget?: boolean;
   /** Retry while another (crashed) run still holds the location, up to this long (real ms). */
   waitForStaleMs?: number;
 }
@@ -54,21 +56,37 @@ async function main(): Promise<void> {
     },
   });
   const store = openSqliteStore({ path: input.storePath, now, encryptionKey: input.encryptionKeyHex });
+  const shared = input.sharedBudget
+    ? createSharedRateLimiter({
+        budget: store.rateBudget,
+        now,
+        sleep,
+        realtimeReservedShare: input.realtimeReservedShare ?? 0.2,
+        onWait: (w) => {
+          const r = waitsByReason[w.reason] ?? { count: 0, ms: 0 };
+          r.count++;
+          r.ms += w.waitMs;
+          waitsByReason[w.reason] = r;
+        },
+      })
+    : null;
   const ghl = createGhlClient({
     auth: { kind: "private-integration", token: input.ghlToken },
     baseUrl: input.ghlUrl,
     now,
     sleep,
-    limiter: slidingOnly
-      ? {
-          ...limiter,
-          // Experiment (BENCH_LIMITER=sliding-only): the local sliding window alone, X-RateLimit-Remaining
-          // ignored (its "wait one interval from the last answer" rule is what makes each window cost
-          // 10 s + the burst). Not the client's default.
-          update: (key, info, retryAfterMs) =>
-            limiter.update(key, { ...info, remaining: null }, retryAfterMs),
-        }
-      : limiter,
+    limiter: shared
+      ? shared
+      : slidingOnly
+        ? {
+            ...limiter,
+            // Experiment (BENCH_LIMITER=sliding-only): the local sliding window alone, X-RateLimit-Remaining
+            // ignored (its "wait one interval from the last answer" rule is what makes each window cost
+            // 10 s + the burst). Not the client's default.
+            update: (key, info, retryAfterMs) =>
+              limiter.update(key, { ...info, remaining: null }, retryAfterMs),
+          }
+        : limiter,
     retry: { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500 },
   });
   const sms = createBulkSmsClient({
@@ -114,6 +132,7 @@ async function main(): Promise<void> {
     limiter: ghl.limiter.stats(),
     waitsByReason,
   };
+  await shared?.settled();
   await store.close();
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -19,6 +19,11 @@ export {
 } from "./conversations/thread-message.js";
 export { contactForStranger, unknownSenderWriteKey } from "./conversations/unknown-sender.js";
 export {
+  createSharedRateLimiter,
+  type SharedRateLimiter,
+  type SharedRateLimiterOptions,
+} from "./clients/shared-rate-limiter.js";
+export {
   type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,
   DEFAULT_OPT_OUT_TAG,

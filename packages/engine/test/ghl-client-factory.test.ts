@@ -41,6 +41,25 @@ describe("createGhlClientFactory", () => {
     expect(f.forLocation(h.locationId)).toBe(f.forLocation(h.locationId));
   });
 
+  it("with ghlRateBudget shared, every call is a grant in the store's shared budget of its location", async () => {
+    h = await startHarness({});
+    const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Shr", phone: "07911 200209" });
+    const f = createGhlClientFactory({
+      config: {
+        ...config(h, { locations: [{ locationId: h.locationId, privateToken: tokenOf(h) }] }),
+        cluster: { ghlRateBudget: "shared" },
+      },
+      store: h.store,
+      now: h.sandbox.clock.now,
+      retry: RETRY,
+    });
+    const at = h.sandbox.clock.now();
+    const before = (await h.store.rateBudget.usage(h.locationId, at)).live;
+    const r = await f.forLocation(h.locationId).contacts.get({ locationId: h.locationId, contactId: c.id });
+    expect(r.ok).toBe(true);
+    expect((await h.store.rateBudget.usage(h.locationId, at)).live).toBe(before + 1);
+  });
+
   it("uses a stored private integration token (auth login) when the environment has none", async () => {
     h = await startHarness({});
     const c = h.sandbox.ghl.control.createContact(h.locationId, { firstName: "Sto", phone: "07911 200202" });

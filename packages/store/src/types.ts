@@ -371,6 +371,14 @@ export interface ClaimOptions {
   /** Skip jobs of these locations (e.g. those already at their concurrency limit). */
   excludeLocationIds?: string[];
   names?: string[];
+  /**
+   * Cluster-wide per-location concurrency: claim no job of a location that already has this many jobs
+   * running under a live lease (any worker, this claim's own jobs included). Jobs without a location are
+   * not limited. Atomic with other claims: two workers claiming at once never exceed it together
+   * (SQLite: one IMMEDIATE transaction; PostgreSQL: serialise claims, e.g. a transaction-level advisory
+   * lock, or let the queue engine's own group concurrency do it).
+   */
+  maxRunningPerLocation?: number;
 }
 
 export interface JobsRepo {
@@ -818,8 +826,75 @@ export interface LocksRepo {
   /** True if `owner` now holds `name` (free, expired, or already held by `owner`, which extends it). */
   tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
   release(name: string, owner: string): Promise<boolean>;
-  /** Waits (polling) up to `waitMs` for the lock, runs `fn`, releases. Throws StoreError "lock_timeout". */
+  /**
+   * Waits (polling) up to `waitMs` for the lock, runs `fn`, releases. Throws StoreError "lock_timeout".
+   * The lease is renewed (tryAcquire by the same owner) every ttlMs / 3 while `fn` runs, so it only
+   * expires when its holder is gone, however long `fn` takes.
+   */
   withLock<T>(name: string, fn: () => Promise<T>, options?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+}
+
+// ---------------------------------------------------------------- shared vendor rate budget
+
+/**
+ * One resource's vendor request budget (a GHL location or company: 100 requests / 10 s, 200k / day), shared
+ * by every worker on this database. It is a sliding log of grants: a grant counts against the window while
+ * it is live (`expires_at > now`). A grant is born pending (it lives `pendingTtlMs`, so the grant of a
+ * worker that crashed mid-request frees itself) and is settled when its answer arrives (it then lives one
+ * vendor interval from the answer, which is no earlier than the vendor counted it). So at most `allowed`
+ * grants are ever live, and no interval-long window (sliding or fixed) holds more requests than that.
+ *
+ * Portable contract (PostgreSQL too): each method is one transaction whose first statement upserts the
+ * resource's `rate_budgets` row, so concurrent callers on one resource are serialised by that row's lock;
+ * the rest is plain SELECT COUNT / INSERT / UPDATE / DELETE. Times are the callers' epoch ms: every worker
+ * must share one clock source (one machine, or NTP-synced machines; skew shrinks the margin 1:1).
+ */
+export interface RateBudgetReserveInput {
+  resource: string;
+  now: number;
+  /** Live grants this caller's priority may see at most, including its own (its share of the window). */
+  allowed: number;
+  /** How long an unsettled grant counts (ms); longer than any request can take. */
+  pendingTtlMs: number;
+  /** The UTC day `now` falls in ("YYYY-MM-DD"); the day counter restarts when it changes. */
+  day: string;
+  /** Grants this priority may take today in total (the daily limit minus its reserve); null = unchecked. */
+  dailyAllowed: number | null;
+}
+
+export type RateBudgetReservation =
+  | { ok: true; grantId: number }
+  /** The window is full (or a 429 blocked the resource): nothing is live-freed before `retryAt` (epoch ms). */
+  | { ok: false; reason: "window"; retryAt: number }
+  | { ok: false; reason: "daily"; usedToday: number };
+
+export interface RateBudgetRepo {
+  /**
+   * Atomically: drops expired grants, and if the resource is not blocked, today's count is below
+   * `dailyAllowed` and fewer than `allowed` grants are live, adds one pending grant and counts it for
+   * the day. Otherwise adds nothing and says when to try again.
+   */
+  reserve(input: RateBudgetReserveInput): Promise<RateBudgetReservation>;
+  /** The grant's answer arrived: it stays live until `liveUntil` (answer time + the vendor interval). */
+  settle(grantId: number, liveUntil: number): Promise<boolean>;
+  /**
+   * Feeds what the vendor reported (X-RateLimit-* headers). `windowUsed` (max - remaining) above the live
+   * grants means requests we did not log (another app, a worker on another budget): that many grants are
+   * added, live until `now + intervalMs`. `dailyUsed` (daily limit - daily remaining) raises today's count
+   * to it (never lowers it). Returns how many grants were added.
+   */
+  reconcile(input: {
+    resource: string;
+    now: number;
+    day: string;
+    intervalMs: number;
+    windowUsed: number | null;
+    dailyUsed: number | null;
+  }): Promise<{ added: number }>;
+  /** A 429 said to wait: no grant for the resource before `until` (never shortens a longer block). */
+  block(resource: string, until: number): Promise<void>;
+  /** Live grants and today's count (tests, metrics, `status`). */
+  usage(resource: string, now: number): Promise<{ live: number; usedToday: number; day: string | null }>;
 }
 
 export interface SettingsRepo {
@@ -850,6 +925,7 @@ export interface Repositories {
   readonly digests: DigestsRepo;
   readonly settings: SettingsRepo;
   readonly locks: LocksRepo;
+  readonly rateBudget: RateBudgetRepo;
 }
 
 /** A transaction: the same repositories, all bound to one atomic unit. Nested calls use savepoints. */

@@ -81,6 +81,35 @@ describe("locks and the GHL TokenStore shape", () => {
     await b.close();
   });
 
+  it("a holder slower than its lease keeps it: another store cannot take the lock while fn still runs", async () => {
+    const path = join(tempDir(), "slow-lease.db");
+    const a = openSqliteStore({ path, encryptionKey: KEY_HEX });
+    const b = openSqliteStore({ path, encryptionKey: KEY_HEX });
+    const events: string[] = [];
+    // a's section takes 4 lease lifetimes (a slow token refresh); b arrives while it runs
+    const slow = a.locks.withLock(
+      "token-refresh:L1",
+      async () => {
+        events.push("a:in");
+        await new Promise((r) => setTimeout(r, 600));
+        events.push("a:out");
+      },
+      { ttlMs: 150 },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const fast = b.locks.withLock(
+      "token-refresh:L1",
+      async () => {
+        events.push("b:in");
+      },
+      { ttlMs: 150, waitMs: 5_000 },
+    );
+    await Promise.all([slow, fast]);
+    expect(events).toEqual(["a:in", "a:out", "b:in"]);
+    await a.close();
+    await b.close();
+  });
+
   it("upgrades a database created at schema version 1", async () => {
     const path = join(tempDir(), "v1.db");
     const db = new Database(path);

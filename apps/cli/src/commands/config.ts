@@ -117,6 +117,7 @@ export function registerConfig(program: Command, io: Io): void {
               ? `${c.provider.mode} (quiet hours ${c.provider.quietHours}, attachments ${c.provider.attachments})`
               : "off",
           ],
+          [
             "GHL conversation provider",
             c.conversations
               ? `${c.conversations.providerMode}${c.conversations.providerId ? ` (id ${c.conversations.providerId})` : ""}`

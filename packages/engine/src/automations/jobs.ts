@@ -38,7 +38,7 @@ async function runReconcileJob(
   locationId: string,
   context: JobContext,
 ): Promise<JobOutcome> {
-  const r = await reconcile({ deps, config, locationId, kind, owner: `job:${context.jobId}` });
+  const r = await reconcile({ deps, config, locationId, kind, owner: runOwner(context) });
   if (r.ok) return OK;
   switch (r.reason) {
     case "already_running":
@@ -122,4 +122,9 @@ export async function enqueueDueLifecycleJobs(
   await enqueue("followups.run", {}, String(Math.floor(now / 60_000)), null);
   await enqueue("digest.tick", {}, String(Math.floor(now / 300_000)), null);
   return n;
+}
+
+/** The owner written on a reconcile run: the worker (WORKER_ID) and the job, e.g. `host:123/job:42`. */
+function runOwner(context: JobContext): string {
+  return context.workerId ? `${context.workerId}/job:${context.jobId}` : `job:${context.jobId}`;
 }

@@ -19,6 +19,7 @@ import {
   type TokenStore,
 } from "@ghl-bulksms/ghl";
 import type { Store } from "@ghl-bulksms/store";
+import { createSharedRateLimiter } from "./shared-rate-limiter.js";
 
 /** What the factory reads from the configuration (@ghl-bulksms/config's AppConfig has this shape). */
 export interface GhlClientFactoryConfig {
@@ -32,16 +33,22 @@ export interface GhlClientFactoryConfig {
       readonly companyId: string | null;
     } | null;
   };
+  /** GHL_RATE_BUDGET: "shared" = the clients draw on the store's shared budget (several workers). */
+  readonly cluster?: { readonly ghlRateBudget: "local" | "shared" };
 }
 
 export interface GhlClientFactoryOptions {
   readonly config: GhlClientFactoryConfig;
-  readonly store: Pick<Store, "tokens">;
+  /** `rateBudget` is used when the configuration asks for the shared GHL budget. */
+  readonly store: Pick<Store, "tokens"> & Partial<Pick<Store, "rateBudget">>;
   readonly fetch?: GhlFetch;
   readonly now?: () => number;
   /** Waits for retry backoff and rate-limit delays (derive it from an injected clock in tests). */
   readonly sleep?: Sleep;
-  /** Shared by every client of the factory; default: a new limiter. */
+  /**
+   * Shared by every client of the factory; default: the store's shared budget when the configuration says
+   * `ghlRateBudget: "shared"`, else a new in-process limiter.
+   */
   readonly limiter?: GhlRateLimiter;
   readonly logger?: GhlLogger;
   readonly retry?: RetryOptions;
@@ -114,8 +121,11 @@ interface Resolved {
 export function createGhlClientFactory(options: GhlClientFactoryOptions): GhlClientFactory {
   const { config, store } = options;
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ? { sleep: options.sleep } : {};
+  const budget = config.cluster?.ghlRateBudget === "shared" ? options.store.rateBudget : undefined;
   const limiter =
-    options.limiter ?? createRateLimiter({ now, ...(options.sleep ? { sleep: options.sleep } : {}) });
+    options.limiter ??
+    (budget ? createSharedRateLimiter({ budget, now, ...sleep }) : createRateLimiter({ now, ...sleep }));
   const ttl = options.resolveTtlMs ?? 5_000;
   const build = (auth: GhlAuth): GhlClient =>
     createGhlClient({

@@ -20,6 +20,8 @@ export interface JobContext {
   readonly locationId: string | null;
   readonly finalAttempt: boolean;
   readonly signal: AbortSignal;
+  /** The worker running the job (WORKER_ID), when the runner says. */
+  readonly workerId?: string;
 }
 
 export const OK: JobOutcome = { ok: true };

@@ -106,13 +106,15 @@ export function createTransport(deps: TransportDeps) {
     let retries = 0;
     for (;;) {
       ctx.attempts++;
+      let ticket: number | undefined;
       if (spec.resourceId !== null) {
         const slot = await limiter.acquire(spec.resourceId, { priority: spec.priority });
         if (!slot.ok) return fail(ctx, dailyLimitError(spec.operation, spec.resourceId, slot.retryAfterMs));
         ctx.waitedMs += slot.waitedMs;
+        ticket = slot.ticket;
       }
       const release = (): void => {
-        if (spec.resourceId !== null) limiter.release(spec.resourceId);
+        if (spec.resourceId !== null) limiter.release(spec.resourceId, ticket);
       };
       let bearer: string | null = null;
       if (spec.auth === "resource") {

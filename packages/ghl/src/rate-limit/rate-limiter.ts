@@ -29,7 +29,8 @@ export interface RateLimiterOptions {
 }
 
 export type AcquireResult =
-  | { ok: true; waitedMs: number }
+  /** `ticket` (when the limiter gives one) goes back to `release`, so it knows which grant ended. */
+  | { ok: true; waitedMs: number; ticket?: number }
   | { ok: false; reason: "daily_limit_exhausted"; retryAfterMs: number };
 
 export interface RateLimiterStats {
@@ -42,8 +43,8 @@ export interface RateLimiterStats {
 /** Per-resource (location or company) limiter that starts at 100/10 s and follows X-RateLimit-* headers. */
 export interface GhlRateLimiter {
   acquire(key: string, options?: { priority?: GhlPriority }): Promise<AcquireResult>;
-  /** Call once per granted acquire when its response (or failure) arrives. */
-  release(key: string): void;
+  /** Call once per granted acquire when its response (or failure) arrives, with the grant's ticket. */
+  release(key: string, ticket?: number): void;
   /** Feed what the server reported; `retryAfterMs` (from a 429) blocks the key for that long. */
   update(key: string, info: GhlRateLimitInfo, retryAfterMs?: number | null): void;
   stats(): RateLimiterStats;

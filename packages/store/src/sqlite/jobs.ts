@@ -99,20 +99,39 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
           where.push(`name IN (${options.names.map(() => "?").join(", ")})`);
           params.push(...options.names);
         }
+        const cap = options.maxRunningPerLocation;
+        const limit = Math.max(0, options.limit);
+        if (cap !== undefined) {
+          // locations at their cluster-wide limit are skipped in SQL; the loop below keeps this claim's own
+          // jobs within it (over-fetch a little so a busy location's backlog does not hide the others)
+          where.push(
+            `(location_id IS NULL OR (SELECT COUNT(*) FROM jobs r WHERE r.location_id = jobs.location_id
+               AND r.state = 'running' AND r.lease_until > ?) < ?)`,
+          );
+          params.push(now, cap);
+        }
         return ctx.atomic(() => {
-          const ids = ctx
+          const rows = ctx
             .prepare(
-              `SELECT id FROM jobs WHERE ${where.join(" AND ")} ORDER BY priority DESC, run_at, id LIMIT ?`,
+              `SELECT id, location_id FROM jobs WHERE ${where.join(" AND ")} ORDER BY priority DESC, run_at, id LIMIT ?`,
             )
-            .all(...params, Math.max(0, options.limit)) as Row[];
+            .all(...params, cap === undefined ? limit : limit * 4 + 16) as Row[];
           const lease = ctx.prepare(
             `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
              WHERE id = ?`,
           );
+          const runningAt = ctx.prepare(
+            "SELECT COUNT(*) AS n FROM jobs WHERE location_id = ? AND state = 'running' AND lease_until > ?",
+          );
           const jobs: Job[] = [];
-          for (const { id } of ids) {
-            lease.run(options.workerId, now + options.leaseMs, now, id);
-            jobs.push(toJob(jobRow(ctx, num(id))!));
+          for (const row of rows) {
+            if (jobs.length >= limit) break;
+            if (cap !== undefined && row.location_id !== null) {
+              const n = num((runningAt.get(row.location_id, now) as Row).n);
+              if (n >= cap) continue;
+            }
+            lease.run(options.workerId, now + options.leaseMs, now, row.id);
+            jobs.push(toJob(jobRow(ctx, num(row.id))!));
           }
           return jobs;
         });

@@ -38,9 +38,20 @@ export function createLocksRepo(ctx: SqlContext): LocksRepo {
         }
         await sleep(20 + Math.floor(Math.random() * 30));
       }
+      // Renew the lease while `fn` runs (every third of its life): a slow holder (a token refresh that
+      // takes longer than ttlMs) must not see its lease expire under it and a second holder start the same
+      // work (a second refresh would spend a single-use refresh token twice).
+      const renew = setInterval(
+        () => {
+          tryAcquire(name, owner, ttlMs).catch(() => undefined);
+        },
+        Math.max(10, Math.floor(ttlMs / 3)),
+      );
+      renew.unref();
       try {
         return await fn();
       } finally {
+        clearInterval(renew);
         await release(name, owner);
       }
     },

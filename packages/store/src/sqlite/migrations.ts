@@ -336,6 +336,24 @@ CREATE TABLE contact_previous_phones (
 CREATE INDEX messages_to ON messages (location_id, to_e164, created_at);
 `,
   },
+  {
+    version: 10,
+    name: "shared vendor rate budget",
+    sql: `
+CREATE TABLE rate_budgets (
+  resource TEXT PRIMARY KEY,
+  blocked_until INTEGER NOT NULL DEFAULT 0,
+  day TEXT NOT NULL,
+  day_used INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE rate_grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  resource TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX rate_grants_live ON rate_grants (resource, expires_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

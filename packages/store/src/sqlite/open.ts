@@ -28,6 +28,7 @@ import { createMergeUndoRepo } from "./merge-undo.js";
 import { createMessagesRepo } from "./messages.js";
 import { migrate, schemaVersion } from "./migrations.js";
 import { createOptOutsRepo } from "./opt-outs.js";
+import { createRateBudgetRepo } from "./rate-budget.js";
 import { createSettingsRepo } from "./settings.js";
 import { createSyncRunsRepo } from "./sync-runs.js";
 import { createSecretsRepo, createTokensRepo } from "./tokens.js";
@@ -108,6 +109,7 @@ const REPOSITORIES: {
   followUps: (ctx) => createFollowUpsRepo(ctx),
   digests: (ctx) => createDigestsRepo(ctx),
   settings: (ctx) => createSettingsRepo(ctx),
+  rateBudget: (ctx) => createRateBudgetRepo(ctx),
 };
 
 export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
@@ -170,6 +172,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     followUps: createFollowUpsRepo(topCtx),
     digests: createDigestsRepo(topCtx),
     settings: createSettingsRepo(topCtx),
+    rateBudget: createRateBudgetRepo(topCtx),
   };
 
   /**
@@ -221,6 +224,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     }
     get locations() {
       return this.#built.locations ?? this.#build("locations");
+    }
+    get rateBudget() {
+      return this.#built.rateBudget ?? this.#build("rateBudget");
     }
     get tokens() {
       return this.#built.tokens ?? this.#build("tokens");
