@@ -1,5 +1,8 @@
 export { type Cipher, createCipher, parseEncryptionKey } from "./crypto.js";
+export { isPostgresUrl, redactDatabaseUrl } from "./database-url.js";
 export { EncryptionError, SchemaTooNewError, StoreError } from "./errors.js";
+export { PG_LATEST_SCHEMA_VERSION } from "./postgres/migrations/index.js";
+export { openPostgresStore, type PostgresStoreOptions } from "./postgres/open.js";
 export {
   BackupFileError,
   type BackupResult,

@@ -1,0 +1,9 @@
+export {
+  createTestSchema,
+  findPostgresBin,
+  startTestPostgres,
+  startThrowawayPostgres,
+  type TestPostgres,
+  type TestSchema,
+} from "./postgres.js";
+export { type ProvidedPostgres, postgresGlobalSetup } from "./vitest-setup.js";
