@@ -38,6 +38,10 @@ export function createProgram(io: Io): Command {
       "--config <path>",
       "engine policy file (default ./ghl-bulksms.config.json if present; env GHL_BULKSMS_CONFIG)",
     )
+    .option(
+      "--database <url-or-path>",
+      "the store: a postgres:// URL, or a SQLite file (default: env DATABASE_URL, else DATA_DIR/ghl-bulksms.db)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),

@@ -1,0 +1,47 @@
+/**
+ * One switch for the whole store: a `postgres://` / `postgresql://` URL opens the PostgreSQL store,
+ * anything else is a SQLite file path (the embedded default, the hand-written store in src/sqlite).
+ */
+import { isPostgresUrl, redactDatabaseUrl } from "./database-url.js";
+import { openPostgresStore } from "./postgres/open.js";
+import { openSqliteStore } from "./sqlite/open.js";
+import type { Store } from "./types.js";
+
+export type StoreKind = "sqlite" | "postgres";
+
+export interface OpenStoreOptions {
+  /** A PostgreSQL URL, or a SQLite file path (":memory:" for a throwaway one). */
+  database: string;
+  encryptionKey?: string | Uint8Array;
+  now?: () => number;
+  /** SQLite only: told when the data folder or file permissions were tightened. */
+  onWarning?: (message: string) => void;
+  /** PostgreSQL only: most pool connections (default 10). */
+  maxConnections?: number;
+}
+
+export function storeKind(database: string): StoreKind {
+  return isPostgresUrl(database) ? "postgres" : "sqlite";
+}
+
+/** What to show for the database in logs and `doctor`: the kind and the location without a password. */
+export function describeDatabase(database: string): { kind: StoreKind; location: string } {
+  return { kind: storeKind(database), location: redactDatabaseUrl(database) };
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (storeKind(options.database) === "postgres") {
+    return openPostgresStore({
+      url: options.database,
+      encryptionKey: options.encryptionKey,
+      now: options.now,
+      maxConnections: options.maxConnections,
+    });
+  }
+  return openSqliteStore({
+    path: options.database,
+    encryptionKey: options.encryptionKey,
+    now: options.now,
+    onWarning: options.onWarning,
+  });
+}
