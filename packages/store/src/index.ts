@@ -1,3 +1,11 @@
+export {
+  type CopyOptions,
+  type CopyProgress,
+  type CopyResult,
+  copySqliteToPostgres,
+  type TableCount,
+  TargetNotEmptyError,
+} from "./copy/sqlite-to-postgres.js";
 export { type Cipher, createCipher, parseEncryptionKey } from "./crypto.js";
 export { isPostgresUrl, redactDatabaseUrl } from "./database-url.js";
 export { EncryptionError, SchemaTooNewError, StoreError } from "./errors.js";
