@@ -79,6 +79,9 @@ async function fill(store: Store, clock: ReturnType<typeof fakeClock>) {
   await store.audit.record({
     vendor: "ghl",
     operation: "notes.create",
+    locationId: "L1",
+    targetId: null,
+    idempotencyKey: "note:e1",
     resultStatus: "201",
     detail: { ok: true },
   });
