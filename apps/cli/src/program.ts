@@ -19,6 +19,7 @@ import { registerReconcile } from "./commands/reconcile.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSend } from "./commands/send.js";
+import { registerStore } from "./commands/store.js";
 import { registerWebhooks } from "./commands/webhooks.js";
 
 export { CLI_VERSION };
@@ -78,6 +79,7 @@ Examples:
   registerWebhooks(program, io);
   registerDigest(program, io);
   registerBackup(program, io);
+  registerStore(program, io);
   registerSandbox(program, io);
   registerCompletion(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.

@@ -1,8 +1,10 @@
 export {
+  createTestDatabase,
   createTestSchema,
   findPostgresBin,
   startTestPostgres,
   startThrowawayPostgres,
+  type TestDatabase,
   type TestPostgres,
   type TestSchema,
 } from "./postgres.js";

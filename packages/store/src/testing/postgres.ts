@@ -183,3 +183,37 @@ export async function createTestSchema(url: string): Promise<TestSchema> {
     },
   };
 }
+
+export interface TestDatabase {
+  /** The URL of the new database (same server and user). */
+  readonly url: string;
+  readonly name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database (`t_<random>`) on the server of `url`, for a test that needs a whole database. */
+export async function createTestDatabase(url: string): Promise<TestDatabase> {
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+  };
+}
