@@ -28,6 +28,8 @@ export async function openKyselySqliteStore(options: {
   const database = new Database(path);
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
+  if (path !== ":memory:") database.pragma("journal_mode = WAL"); // as the hand-written store
+  database.pragma("synchronous = NORMAL");
   migrate(database, { now: now(), path });
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) }) as unknown as Db;
   if (hasKey) await checkKey(db, cipher, path, now());
