@@ -34,4 +34,11 @@ describe("test PostgreSQL harness", () => {
       expect(found).toMatch(/^\/usr\/lib\/postgresql\/[\d.]+\/bin\/initdb$/);
     else expect(found).toBeNull();
   });
+
+  it("with neither TEST_DATABASE_URL nor server binaries, fails saying what to install or set", async () => {
+    expect(findPostgresBin("pg_ctl", "", [])).toBeNull();
+    await expect(startThrowawayPostgres({ pathEnv: "", roots: [] })).rejects.toThrow(
+      /TEST_DATABASE_URL is not set and initdb\/pg_ctl were not found .*apt-get install postgresql.*TEST_DATABASE_URL=postgres:\/\//,
+    );
+  });
 });

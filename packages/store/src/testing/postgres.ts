@@ -28,12 +28,16 @@ export interface TestPostgres {
 }
 
 /** Where PostgreSQL's server binaries are: PATH first, then Debian's /usr/lib/postgresql/<version>/bin. */
-export function findPostgresBin(name: "initdb" | "pg_ctl", pathEnv = process.env.PATH ?? ""): string | null {
+export function findPostgresBin(
+  name: "initdb" | "pg_ctl",
+  pathEnv = process.env.PATH ?? "",
+  roots: readonly string[] = ["/usr/lib/postgresql"],
+): string | null {
   for (const dir of pathEnv.split(delimiter).filter(Boolean)) {
     if (existsSync(join(dir, name))) return join(dir, name);
   }
-  const root = "/usr/lib/postgresql";
-  if (existsSync(root)) {
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
     const versions = readdirSync(root)
       .filter((v) => /^\d+(\.\d+)?$/.test(v))
       .sort((a, b) => Number(b) - Number(a));
@@ -89,9 +93,11 @@ async function serverUser(): Promise<{ uid: number; gid: number; name: string } 
 }
 
 /** Starts a private PostgreSQL cluster in a temp dir on a free 127.0.0.1 port. */
-export async function startThrowawayPostgres(): Promise<TestPostgres> {
-  const initdb = findPostgresBin("initdb");
-  const pgCtl = findPostgresBin("pg_ctl");
+export async function startThrowawayPostgres(
+  search: { pathEnv?: string; roots?: readonly string[] } = {},
+): Promise<TestPostgres> {
+  const initdb = findPostgresBin("initdb", search.pathEnv, search.roots);
+  const pgCtl = findPostgresBin("pg_ctl", search.pathEnv, search.roots);
   if (!initdb || !pgCtl) {
     throw new Error(
       "PostgreSQL tests need a server: TEST_DATABASE_URL is not set and initdb/pg_ctl were not found in PATH " +
