@@ -130,6 +130,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       encryptionKey: storeEncryptionKey(config),
       now,
       onWarning: (message) => logger.warn({ component: "store" }, message),
+      onConnectionError: (error) =>
+        logger.warn({ component: "store", err: error.message }, "PostgreSQL connection lost; reconnecting"),
     });
   }
 

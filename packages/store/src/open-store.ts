@@ -18,6 +18,8 @@ export interface OpenStoreOptions {
   onWarning?: (message: string) => void;
   /** PostgreSQL only: most pool connections (default 10). */
   maxConnections?: number;
+  /** PostgreSQL only: told when an idle connection fails (it is replaced on next use). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export function storeKind(database: string): StoreKind {
@@ -36,6 +38,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       encryptionKey: options.encryptionKey,
       now: options.now,
       maxConnections: options.maxConnections,
+      onConnectionError: options.onConnectionError,
     });
   }
   return openSqliteStore({

@@ -257,4 +257,30 @@ describe("PostgreSQL store", () => {
     );
     expect((error as Error).message).not.toContain("s3cret-pass");
   });
+
+  it("survives its connections being cut: told once per lost idle connection, the next call reconnects", async () => {
+    const schema = await createTestSchema(testPostgresUrl());
+    schemas.push(schema);
+    const lost: string[] = [];
+    const name = `ghl-bulksms-cut-${schema.schema}`;
+    const store = await openPostgresStore({
+      url: testPostgresUrl(),
+      schema: schema.schema,
+      encryptionKey: KEY_HEX,
+      applicationName: name,
+      onConnectionError: (e) => lost.push(e.message),
+    });
+    stores.push(store);
+    await store.settings.set("before", 1);
+    const killed = await rawQuery<{ ok: boolean }>(
+      "public",
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1",
+      [name],
+    );
+    expect(killed.length).toBeGreaterThan(0);
+    for (let i = 0; i < 100 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(await store.settings.get("before")).toBe(1);
+    expect(await store.ping()).toBe(true);
+  });
 });

@@ -25,6 +25,10 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most pool connections. Default 10. */
   maxConnections?: number;
+  /** Told when an idle connection fails (it is replaced on next use). Default: process.emitWarning. */
+  onConnectionError?: (error: Error) => void;
+  /** `application_name` of the connections (pg_stat_activity). Default "ghl-bulksms". */
+  applicationName?: string;
 }
 
 /** Opens the store; rejects with a StoreError naming the (password-redacted) URL when it cannot connect. */
@@ -34,7 +38,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const label = redactDatabaseUrl(options.url) + (schema === "public" ? "" : ` (schema ${schema})`);
   const hasKey = options.encryptionKey !== undefined && options.encryptionKey !== "";
   const cipher = hasKey ? createCipher(options.encryptionKey!) : missingKeyCipher();
-  const pool = createPool({ url: options.url, schema, max: options.maxConnections });
+  const pool = createPool({
+    url: options.url,
+    schema,
+    max: options.maxConnections,
+    onError: options.onConnectionError,
+    applicationName: options.applicationName,
+  });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     try {

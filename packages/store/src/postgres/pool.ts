@@ -22,11 +22,16 @@ export interface PoolOptions {
   /** Most connections the pool opens. Default 10. */
   max?: number;
   applicationName?: string;
+  /**
+   * Told when an idle pooled connection fails (server restart, network cut): the pool drops that connection
+   * and the next query opens a new one. Without a listener pg would crash the process on such an error.
+   */
+  onError?: (error: Error) => void;
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
   const quoted = `"${options.schema.replaceAll('"', '""')}"`;
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? "ghl-bulksms",
@@ -38,4 +43,10 @@ export function createPool(options: PoolOptions): pg.Pool {
           : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
     },
   });
+  pool.on("error", (error) => (options.onError ?? defaultOnError)(error));
+  return pool;
+}
+
+function defaultOnError(error: Error): void {
+  process.emitWarning(`PostgreSQL connection lost: ${error.message}`, { code: "GHL_BULKSMS_STORE_POSTGRES" });
 }
