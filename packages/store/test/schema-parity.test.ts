@@ -95,4 +95,28 @@ describe("schema parity between SQLite and PostgreSQL", () => {
     expect(postgres.columns).toEqual(sqlite.columns);
     expect(postgres.indexes).toEqual(sqlite.indexes);
   });
+
+  it('compares text in byte order on PostgreSQL too (COLLATE "C", as SQLite\'s BINARY), whatever the locale', async () => {
+    schema ??= await createTestSchema(testPostgresUrl());
+    const store = await openPostgresStore({
+      url: testPostgresUrl(),
+      schema: schema.schema,
+      encryptionKey: KEY_HEX,
+    });
+    await store.close();
+    const client = new pg.Client({ connectionString: testPostgresUrl() });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ column: string; collation: string | null }>(
+        `SELECT table_name || '.' || column_name AS column, collation_name AS collation
+         FROM information_schema.columns WHERE table_schema = $1 AND data_type = 'text'
+           AND table_name NOT LIKE 'store_migration%'`,
+        [schema.schema],
+      );
+      expect(rows.length).toBeGreaterThan(50);
+      expect(rows.filter((r) => r.collation !== "C")).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
 });
