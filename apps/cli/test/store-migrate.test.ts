@@ -77,14 +77,19 @@ describe("store migrate", () => {
     try {
       expect(await pg.tokens.load("L1")).toEqual({ accessToken: "pit-secret-token", tokenType: "pit" });
       expect(await pg.jobs.counts()).toEqual({ queued: 3, running: 0, done: 0, dead: 0 });
+      // a dead letter only the PostgreSQL store has
+      const job = await pg.jobs.getByKey("k1");
+      expect(await pg.jobs.deadLetter(job!.id, "only in postgres")).toBe(true);
     } finally {
       await pg.close();
     }
 
-    // --database postgres://...: the CLI works on the PostgreSQL store
+    // --database postgres://...: the CLI works on the PostgreSQL store, not on the SQLite file
     const dlq = await runCliFromSources(["--database", to, "dlq", "list", "--json"], { env });
     expect(dlq.code, dlq.stderr).toBe(0);
-    expect(JSON.parse(dlq.stdout)).toEqual([]);
+    expect(JSON.parse(dlq.stdout)).toMatchObject([{ key: "k1", lastError: "only in postgres" }]);
+    const sqliteDlq = await runCliFromSources(["dlq", "list", "--json"], { env });
+    expect(JSON.parse(sqliteDlq.stdout)).toEqual([]);
   }, 120_000);
 
   it("refuses a non-empty target (exit 1, says what to do) unless --force", async () => {
@@ -108,5 +113,30 @@ describe("store migrate", () => {
     const r = await runCliFromSources(["store", "migrate", "--to", "./other.db"], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--to must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  }, 60_000);
+
+  it("config print shows the PostgreSQL store without its password (text and --json)", async () => {
+    const to = withPassword(target.url);
+    for (const args of [
+      ["config", "print"],
+      ["config", "print", "--json"],
+    ]) {
+      const r = await runCliFromSources(["--database", to, ...args], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(":***@");
+      expect(r.stdout).not.toContain("pw-never-shown");
+    }
+  }, 60_000);
+
+  it("--database <path> opens that SQLite file instead of DATA_DIR's", async () => {
+    const other = join(dir, "elsewhere", "other.db");
+    const store = openSqliteStore({ path: other, encryptionKey: SANDBOX_ENCRYPTION_KEY });
+    await store.jobs.enqueue({ name: "n", payload: null, key: "elsewhere" });
+    const [job] = await store.jobs.claim({ workerId: "w", limit: 1, leaseMs: 1000 });
+    await store.jobs.deadLetter(job!.id, "in the other file");
+    await store.close();
+    const r = await runCliFromSources(["--database", other, "dlq", "list", "--json"], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ key: "elsewhere", lastError: "in the other file" }]);
   }, 60_000);
 });
