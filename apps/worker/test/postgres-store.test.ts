@@ -1,5 +1,6 @@
 // DATABASE_URL=postgres://... : the worker opens the PostgreSQL store (and leaves DATA_DIR alone), persists
 // a webhook there before answering 200, processes it once, and never logs the URL's password.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,4 +95,51 @@ describe("worker on PostgreSQL", () => {
     expect(log).toContain(":***@");
     expect(log).not.toContain("pw-never-logged");
   }, 60_000);
+
+  it("pnpm demo --once --database postgres://...: every flow of the demo holds on PostgreSQL", async () => {
+    const demoDb = await createTestDatabase(inject("postgres").url!);
+    try {
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+        (resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              "--conditions=@ghl-bulksms/source",
+              "--import",
+              "tsx",
+              "src/demo/main.ts",
+              "--once",
+              "--database",
+              demoDb.url,
+            ],
+            { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] },
+          );
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (c: Buffer) => {
+            stdout += c.toString();
+          });
+          child.stderr.on("data", (c: Buffer) => {
+            stderr += c.toString();
+          });
+          child.on("error", reject);
+          child.on("close", (code) => resolve({ code, stdout, stderr }));
+        },
+      );
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      const summary = JSON.parse(r.stdout) as { ok: boolean; failed: number; passed: number };
+      expect(summary).toMatchObject({ ok: true, failed: 0 });
+      expect(summary.passed).toBeGreaterThan(30);
+      // it really ran on PostgreSQL
+      const pg = await openPostgresStore({ url: demoDb.url, encryptionKey: SANDBOX_ENCRYPTION_KEY });
+      try {
+        expect((await pg.messages.list({ limit: 1000 })).length).toBeGreaterThan(0);
+        expect((await pg.jobs.counts()).done).toBeGreaterThan(0);
+      } finally {
+        await pg.close();
+      }
+    } finally {
+      await demoDb.drop();
+    }
+  }, 180_000);
 });
