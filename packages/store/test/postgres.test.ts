@@ -283,4 +283,53 @@ describe("PostgreSQL store", () => {
     expect(await store.settings.get("before")).toBe(1);
     expect(await store.ping()).toBe(true);
   });
+
+  it("two processes racing on one key: one message, one running sync run, one active follow-up", async () => {
+    const {
+      stores: [a, b],
+    } = await processes(2);
+    await a!.locations.upsert({ id: "L1" });
+    const creates = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? a! : b!).messages.create({
+          key: "welcome:L1:c1",
+          locationId: "L1",
+          to: "+27820000001",
+          body: "Hi",
+        }),
+      ),
+    );
+    expect(creates.filter((c) => c.created)).toHaveLength(1);
+    const ids = new Set(creates.map((c) => (c.created ? c.message.id : c.existing.id)));
+    expect(ids.size).toBe(1);
+    const starts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a! : b!).runs.start({ locationId: "L1", kind: "full" })),
+    );
+    expect(starts.filter((s) => s.started)).toHaveLength(1);
+    const follow = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? a! : b!).followUps.start({ locationId: "L1", ruleId: "r", contactId: "c1", nextRunAt: 1 }),
+      ),
+    );
+    expect(follow.filter((f) => f.started)).toHaveLength(1);
+    // partial upserts from both processes keep every field
+    await Promise.all([
+      a!.contacts.upsert({ locationId: "L1", contactId: "c9", phoneE164: "+27820000009" }),
+      b!.contacts.upsert({ locationId: "L1", contactId: "c9", emailNorm: "c9@example.com" }),
+    ]);
+    expect(await a!.contacts.get("L1", "c9")).toMatchObject({
+      phoneE164: "+27820000009",
+      emailNorm: "c9@example.com",
+    });
+    // a delivery report racing a late SENT never moves the status backwards
+    const message = creates.find((c) => c.created)!;
+    const id = message.created ? message.message.id : "";
+    await a!.messages.markSubmitted(id, { providerIds: ["p1"] });
+    await Promise.all([
+      a!.messages.updateStatus(id, { status: "DELIVERED" }),
+      b!.messages.updateStatus(id, { status: "SENT" }),
+      a!.messages.updateStatus(id, { status: "SENT" }),
+    ]);
+    expect((await b!.messages.get(id))?.status).toBe("DELIVERED");
+  });
 });
