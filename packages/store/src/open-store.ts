@@ -1,6 +1,8 @@
 /**
- * One switch for the whole store: a `postgres://` / `postgresql://` URL opens the PostgreSQL store,
- * anything else is a SQLite file path (the embedded default, the hand-written store in src/sqlite).
+ * One switch for the whole store: a `postgres://` / `postgresql://` URL opens the PostgreSQL store (the
+ * Kysely repositories of src/kysely), anything else is a SQLite file path. SQLite stays on the hand-written
+ * store of src/sqlite, not on the same Kysely repositories: its cached, synchronous prepared statements keep
+ * webhook ingest several times faster (bench/ingest.ts, bench/postgres.ts), and it is the embedded default.
  */
 import { isPostgresUrl, redactDatabaseUrl } from "./database-url.js";
 import { openPostgresStore } from "./postgres/open.js";
