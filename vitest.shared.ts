@@ -14,7 +14,9 @@ export function sharedConfig(packageDir: string, overrides: ViteUserConfig["test
     : ["default"];
   return defineConfig({
     resolve: { conditions: [SOURCE_CONDITION, "module", "node", "import", "default"] },
-    ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "import", "default"] } },
+    // no "import" here: Vitest hands these conditions to Node for CommonJS dependencies too, and pg's
+    // require("pg-pool") must get pg-pool's CommonJS build, not its ESM one
+    ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "default"] } },
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       reporters,

@@ -1,3 +1,3 @@
 import { sharedConfig } from "../../vitest.shared.ts";
 
-export default sharedConfig(import.meta.dirname);
+export default sharedConfig(import.meta.dirname, { globalSetup: ["./test/support/postgres-setup.ts"] });

@@ -19,6 +19,7 @@ import { registerReconcile } from "./commands/reconcile.js";
 import { registerRuns } from "./commands/runs.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSend } from "./commands/send.js";
+import { registerStore } from "./commands/store.js";
 import { registerWebhooks } from "./commands/webhooks.js";
 
 export { CLI_VERSION };
@@ -37,6 +38,10 @@ export function createProgram(io: Io): Command {
     .option(
       "--config <path>",
       "engine policy file (default ./ghl-bulksms.config.json if present; env GHL_BULKSMS_CONFIG)",
+    )
+    .option(
+      "--database <url-or-path>",
+      "the store: a postgres:// URL, or a SQLite file (default: env DATABASE_URL, else DATA_DIR/ghl-bulksms.db)",
     )
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
@@ -74,6 +79,7 @@ Examples:
   registerWebhooks(program, io);
   registerDigest(program, io);
   registerBackup(program, io);
+  registerStore(program, io);
   registerSandbox(program, io);
   registerCompletion(program, io);
   // Command groups (`config`, `dlq`, ...): their help lists an example per subcommand.

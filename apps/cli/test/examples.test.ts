@@ -32,7 +32,8 @@ import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
 import { admitWorkflowLocation } from "@ghl-bulksms/engine";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@ghl-bulksms/store/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BIN, CLI_DIR, ensureBuilt, runCli } from "./helpers.js";
 
 const REPO = join(CLI_DIR, "..", "..");
@@ -376,6 +377,8 @@ const PLACEHOLDERS: ReadonlyArray<readonly [RegExp, (match: string, command?: st
   [/\b(dlq (?:show|replay|purge)) 42\b/g, (_m, c) => `${c} ${ids.dead}`],
   [/\b(dedupe --undo) 7\b/g, (_m, c) => `${c} ${ids.undo}`],
   [/\b(webhooks register --url) https:\/\/sync\.example\.com/g, (_m, c) => `${c} ${hookUrl}`],
+  // `store migrate --to postgres://...`: a fresh, empty PostgreSQL database of the test server each time
+  [/postgres:\/\/ghl(?::secret)?@(?:127\.0\.0\.1:5432|db)\/ghl_bulksms/g, () => nextDatabase()],
   // a fresh OAuth authorization code for each `auth login --code`
   [
     /(--code) 0a1b2c\.\.\./g,
@@ -468,8 +471,27 @@ async function startServer(
 const isInit = (c: string) => /^ghl-bulksms init\b/.test(c) && !/--store-only\b/.test(c);
 const isServer = (c: string) => /^ghl-bulksms sandbox(\s|$)/.test(c) && !/--help/.test(c);
 
+/** Empty PostgreSQL databases for the `postgres://` examples (see PLACEHOLDERS), made before the examples run. */
+const databases: TestDatabase[] = [];
+let nextDb = 0;
+function nextDatabase(): string {
+  const db = databases[nextDb++];
+  if (!db) {
+    const provided = inject("postgres");
+    throw new Error(
+      provided?.url
+        ? "more postgres:// examples than prepared databases: raise POSTGRES_EXAMPLES"
+        : `no PostgreSQL for the examples: ${provided?.error ?? "no global setup"}`,
+    );
+  }
+  return db.url;
+}
+const POSTGRES_EXAMPLES = 6;
+
 beforeAll(async () => {
   ensureBuilt();
+  const server = inject("postgres")?.url;
+  if (server) for (let i = 0; i < POSTGRES_EXAMPLES; i++) databases.push(await createTestDatabase(server));
   root = mkdtempSync(join(tmpdir(), "cli-examples-"));
   template = join(root, "template");
   shimDir = join(root, "bin");
@@ -489,6 +511,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  for (const db of databases) await db.drop();
   await sandbox?.close();
   if (hookServer) await new Promise<void>((r) => hookServer.close(() => r()));
   if (root) rmSync(root, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { storeEncryptionKey, type WorkerConfig } from "@ghl-bulksms/config";
-import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+import { describeDatabase, openStore as openConfiguredStore, type Store } from "@ghl-bulksms/store";
 import type { FastifyInstance } from "fastify";
 import { createGhlVerifier } from "./adapters/ghl-verifier.js";
 import { createStoreIngestor } from "./adapters/store-ingestor.js";
@@ -55,7 +55,7 @@ export interface WorkerAppOptions<Catalog extends Record<string, unknown>> {
   /** the engine; without one, events are stored and kept pending (nothing is lost) */
   readonly engine?: EngineFactory<Catalog>;
   /** default: SQLite in config.dataDir */
-  readonly openStore?: () => Store;
+  readonly openStore?: () => Store | Promise<Store>;
   /** default: @ghl-bulksms/ghl verifier with the configured keys */
   readonly verifyGhl?: GhlWebhookVerifier;
   /** default: @ghl-bulksms/bulksms parseBulkSmsWebhook */
@@ -121,21 +121,26 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
   let shuttingDown = false;
   let stopping: Promise<{ jobs: StopResult | null }> | null = null;
 
-  function openDefaultStore(): Store {
-    // private: the store creates its files 0600 in it (and tightens a looser folder, with a warning)
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    return openSqliteStore({
-      path: join(config.dataDir, "ghl-bulksms.db"),
+  /** DATABASE_URL (PostgreSQL) when set, else the embedded SQLite file in DATA_DIR. */
+  function openDefaultStore(): Promise<Store> {
+    const database = config.databaseUrl ?? join(config.dataDir, "ghl-bulksms.db");
+    // private: the SQLite store creates its files 0600 in it (and tightens a looser folder, with a warning)
+    if (!config.databaseUrl) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    logger.info({ component: "store", ...describeDatabase(database) }, "opening the store");
+    return openConfiguredStore({
+      database,
       // the configured key; in sandbox mode without one, the public sandbox key shared with the CLI
       encryptionKey: storeEncryptionKey(config),
       now,
       onWarning: (message) => logger.warn({ component: "store" }, message),
+      onConnectionError: (error) =>
+        logger.warn({ component: "store", err: error.message }, "PostgreSQL connection lost; reconnecting"),
     });
   }
 
   async function start(): Promise<{ url: string }> {
     // 1. store: open and migrate
-    store = (options.openStore ?? openDefaultStore)();
+    store = await (options.openStore ?? openDefaultStore)();
     logger.info({ schemaVersion: await store.schemaVersion(), mode: config.mode }, "store ready");
     // heartbeat among the workers of this database (warns when several share it on local GHL budgets)
     presence = createClusterPresence({

@@ -88,6 +88,13 @@ export interface WorkerConfig {
   readonly port: number;
   readonly publicBaseUrl: string | null;
   readonly dataDir: string;
+  /**
+   * DATABASE_URL: a `postgres://` / `postgresql://` URL selects the PostgreSQL store; null (unset) keeps the
+   * embedded SQLite store in DATA_DIR. Optional in the type so hand-built test configurations need not set it.
+   */
+  readonly databaseUrl?: string | null;
+  /** The SQLite file when it is not DATA_DIR/ghl-bulksms.db (the CLI's `--database <path>`); not an env variable. */
+  readonly sqliteFile?: string | null;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** 32-byte AES-256-GCM key; null only in sandbox mode */
   readonly encryptionKey: Buffer | null;
@@ -295,6 +302,7 @@ export function loadConfig(env: Env): WorkerConfig {
   const port = parse("PORT", intText(0, 65535), 3000);
   const publicBaseUrl = parse<string | null>("PUBLIC_BASE_URL", urlText, null);
   const dataDir = str("DATA_DIR") ?? "./data";
+  const databaseUrl = parseDatabaseUrl(str("DATABASE_URL"), bad);
   const logLevel = parse(
     "LOG_LEVEL",
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
@@ -678,6 +686,7 @@ export function loadConfig(env: Env): WorkerConfig {
     port,
     publicBaseUrl,
     dataDir,
+    databaseUrl,
     logLevel,
     encryptionKey,
     ghl: {
@@ -730,6 +739,45 @@ export function loadConfig(env: Env): WorkerConfig {
 const SECRET_NAME_RE = /(SECRET|TOKEN|KEY|PASSWORD)/;
 
 /** Values of secret-looking variables never appear in error messages. */
+/** A URL with its password replaced by *** (for error messages). */
+function withoutPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
+/**
+ * DATABASE_URL: unset = the embedded SQLite store; else a PostgreSQL URL with a host and a database name.
+ * (A SQLite file is chosen with DATA_DIR, not here.)
+ */
+function parseDatabaseUrl(
+  raw: string | null,
+  bad: (variable: string, message: string) => void,
+): string | null {
+  if (raw === null) return null;
+  const shown = JSON.stringify(withoutPassword(raw));
+  if (!/^postgres(ql)?:\/\//i.test(raw)) {
+    bad(
+      "DATABASE_URL",
+      `must be a postgres:// or postgresql:// URL (got ${shown}); unset it to use the embedded SQLite store in DATA_DIR`,
+    );
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    bad("DATABASE_URL", `is not a valid URL (got ${shown})`);
+    return null;
+  }
+  if (!url.hostname || url.pathname.replace(/^\//, "") === "") {
+    bad(
+      "DATABASE_URL",
+      `must name a host and a database, e.g. postgres://user:password@db:5432/ghl_bulksms (got ${shown})`,
+    );
+    return null;
+  }
+  return raw;
+}
+
 function redactForError(name: string, value: string): string {
   return SECRET_NAME_RE.test(name) ? `<${value.length} characters>` : value;
 }

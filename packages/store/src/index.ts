@@ -1,5 +1,23 @@
+export {
+  type CopyOptions,
+  type CopyProgress,
+  type CopyResult,
+  copySqliteToPostgres,
+  type TableCount,
+  TargetNotEmptyError,
+} from "./copy/sqlite-to-postgres.js";
 export { type Cipher, createCipher, parseEncryptionKey } from "./crypto.js";
+export { isPostgresUrl, redactDatabaseUrl } from "./database-url.js";
 export { EncryptionError, SchemaTooNewError, StoreError } from "./errors.js";
+export {
+  describeDatabase,
+  type OpenStoreOptions,
+  openStore,
+  type StoreKind,
+  storeKind,
+} from "./open-store.js";
+export { PG_LATEST_SCHEMA_VERSION } from "./postgres/migrations/index.js";
+export { openPostgresStore, type PostgresStoreOptions } from "./postgres/open.js";
 export {
   BackupFileError,
   type BackupResult,

@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { LATEST_SCHEMA_VERSION, openMemoryStore, openSqliteStore } from "../src/index.js";
+import { LATEST_SCHEMA_VERSION, openSqliteStore } from "../src/index.js";
 import { MIGRATIONS, migrate } from "../src/sqlite/migrations.js";
 import { fakeClock, KEY_HEX, tempDir } from "./helpers.js";
+import { describeEachStore } from "./support/stores.js";
 
 /** A copy of @ghl-bulksms/ghl's TokenStore, to prove `store.tokens` fits it without depending on it. */
 interface GhlTokens {
@@ -21,39 +22,43 @@ interface GhlTokenStore {
   withLock?<T>(locationId: string, fn: () => Promise<T>): Promise<T>;
 }
 
-describe("locks and the GHL TokenStore shape", () => {
-  it("store.tokens works as the GHL client's TokenStore and round-trips its token type exactly", async () => {
-    const store = openMemoryStore();
-    const tokenStore: GhlTokenStore = store.tokens;
-    const tokens: GhlTokens = {
-      accessToken: "a",
-      refreshToken: "r",
-      expiresAt: 1_800_000_000_000,
-      userType: "Location",
-      locationId: "L1",
-      scope: "contacts.readonly",
-    };
-    await tokenStore.save("L1", tokens);
-    expect(await tokenStore.load("L1")).toEqual(tokens);
-    expect(await store.tokens.listExpiring(2_000_000_000_000)).toEqual([
-      { ownerId: "L1", expiresAt: 1_800_000_000_000 },
-    ]);
-    expect(await tokenStore.withLock!("L1", async () => "refreshed")).toBe("refreshed");
-  });
+describeEachStore((open) => {
+  describe("locks and the GHL TokenStore shape", () => {
+    it("store.tokens works as the GHL client's TokenStore and round-trips its token type exactly", async () => {
+      const store = await open();
+      const tokenStore: GhlTokenStore = store.tokens;
+      const tokens: GhlTokens = {
+        accessToken: "a",
+        refreshToken: "r",
+        expiresAt: 1_800_000_000_000,
+        userType: "Location",
+        locationId: "L1",
+        scope: "contacts.readonly",
+      };
+      await tokenStore.save("L1", tokens);
+      expect(await tokenStore.load("L1")).toEqual(tokens);
+      expect(await store.tokens.listExpiring(2_000_000_000_000)).toEqual([
+        { ownerId: "L1", expiresAt: 1_800_000_000_000 },
+      ]);
+      expect(await tokenStore.withLock!("L1", async () => "refreshed")).toBe("refreshed");
+    });
 
-  it("a lease excludes other owners until released or expired", async () => {
-    const clock = fakeClock();
-    const store = openMemoryStore({ now: clock.now });
-    expect(await store.locks.tryAcquire("digest:L1", "a", 1000)).toBe(true);
-    expect(await store.locks.tryAcquire("digest:L1", "b", 1000)).toBe(false);
-    expect(await store.locks.tryAcquire("digest:L1", "a", 1000)).toBe(true);
-    expect(await store.locks.release("digest:L1", "b")).toBe(false);
-    clock.advance(1000);
-    expect(await store.locks.tryAcquire("digest:L1", "b", 1000)).toBe(true);
-    expect(await store.locks.release("digest:L1", "b")).toBe(true);
-    expect(await store.locks.tryAcquire("digest:L1", "c", 1000)).toBe(true);
+    it("a lease excludes other owners until released or expired", async () => {
+      const clock = fakeClock();
+      const store = await open({ now: clock.now });
+      expect(await store.locks.tryAcquire("digest:L1", "a", 1000)).toBe(true);
+      expect(await store.locks.tryAcquire("digest:L1", "b", 1000)).toBe(false);
+      expect(await store.locks.tryAcquire("digest:L1", "a", 1000)).toBe(true);
+      expect(await store.locks.release("digest:L1", "b")).toBe(false);
+      clock.advance(1000);
+      expect(await store.locks.tryAcquire("digest:L1", "b", 1000)).toBe(true);
+      expect(await store.locks.release("digest:L1", "b")).toBe(true);
+      expect(await store.locks.tryAcquire("digest:L1", "c", 1000)).toBe(true);
+    });
   });
+});
 
+describe("locks across processes on one SQLite file", () => {
   it("withLock serialises critical sections across two processes' stores on one file, and times out", async () => {
     const path = join(tempDir(), "locks.db");
     const a = openSqliteStore({ path, encryptionKey: KEY_HEX });

@@ -18,7 +18,11 @@ export function withExamples(cmd: Command, ...examples: string[]): Command {
 
 export function globalsOf(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals() as GlobalOptions;
-  return { ...(o.envFile ? { envFile: o.envFile } : {}), ...(o.config ? { config: o.config } : {}) };
+  return {
+    ...(o.envFile ? { envFile: o.envFile } : {}),
+    ...(o.config ? { config: o.config } : {}),
+    ...(o.database ? { database: o.database } : {}),
+  };
 }
 
 /** Loads the settings and opens the store; always closes it. */

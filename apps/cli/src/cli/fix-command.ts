@@ -10,6 +10,10 @@ export function cliCommand(globals: GlobalOptions, args: string): string {
   const flags = [
     ...(globals.envFile ? ["--env-file", shellWord(globals.envFile)] : []),
     ...(globals.config ? ["--config", shellWord(globals.config)] : []),
+    // a SQLite path only: a PostgreSQL URL may hold a password, which is never printed
+    ...(globals.database && !/^postgres(ql)?:\/\//i.test(globals.database)
+      ? ["--database", shellWord(globals.database)]
+      : []),
   ];
   return ["ghl-bulksms", ...flags, args].join(" ");
 }

@@ -12,12 +12,23 @@ import type { LoadedSettings } from "./settings.js";
 
 export const DB_FILE = "ghl-bulksms.db";
 
+/** The SQLite file: `--database <path>`, else DATA_DIR/ghl-bulksms.db. */
 export function dbPath(config: WorkerConfig): string {
-  return resolve(join(config.dataDir, DB_FILE));
+  return resolve(config.sqliteFile ?? join(config.dataDir, DB_FILE));
+}
+
+/** Where the store is, for messages: the PostgreSQL URL without its password, or the SQLite file. */
+export function storeLabel(config: WorkerConfig): string {
+  return config.databaseUrl ? redactUrl(config.databaseUrl) : dbPath(config);
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
 }
 
 /** Opens the store. `create: false` refuses to create a new database (read-only commands). */
 export async function openStore(config: WorkerConfig, options: { create?: boolean } = {}): Promise<Store> {
+  if (config.databaseUrl) return openPostgres(config, config.databaseUrl);
   const path = dbPath(config);
   if (!options.create && !existsSync(path))
     throw new CliError(`no store at ${path} (DATA_DIR=${config.dataDir})`, {
@@ -36,6 +47,23 @@ export async function openStore(config: WorkerConfig, options: { create?: boolea
       });
     throw new CliError(`cannot open the store ${path}: ${(e as Error).message}`, {
       hint: "check GHL_BULKSMS_ENCRYPTION_KEY is the key the store was created with",
+    });
+  }
+}
+
+/** DATABASE_URL / `--database postgres://...`: the PostgreSQL store (created and migrated on first use). */
+async function openPostgres(config: WorkerConfig, url: string): Promise<Store> {
+  const { openPostgresStore, SchemaTooNewError } = await import("@ghl-bulksms/store");
+  const { storeEncryptionKey } = await import("@ghl-bulksms/config");
+  try {
+    return await openPostgresStore({ url, encryptionKey: storeEncryptionKey(config) });
+  } catch (e) {
+    if (e instanceof SchemaTooNewError)
+      throw new CliError(e.message, {
+        hint: "upgrade this CLI to the worker's release (the same `pnpm cli:deploy` / package version)",
+      });
+    throw new CliError(`cannot open the store ${redactUrl(url)}: ${(e as Error).message}`, {
+      hint: "check DATABASE_URL (or --database) and GHL_BULKSMS_ENCRYPTION_KEY",
     });
   }
 }

@@ -10,7 +10,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface GlobalOptions {
   envFile?: string;
   config?: string;
+  /** `--database <url-or-path>`: a PostgreSQL URL (as DATABASE_URL) or a SQLite file path. */
+  database?: string;
 }
+
+const POSTGRES_URL_RE = /^postgres(ql)?:\/\//i;
 
 export interface LoadedEnv {
   env: Env;
@@ -72,7 +76,13 @@ export async function loadSettings(
   let config: WorkerConfig;
   try {
     // the worker's own decision (its schema and its sandbox vendor-URL guard): accepted here iff there
-    config = loadWorkerConfig(loaded.env);
+    // --database: a PostgreSQL URL is validated as DATABASE_URL; a path is the SQLite file (below)
+    const database = options.database?.trim();
+    const env =
+      database && POSTGRES_URL_RE.test(database) ? { ...loaded.env, DATABASE_URL: database } : loaded.env;
+    config = loadWorkerConfig(env);
+    if (database && !POSTGRES_URL_RE.test(database))
+      config = Object.freeze({ ...config, databaseUrl: null, sqliteFile: database });
   } catch (e) {
     if (e instanceof ConfigError) {
       throw new CliError(

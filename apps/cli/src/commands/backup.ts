@@ -19,6 +19,7 @@ export function registerBackup(program: Command, io: Io): void {
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { force?: boolean; json?: boolean }, command: Command) => {
       const settings = await loadSettings(globalsOf(command));
+      sqliteOnly(settings.config, "backup");
       const from = dbPath(settings.config);
       const store = await import("@ghl-bulksms/store");
       try {
@@ -53,6 +54,7 @@ export function registerBackup(program: Command, io: Io): void {
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { json?: boolean }, command: Command) => {
       const settings = await loadSettings(globalsOf(command));
+      sqliteOnly(settings.config, "restore");
       const to = dbPath(settings.config);
       const store = await import("@ghl-bulksms/store");
       const { storeEncryptionKey } = await import("@ghl-bulksms/config");
@@ -94,4 +96,15 @@ export function registerBackup(program: Command, io: Io): void {
       }
     });
   withExamples(restore, "ghl-bulksms restore backups/ghl-bulksms-2026-12-01.db");
+}
+
+/** backup / restore copy the embedded SQLite file; a PostgreSQL store is backed up with PostgreSQL's tools. */
+function sqliteOnly(config: { databaseUrl?: string | null }, command: string): void {
+  if (config.databaseUrl)
+    throw new CliError(
+      `\`${command}\` copies the embedded SQLite store, but this installation uses PostgreSQL (DATABASE_URL)`,
+      {
+        hint: "back up PostgreSQL with pg_dump / pg_restore (or your provider's snapshots)",
+      },
+    );
 }

@@ -6,7 +6,7 @@ import { CliError } from "../cli/errors.js";
 import type { Io } from "../cli/io.js";
 import { lifecycleConfigOf } from "../cli/lifecycle.js";
 import { maskDeep } from "../cli/mask.js";
-import { engineConfigOf } from "../cli/runtime.js";
+import { engineConfigOf, storeLabel } from "../cli/runtime.js";
 import { loadSettings } from "../cli/settings.js";
 import { renderPairs } from "../cli/table.js";
 
@@ -66,6 +66,8 @@ export function registerConfig(program: Command, io: Io): void {
       const c = settings.config;
       const masked = maskDeep({
         ...c,
+        // the URL may carry a password: shown as postgres://user:***@host/db
+        databaseUrl: c.databaseUrl ? storeLabel(c) : null,
         engine,
         envFile: settings.envFile,
         configFile: settings.configFile,
@@ -84,6 +86,7 @@ export function registerConfig(program: Command, io: Io): void {
           ["env file", settings.envFile],
           ["policy file", settings.configFile],
           ["data dir", c.dataDir],
+          ["store", storeLabel(c)],
           ["public base URL", c.publicBaseUrl],
           [
             "encryption key",

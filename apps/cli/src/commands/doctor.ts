@@ -10,7 +10,7 @@ import { cliCommand } from "../cli/fix-command.js";
 import type { Io } from "../cli/io.js";
 import { CONVERSATION_SCOPES, explainMissingScopes, requiredScopes } from "../cli/oauth-scopes.js";
 import { createProgress } from "../cli/progress.js";
-import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore } from "../cli/runtime.js";
+import { bulkSmsClient, dbPath, ghlFactory, knownLocations, openStore, storeLabel } from "../cli/runtime.js";
 import { type GlobalOptions, type LoadedSettings, loadSettings } from "../cli/settings.js";
 import { renderTable } from "../cli/table.js";
 import { authRows } from "./auth.js";
@@ -114,8 +114,8 @@ async function runChecks(
   const { config } = settings;
   // Store health.
   let store: Store | null = null;
-  const path = dbPath(config);
-  if (!existsSync(path)) {
+  const path = storeLabel(config);
+  if (!config.databaseUrl && !existsSync(dbPath(config))) {
     add({
       name: "store",
       status: "problem",

@@ -19,7 +19,7 @@ import {
 } from "../cli/init-questions.js";
 import type { Io } from "../cli/io.js";
 import type { Prompter } from "../cli/prompts.js";
-import { dbPath, openStore, syncConfiguredLocations } from "../cli/runtime.js";
+import { dbPath, openStore, storeLabel, syncConfiguredLocations } from "../cli/runtime.js";
 import { DEFAULT_CONFIG_FILE, DEFAULT_ENV_FILE, loadSettings } from "../cli/settings.js";
 
 type InitOpts = Partial<Record<keyof InitAnswers, string>> & {
@@ -179,8 +179,8 @@ export function registerInit(program: Command, io: Io): void {
 /** Creates and migrates the store of the existing configuration, registering its locations. */
 async function storeOnly(io: Io, command: Command): Promise<void> {
   const settings = await loadSettings(globalsOf(command));
-  const path = dbPath(settings.config);
-  const existed = existsSync(path);
+  const path = storeLabel(settings.config);
+  const existed = !settings.config.databaseUrl && existsSync(dbPath(settings.config));
   const store = await openStore(settings.config, { create: true });
   try {
     await syncConfiguredLocations(settings.config, store);

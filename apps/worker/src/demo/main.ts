@@ -6,6 +6,7 @@
 //   --port N               worker port (default 3000; 0 with --once)
 //   --data-dir DIR         SQLite folder (default ./data/demo-<timestamp>; a temp dir with --once)
 //   --keep-data            keep the --once temp dir
+//   --database URL         run the worker on this (empty) PostgreSQL database instead of SQLite
 //   --verbose              the worker's own logs (info) on stderr
 // GHL_API_BASE_URL / BULKSMS_API_BASE_URL in the environment replace the simulators' URLs for the worker,
 // so a recording or validating proxy can sit between them (start the sandbox on fixed ports for it).
@@ -19,7 +20,7 @@ import { type Expectation, runScenario } from "./scenario.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
 import { formatTable } from "./table.js";
 
-const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--verbose]
+const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--database postgres://...] [--verbose]
 Environment: GHL_API_BASE_URL, BULKSMS_API_BASE_URL (point the worker at a proxy in front of the sandbox).`;
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
         port: { type: "string" },
         "data-dir": { type: "string" },
         "keep-data": { type: "boolean", default: false },
+        database: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       ghlApiBaseUrl,
       bulksmsApiBaseUrl,
       seedContacts: 5,
+      ...(v.database ? { env: { DATABASE_URL: v.database } } : {}),
       ...(v.verbose
         ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" }
         : {}),
