@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { LATEST_SCHEMA_VERSION, openSqliteStore } from "../src/index.js";
+import { LATEST_SCHEMA_VERSION, openSqliteStore, type Store } from "../src/index.js";
 import { MIGRATIONS, migrate } from "../src/sqlite/migrations.js";
 import { fakeClock, KEY_HEX, tempDir } from "./helpers.js";
 import { describeEachStore } from "./support/stores.js";
@@ -22,7 +22,7 @@ interface GhlTokenStore {
   withLock?<T>(locationId: string, fn: () => Promise<T>): Promise<T>;
 }
 
-describeEachStore((open) => {
+describeEachStore((open, _name, openShared) => {
   describe("locks and the GHL TokenStore shape", () => {
     it("store.tokens works as the GHL client's TokenStore and round-trips its token type exactly", async () => {
       const store = await open();
@@ -55,6 +55,31 @@ describeEachStore((open) => {
       expect(await store.locks.release("digest:L1", "b")).toBe(true);
       expect(await store.locks.tryAcquire("digest:L1", "c", 1000)).toBe(true);
     });
+
+    it("a holder slower than its lease keeps it: another store cannot take the lock while fn still runs", async () => {
+      const [a, b] = (await openShared(2)) as [Store, Store];
+      const events: string[] = [];
+      // a's section takes 4 lease lifetimes (a slow token refresh); b arrives while it runs
+      const slow = a.locks.withLock(
+        "token-refresh:L1",
+        async () => {
+          events.push("a:in");
+          await new Promise((r) => setTimeout(r, 600));
+          events.push("a:out");
+        },
+        { ttlMs: 150 },
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      const fast = b.locks.withLock(
+        "token-refresh:L1",
+        async () => {
+          events.push("b:in");
+        },
+        { ttlMs: 150, waitMs: 5_000 },
+      );
+      await Promise.all([slow, fast]);
+      expect(events).toEqual(["a:in", "a:out", "b:in"]);
+    });
   });
 });
 
@@ -82,35 +107,6 @@ describe("locks across processes on one SQLite file", () => {
     releaseA();
     await held;
     expect(await b.locks.withLock("x", async () => 2)).toBe(2);
-    await a.close();
-    await b.close();
-  });
-
-  it("a holder slower than its lease keeps it: another store cannot take the lock while fn still runs", async () => {
-    const path = join(tempDir(), "slow-lease.db");
-    const a = openSqliteStore({ path, encryptionKey: KEY_HEX });
-    const b = openSqliteStore({ path, encryptionKey: KEY_HEX });
-    const events: string[] = [];
-    // a's section takes 4 lease lifetimes (a slow token refresh); b arrives while it runs
-    const slow = a.locks.withLock(
-      "token-refresh:L1",
-      async () => {
-        events.push("a:in");
-        await new Promise((r) => setTimeout(r, 600));
-        events.push("a:out");
-      },
-      { ttlMs: 150 },
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    const fast = b.locks.withLock(
-      "token-refresh:L1",
-      async () => {
-        events.push("b:in");
-      },
-      { ttlMs: 150, waitMs: 5_000 },
-    );
-    await Promise.all([slow, fast]);
-    expect(events).toEqual(["a:in", "a:out", "b:in"]);
     await a.close();
     await b.close();
   });

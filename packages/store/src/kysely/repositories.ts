@@ -13,6 +13,7 @@ import { createLocksRepo } from "./repos/locks.js";
 import { createMergeUndoRepo } from "./repos/merge-undo.js";
 import { createMessagesRepo } from "./repos/messages.js";
 import { createOptOutsRepo } from "./repos/opt-outs.js";
+import { createRateBudgetRepo } from "./repos/rate-budget.js";
 import { createSettingsRepo } from "./repos/settings.js";
 import { createSyncRunsRepo } from "./repos/sync-runs.js";
 import { createSecretsRepo, createTokensRepo } from "./repos/tokens.js";
@@ -39,6 +40,7 @@ const REPOSITORIES: {
   followUps: (ctx) => createFollowUpsRepo(ctx),
   digests: (ctx) => createDigestsRepo(ctx),
   settings: (ctx) => createSettingsRepo(ctx),
+  rateBudget: (ctx) => createRateBudgetRepo(ctx),
 };
 
 /**

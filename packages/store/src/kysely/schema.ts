@@ -259,6 +259,26 @@ export interface DecisionsTable {
   detail: Json;
 }
 
+export interface ContactPreviousPhonesTable {
+  location_id: string;
+  phone_e164: string;
+  contact_id: string;
+  replaced_at: number;
+}
+
+export interface RateBudgetsTable {
+  resource: string;
+  blocked_until: Generated<number>;
+  day: string;
+  day_used: Generated<number>;
+}
+
+export interface RateGrantsTable {
+  id: Generated<number>;
+  resource: string;
+  expires_at: number;
+}
+
 export interface StoreSchema {
   store_meta: StoreMetaTable;
   locations: LocationsTable;
@@ -281,4 +301,7 @@ export interface StoreSchema {
   settings: SettingsTable;
   locks: LocksTable;
   decisions: DecisionsTable;
+  contact_previous_phones: ContactPreviousPhonesTable;
+  rate_budgets: RateBudgetsTable;
+  rate_grants: RateGrantsTable;
 }

@@ -69,6 +69,23 @@ export function createContactsRepo(ctx: KyselyContext): ContactsRepo {
           created_at: prev?.createdAt ?? now,
           updated_at: now,
         };
+        // a contact's earlier number is kept, so a reply from it still finds the contact (no reply lost)
+        if (prev?.phoneE164 && values.phone_e164 !== prev.phoneE164) {
+          await db
+            .insertInto("contact_previous_phones")
+            .values({
+              location_id: input.locationId,
+              phone_e164: prev.phoneE164,
+              contact_id: input.contactId,
+              replaced_at: now,
+            })
+            .onConflict((oc) =>
+              oc
+                .columns(["location_id", "phone_e164", "contact_id"])
+                .doUpdateSet((eb) => ({ replaced_at: eb.ref("excluded.replaced_at") })),
+            )
+            .execute();
+        }
         const row = await withLocation(ctx, input.locationId, () =>
           db
             .insertInto("contacts")
@@ -106,6 +123,24 @@ export function createContactsRepo(ctx: KyselyContext): ContactsRepo {
             .where("deleted", "=", live())
             .orderBy("created_at")
             .orderBy("contact_id")
+            .execute()
+        ).map(toContact),
+      );
+    },
+    findByPreviousPhone(locationId, phoneE164) {
+      return ctx.run(async (db) =>
+        (
+          await db
+            .selectFrom("contact_previous_phones as p")
+            .innerJoin("contacts as c", (join) =>
+              join.onRef("c.location_id", "=", "p.location_id").onRef("c.contact_id", "=", "p.contact_id"),
+            )
+            .selectAll("c")
+            .where("p.location_id", "=", locationId)
+            .where("p.phone_e164", "=", phoneE164)
+            .where("c.deleted", "=", live())
+            .orderBy("p.replaced_at", "desc")
+            .orderBy("c.contact_id")
             .execute()
         ).map(toContact),
       );

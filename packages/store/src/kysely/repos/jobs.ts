@@ -36,6 +36,46 @@ function jobMapper(ctx: KyselyContext): (row: Selectable<JobsTable>) => Job {
   });
 }
 
+/** The advisory-lock key that serialises claims with `maxRunningPerLocation` (see claim). */
+const CLAIM_LOCK_KEY = "jobs:claim:max-running-per-location";
+
+/**
+ * The candidates (in claim order) this claim may lease: at most `limit`, and no location past `cap` jobs
+ * running under a live lease, counting the ones leased here. Jobs without a location are not limited.
+ */
+async function withinCap(
+  db: Db,
+  candidates: readonly { id: unknown; location_id: string | null }[],
+  options: { cap: number; limit: number; now: number },
+): Promise<number[]> {
+  const locations = [
+    ...new Set(candidates.map((row) => row.location_id).filter((id): id is string => id !== null)),
+  ];
+  const running = new Map<string, number>();
+  if (locations.length > 0) {
+    const rows = await db
+      .selectFrom("jobs")
+      .select((eb) => ["location_id", eb.fn.countAll().as("n")])
+      .where("location_id", "in", locations)
+      .where("state", "=", "running")
+      .where("lease_until", ">", options.now)
+      .groupBy("location_id")
+      .execute();
+    for (const row of rows) running.set(row.location_id as string, num(row.n));
+  }
+  const ids: number[] = [];
+  for (const row of candidates) {
+    if (ids.length >= options.limit) break;
+    if (row.location_id !== null) {
+      const n = running.get(row.location_id) ?? 0;
+      if (n >= options.cap) continue;
+      running.set(row.location_id, n + 1);
+    }
+    ids.push(num(row.id));
+  }
+  return ids;
+}
+
 export function createJobsRepo(ctx: KyselyContext): JobsRepo {
   const toJob = jobMapper(ctx);
   /** An UPDATE of one job, only while running (and held by `workerId` when given). */
@@ -89,11 +129,18 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
     claim(options) {
       if (!options.workerId) return Promise.reject(new TypeError("jobs.claim: workerId is required"));
       if (!(options.leaseMs > 0)) return Promise.reject(new TypeError("jobs.claim: leaseMs must be > 0"));
-      return ctx.write(null, async (db) => {
+      const cap = options.maxRunningPerLocation;
+      const limit = Math.max(0, options.limit);
+      // With a per-location cap the count-then-lease must not interleave with another capped claim: on
+      // PostgreSQL the claim takes one transaction-level advisory lock (CLAIM_LOCK_KEY, released at commit),
+      // so capped claims of all processes run one after another and each sees the leases committed before
+      // it (READ COMMITTED: every statement after the lock takes a fresh snapshot). On SQLite the write
+      // transaction already excludes every other writer. Claims without a cap stay fully concurrent.
+      return ctx.write(cap === undefined ? null : CLAIM_LOCK_KEY, async (db) => {
         const now = options.now ?? ctx.now();
         let due = db
           .selectFrom("jobs")
-          .select("id")
+          .select(["id", "location_id"])
           .where((eb) =>
             eb.or([
               eb.and([eb("state", "=", "queued"), eb("run_at", "<=", now)]),
@@ -108,13 +155,36 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
           );
         }
         if (options.names && options.names.length > 0) due = due.where("name", "in", options.names);
+        if (cap !== undefined) {
+          // locations at their cluster-wide limit are skipped in SQL; the loop below keeps this claim's own
+          // jobs within it (over-fetch a little so a busy location's backlog does not hide the others)
+          due = due.where((eb) =>
+            eb.or([
+              eb("location_id", "is", null),
+              eb(
+                eb
+                  .selectFrom("jobs as r")
+                  .select((sb) => sb.fn.countAll().as("n"))
+                  .whereRef("r.location_id", "=", "jobs.location_id")
+                  .where("r.state", "=", "running")
+                  .where("r.lease_until", ">", now),
+                "<",
+                cap,
+              ),
+            ]),
+          );
+        }
         due = due
           .orderBy("priority", "desc")
           .orderBy("run_at")
           .orderBy("id")
-          .limit(Math.max(0, options.limit));
+          .limit(cap === undefined ? limit : limit * 4 + 16);
         if (ctx.dialect.skipLocked) due = due.forUpdate().skipLocked();
-        const ids = (await due.execute()).map((row) => num(row.id));
+        const candidates = await due.execute();
+        const ids =
+          cap === undefined
+            ? candidates.map((row) => num(row.id))
+            : await withinCap(db, candidates, { cap, limit, now });
         if (ids.length === 0) return [];
         const rows = await db
           .updateTable("jobs")

@@ -50,9 +50,19 @@ export function createLocksRepo(ctx: KyselyContext): LocksRepo {
         }
         await sleep(20 + Math.floor(Math.random() * 30));
       }
+      // Renew the lease while `fn` runs (every third of its life), as the SQLite store does: a holder slower
+      // than ttlMs (a token refresh) must not see its lease expire under it and a second holder start.
+      const renew = setInterval(
+        () => {
+          tryAcquire(name, owner, ttlMs).catch(() => undefined);
+        },
+        Math.max(10, Math.floor(ttlMs / 3)),
+      );
+      renew.unref();
       try {
         return await fn();
       } finally {
+        clearInterval(renew);
         await release(name, owner);
       }
     },

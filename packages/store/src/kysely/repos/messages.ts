@@ -233,6 +233,21 @@ export function createMessagesRepo(ctx: KyselyContext): MessagesRepo {
         ).map(toMessage);
       });
     },
+    lastContactTextedAt(locationId, phoneE164) {
+      return ctx.run(async (db) => {
+        const row = await db
+          .selectFrom("messages")
+          .selectAll()
+          .where("location_id", "=", locationId)
+          .where("to_e164", "=", phoneE164)
+          .where("contact_id", "is not", null)
+          .orderBy("created_at", "desc")
+          .orderBy("id", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        return row ? toMessage(row) : null;
+      });
+    },
     listForContact(locationId, contactId, options = {}) {
       return ctx.run(async (db) =>
         (
