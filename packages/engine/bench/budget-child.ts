@@ -1,4 +1,4 @@
-// One "worker" process of the shared-budget tests and benchmark: it opens the shared SQLite store, builds
+// One "worker" process of the shared-budget tests and benchmark: it opens the shared store (SQLite file or PostgreSQL), builds
 // a GHL client with the shared (store-backed) or the in-process rate limiter, and keeps `concurrency`
 // background calls in flight until it has made `requests` of them. Every HTTP answer is counted by status
 // at the fetch (a 429 is never retried: maxAttempts 1). Input: one JSON argument; output: one JSON line.
@@ -10,7 +10,8 @@ export interface BudgetChildInput {
   ghlUrl: string;
   token: string;
   locationId: string;
-  storePath: string;
+  /** The shared database: a SQLite file path or a postgres:// URL (see open-shared-store.ts). */
+  database: string;
   keyHex: string;
   limiter: "shared" | "local";
   requests: number;
@@ -29,7 +30,7 @@ export interface BudgetChildOutput {
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? "{}") as BudgetChildInput;
-  const store = openSharedStore(input.storePath, input.keyHex);
+  const store = await openSharedStore(input.database, input.keyHex);
   const limiter: GhlRateLimiter =
     input.limiter === "shared" ? createSharedRateLimiter({ budget: store.rateBudget }) : createRateLimiter();
   const statuses: Record<string, number> = {};

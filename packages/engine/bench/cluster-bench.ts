@@ -93,7 +93,7 @@ try {
     ghlUrl: sandbox.ghl.url,
     token: loc.token,
     locationId: loc.id,
-    storePath,
+    database: storePath,
     keyHex: key.toString("hex"),
     limiter: SHARED ? "shared" : "local",
     requests: 1_000_000,

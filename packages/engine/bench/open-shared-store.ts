@@ -1,9 +1,9 @@
-// The one place the multi-worker tests and benchmarks open "the database every worker shares". Today it
-// is a SQLite file (several processes on one machine share it in WAL mode). When the PostgreSQL store
-// lands, open it here for a `postgres://` location (e.g. from TEST_DATABASE_URL) and every multi-worker
-// test runs on PostgreSQL unchanged: they use the Store interface only.
-import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+// The one place the multi-worker tests and benchmarks open "the database every worker shares": a SQLite
+// file path (several processes on one machine share it in WAL mode), or a `postgres://` URL (the PostgreSQL
+// store; each process its own pool). The tests and children use the Store interface only, so every
+// multi-worker test runs on both (test/cluster/shared-database.ts makes one database of either kind).
+import { openStore, type Store } from "@ghl-bulksms/store";
 
-export function openSharedStore(location: string, keyHex: string, now?: () => number): Store {
-  return openSqliteStore({ path: location, encryptionKey: keyHex, ...(now ? { now } : {}) });
+export function openSharedStore(database: string, keyHex: string, now?: () => number): Promise<Store> {
+  return openStore({ database, encryptionKey: keyHex, ...(now ? { now } : {}) });
 }

@@ -10,7 +10,8 @@ export interface TokenChildInput {
   clientId: string;
   clientSecret: string;
   locationId: string;
-  storePath: string;
+  /** The shared database: a SQLite file path or a postgres:// URL (see open-shared-store.ts). */
+  database: string;
   keyHex: string;
   calls: number;
   startAt: number;
@@ -24,7 +25,7 @@ export interface TokenChildOutput {
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? "{}") as TokenChildInput;
-  const store = openSharedStore(input.storePath, input.keyHex);
+  const store = await openSharedStore(input.database, input.keyHex);
   let refreshesSent = 0;
   const ghl = createGhlClient({
     auth: { kind: "oauth", clientId: input.clientId, clientSecret: input.clientSecret },

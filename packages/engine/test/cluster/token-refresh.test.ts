@@ -1,36 +1,37 @@
-// Two worker processes share one location's OAuth tokens in one SQLite store; the access token has
+// Two worker processes share one location's OAuth tokens in one store (a SQLite file, or PostgreSQL with a
+// pool per process); the access token has
 // expired and the sandbox's refresh tokens are single-use (a second use is "invalid_grant"). Both
 // processes need a token at the same moment: exactly one refresh reaches GHL, every call of both
 // processes succeeds, and the pair left in the store is the live one.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createGhlClient, type GhlTokens } from "@ghl-bulksms/ghl";
 import { startGhlSimulator } from "@ghl-bulksms/sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openSharedStore } from "../../bench/open-shared-store.js";
+import { createSharedDatabase, SHARED_DATABASE_KINDS, type SharedDatabase } from "./shared-database.js";
 import { runTokenChild } from "./spawn-child.js";
 
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-describe("one token refresh at a time across worker processes", () => {
-  let dir: string;
+describe.each(SHARED_DATABASE_KINDS)("one token refresh at a time across worker processes on %s", (kind) => {
   let sim: Awaited<ReturnType<typeof startGhlSimulator>>;
+  let shared: SharedDatabase | null = null;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "ghl-bulksms-token-"));
     sim = await startGhlSimulator({ port: 0, locations: 1, seedContacts: 2 });
+  });
+  afterEach(async () => {
+    await shared?.drop();
+    shared = null;
   });
   afterAll(async () => {
     await sim.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("two processes, an expired token, single-use refresh tokens: one refresh, every call works", {
     timeout: 60_000,
   }, async () => {
     const locationId = sim.locations[0]!.id;
-    const storePath = join(dir, "tokens.db");
-    const store = openSharedStore(storePath, KEY_HEX);
+    shared = await createSharedDatabase(kind);
+    const store = await openSharedStore(shared.location, KEY_HEX);
     const auth = {
       kind: "oauth" as const,
       clientId: sim.tokens.clientId,
@@ -52,7 +53,7 @@ describe("one token refresh at a time across worker processes", () => {
       clientId: sim.tokens.clientId,
       clientSecret: sim.tokens.clientSecret,
       locationId,
-      storePath,
+      database: shared.location,
       keyHex: KEY_HEX,
       calls: 5,
       startAt: Date.now() + 3_000,
