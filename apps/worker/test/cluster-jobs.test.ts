@@ -1,32 +1,34 @@
-// Two job runners (two workers) on ONE SQLite file, each with its own store connection: every job runs
+// Two job runners (two workers) on ONE database (a SQLite file, or PostgreSQL), each with its own store
+// connection or pool: every job runs
 // exactly once, and JOB_CONCURRENCY_PER_LOCATION holds across both workers together (before, each worker
 // counted only its own jobs, so two workers ran twice as many jobs of one location at once).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+import type { Store } from "@ghl-bulksms/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createJobRunner, type JobRunner } from "../src/job-runner.ts";
 import { createLogger } from "../src/logger.ts";
 import type { JobRegistry } from "../src/ports.ts";
+import {
+  createSharedDatabase,
+  SHARED_DATABASE_KINDS,
+  type SharedDatabase,
+} from "./support/shared-database.ts";
 
 type Catalog = { "t.run": { n: number } };
 const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const silent = createLogger({ level: "silent" });
 
-let dir: string | null = null;
-afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = null;
+let shared: SharedDatabase | null = null;
+afterEach(async () => {
+  await shared?.drop();
+  shared = null;
 });
 
-describe("two workers on one database: jobs", () => {
+describe.each(SHARED_DATABASE_KINDS)("two workers on one %s database: jobs", (kind) => {
   it("each job runs once, and a location never has more than its limit running across both", async () => {
-    dir = mkdtempSync(join(tmpdir(), "worker-cluster-jobs-"));
-    const path = join(dir, "jobs.db");
-    const stores: Store[] = [0, 1].map(() => openSqliteStore({ path, encryptionKey: KEY_HEX }));
+    shared = await createSharedDatabase(kind);
+    const stores: Store[] = [await shared.open(KEY_HEX), await shared.open(KEY_HEX)];
     const s0 = stores[0]!;
     for (let i = 0; i < 24; i++)
       await s0.jobs.enqueue({ name: "t.run", key: `a${i}`, payload: { n: i }, locationId: "A" });
