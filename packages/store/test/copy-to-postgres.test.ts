@@ -115,6 +115,17 @@ async function fill(store: Store, clock: ReturnType<typeof fakeClock>) {
     summary: { sent: 1 },
   });
   await store.settings.set("engine.version", 3);
+  // a contact whose number changed: its earlier number is kept
+  await store.contacts.upsert({ locationId: "L1", contactId: "c2", phoneE164: "+27820000002" });
+  await store.contacts.upsert({ locationId: "L1", contactId: "c2", phoneE164: "+27820000003" });
+  await store.rateBudget.reserve({
+    resource: "L1",
+    now: clock.now(),
+    allowed: 100,
+    pendingTtlMs: 60_000,
+    day: "2026-12-03",
+    dailyAllowed: null,
+  });
   await store.locks.tryAcquire("digest:L1", "w1", 60_000);
   await store.probeCommit();
 }
@@ -193,6 +204,24 @@ describe("store migrate: SQLite -> PostgreSQL", () => {
         providerIds: ["p-1"],
       });
       expect((await pg.messages.list()).map((m) => m.key)).toEqual(["later", "welcome:L1:c1"]);
+      expect((await pg.contacts.findByPreviousPhone("L1", "+27820000002")).map((c) => c.contactId)).toEqual([
+        "c2",
+      ]);
+      expect(await pg.rateBudget.usage("L1", clock.now())).toEqual({
+        live: 1,
+        usedToday: 1,
+        day: "2026-12-03",
+      });
+      // the grant ids continue after the copied ones
+      const grant = await pg.rateBudget.reserve({
+        resource: "L1",
+        now: clock.now(),
+        allowed: 100,
+        pendingTtlMs: 60_000,
+        day: "2026-12-03",
+        dailyAllowed: null,
+      });
+      expect(grant).toEqual({ ok: true, grantId: 2 });
       expect(await pg.optOuts.isOptedOut("L1", PHONE)).toBe(true);
       expect(await pg.optOuts.history("L1", PHONE)).toHaveLength(1);
       const run = await pg.runs.latest("L1", { kind: "full" });
