@@ -1,10 +1,17 @@
 // The database several worker processes share, of either kind: every multi-worker test runs once per kind
-// (`describe.each(SHARED_DATABASE_KINDS)`), each test on a new, empty database of its own.
+// (`describe.each(SHARED_DATABASE_KINDS)`), each test on a new, empty database of its own. PostgreSQL is
+// started on first use by the file that needs it (TEST_DATABASE_URL, else a throwaway cluster stopped after
+// the file), so the other engine tests neither wait for one nor need @ghl-bulksms/store built.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase } from "@ghl-bulksms/store/testing";
-import { inject } from "vitest";
+import { createTestDatabase, startTestPostgres, type TestPostgres } from "@ghl-bulksms/store/testing";
+import { afterAll } from "vitest";
+
+let server: Promise<TestPostgres> | null = null;
+afterAll(async () => {
+  if (server) await (await server).stop();
+});
 
 export const SHARED_DATABASE_KINDS = ["sqlite", "postgres"] as const;
 export type SharedDatabaseKind = (typeof SHARED_DATABASE_KINDS)[number];
@@ -26,11 +33,8 @@ export async function createSharedDatabase(kind: SharedDatabaseKind): Promise<Sh
       };
     }
     case "postgres": {
-      const provided = inject("postgres");
-      if (!provided?.url) {
-        throw new Error(`no PostgreSQL for the tests: ${provided?.error ?? "the global setup did not run"}`);
-      }
-      const db = await createTestDatabase(provided.url);
+      server ??= startTestPostgres();
+      const db = await createTestDatabase((await server).url);
       return { location: db.url, drop: () => db.drop() };
     }
     default: {
