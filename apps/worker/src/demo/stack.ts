@@ -188,7 +188,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       WELCOME_TEMPLATE: DEMO_WELCOME,
       HELP_TEXT: DEMO_HELP,
       // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
-      GHL_PROVIDER_MODE: "on",
+      GHL_PROVIDER_MODE: "default",
+      // thread mode is turned on per location by the demo's thread step; until then the notes flows show
+      GHL_SMS_THREAD: "off",
       ...options.env,
     });
     app = createWorkerApp({
