@@ -51,7 +51,6 @@ const FLOWS = [
   "reconcile",
   "merge",
   "follow-up",
-  "provider-replies",
 ];
 
 describe("pnpm demo --once", () => {
@@ -101,8 +100,10 @@ describe("pnpm demo --once", () => {
     expect(observed("invariants", /FAILED\.BLOCKED/)).toBe("0 texts FAILED.BLOCKED (0 credits)");
     expect(r.stderr).toMatch(/▶ follow-up: Ada and Cleo are tagged quote-sent/);
     // issue 15: every reply in the thread, no stranger lost
-    expect(observed("provider-replies", /Ada's reply appears once/)).toMatch(/SMS inbound "Saturday at 10/);
-    expect(observed("provider-replies", /stranger becomes one GHL contact/)).toMatch(
+    expect(observed("provider", /Ada's reply appears once/)).toMatch(
+      /the user's message is there; her reply: SMS inbound "Saturday at 10/,
+    );
+    expect(observed("provider", /stranger becomes one GHL contact/)).toMatch(
       /^1 contact with \+447400100099 \(source SMS, tags \["sms-inbound-unknown"\]\)/,
     );
     // the live log and the table went to stderr

@@ -118,8 +118,8 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     replyNotes.length === 1,
   );
 
-  // 4b. BulkSMS as GHL's SMS provider (GHL_PROVIDER_MODE=on): a person answers Ada in GHL's conversation.
-  // (Kept in its own block so the reply part of the thread can be added to this step.)
+  // 4b. BulkSMS as GHL's SMS provider (GHL_PROVIDER_MODE=default): a person answers Ada in GHL's
+  // conversation; BulkSMS sends it once, its status shows in GHL, and her reply lands in the same thread.
   step("provider", "a user writes to Ada in GHL's conversation (BulkSMS is the sub-account's SMS provider)");
   const answer = "Hi Ada, we open at 9 on Saturday. See you then!";
   const adaSentBefore = stack.sentTo(PEOPLE.ada.e164).length;
@@ -145,6 +145,57 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
       reported.at(-1) === "delivered" &&
       !reported.slice(reported.indexOf("delivered")).includes("pending"),
   );
+
+  // ... and with thread mode on for the location (GHL_SMS_THREAD=on, here through the location's stored
+  // engine settings), Ada's reply appears in the same GHL conversation, and a text from a number nobody has
+  // becomes a contact with the text in its conversation.
+  log("  thread mode on: Ada answers, and a stranger texts the business number");
+  const store = stack.app.store();
+  const loc = stack.locationId;
+  const locRow = await store.locations.get(loc);
+  const saved = (locRow?.settings ?? {}) as Record<string, unknown>;
+  const savedEngine = (saved.engine ?? {}) as Record<string, unknown>;
+  await store.locations.upsert({
+    id: loc,
+    settings: { ...saved, engine: { ...savedEngine, conversations: { thread: true } } },
+  });
+  const adaThreadReply = "Saturday at 10 works for me, see you then!";
+  sms.simulateReply({ from: PEOPLE.ada.e164, body: adaThreadReply });
+  log(`  BulkSMS: reply from Ada ${quote(adaThreadReply)}`);
+  const stranger = { e164: "+447400100099", text: "Hi, do you sell gift cards?" };
+  sms.simulateReply({ from: stranger.e164, body: stranger.text });
+  log(`  BulkSMS: a text from ${stranger.e164}, a number no contact has: ${quote(stranger.text)}`);
+  await stack.settle();
+  const adaConversation = ghl.thread(ids.ada);
+  const adaThread = adaConversation.filter((m) => m.direction === "inbound" && m.body === adaThreadReply);
+  const typedInThread = adaConversation.find((m) => m.id === typed.id);
+  expect(
+    "Ada's reply appears once in the same GHL conversation as the user's message (type SMS, inbound)",
+    `GHL conversation of Ada: the user's message ${typedInThread ? "is there" : "is not there"}; her reply: ${adaThread.map((m) => `${m.type} ${m.direction} ${quote(m.body)}`).join(", ") || "not there"}`,
+    adaThread.length === 1 &&
+      adaThread[0]?.type === "SMS" &&
+      typedInThread !== undefined &&
+      adaThread[0]?.conversationId === typedInThread.conversationId,
+  );
+  const strangers = ghl
+    .listContacts(loc)
+    .filter((c) => (c.phone ?? "").replace(/\D/g, "") === stranger.e164.replace(/\D/g, ""));
+  const strangerThread = strangers[0] ? ghl.thread(strangers[0].id) : [];
+  expect(
+    "the stranger becomes one GHL contact (source SMS, tagged) with the text in its conversation",
+    `${count(strangers.length, "contact")} with ${stranger.e164}${strangers[0] ? ` (source ${strangers[0].source ?? "-"}, tags ${JSON.stringify(strangers[0].tags)})` : ""}; its conversation: ${strangerThread.map((m) => quote(m.body)).join(", ") || "empty"}`,
+    strangers.length === 1 &&
+      strangers[0]?.source === "SMS" &&
+      strangers[0]?.tags.includes("sms-inbound-unknown") === true &&
+      strangerThread.length === 1 &&
+      strangerThread[0]?.body === stranger.text,
+  );
+  expect(
+    "nobody texts the stranger back on their own (no welcome: they wrote first)",
+    `texts to ${stranger.e164}: ${stack.sentTo(stranger.e164).length}`,
+    stack.sentTo(stranger.e164).length === 0,
+  );
+  await store.locations.upsert({ id: loc, settings: saved });
 
   // 5. HELP answers with the configured help text.
   step("help", "Dan texts HELP");
@@ -273,8 +324,6 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
 
   // 11. Reconciliation: GHL drops two webhooks; the next incremental run (the scheduler, 15 min later) repairs both.
   step("reconcile", "GHL drops two webhooks; the scheduled incremental reconcile repairs what they missed");
-  const store = stack.app.store();
-  const loc = stack.locationId;
   ghl.setFaults({ webhookDropRate: 1 });
   const cleoNew = { phone: "07400 100013", e164: "+447400100013" };
   ghl.updateContact(ids.cleo, { phone: cleoNew.phone });
@@ -481,50 +530,6 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
     `texts to Cleo: ${cleoFollow.length}; sequence: ${cleoSeq.join(", ") || "none"}`,
     cleoFollow.length === 0 && cleoSeq.length === 1 && cleoSeq[0]?.startsWith("stopped") === true,
   );
-
-  // 14. Every reply in the thread (issue 15): with thread mode on for the location (GHL_SMS_THREAD=on, here
-  // through the location's stored engine settings), Ada's reply appears in her GHL conversation, and a text
-  // from a number nobody has becomes a contact with the text in its conversation.
-  step("provider-replies", "thread mode on: Ada replies, and a stranger texts the business number");
-  const locRow = await store.locations.get(loc);
-  const saved = (locRow?.settings ?? {}) as Record<string, unknown>;
-  const savedEngine = (saved.engine ?? {}) as Record<string, unknown>;
-  await store.locations.upsert({
-    id: loc,
-    settings: { ...saved, engine: { ...savedEngine, conversations: { thread: true } } },
-  });
-  const adaThreadReply = "Saturday at 10 works for me, see you then!";
-  sms.simulateReply({ from: PEOPLE.ada.e164, body: adaThreadReply });
-  log(`  BulkSMS: reply from Ada ${quote(adaThreadReply)}`);
-  const stranger = { e164: "+447400100099", text: "Hi, do you sell gift cards?" };
-  sms.simulateReply({ from: stranger.e164, body: stranger.text });
-  log(`  BulkSMS: a text from ${stranger.e164}, a number no contact has: ${quote(stranger.text)}`);
-  await stack.settle();
-  const adaThread = ghl.thread(ids.ada).filter((m) => m.direction === "inbound" && m.body === adaThreadReply);
-  expect(
-    "Ada's reply appears once in her GHL conversation (type SMS, inbound)",
-    `GHL conversation of Ada: ${adaThread.map((m) => `${m.type} ${m.direction} ${quote(m.body)}`).join(", ") || "not there"}`,
-    adaThread.length === 1 && adaThread[0]?.type === "SMS",
-  );
-  const strangers = ghl
-    .listContacts(loc)
-    .filter((c) => (c.phone ?? "").replace(/\D/g, "") === stranger.e164.replace(/\D/g, ""));
-  const strangerThread = strangers[0] ? ghl.thread(strangers[0].id) : [];
-  expect(
-    "the stranger becomes one GHL contact (source SMS, tagged) with the text in its conversation",
-    `${count(strangers.length, "contact")} with ${stranger.e164}${strangers[0] ? ` (source ${strangers[0].source ?? "-"}, tags ${JSON.stringify(strangers[0].tags)})` : ""}; its conversation: ${strangerThread.map((m) => quote(m.body)).join(", ") || "empty"}`,
-    strangers.length === 1 &&
-      strangers[0]?.source === "SMS" &&
-      strangers[0]?.tags.includes("sms-inbound-unknown") === true &&
-      strangerThread.length === 1 &&
-      strangerThread[0]?.body === stranger.text,
-  );
-  expect(
-    "nobody texts the stranger back on their own (no welcome: they wrote first)",
-    `texts to ${stranger.e164}: ${stack.sentTo(stranger.e164).length}`,
-    stack.sentTo(stranger.e164).length === 0,
-  );
-  await store.locations.upsert({ id: loc, settings: saved });
 
   // Whole-run invariants.
   step("invariants", "nothing stuck, nothing sent twice, opt-outs and START both hold");
