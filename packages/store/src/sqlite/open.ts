@@ -17,6 +17,7 @@ import {
   txRunner,
 } from "./context.js";
 import { createDecisionsRepo } from "./decisions.js";
+import { createCampaignsRepo } from "./campaigns.js";
 import { createDigestsRepo } from "./digests.js";
 import { type PermissionWarn, prepareDatabaseFiles, tightenDatabaseFiles } from "./file-permissions.js";
 import { createFollowUpsRepo } from "./follow-ups.js";
@@ -107,6 +108,7 @@ const REPOSITORIES: {
   mergeUndo: (ctx) => createMergeUndoRepo(ctx),
   followUps: (ctx) => createFollowUpsRepo(ctx),
   digests: (ctx) => createDigestsRepo(ctx),
+  campaigns: (ctx) => createCampaignsRepo(ctx),
   settings: (ctx) => createSettingsRepo(ctx),
 };
 
@@ -169,6 +171,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     mergeUndo: createMergeUndoRepo(topCtx),
     followUps: createFollowUpsRepo(topCtx),
     digests: createDigestsRepo(topCtx),
+    campaigns: createCampaignsRepo(topCtx),
     settings: createSettingsRepo(topCtx),
   };
 
@@ -266,6 +269,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     }
     get digests() {
       return this.#built.digests ?? this.#build("digests");
+    }
+    get campaigns() {
+      return this.#built.campaigns ?? this.#build("campaigns");
     }
     get settings() {
       return this.#built.settings ?? this.#build("settings");
