@@ -822,7 +822,6 @@ export interface SettingsRepo {
   list(prefix?: string): Promise<Array<{ key: string; value: unknown }>>;
 }
 
-
 // ---------------------------------------------------------------- campaigns
 
 /**
@@ -868,6 +867,8 @@ export interface CampaignRecipient {
   reason: string | null;
   batchSeq: number | null;
   messageId: string | null;
+  /** When its batch was accepted by BulkSMS. */
+  submittedAt: number | null;
   repliedAt: number | null;
   optedOutAt: number | null;
   createdAt: number;
@@ -965,7 +966,12 @@ export interface CampaignsRepo {
   ): Promise<CampaignRecipient[]>;
   /** Pending recipients become cancelled (reason given); returns how many. */
   cancelPending(campaignId: string, reason: string): Promise<number>;
-  createBatch(input: { campaignId: string; seq: number; dedupId: number; size: number }): Promise<CampaignBatch>;
+  createBatch(input: {
+    campaignId: string;
+    seq: number;
+    dedupId: number;
+    size: number;
+  }): Promise<CampaignBatch>;
   getBatch(campaignId: string, seq: number): Promise<CampaignBatch | null>;
   listBatches(campaignId: string, options?: { state?: CampaignBatchState }): Promise<CampaignBatch[]>;
   lastBatchSeq(campaignId: string): Promise<number>;

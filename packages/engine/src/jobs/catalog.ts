@@ -54,6 +54,10 @@ export const engineJobSchemas = {
   "vendor-writes.sweep": z.object({ olderThanMs: z.number().int().min(0).optional() }),
   /** Deletes finished jobs and processed inbox events older than the retention (default 7 days). */
   "store.housekeeping": z.object({ retentionMs: z.number().int().min(3_600_000).optional() }),
+  /** Resolve a scheduled campaign's segment into recipients, then start dispatching. */
+  "campaign.start": z.object({ campaignId: id }),
+  /** Seal and submit a campaign's next batch (or finish the sealed one), then schedule the next run. */
+  "campaign.dispatch": z.object({ campaignId: id }),
   /** Marketplace install: mint and store the location's token from the agency token. */
   "ghl.install": z.object({ locationId: id, companyId: id }),
 } as const;

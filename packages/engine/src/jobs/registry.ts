@@ -1,5 +1,7 @@
 // Job name -> { schema, handler }: the shape of the worker's JobRegistry (apps/worker/src/ports.ts).
 import type { z } from "zod";
+import { runCampaignDispatch } from "../campaigns/campaign-dispatch.js";
+import { runCampaignStart } from "../campaigns/campaign-start.js";
 import type { EngineDeps } from "../core/deps.js";
 import { type JobContext, type JobOutcome, OK } from "../core/outcome.js";
 import { mintLocationToken } from "../ghl-events/app-installed.js";
@@ -35,6 +37,8 @@ const HANDLERS: Handlers = {
   "bulksms.block": runBlockNumber,
   "bulksms.pull-blocked": runPullBlocked,
   "ghl.install": mintLocationToken,
+  "campaign.start": (deps, p) => runCampaignStart(deps, p.campaignId),
+  "campaign.dispatch": (deps, p) => runCampaignDispatch(deps, p.campaignId),
   "store.housekeeping": runHousekeeping,
   "vendor-writes.sweep": async (deps, p) => {
     await sweepBegunVendorWrites(deps, p.olderThanMs !== undefined ? { olderThanMs: p.olderThanMs } : {});
@@ -64,6 +68,8 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "bulksms.block": definition(deps, "bulksms.block"),
     "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
     "ghl.install": definition(deps, "ghl.install"),
+    "campaign.start": definition(deps, "campaign.start"),
+    "campaign.dispatch": definition(deps, "campaign.dispatch"),
     "vendor-writes.sweep": definition(deps, "vendor-writes.sweep"),
     "store.housekeeping": definition(deps, "store.housekeeping"),
   };

@@ -1,6 +1,8 @@
 // An inbound SMS: STOP / START / HELP keywords, or a reply written as a note on the matching contact.
+
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
 import { stopFollowUpsForContact } from "../automations/follow-up-triggers.js";
+import { attributeCampaignResponse } from "../campaigns/attribute-response.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { loadLocation } from "../core/deps.js";
 import { phoneRef } from "../core/hash.js";
@@ -62,6 +64,13 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
     const kind = classifyKeyword(inbound.body, ctx.policy.keywords);
     deps.logger.info({ locationId, from: phoneRef(from), kind }, "inbound SMS");
     await deps.store.transaction(async (tx) => {
+      if (kind === "stop" || kind === "none")
+        await attributeCampaignResponse(tx, {
+          locationId,
+          phone: from,
+          at: eventAt,
+          kind: kind === "stop" ? "opt-out" : "reply",
+        });
       switch (kind) {
         case "stop":
           // BulkSMS blocked the number itself on this STOP: nothing may be sent to it any more (billed)

@@ -6,8 +6,8 @@ import type {
   CampaignCounts,
   CampaignRecipient,
   CampaignRecipientState,
-  CampaignsRepo,
   CampaignStatus,
+  CampaignsRepo,
   MessageStatus,
 } from "../types.js";
 import type { SqlContext } from "./context.js";
@@ -51,6 +51,7 @@ function toRecipient(row: Row): CampaignRecipient {
     reason: strOrNull(row.reason),
     batchSeq: numOrNull(row.batch_seq),
     messageId: strOrNull(row.message_id),
+    submittedAt: numOrNull(row.submitted_at),
     repliedAt: numOrNull(row.replied_at),
     optedOutAt: numOrNull(row.opted_out_at),
     createdAt: num(row.created_at),
@@ -337,7 +338,9 @@ export function createCampaignsRepo(ctx: SqlContext): CampaignsRepo {
       return ctx.run(() => {
         const recipients = zeros(RECIPIENT_STATES);
         for (const r of ctx
-          .prepare("SELECT state, COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state")
+          .prepare(
+            "SELECT state, COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? GROUP BY state",
+          )
           .all(campaignId) as Row[])
           recipients[str(r.state) as CampaignRecipientState] = num(r.n);
         const excluded: Record<string, number> = {};

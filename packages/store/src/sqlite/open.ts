@@ -6,6 +6,7 @@ import { type Cipher, createCipher, missingKeyCipher } from "../crypto.js";
 import { EncryptionError, StoreError } from "../errors.js";
 import type { LocksRepo, Repositories, Store, StoreTx } from "../types.js";
 import { createAuditLogRepo } from "./audit-log.js";
+import { createCampaignsRepo } from "./campaigns.js";
 import { createContactsRepo } from "./contacts.js";
 import {
   createMutex,
@@ -17,7 +18,6 @@ import {
   txRunner,
 } from "./context.js";
 import { createDecisionsRepo } from "./decisions.js";
-import { createCampaignsRepo } from "./campaigns.js";
 import { createDigestsRepo } from "./digests.js";
 import { type PermissionWarn, prepareDatabaseFiles, tightenDatabaseFiles } from "./file-permissions.js";
 import { createFollowUpsRepo } from "./follow-ups.js";
