@@ -98,6 +98,11 @@ async function step(deps: EngineDeps, campaign: Campaign): Promise<JobOutcome> {
       { campaignId: campaign.id, batch: sealed.seq, size: sealed.size },
       "campaign batch submitted",
     );
+    const rest = await deps.store.campaigns.nextSendAt(campaign.id);
+    if (rest === null && !options.trigger && campaign.status === "running") {
+      await finishCampaign(deps, campaign.id);
+      return OK;
+    }
     await scheduleNext(deps, campaign, `after:${sealed.seq}`, nextAfter(options, sealed.size, deps.now()));
     return OK;
   }

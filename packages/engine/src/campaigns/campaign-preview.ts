@@ -106,6 +106,7 @@ export async function previewCampaign(deps: EngineDeps, campaignId: string): Pro
         await classifyRecipient(deps, ctx, {
           contactId: m.contactId,
           contact: m.contact,
+          hit: m.hit,
           template: parsed.template,
           at: readAt,
         }),

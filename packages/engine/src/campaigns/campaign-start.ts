@@ -26,6 +26,7 @@ export async function runCampaignStart(deps: EngineDeps, campaignId: string): Pr
       const c = await classifyRecipient(deps, ctx, {
         contactId: m.contactId,
         contact: m.contact,
+        hit: m.hit,
         template: parsed.template,
         at: readAt,
       });

@@ -83,10 +83,15 @@ export type Classified =
     };
 
 /** The contact's own IANA zone (profile, then GHL record), else the location's. */
-export function recipientTimeZone(ctx: LocationContext, contact: ContactRecord | null): string {
+export function recipientTimeZone(
+  ctx: LocationContext,
+  contact: ContactRecord | null,
+  hit?: GhlContactLike,
+): string {
   const profile = asProfile(contact?.profile);
   const record = asGhlRecord(contact?.ghl);
-  const tz = [profile?.timezone, record?.timezone].find((t) => isValidTimeZone(t));
+  // a fresh search hit first (webhook payloads carry no timezone, so the mirror may lack it)
+  const tz = [hit?.timezone, profile?.timezone, record?.timezone].find((t) => isValidTimeZone(t));
   return tz ?? (isValidTimeZone(ctx.location.timezone) ? ctx.location.timezone : "UTC");
 }
 
@@ -117,6 +122,7 @@ export function recipientPhone(
 ): string | null {
   const profile = asProfile(contact?.profile);
   if (profile?.phone) return profile.phone;
+  if (profile?.mappingErrors?.length) return null; // the mapping refused the number
   if (contact?.phoneE164) return contact.phoneE164;
   const record = hit ?? asGhlRecord(contact?.ghl);
   return toE164(record?.phone, ctx.location.region, record?.country);
@@ -129,11 +135,18 @@ export function recipientPhone(
 export async function classifyRecipient(
   deps: EngineDeps,
   ctx: LocationContext,
-  input: { contactId: string; contact: ContactRecord | null; template: ParsedTemplate; at: number },
+  input: {
+    contactId: string;
+    contact: ContactRecord | null;
+    template: ParsedTemplate;
+    at: number;
+    /** The GHL search hit the contact was just read from, if any. */
+    hit?: GhlContactLike;
+  },
 ): Promise<Classified> {
   const { contactId, contact } = input;
-  const timeZone = recipientTimeZone(ctx, contact);
-  const phone = recipientPhone(ctx, contact);
+  const timeZone = recipientTimeZone(ctx, contact, input.hit);
+  const phone = recipientPhone(ctx, contact, input.hit);
   const no = (reason: ExclusionReason, detail?: string): Classified => ({
     eligible: false,
     contactId,
@@ -151,7 +164,11 @@ export async function classifyRecipient(
     purpose: "automated",
     at: input.at,
   });
-  if ("block" in gate) return no(exclusionOfBlock(gate.block), gate.detail);
+  if ("block" in gate) {
+    // an opt-out that only says "on the BulkSMS blocked list" is a block at BulkSMS
+    const blockedAtGateway = gate.block === "opted_out" && gate.detail === "bulksms_blocked";
+    return no(blockedAtGateway ? "blocked" : exclusionOfBlock(gate.block), gate.detail);
+  }
   const rendered = renderTemplate(input.template, templateData(contact, phone));
   if (!rendered.ok) return no("missing_fields", rendered.error.message);
   // what BulkSMS will receive: smart quotes, dashes and odd spaces replaced (they would force UCS-2)
