@@ -110,14 +110,7 @@ async function step(deps: EngineDeps, campaign: Campaign): Promise<JobOutcome> {
 
   // 2. seal the next batch of due recipients
   const now = deps.now();
-  const due = await deps.store.campaigns.listDue(campaign.id, { now, limit: batchSizeOf(options) });
-  if (due.length === 0) {
-    const next = await deps.store.campaigns.nextSendAt(campaign.id);
-    if (next !== null) await scheduleNext(deps, campaign, `wait:${next}`, next);
-    else if (!options.trigger) await finishCampaign(deps, campaign.id);
-    return OK;
-  }
-  const s = await sealNextBatch(deps, ctx, campaign, options, due);
+  const s = await sealNextBatch(deps, ctx, campaign, batchSizeOf(options));
   if ("error" in s) {
     return {
       ok: false,
@@ -130,9 +123,10 @@ async function step(deps: EngineDeps, campaign: Campaign): Promise<JobOutcome> {
     };
   }
   if (s.sealed === null) {
-    // every due recipient was excluded or deferred: look again (deferred ones wait for their new time)
-    const seq = await deps.store.campaigns.lastBatchSeq(campaign.id);
-    await scheduleNext(deps, campaign, `regate:${seq}:${now}`, now);
+    // nobody due may be texted now: wait for the next send time, or finish
+    const next = await deps.store.campaigns.nextSendAt(campaign.id);
+    if (next !== null) await scheduleNext(deps, campaign, `wait:${next}`, Math.max(next, now));
+    else if (!options.trigger) await finishCampaign(deps, campaign.id);
     return OK;
   }
   // 3. submit the sealed batch right away (a crash here leaves it sealed: step 1 of the next run)

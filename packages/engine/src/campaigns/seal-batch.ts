@@ -9,7 +9,7 @@ import { parseTemplate } from "@ghl-bulksms/sync";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { refreshConsentViews } from "../gate/consent-view.js";
 import { isConsentViewFresh } from "../gate/send-gate.js";
-import { type CampaignOptions, readAudience } from "./campaign-spec.js";
+import { readAudience } from "./campaign-spec.js";
 import { type Classified, classifyRecipient } from "./classify-recipient.js";
 import { resolveAudience } from "./resolve-audience.js";
 
@@ -60,60 +60,86 @@ async function freshen(
   return { left: new Set(due.filter((d) => !inSegment.has(d.contactId)).map((d) => d.contactId)) };
 }
 
+/** Excluded and deferred recipients are written at once, so the next look at the due ones skips them. */
+async function settleOthers(
+  deps: EngineDeps,
+  campaignId: string,
+  verdicts: ReadonlyArray<{ r: CampaignRecipient; c: Classified | "left" }>,
+  at: number,
+): Promise<{ excluded: number; deferred: number }> {
+  const updates: CampaignRecipientUpdate[] = [];
+  let excluded = 0;
+  let deferred = 0;
+  for (const { r, c } of verdicts) {
+    if (c === "left") {
+      excluded++;
+      updates.push({ contactId: r.contactId, state: "excluded", reason: "left_segment" });
+    } else if (!c.eligible) {
+      excluded++;
+      updates.push({ contactId: r.contactId, state: "excluded", reason: c.reason });
+    } else if (c.deferUntil !== undefined) {
+      deferred++;
+      updates.push({ contactId: r.contactId, sendAt: Math.max(c.deferUntil, at + 1) });
+    }
+  }
+  if (updates.length > 0) await deps.store.campaigns.updateRecipients(campaignId, updates);
+  return { excluded, deferred };
+}
+
+/**
+ * Gates due recipients until `size` may be texted now (excluded and deferred ones do not take a place), then
+ * seals them as the next batch. Returns the batch, or null when nobody due may be texted now.
+ */
 export async function sealNextBatch(
   deps: EngineDeps,
   ctx: LocationContext,
   campaign: Campaign,
-  options: CampaignOptions,
-  due: readonly CampaignRecipient[],
+  size: number,
 ): Promise<SealResult> {
   const at = deps.now();
   const parsed = parseTemplate(campaign.template);
   if (!parsed.ok) return { error: `template: ${parsed.error.message}` };
-  const fresh = await freshen(deps, ctx, campaign, due, at);
-  if ("error" in fresh) return fresh;
-  const verdicts: Array<{ r: CampaignRecipient; c: Classified | "left" }> = [];
-  for (const r of due) {
-    if (fresh.left.has(r.contactId)) {
-      verdicts.push({ r, c: "left" });
-      continue;
-    }
-    const contact = await deps.store.contacts.get(campaign.locationId, r.contactId);
-    verdicts.push({
-      r,
-      c: await classifyRecipient(deps, ctx, {
+  const kept = new Map<string, { r: CampaignRecipient; c: Classified & { eligible: true } }>();
+  let excluded = 0;
+  let deferred = 0;
+  for (;;) {
+    const due = (
+      await deps.store.campaigns.listDue(campaign.id, { now: at, limit: size + kept.size })
+    ).filter((r) => !kept.has(r.contactId));
+    if (due.length === 0) break;
+    const fresh = await freshen(deps, ctx, campaign, due, at);
+    if ("error" in fresh) return fresh;
+    const verdicts: Array<{ r: CampaignRecipient; c: Classified | "left" }> = [];
+    for (const r of due) {
+      if (kept.size >= size) break;
+      if (fresh.left.has(r.contactId)) {
+        verdicts.push({ r, c: "left" });
+        continue;
+      }
+      const contact = await deps.store.contacts.get(campaign.locationId, r.contactId);
+      const c = await classifyRecipient(deps, ctx, {
         contactId: r.contactId,
         contact,
         template: parsed.template,
         at,
-      }),
-    });
+      });
+      if (c.eligible && c.deferUntil === undefined) kept.set(r.contactId, { r, c });
+      else verdicts.push({ r, c });
+    }
+    const settled = await settleOthers(deps, campaign.id, verdicts, at);
+    excluded += settled.excluded;
+    deferred += settled.deferred;
+    if (kept.size >= size) break;
   }
+  if (kept.size === 0) return { sealed: null, excluded, deferred };
   return deps.store.transaction(async (tx) => {
     // a pause or cancel that landed while the gate ran wins: nothing is sealed
     const current = await tx.campaigns.get(campaign.id);
-    if (current?.status !== "running") return { sealed: null, excluded: 0, deferred: 0 };
+    if (current?.status !== "running") return { sealed: null, excluded, deferred };
     const seq = (await tx.campaigns.lastBatchSeq(campaign.id)) + 1;
     const updates: CampaignRecipientUpdate[] = [];
-    let excluded = 0;
-    let deferred = 0;
     let members = 0;
-    for (const { r, c } of verdicts) {
-      if (c === "left") {
-        excluded++;
-        updates.push({ contactId: r.contactId, state: "excluded", reason: "left_segment" });
-        continue;
-      }
-      if (!c.eligible) {
-        excluded++;
-        updates.push({ contactId: r.contactId, state: "excluded", reason: c.reason });
-        continue;
-      }
-      if (c.deferUntil !== undefined) {
-        deferred++;
-        updates.push({ contactId: r.contactId, sendAt: Math.max(c.deferUntil, at + 1) });
-        continue;
-      }
+    for (const { r, c } of kept.values()) {
       const key = messageKeyOf(campaign.id, r.contactId);
       const created = await tx.messages.create({
         key,
