@@ -75,7 +75,10 @@ export async function runCampaignCrash(options: {
   const sandbox = await startSandbox({
     seedContacts: 0,
     clockStart: START,
-    ghl: { locations: [{ country: "GB", timezone: "Europe/London" }], rateLimit: { burstMax: 100_000 } },
+    ghl: {
+      locations: [{ country: "GB", timezone: "Europe/London", allowDuplicates: true }],
+      rateLimit: { burstMax: 100_000 },
+    },
   } as never);
   const children: ChildProcess[] = [];
   try {
