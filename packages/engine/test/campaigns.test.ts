@@ -325,3 +325,38 @@ describe("campaign control", () => {
     expect(status?.counts.optedOut).toBe(1); // the STOP after a campaign text (the other never got one)
   });
 });
+
+describe("campaign triggers", () => {
+  it("a tag added in GHL texts the contact once through the same machinery; contacts that had it are not texted", async () => {
+    const harness = await start();
+    const old = contact(harness, { firstName: "Old", phone: "07400 880001", tags: ["hot"] });
+    const fresh = contact(harness, { firstName: "New", phone: "07400 880002", tags: [] });
+    await harness.settle();
+    const c = await createCampaign(harness.engine.deps, {
+      locationId: harness.locationId,
+      name: "Hot lead",
+      template: "Hi {{firstName}}, thanks for your interest!",
+      audience: { tags: { any: ["hot"] } },
+      options: { trigger: { kind: "tag-added", tag: "hot" } },
+    });
+    if (!c.ok) throw new Error(c.message);
+    await sendCampaign(harness.engine.deps, c.campaign.id);
+    await harness.settle();
+    expect(sent(harness)).toHaveLength(0);
+    harness.sandbox.ghl.control.updateContact(fresh, { tags: ["hot"] });
+    await harness.settle();
+    // removed and added again: still one text per contact per campaign
+    harness.sandbox.ghl.control.updateContact(fresh, { tags: [] });
+    await harness.settle();
+    harness.sandbox.ghl.control.updateContact(fresh, { tags: ["hot"] });
+    await harness.settle();
+    await harness.advance(10_000);
+    expect(sent(harness).map((t) => [digits(t.to), t.body])).toEqual([
+      ["447400880002", "Hi New, thanks for your interest!"],
+    ]);
+    const status = await campaignStatus(harness.engine.deps, c.campaign.id);
+    expect(status?.campaign.status).toBe("running"); // a trigger campaign runs until cancelled
+    expect(status?.counts.recipients.sent).toBe(1);
+    void old;
+  });
+});

@@ -19,6 +19,11 @@ export async function runCampaignStart(deps: EngineDeps, campaignId: string): Pr
   const parsed = parseTemplate(campaign.template);
   if (!parsed.ok) return permanent("template_invalid", parsed.error.message);
   const options = readOptions(campaign.options);
+  if (options.trigger) {
+    // a trigger campaign texts contacts as their events arrive (campaign-triggers.ts), not the segment as is
+    await deps.store.campaigns.update(campaignId, { status: "running" }, ["scheduled"]);
+    return OK;
+  }
   const schedule = options.schedule ?? { kind: "now" as const };
   const r = await resolveAudience(deps, ctx, readAudience(campaign.audience), async (members, readAt) => {
     const rows = [];
