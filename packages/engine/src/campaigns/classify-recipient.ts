@@ -166,8 +166,11 @@ export async function classifyRecipient(
   });
   if ("block" in gate) {
     // an opt-out that only says "on the BulkSMS blocked list" is a block at BulkSMS
-    const blockedAtGateway = gate.block === "opted_out" && gate.detail === "bulksms_blocked";
-    return no(blockedAtGateway ? "blocked" : exclusionOfBlock(gate.block), gate.detail);
+    // and one that comes from GHL's SMS DND is a DND
+    const source = gate.block === "opted_out" ? gate.detail : undefined;
+    const reason =
+      source === "bulksms_blocked" ? "blocked" : source === "ghl_dnd" ? "dnd" : exclusionOfBlock(gate.block);
+    return no(reason, gate.detail);
   }
   const rendered = renderTemplate(input.template, templateData(contact, phone));
   if (!rendered.ok) return no("missing_fields", rendered.error.message);
