@@ -251,7 +251,16 @@ async function prepareTemplate(): Promise<void> {
   await cli(["send", "--to", "07400 123402", "--body", "Your order is ready"]); // a message
   // the campaign examples' ids: a draft, a scheduled one and a paused one
   for (const id of ["cmp_example", "cmp_scheduled", "cmp_paused"])
-    await cli(["campaign", "create", "--id", id, "--name", "Example", "--template", 'Hi {{firstName | "there"}}']);
+    await cli([
+      "campaign",
+      "create",
+      "--id",
+      id,
+      "--name",
+      "Example",
+      "--template",
+      'Hi {{firstName | "there"}}',
+    ]);
   for (const id of ["cmp_scheduled", "cmp_paused"])
     await cli(["campaign", "schedule", id, "--local", "2099-01-01T10:00"]);
   await cli(["campaign", "pause", "cmp_paused"]);

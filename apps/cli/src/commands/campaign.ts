@@ -36,8 +36,8 @@ function fail(r: Extract<ControlOutcome, { ok: false }>): never {
 }
 
 function print(io: Io, json: boolean | undefined, c: Campaign, verb: string): void {
-  if (json) return io.json(c);
-  io.out(`${verb}: ${c.id} "${c.name}" (${c.status})`);
+  if (json) io.json(c);
+  else io.out(`${verb}: ${c.id} "${c.name}" (${c.status})`);
 }
 
 /** --tag vip,gold --all-tags a,b --exclude-tag staff --field <id>=<value> --source x --added-from ... */

@@ -13,7 +13,7 @@ import { recipientSendAt } from "./send-time.js";
 
 export async function runCampaignStart(deps: EngineDeps, campaignId: string): Promise<JobOutcome> {
   const campaign = await deps.store.campaigns.get(campaignId);
-  if (!campaign || campaign.status !== "scheduled") return OK; // paused or cancelled before it started
+  if (campaign?.status !== "scheduled") return OK; // paused or cancelled before it started
   const ctx = await loadLocation(deps, campaign.locationId);
   if (!ctx) return permanent("location_unknown", `unknown location ${campaign.locationId}`);
   const parsed = parseTemplate(campaign.template);
