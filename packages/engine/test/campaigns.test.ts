@@ -100,6 +100,8 @@ describe("campaign preview", () => {
     expect(p.balance).toEqual({ known: true, credits, sufficient: true, affordableTexts: 2 });
     expect(p.bulkSmsRequests).toBe(1);
     expect(sent(harness).length).toBe(before); // a preview sends nothing
+    // the segment search is a documented POST /contacts/search body
+    expect(harness.sandbox.ghl.control.contractViolations()).toEqual([]);
   });
 });
 
