@@ -328,6 +328,36 @@ describe("campaign control", () => {
   });
 });
 
+describe("campaign refused by BulkSMS", () => {
+  it("insufficient credits pause the campaign; after a top-up, resume sends the same sealed batch once", async () => {
+    const harness = await start();
+    for (let i = 0; i < 5; i++) contact(harness, { firstName: `K${i}`, phone: `07400 89000${i}`, tags: ["k"] });
+    await harness.settle();
+    harness.sandbox.bulksms.control.setCredits(2);
+    const c = await createCampaign(harness.engine.deps, {
+      locationId: harness.locationId,
+      name: "K",
+      template: "Hi {{firstName}}",
+      audience: { tags: { any: ["k"] } },
+    });
+    if (!c.ok) throw new Error(c.message);
+    await sendCampaign(harness.engine.deps, c.campaign.id);
+    await harness.settle();
+    expect(sent(harness)).toHaveLength(0);
+    const paused = await campaignStatus(harness.engine.deps, c.campaign.id);
+    expect(paused?.campaign.status).toBe("paused");
+    expect(paused?.campaign.error).toMatch(/BulkSMS refused batch 1: .*[Cc]redit/);
+    expect(paused?.batches.map((b) => [b.state, b.size])).toEqual([["sealed", 5]]);
+    harness.sandbox.bulksms.control.setCredits(100);
+    expect((await resumeCampaign(harness.engine.deps, c.campaign.id)).ok).toBe(true);
+    await harness.settle();
+    expect(sent(harness)).toHaveLength(5);
+    const done = await campaignStatus(harness.engine.deps, c.campaign.id);
+    expect(done?.campaign.status).toBe("completed");
+    expect(done?.batches.map((b) => [b.seq, b.state, b.attempts])).toEqual([[1, "submitted", 2]]);
+  });
+});
+
 describe("campaign triggers", () => {
   it("a tag added in GHL texts the contact once through the same machinery; contacts that had it are not texted", async () => {
     const harness = await start();
