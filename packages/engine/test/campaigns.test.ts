@@ -138,6 +138,16 @@ describe("campaign send", () => {
     expect(status?.campaign.status).toBe("completed");
     expect(status?.counts.recipients).toMatchObject({ sent: 6, excluded: 1 });
     expect(status?.counts.excluded).toEqual({ dnd: 1 });
+    // "why was nothing sent?" answers for campaigns too
+    const why = await harness.store.decisions.list({
+      locationId: harness.locationId,
+      phoneE164: "+447400810009",
+    });
+    expect(why.map((d) => [d.kind, d.decision, d.reason])).toContainEqual([
+      `campaign:${c.campaign.id}`,
+      "skipped",
+      "dnd",
+    ]);
     expect(status?.counts.messages.DELIVERED).toBe(6);
     expect(status?.batches.map((b) => [b.seq, b.state, b.size])).toEqual([[1, "submitted", 6]]);
     expect(status?.campaign.summary).toMatchObject({ sent: 6, batches: 1 });
@@ -331,7 +341,8 @@ describe("campaign control", () => {
 describe("campaign refused by BulkSMS", () => {
   it("insufficient credits pause the campaign; after a top-up, resume sends the same sealed batch once", async () => {
     const harness = await start();
-    for (let i = 0; i < 5; i++) contact(harness, { firstName: `K${i}`, phone: `07400 89000${i}`, tags: ["k"] });
+    for (let i = 0; i < 5; i++)
+      contact(harness, { firstName: `K${i}`, phone: `07400 89000${i}`, tags: ["k"] });
     await harness.settle();
     harness.sandbox.bulksms.control.setCredits(2);
     const c = await createCampaign(harness.engine.deps, {

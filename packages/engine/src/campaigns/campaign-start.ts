@@ -8,6 +8,7 @@ import { type JobOutcome, OK, permanent } from "../core/outcome.js";
 import { enqueueJob } from "../jobs/catalog.js";
 import { readAudience, readOptions } from "./campaign-spec.js";
 import { classifyRecipient } from "./classify-recipient.js";
+import { recordCampaignExclusion } from "./record-exclusion.js";
 import { resolveAudience } from "./resolve-audience.js";
 import { recipientSendAt } from "./send-time.js";
 
@@ -50,6 +51,15 @@ export async function runCampaignStart(deps: EngineDeps, campaignId: string): Pr
       );
     }
     await deps.store.campaigns.addRecipients(campaignId, rows);
+    for (const r of rows)
+      if (r.state === "excluded")
+        await recordCampaignExclusion(deps, {
+          campaignId,
+          locationId: campaign.locationId,
+          contactId: r.contactId,
+          phone: r.phoneE164,
+          reason: r.reason,
+        });
   });
   if (!r.ok)
     return {

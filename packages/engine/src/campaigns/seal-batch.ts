@@ -11,6 +11,7 @@ import { refreshConsentViews } from "../gate/consent-view.js";
 import { isConsentViewFresh } from "../gate/send-gate.js";
 import { readAudience } from "./campaign-spec.js";
 import { type Classified, classifyRecipient } from "./classify-recipient.js";
+import { recordCampaignExclusion } from "./record-exclusion.js";
 import { resolveAudience } from "./resolve-audience.js";
 
 /** Up to this many stale views are re-read one by one; more re-run the segment's search pages. */
@@ -63,7 +64,7 @@ async function freshen(
 /** Excluded and deferred recipients are written at once, so the next look at the due ones skips them. */
 async function settleOthers(
   deps: EngineDeps,
-  campaignId: string,
+  campaign: Pick<Campaign, "id" | "locationId">,
   verdicts: ReadonlyArray<{ r: CampaignRecipient; c: Classified | "left" }>,
   at: number,
 ): Promise<{ excluded: number; deferred: number }> {
@@ -82,7 +83,17 @@ async function settleOthers(
       updates.push({ contactId: r.contactId, sendAt: Math.max(c.deferUntil, at + 1) });
     }
   }
+  const campaignId = campaign.id;
   if (updates.length > 0) await deps.store.campaigns.updateRecipients(campaignId, updates);
+  for (const { r, c } of verdicts)
+    if (c === "left" || !c.eligible)
+      await recordCampaignExclusion(deps, {
+        campaignId,
+        locationId: campaign.locationId,
+        contactId: r.contactId,
+        phone: r.phoneE164,
+        reason: c === "left" ? "left_segment" : c.reason,
+      });
   return { excluded, deferred };
 }
 
@@ -126,7 +137,7 @@ export async function sealNextBatch(
       if (c.eligible && c.deferUntil === undefined) kept.set(r.contactId, { r, c });
       else verdicts.push({ r, c });
     }
-    const settled = await settleOthers(deps, campaign.id, verdicts, at);
+    const settled = await settleOthers(deps, campaign, verdicts, at);
     excluded += settled.excluded;
     deferred += settled.deferred;
     if (kept.size >= size) break;
