@@ -41,6 +41,8 @@ export interface CampaignCrashReport {
   toOptedOutOrDnd: number;
   inQuietHours: number;
   bulkSmsRequests: number;
+  /** Batches submitted more than once (a kill between the POST and its recording): answered by dedup. */
+  resubmittedBatches: number;
   wallMs: number;
 }
 
@@ -171,7 +173,8 @@ export async function runCampaignCrash(options: {
       const child = spawnChild(childInput());
       children.push(child);
       const deadline = Date.now() + 120_000;
-      const extra = 50 + Math.floor(Math.random() * 400);
+      // soon after a batch went out: often while its answer is being recorded (the in-doubt window)
+      const extra = Math.floor(Math.random() * 200);
       // each worker makes progress before it dies: killed just after a batch went out, mid-way into the next
       const floor = Math.max(threshold, campaignTexts().length);
       while (campaignTexts().length <= floor && campaignTexts().length < daytime && Date.now() < deadline)
@@ -224,6 +227,7 @@ export async function runCampaignCrash(options: {
       toOptedOutOrDnd,
       inQuietHours,
       bulkSmsRequests: new Set(texts.map((t) => t.deduplicationId)).size,
+      resubmittedBatches: status?.batches.filter((b) => b.attempts > 1).length ?? 0,
       wallMs: Date.now() - t0,
     };
     log(`campaign status: ${status?.campaign.status}, batches ${status?.batches.length}`);
@@ -244,7 +248,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(
     `campaign crash: ${report.recipients} recipients, ${report.kills} SIGKILLs, ${report.sent}/${report.expected} texts, ` +
       `${report.duplicates} duplicates, ${report.lost} lost, ${report.toOptedOutOrDnd} to opted-out/DND, ` +
-      `${report.inQuietHours} in quiet hours, ${report.bulkSmsRequests} BulkSMS requests`,
+      `${report.inQuietHours} in quiet hours, ${report.bulkSmsRequests} BulkSMS requests, ` +
+      `${report.resubmittedBatches} batches resubmitted after a kill`,
   );
   process.exit(ok ? 0 : 1);
 }
