@@ -402,4 +402,28 @@ describe("campaign triggers", () => {
     expect(status?.counts.recipients.sent).toBe(1);
     void old;
   });
+
+  it("a field changed in GHL (its source) texts the contact when it still matches the audience", async () => {
+    const harness = await start();
+    const id = contact(harness, { firstName: "Fay", phone: "07400 880011", tags: ["lead"], source: "web" });
+    contact(harness, { firstName: "Gus", phone: "07400 880012", tags: ["other"], source: "web" });
+    await harness.settle();
+    const c = await createCampaign(harness.engine.deps, {
+      locationId: harness.locationId,
+      name: "Source moved",
+      template: "Hi {{firstName}}, welcome to the fair!",
+      audience: { tags: { any: ["lead"] } },
+      options: { trigger: { kind: "field-changed", field: "source" } },
+    });
+    if (!c.ok) throw new Error(c.message);
+    await sendCampaign(harness.engine.deps, c.campaign.id);
+    await harness.settle();
+    for (const contactId of harness.sandbox.ghl.control.listContacts(harness.locationId).map((x) => x.id))
+      harness.sandbox.ghl.control.updateContact(contactId, { source: "trade fair" });
+    await harness.settle();
+    await harness.advance(10_000);
+    expect(sent(harness).map((t) => t.body)).toEqual(["Hi Fay, welcome to the fair!"]);
+    expect((await campaignStatus(harness.engine.deps, c.campaign.id))?.counts.recipients.sent).toBe(1);
+    void id;
+  });
 });
