@@ -4,6 +4,7 @@ import type { Io } from "./cli/io.js";
 import { CLI_VERSION } from "./cli/version.js";
 import { registerAuth } from "./commands/auth.js";
 import { registerBackup } from "./commands/backup.js";
+import { registerCampaign } from "./commands/campaign.js";
 import { registerCompletion } from "./commands/completion.js";
 import { registerConfig } from "./commands/config.js";
 import { registerDedupe } from "./commands/dedupe.js";
@@ -71,6 +72,7 @@ Examples:
   registerReconcile(program, io);
   registerDedupe(program, io);
   registerSend(program, io);
+  registerCampaign(program, io);
   registerMessages(program, io);
   registerExplain(program, io);
   registerOptOuts(program, io);

@@ -250,6 +250,21 @@ async function prepareTemplate(): Promise<void> {
   await cli(["auth", "login", "--location", loc.id, "--token", loc.token]); // a stored token
   await cli(["webhooks", "register"]); // doctor has nothing to complain about
   await cli(["send", "--to", "07400 123402", "--body", "Your order is ready"]); // a message
+  // the campaign examples' ids: a draft, a scheduled one and a paused one
+  for (const id of ["cmp_example", "cmp_scheduled", "cmp_paused"])
+    await cli([
+      "campaign",
+      "create",
+      "--id",
+      id,
+      "--name",
+      "Example",
+      "--template",
+      'Hi {{firstName | "there"}}',
+    ]);
+  for (const id of ["cmp_scheduled", "cmp_paused"])
+    await cli(["campaign", "schedule", id, "--local", "2099-01-01T10:00"]);
+  await cli(["campaign", "pause", "cmp_paused"]);
   const zed = ctl
     .listContacts(loc.id)
     .filter((c) => c.firstName === "Zed")

@@ -108,6 +108,15 @@ describe("help and usage", () => {
       ["webhooks", "register"],
       ["webhooks", "list"],
       ["digest", "preview"],
+      ["campaign", "create"],
+      ["campaign", "preview"],
+      ["campaign", "schedule"],
+      ["campaign", "send"],
+      ["campaign", "status"],
+      ["campaign", "list"],
+      ["campaign", "pause"],
+      ["campaign", "resume"],
+      ["campaign", "cancel"],
       ["sandbox"],
       ["completion"],
     ];
@@ -518,6 +527,57 @@ describe("gateway blocks (BulkSMS still blocks a re-subscribed number)", () => {
     const dry = await cli(["send", "--to", phone, "--body", "hello", "--dry-run", "--json"]);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ gate: "allowed" });
+  });
+});
+
+describe("campaign", () => {
+  it("create, preview (exclusions, cost), send, status; refusals exit 1, bad input exits 2", async () => {
+    const ctl = sandbox.ghl.control;
+    ctl.createContact(locationId, { firstName: "Cam", phone: "07400 990001", tags: ["cli-campaign"] });
+    ctl.createContact(locationId, { firstName: "Lan", phone: "020 7946 0999", tags: ["cli-campaign"] });
+    const created = await cli([
+      "campaign",
+      "create",
+      "--name",
+      "CLI test",
+      "--template",
+      'Hi {{firstName | "there"}}!',
+      "--tag",
+      "cli-campaign",
+      "--id",
+      "cmp_cli",
+      "--json",
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ id: "cmp_cli", status: "draft" });
+    const preview = await cli(["campaign", "preview", "cmp_cli", "--json"]);
+    expect(preview.code, preview.stderr).toBe(0);
+    const p = JSON.parse(preview.stdout);
+    expect(p).toMatchObject({ matched: 2, eligible: 1, excluded: { landline: { count: 1 } } });
+    expect(p.samples[0].text).toBe("Hi Cam!");
+    const text = await cli(["campaign", "preview", "cmp_cli"]);
+    expect(text.stdout).toMatch(/would be texted:\s+1/);
+    expect(text.stdout).toMatch(/landline\s+1/);
+    const pauseDraft = await cli(["campaign", "pause", "cmp_cli"]);
+    expect(pauseDraft.code).toBe(1);
+    expect(pauseDraft.stderr).toMatch(/is draft; cannot pause it/);
+    const badTime = await cli(["campaign", "schedule", "cmp_cli", "--local", "tomorrow"]);
+    expect(badTime.code).toBe(2);
+    const badTemplate = await cli(["campaign", "create", "--name", "x", "--template", "Hi {{", "--tag", "a"]);
+    expect(badTemplate.code).toBe(2);
+    const missing = await cli(["campaign", "status", "cmp_nosuch"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no campaign cmp_nosuch/);
+    const sent = await cli(["campaign", "send", "cmp_cli", "--json"]);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ status: "scheduled" });
+    const status = await cli(["campaign", "status", "cmp_cli", "--json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ campaign: { status: "scheduled" } });
+    const cancelled = await cli(["campaign", "cancel", "cmp_cli"]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(/cancelled: cmp_cli/);
+    const list = await cli(["campaign", "list", "--json"]);
+    expect(JSON.parse(list.stdout).map((c: { id: string }) => c.id)).toContain("cmp_cli");
   });
 });
 

@@ -51,6 +51,7 @@ const FLOWS = [
   "reconcile",
   "merge",
   "follow-up",
+  "campaign",
 ];
 
 describe("pnpm demo --once", () => {
@@ -98,6 +99,12 @@ describe("pnpm demo --once", () => {
       "texts to Ben after START: none submitted; unblock tasks: 1",
     );
     expect(observed("invariants", /FAILED\.BLOCKED/)).toBe("0 texts FAILED.BLOCKED (0 credits)");
+    // issue 14: the campaign step's preview, batches, STOP mid-campaign and delivery counts
+    expect(of("campaign").map((e) => e.observed)).toEqual([
+      "3 to text; landline 1, dnd 1, blocked 1; 3 credits (3 GSM-7), balance 990: enough",
+      expect.stringMatching(/^2 texts in 1 BulkSMS requests; \+4474001000\d\d texted 0 times$/),
+      'status completed; delivered 2, failed 0; excluded {"blocked":1,"dnd":1,"landline":1,"opted_out":1}',
+    ]);
     expect(r.stderr).toMatch(/▶ follow-up: Ada and Cleo are tagged quote-sent/);
     // issue 15: every reply in the thread, no stranger lost
     expect(observed("provider", /Ada's reply appears once/)).toMatch(

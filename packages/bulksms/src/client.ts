@@ -18,6 +18,7 @@ import { toMessageList } from "./messages/to-message-list.js";
 import type { CountryCode } from "./phone/normalize-phone.js";
 import { fail, ok, type Result } from "./result.js";
 import { type SendMessagesInput, type SendOutcome, sendMessages } from "./send/send-messages.js";
+import { type SubmitBatchInput, submitBatch } from "./send/submit-batch.js";
 import {
   createWebhook,
   deleteWebhook,
@@ -57,6 +58,8 @@ export type BulkSmsClientOptions = {
 
 export type BulkSmsClient = {
   sendMessages(input: SendMessagesInput): Promise<Result<SendOutcome>>;
+  /** Many personalised texts in one POST under one caller-fixed deduplication id (campaign batches). */
+  submitBatch(input: SubmitBatchInput): Promise<Result<BulkSmsMessage[]>>;
   getMessage(id: string): Promise<Result<BulkSmsMessage>>;
   listMessages(options?: ListMessagesOptions): Promise<Result<BulkSmsMessage[]>>;
   /** Pages with `id<` until an empty page; throws BulkSmsPageError if a page fails. */
@@ -105,6 +108,7 @@ export function createBulkSmsClient(options: BulkSmsClientOptions): BulkSmsClien
   const region = options.defaultRegion;
   return {
     sendMessages: (input) => sendMessages(ctx, input, region),
+    submitBatch: (input) => submitBatch(ctx, input),
     getMessage: async (id) => {
       if (!/^\d+$/.test(id))
         return fail({

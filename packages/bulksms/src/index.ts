@@ -30,6 +30,7 @@ export {
   type SmsSender,
   type SubmissionEntry,
 } from "./send/send-messages.js";
+export type { BatchMessage, SubmitBatchInput } from "./send/submit-batch.js";
 export { checkUserSuppliedId, USER_SUPPLIED_ID_MAX, userSuppliedIdFor } from "./send/user-supplied-id.js";
 export { mergeStatus } from "./status/merge-status.js";
 export {

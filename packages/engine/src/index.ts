@@ -1,6 +1,29 @@
 // Public API of @ghl-bulksms/engine.
 
 export {
+  type ControlError,
+  type ControlResult,
+  type CreateCampaignInput,
+  cancelCampaign,
+  createCampaign,
+  pauseCampaign,
+  resumeCampaign,
+  scheduleCampaign,
+  sendCampaign,
+} from "./campaigns/campaign-control.js";
+export { type CampaignPreview, type PreviewResult, previewCampaign } from "./campaigns/campaign-preview.js";
+export {
+  type Audience,
+  type CampaignOptions,
+  type CampaignOptionsInput,
+  type CampaignSchedule,
+  type CampaignTrigger,
+  MAX_BATCH_SIZE,
+} from "./campaigns/campaign-spec.js";
+export { type CampaignStatusView, campaignStatus } from "./campaigns/campaign-status.js";
+export { type CampaignSummary, summarize } from "./campaigns/campaign-summary.js";
+export { EXCLUSION_REASONS, type ExclusionReason } from "./campaigns/classify-recipient.js";
+export {
   createGhlClientFactory,
   type GhlAuthSource,
   type GhlClientFactory,

@@ -904,6 +904,178 @@ export interface SettingsRepo {
   list(prefix?: string): Promise<Array<{ key: string; value: unknown }>>;
 }
 
+// ---------------------------------------------------------------- campaigns
+
+/**
+ * draft (created) -> scheduled (waiting for its first send time) -> running -> completed; paused and
+ * cancelled by an operator. A trigger campaign stays running and gains recipients as events arrive.
+ */
+export type CampaignStatus = "draft" | "scheduled" | "running" | "paused" | "cancelled" | "completed";
+
+export interface Campaign {
+  id: string;
+  locationId: string;
+  name: string;
+  /** The message template (`{{firstName | "there"}}`), rendered per recipient when its batch is sealed. */
+  template: string;
+  /** The segment definition (engine-defined JSON). */
+  audience: unknown;
+  /** Schedule, throughput cap, GHL tag/note, trigger (engine-defined JSON). */
+  options: unknown;
+  status: CampaignStatus;
+  /** Why the campaign stopped by itself (e.g. insufficient credits), or null. */
+  error: string | null;
+  /** The end-of-campaign summary (engine-defined JSON), or null. */
+  summary: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * pending (waiting for its send time) -> batched (a member of a sealed batch) -> sent (its batch was
+ * accepted); or excluded (a gate refused it, `reason`) / cancelled (the campaign was cancelled).
+ */
+export type CampaignRecipientState = "pending" | "batched" | "sent" | "excluded" | "cancelled" | "failed";
+
+export interface CampaignRecipient {
+  campaignId: string;
+  contactId: string;
+  phoneE164: string | null;
+  /** IANA zone the send time was computed in (the contact's, else the location's). */
+  timeZone: string;
+  /** Earliest send time (epoch ms); moved on by quiet hours. */
+  sendAt: number;
+  state: CampaignRecipientState;
+  reason: string | null;
+  batchSeq: number | null;
+  messageId: string | null;
+  /** When its batch was accepted by BulkSMS. */
+  submittedAt: number | null;
+  repliedAt: number | null;
+  optedOutAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CampaignRecipientInput {
+  contactId: string;
+  phoneE164: string | null;
+  timeZone: string;
+  sendAt: number;
+  state?: CampaignRecipientState;
+  reason?: string | null;
+}
+
+export interface CampaignRecipientUpdate {
+  contactId: string;
+  state?: CampaignRecipientState;
+  reason?: string | null;
+  sendAt?: number;
+  batchSeq?: number | null;
+  messageId?: string | null;
+}
+
+/** sealed (membership final, submit pending or in doubt) -> submitted | failed (refused for good). */
+export type CampaignBatchState = "sealed" | "submitted" | "failed";
+
+export interface CampaignBatch {
+  campaignId: string;
+  /** 1, 2, 3... per campaign. */
+  seq: number;
+  /** The int32 BulkSMS `deduplication-id` of every attempt of this batch. */
+  dedupId: number;
+  state: CampaignBatchState;
+  size: number;
+  attempts: number;
+  sealedAt: number;
+  submittedAt: number | null;
+  error: string | null;
+}
+
+export interface CampaignCounts {
+  recipients: Record<CampaignRecipientState, number>;
+  /** Excluded recipients by reason. */
+  excluded: Record<string, number>;
+  /** The campaign's messages by status. */
+  messages: Record<MessageStatus, number>;
+  replied: number;
+  optedOut: number;
+  batches: Record<CampaignBatchState, number>;
+  /** Sum of the messages' BulkSMS credit cost (null costs count 0). */
+  credits: number;
+}
+
+export interface CampaignsRepo {
+  /** Creates a campaign; an existing id returns the stored one unchanged (`created: false`). */
+  create(input: {
+    id: string;
+    locationId: string;
+    name: string;
+    template: string;
+    audience: unknown;
+    options: unknown;
+  }): Promise<{ created: boolean; campaign: Campaign }>;
+  get(id: string): Promise<Campaign | null>;
+  list(options?: { locationId?: string; status?: CampaignStatus; limit?: number }): Promise<Campaign[]>;
+  /** Updates fields; with `from`, only when the current status is one of them (compare-and-set). */
+  update(
+    id: string,
+    patch: {
+      status?: CampaignStatus;
+      options?: unknown;
+      error?: string | null;
+      summary?: unknown;
+    },
+    from?: readonly CampaignStatus[],
+  ): Promise<Campaign | null>;
+  /** Inserts recipients; a contact already in the campaign is left unchanged. Returns how many were new. */
+  addRecipients(campaignId: string, rows: readonly CampaignRecipientInput[]): Promise<number>;
+  getRecipient(campaignId: string, contactId: string): Promise<CampaignRecipient | null>;
+  /** Pending recipients whose send time has come, by send time then contact id. */
+  listDue(campaignId: string, options: { now: number; limit: number }): Promise<CampaignRecipient[]>;
+  /** The earliest send time of a pending recipient, or null when none is pending. */
+  nextSendAt(campaignId: string): Promise<number | null>;
+  updateRecipients(campaignId: string, updates: readonly CampaignRecipientUpdate[]): Promise<void>;
+  /** Keyset pages by contact id. */
+  listRecipients(
+    campaignId: string,
+    options?: {
+      state?: CampaignRecipientState;
+      batchSeq?: number;
+      afterContactId?: string;
+      limit?: number;
+    },
+  ): Promise<CampaignRecipient[]>;
+  /** Pending recipients become cancelled (reason given); returns how many. */
+  cancelPending(campaignId: string, reason: string): Promise<number>;
+  createBatch(input: {
+    campaignId: string;
+    seq: number;
+    dedupId: number;
+    size: number;
+  }): Promise<CampaignBatch>;
+  getBatch(campaignId: string, seq: number): Promise<CampaignBatch | null>;
+  listBatches(campaignId: string, options?: { state?: CampaignBatchState }): Promise<CampaignBatch[]>;
+  lastBatchSeq(campaignId: string): Promise<number>;
+  updateBatch(
+    campaignId: string,
+    seq: number,
+    patch: { state?: CampaignBatchState; attempts?: number; submittedAt?: number; error?: string | null },
+  ): Promise<boolean>;
+  counts(campaignId: string): Promise<CampaignCounts>;
+  /**
+   * The recipient of the location's newest campaign text to `phone` whose batch was submitted at or after
+   * `since` (reply attribution), or null.
+   */
+  findLatestSentTo(locationId: string, phoneE164: string, since: number): Promise<CampaignRecipient | null>;
+  /** Sets reply / opt-out times once (the first one counts). */
+  markResponse(
+    campaignId: string,
+    contactId: string,
+    response: { repliedAt?: number; optedOutAt?: number },
+  ): Promise<void>;
+}
+
 // ---------------------------------------------------------------- the store
 
 export interface Repositories {
@@ -926,6 +1098,7 @@ export interface Repositories {
   readonly settings: SettingsRepo;
   readonly locks: LocksRepo;
   readonly rateBudget: RateBudgetRepo;
+  readonly campaigns: CampaignsRepo;
 }
 
 /** A transaction: the same repositories, all bound to one atomic unit. Nested calls use savepoints. */

@@ -2,6 +2,7 @@
 // with the location's region, profile through the mapping, base kept), consent, and the welcome SMS.
 import { type FieldValue, type GhlContactLike, ghlSmsDnd } from "@ghl-bulksms/sync";
 import { detectFollowUpTriggers } from "../automations/follow-up-triggers.js";
+import { applyCampaignTriggers } from "../campaigns/campaign-triggers.js";
 import { mappingFor } from "../core/config.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
 import { asGhlRecord, buildProfile, identityKeys, type StoredProfile } from "../core/mirror.js";
@@ -182,6 +183,9 @@ export async function handleContactChanged(
         now,
       });
     }
+
+    // campaigns triggered by contact activity (a tag added, a field changed)
+    await applyCampaignTriggers(tx, ctx, { before: previous, after: record, eventKey: input.eventKey, now });
 
     // welcome SMS: new contact, enabled, valid mobile, consent, not DND; exactly once (marker + key)
     if (input.type !== "ContactCreate") return;

@@ -88,6 +88,10 @@ export const engineJobSchemas = {
     /** What a person reads in GHL (a block, a deferral, a failure), with a short machine code. */
     reason: z.object({ code: z.string().min(1), message: z.string().min(1) }).optional(),
   }),
+  /** Resolve a scheduled campaign's segment into recipients, then start dispatching. */
+  "campaign.start": z.object({ campaignId: id }),
+  /** Seal and submit a campaign's next batch (or finish the sealed one), then schedule the next run. */
+  "campaign.dispatch": z.object({ campaignId: id }),
   /** Marketplace install: mint and store the location's token from the agency token. */
   "ghl.install": z.object({ locationId: id, companyId: id }),
 } as const;

@@ -1,5 +1,7 @@
 // Job name -> { schema, handler }: the shape of the worker's JobRegistry (apps/worker/src/ports.ts).
 import type { z } from "zod";
+import { runCampaignDispatch } from "../campaigns/campaign-dispatch.js";
+import { runCampaignStart } from "../campaigns/campaign-start.js";
 import { runThreadMessage } from "../conversations/thread-job.js";
 import { runContactFromSms } from "../conversations/unknown-sender.js";
 import type { EngineDeps } from "../core/deps.js";
@@ -45,6 +47,8 @@ const HANDLERS: Handlers = {
   "bulksms.block": runBlockNumber,
   "bulksms.pull-blocked": runPullBlocked,
   "ghl.install": mintLocationToken,
+  "campaign.start": (deps, p) => runCampaignStart(deps, p.campaignId),
+  "campaign.dispatch": (deps, p) => runCampaignDispatch(deps, p.campaignId),
   "store.housekeeping": runHousekeeping,
   "vendor-writes.sweep": async (deps, p) => {
     await sweepBegunVendorWrites(deps, p.olderThanMs !== undefined ? { olderThanMs: p.olderThanMs } : {});
@@ -81,6 +85,8 @@ export function createEngineJobs(deps: EngineDeps): EngineJobRegistry {
     "bulksms.pull-blocked": definition(deps, "bulksms.pull-blocked"),
     "ghl.install": definition(deps, "ghl.install"),
     "ghl.message.status": definition(deps, "ghl.message.status"),
+    "campaign.start": definition(deps, "campaign.start"),
+    "campaign.dispatch": definition(deps, "campaign.dispatch"),
     "vendor-writes.sweep": definition(deps, "vendor-writes.sweep"),
     "store.housekeeping": definition(deps, "store.housekeeping"),
   };

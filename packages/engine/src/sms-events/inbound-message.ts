@@ -4,6 +4,7 @@
 import type { BulkSmsMessage } from "@ghl-bulksms/bulksms";
 import type { StoreTx } from "@ghl-bulksms/store";
 import { stopFollowUpsForContact } from "../automations/follow-up-triggers.js";
+import { attributeCampaignResponse } from "../campaigns/attribute-response.js";
 import { threadInboundKey } from "../conversations/unknown-sender.js";
 import { smsNotesOn, unknownSenderMode } from "../core/config.js";
 import type { EngineDeps, LocationContext } from "../core/deps.js";
@@ -100,6 +101,13 @@ export async function handleInboundMessage(deps: EngineDeps, inbound: BulkSmsMes
           eventAt,
           now,
           unambiguous: targets.length === 1,
+        });
+      if (kind === "stop" || kind === "none")
+        await attributeCampaignResponse(tx, {
+          locationId,
+          phone: from,
+          at: eventAt,
+          kind: kind === "stop" ? "opt-out" : "reply",
         });
       switch (kind) {
         case "stop":

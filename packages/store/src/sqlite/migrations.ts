@@ -337,6 +337,59 @@ CREATE INDEX messages_to ON messages (location_id, to_e164, created_at);
 `,
   },
   {
+    version: 9,
+    name: "campaigns: campaigns, their recipients and their batches",
+    sql: `
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  location_id TEXT NOT NULL REFERENCES locations (id),
+  name TEXT NOT NULL,
+  template TEXT NOT NULL,
+  audience TEXT NOT NULL,
+  options TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  summary TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX campaigns_location ON campaigns (location_id, status);
+CREATE TABLE campaign_recipients (
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  contact_id TEXT NOT NULL,
+  location_id TEXT NOT NULL,
+  phone_e164 TEXT,
+  time_zone TEXT NOT NULL,
+  send_at INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT,
+  batch_seq INTEGER,
+  message_id TEXT,
+  submitted_at INTEGER,
+  replied_at INTEGER,
+  opted_out_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, contact_id)
+);
+CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, state, send_at);
+CREATE INDEX campaign_recipients_batch ON campaign_recipients (campaign_id, batch_seq);
+CREATE INDEX campaign_recipients_phone ON campaign_recipients (location_id, phone_e164, submitted_at);
+CREATE TABLE campaign_batches (
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  seq INTEGER NOT NULL,
+  dedup_id INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sealed_at INTEGER NOT NULL,
+  submitted_at INTEGER,
+  error TEXT,
+  PRIMARY KEY (campaign_id, seq)
+);
+`,
+  },
+  {
     version: 10,
     name: "shared vendor rate budget",
     sql: `

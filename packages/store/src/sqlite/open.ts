@@ -6,6 +6,7 @@ import { type Cipher, createCipher, missingKeyCipher } from "../crypto.js";
 import { EncryptionError, StoreError } from "../errors.js";
 import type { LocksRepo, Repositories, Store, StoreTx } from "../types.js";
 import { createAuditLogRepo } from "./audit-log.js";
+import { createCampaignsRepo } from "./campaigns.js";
 import { createContactsRepo } from "./contacts.js";
 import {
   createMutex,
@@ -108,6 +109,7 @@ const REPOSITORIES: {
   mergeUndo: (ctx) => createMergeUndoRepo(ctx),
   followUps: (ctx) => createFollowUpsRepo(ctx),
   digests: (ctx) => createDigestsRepo(ctx),
+  campaigns: (ctx) => createCampaignsRepo(ctx),
   settings: (ctx) => createSettingsRepo(ctx),
   rateBudget: (ctx) => createRateBudgetRepo(ctx),
 };
@@ -171,6 +173,7 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     mergeUndo: createMergeUndoRepo(topCtx),
     followUps: createFollowUpsRepo(topCtx),
     digests: createDigestsRepo(topCtx),
+    campaigns: createCampaignsRepo(topCtx),
     settings: createSettingsRepo(topCtx),
     rateBudget: createRateBudgetRepo(topCtx),
   };
@@ -272,6 +275,9 @@ export function openSqliteStore(options: SqliteStoreOptions = {}): Store {
     }
     get digests() {
       return this.#built.digests ?? this.#build("digests");
+    }
+    get campaigns() {
+      return this.#built.campaigns ?? this.#build("campaigns");
     }
     get settings() {
       return this.#built.settings ?? this.#build("settings");
