@@ -323,7 +323,7 @@ CREATE UNIQUE INDEX opt_out_history_event ON opt_out_history (location_id, phone
 `,
   },
   {
-    version: 8,
+    version: 7,
     name: "replies from earlier numbers: replaced contact phones, messages by number",
     sql: `
 CREATE TABLE contact_previous_phones (
@@ -337,7 +337,7 @@ CREATE INDEX messages_to ON messages (location_id, to_e164, created_at);
 `,
   },
   {
-    version: 9,
+    version: 8,
     name: "campaigns: campaigns, their recipients and their batches",
     sql: `
 CREATE TABLE campaigns (
@@ -390,7 +390,7 @@ CREATE TABLE campaign_batches (
 `,
   },
   {
-    version: 10,
+    version: 9,
     name: "shared vendor rate budget",
     sql: `
 CREATE TABLE rate_budgets (

@@ -12,8 +12,8 @@ import { migration0003 } from "./0003-message-listing-indexes.js";
 import { migration0004 } from "./0004-send-decisions.js";
 import { migration0005 } from "./0005-contacts-consent-view-time.js";
 import { migration0006 } from "./0006-opt-out-event-times.js";
-import { migration0008 } from "./0008-replies-from-earlier-numbers.js";
-import { migration0010 } from "./0010-shared-vendor-rate-budget.js";
+import { migration0007 } from "./0007-replies-from-earlier-numbers.js";
+import { migration0009 } from "./0009-shared-vendor-rate-budget.js";
 import type { PgMigration } from "./types.js";
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
@@ -23,8 +23,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   migration0004,
   migration0005,
   migration0006,
-  migration0008,
-  migration0010,
+  migration0007,
+  migration0009,
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,7 +1,7 @@
 import type { PgMigration } from "./types.js";
 
-export const migration0008: PgMigration = {
-  version: 8,
+export const migration0007: PgMigration = {
+  version: 7,
   name: "replies from earlier numbers: replaced contact phones, messages by number",
   sql: `
 CREATE TABLE contact_previous_phones (

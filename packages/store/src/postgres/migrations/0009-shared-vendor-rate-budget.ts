@@ -1,7 +1,7 @@
 import type { PgMigration } from "./types.js";
 
-export const migration0010: PgMigration = {
-  version: 10,
+export const migration0009: PgMigration = {
+  version: 9,
   name: "shared vendor rate budget",
   sql: `
 CREATE TABLE rate_budgets (
