@@ -127,6 +127,21 @@ async function fill(store: Store, clock: ReturnType<typeof fakeClock>) {
     dailyAllowed: null,
   });
   await store.locks.tryAcquire("digest:L1", "w1", 60_000);
+  await store.campaigns.create({
+    id: "cmp1",
+    locationId: "L1",
+    name: "Spring",
+    template: "Hi {{firstName}}",
+    audience: { tags: { any: ["vip"] } },
+    options: { batchSize: 100 },
+  });
+  await store.campaigns.update("cmp1", { status: "running", summary: null });
+  await store.campaigns.addRecipients("cmp1", [
+    { contactId: "c1", phoneE164: PHONE, timeZone: "Africa/Johannesburg", sendAt: clock.now() },
+  ]);
+  await store.campaigns.createBatch({ campaignId: "cmp1", seq: 1, dedupId: 77, size: 1 });
+  await store.campaigns.updateRecipients("cmp1", [{ contactId: "c1", state: "sent", batchSeq: 1 }]);
+  await store.campaigns.updateBatch("cmp1", 1, { state: "submitted", attempts: 1, submittedAt: clock.now() });
   await store.probeCommit();
 }
 
@@ -238,6 +253,19 @@ describe("store migrate: SQLite -> PostgreSQL", () => {
         { key: "d1", decision: "sent" },
       ]);
       expect(await pg.vendorWrites.get("note:e1")).toMatchObject({ state: "begun", attempts: 1 });
+      expect(await pg.campaigns.get("cmp1")).toMatchObject({
+        status: "running",
+        audience: { tags: { any: ["vip"] } },
+        options: { batchSize: 100 },
+        summary: null,
+      });
+      expect(await pg.campaigns.getRecipient("cmp1", "c1")).toMatchObject({
+        state: "sent",
+        batchSeq: 1,
+        submittedAt: clock.now(),
+      });
+      expect(await pg.campaigns.getBatch("cmp1", 1)).toMatchObject({ state: "submitted", dedupId: 77 });
+      expect(order.indexOf("campaigns")).toBeLessThan(order.indexOf("campaign_recipients"));
       expect(await pg.mergeUndo.list({ locationId: "L1" })).toMatchObject([
         { status: "applied", snapshot: { c: 1 } },
       ]);

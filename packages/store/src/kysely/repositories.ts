@@ -2,6 +2,7 @@
 import type { LocksRepo, Repositories } from "../types.js";
 import type { KyselyContext } from "./context.js";
 import { createAuditLogRepo } from "./repos/audit-log.js";
+import { createCampaignsRepo } from "./repos/campaigns.js";
 import { createContactsRepo } from "./repos/contacts.js";
 import { createDecisionsRepo } from "./repos/decisions.js";
 import { createDigestsRepo } from "./repos/digests.js";
@@ -41,6 +42,7 @@ const REPOSITORIES: {
   digests: (ctx) => createDigestsRepo(ctx),
   settings: (ctx) => createSettingsRepo(ctx),
   rateBudget: (ctx) => createRateBudgetRepo(ctx),
+  campaigns: (ctx) => createCampaignsRepo(ctx),
 };
 
 /**

@@ -279,6 +279,50 @@ export interface RateGrantsTable {
   expires_at: number;
 }
 
+export interface CampaignsTable {
+  id: string;
+  location_id: string;
+  name: string;
+  template: string;
+  audience: Json;
+  options: Json;
+  status: string;
+  error: string | null;
+  summary: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CampaignRecipientsTable {
+  campaign_id: string;
+  contact_id: string;
+  location_id: string;
+  phone_e164: string | null;
+  time_zone: string;
+  send_at: number;
+  state: string;
+  reason: string | null;
+  batch_seq: number | null;
+  message_id: string | null;
+  submitted_at: number | null;
+  replied_at: number | null;
+  opted_out_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CampaignBatchesTable {
+  campaign_id: string;
+  seq: number;
+  dedup_id: number;
+  state: string;
+  size: number;
+  attempts: Generated<number>;
+  sealed_at: number;
+  submitted_at: number | null;
+  error: string | null;
+}
+
 export interface StoreSchema {
   store_meta: StoreMetaTable;
   locations: LocationsTable;
@@ -304,4 +348,7 @@ export interface StoreSchema {
   contact_previous_phones: ContactPreviousPhonesTable;
   rate_budgets: RateBudgetsTable;
   rate_grants: RateGrantsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_batches: CampaignBatchesTable;
 }

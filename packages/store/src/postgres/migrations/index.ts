@@ -13,6 +13,7 @@ import { migration0004 } from "./0004-send-decisions.js";
 import { migration0005 } from "./0005-contacts-consent-view-time.js";
 import { migration0006 } from "./0006-opt-out-event-times.js";
 import { migration0007 } from "./0007-replies-from-earlier-numbers.js";
+import { migration0008 } from "./0008-campaigns.js";
 import { migration0009 } from "./0009-shared-vendor-rate-budget.js";
 import type { PgMigration } from "./types.js";
 
@@ -24,6 +25,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
   migration0009,
 ];
 
