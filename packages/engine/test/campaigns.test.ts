@@ -155,44 +155,52 @@ describe("campaign send", () => {
     for (const id of ids) expect(harness.sandbox.ghl.control.getContact(id)?.tags).toContain("got-news");
   });
 
-  it("a lost answer is retried with the same deduplication id: each text exactly once", async () => {
-    let dropped = 0;
-    const harness = await start();
-    for (let i = 0; i < 5; i++)
-      contact(harness, { firstName: `Q${i}`, phone: `07400 82000${i}`, tags: ["x"] });
-    await harness.settle();
-    // the request reaches BulkSMS, the answer is lost (a timeout): twice
-    const sms = harness.engine.deps.sms;
-    const original = sms.submitBatch.bind(sms);
-    (sms as { submitBatch: typeof sms.submitBatch }).submitBatch = async (input) => {
-      const r = await original(input);
-      if (dropped < 2) {
-        dropped++;
-        return {
-          ok: false,
-          error: { code: "network", status: 0, title: "timeout", retryable: true },
-        } as never;
-      }
-      return r;
-    };
-    const c = await createCampaign(harness.engine.deps, {
-      locationId: harness.locationId,
-      name: "X",
-      template: "Hi {{firstName}}",
-      audience: { tags: { any: ["x"] } },
-    });
-    if (!c.ok) throw new Error(c.message);
-    await sendCampaign(harness.engine.deps, c.campaign.id);
-    await harness.settle();
-    await harness.advance(5_000);
-    expect(dropped).toBe(2);
-    const texts = sent(harness);
-    expect(texts).toHaveLength(5);
-    expect(new Set(texts.map((t) => digits(t.to))).size).toBe(5);
-    const status = await campaignStatus(harness.engine.deps, c.campaign.id);
-    expect(status?.batches.map((b) => [b.state, b.attempts])).toEqual([["submitted", 3]]);
-    expect(status?.counts.recipients.sent).toBe(5);
-  });
+  // also on PostgreSQL: the whole campaign path (recipients, batches, counts) on the Kysely store
+  it.each(["memory", "postgres"] as const)(
+    "a lost answer is retried with the same deduplication id: each text exactly once (%s store)",
+    async (store) => {
+      let dropped = 0;
+      const harness = await start({ store });
+      for (let i = 0; i < 5; i++)
+        contact(harness, { firstName: `Q${i}`, phone: `07400 82000${i}`, tags: ["x"] });
+      await harness.settle();
+      // the request reaches BulkSMS, the answer is lost (a timeout): twice
+      const sms = harness.engine.deps.sms;
+      const original = sms.submitBatch.bind(sms);
+      (sms as { submitBatch: typeof sms.submitBatch }).submitBatch = async (input) => {
+        const r = await original(input);
+        if (dropped < 2) {
+          dropped++;
+          return {
+            ok: false,
+            error: { code: "network", status: 0, title: "timeout", retryable: true },
+          } as never;
+        }
+        return r;
+      };
+      const c = await createCampaign(harness.engine.deps, {
+        locationId: harness.locationId,
+        name: "X",
+        template: "Hi {{firstName}}",
+        audience: { tags: { any: ["x"] } },
+      });
+      if (!c.ok) throw new Error(c.message);
+      await sendCampaign(harness.engine.deps, c.campaign.id);
+      await harness.settle();
+      await harness.advance(5_000);
+      expect(dropped).toBe(2);
+      const texts = sent(harness);
+      expect(texts).toHaveLength(5);
+      expect(new Set(texts.map((t) => digits(t.to))).size).toBe(5);
+      const status = await campaignStatus(harness.engine.deps, c.campaign.id);
+      expect(status?.batches.map((b) => [b.state, b.attempts])).toEqual([["submitted", 3]]);
+      expect(status?.counts.recipients.sent).toBe(5);
+      expect(texts.map((t) => t.body).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `Hi Q${i}`));
+      // delivery reports came back for each text, once
+      expect(status?.counts.messages).toMatchObject({ DELIVERED: 5, FAILED: 0, QUEUED: 0 });
+      expect(status?.campaign.status).toBe("completed");
+    },
+  );
 
   it("schedules at each recipient's own local time (London 10:00 and Johannesburg 10:00)", async () => {
     const harness = await start();

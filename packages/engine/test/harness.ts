@@ -1,11 +1,11 @@
-// Test harness: the real sandbox (both simulators on 127.0.0.1), a real SQLite store in memory, the
-// engine, and a webhook receiver whose requests are ingested like the worker does.
+// Test harness: the real sandbox (both simulators on 127.0.0.1), a real store (SQLite in memory, or
+// PostgreSQL on a new database of its own with `store: "postgres"`), the engine, and a webhook receiver whose requests are ingested like the worker does.
 import { randomBytes } from "node:crypto";
 import { type BulkSmsClient, createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient, type GhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { startWebhookReceiver, type WebhookReceiver } from "@ghl-bulksms/sandbox/testing";
-import { openMemoryStore, type Store } from "@ghl-bulksms/store";
+import { openMemoryStore, openPostgresStore, type Store } from "@ghl-bulksms/store";
 import {
   createEngine,
   type Engine,
@@ -15,6 +15,7 @@ import {
   registerLocation,
 } from "../src/index.js";
 import type { DrainResult } from "../src/testing/index.js";
+import { createSharedDatabase } from "./cluster/shared-database.js";
 import { createSettler } from "./webhook-pump.js";
 
 export interface Harness {
@@ -45,6 +46,8 @@ export async function startHarness(
     /** BulkSMS request timeout (real ms; default the client's). */
     smsTimeoutMs?: number;
     logger?: EngineLogger;
+    /** The store: SQLite in memory (default), or PostgreSQL (a new database, dropped on close). */
+    store?: "memory" | "postgres";
   } = {},
 ): Promise<Harness> {
   const receiver = await startWebhookReceiver();
@@ -58,7 +61,10 @@ export async function startHarness(
   const location = sandbox.ghl.locations[0];
   if (!location) throw new Error("sandbox has no location");
   const now = () => sandbox.clock.now();
-  const store = openMemoryStore({ now, encryptionKey: randomBytes(32) });
+  const database = options.store === "postgres" ? await createSharedDatabase("postgres") : null;
+  const store = database
+    ? await openPostgresStore({ url: database.location, now, encryptionKey: randomBytes(32) })
+    : openMemoryStore({ now, encryptionKey: randomBytes(32) });
   const realGhl = createGhlClient({
     auth: { kind: "private-integration", token: location.token },
     baseUrl: sandbox.ghl.url,
@@ -111,6 +117,7 @@ export async function startHarness(
       await sandbox.close();
       await receiver.close();
       await store.close();
+      await database?.drop();
     },
   };
 }
