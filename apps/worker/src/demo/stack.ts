@@ -42,6 +42,7 @@ import {
 import { createWorkerApp, type WorkerApp } from "../app.js";
 import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
+import { type LoopbackBalancer, startLoopbackBalancer } from "./loopback-balancer.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
 export const DEMO_NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
@@ -91,6 +92,12 @@ export interface DemoStackOptions {
   readonly seedContacts?: number;
   readonly faults?: { ghl?: FaultConfig; bulksms?: BulkSmsSimulatorOptions["faults"] };
   readonly ghl?: Omit<GhlSimulatorOptions, "clock" | "port" | "locations" | "faults">;
+  /**
+   * Worker instances sharing the one database (default 1). Above 1 they need DATABASE_URL (PostgreSQL) in
+   * `env`; each gets its own WORKER_ID, port and connection pool, GHL_RATE_BUDGET=shared, and the
+   * simulators deliver their webhooks to a loopback round-robin balancer in front of them.
+   */
+  readonly workers?: number;
   /** Extra worker environment (overrides the defaults). */
   readonly env?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
@@ -102,9 +109,14 @@ export interface DemoStackOptions {
 
 export interface DemoStack {
   readonly sandbox: Sandbox;
+  /** The first worker (its store is the shared one). */
   readonly app: WorkerApp;
+  /** Every worker instance (one unless `workers` was set). */
+  readonly apps: readonly WorkerApp[];
+  /** Webhooks each worker answered through the balancer (null with one worker). */
+  served(): number[] | null;
   readonly config: WorkerConfig;
-  /** The worker's base URL. */
+  /** The worker's base URL (the balancer's with several workers). */
   readonly url: string;
   readonly locationId: string;
   readonly locationToken: string;
@@ -155,7 +167,11 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     bulksms: { port: options.bulksmsPort ?? 0 },
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  let app: WorkerApp | null = null;
+  const workerCount = options.workers ?? 1;
+  if (!Number.isInteger(workerCount) || workerCount < 1)
+    throw new Error(`workers must be a whole number >= 1 (got ${workerCount})`);
+  const apps: WorkerApp[] = [];
+  let balancer: LoopbackBalancer | null = null;
   try {
     const location = sandbox.ghl.locations[0];
     const credential = sandbox.bulksms.credentials[0];
@@ -168,40 +184,56 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       writeFileSync(path, `${JSON.stringify(policyContent, null, 2)}\n`);
       policyFile = loadPolicyFile({ path });
     }
-    const config = loadConfig({
-      GHL_BULKSMS_MODE: "sandbox",
-      HOST: "127.0.0.1",
-      PORT: String(options.workerPort ?? 0),
-      DATA_DIR: options.dataDir,
-      LOG_LEVEL: logLevel,
-      GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
-      BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
-      GHL_LOCATION_1_ID: location.id,
-      GHL_LOCATION_1_TOKEN: location.token,
-      GHL_LOCATION_1_TIMEZONE: location.timezone,
-      GHL_LOCATION_1_REGION: location.country,
-      BULKSMS_TOKEN_ID: credential.tokenId,
-      BULKSMS_TOKEN_SECRET: credential.tokenSecret,
-      BULKSMS_WEBHOOK_SECRET: DEMO_BULKSMS_SECRET,
-      GHL_WORKFLOW_WEBHOOK_SECRET: DEMO_WORKFLOW_SECRET,
-      GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
-      WELCOME_TEMPLATE: DEMO_WELCOME,
-      HELP_TEXT: DEMO_HELP,
-      // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
-      GHL_PROVIDER_MODE: "default",
-      // thread mode is turned on per location by the demo's thread step; until then the notes flows show
-      GHL_SMS_THREAD: "off",
-      ...options.env,
-    });
-    app = createWorkerApp({
-      config,
-      logger: options.logger ?? createLogger({ level: logLevel }),
-      now: () => sandbox.clock.now(),
-      pollIntervalMs: options.pollIntervalMs ?? 10,
-      // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
-      engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
-    });
-    const { url } = await app.start();
+    const several = workerCount > 1;
+    const configFor = (i: number) =>
+      loadConfig({
+        GHL_BULKSMS_MODE: "sandbox",
+        HOST: "127.0.0.1",
+        // several workers: each on a free port, the balancer on the demo's port
+        PORT: String(several ? 0 : (options.workerPort ?? 0)),
+        ...(several ? { WORKER_ID: `demo-worker-${i + 1}`, GHL_RATE_BUDGET: "shared" } : {}),
+        DATA_DIR: options.dataDir,
+        LOG_LEVEL: logLevel,
+        GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
+        BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
+        GHL_LOCATION_1_ID: location.id,
+        GHL_LOCATION_1_TOKEN: location.token,
+        GHL_LOCATION_1_TIMEZONE: location.timezone,
+        GHL_LOCATION_1_REGION: location.country,
+        BULKSMS_TOKEN_ID: credential.tokenId,
+        BULKSMS_TOKEN_SECRET: credential.tokenSecret,
+        BULKSMS_WEBHOOK_SECRET: DEMO_BULKSMS_SECRET,
+        GHL_WORKFLOW_WEBHOOK_SECRET: DEMO_WORKFLOW_SECRET,
+        GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
+        WELCOME_TEMPLATE: DEMO_WELCOME,
+        HELP_TEXT: DEMO_HELP,
+        // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
+        GHL_PROVIDER_MODE: "default",
+        // thread mode is turned on per location by the demo's thread step; until then the notes flows show
+        GHL_SMS_THREAD: "off",
+        ...options.env,
+      });
+    const config = configFor(0);
+    const workerUrls: string[] = [];
+    for (let i = 0; i < workerCount; i++) {
+      const app = createWorkerApp({
+        config: configFor(i),
+        logger: options.logger ?? createLogger({ level: logLevel }),
+        now: () => sandbox.clock.now(),
+        pollIntervalMs: options.pollIntervalMs ?? 10,
+        // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
+        engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
+      });
+      apps.push(app);
+    }
+    // started together on the fresh database (each migrates it; the migrations take a lock)
+    for (const started of await Promise.all(apps.map((a) => a.start()))) workerUrls.push(started.url);
+    if (several) {
+      balancer = await startLoopbackBalancer(() => workerUrls, { port: options.workerPort ?? 0 });
+    }
+    const url = balancer?.url ?? workerUrls[0];
+    const app = apps[0];
+    if (url === undefined || app === undefined) throw new Error("no worker started");
     const ghlWebhook = `${url}/webhooks/ghl`;
     const bulksmsWebhook = `${url}/webhooks/bulksms/${DEMO_BULKSMS_SECRET}`;
     sandbox.ghl.control.setWebhookUrl(ghlWebhook);
@@ -284,7 +316,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 
     // The scheduler's own timer ticks every minute of REAL time; under a jumping clock the demo ticks it.
     async function tick(): Promise<number> {
-      const n = (await worker.scheduler()?.runNow()) ?? 0;
+      // every worker's scheduler runs (as each would on its own timer): periodic jobs fire once per cluster
+      let n = 0;
+      for (const a of apps) n += (await a.scheduler()?.runNow()) ?? 0;
       await settle();
       return n;
     }
@@ -303,6 +337,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     return {
       sandbox,
       app: worker,
+      apps,
+      served: () => balancer?.served() ?? null,
       config,
       url,
       locationId: location.id,
@@ -365,12 +401,14 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         return sandbox.bulksms.control.blockedNumbers().some((n) => digits(n) === d);
       },
       async close() {
-        await worker.stop();
+        await Promise.all(apps.map((a) => a.stop()));
+        await balancer?.close();
         await sandbox.close();
       },
     };
   } catch (error) {
-    await app?.stop().catch(() => undefined);
+    await Promise.all(apps.map((a) => a.stop().catch(() => undefined)));
+    await balancer?.close();
     await sandbox.close();
     throw error;
   }
