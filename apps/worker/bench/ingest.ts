@@ -497,7 +497,8 @@ async function bench(): Promise<number> {
       await kill(s.child);
       rmSync(s.dir, { recursive: true, force: true });
     }
-    for (const drop of drops) await drop().catch((e: unknown) => console.error(`dropping a bench database: ${e}`));
+    for (const drop of drops)
+      await drop().catch((e: unknown) => console.error(`dropping a bench database: ${e}`));
     await postgres?.stop();
   }
 }

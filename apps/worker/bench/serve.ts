@@ -49,7 +49,12 @@ async function main() {
     await pgFloor();
     return;
   }
-  if (kind === "worker" || kind === "worker-unbatched" || kind === "pg-worker" || kind === "pg-worker-unbatched") {
+  if (
+    kind === "worker" ||
+    kind === "worker-unbatched" ||
+    kind === "pg-worker" ||
+    kind === "pg-worker-unbatched"
+  ) {
     const store = await openStore({ database: dbPath, encryptionKey: Buffer.alloc(32, 3) });
     const app = buildServer({
       options: {
@@ -252,9 +257,7 @@ async function pgFloor() {
       const locationId = typeof event.locationId === "string" ? event.locationId : null;
       pool.query({ ...insert, values: [event.webhookId, event.type, locationId, text, at] }).then(
         () =>
-          res
-            .writeHead(200, { "content-type": "application/json", "content-length": 11 })
-            .end('{"ok":true}'),
+          res.writeHead(200, { "content-type": "application/json", "content-length": 11 }).end('{"ok":true}'),
         () => fail(res, 503),
       );
     });
