@@ -1,7 +1,7 @@
-// `pnpm demo --once --database postgres://... --workers 3`: three worker instances (their own WORKER_ID,
-// port, connection pool, scheduler and job runner; GHL_RATE_BUDGET=shared) on ONE PostgreSQL database,
-// behind the demo's loopback round-robin balancer, hold every expectation of the demo; each of the three
-// answered webhooks. A bad --workers value is refused with the usage and exit code 2.
+// `pnpm demo --once --database postgres://... --workers 3`: three workers in three processes (the demo's
+// own, and two forked ones following the sandbox clock; each its own WORKER_ID, port, connection pool,
+// scheduler and job runner; GHL_RATE_BUDGET=shared) on ONE PostgreSQL database, behind the demo's loopback
+// round-robin balancer, hold every expectation of the demo; each of the three answered webhooks. A bad --workers value is refused with the usage and exit code 2.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
@@ -33,6 +33,7 @@ interface Summary {
   ok: boolean;
   workers: number;
   webhooksPerWorker?: number[];
+  workerProcesses?: number;
   passed: number;
   failed: number;
   expectations: Array<{ step: string; ok: boolean }>;
@@ -48,13 +49,17 @@ describe("pnpm demo --workers", () => {
       const r = await runDemo(["--once", "--database", db.url, "--workers", "3"]);
       expect(r.code, r.stderr.slice(-3000)).toBe(0);
       const summary = JSON.parse(r.stdout) as Summary;
-      expect(summary).toMatchObject({ ok: true, failed: 0, workers: 3 });
+      expect(summary).toMatchObject({ ok: true, failed: 0, workers: 3, workerProcesses: 3 });
       expect(summary.passed).toBe(summary.expectations.length);
       expect(summary.passed).toBeGreaterThan(30);
       // the simulators' webhooks were spread over all three workers
       expect(summary.webhooksPerWorker).toHaveLength(3);
       for (const n of summary.webhooksPerWorker ?? []) expect(n).toBeGreaterThan(0);
       expect(r.stderr).toMatch(/3 workers behind a loopback balancer on one PostgreSQL database/);
+      const pids = [...r.stderr.matchAll(/demo-worker-\d \(process (\d+)\)/g)].map((m) => Number(m[1]));
+      expect(new Set(pids).size).toBe(2); // workers 2 and 3 in processes of their own
+      // ... which are gone after --once
+      for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
       // the one database holds the whole cluster's work
       const pg = await openPostgresStore({ url: db.url, encryptionKey: SANDBOX_ENCRYPTION_KEY });
       try {

@@ -7,10 +7,11 @@
 //   --data-dir DIR         SQLite folder (default ./data/demo-<timestamp>; a temp dir with --once)
 //   --keep-data            keep the --once temp dir
 //   --database URL         run the worker on this (empty) PostgreSQL database instead of SQLite
-//   --workers N            N worker instances on the one database (default 1), each with its own WORKER_ID,
-//                          port and connections, GHL_RATE_BUDGET=shared, behind a loopback round-robin
-//                          balancer that the simulators deliver to; with --database on PostgreSQL, without it
-//                          on one shared SQLite file (one machine only; see the worker README)
+//   --workers N            N workers on the one database (default 1): worker 1 in this process, 2..N in
+//                          processes of their own (worker-process.ts), each with its own WORKER_ID, port and
+//                          connections, GHL_RATE_BUDGET=shared, behind a loopback round-robin balancer that
+//                          the simulators deliver to; with --database on PostgreSQL, without it on one shared
+//                          SQLite file (one machine only; see the worker README)
 //   --verbose              the worker's own logs (info) on stderr
 // GHL_API_BASE_URL / BULKSMS_API_BASE_URL in the environment replace the simulators' URLs for the worker,
 // so a recording or validating proxy can sit between them (start the sandbox on fixed ports for it).
@@ -134,7 +135,9 @@ async function main(): Promise<void> {
   log(`  BulkSMS simulator  ${stack.urls.bulksms}`);
   log(`  ${workers === 1 ? "worker  " : "balancer"}           ${stack.urls.worker}  (data: ${dataDir})`);
   if (workers > 1)
-    log(`    in front of ${workers} workers: ${stack.apps.map((_, i) => `demo-worker-${i + 1}`).join(", ")}`);
+    log(
+      `    in front of ${workers} workers: demo-worker-1 (in this process), ${stack.workerPids.map((pid, i) => `demo-worker-${i + 2} (process ${pid})`).join(", ")}`,
+    );
   if (ghlApiBaseUrl) log(`  worker -> GHL via  ${ghlApiBaseUrl} (GHL_API_BASE_URL)`);
   if (bulksmsApiBaseUrl) log(`  worker -> BulkSMS via ${bulksmsApiBaseUrl} (BULKSMS_API_BASE_URL)`);
   log(
@@ -170,7 +173,9 @@ async function main(): Promise<void> {
     const summary = {
       ok,
       workers,
-      ...(workers > 1 ? { webhooksPerWorker: stack.served() } : {}),
+      ...(workers > 1
+        ? { webhooksPerWorker: stack.served(), workerProcesses: stack.workerPids.length + 1 }
+        : {}),
       passed,
       failed: results.length - passed,
       durationMs: Date.now() - started,

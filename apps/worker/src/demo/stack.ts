@@ -43,6 +43,7 @@ import { createWorkerApp, type WorkerApp } from "../app.js";
 import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
 import { type LoopbackBalancer, startLoopbackBalancer } from "./loopback-balancer.js";
+import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
 export const DEMO_NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
@@ -111,8 +112,10 @@ export interface DemoStack {
   readonly sandbox: Sandbox;
   /** The first worker (its store is the shared one). */
   readonly app: WorkerApp;
-  /** Every worker instance (one unless `workers` was set). */
+  /** The worker in this process (one; the others of `workers` run in processes of their own). */
   readonly apps: readonly WorkerApp[];
+  /** The process ids of workers 2..N (empty with one worker). */
+  readonly workerPids: readonly number[];
   /** Webhooks each worker answered through the balancer (null with one worker). */
   served(): number[] | null;
   readonly config: WorkerConfig;
@@ -171,6 +174,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   if (!Number.isInteger(workerCount) || workerCount < 1)
     throw new Error(`workers must be a whole number >= 1 (got ${workerCount})`);
   const apps: WorkerApp[] = [];
+  const processes: WorkerProcess[] = [];
   let balancer: LoopbackBalancer | null = null;
   try {
     const location = sandbox.ghl.locations[0];
@@ -185,49 +189,64 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       policyFile = loadPolicyFile({ path });
     }
     const several = workerCount > 1;
-    const configFor = (i: number) =>
-      loadConfig({
-        GHL_BULKSMS_MODE: "sandbox",
-        HOST: "127.0.0.1",
-        // several workers: each on a free port, the balancer on the demo's port
-        PORT: String(several ? 0 : (options.workerPort ?? 0)),
-        ...(several ? { WORKER_ID: `demo-worker-${i + 1}`, GHL_RATE_BUDGET: "shared" } : {}),
-        DATA_DIR: options.dataDir,
-        LOG_LEVEL: logLevel,
-        GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
-        BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
-        GHL_LOCATION_1_ID: location.id,
-        GHL_LOCATION_1_TOKEN: location.token,
-        GHL_LOCATION_1_TIMEZONE: location.timezone,
-        GHL_LOCATION_1_REGION: location.country,
-        BULKSMS_TOKEN_ID: credential.tokenId,
-        BULKSMS_TOKEN_SECRET: credential.tokenSecret,
-        BULKSMS_WEBHOOK_SECRET: DEMO_BULKSMS_SECRET,
-        GHL_WORKFLOW_WEBHOOK_SECRET: DEMO_WORKFLOW_SECRET,
-        GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
-        WELCOME_TEMPLATE: DEMO_WELCOME,
-        HELP_TEXT: DEMO_HELP,
-        // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
-        GHL_PROVIDER_MODE: "default",
-        // thread mode is turned on per location by the demo's thread step; until then the notes flows show
-        GHL_SMS_THREAD: "off",
-        ...options.env,
-      });
-    const config = configFor(0);
-    const workerUrls: string[] = [];
-    for (let i = 0; i < workerCount; i++) {
-      const app = createWorkerApp({
-        config: configFor(i),
-        logger: options.logger ?? createLogger({ level: logLevel }),
-        now: () => sandbox.clock.now(),
-        pollIntervalMs: options.pollIntervalMs ?? 10,
-        // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
-        engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
-      });
-      apps.push(app);
-    }
-    // started together on the fresh database (each migrates it; the migrations take a lock)
-    for (const started of await Promise.all(apps.map((a) => a.start()))) workerUrls.push(started.url);
+    const envFor = (i: number): Record<string, string> => ({
+      GHL_BULKSMS_MODE: "sandbox",
+      HOST: "127.0.0.1",
+      // several workers: each on a free port, the balancer on the demo's port
+      PORT: String(several ? 0 : (options.workerPort ?? 0)),
+      ...(several ? { WORKER_ID: `demo-worker-${i + 1}`, GHL_RATE_BUDGET: "shared" } : {}),
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: logLevel,
+      GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
+      BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
+      GHL_LOCATION_1_ID: location.id,
+      GHL_LOCATION_1_TOKEN: location.token,
+      GHL_LOCATION_1_TIMEZONE: location.timezone,
+      GHL_LOCATION_1_REGION: location.country,
+      BULKSMS_TOKEN_ID: credential.tokenId,
+      BULKSMS_TOKEN_SECRET: credential.tokenSecret,
+      BULKSMS_WEBHOOK_SECRET: DEMO_BULKSMS_SECRET,
+      GHL_WORKFLOW_WEBHOOK_SECRET: DEMO_WORKFLOW_SECRET,
+      GHL_WEBHOOK_PUBLIC_KEY: sandbox.ghl.keys.ed25519PublicKeyPem,
+      WELCOME_TEMPLATE: DEMO_WELCOME,
+      HELP_TEXT: DEMO_HELP,
+      // BulkSMS is the sub-account's GHL SMS provider (the demo's "provider" step)
+      GHL_PROVIDER_MODE: "default",
+      // thread mode is turned on per location by the demo's thread step; until then the notes flows show
+      GHL_SMS_THREAD: "off",
+      ...options.env,
+    });
+    const config = loadConfig(envFor(0));
+    // worker 1 in this process (its store is the demo's window on the database)
+    const inProcess = createWorkerApp({
+      config,
+      logger: options.logger ?? createLogger({ level: logLevel }),
+      now: () => sandbox.clock.now(),
+      pollIntervalMs: options.pollIntervalMs ?? 10,
+      // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
+      engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
+    });
+    apps.push(inProcess);
+    // workers 2..N in processes of their own, all started together on the fresh database (each migrates
+    // it; the migrations take a lock)
+    const pollIntervalMs = options.pollIntervalMs ?? 10;
+    const [first, ...others] = await Promise.all([
+      inProcess.start(),
+      ...Array.from({ length: workerCount - 1 }, (_, k) =>
+        startWorkerProcess({
+          type: "start",
+          env: envFor(k + 1),
+          policyPath: policyFile?.path ?? null,
+          now: sandbox.clock.now(),
+          speed: sandbox.clock.speed,
+          pollIntervalMs,
+        }).then((p) => {
+          processes.push(p);
+          return p;
+        }),
+      ),
+    ]);
+    const workerUrls = [first.url, ...others.map((p) => p.url)];
     if (several) {
       balancer = await startLoopbackBalancer(() => workerUrls, { port: options.workerPort ?? 0 });
     }
@@ -293,11 +312,21 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       ]);
     };
 
+    // the worker processes follow the sandbox clock: after a jump they get the new time before anything else
+    let synced = sandbox.clock.now();
+    async function syncClocks(): Promise<void> {
+      const now = sandbox.clock.now();
+      if (processes.length === 0 || now - synced < 1_000) return;
+      synced = now;
+      await Promise.all(processes.map((p) => p.clock(now)));
+    }
+
     async function settle(settleOptions: { timeoutMs?: number } = {}): Promise<void> {
       const deadline = Date.now() + (settleOptions.timeoutMs ?? 20_000);
       let last = "";
       let stable = 0;
       while (Date.now() < deadline) {
+        await syncClocks();
         await sandbox.ghl.control.flushWebhooks();
         await sandbox.bulksms.control.settle();
         const store = worker.store();
@@ -317,8 +346,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     // The scheduler's own timer ticks every minute of REAL time; under a jumping clock the demo ticks it.
     async function tick(): Promise<number> {
       // every worker's scheduler runs (as each would on its own timer): periodic jobs fire once per cluster
-      let n = 0;
-      for (const a of apps) n += (await a.scheduler()?.runNow()) ?? 0;
+      await syncClocks();
+      let n = (await worker.scheduler()?.runNow()) ?? 0;
+      for (const p of processes) n += await p.tick();
       await settle();
       return n;
     }
@@ -338,6 +368,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       sandbox,
       app: worker,
       apps,
+      workerPids: processes.map((p) => p.pid ?? -1),
       served: () => balancer?.served() ?? null,
       config,
       url,
@@ -401,13 +432,16 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         return sandbox.bulksms.control.blockedNumbers().some((n) => digits(n) === d);
       },
       async close() {
-        await Promise.all(apps.map((a) => a.stop()));
+        await Promise.all([...apps.map((a) => a.stop()), ...processes.map((p) => p.stop())]);
         await balancer?.close();
         await sandbox.close();
       },
     };
   } catch (error) {
-    await Promise.all(apps.map((a) => a.stop().catch(() => undefined)));
+    await Promise.all([
+      ...apps.map((a) => a.stop().catch(() => undefined)),
+      ...processes.map((p) => p.stop().catch(() => undefined)),
+    ]);
     await balancer?.close();
     await sandbox.close();
     throw error;
