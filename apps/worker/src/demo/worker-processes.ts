@@ -20,7 +20,9 @@ const STARTUP_TIMEOUT_MS = 60_000;
 export async function startWorkerProcess(
   start: Extract<ToWorkerProcess, { type: "start" }>,
 ): Promise<WorkerProcess> {
-  const child: ChildProcess = fork(join(import.meta.dirname, "worker-process.ts"), [], {
+  // the sources under tsx (`pnpm demo`), or the built dist
+  const entry = `worker-process${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`;
+  const child: ChildProcess = fork(join(import.meta.dirname, entry), [], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   let seq = 0;
