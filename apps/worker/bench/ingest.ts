@@ -15,13 +15,21 @@
 // their requests (the floor's p99 shows what the machine itself adds). Then the worker gets redeliveries
 // of acknowledged events (each must be answered 200 "duplicate"), every server is SIGKILLed, and each
 // database is read back: every acknowledged webhookId must be in the inbox with its job, once.
+//
+// BENCH_STORE=postgres (`pnpm bench` runs both): the same method on PostgreSQL, each server on a fresh
+// database of its own (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a throwaway cluster from the
+// PostgreSQL binaries on the machine): pg-worker (the real route on the PostgreSQL store, group commit),
+// pg-worker-unbatched, and pg-floor (node:http, the Ed25519 check and ONE prepared INSERT round trip per
+// request; see serve.ts). Target: pg-worker >= 0.8x pg-floor.
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSignedGhlWebhook, generateGhlWebhookTestKeys } from "@ghl-bulksms/ghl/testing";
+import { createTestDatabase, startTestPostgres, type TestPostgres } from "@ghl-bulksms/store/testing";
 import Database from "better-sqlite3";
+import pg from "pg";
 
 /** Closed-loop slices per server, and requests per slice. */
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 15);
@@ -35,12 +43,17 @@ const DUPLICATES = 100;
 /** Bound on the whole benchmark; it fails rather than hang. */
 const TOTAL_TIMEOUT_MS = 300_000;
 
-const ALL_KINDS = ["floor", "floor-batched", "worker", "worker-unbatched", "bare"] as const;
-type Kind = (typeof ALL_KINDS)[number];
+const POSTGRES = process.env.BENCH_STORE === "postgres";
+const SQLITE_KINDS = ["floor", "floor-batched", "worker", "worker-unbatched", "bare"] as const;
+const POSTGRES_KINDS = ["pg-floor", "pg-worker", "pg-worker-unbatched"] as const;
+type Kind = (typeof SQLITE_KINDS)[number] | (typeof POSTGRES_KINDS)[number];
 const KINDS: readonly Kind[] = process.env.BENCH_KINDS
   ? (process.env.BENCH_KINDS.split(",") as Kind[])
-  : ALL_KINDS;
-const PACED: readonly Kind[] = ["worker", "floor"];
+  : POSTGRES
+    ? POSTGRES_KINDS
+    : SQLITE_KINDS;
+const PACED: readonly Kind[] = POSTGRES ? ["pg-worker", "pg-floor"] : ["worker", "floor"];
+const isWorker = (k: Kind) => k.includes("worker");
 const durable = (k: Kind) => k !== "bare";
 
 const keys = generateGhlWebhookTestKeys();
@@ -253,6 +266,28 @@ async function openLoop(client: Client, hooks: readonly Webhook[], acked: Set<st
   await Promise.all(pending);
 }
 
+/** readBack on PostgreSQL (the same query). */
+async function readBackPostgres(url: string, acked: ReadonlySet<string>) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const stored = new Set(
+      (
+        await client.query<{ id: string }>(
+          `SELECT i.event_id AS id FROM inbox i JOIN jobs j ON j.key = 'inbox:' || i.id WHERE i.source = 'ghl'`,
+        )
+      ).rows.map((r) => r.id),
+    );
+    let lost = 0;
+    for (const id of acked) if (!stored.has(id)) lost++;
+    const rows = Number((await client.query("SELECT COUNT(*) AS n FROM inbox")).rows[0]?.n);
+    const jobs = Number((await client.query("SELECT COUNT(*) AS n FROM jobs")).rows[0]?.n);
+    return { lost, rows, jobs };
+  } finally {
+    await client.end();
+  }
+}
+
 /** Reads the database of a killed server: acknowledged ids missing (row or job), and row counts. */
 function readBack(dbPath: string, acked: ReadonlySet<string>) {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
@@ -299,10 +334,24 @@ const f2 = (n: number) => n.toFixed(2);
 
 async function bench(): Promise<number> {
   const servers: Server[] = [];
+  let postgres: TestPostgres | null = null;
+  const drops: Array<() => Promise<void>> = [];
   try {
+    if (POSTGRES) {
+      postgres = await startTestPostgres({
+        ...process.env,
+        ...(process.env.BENCH_DATABASE_URL ? { TEST_DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+      });
+      console.log(`PostgreSQL: ${postgres.source}`);
+    }
     for (const kind of KINDS) {
       const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
-      const dbPath = join(dir, "bench.db");
+      let dbPath = join(dir, "bench.db");
+      if (postgres) {
+        const db = await createTestDatabase(postgres.url);
+        dbPath = db.url;
+        drops.push(db.drop);
+      }
       const { url, child } = await startServer(kind, dbPath);
       servers.push({
         kind,
@@ -354,7 +403,7 @@ async function bench(): Promise<number> {
 
     // redeliveries of acknowledged events: 200 "duplicate", no second row or job
     let duplicateProblems = 0;
-    for (const s of servers.filter((x) => x.kind.startsWith("worker"))) {
+    for (const s of servers.filter((x) => isWorker(x.kind))) {
       for (const w of s.warm.slice(0, DUPLICATES)) {
         const a = await s.client.post(w);
         if (a.status !== 200 || !a.body.includes('"duplicate"')) duplicateProblems++;
@@ -369,7 +418,7 @@ async function bench(): Promise<number> {
     let lost = 0;
     let ackedTotal = 0;
     for (const s of servers.filter((x) => durable(x.kind))) {
-      const back = readBack(s.dbPath, s.acked);
+      const back = POSTGRES ? await readBackPostgres(s.dbPath, s.acked) : readBack(s.dbPath, s.acked);
       lost += back.lost;
       ackedTotal += s.acked.size;
       if (back.rows !== s.acked.size || back.jobs !== s.acked.size)
@@ -416,24 +465,28 @@ async function bench(): Promise<number> {
       `\nthroughput ratios: wall-clock req/s per cycle (median of ${CYCLES} cycles, IQR), and requests per ` +
         "CPU-second of the server process over all its slices (what a shared, noisy machine cannot skew)",
     );
+    if (POSTGRES) {
+      show("pg-worker / pg-floor (one prepared INSERT per request)", "pg-worker", "pg-floor", 0.8);
+      show("pg-worker-unbatched / pg-floor", "pg-worker-unbatched", "pg-floor");
+    }
     show("worker / floor-batched (both group commit: like for like)", "worker", "floor-batched", 0.8);
     show("worker-unbatched / floor (both one commit per request)", "worker-unbatched", "floor", 0.8);
     show("worker / floor (production worker vs per-request floor)", "worker", "floor");
     show("worker / bare Fastify (a route that does nothing)", "worker", "bare");
     show("worker-unbatched / bare Fastify", "worker-unbatched", "bare");
-    const worker = servers.find((s) => s.kind === "worker");
-    const floor = servers.find((s) => s.kind === "floor");
+    const worker = servers.find((s) => s.kind === PACED[0]);
+    const floor = servers.find((s) => s.kind === PACED[1]);
     if (worker && worker.latencies.length > 0) {
       const p99 = pct(worker.latencies, 99);
       console.log(
-        `\nworker at ${RATE} req/s: p50 ${f2(pct(worker.latencies, 50))} ms, p99 ${f2(p99)} ms (target < 20 ms: ${p99 < 20 ? "met" : "NOT met"})` +
+        `\n${worker.kind} at ${RATE} req/s: p50 ${f2(pct(worker.latencies, 50))} ms, p99 ${f2(p99)} ms (target < 20 ms: ${p99 < 20 ? "met" : "NOT met"})` +
           (floor && floor.latencies.length > 0
             ? `; floor in the same slices: p50 ${f2(pct(floor.latencies, 50))} ms, p99 ${f2(pct(floor.latencies, 99))} ms`
             : ""),
       );
     }
     console.log(`acknowledged events lost: ${lost} (of ${ackedTotal} acknowledged, read back after SIGKILL)`);
-    if (KINDS.some((k) => k.startsWith("worker")))
+    if (KINDS.some(isWorker))
       console.log(
         `duplicate redeliveries not answered 200 "duplicate", or rows/jobs stored twice: ${duplicateProblems}`,
       );
@@ -444,6 +497,9 @@ async function bench(): Promise<number> {
       await kill(s.child);
       rmSync(s.dir, { recursive: true, force: true });
     }
+    for (const drop of drops)
+      await drop().catch((e: unknown) => console.error(`dropping a bench database: ${e}`));
+    await postgres?.stop();
   }
 }
 

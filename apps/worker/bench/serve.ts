@@ -13,12 +13,19 @@
 //   floor-batched     the floor with the same group commit as the worker (requests of one event-loop turn
 //                     committed together, each answered after its commit)
 //   bare              a Fastify route that does nothing
+// On PostgreSQL (BENCH_DB is a postgres:// URL of a fresh database; the store's migrations create the schema):
+//   pg-worker         the real route as `worker`, on the PostgreSQL store (its pool, Kysely), group commit on
+//   pg-worker-unbatched  the same, one transaction per request
+//   pg-floor          node:http: read the body, the same Ed25519 check, parse, type and timestamp window, then
+//                     ONE statement per request (inbox row + job in one CTE, a named prepared statement, one
+//                     round trip, autocommit) on a pg pool of the store's default size
 import { createPublicKey, verify } from "node:crypto";
 import { createServer, type ServerResponse } from "node:http";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
-import { openSqliteStore } from "@ghl-bulksms/store";
+import { openSqliteStore, openStore } from "@ghl-bulksms/store";
 import Database from "better-sqlite3";
 import Fastify from "fastify";
+import pg from "pg";
 import { createGhlVerifier } from "../src/adapters/ghl-verifier.ts";
 import { createStoreIngestor } from "../src/adapters/store-ingestor.ts";
 import { createLogger } from "../src/logger.ts";
@@ -38,8 +45,17 @@ async function main() {
     ready(url, async () => app.close());
     return;
   }
-  if (kind === "worker" || kind === "worker-unbatched") {
-    const store = openSqliteStore({ path: dbPath, encryptionKey: Buffer.alloc(32, 3) });
+  if (kind === "pg-floor") {
+    await pgFloor();
+    return;
+  }
+  if (
+    kind === "worker" ||
+    kind === "worker-unbatched" ||
+    kind === "pg-worker" ||
+    kind === "pg-worker-unbatched"
+  ) {
+    const store = await openStore({ database: dbPath, encryptionKey: Buffer.alloc(32, 3) });
     const app = buildServer({
       options: {
         bodyLimitBytes: 1024 * 1024,
@@ -47,7 +63,7 @@ async function main() {
         bulksmsWebhookSecret: null,
         workflowWebhookSecret: null,
       },
-      ingestor: createStoreIngestor(store, { groupCommit: kind === "worker" }),
+      ingestor: createStoreIngestor(store, { groupCommit: kind === "worker" || kind === "pg-worker" }),
       verifyGhl: createGhlVerifier({ ed25519PublicKey: publicPem, toleranceMs: TOLERANCE_MS }),
       parseBulkSms: parseBulkSmsWebhook,
       readiness: { check: async () => ({ ok: true as const }) },
@@ -190,6 +206,69 @@ function floor(batched: boolean) {
     ready(`http://127.0.0.1:${port}`, async () => {
       await new Promise<void>((r) => server.close(() => r()));
       db.close();
+    });
+  });
+}
+
+/** The floor on PostgreSQL: the unavoidable work, then one prepared INSERT round trip per request. */
+async function pgFloor() {
+  // the store creates and migrates the schema, then the floor writes with its own pool
+  await (await openStore({ database: dbPath, encryptionKey: Buffer.alloc(32, 3) })).close();
+  const pool = new pg.Pool({ connectionString: dbPath, max: 10 });
+  const insert = {
+    name: "floor-ingest",
+    text: `WITH i AS (
+             INSERT INTO inbox (source, event_id, event_type, location_id, payload, received_at)
+             VALUES ('ghl', $1, $2, $3, $4, $5) ON CONFLICT (source, event_id) DO NOTHING RETURNING id)
+           INSERT INTO jobs (name, payload, key, location_id, priority, state, run_at, created_at, updated_at)
+           SELECT 'inbox.process', jsonb_build_object('inboxId', i.id), 'inbox:' || i.id, $3, 0, 'queued', $5, $5, $5
+           FROM i ON CONFLICT (key) DO NOTHING`,
+  };
+  const key = createPublicKey(publicPem);
+  const fail = (res: ServerResponse, status: number) => res.writeHead(status, { "content-length": 0 }).end();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const sig = req.headers["x-ghl-signature"];
+      if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
+        fail(res, 401);
+        return;
+      }
+      const text = body.toString("utf8");
+      let event: { webhookId?: unknown; type?: unknown; locationId?: unknown; timestamp?: unknown };
+      try {
+        event = JSON.parse(text);
+      } catch {
+        fail(res, 400);
+        return;
+      }
+      const at = Date.now();
+      const ts = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
+      if (
+        typeof event.type !== "string" ||
+        typeof event.webhookId !== "string" ||
+        !(Math.abs(at - ts) <= TOLERANCE_MS)
+      ) {
+        fail(res, 400);
+        return;
+      }
+      const locationId = typeof event.locationId === "string" ? event.locationId : null;
+      pool.query({ ...insert, values: [event.webhookId, event.type, locationId, text, at] }).then(
+        () =>
+          res.writeHead(200, { "content-type": "application/json", "content-length": 11 }).end('{"ok":true}'),
+        () => fail(res, 503),
+      );
+    });
+  });
+  server.keepAliveTimeout = 72_000;
+  server.listen(0, "127.0.0.1", () => {
+    const addr = server.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    ready(`http://127.0.0.1:${port}`, async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await pool.end();
     });
   });
 }

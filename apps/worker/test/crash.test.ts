@@ -110,6 +110,9 @@ describe("crash safety", () => {
       JOB_CONCURRENCY_PER_LOCATION: "4",
       SHUTDOWN_TIMEOUT_SECONDS: "5",
       GHL_PROVIDER_MODE: "on",
+      // replies, delivery reports and opt-outs as notes (what the evidence below reads): since thread mode
+      // defaults to on with a provider mode, they would otherwise go to the GHL conversation
+      GHL_SMS_THREAD: "off",
     };
     locations.forEach((l, i) => {
       env[`GHL_LOCATION_${i + 1}_ID`] = l.id;

@@ -5,6 +5,10 @@
 // count and the share of the background allowance (80 / 10 s: 100 minus the real-time reserve) the two
 // used together while the reconcile's writes were pending. BENCH_LIMITER=local gives each worker its own
 // in-process limiter instead (what several workers did before), for comparison.
+//
+// The database both workers share: PostgreSQL by default (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+// a throwaway cluster from the PostgreSQL binaries on the machine; a fresh database is created on it and
+// dropped after), or one SQLite file with BENCH_STORE=sqlite.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,14 +19,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient } from "@ghl-bulksms/ghl";
 import { startSandbox } from "@ghl-bulksms/sandbox";
-import { openSqliteStore } from "@ghl-bulksms/store";
+import { createTestDatabase, startTestPostgres, type TestPostgres } from "@ghl-bulksms/store/testing";
 import { createEngine, parseLifecycleConfig, reconcile, registerLocation } from "../src/index.js";
 import type { BudgetChildInput } from "./budget-child.js";
+import { openSharedStore } from "./open-shared-store.js";
 import { spawnReconcileChild } from "./spawn-child.js";
 
 const N = Number(process.env.BENCH_CONTACTS ?? 3_000);
 const CHANGED_PERCENT = Number(process.env.BENCH_CHANGED_PERCENT ?? 6);
 const SHARED = process.env.BENCH_LIMITER !== "local";
+const STORE: "postgres" | "sqlite" = process.env.BENCH_STORE === "sqlite" ? "sqlite" : "postgres";
 // every worker must share one clock (the budget is dated in epoch ms): the sandbox runs on real time
 const START = Date.now();
 const BURST = 100;
@@ -38,20 +44,31 @@ const sandbox = await startSandbox({
   ghl: { locations: [{ country: "GB", timezone: "Europe/London" }] },
 });
 let background: ChildProcess | null = null;
+let postgres: TestPostgres | null = null;
+let dropDatabase: (() => Promise<void>) | null = null;
 try {
   const loc = sandbox.ghl.locations[0]!;
   const cred = sandbox.bulksms.credentials[0]!;
   const key = randomBytes(32);
-  const storePath = join(dir, "cluster.db");
+  let storePath = join(dir, "cluster.db");
+  if (STORE === "postgres") {
+    postgres = await startTestPostgres({
+      ...process.env,
+      ...(process.env.BENCH_DATABASE_URL ? { TEST_DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+    });
+    const db = await createTestDatabase(postgres.url);
+    storePath = db.url;
+    dropDatabase = db.drop;
+  }
   console.log(
-    `seeding ${N} contacts; ${CHANGED_PERCENT}% changed in GHL; limiter: ${SHARED ? "shared" : "local"}`,
+    `seeding ${N} contacts; ${CHANGED_PERCENT}% changed in GHL; limiter: ${SHARED ? "shared" : "local"}; store: ${STORE}${postgres ? ` (${postgres.source})` : ""}`,
   );
   sandbox.ghl.control.seedContacts(N, { locationId: loc.id });
   const ids = sandbox.ghl.control.listContacts(loc.id).map((c) => c.id);
   {
     // the mirror as after an earlier run, then changes in GHL the next run must write back / apply
     const now = sandbox.clock.now;
-    const store = openSqliteStore({ path: storePath, now, encryptionKey: key });
+    const store = await openSharedStore(storePath, key.toString("hex"), now);
     const ghl = createGhlClient({
       auth: { kind: "private-integration", token: loc.token },
       baseUrl: sandbox.ghl.url,
@@ -142,6 +159,7 @@ try {
   const result = child.output.result as { counts: unknown };
   const figures = {
     workers: 2,
+    store: STORE,
     limiter: SHARED ? "shared (store)" : "local (per process)",
     contacts: N,
     reconcileCounts: result.counts,
@@ -165,5 +183,7 @@ try {
 } finally {
   background?.kill("SIGTERM");
   await sandbox.close();
+  await dropDatabase?.().catch((e: unknown) => console.error(`dropping the bench database: ${e}`));
+  await postgres?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

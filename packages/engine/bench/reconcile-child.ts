@@ -4,8 +4,8 @@
 // jump its clock while a child runs.
 import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient, createRateLimiter } from "@ghl-bulksms/ghl";
-import { openSqliteStore } from "@ghl-bulksms/store";
 import { createEngine, createSharedRateLimiter, parseLifecycleConfig, reconcile } from "../src/index.js";
+import { openSharedStore } from "./open-shared-store.js";
 
 export interface ChildInput {
   ghlUrl: string;
@@ -13,6 +13,7 @@ export interface ChildInput {
   bulksmsUrl: string;
   bulksmsTokenId: string;
   bulksmsTokenSecret: string;
+  /** The store: a SQLite file path or a postgres:// URL (see open-shared-store.ts). */
   storePath: string;
   encryptionKeyHex: string;
   locationId: string;
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       waitsByReason[w.reason] = r;
     },
   });
-  const store = openSqliteStore({ path: input.storePath, now, encryptionKey: input.encryptionKeyHex });
+  const store = await openSharedStore(input.storePath, input.encryptionKeyHex, now);
   const shared = input.sharedBudget
     ? createSharedRateLimiter({
         budget: store.rateBudget,

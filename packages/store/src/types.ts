@@ -307,6 +307,15 @@ export interface InboxEvent {
 
 export type InboxInsertResult = { inserted: true; id: number } | { inserted: false; duplicateOf: number };
 
+export interface InboxIngestEvent {
+  readonly source: string;
+  readonly eventId: string;
+  readonly payload: string;
+  readonly eventType: string | null;
+  readonly locationId: string | null;
+  readonly receivedAt: number;
+}
+
 export interface InboxRepo {
   insert(event: {
     source: string;
@@ -316,6 +325,18 @@ export interface InboxRepo {
     locationId?: string | null;
     receivedAt?: number;
   }): Promise<InboxInsertResult>;
+  /**
+   * The webhook ingest path: inserts the events and, for each new one, the job that processes it (name
+   * `job.name`, key `${job.keyPrefix}${inboxId}`, payload `{ inboxId }`, due at its receivedAt), all or
+   * nothing; one result per event, in order (a duplicate, also of an earlier event of the same batch, is
+   * `inserted: false` and gets no job). What `insert` + `jobs.enqueue` per event in one transaction do; on
+   * PostgreSQL ONE statement (one round trip) for the whole batch, which the ingest benchmark showed
+   * matters (apps/worker/bench/ingest.ts, BENCH_STORE=postgres).
+   */
+  ingest(
+    events: readonly InboxIngestEvent[],
+    job: { name: string; keyPrefix: string },
+  ): Promise<InboxInsertResult[]>;
   get(id: number): Promise<InboxEvent | null>;
   markProcessed(id: number): Promise<boolean>;
   markFailed(id: number, error: string): Promise<boolean>;

@@ -25,6 +25,41 @@ describeEachStore((open) => {
       });
     });
 
+    it("ingest: new events with their jobs in one go, duplicates (stored or in the batch) without", async () => {
+      const clock = fakeClock();
+      const store = await open({ now: clock.now });
+      const before = await store.inbox.insert({ source: "ghl", eventId: "old", payload: "{}" });
+      const ev = (eventId: string, source = "ghl") => ({
+        source,
+        eventId,
+        payload: `{"id":"${eventId}"}`,
+        eventType: "ContactCreate",
+        locationId: eventId === "b" ? null : "loc-1",
+        receivedAt: clock.now() - 5,
+      });
+      const results = await store.inbox.ingest([ev("a"), ev("old"), ev("b"), ev("a"), ev("a", "bulksms")], {
+        name: "inbox.process",
+        keyPrefix: "inbox:",
+      });
+      expect(results.map((r) => r.inserted)).toEqual([true, false, true, false, true]);
+      const [a, old, b, aAgain, aBulk] = results;
+      expect(old).toEqual({ inserted: false, duplicateOf: before.inserted ? before.id : -1 });
+      expect(aAgain).toEqual({ inserted: false, duplicateOf: a?.inserted ? a.id : -1 });
+      for (const r of [a, b, aBulk]) {
+        const id = r?.inserted ? r.id : -1;
+        expect(await store.inbox.get(id)).toMatchObject({ status: "pending", receivedAt: clock.now() - 5 });
+        expect(await store.jobs.getByKey(`inbox:${id}`)).toMatchObject({
+          name: "inbox.process",
+          payload: { inboxId: id },
+          state: "queued",
+          runAt: clock.now() - 5,
+          locationId: r === b ? null : "loc-1",
+        });
+      }
+      expect(await store.jobs.counts()).toMatchObject({ queued: 3 });
+      expect(await store.inbox.ingest([], { name: "inbox.process", keyPrefix: "inbox:" })).toEqual([]);
+    });
+
     it("tracks processing and reports the lag of the oldest pending event", async () => {
       const clock = fakeClock();
       const store = await open({ now: clock.now });

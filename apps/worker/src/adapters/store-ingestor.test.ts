@@ -19,12 +19,17 @@ describe("createStoreIngestor group commit", () => {
   beforeEach(() => {
     store = openMemoryStore();
     transactions = 0;
-    const original = store.transaction.bind(store);
+    // every commit of the ingest path is one store.inbox.ingest call (atomic: one transaction, or on
+    // PostgreSQL one statement)
+    const inbox = store.inbox;
     store = {
       ...store,
-      transaction: (fn) => {
-        transactions++;
-        return original(fn);
+      inbox: {
+        ...inbox,
+        ingest: (events, job) => {
+          transactions++;
+          return inbox.ingest(events, job);
+        },
       },
     } as Store;
   });

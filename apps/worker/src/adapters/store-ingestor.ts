@@ -7,7 +7,7 @@
 // load a batch holds a single request and nothing waits; under load, one commit (the WAL write of the same
 // few index and table pages) is shared by many requests. If a batch fails for any reason other than a busy
 // database, its requests are retried one transaction each, so one poisonous event cannot fail the others.
-import type { Store, StoreTx } from "@ghl-bulksms/store";
+import type { Store } from "@ghl-bulksms/store";
 import { INBOX_PROCESS_JOB } from "../jobs.js";
 import type { IncomingEvent, Ingestor, IngestResult } from "../ports.js";
 
@@ -27,32 +27,18 @@ export function isBusyError(e: unknown): boolean {
 
 type Counts = { readonly ok: true; readonly inserted: number; readonly duplicates: number };
 
-async function insertAll(tx: StoreTx, events: readonly IncomingEvent[]): Promise<Counts> {
-  let inserted = 0;
-  let duplicates = 0;
-  for (const e of events) {
-    const r = await tx.inbox.insert({
-      source: e.source,
-      eventId: e.eventId,
-      eventType: e.eventType,
-      locationId: e.locationId,
-      payload: e.payload,
-      receivedAt: e.receivedAt,
-    });
-    if (!r.inserted) {
-      duplicates++;
-      continue;
-    }
-    inserted++;
-    await tx.jobs.enqueue({
-      name: INBOX_PROCESS_JOB,
-      key: `inbox:${r.id}`,
-      payload: { inboxId: r.id },
-      locationId: e.locationId,
-      runAt: e.receivedAt,
-    });
-  }
-  return { ok: true, inserted, duplicates };
+/** The events' inbox rows and jobs, all or nothing: one statement on PostgreSQL (store.inbox.ingest). */
+async function insertAll(
+  store: Pick<Store, "inbox">,
+  events: readonly IncomingEvent[],
+): Promise<readonly boolean[]> {
+  const results = await store.inbox.ingest(events, { name: INBOX_PROCESS_JOB, keyPrefix: "inbox:" });
+  return results.map((r) => r.inserted);
+}
+
+function counts(inserted: readonly boolean[]): Counts {
+  const n = inserted.filter(Boolean).length;
+  return { ok: true, inserted: n, duplicates: inserted.length - n };
 }
 
 function failure(e: unknown): IngestResult {
@@ -77,7 +63,7 @@ export function createStoreIngestor(store: Store, options: StoreIngestorOptions 
 
   async function ingestOne(events: readonly IncomingEvent[]): Promise<IngestResult> {
     try {
-      return await store.transaction((tx) => insertAll(tx, events));
+      return counts(await insertAll(store, events));
     } catch (e) {
       return failure(e);
     }
@@ -111,13 +97,12 @@ export function createStoreIngestor(store: Store, options: StoreIngestorOptions 
       only.resolve(await ingestOne(only.events));
       return;
     }
-    let results: Counts[];
+    let inserted: readonly boolean[];
     try {
-      results = await store.transaction(async (tx) => {
-        const out: Counts[] = [];
-        for (const w of batch) out.push(await insertAll(tx, w.events));
-        return out;
-      });
+      inserted = await insertAll(
+        store,
+        batch.flatMap((w) => w.events),
+      );
     } catch (e) {
       if (isBusyError(e)) {
         const result = failure(e);
@@ -128,9 +113,11 @@ export function createStoreIngestor(store: Store, options: StoreIngestorOptions 
       for (const w of batch) w.resolve(await ingestOne(w.events));
       return;
     }
-    batch.forEach((w, i) => {
-      w.resolve(results[i] as Counts);
-    });
+    let at = 0;
+    for (const w of batch) {
+      w.resolve(counts(inserted.slice(at, at + w.events.length)));
+      at += w.events.length;
+    }
   }
 
   return {

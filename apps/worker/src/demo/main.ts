@@ -7,6 +7,11 @@
 //   --data-dir DIR         SQLite folder (default ./data/demo-<timestamp>; a temp dir with --once)
 //   --keep-data            keep the --once temp dir
 //   --database URL         run the worker on this (empty) PostgreSQL database instead of SQLite
+//   --workers N            N workers on the one database (default 1): worker 1 in this process, 2..N in
+//                          processes of their own (worker-process.ts), each with its own WORKER_ID, port and
+//                          connections, GHL_RATE_BUDGET=shared, behind a loopback round-robin balancer that
+//                          the simulators deliver to; with --database on PostgreSQL, without it on one shared
+//                          SQLite file (one machine only; see the worker README)
 //   --verbose              the worker's own logs (info) on stderr
 // GHL_API_BASE_URL / BULKSMS_API_BASE_URL in the environment replace the simulators' URLs for the worker,
 // so a recording or validating proxy can sit between them (start the sandbox on fixed ports for it).
@@ -20,7 +25,7 @@ import { type Expectation, runScenario } from "./scenario.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
 import { formatTable } from "./table.js";
 
-const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--database postgres://...] [--verbose]
+const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--database postgres://...] [--workers N] [--verbose]
 Environment: GHL_API_BASE_URL, BULKSMS_API_BASE_URL (point the worker at a proxy in front of the sandbox).`;
 
 function port(name: string, value: string | undefined, fallback: number): number {
@@ -40,6 +45,18 @@ function envUrl(name: string): string | undefined {
   return v ? v : undefined;
 }
 
+function workerCount(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    process.stderr.write(
+      `demo: --workers must be a whole number 1-16 (got ${JSON.stringify(value)})\n${USAGE}\n`,
+    );
+    process.exit(2);
+  }
+  return n;
+}
+
 async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
   function parse() {
@@ -53,6 +70,7 @@ async function main(): Promise<void> {
         "data-dir": { type: "string" },
         "keep-data": { type: "boolean", default: false },
         database: { type: "string" },
+        workers: { type: "string" },
         verbose: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -84,8 +102,14 @@ async function main(): Promise<void> {
   const ghlApiBaseUrl = envUrl("GHL_API_BASE_URL");
   const bulksmsApiBaseUrl = envUrl("BULKSMS_API_BASE_URL");
   const started = Date.now();
+  const workers = workerCount(v.workers);
+  const storeName = v.database ? "one PostgreSQL database" : "an embedded SQLite store";
 
-  log("ghl-bulksms demo: the GHL and BulkSMS simulators + the worker on an embedded SQLite store");
+  log(
+    workers === 1
+      ? `ghl-bulksms demo: the GHL and BulkSMS simulators + the worker on ${storeName}`
+      : `ghl-bulksms demo: the GHL and BulkSMS simulators + ${workers} workers behind a loopback balancer on ${storeName}`,
+  );
   let stack: DemoStack;
   try {
     stack = await startDemoStack({
@@ -96,6 +120,7 @@ async function main(): Promise<void> {
       ghlApiBaseUrl,
       bulksmsApiBaseUrl,
       seedContacts: 5,
+      workers,
       ...(v.database ? { env: { DATABASE_URL: v.database } } : {}),
       ...(v.verbose
         ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" }
@@ -108,7 +133,11 @@ async function main(): Promise<void> {
   }
   log(`  GHL simulator      ${stack.urls.ghl}`);
   log(`  BulkSMS simulator  ${stack.urls.bulksms}`);
-  log(`  worker             ${stack.urls.worker}  (data: ${dataDir})`);
+  log(`  ${workers === 1 ? "worker  " : "balancer"}           ${stack.urls.worker}  (data: ${dataDir})`);
+  if (workers > 1)
+    log(
+      `    in front of ${workers} workers: demo-worker-1 (in this process), ${stack.workerPids.map((pid, i) => `demo-worker-${i + 2} (process ${pid})`).join(", ")}`,
+    );
   if (ghlApiBaseUrl) log(`  worker -> GHL via  ${ghlApiBaseUrl} (GHL_API_BASE_URL)`);
   if (bulksmsApiBaseUrl) log(`  worker -> BulkSMS via ${bulksmsApiBaseUrl} (BULKSMS_API_BASE_URL)`);
   log(
@@ -143,6 +172,10 @@ async function main(): Promise<void> {
     if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
     const summary = {
       ok,
+      workers,
+      ...(workers > 1
+        ? { webhooksPerWorker: stack.served(), workerProcesses: stack.workerPids.length + 1 }
+        : {}),
       passed,
       failed: results.length - passed,
       durationMs: Date.now() - started,

@@ -42,6 +42,8 @@ import {
 import { createWorkerApp, type WorkerApp } from "../app.js";
 import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
+import { type LoopbackBalancer, startLoopbackBalancer } from "./loopback-balancer.js";
+import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
 export const DEMO_NOON_LONDON = Date.UTC(2026, 2, 10, 12, 0);
@@ -91,6 +93,12 @@ export interface DemoStackOptions {
   readonly seedContacts?: number;
   readonly faults?: { ghl?: FaultConfig; bulksms?: BulkSmsSimulatorOptions["faults"] };
   readonly ghl?: Omit<GhlSimulatorOptions, "clock" | "port" | "locations" | "faults">;
+  /**
+   * Worker instances sharing the one database (default 1). Above 1 they need DATABASE_URL (PostgreSQL) in
+   * `env`; each gets its own WORKER_ID, port and connection pool, GHL_RATE_BUDGET=shared, and the
+   * simulators deliver their webhooks to a loopback round-robin balancer in front of them.
+   */
+  readonly workers?: number;
   /** Extra worker environment (overrides the defaults). */
   readonly env?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
@@ -102,9 +110,16 @@ export interface DemoStackOptions {
 
 export interface DemoStack {
   readonly sandbox: Sandbox;
+  /** The first worker (its store is the shared one). */
   readonly app: WorkerApp;
+  /** The worker in this process (one; the others of `workers` run in processes of their own). */
+  readonly apps: readonly WorkerApp[];
+  /** The process ids of workers 2..N (empty with one worker). */
+  readonly workerPids: readonly number[];
+  /** Webhooks each worker answered through the balancer (null with one worker). */
+  served(): number[] | null;
   readonly config: WorkerConfig;
-  /** The worker's base URL. */
+  /** The worker's base URL (the balancer's with several workers). */
   readonly url: string;
   readonly locationId: string;
   readonly locationToken: string;
@@ -155,7 +170,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     bulksms: { port: options.bulksmsPort ?? 0 },
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  let app: WorkerApp | null = null;
+  const workerCount = options.workers ?? 1;
+  if (!Number.isInteger(workerCount) || workerCount < 1)
+    throw new Error(`workers must be a whole number >= 1 (got ${workerCount})`);
+  const apps: WorkerApp[] = [];
+  const processes: WorkerProcess[] = [];
+  let balancer: LoopbackBalancer | null = null;
   try {
     const location = sandbox.ghl.locations[0];
     const credential = sandbox.bulksms.credentials[0];
@@ -168,10 +188,13 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       writeFileSync(path, `${JSON.stringify(policyContent, null, 2)}\n`);
       policyFile = loadPolicyFile({ path });
     }
-    const config = loadConfig({
+    const several = workerCount > 1;
+    const envFor = (i: number): Record<string, string> => ({
       GHL_BULKSMS_MODE: "sandbox",
       HOST: "127.0.0.1",
-      PORT: String(options.workerPort ?? 0),
+      // several workers: each on a free port, the balancer on the demo's port
+      PORT: String(several ? 0 : (options.workerPort ?? 0)),
+      ...(several ? { WORKER_ID: `demo-worker-${i + 1}`, GHL_RATE_BUDGET: "shared" } : {}),
       DATA_DIR: options.dataDir,
       LOG_LEVEL: logLevel,
       GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
@@ -193,7 +216,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       GHL_SMS_THREAD: "off",
       ...options.env,
     });
-    app = createWorkerApp({
+    const config = loadConfig(envFor(0));
+    // worker 1 in this process (its store is the demo's window on the database)
+    const inProcess = createWorkerApp({
       config,
       logger: options.logger ?? createLogger({ level: logLevel }),
       now: () => sandbox.clock.now(),
@@ -201,7 +226,33 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
       engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
     });
-    const { url } = await app.start();
+    apps.push(inProcess);
+    // workers 2..N in processes of their own, all started together on the fresh database (each migrates
+    // it; the migrations take a lock)
+    const pollIntervalMs = options.pollIntervalMs ?? 10;
+    const [first, ...others] = await Promise.all([
+      inProcess.start(),
+      ...Array.from({ length: workerCount - 1 }, (_, k) =>
+        startWorkerProcess({
+          type: "start",
+          env: envFor(k + 1),
+          policyPath: policyFile?.path ?? null,
+          now: sandbox.clock.now(),
+          speed: sandbox.clock.speed,
+          pollIntervalMs,
+        }).then((p) => {
+          processes.push(p);
+          return p;
+        }),
+      ),
+    ]);
+    const workerUrls = [first.url, ...others.map((p) => p.url)];
+    if (several) {
+      balancer = await startLoopbackBalancer(() => workerUrls, { port: options.workerPort ?? 0 });
+    }
+    const url = balancer?.url ?? workerUrls[0];
+    const app = apps[0];
+    if (url === undefined || app === undefined) throw new Error("no worker started");
     const ghlWebhook = `${url}/webhooks/ghl`;
     const bulksmsWebhook = `${url}/webhooks/bulksms/${DEMO_BULKSMS_SECRET}`;
     sandbox.ghl.control.setWebhookUrl(ghlWebhook);
@@ -261,11 +312,21 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       ]);
     };
 
+    // the worker processes follow the sandbox clock: after a jump they get the new time before anything else
+    let synced = sandbox.clock.now();
+    async function syncClocks(): Promise<void> {
+      const now = sandbox.clock.now();
+      if (processes.length === 0 || now - synced < 1_000) return;
+      synced = now;
+      await Promise.all(processes.map((p) => p.clock(now)));
+    }
+
     async function settle(settleOptions: { timeoutMs?: number } = {}): Promise<void> {
       const deadline = Date.now() + (settleOptions.timeoutMs ?? 20_000);
       let last = "";
       let stable = 0;
       while (Date.now() < deadline) {
+        await syncClocks();
         await sandbox.ghl.control.flushWebhooks();
         await sandbox.bulksms.control.settle();
         const store = worker.store();
@@ -284,7 +345,10 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 
     // The scheduler's own timer ticks every minute of REAL time; under a jumping clock the demo ticks it.
     async function tick(): Promise<number> {
-      const n = (await worker.scheduler()?.runNow()) ?? 0;
+      // every worker's scheduler runs (as each would on its own timer): periodic jobs fire once per cluster
+      await syncClocks();
+      let n = (await worker.scheduler()?.runNow()) ?? 0;
+      for (const p of processes) n += await p.tick();
       await settle();
       return n;
     }
@@ -303,6 +367,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     return {
       sandbox,
       app: worker,
+      apps,
+      workerPids: processes.map((p) => p.pid ?? -1),
+      served: () => balancer?.served() ?? null,
       config,
       url,
       locationId: location.id,
@@ -365,12 +432,17 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         return sandbox.bulksms.control.blockedNumbers().some((n) => digits(n) === d);
       },
       async close() {
-        await worker.stop();
+        await Promise.all([...apps.map((a) => a.stop()), ...processes.map((p) => p.stop())]);
+        await balancer?.close();
         await sandbox.close();
       },
     };
   } catch (error) {
-    await app?.stop().catch(() => undefined);
+    await Promise.all([
+      ...apps.map((a) => a.stop().catch(() => undefined)),
+      ...processes.map((p) => p.stop().catch(() => undefined)),
+    ]);
+    await balancer?.close();
     await sandbox.close();
     throw error;
   }

@@ -45,6 +45,48 @@ export function createInboxRepo(ctx: SqlContext): InboxRepo {
         return { inserted: false, duplicateOf: num(existing.id) };
       });
     },
+    ingest(events, job) {
+      return ctx.run(() =>
+        ctx.atomic(() => {
+          const now = ctx.now();
+          const insertEvent = ctx.prepare(
+            `INSERT INTO inbox (source, event_id, event_type, location_id, payload, received_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, event_id) DO NOTHING RETURNING id`,
+          );
+          const insertJob = ctx.prepare(
+            `INSERT INTO jobs (name, payload, key, location_id, priority, state, run_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 0, 'queued', ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+          );
+          return events.map((e) => {
+            const row = insertEvent.get(
+              e.source,
+              e.eventId,
+              e.eventType,
+              e.locationId,
+              e.payload,
+              e.receivedAt,
+            ) as Row | undefined;
+            if (!row) {
+              const existing = ctx
+                .prepare("SELECT id FROM inbox WHERE source = ? AND event_id = ?")
+                .get(e.source, e.eventId) as Row;
+              return { inserted: false as const, duplicateOf: num(existing.id) };
+            }
+            const id = num(row.id);
+            insertJob.run(
+              job.name,
+              `{"inboxId":${id}}`,
+              `${job.keyPrefix}${id}`,
+              e.locationId,
+              e.receivedAt,
+              now,
+              now,
+            );
+            return { inserted: true as const, id };
+          });
+        }),
+      );
+    },
     get(id) {
       return ctx.run(() => {
         const row = ctx.prepare("SELECT * FROM inbox WHERE id = ?").get(id) as Row | undefined;
