@@ -9,6 +9,7 @@ import { createBulkSmsClient } from "@ghl-bulksms/bulksms";
 import { createGhlClient } from "@ghl-bulksms/ghl";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { openSqliteStore, type Store } from "@ghl-bulksms/store";
+import { type ConsentLog, consentStatus } from "@ghl-bulksms/sync";
 import { createEngine, parseLifecycleConfig, reconcile, registerLocation } from "../src/index.js";
 import type { ChildInput } from "./reconcile-child.js";
 import { spawnReconcileChild } from "./spawn-child.js";
@@ -199,11 +200,16 @@ export async function runCrashScenario(options: {
       if (pick(g1) !== pick(g2)) differences.push(`ghl ${id}: ${pick(g1)} != ${pick(g2)}`);
       const m1 = await sa.contacts.get(loc.id, id);
       const m2 = await sb.contacts.get(loc.id, id);
-      // Consent event times come from GHL's dateUpdated, which differs by the ms the setup edits took.
-      const mp = (m: typeof m1) =>
-        JSON.stringify({ p: m?.profile, b: m?.base, d: m?.deleted, ph: m?.phoneE164 }, (k, v) =>
+      // Consent event times come from GHL's dateUpdated, which differs by the ms the setup edits took in
+      // each world; so where a GHL DND and a STOP are milliseconds apart, which of them is the latest
+      // opt-out can differ between the worlds. The base's consent is compared by its effective status.
+      const mp = (m: typeof m1) => {
+        const base = m?.base as { consent?: ConsentLog } | null | undefined;
+        const b = base?.consent ? { ...base, consent: consentStatus(base.consent) } : base;
+        return JSON.stringify({ p: m?.profile, b, d: m?.deleted, ph: m?.phoneE164 }, (k, v) =>
           k === "at" ? undefined : v,
         );
+      };
       if (mp(m1) !== mp(m2)) differences.push(`mirror ${id}: ${mp(m1)} != ${mp(m2)}`);
       if (m1?.phoneE164) {
         const o1 = await sa.optOuts.get(loc.id, m1.phoneE164);

@@ -33,6 +33,11 @@ export {
   SANDBOX_GHL_TOKEN,
   type StoredPrivateToken,
 } from "./clients/ghl-client-factory.js";
+export {
+  createSharedRateLimiter,
+  type SharedRateLimiter,
+  type SharedRateLimiterOptions,
+} from "./clients/shared-rate-limiter.js";
 export { contactConversationId } from "./conversations/contact-conversation.js";
 export {
   postToThreadOnce,
@@ -41,11 +46,6 @@ export {
   threadMessageBody,
 } from "./conversations/thread-message.js";
 export { contactForStranger, unknownSenderWriteKey } from "./conversations/unknown-sender.js";
-export {
-  createSharedRateLimiter,
-  type SharedRateLimiter,
-  type SharedRateLimiterOptions,
-} from "./clients/shared-rate-limiter.js";
 export {
   type ConfirmationMode,
   DEFAULT_HELP_KEYWORDS,

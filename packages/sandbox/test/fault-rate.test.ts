@@ -75,7 +75,8 @@ describe("observed 5xx share over HTTP", () => {
       await sim.close();
       sim = undefined;
     }
-  });
+    // 1,200 sequential requests: ~2 s alone, but the whole repository's suite shares 2 cores (no speed asserted)
+  }, 120_000);
 
   it("BulkSMS simulator: ~60% of 300 requests are 5xx for seeds 1, 2, 3 and 7", async () => {
     for (const seed of [1, 2, 3, 7]) {
@@ -91,5 +92,5 @@ describe("observed 5xx share over HTTP", () => {
         await h.close();
       }
     }
-  });
+  }, 120_000);
 });
