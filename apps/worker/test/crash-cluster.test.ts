@@ -23,6 +23,7 @@ import { join } from "node:path";
 import { registerBulkSmsWebhooks, type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LoopbackBalancer, startLoopbackBalancer } from "../src/demo/loopback-balancer.ts";
+import { crashEvidence } from "./support/crash-evidence.js";
 import { createSharedDatabase, type SharedDatabase } from "./support/shared-database.ts";
 
 const WORKER_DIR = join(import.meta.dirname, "..");
@@ -375,7 +376,6 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
         .map((d) => (JSON.parse(d.body) as { id: string }).id),
     );
     const sent = sb.bulksms.control.sentMessages();
-    const to = (p: Person) => sent.filter((m) => digits(m.to) === digits(p.e164));
     const location = (id: string) => locations.find((l) => l.id === id);
     const ghlList = async <T>(p: Person, what: "notes" | "tasks"): Promise<T[]> => {
       for (let attempt = 1; ; attempt++) {
@@ -392,89 +392,17 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
       }
     };
 
-    const problems: string[] = [];
-    // no SMS sent twice: one deduplication id per logical message, one welcome per number
-    const dedup = sent.map((m) => m.deduplicationId);
-    if (new Set(dedup).size !== dedup.length) problems.push("a deduplication id was sent twice");
-    let notesChecked = 0;
-    let welcomes = 0;
-    for (const p of people) {
-      const texts = to(p);
-      const welcome = texts.filter((m) => m.body.startsWith("Hi "));
-      welcomes += welcome.length;
-      if (welcome.length > 1) problems.push(`${p.e164}: ${welcome.length} welcome texts`);
-      // none lost: an acknowledged ContactCreate -> exactly one welcome
-      if (ackedCreates.has(p.contactId) && welcome.length !== 1)
-        problems.push(`${p.e164}: acknowledged create but ${welcome.length} welcomes`);
-      const notes = await ghlList<{ body?: string }>(p, "notes");
-      const tasks = await ghlList<{ title?: string; body?: string }>(p, "tasks");
-      notesChecked += notes.length;
-      const bodies = notes.map((n) => n.body ?? "");
-      if (new Set(bodies).size !== bodies.length) problems.push(`${p.e164}: a duplicate note`);
-      const taskKeys = tasks.map((t) => `${t.title}|${t.body}`);
-      if (new Set(taskKeys).size !== taskKeys.length) problems.push(`${p.e164}: a duplicate task`);
-      if (p.failing) {
-        if (welcome.length === 1 && tasks.length !== 1)
-          problems.push(`${p.e164}: failed text but ${tasks.length} tasks`);
-      } else if (welcome.length === 1) {
-        // every status report is a BulkSMS event (retried until acknowledged): one "delivered" note
-        const delivered = bodies.filter((b) => b.startsWith("SMS (welcome) delivered."));
-        if (delivered.length !== 1) problems.push(`${p.e164}: ${delivered.length} delivered notes`);
-      }
-      for (const [text, from] of replies) {
-        if (from !== p.e164) continue;
-        const n = bodies.filter((b) => b.includes(text)).length;
-        if (n !== 1) problems.push(`${p.e164}: reply ${JSON.stringify(text)} has ${n} notes`);
-      }
-      if (stopped.has(p.e164)) {
-        const contact = sb.ghl.control.getContact(p.contactId);
-        if (contact?.dndSettings.SMS?.status !== "active") problems.push(`${p.e164}: STOP but no DND`);
-        if (!contact?.tags.includes("sms-opted-out")) problems.push(`${p.e164}: STOP but no tag`);
-        if (bodies.filter((b) => b.startsWith("Opted out of SMS")).length !== 1)
-          problems.push(`${p.e164}: STOP but not exactly one opt-out note`);
-        if (!sb.bulksms.control.blockedNumbers().some((b) => digits(b) === digits(p.e164)))
-          problems.push(`${p.e164}: STOP but not blocked`);
-        // no text to an opted-out number: the welcome (before the STOP) only; no confirmation either
-        // (BulkSMS blocked the number on STOP: it would end FAILED.BLOCKED and be billed)
-        const others = texts.filter((m) => !m.body.startsWith("Hi "));
-        if (others.length !== 0)
-          problems.push(
-            `${p.e164}: after STOP ${others.length} texts: ${others.map((m) => m.body).join(" / ")}`,
-          );
-      } else if (dnd.has(p.e164)) {
-        // DND set in GHL after the welcome: not a single further text
-        const contact = sb.ghl.control.getContact(p.contactId);
-        if (contact?.dndSettings.SMS?.status !== "active") problems.push(`${p.e164}: DND lost`);
-        const others = texts.filter((m) => !m.body.startsWith("Hi "));
-        if (others.length !== 0) problems.push(`${p.e164}: after DND ${others.length} texts`);
-      } else if (texts.some((m) => !m.body.startsWith("Hi ") && !m.body.startsWith("Provider "))) {
-        problems.push(`${p.e164}: an unexpected text`);
-      }
-    }
-    // provider messages: one text per GHL message id, its last status in GHL final
-    const ackedProvider = new Set(
-      ghlAcked
-        .filter((d) => d.type === "ProviderOutboundMessage")
-        .map((d) => (JSON.parse(d.body) as { messageId: string }).messageId),
-    );
-    const statusUpdates = sb.ghl.control.statusUpdates();
-    let providerSent = 0;
-    for (const [id, { text, person }] of providerTexts) {
-      const n = to(person).filter((m) => m.body === text).length;
-      providerSent += n;
-      if (n > 1) problems.push(`${person.e164}: provider message ${id} sent ${n} times`);
-      if (ackedProvider.has(id) && n !== 1)
-        problems.push(`${person.e164}: acknowledged provider message ${id} sent ${n} times`);
-      const statuses = statusUpdates.filter((u) => u.messageId === id).map((u) => u.status);
-      if (n === 1 && statuses.at(-1) !== "delivered")
-        problems.push(`${person.e164}: provider message ${id} statuses ${statuses.join(",") || "none"}`);
-      if (statuses.includes("delivered") && statuses.slice(statuses.indexOf("delivered")).includes("pending"))
-        problems.push(`${person.e164}: provider message ${id} went back to pending: ${statuses.join(",")}`);
-    }
-    if (dead.length > 0)
-      problems.push(
-        `${dead.length} dead letters: ${dead.map((d) => `${d.name}: ${d.lastError}`).join("; ")}`,
-      );
+    const { problems, notesChecked, welcomes, ackedProvider, providerSent } = await crashEvidence({
+      sb,
+      people,
+      ghlAcked,
+      replies,
+      stopped,
+      dnd,
+      providerTexts,
+      dead,
+      ghlList,
+    });
 
     // on failure: what the store knows about each number with a problem
     const diagnostics: unknown[] = [];
