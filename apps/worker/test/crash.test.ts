@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { registerBulkSmsWebhooks, type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { openSqliteStore } from "@ghl-bulksms/store";
 import { afterAll, describe, expect, it } from "vitest";
-import { crashEvidence } from "./support/crash-evidence.js";
+import { crashEvidence, ghlEvidenceReader, printProblemDiagnostics } from "./support/crash-evidence.js";
 
 const WORKER_DIR = join(import.meta.dirname, "..");
 const BULK_SECRET = "crash-bulksms-webhook-secret-01";
@@ -341,21 +341,7 @@ describe("crash safety", () => {
         .map((d) => (JSON.parse(d.body) as { id: string }).id),
     );
     const sent = sb.bulksms.control.sentMessages();
-    const location = (id: string) => locations.find((l) => l.id === id);
-    const ghlList = async <T>(p: Person, what: "notes" | "tasks"): Promise<T[]> => {
-      for (let attempt = 1; ; attempt++) {
-        const r = await fetch(`${sb.ghl.url}/contacts/${p.contactId}/${what}`, {
-          headers: { authorization: `Bearer ${location(p.locationId)?.token}`, version: "2021-07-28" },
-        });
-        // the simulator's per-location rate limit also applies to these evidence reads
-        if (r.status === 429 && attempt < 50) {
-          await sleep(100);
-          continue;
-        }
-        expect(r.status).toBe(200);
-        return ((await r.json()) as Record<string, T[]>)[what] ?? [];
-      }
-    };
+    const ghlList = ghlEvidenceReader(sb);
 
     const { problems, notesChecked, welcomes, ackedProvider, providerSent } = await crashEvidence({
       sb,
@@ -368,28 +354,8 @@ describe("crash safety", () => {
       ghlList,
     });
 
-    // on failure: what the store knows about each number with a problem
-    const diagnostics: unknown[] = [];
-    for (const p of people) {
-      if (!problems.some((x) => x.startsWith(p.e164))) continue;
-      const messages = await store.messages.listForContact(p.locationId, p.contactId);
-      diagnostics.push({
-        phone: p.e164,
-        optOut: await store.optOuts.get(p.locationId, p.e164),
-        messages: messages.map((m) => ({
-          key: m.key,
-          status: m.status,
-          subtype: m.subtype,
-          error: m.error,
-          attempts: m.attempts,
-          meta: m.meta,
-        })),
-        inbox: (await store.inbox.listPending()).length,
-      });
-    }
+    await printProblemDiagnostics(store, people, problems);
     await store.close();
-    if (diagnostics.length > 0)
-      process.stdout.write(`crash diagnostics: ${JSON.stringify(diagnostics, null, 2)}\n`);
 
     const figures = {
       acknowledgedEvents: ghlAcked.length + bulkAcked.size,

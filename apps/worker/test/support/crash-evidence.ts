@@ -1,8 +1,10 @@
 // The evidence both crash tests check after the kills (one worker: crash.test.ts; three workers on
 // PostgreSQL: crash-cluster.test.ts), read from the simulators' records: what BulkSMS accepted, the
 // notes, tasks, DND and tags GHL holds, and the provider messages' statuses in GHL.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Sandbox } from "@ghl-bulksms/sandbox";
-import type { Job } from "@ghl-bulksms/store";
+import type { Job, Store } from "@ghl-bulksms/store";
+import { expect } from "vitest";
 
 export interface CrashPerson {
   locationId: string;
@@ -131,4 +133,51 @@ export async function crashEvidence<P extends CrashPerson>(
   if (dead.length > 0)
     problems.push(`${dead.length} dead letters: ${dead.map((d) => `${d.name}: ${d.lastError}`).join("; ")}`);
   return { problems, notesChecked, welcomes, ackedProvider, providerSent };
+}
+
+/** Reads a contact's notes or tasks from the GHL simulator with its location's token, waiting out 429s. */
+export function ghlEvidenceReader(sb: Sandbox) {
+  return async <T>(p: CrashPerson, what: "notes" | "tasks"): Promise<T[]> => {
+    const token = sb.ghl.locations.find((l) => l.id === p.locationId)?.token;
+    for (let attempt = 1; ; attempt++) {
+      const r = await fetch(`${sb.ghl.url}/contacts/${p.contactId}/${what}`, {
+        headers: { authorization: `Bearer ${token}`, version: "2021-07-28" },
+      });
+      // the simulator's per-location rate limit also applies to these evidence reads
+      if (r.status === 429 && attempt < 50) {
+        await sleep(100);
+        continue;
+      }
+      expect(r.status).toBe(200);
+      return ((await r.json()) as Record<string, T[]>)[what] ?? [];
+    }
+  };
+}
+
+/** On failure: what the store knows about each number with a problem, printed for the person debugging. */
+export async function printProblemDiagnostics(
+  store: Store,
+  people: readonly CrashPerson[],
+  problems: readonly string[],
+): Promise<void> {
+  const diagnostics: unknown[] = [];
+  for (const p of people) {
+    if (!problems.some((x) => x.startsWith(p.e164))) continue;
+    const messages = await store.messages.listForContact(p.locationId, p.contactId);
+    diagnostics.push({
+      phone: p.e164,
+      optOut: await store.optOuts.get(p.locationId, p.e164),
+      messages: messages.map((m) => ({
+        key: m.key,
+        status: m.status,
+        subtype: m.subtype,
+        error: m.error,
+        attempts: m.attempts,
+        meta: m.meta,
+      })),
+      inbox: (await store.inbox.listPending()).length,
+    });
+  }
+  if (diagnostics.length > 0)
+    process.stdout.write(`crash diagnostics: ${JSON.stringify(diagnostics, null, 2)}\n`);
 }
