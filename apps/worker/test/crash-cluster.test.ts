@@ -370,25 +370,21 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
     const ghlAcked = ghlLog.filter((d) => d.outcome === "delivered");
     const ghlLost = ghlLog.filter((d) => d.outcome === "lost");
     const { acked: bulkAcked } = bulkEvents();
-    const ackedCreates = new Set(
-      ghlAcked
-        .filter((d) => d.type === "ContactCreate")
-        .map((d) => (JSON.parse(d.body) as { id: string }).id),
-    );
     const sent = sb.bulksms.control.sentMessages();
     const ghlList = ghlEvidenceReader(sb);
 
-    const { problems, notesChecked, welcomes, ackedProvider, providerSent } = await crashEvidence({
-      sb,
-      people,
-      ghlAcked,
-      replies,
-      stopped,
-      dnd,
-      providerTexts,
-      dead,
-      ghlList,
-    });
+    const { problems, ackedCreates, notesChecked, welcomes, ackedProvider, providerSent } =
+      await crashEvidence({
+        sb,
+        people,
+        ghlAcked,
+        replies,
+        stopped,
+        dnd,
+        providerTexts,
+        dead,
+        ghlList,
+      });
 
     await printProblemDiagnostics(store, people, problems);
     await store.close();

@@ -33,6 +33,8 @@ export interface CrashEvidenceInput<P extends CrashPerson> {
 
 export interface CrashEvidence {
   problems: string[];
+  /** contacts whose acknowledged ContactCreate must have had its welcome */
+  ackedCreates: Set<string>;
   notesChecked: number;
   welcomes: number;
   ackedProvider: Set<string>;
@@ -132,7 +134,7 @@ export async function crashEvidence<P extends CrashPerson>(
   }
   if (dead.length > 0)
     problems.push(`${dead.length} dead letters: ${dead.map((d) => `${d.name}: ${d.lastError}`).join("; ")}`);
-  return { problems, notesChecked, welcomes, ackedProvider, providerSent };
+  return { problems, ackedCreates, notesChecked, welcomes, ackedProvider, providerSent };
 }
 
 /** Reads a contact's notes or tasks from the GHL simulator with its location's token, waiting out 429s. */

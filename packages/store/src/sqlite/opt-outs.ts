@@ -1,10 +1,8 @@
+import { checkOptOutInput } from "../opt-out-input.js";
 import type { OptOut, OptOutSource, OptOutState, OptOutsRepo } from "../types.js";
 import type { SqlContext } from "./context.js";
 import { withLocation } from "./fk.js";
 import { num, numOrNull, type Row, str, strOrNull } from "./json.js";
-
-const STATES: OptOutState[] = ["opted_out", "opted_in"];
-const SOURCES: OptOutSource[] = ["sms_stop", "ghl_dnd", "bulksms_blocked", "operator", "import"];
 
 function toOptOut(row: Row): OptOut {
   const at = num(row.at);
@@ -20,21 +18,6 @@ function toOptOut(row: Row): OptOut {
     eventKey: strOrNull(row.event_key),
     eventSeq: strOrNull(row.event_seq),
   };
-}
-
-function check(input: {
-  state: OptOutState;
-  source: OptOutSource;
-  eventAt?: number;
-  eventSeq?: string | null;
-}): void {
-  if (!STATES.includes(input.state)) throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
-  if (!SOURCES.includes(input.source))
-    throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
-  if (input.eventAt !== undefined && !Number.isFinite(input.eventAt))
-    throw new TypeError(`opt-out eventAt must be a time in ms, got ${String(input.eventAt)}`);
-  if (input.eventSeq != null && !/^\d{1,30}$/.test(input.eventSeq))
-    throw new TypeError(`opt-out eventSeq must be decimal digits, got ${JSON.stringify(input.eventSeq)}`);
 }
 
 /**
@@ -108,7 +91,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
   return {
     set(input) {
       return ctx.run(() => {
-        check(input);
+        checkOptOutInput(input);
         const channel = input.channel ?? "sms";
         const at = input.at ?? ctx.now();
         const eventAt = input.eventAt ?? at;
@@ -142,7 +125,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
     },
     record(input) {
       return ctx.run(() => {
-        check(input);
+        checkOptOutInput(input);
         const inserted = append({
           locationId: input.locationId,
           phoneE164: input.phoneE164,
@@ -160,7 +143,7 @@ export function createOptOutsRepo(ctx: SqlContext): OptOutsRepo {
     },
     put(record) {
       return ctx.run(() => {
-        check(record);
+        checkOptOutInput(record);
         upsert({ ...record, channel: record.channel ?? "sms", eventSeq: record.eventSeq ?? null });
       });
     },

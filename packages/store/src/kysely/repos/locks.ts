@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { StoreError } from "../../errors.js";
+import { withLease } from "../../lease-lock.js";
 import type { LocksRepo } from "../../types.js";
 import { affected, type KyselyContext } from "../context.js";
 
@@ -36,35 +34,6 @@ export function createLocksRepo(ctx: KyselyContext): LocksRepo {
   return {
     tryAcquire,
     release,
-    async withLock(name, fn, options = {}) {
-      const ttlMs = options.ttlMs ?? 60_000;
-      const waitMs = options.waitMs ?? 30_000;
-      const owner = randomUUID();
-      const deadline = Date.now() + waitMs;
-      while (!(await tryAcquire(name, owner, ttlMs))) {
-        if (Date.now() >= deadline) {
-          throw new StoreError(
-            "lock_timeout",
-            `could not acquire lock ${JSON.stringify(name)} within ${waitMs} ms`,
-          );
-        }
-        await sleep(20 + Math.floor(Math.random() * 30));
-      }
-      // Renew the lease while `fn` runs (every third of its life), as the SQLite store does: a holder slower
-      // than ttlMs (a token refresh) must not see its lease expire under it and a second holder start.
-      const renew = setInterval(
-        () => {
-          tryAcquire(name, owner, ttlMs).catch(() => undefined);
-        },
-        Math.max(10, Math.floor(ttlMs / 3)),
-      );
-      renew.unref();
-      try {
-        return await fn();
-      } finally {
-        clearInterval(renew);
-        await release(name, owner);
-      }
-    },
+    withLock: withLease({ tryAcquire, release }),
   };
 }

@@ -1,10 +1,8 @@
 import type { Selectable } from "kysely";
+import { checkOptOutInput } from "../../opt-out-input.js";
 import type { OptOut, OptOutSource, OptOutState, OptOutsRepo } from "../../types.js";
 import { type Db, type KyselyContext, num, numOrNull, withLocation } from "../context.js";
 import type { OptOutsTable } from "../schema.js";
-
-const STATES: OptOutState[] = ["opted_out", "opted_in"];
-const SOURCES: OptOutSource[] = ["sms_stop", "ghl_dnd", "bulksms_blocked", "operator", "import"];
 
 function toOptOut(row: Selectable<OptOutsTable>): OptOut {
   const at = num(row.at);
@@ -20,21 +18,6 @@ function toOptOut(row: Selectable<OptOutsTable>): OptOut {
     eventKey: row.event_key ?? null,
     eventSeq: row.event_seq ?? null,
   };
-}
-
-function check(input: {
-  state: OptOutState;
-  source: OptOutSource;
-  eventAt?: number;
-  eventSeq?: string | null;
-}): void {
-  if (!STATES.includes(input.state)) throw new TypeError(`opt-out state must be one of ${STATES.join(", ")}`);
-  if (!SOURCES.includes(input.source))
-    throw new TypeError(`opt-out source must be one of ${SOURCES.join(", ")}`);
-  if (input.eventAt !== undefined && !Number.isFinite(input.eventAt))
-    throw new TypeError(`opt-out eventAt must be a time in ms, got ${String(input.eventAt)}`);
-  if (input.eventSeq != null && !/^\d{1,30}$/.test(input.eventSeq))
-    throw new TypeError(`opt-out eventSeq must be decimal digits, got ${JSON.stringify(input.eventSeq)}`);
 }
 
 function values(o: OptOut) {
@@ -94,7 +77,7 @@ export function createOptOutsRepo(ctx: KyselyContext): OptOutsRepo {
   return {
     set(input) {
       try {
-        check(input);
+        checkOptOutInput(input);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -129,7 +112,7 @@ export function createOptOutsRepo(ctx: KyselyContext): OptOutsRepo {
     },
     record(input) {
       try {
-        check(input);
+        checkOptOutInput(input);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -150,7 +133,7 @@ export function createOptOutsRepo(ctx: KyselyContext): OptOutsRepo {
     },
     put(record) {
       try {
-        check(record);
+        checkOptOutInput(record);
       } catch (error) {
         return Promise.reject(error);
       }
