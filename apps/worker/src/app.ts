@@ -14,13 +14,14 @@ import { createStoreLocationGate } from "./adapters/store-location-gate.js";
 import { createStoreReadiness } from "./adapters/store-readiness.js";
 import { type ClusterPresence, createClusterPresence } from "./cluster-presence.js";
 import { type InboxHandlers, inboxProcessJob, statusTypeOf } from "./inbox-dispatch.js";
-import { createJobRunner, type JobRunner, type StopResult } from "./job-runner.js";
+import type { JobRunner, StopResult } from "./job-runner.js";
 import type { WorkerJobCatalog } from "./jobs.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type WorkerMetrics } from "./metrics.js";
 import type { BulkSmsWebhookParser, GhlWebhookVerifier, Ingestor, JobOutcome, JobRegistry } from "./ports.js";
 import { createScheduler, type Scheduler } from "./scheduler.js";
 import { buildServer } from "./server.js";
+import { createStoreJobRunner } from "./store-job-runner.js";
 
 /** What the engine hands the worker: the inbox use-cases and its own jobs. */
 export interface EnginePlugin<Catalog extends Record<string, unknown>> {
@@ -167,8 +168,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
         },
       }),
     } as JobRegistry<WorkerJobCatalog & Catalog>;
-    runner = createJobRunner<WorkerJobCatalog & Catalog>({
-      queue: store.jobs,
+    // PostgreSQL: jobs run on graphile-worker; the embedded store: the runner claims from the outbox
+    const storeRunner = createStoreJobRunner<WorkerJobCatalog & Catalog>(store, {
       registry,
       workerId,
       concurrency: config.jobs.concurrency,
@@ -184,6 +185,8 @@ export function createWorkerApp<Catalog extends Record<string, unknown> = Record
       logger: logger.child({ component: "jobs" }),
       metrics,
     });
+    logger.info({ queue: storeRunner.queue }, "job runner starting");
+    runner = storeRunner;
     runner.start();
 
     // 4. scheduler: the engine's periodic jobs (blocked-number pull, sweeps, reconciliation, follow-ups, digest)

@@ -52,12 +52,16 @@ export interface StopResult {
 
 export interface JobRunner {
   start(): void;
-  /** Claims and starts what it can right now; resolves with how many jobs were claimed. */
-  pollOnce(): Promise<number>;
   /** Resolves when nothing is running or waiting. */
   whenIdle(): Promise<void>;
   stop(options: { timeoutMs: number }): Promise<StopResult>;
   stats(): { running: number; waiting: number; runningByLocation: Record<string, number> };
+}
+
+/** The embedded runner: it claims from the store's outbox, and can be asked to claim right now. */
+export interface OutboxJobRunner extends JobRunner {
+  /** Claims and starts what it can right now; resolves with how many jobs were claimed. */
+  pollOnce(): Promise<number>;
 }
 
 /** What to do with a finished attempt. */
@@ -100,6 +104,56 @@ export function decideAttempt(
   return { kind: "retry", retryAt: options.now + Math.round(delay), error };
 }
 
+export type JobRegistryLike = Record<string, JobDefinition<unknown> | undefined>;
+
+/**
+ * Runs one attempt of a job through its registry entry: an unknown name or a payload that fails the job's
+ * schema is a non-retryable error; a throw is a retryable "exception" (bounded by maxAttempts).
+ */
+export async function runJobHandler(
+  registry: JobRegistryLike,
+  job: ClaimedJob,
+  options: { workerId: string; maxAttempts: number; signal: AbortSignal },
+): Promise<JobOutcome> {
+  const def = Object.hasOwn(registry, job.name) ? registry[job.name] : undefined;
+  if (def === undefined) {
+    return {
+      ok: false,
+      error: { code: "unknown_job", message: `no handler for job "${job.name}"`, retryable: false },
+    };
+  }
+  const parsed = def.schema.safeParse(job.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.map(String).join(".") || "payload";
+    return {
+      ok: false,
+      error: {
+        code: "invalid_payload",
+        message: `${job.name}: ${where}: ${issue?.message ?? "invalid"}`,
+        retryable: false,
+      },
+    };
+  }
+  const context: JobContext = {
+    jobId: job.id,
+    attempt: job.attempts,
+    locationId: job.locationId,
+    finalAttempt: job.attempts >= options.maxAttempts,
+    workerId: options.workerId,
+    signal: options.signal,
+  };
+  try {
+    return await def.handler(parsed.data, context);
+  } catch (e) {
+    // A throw is a bug or an unexpected infrastructure fault; retry it, bounded by maxAttempts.
+    return {
+      ok: false,
+      error: { code: "exception", message: (e as Error)?.message ?? String(e), retryable: true },
+    };
+  }
+}
+
 interface Held {
   readonly job: ClaimedJob;
   readonly controller: AbortController;
@@ -112,14 +166,14 @@ const NO_LOCATION = "";
 
 export function createJobRunner<Catalog extends Record<string, unknown>>(
   options: JobRunnerOptions<Catalog>,
-): JobRunner {
+): OutboxJobRunner {
   const { queue, workerId, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 15 * 60_000 };
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const maxWaiting = options.maxBuffered ?? options.concurrency * 32;
-  const registry = options.registry as Record<string, JobDefinition<unknown> | undefined>;
+  const registry = options.registry as JobRegistryLike;
 
   const running = new Map<number, Held>();
   const waiting = new Map<string, Held[]>(); // location -> FIFO
@@ -285,45 +339,12 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
     }
   }
 
-  async function runHandler(held: Held): Promise<JobOutcome> {
-    const { job } = held;
-    const def = Object.hasOwn(registry, job.name) ? registry[job.name] : undefined;
-    if (def === undefined) {
-      return {
-        ok: false,
-        error: { code: "unknown_job", message: `no handler for job "${job.name}"`, retryable: false },
-      };
-    }
-    const parsed = def.schema.safeParse(job.payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.map(String).join(".") || "payload";
-      return {
-        ok: false,
-        error: {
-          code: "invalid_payload",
-          message: `${job.name}: ${where}: ${issue?.message ?? "invalid"}`,
-          retryable: false,
-        },
-      };
-    }
-    const context: JobContext = {
-      jobId: job.id,
-      attempt: job.attempts,
-      locationId: job.locationId,
-      finalAttempt: job.attempts >= options.maxAttempts,
+  function runHandler(held: Held): Promise<JobOutcome> {
+    return runJobHandler(registry, held.job, {
       workerId,
+      maxAttempts: options.maxAttempts,
       signal: held.controller.signal,
-    };
-    try {
-      return await def.handler(parsed.data, context);
-    } catch (e) {
-      // A throw is a bug or an unexpected infrastructure fault; retry it, bounded by maxAttempts.
-      return {
-        ok: false,
-        error: { code: "exception", message: (e as Error)?.message ?? String(e), retryable: true },
-      };
-    }
+    });
   }
 
   async function execute(held: Held): Promise<void> {

@@ -1,13 +1,14 @@
-// Two job runners (two workers) on ONE database (a SQLite file, or PostgreSQL), each with its own store
-// connection or pool: every job runs
+// Two job runners (two workers) on ONE database (a SQLite file, or PostgreSQL, where they run on
+// graphile-worker), each with its own store connection or pool: every job runs
 // exactly once, and JOB_CONCURRENCY_PER_LOCATION holds across both workers together (before, each worker
 // counted only its own jobs, so two workers ran twice as many jobs of one location at once).
 import type { Store } from "@ghl-bulksms/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createJobRunner, type JobRunner } from "../src/job-runner.ts";
+import type { JobRunner } from "../src/job-runner.ts";
 import { createLogger } from "../src/logger.ts";
 import type { JobRegistry } from "../src/ports.ts";
+import { createStoreJobRunner } from "../src/store-job-runner.ts";
 import {
   createSharedDatabase,
   SHARED_DATABASE_KINDS,
@@ -53,8 +54,7 @@ describe.each(SHARED_DATABASE_KINDS)("two workers on one %s database: jobs", (ki
       },
     };
     const runners: JobRunner[] = stores.map((store, i) =>
-      createJobRunner<Catalog>({
-        queue: store.jobs,
+      createStoreJobRunner<Catalog>(store, {
         registry,
         workerId: `w${i}`,
         concurrency: 4,
@@ -64,6 +64,10 @@ describe.each(SHARED_DATABASE_KINDS)("two workers on one %s database: jobs", (ki
         pollIntervalMs: 5,
         logger: silent,
       }),
+    );
+    // the worker's own runner for the store: graphile-worker on PostgreSQL, the outbox runner on SQLite
+    expect(runners.map((r) => (r as { queue?: string }).queue)).toEqual(
+      kind === "postgres" ? ["graphile-worker", "graphile-worker"] : ["outbox", "outbox"],
     );
     for (const r of runners) r.start();
     const end = Date.now() + 15_000;

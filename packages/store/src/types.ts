@@ -433,6 +433,46 @@ export interface JobsRepo {
   ): Promise<number>;
 }
 
+/** What `QueueEngine.start` found for a dispatched job. */
+export type DispatchedStart =
+  /** Leased to the caller (an attempt counted): run it. */
+  | { readonly status: "started"; readonly job: Job }
+  /** Done, dead, cancelled or gone: nothing to run (the graphile job just ends). */
+  | { readonly status: "finished" }
+  /** Another worker runs it under a live lease (it records the result and any retry). */
+  | { readonly status: "held" }
+  /** Its location already runs `maxRunningPerLocation` jobs: it was put back to wait for a seat. */
+  | { readonly status: "deferred" };
+
+/**
+ * PostgreSQL: jobs run on graphile-worker (see postgres/graphile-queue.ts). graphile-worker picks and locks
+ * the job; the worker's task then calls `start` to lease the store's ledger row, and records the result
+ * with the usual `jobs.complete / fail / deadLetter / release`, which tell graphile-worker of any retry in
+ * the same transaction.
+ */
+export interface QueueEngine {
+  readonly name: "graphile-worker";
+  /** The database graphile-worker runs on (the store's own; the runner opens its own small pool). */
+  readonly connectionString: string;
+  /** graphile-worker's schema in that database. */
+  readonly schema: string;
+  /**
+   * Leases ledger job `id` for `workerId`, if it is queued, or running under an expired lease (its worker
+   * died), and its location has a free seat (cluster-wide, at most `maxRunningPerLocation` running).
+   * A job without a seat is put back to run when one frees (or after `seatWaitMs` at the latest).
+   */
+  start(
+    id: number,
+    options: { workerId: string; leaseMs: number; maxRunningPerLocation?: number; seatWaitMs?: number },
+  ): Promise<DispatchedStart>;
+  /**
+   * Unlocks graphile jobs locked for longer than `olderThanMs` whose ledger job is not running under a
+   * live lease: the worker that locked them died (graphile-worker alone would wait 4 hours). Returns how
+   * many graphile workers were unlocked.
+   */
+  unlockAbandoned(options: { olderThanMs: number }): Promise<number>;
+}
+
 export interface DeadLettersRepo {
   list(options?: { locationId?: string; name?: string; limit?: number }): Promise<Job[]>;
   /** Re-queues a dead job now with its attempts reset. */
@@ -1147,4 +1187,9 @@ export interface Store extends Repositories {
   close(): Promise<void>;
   /** The store's clock (epoch ms). */
   readonly now: () => number;
+  /**
+   * How jobs run: absent, the embedded outbox (the worker claims jobs from `jobs`); on PostgreSQL,
+   * graphile-worker (see QueueEngine).
+   */
+  readonly queueEngine?: QueueEngine;
 }

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Cipher } from "../crypto.js";
 import { StoreError } from "../errors.js";
+import type { JobDispatcher } from "../postgres/graphile-queue.js";
 import type { StoreDialect } from "./dialect.js";
 import type { StoreSchema } from "./schema.js";
 
@@ -14,6 +15,11 @@ export interface KyselyContext {
   readonly dialect: StoreDialect;
   readonly cipher: Cipher;
   readonly now: () => number;
+  /**
+   * PostgreSQL with graphile-worker: tells graphile-worker of every job the ledger makes runnable, on the
+   * same connection (see postgres/graphile-queue.ts). Absent: the embedded outbox, jobs are claimed.
+   */
+  readonly queue?: JobDispatcher;
   /** Runs one unit of store work on the right connection. */
   run<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /**

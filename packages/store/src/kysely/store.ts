@@ -11,9 +11,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "kysely";
 import type { Cipher } from "../crypto.js";
 import { EncryptionError, StoreError } from "../errors.js";
+import type { JobDispatcher } from "../postgres/graphile-queue.js";
 import type { Store, StoreTx } from "../types.js";
 import type { Db, KyselyContext } from "./context.js";
 import type { StoreDialect } from "./dialect.js";
+import { createQueueEngine } from "./repos/queue-engine.js";
 import { defineRepositories } from "./repositories.js";
 
 interface TxToken {
@@ -27,6 +29,8 @@ export interface KyselyStoreParts {
   cipher: Cipher;
   now: () => number;
   schemaVersion: () => Promise<number>;
+  /** PostgreSQL with graphile-worker (see KyselyContext.queue and Store.queueEngine). */
+  queue?: { dispatcher: JobDispatcher; connectionString: string };
   /** Describes the failure of a commit for `/readyz` (never row data). */
   describeFailure?: (error: unknown) => string;
 }
@@ -48,6 +52,7 @@ async function inSavepoint<T>(db: Db, name: string, fn: () => Promise<T>): Promi
 
 export function createKyselyStore(parts: KyselyStoreParts): Store {
   const { db, dialect, cipher, now } = parts;
+  const queue = parts.queue?.dispatcher;
   const txContext = new AsyncLocalStorage<TxToken>();
   let closed = false;
 
@@ -67,6 +72,7 @@ export function createKyselyStore(parts: KyselyStoreParts): Store {
     dialect,
     cipher,
     now,
+    ...(queue ? { queue } : {}),
     run(fn) {
       const error = topCheck();
       return error ? Promise.reject(error) : fn(db);
@@ -88,6 +94,7 @@ export function createKyselyStore(parts: KyselyStoreParts): Store {
       dialect,
       cipher,
       now,
+      ...(queue ? { queue } : {}),
       run(fn) {
         return token.active ? fn(trx) : Promise.reject(finished());
       },
@@ -129,6 +136,14 @@ export function createKyselyStore(parts: KyselyStoreParts): Store {
     {
       now,
       transaction,
+      ...(queue && parts.queue
+        ? {
+            queueEngine: createQueueEngine(
+              { ...topCtx, queue },
+              { connectionString: parts.queue.connectionString },
+            ),
+          }
+        : {}),
       schemaVersion: () => (closed ? Promise.reject(closedError()) : parts.schemaVersion()),
       ping: async () => {
         if (closed) return false;

@@ -1,7 +1,7 @@
 /**
  * Opens (creating and migrating on first start) the PostgreSQL store: the Kysely repositories over a pg
- * pool. Several processes may open the same database: migrations take a lock, jobs are claimed with
- * `FOR UPDATE SKIP LOCKED`, read-check-write work takes transaction-scoped advisory locks.
+ * pool. Several processes may open the same database: migrations take a lock, jobs run on graphile-worker
+ * (installed here, in its own schema), read-check-write work takes transaction-scoped advisory locks.
  */
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { createCipher, missingKeyCipher } from "../crypto.js";
@@ -11,6 +11,7 @@ import type { Db } from "../kysely/context.js";
 import { postgresDialect } from "../kysely/dialect.js";
 import { checkKey, createKyselyStore } from "../kysely/store.js";
 import type { Store } from "../types.js";
+import { createJobDispatcher, graphileSchemaFor, installGraphileWorker } from "./graphile-queue.js";
 import { migratePostgres, pgSchemaVersion, quoteIdent } from "./migrations/index.js";
 import { createPool } from "./pool.js";
 
@@ -29,6 +30,12 @@ export interface PostgresStoreOptions {
   onConnectionError?: (error: Error) => void;
   /** `application_name` of the connections (pg_stat_activity). Default "ghl-bulksms". */
   applicationName?: string;
+  /**
+   * Where jobs run. Default "graphile-worker": graphile-worker's schema is installed next to the store's
+   * and every runnable job is also added to it (see graphile-queue.ts). "outbox": jobs are only claimed
+   * from the store's own table (tools that copy or inspect a database, and the outbox conformance runs).
+   */
+  jobQueue?: "graphile-worker" | "outbox";
 }
 
 /** Opens the store; rejects with a StoreError naming the (password-redacted) URL when it cannot connect. */
@@ -36,6 +43,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const now = options.now ?? Date.now;
   const schema = options.schema ?? "public";
   const label = redactDatabaseUrl(options.url) + (schema === "public" ? "" : ` (schema ${schema})`);
+  const jobQueue = options.jobQueue ?? "graphile-worker";
   const hasKey = options.encryptionKey !== undefined && options.encryptionKey !== "";
   const cipher = hasKey ? createCipher(options.encryptionKey!) : missingKeyCipher();
   const pool = createPool({
@@ -58,6 +66,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     }
     if (schema !== "public") await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).execute(db);
     await migratePostgres(db, { schema, label });
+    if (jobQueue === "graphile-worker")
+      await installGraphileWorker(pool, options.url, graphileSchemaFor(schema));
     if (hasKey) await checkKey(db as unknown as Db, cipher, label, now());
   } catch (error) {
     await db.destroy();
@@ -69,5 +79,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     cipher,
     now,
     schemaVersion: () => pgSchemaVersion(db, schema),
+    ...(jobQueue === "graphile-worker"
+      ? {
+          queue: {
+            dispatcher: createJobDispatcher(graphileSchemaFor(schema)),
+            connectionString: options.url,
+          },
+        }
+      : {}),
   });
 }

@@ -163,7 +163,10 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-/** A fresh, uniquely named schema (`t_<random>`) for one test file. */
+/**
+ * A fresh, uniquely named schema (`t_<random>`) for one test file; a PostgreSQL store opened on it keeps
+ * graphile-worker's jobs in `t_<random>_graphile_worker`, emptied and dropped with it.
+ */
 export async function createTestSchema(url: string): Promise<TestSchema> {
   const schema = `t_${randomBytes(6).toString("hex")}`;
   const client = new pg.Client({ connectionString: url });
@@ -178,10 +181,18 @@ export async function createTestSchema(url: string): Promise<TestSchema> {
       );
       if (rows.length === 0) return;
       const list = rows.map((r) => `"${schema}"."${r.name}"`).join(", ");
-      await client.query(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
+      // graphile-worker's jobs go too: ledger ids restart, and its keys are "job:<ledger id>"
+      const queue = `${schema}_graphile_worker`;
+      const { rows: gw } = await client.query<{ present: boolean }>(
+        "SELECT to_regclass($1) IS NOT NULL AS present",
+        [`"${queue}"._private_jobs`],
+      );
+      const queueTables = gw[0]?.present ? `, "${queue}"._private_jobs, "${queue}"._private_job_queues` : "";
+      await client.query(`TRUNCATE ${list}${queueTables} RESTART IDENTITY CASCADE`);
     },
     async drop() {
       try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}_graphile_worker" CASCADE`);
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       } finally {
         await client.end().catch(() => {});

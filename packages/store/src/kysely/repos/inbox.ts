@@ -1,4 +1,5 @@
 import { type Selectable, sql } from "kysely";
+import { GRAPHILE_MAX_ATTEMPTS } from "../../postgres/graphile-queue.js";
 import type { InboxEvent, InboxInsertResult, InboxRepo, InboxStatus } from "../../types.js";
 import { affected, type Db, type KyselyContext, num, numOrNull } from "../context.js";
 import type { InboxTable } from "../schema.js";
@@ -124,8 +125,20 @@ export function createInboxRepo(ctx: KyselyContext): InboxRepo {
                    location_id, 0, 'queued', received_at, ${now}::bigint, ${now}::bigint
             FROM ins ORDER BY id
             ON CONFLICT (key) DO NOTHING
+            RETURNING id, name, run_at
+          )${
+            ctx.queue
+              ? sql`, gw AS (
+            -- graphile-worker (see postgres/graphile-queue.ts): the same statement adds each new job to it
+            SELECT count(*) AS n FROM ${sql.raw(`"${ctx.queue.schema.replaceAll('"', '""')}"`)}.add_jobs(ARRAY(
+              SELECT ROW(name, json_build_object('id', id), NULL, to_timestamp(run_at / 1000.0),
+                         ${GRAPHILE_MAX_ATTEMPTS}::smallint, 'job:' || id::text, 0::smallint, NULL
+                     )::${sql.raw(`"${ctx.queue.schema.replaceAll('"', '""')}"`)}.job_spec FROM job))
           )
-          SELECT id, source, event_id FROM ins`.execute(db);
+          SELECT id, source, event_id FROM ins, gw`
+              : sql`
+          SELECT id, source, event_id FROM ins`
+          }`.execute(db);
         const ids = new Map(rows.map((r) => [`${r.source}\u0000${r.event_id}`, num(r.id)]));
         const seen = new Set<string>();
         const out: InboxInsertResult[] = [];

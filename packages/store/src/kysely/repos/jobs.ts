@@ -16,7 +16,7 @@ function byClaimOrder(a: Job, b: Job): number {
  * `FOR UPDATE SKIP LOCKED`, so any number of processes can claim from one database and never get the same
  * job: a row another claimer has locked is skipped, not waited for.
  */
-function jobMapper(ctx: KyselyContext): (row: Selectable<JobsTable>) => Job {
+export function jobMapper(ctx: KyselyContext): (row: Selectable<JobsTable>) => Job {
   return (row) => ({
     id: num(row.id),
     name: row.name,
@@ -84,9 +84,27 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
     if (workerId !== undefined) query = query.where("lease_owner", "=", workerId);
     return query;
   };
+  const queue = ctx.queue;
+  /** With graphile-worker, a state change that frees or fills a seat must commit with its dispatch. */
+  const unit = <T>(fn: (db: Db) => Promise<T>) => (queue ? ctx.write(null, fn) : ctx.run(fn));
+  /** Tells graphile-worker of jobs the ledger made runnable (same transaction); wakes seat waiters. */
+  async function dispatched(
+    db: Db,
+    rows: readonly { id: unknown; name: string; run_at: unknown; priority: unknown }[],
+  ): Promise<void> {
+    if (!queue || rows.length === 0) return;
+    await queue.dispatch(
+      db,
+      rows.map((r) => ({ id: num(r.id), name: r.name, runAt: num(r.run_at), priority: num(r.priority) })),
+    );
+  }
+  /** A running job of `locationId` ended: the next job waiting for a seat there may start now. */
+  async function seatFreed(db: Db, locationId: string | null | undefined): Promise<void> {
+    if (queue && locationId) await queue.wakeSeatWaiters(db, locationId, 1);
+  }
   return {
     enqueue(job) {
-      return ctx.run(async (db) => {
+      return unit(async (db) => {
         if (!job.name || !job.key) throw new TypeError("jobs.enqueue: name and key are required");
         const now = ctx.now();
         const row = await db
@@ -103,9 +121,12 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
             updated_at: now,
           })
           .onConflict((oc) => oc.column("key").doNothing())
-          .returning("id")
+          .returning(["id", "name", "run_at", "priority"])
           .executeTakeFirst();
-        if (row) return { enqueued: true, id: num(row.id) };
+        if (row) {
+          await dispatched(db, [row]);
+          return { enqueued: true, id: num(row.id) };
+        }
         const existing = await db
           .selectFrom("jobs")
           .select("id")
@@ -212,36 +233,37 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
       );
     },
     complete(id, options = {}) {
-      return ctx.run(async (db) => {
+      return unit(async (db) => {
         const now = ctx.now();
-        return (
-          affected(
-            await whileRunning(db, id, options.workerId)
-              .set({ state: "done", lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
-              .executeTakeFirst(),
-          ) > 0
-        );
+        const row = await whileRunning(db, id, options.workerId)
+          .set({ state: "done", lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
+          .returning("location_id")
+          .executeTakeFirst();
+        if (row) await seatFreed(db, row.location_id);
+        return row !== undefined;
       });
     },
     fail(id, options) {
-      return ctx.run(
-        async (db) =>
-          affected(
-            await whileRunning(db, id, options.workerId)
-              .set({
-                state: "queued",
-                run_at: options.retryAt,
-                last_error: options.error,
-                lease_owner: null,
-                lease_until: null,
-                updated_at: ctx.now(),
-              })
-              .executeTakeFirst(),
-          ) > 0,
-      );
+      return unit(async (db) => {
+        const row = await whileRunning(db, id, options.workerId)
+          .set({
+            state: "queued",
+            run_at: options.retryAt,
+            last_error: options.error,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: ctx.now(),
+          })
+          .returning(["id", "name", "run_at", "priority", "location_id"])
+          .executeTakeFirst();
+        if (!row) return false;
+        await dispatched(db, [row]);
+        await seatFreed(db, row.location_id);
+        return true;
+      });
     },
     deadLetter(id, error, options = {}) {
-      return ctx.run(async (db) => {
+      return unit(async (db) => {
         const now = ctx.now();
         let query = db
           .updateTable("jobs")
@@ -256,24 +278,28 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
           .where("id", "=", id)
           .where("state", "in", ["queued", "running"]);
         if (options.workerId !== undefined) query = query.where("lease_owner", "=", options.workerId);
-        return affected(await query.executeTakeFirst()) > 0;
+        const row = await query.returning("location_id").executeTakeFirst();
+        if (row) await seatFreed(db, row.location_id);
+        return row !== undefined;
       });
     },
     release(id, options = {}) {
-      return ctx.run(
-        async (db) =>
-          affected(
-            await whileRunning(db, id, options.workerId)
-              .set({
-                state: "queued",
-                attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`,
-                lease_owner: null,
-                lease_until: null,
-                updated_at: ctx.now(),
-              })
-              .executeTakeFirst(),
-          ) > 0,
-      );
+      return unit(async (db) => {
+        const row = await whileRunning(db, id, options.workerId)
+          .set({
+            state: "queued",
+            attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`,
+            lease_owner: null,
+            lease_until: null,
+            updated_at: ctx.now(),
+          })
+          .returning(["id", "name", "run_at", "priority", "location_id"])
+          .executeTakeFirst();
+        if (!row) return false;
+        await dispatched(db, [row]);
+        await seatFreed(db, row.location_id);
+        return true;
+      });
     },
     counts(options = {}) {
       return ctx.run(async (db) => {
@@ -336,6 +362,7 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
 /** Dead letters are jobs in the `dead` state, kept with their last error and attempts. */
 export function createDeadLettersRepo(ctx: KyselyContext): DeadLettersRepo {
   const toJob = jobMapper(ctx);
+  const queue = ctx.queue;
   return {
     list(options = {}) {
       return ctx.run(async (db) => {
@@ -351,25 +378,29 @@ export function createDeadLettersRepo(ctx: KyselyContext): DeadLettersRepo {
       });
     },
     replay(id, options = {}) {
-      return ctx.run(async (db) => {
+      const replayed = async (db: Db) => {
         const now = ctx.now();
-        return (
-          affected(
-            await db
-              .updateTable("jobs")
-              .set({
-                state: "queued",
-                attempts: 0,
-                run_at: options.runAt ?? now,
-                finished_at: null,
-                updated_at: now,
-              })
-              .where("id", "=", id)
-              .where("state", "=", "dead")
-              .executeTakeFirst(),
-          ) > 0
-        );
-      });
+        const row = await db
+          .updateTable("jobs")
+          .set({
+            state: "queued",
+            attempts: 0,
+            run_at: options.runAt ?? now,
+            finished_at: null,
+            updated_at: now,
+          })
+          .where("id", "=", id)
+          .where("state", "=", "dead")
+          .returning(["id", "name", "run_at", "priority"])
+          .executeTakeFirst();
+        if (row && queue) {
+          await queue.dispatch(db, [
+            { id: num(row.id), name: row.name, runAt: num(row.run_at), priority: num(row.priority) },
+          ]);
+        }
+        return row !== undefined;
+      };
+      return queue ? ctx.write(null, replayed) : ctx.run(replayed);
     },
     purge(options) {
       return ctx.run(async (db) => {
