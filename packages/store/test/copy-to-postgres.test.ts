@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import pgDriver from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   copySqliteToPostgres,
@@ -155,6 +156,18 @@ describe("store migrate: SQLite -> PostgreSQL", () => {
 
     const schema = await createTestSchema(testPostgresUrl());
     schemas.push(schema);
+    const graphileKeys = async (): Promise<string[]> => {
+      const client = new pgDriver.Client({ connectionString: testPostgresUrl() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ key: string }>(
+          `SELECT key FROM "${schema.schema}_graphile_worker".jobs ORDER BY key`,
+        );
+        return rows.map((r) => r.key);
+      } finally {
+        await client.end();
+      }
+    };
     const progress: string[] = [];
     const result = await copySqliteToPostgres({
       from: path,
@@ -247,6 +260,13 @@ describe("store migrate: SQLite -> PostgreSQL", () => {
         priority: 2,
         state: "queued",
       });
+      // the copied queued jobs are handed to graphile-worker, the job queue on PostgreSQL
+      expect(await graphileKeys()).toEqual(
+        [
+          `job:${(await pg.jobs.getByKey("job-1"))!.id}`,
+          `job:${(await pg.jobs.getByKey("job-2"))!.id}`,
+        ].sort(),
+      );
       expect((await pg.inbox.listPending()).map((e) => e.eventId)).toEqual(["e1"]);
       expect(await pg.audit.list()).toMatchObject([{ operation: "notes.create", detail: { ok: true } }]);
       expect(await pg.decisions.list({ contactIds: ["c1"] })).toMatchObject([
@@ -301,5 +321,8 @@ describe("store migrate: SQLite -> PostgreSQL", () => {
     });
     expect(forced.ok).toBe(true);
     expect(forced.tables.find((t) => t.table === "jobs")).toEqual({ table: "jobs", source: 2, target: 2 });
+    // the forced copy retired the graphile jobs of the replaced rows: the copied jobs are there once
+    // (job-3, enqueued after the first copy, is gone with its row)
+    expect(await graphileKeys()).toEqual(["job:1", "job:2"]);
   });
 });

@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { redactDatabaseUrl } from "../database-url.js";
 import { StoreError } from "../errors.js";
+import { createJobDispatcher, graphileSchemaFor, installGraphileWorker } from "../postgres/graphile-queue.js";
 import { migratePostgres, quoteIdent } from "../postgres/migrations/index.js";
 import { createPool } from "../postgres/pool.js";
 import { migrate, schemaVersion } from "../sqlite/migrations.js";
@@ -96,6 +97,8 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     }
     if (schema !== "public") await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`).execute(pg);
     await migratePostgres(pg as unknown as Kysely<unknown>, { schema, label: target });
+    const queue = createJobDispatcher(graphileSchemaFor(schema));
+    await installGraphileWorker(pool, options.to, queue.schema);
 
     const tables = copyOrder(source, sqliteTables(source));
     const pgTypes = await columnTypes(pg, schema);
@@ -139,6 +142,25 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
           await resetIdentity(trx, schema, table, types);
           counts.push({ table, source: total, target: await countRows(trx, table) });
         }
+        // the copied jobs that still have to run are handed to graphile-worker (the worker's job queue on
+        // PostgreSQL), in this transaction; a forced copy first retires the graphile jobs of the old rows
+        const gw = sql.raw(quoteIdent(queue.schema));
+        await sql`SELECT count(*) FROM ${gw}.complete_jobs(ARRAY(
+          SELECT id FROM ${gw}.jobs WHERE key LIKE 'job:%'))`.execute(trx);
+        const runnable = await trx
+          .selectFrom("jobs")
+          .select(["id", "name", "run_at", "priority"])
+          .where("state", "in", ["queued", "running"])
+          .execute();
+        await queue.dispatch(
+          trx,
+          runnable.map((r) => ({
+            id: Number(r.id),
+            name: String(r.name),
+            runAt: Number(r.run_at),
+            priority: Number(r.priority),
+          })),
+        );
         if (counts.some((c) => c.source !== c.target)) {
           throw new StoreError(
             "copy_mismatch",

@@ -40,8 +40,13 @@ export const SEAT_WAIT_FLAG = "seat-wait";
 export interface DispatchRow {
   readonly id: number;
   readonly name: string;
-  /** Epoch ms; null = now (the database's clock). */
+  /** Epoch ms by the store's clock; null = now (the database's clock). */
   readonly runAt: number | null;
+  /**
+   * With a simulated store clock, graphile-worker's run time is the database's now() plus this (real ms;
+   * default 0), since the store's run time means nothing to the database's clock.
+   */
+  readonly delayMs?: number;
   /** The ledger's priority (higher first). */
   readonly priority: number;
   /** It is waiting for a seat in its location: the next job there to end wakes it (wakeSeatWaiters). */
@@ -51,6 +56,12 @@ export interface DispatchRow {
 /** Adds graphile jobs for ledger jobs, on the given connection (the caller's transaction). */
 export interface JobDispatcher {
   readonly schema: string;
+  /**
+   * The store runs on a simulated clock (the demo, tests): graphile-worker, which schedules by the
+   * database's clock, is told every job is due now, and the task checks the run time against the store's
+   * clock (QueueEngine.start puts an early job back for SIMULATED_CLOCK_RECHECK_MS).
+   */
+  readonly simulatedClock: boolean;
   dispatch(db: AnyDb, rows: readonly DispatchRow[]): Promise<void>;
   /**
    * Makes up to `n` graphile jobs of `locationId` that wait for a seat due now (a running job there
@@ -67,24 +78,34 @@ export function graphilePriority(priority: number): number {
   return Math.max(-32768, Math.min(32767, -Math.trunc(priority)));
 }
 
-export function createJobDispatcher(schema: string): JobDispatcher {
+/** How soon (real ms) a job that is early by a simulated store clock is looked at again. */
+export const SIMULATED_CLOCK_RECHECK_MS = 200;
+
+export function createJobDispatcher(
+  schema: string,
+  options: { simulatedClock?: boolean } = {},
+): JobDispatcher {
   const gw = quoteIdent(schema);
+  const simulatedClock = options.simulatedClock === true;
   return {
     schema,
+    simulatedClock,
     async dispatch(db, rows) {
       if (rows.length === 0) return;
       // one statement for any number of jobs: add_jobs takes an array of job_spec
       await sql`
         SELECT count(*) FROM ${sql.raw(gw)}.add_jobs(ARRAY(
           SELECT ROW(identifier, json_build_object('id', id), NULL,
-                     CASE WHEN run_at IS NULL THEN now() ELSE to_timestamp(run_at / 1000.0) END,
+                     CASE WHEN run_at IS NULL THEN now() + delay_ms * interval '1 millisecond'
+                          ELSE to_timestamp(run_at / 1000.0) END,
                      ${GRAPHILE_MAX_ATTEMPTS}::smallint, 'job:' || id::text, priority::smallint,
                      CASE WHEN seat_wait THEN ARRAY[${SEAT_WAIT_FLAG}::text] END
                  )::${sql.raw(gw)}.job_spec
           FROM unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.name)}::text[],
-                      ${rows.map((r) => r.runAt)}::bigint[], ${rows.map((r) => graphilePriority(r.priority))}::int[],
-                      ${rows.map((r) => r.seatWait === true)}::boolean[])
-               AS r(id, identifier, run_at, priority, seat_wait)
+                      ${rows.map((r) => (simulatedClock ? null : r.runAt))}::bigint[], ${rows.map((r) => graphilePriority(r.priority))}::int[],
+                      ${rows.map((r) => r.seatWait === true)}::boolean[],
+                      ${rows.map((r) => Math.max(0, Math.round(r.delayMs ?? 0)))}::int[])
+               AS r(id, identifier, run_at, priority, seat_wait, delay_ms)
         ))`.execute(db);
     },
     async wakeSeatWaiters(db, locationId, n) {

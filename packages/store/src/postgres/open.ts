@@ -82,7 +82,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     ...(jobQueue === "graphile-worker"
       ? {
           queue: {
-            dispatcher: createJobDispatcher(graphileSchemaFor(schema)),
+            // an injected clock other than Date.now is a simulated one (the demo, tests)
+            dispatcher: createJobDispatcher(graphileSchemaFor(schema), {
+              simulatedClock: options.now !== undefined && options.now !== Date.now,
+            }),
             connectionString: options.url,
           },
         }

@@ -125,13 +125,14 @@ export function createInboxRepo(ctx: KyselyContext): InboxRepo {
                    location_id, 0, 'queued', received_at, ${now}::bigint, ${now}::bigint
             FROM ins ORDER BY id
             ON CONFLICT (key) DO NOTHING
-            RETURNING id, name, run_at
+            RETURNING id, name
           )${
             ctx.queue
               ? sql`, gw AS (
-            -- graphile-worker (see postgres/graphile-queue.ts): the same statement adds each new job to it
+            -- graphile-worker (see postgres/graphile-queue.ts): the same statement adds each new job to it,
+            -- due at once (an inbox job's run time is its receipt)
             SELECT count(*) AS n FROM ${sql.raw(`"${ctx.queue.schema.replaceAll('"', '""')}"`)}.add_jobs(ARRAY(
-              SELECT ROW(name, json_build_object('id', id), NULL, to_timestamp(run_at / 1000.0),
+              SELECT ROW(name, json_build_object('id', id), NULL, now(),
                          ${GRAPHILE_MAX_ATTEMPTS}::smallint, 'job:' || id::text, 0::smallint, NULL
                      )::${sql.raw(`"${ctx.queue.schema.replaceAll('"', '""')}"`)}.job_spec FROM job))
           )

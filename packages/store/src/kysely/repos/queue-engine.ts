@@ -4,10 +4,16 @@
  * graphile jobs locked by a worker that died.
  */
 import { sql } from "kysely";
-import type { JobDispatcher } from "../../postgres/graphile-queue.js";
+import { type JobDispatcher, SIMULATED_CLOCK_RECHECK_MS } from "../../postgres/graphile-queue.js";
 import type { QueueEngine } from "../../types.js";
 import { type KyselyContext, num } from "../context.js";
 import { jobMapper } from "./jobs.js";
+
+/**
+ * A job graphile-worker hands over this little before its run time by the store's clock runs (the two
+ * clocks of one deployment differ by milliseconds: the database's and the worker host's).
+ */
+const EARLY_TOLERANCE_MS = 1_000;
 
 /** A job without a seat waits at most this long before it looks again (a freed seat wakes it sooner). */
 const DEFAULT_SEAT_WAIT_MS = 5_000;
@@ -36,6 +42,19 @@ export function createQueueEngine(
           .executeTakeFirst();
         if (!row || row.state === "done" || row.state === "dead") return { status: "finished" as const };
         if (row.state === "running" && num(row.lease_until) > now) return { status: "held" as const };
+        if (row.state === "queued" && num(row.run_at) > now + EARLY_TOLERANCE_MS) {
+          // due by graphile-worker's (the database's) clock, not yet by the store's: put it back
+          await ctx.queue.dispatch(db, [
+            {
+              id,
+              name: row.name,
+              runAt: num(row.run_at),
+              priority: num(row.priority),
+              delayMs: SIMULATED_CLOCK_RECHECK_MS,
+            },
+          ]);
+          return { status: "deferred" as const };
+        }
         const locationId = row.location_id ?? null;
         if (locationId !== null && maxRunningPerLocation !== undefined) {
           // seats are counted under the location's lock, so two workers never take the last seat together
@@ -49,15 +68,23 @@ export function createQueueEngine(
             .where("id", "!=", id)
             .executeTakeFirstOrThrow();
           if (num(n) >= maxRunningPerLocation) {
-            const runAt = now + (seatWaitMs ?? DEFAULT_SEAT_WAIT_MS);
-            // a job whose worker died is running in the ledger; it waits as queued (no attempt counted)
+            const waitMs = seatWaitMs ?? DEFAULT_SEAT_WAIT_MS;
+            // the ledger row stays due (a job whose worker died was running: it waits as queued, no attempt
+            // counted); only graphile-worker's job waits, until a seat frees (wakeSeatWaiters) or waitMs
             await db
               .updateTable("jobs")
-              .set({ state: "queued", run_at: runAt, lease_owner: null, lease_until: null, updated_at: now })
+              .set({ state: "queued", lease_owner: null, lease_until: null, updated_at: now })
               .where("id", "=", id)
               .execute();
             await ctx.queue.dispatch(db, [
-              { id, name: row.name, runAt, priority: num(row.priority), seatWait: true },
+              {
+                id,
+                name: row.name,
+                runAt: now + waitMs,
+                priority: num(row.priority),
+                seatWait: true,
+                delayMs: waitMs,
+              },
             ]);
             return { status: "deferred" as const };
           }
