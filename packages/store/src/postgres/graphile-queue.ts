@@ -68,6 +68,8 @@ export interface JobDispatcher {
    * ended). They still take the seat in `start`, under the location's lock.
    */
   wakeSeatWaiters(db: AnyDb, locationId: string, n: number): Promise<void>;
+  /** Notes that a job of `locationId` waits for a seat (wakeSeatWaiters looks only where one does). */
+  markSeatWaiter(db: AnyDb, locationId: string): Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any Kysely database of the store (its schema type is the caller's)
@@ -109,9 +111,13 @@ export function createJobDispatcher(
         ))`.execute(db);
     },
     async wakeSeatWaiters(db, locationId, n) {
+      // most ends free a seat nobody waits for: a marker row (set by markSeatWaiter) spares the search
+      const marker = `${SEAT_WAIT_FLAG}:${locationId}`;
+      const { rows: marked } = await sql`SELECT 1 FROM store_meta WHERE key = ${marker}`.execute(db);
+      if (marked.length === 0) return;
       // the ledger row is found from the graphile key ("job:<id>") by primary key
-      await sql`
-        SELECT count(*) FROM ${sql.raw(gw)}.reschedule_jobs(ARRAY(
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM ${sql.raw(gw)}.reschedule_jobs(ARRAY(
           SELECT g.id FROM ${sql.raw(gw)}.jobs g
           JOIN jobs j ON j.id = substring(g.key from 5)::bigint
           WHERE g.key LIKE 'job:%' AND g.locked_at IS NULL AND g.flags ? ${SEAT_WAIT_FLAG}
@@ -119,6 +125,12 @@ export function createJobDispatcher(
           ORDER BY g.priority, g.run_at, g.id
           LIMIT ${n}
         ), run_at => now())`.execute(db);
+      // nobody left waiting (a waiter marked at this very moment still looks again after its wait)
+      if ((rows[0]?.n ?? 0) === 0) await sql`DELETE FROM store_meta WHERE key = ${marker}`.execute(db);
+    },
+    async markSeatWaiter(db, locationId) {
+      await sql`INSERT INTO store_meta (key, value) VALUES (${`${SEAT_WAIT_FLAG}:${locationId}`}, '1')
+                ON CONFLICT (key) DO NOTHING`.execute(db);
     },
   };
 }

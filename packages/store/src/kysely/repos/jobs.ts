@@ -233,7 +233,8 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
       );
     },
     complete(id, options = {}) {
-      return unit(async (db) => {
+      // the wake of a seat waiter is a hint (a waiter looks again after its wait anyway): no transaction
+      return ctx.run(async (db) => {
         const now = ctx.now();
         const row = await whileRunning(db, id, options.workerId)
           .set({ state: "done", lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
@@ -263,7 +264,7 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
       });
     },
     deadLetter(id, error, options = {}) {
-      return unit(async (db) => {
+      return ctx.run(async (db) => {
         const now = ctx.now();
         let query = db
           .updateTable("jobs")

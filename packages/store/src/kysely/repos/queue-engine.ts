@@ -86,6 +86,7 @@ export function createQueueEngine(
                 delayMs: waitMs,
               },
             ]);
+            await ctx.queue.markSeatWaiter(db, locationId);
             return { status: "deferred" as const };
           }
         }
