@@ -10,9 +10,10 @@
 // cycles; in each cycle every server gets one closed-loop slice of SLICE signed webhooks over CONCURRENCY
 // keep-alive connections, in an order that rotates each cycle. The machine is shared and noisy, so servers
 // are compared slice by slice: a ratio is computed within each cycle (slices a fraction of a second apart)
-// and the median over cycles is reported, with the interquartile range. Latency: worker and floor are
-// driven open-loop at RATE req/s in alternating 1-second slices, RATE_SECONDS each; p50/p99 are over all
-// their requests (the floor's p99 shows what the machine itself adds). Then the worker gets redeliveries
+// and the median over cycles is reported, with the interquartile range, for wall-clock req/s and for
+// requests per CPU-second of the server process (also over all slices together: the target's figure).
+// Latency: worker and floor are driven open-loop at RATE req/s in alternating 1-second slices, RATE_SECONDS
+// each; p50/p99 are over all their requests (the floor's p99 shows what the machine itself adds). Then the worker gets redeliveries
 // of acknowledged events (each must be answered 200 "duplicate"), every server is SIGKILLed, and each
 // database is read back: every acknowledged webhookId must be in the inbox with its job, once.
 //
@@ -20,7 +21,9 @@
 // database of its own (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a throwaway cluster from the
 // PostgreSQL binaries on the machine): pg-worker (the real route on the PostgreSQL store, group commit),
 // pg-worker-unbatched, and pg-floor (node:http, the Ed25519 check and ONE prepared INSERT round trip per
-// request; see serve.ts). Target: pg-worker >= 0.8x pg-floor.
+// request; see serve.ts). Target: pg-worker >= 0.8x pg-floor in requests per CPU-second. On PostgreSQL the
+// CPU of each server's database backends is read too (their pids from pg_stat_activity, their run time from
+// /proc when the server is on this machine), since the statements a server sends cost CPU there as well.
 import { type ChildProcess, execSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -505,7 +508,7 @@ async function bench(): Promise<number> {
     const perCpu = (s: Server) => (s.cpu ? s.requests / s.cpu : null);
     const pgMicros = (s: Server) => (s.pgCpu === null || !s.dbName ? null : (1e6 * s.pgCpu) / s.requests);
     console.log(
-      "server           | req/s (all slices) | per-slice req/s p25/median/p75 | req per CPU-s | µs CPU/req | PG backends µs CPU/req | p50 ms | p99 ms",
+      `server           | req/s (all slices) | per-slice req/s p25/median/p75 | req per CPU-s | µs CPU/req |${POSTGRES ? " PG backends µs CPU/req |" : ""} p50 ms | p99 ms`,
     );
     for (const s of servers) {
       const [q1, q2, q3] = quartiles(s.sliceRps);
@@ -513,7 +516,7 @@ async function bench(): Promise<number> {
       const c = perCpu(s);
       const pgc = pgMicros(s);
       console.log(
-        `${s.kind.padEnd(16)} | ${f0(s.requests / s.seconds).padStart(18)} | ${`${f0(q1)} / ${f0(q2)} / ${f0(q3)}`.padStart(30)} | ${(c ? f0(c) : "n/a").padStart(13)} | ${(c ? f0(1e6 / c) : "n/a").padStart(10)} | ${(pgc === null ? "n/a" : f0(pgc)).padStart(22)} | ${(lat ? f2(pct(s.latencies, 50)) : "-").padStart(6)} | ${(lat ? f2(pct(s.latencies, 99)) : "-").padStart(6)}`,
+        `${s.kind.padEnd(16)} | ${f0(s.requests / s.seconds).padStart(18)} | ${`${f0(q1)} / ${f0(q2)} / ${f0(q3)}`.padStart(30)} | ${(c ? f0(c) : "n/a").padStart(13)} | ${(c ? f0(1e6 / c) : "n/a").padStart(10)} |${POSTGRES ? ` ${(pgc === null ? "n/a" : f0(pgc)).padStart(22)} |` : ""} ${(lat ? f2(pct(s.latencies, 50)) : "-").padStart(6)} | ${(lat ? f2(pct(s.latencies, 99)) : "-").padStart(6)}`,
       );
     }
     /** over all slices: requests per CPU-second of a over those of b */
@@ -540,26 +543,33 @@ async function bench(): Promise<number> {
       return each.length > 0 ? quartiles(each) : null;
     };
     const iqr = (r: readonly [number, number, number]) => `${f2(r[1])}x (IQR ${f2(r[0])}-${f2(r[2])})`;
+    // The target (issue 13) is in requests per CPU-second, judged on all slices together (total requests over
+    // total CPU: the steadiest figure); the wall-clock median is judged too, for the record: on a shared
+    // machine it also measures how much CPU each process was given.
     const show = (label: string, a: Kind, b: Kind, target?: number) => {
       const r = ratio(a, b, "rps");
       if (!r) return;
-      const verdict =
-        target === undefined ? "" : `  target >= ${target}: ${r[1] >= target ? "met" : "NOT met"}`;
+      const verdict = (x: number | null | undefined) =>
+        target === undefined || x === null || x === undefined
+          ? ""
+          : `  >= ${target}: ${x >= target ? "met" : "NOT met"}`;
       const c = ratio(a, b, "perCpu");
       const all = cpuRatio(a, b, false);
       const withPg = ratio(a, b, "perCpuWithPg");
       const allWithPg = cpuRatio(a, b, true);
+      const pad = "".padEnd(58);
       console.log(
-        `${label.padEnd(58)} wall-clock ${iqr(r)}${verdict}\n${"".padEnd(58)} per CPU-s ${c ? iqr(c) : "n/a"}, all slices ${all === null ? "n/a" : `${f2(all)}x`}` +
+        `${label.padEnd(58)} wall-clock ${iqr(r)}${verdict(r[1])}` +
+          `\n${pad} per CPU-s ${c ? iqr(c) : "n/a"}, all slices ${all === null ? "n/a" : `${f2(all)}x`}${verdict(all)}` +
           (withPg
-            ? `\n${"".padEnd(58)} per CPU-s with PG backends ${iqr(withPg)}, all slices ${allWithPg === null ? "n/a" : `${f2(allWithPg)}x`}`
+            ? `\n${pad} per CPU-s with PG backends ${iqr(withPg)}, all slices ${allWithPg === null ? "n/a" : `${f2(allWithPg)}x`}`
             : ""),
       );
     };
     console.log(
       `\nthroughput ratios, median of ${CYCLES} cycles (IQR): wall-clock req/s; requests per CPU-second of the server ` +
-        "process (what a shared, noisy machine cannot skew), also over all slices together; on PostgreSQL, " +
-        "requests per CPU-second of the server process plus its database backends",
+        "process (what a shared, noisy machine cannot skew), also over all slices together (the target's figure); " +
+        "on PostgreSQL, requests per CPU-second of the server process plus its database backends",
     );
     if (POSTGRES) {
       show("pg-worker / pg-floor (one prepared INSERT per request)", "pg-worker", "pg-floor", 0.8);
