@@ -134,9 +134,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return503OnClosing: false,
   });
 
-  // Keep every body raw, whatever its content type; routes parse what they need.
+  // Keep every body raw, whatever its content type; routes parse what they need. application/json (what
+  // GHL and BulkSMS send) is named as well: Fastify caches the parser it finds for a named type, while the
+  // catch-all is looked up again, parsing the content-type header, on every request.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  const keepRaw = (_req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.addContentTypeParser("*", { parseAs: "buffer" }, keepRaw);
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, keepRaw);
 
   // ------------------------------------------------------------ overload gauge (shared, cached)
   const cacheMs = options.backlogCacheMs ?? 500;
@@ -181,9 +185,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       requestCounters.set(counterKey, counter);
     }
     counter.inc();
-    if (route.startsWith("/webhooks/") || reply.statusCode >= 500) {
-      // accepted webhooks at debug (one per event adds up), rejections and failures at info
-      const level = reply.statusCode < 300 ? "debug" : "info";
+    // accepted webhooks at debug (one per event adds up), rejections and failures at info; the line is not
+    // even built when its level is off (the production default for accepted webhooks)
+    const level = reply.statusCode < 300 ? "debug" : "info";
+    if ((route.startsWith("/webhooks/") || reply.statusCode >= 500) && logger.isLevelEnabled(level)) {
       logger[level](
         {
           reqId: request.id,

@@ -82,6 +82,68 @@ describe("createStoreIngestor group commit", () => {
     expect(transactions).toBe(3);
   });
 
+  it("commits one batch at a time: requests arriving while it commits go together in the next one", async () => {
+    const inbox = store.inbox;
+    const batches: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gated = {
+      ...store,
+      inbox: {
+        ...inbox,
+        ingest: async (events, job) => {
+          batches.push(events.map((e) => e.eventId));
+          await gate; // the first commit is slow
+          return inbox.ingest(events, job);
+        },
+      } as Store["inbox"],
+    } as Store;
+    const ingestor = createStoreIngestor(gated);
+    const turn = () => new Promise((r) => setImmediate(r));
+    const first = ingestor.ingest([event("a")]);
+    await turn();
+    const later: Promise<unknown>[] = [];
+    for (const id of ["b", "c", "d"]) {
+      later.push(ingestor.ingest([event(id)])); // each in an event-loop turn of its own
+      await turn();
+    }
+    expect(batches).toEqual([["a"]]); // b, c and d wait for a's commit
+    release();
+    const results = await Promise.all([first, ...later]);
+    expect(batches).toEqual([["a"], ["b", "c", "d"]]);
+    expect(results.every((r) => (r as { ok: boolean; inserted: number }).inserted === 1)).toBe(true);
+    expect((await store.inbox.lag()).pending).toBe(4);
+  });
+
+  it("with maxInFlight 2, a second batch commits while the first is still under way", async () => {
+    const inbox = store.inbox;
+    const batches: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const gated = {
+      ...store,
+      inbox: {
+        ...inbox,
+        ingest: async (events, job) => {
+          batches.push(events.map((e) => e.eventId));
+          if (events[0]?.eventId === "a") await gate;
+          return inbox.ingest(events, job);
+        },
+      } as Store["inbox"],
+    } as Store;
+    const ingestor = createStoreIngestor(gated, { maxInFlight: 2 });
+    const first = ingestor.ingest([event("a")]);
+    await new Promise((r) => setImmediate(r));
+    expect(await ingestor.ingest([event("b")])).toEqual({ ok: true, inserted: 1, duplicates: 0 });
+    expect(batches).toEqual([["a"], ["b"]]);
+    release();
+    expect(await first).toEqual({ ok: true, inserted: 1, duplicates: 0 });
+  });
+
   it("with groupCommit off, uses one transaction per request", async () => {
     const ingestor = createStoreIngestor(store, { groupCommit: false });
     await Promise.all(Array.from({ length: 5 }, (_, i) => ingestor.ingest([event(`u${i}`)])));
