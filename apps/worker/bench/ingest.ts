@@ -15,7 +15,8 @@
 // Latency: worker and floor are driven open-loop at RATE req/s in alternating 1-second slices, RATE_SECONDS
 // each; p50/p99 are over all their requests (the floor's p99 shows what the machine itself adds). Then the worker gets redeliveries
 // of acknowledged events (each must be answered 200 "duplicate"), every server is SIGKILLed, and each
-// database is read back: every acknowledged webhookId must be in the inbox with its job, once.
+// database is read back: every acknowledged webhookId must be in the inbox with its job, once (on
+// PostgreSQL the worker's job also in graphile-worker, the job queue there).
 //
 // BENCH_STORE=postgres (`pnpm bench` runs both): the same method on PostgreSQL, each server on a fresh
 // database of its own (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else a throwaway cluster from the
@@ -321,10 +322,14 @@ async function readBackPostgres(url: string, acked: ReadonlySet<string>) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // the worker's store runs jobs on graphile-worker: an acknowledged event needs its graphile job too
+    const graphile = (await client.query("SELECT to_regclass('graphile_worker.jobs') IS NOT NULL AS g")).rows[0]?.g;
     const stored = new Set(
       (
         await client.query<{ id: string }>(
-          `SELECT i.event_id AS id FROM inbox i JOIN jobs j ON j.key = 'inbox:' || i.id WHERE i.source = 'ghl'`,
+          `SELECT i.event_id AS id FROM inbox i JOIN jobs j ON j.key = 'inbox:' || i.id
+           ${graphile ? "JOIN graphile_worker.jobs g ON g.key = 'job:' || j.id" : ""}
+           WHERE i.source = 'ghl'`,
         )
       ).rows.map((r) => r.id),
     );
