@@ -62,7 +62,7 @@ describe("daytime flows (12:00 London)", () => {
     s.sandbox.ghl.control.updateContact(c.id, { lastName: "Lovelace" });
     await s.settle();
     expect(s.sentTo(e164)).toHaveLength(1);
-    expect((await s.app.store().contacts.get(s.locationId, c.id))?.welcomeSentAt).not.toBeNull();
+    expect((await s.store().contacts.get(s.locationId, c.id))?.welcomeSentAt).not.toBeNull();
   });
 
   it("no welcome for a landline or a contact created with DND", async () => {
@@ -86,7 +86,7 @@ describe("daytime flows (12:00 London)", () => {
     const [phone, e164] = mobile();
     const c = await newContact("Bea", phone);
     await s.advance(10_000);
-    const message = await s.app.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`);
+    const message = await s.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`);
     expect(message?.status).toBe("DELIVERED");
     const notes = (await s.notes(c.id)).filter((x) => x.body.startsWith("SMS (welcome) delivered."));
     expect(notes).toHaveLength(1);
@@ -138,14 +138,14 @@ describe("daytime flows (12:00 London)", () => {
     expect(s.blocked(e164)).toBe(true);
     // BulkSMS blocked the number on STOP: the confirmation is refused by our gate, never submitted (billed)
     expect(s.outcomes(e164).map((o) => o.status)).toEqual(["DELIVERED"]); // the welcome
-    const confirmation = (await s.app.store().messages.listForContact(s.locationId, c.id)).find((m) =>
+    const confirmation = (await s.store().messages.listForContact(s.locationId, c.id)).find((m) =>
       m.key.startsWith("stop-confirmation:"),
     );
     expect(confirmation).toMatchObject({
       status: "CANCELLED",
       error: "blocked by the send gate: account_blocked (stop)",
     });
-    expect((await s.app.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_out");
+    expect((await s.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_out");
 
     s.sandbox.bulksms.control.simulateReply({ from: e164, body: "STOP" });
     s.sandbox.ghl.control.updateContact(c.id, { firstName: "Evelyn", tags: ["vip"] });
@@ -166,7 +166,7 @@ describe("daytime flows (12:00 London)", () => {
     await s.settle();
     expect(s.contact(c.id).dndSettings.SMS?.status).toBe("active");
     await s.advance(120_000, 15_000);
-    const confirmation = (await s.app.store().messages.listForContact(s.locationId, c.id)).find((m) =>
+    const confirmation = (await s.store().messages.listForContact(s.locationId, c.id)).find((m) =>
       m.key.startsWith("stop-confirmation:"),
     );
     expect(confirmation?.providerIds).toHaveLength(1);
@@ -194,7 +194,7 @@ describe("daytime flows (12:00 London)", () => {
     expect((await s.tasks(c.id)).map((t) => t.body).join()).toContain(
       `ask BulkSMS support to unblock ${e164}`,
     );
-    expect((await s.app.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_in");
+    expect((await s.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_in");
   });
 
   it("HELP: answered once with the configured help text", async () => {
@@ -214,7 +214,7 @@ describe("daytime flows (12:00 London)", () => {
     s.sandbox.ghl.control.updateContact(c.id, { dndSettings: { SMS: { status: "active" } } });
     await s.settle();
     expect(s.blocked(e164)).toBe(true);
-    expect(await s.app.store().optOuts.get(s.locationId, e164)).toMatchObject({
+    expect(await s.store().optOuts.get(s.locationId, e164)).toMatchObject({
       state: "opted_out",
       source: "ghl_dnd",
     });
@@ -228,7 +228,7 @@ describe("daytime flows (12:00 London)", () => {
     const [phone, e164] = mobile();
     const c = await newContact("Ivy", phone);
     s.sandbox.bulksms.control.addBlocked([e164.slice(1)]);
-    await s.app.store().jobs.enqueue({
+    await s.store().jobs.enqueue({
       name: "bulksms.pull-blocked",
       payload: { locationId: s.locationId },
       key: `e2e-pull:${e164}`,
@@ -238,7 +238,7 @@ describe("daytime flows (12:00 London)", () => {
     const contact = s.contact(c.id);
     expect(contact.dndSettings.SMS?.status).toBe("active");
     expect(contact.tags).toContain(OPT_OUT_TAG);
-    expect((await s.app.store().optOuts.get(s.locationId, e164))?.source).toBe("bulksms_blocked");
+    expect((await s.store().optOuts.get(s.locationId, e164))?.source).toBe("bulksms_blocked");
   });
 
   it("BulkSMS refusing a blocked number (FAILED.BLOCKED) -> opt-out and GHL DND", async () => {
@@ -247,13 +247,13 @@ describe("daytime flows (12:00 London)", () => {
     const c = await newContact("Jo", phone);
     await s.advance(10_000);
     expect(s.contact(c.id).dndSettings.SMS?.status).toBe("active");
-    expect((await s.app.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_out");
+    expect((await s.store().optOuts.get(s.locationId, e164))?.state).toBe("opted_out");
   });
 
   it("nothing ends in the dead letters and every webhook was processed", async () => {
     await s.settle();
-    expect(await s.app.store().deadLetters.list()).toEqual([]);
-    expect((await s.app.store().inbox.lag()).pending).toBe(0);
+    expect(await s.store().deadLetters.list()).toEqual([]);
+    expect((await s.store().inbox.lag()).pending).toBe(0);
     const ids = s.sandbox.bulksms.control.sentMessages().map((m) => m.deduplicationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -282,7 +282,7 @@ describe("night flows (22:00 London: outside the 08:00-21:00 window)", () => {
     const at = new Date(sent[0]?.at ?? 0);
     expect(at.getUTCHours()).toBeGreaterThanOrEqual(8); // London is on GMT in March before the change
     expect(at.getTime()).toBeGreaterThanOrEqual(Date.UTC(2026, 2, 11, 8, 0));
-    expect((await s.app.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`))?.status).not.toBe(
+    expect((await s.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`))?.status).not.toBe(
       "CANCELLED",
     );
   });
@@ -290,7 +290,7 @@ describe("night flows (22:00 London: outside the 08:00-21:00 window)", () => {
   it("ContactDelete cancels the pending (deferred) send", async () => {
     const [phone, e164] = mobile();
     // the clock is now ~09:00; a 30-minute welcome delay keeps the text pending while the contact is deleted
-    await s.app.store().locations.upsert({
+    await s.store().locations.upsert({
       id: s.locationId,
       active: true,
       settings: { engine: { welcome: { delayMs: 30 * 60_000 } } },
@@ -302,8 +302,8 @@ describe("night flows (22:00 London: outside the 08:00-21:00 window)", () => {
     await s.settle();
     await s.advance(3_600_000, 600_000);
     expect(s.sentTo(e164)).toEqual([]);
-    const m = await s.app.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`);
+    const m = await s.store().messages.getByKey(`welcome:${s.locationId}:${c.id}`);
     expect(m?.status).toBe("CANCELLED");
-    expect(await s.app.store().deadLetters.list()).toEqual([]);
+    expect(await s.store().deadLetters.list()).toEqual([]);
   });
 });

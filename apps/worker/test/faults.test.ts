@@ -104,9 +104,9 @@ describe("faults: 20% 5xx, a 429 storm, latency, duplicated and reordered webhoo
       }
     }
     expect(problems).toEqual([]);
-    const dead = await s.app.store().deadLetters.list();
+    const dead = await s.store().deadLetters.list();
     expect(dead.map((d) => `${d.name}: ${d.lastError}`)).toEqual([]);
-    expect((await s.app.store().inbox.lag()).pending).toBe(0);
-    expect((await s.app.store().jobs.counts()).queued).toBe(0);
+    expect((await s.store().inbox.lag()).pending).toBe(0);
+    expect((await s.store().jobs.counts()).queued).toBe(0);
   }, 120_000);
 });

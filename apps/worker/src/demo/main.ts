@@ -7,12 +7,13 @@
 //   --data-dir DIR         SQLite folder (default ./data/demo-<timestamp>; a temp dir with --once)
 //   --keep-data            keep the --once temp dir
 //   --database URL         run the worker on this (empty) PostgreSQL database instead of SQLite
-//   --workers N            N workers on the one database (default 1): worker 1 in this process, 2..N in
-//                          processes of their own (worker-process.ts), each with its own WORKER_ID, port and
-//                          connections, GHL_RATE_BUDGET=shared, behind a loopback round-robin balancer that
-//                          the simulators deliver to; with --database on PostgreSQL, without it on one shared
-//                          SQLite file (one machine only; see the worker README)
-//   --verbose              the worker's own logs (info) on stderr
+//   --workers N            N workers on the one database (default 1, in this process). Above 1 EVERY worker
+//                          runs in a process of its own (worker-process.ts), each with its own WORKER_ID,
+//                          port and connections, GHL_RATE_BUDGET=shared, behind a loopback round-robin
+//                          balancer that the simulators deliver to, and logging to <data>/logs/<id>.log; this
+//                          process only drives the scenario and checks it. With --database on PostgreSQL,
+//                          without it on one shared SQLite file (one machine only; see the worker README)
+//   --verbose              the workers' own logs (info) on stderr
 // GHL_API_BASE_URL / BULKSMS_API_BASE_URL in the environment replace the simulators' URLs for the worker,
 // so a recording or validating proxy can sit between them (start the sandbox on fixed ports for it).
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,6 +25,7 @@ import { createLogger } from "../logger.js";
 import { type Expectation, runScenario } from "./scenario.js";
 import { type DemoStack, startDemoStack } from "./stack.js";
 import { formatTable } from "./table.js";
+import type { WorkerActivity } from "./worker-activity.js";
 
 const USAGE = `Usage: pnpm demo [--once] [--ghl-port N] [--bulksms-port N] [--port N] [--data-dir DIR] [--keep-data] [--database postgres://...] [--workers N] [--verbose]
 Environment: GHL_API_BASE_URL, BULKSMS_API_BASE_URL (point the worker at a proxy in front of the sandbox).`;
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   log(
     workers === 1
       ? `ghl-bulksms demo: the GHL and BulkSMS simulators + the worker on ${storeName}`
-      : `ghl-bulksms demo: the GHL and BulkSMS simulators + ${workers} workers behind a loopback balancer on ${storeName}`,
+      : `ghl-bulksms demo: the GHL and BulkSMS simulators + ${workers} worker processes behind a loopback balancer on ${storeName}`,
   );
   let stack: DemoStack;
   try {
@@ -123,21 +125,29 @@ async function main(): Promise<void> {
       workers,
       ...(v.database ? { env: { DATABASE_URL: v.database } } : {}),
       ...(v.verbose
-        ? { logger: createLogger({ level: "info", destination: process.stderr }), logLevel: "info" }
+        ? {
+            logger: createLogger({ level: "info", destination: process.stderr }),
+            logLevel: "info",
+            workerLogEcho: process.stderr,
+          }
         : {}),
     });
   } catch (e) {
     process.stderr.write(`demo: could not start: ${(e as Error).message}\n`);
-    if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+    // worker processes log to files in the data folder: keep them for a look
+    if (workers > 1) process.stderr.write(`demo: the workers' logs are kept in ${join(dataDir, "logs")}\n`);
+    else if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
     process.exit(1);
   }
   log(`  GHL simulator      ${stack.urls.ghl}`);
   log(`  BulkSMS simulator  ${stack.urls.bulksms}`);
   log(`  ${workers === 1 ? "worker  " : "balancer"}           ${stack.urls.worker}  (data: ${dataDir})`);
-  if (workers > 1)
+  if (workers > 1) {
     log(
-      `    in front of ${workers} workers: demo-worker-1 (in this process), ${stack.workerPids.map((pid, i) => `demo-worker-${i + 2} (process ${pid})`).join(", ")}`,
+      `    in front of ${workers} worker processes (pids ${stack.workers.map((w) => w.pid).join(", ")}; the demo is pid ${process.pid}): ${stack.workers.map((w) => `${w.id} (pid ${w.pid}) ${w.url}`).join(", ")}`,
     );
+    log(`    their logs: ${join(dataDir, "logs")}/<worker id>.log`);
+  }
   if (ghlApiBaseUrl) log(`  worker -> GHL via  ${ghlApiBaseUrl} (GHL_API_BASE_URL)`);
   if (bulksmsApiBaseUrl) log(`  worker -> BulkSMS via ${bulksmsApiBaseUrl} (BULKSMS_API_BASE_URL)`);
   log(
@@ -145,6 +155,27 @@ async function main(): Promise<void> {
   );
   if (stack.policyFile) log(`  policy file        ${stack.policyFile.path}`);
   log(`  sandbox clock starts at ${new Date(stack.sandbox.clock.now()).toISOString()} (noon in London)`);
+
+  // a signal stops the workers in order (a second one, or the exit, kills them), in both modes
+  let stopping = false;
+  let ok = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log(`\n${signal}: stopping the worker${workers > 1 ? "s" : ""} (draining jobs) and the simulators...`);
+    stack.close().then(
+      () => {
+        log("stopped.");
+        process.exit(once ? 130 : ok ? 0 : 1);
+      },
+      (e: unknown) => {
+        process.stderr.write(`demo: stopping failed: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 
   let results: Expectation[] = [];
   let failure: string | null = null;
@@ -155,7 +186,16 @@ async function main(): Promise<void> {
     log(`\n✘ the scenario stopped: ${failure}`);
   }
   const passed = results.filter((r) => r.ok).length;
-  const ok = failure === null && results.length > 0 && passed === results.length;
+  ok = failure === null && results.length > 0 && passed === results.length;
+  // what each worker process did, read from the workers themselves before they stop
+  let activity: WorkerActivity[] | null = null;
+  if (workers > 1) {
+    try {
+      activity = await stack.activity();
+    } catch (e) {
+      log(`\n✘ could not read the workers' activity: ${(e as Error).message}`);
+    }
+  }
   log("");
   log(
     formatTable(
@@ -166,15 +206,31 @@ async function main(): Promise<void> {
   log(
     `\n${ok ? "✔ every expectation held" : "✘ some expectations did not hold"}: ${passed}/${results.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  if (activity) {
+    log(
+      `  ${activity.length} worker processes (pids ${activity.map((a) => a.pid).join(", ")}) shared the work: ${activity.map((a) => `${a.id} ${a.webhooksAccepted} webhooks accepted, ${a.jobsCompleted} jobs completed`).join("; ")}`,
+    );
+  }
+  const keepForInspection = !ok && workers > 1;
+  if (keepForInspection)
+    log(`  the workers' logs: ${stack.workers.map((w) => w.logFile).join(", ")}${tempDir ? " (kept)" : ""}`);
 
   if (once) {
+    if (stopping) return; // a signal came first: stop() exits
+    stopping = true;
     await stack.close();
-    if (tempDir && !v["keep-data"]) rmSync(dataDir, { recursive: true, force: true });
+    // a failed run with worker processes keeps their logs (and the database) for a look
+    if (tempDir && !v["keep-data"] && !keepForInspection) rmSync(dataDir, { recursive: true, force: true });
     const summary = {
       ok,
       workers,
       ...(workers > 1
-        ? { webhooksPerWorker: stack.served(), workerProcesses: stack.workerPids.length + 1 }
+        ? {
+            demoPid: process.pid,
+            webhooksPerWorker: stack.served(),
+            workerProcesses: activity,
+            ...(keepForInspection ? { workerLogs: stack.workers.map((w) => w.logFile) } : {}),
+          }
         : {}),
       passed,
       failed: results.length - passed,
@@ -198,24 +254,6 @@ async function main(): Promise<void> {
   );
   log(`       -d '{"from":"+447400100099","body":"STOP"}'`);
   log(`  GHL token for ${stack.locationId}: ${stack.locationToken}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log(`\n${signal}: stopping the worker (draining jobs) and the simulators...`);
-    stack.close().then(
-      () => {
-        log("stopped.");
-        process.exit(ok ? 0 : 1);
-      },
-      (e: unknown) => {
-        process.stderr.write(`demo: stopping failed: ${(e as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
   // Keep the process alive (the servers' sockets are unref'd by nothing, but be explicit).
   setInterval(() => undefined, 1 << 30);
 }

@@ -151,7 +151,7 @@ export async function runScenario(stack: DemoStack, log: DemoLog): Promise<Expec
   // engine settings), Ada's reply appears in the same GHL conversation, and a text from a number nobody has
   // becomes a contact with the text in its conversation.
   log("  thread mode on: Ada answers, and a stranger texts the business number");
-  const store = stack.app.store();
+  const store = stack.store();
   const loc = stack.locationId;
   const locRow = await store.locations.get(loc);
   const saved = (locRow?.settings ?? {}) as Record<string, unknown>;

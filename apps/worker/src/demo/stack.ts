@@ -1,5 +1,9 @@
 // The demo stack: both simulators (one shared sandbox clock) and the REAL worker (HTTP on 127.0.0.1, the
 // engine, the job runner, SQLite) in one process. Used by `pnpm demo` and by the end-to-end tests.
+// With several workers (`pnpm demo --workers N`) EVERY worker runs in a process of its own
+// (worker-processes.ts), as in a real deployment; this process then only drives the scenario, the
+// simulators, the balancer in front of the workers and the checks, through a store of its own on the
+// workers' database (what the CLI opens).
 //
 // Time: the worker reads the sandbox clock (`now: sandbox.clock.now`), and the GHL simulator stamps its
 // webhooks with the same clock, so the worker's 5-minute replay window and the webhook timestamps agree
@@ -19,6 +23,7 @@ import {
   loadConfig,
   loadPolicyFile,
   type PolicyFile,
+  storeEncryptionKey,
   type WorkerConfig,
 } from "@ghl-bulksms/config";
 import {
@@ -39,10 +44,12 @@ import {
   type Sandbox,
   startSandbox,
 } from "@ghl-bulksms/sandbox";
+import { openStore, type Store } from "@ghl-bulksms/store";
 import { createWorkerApp, type WorkerApp } from "../app.js";
 import { createEnginePlugin, SANDBOX_TOKEN } from "../engine-plugin.js";
 import { createLogger, type Logger } from "../logger.js";
 import { type LoopbackBalancer, startLoopbackBalancer } from "./loopback-balancer.js";
+import { readWorkerActivity, type WorkerActivity } from "./worker-activity.js";
 import { startWorkerProcess, type WorkerProcess } from "./worker-processes.js";
 
 /** 2026-03-10 12:00 in London (GMT): inside the default 08:00-21:00 sending window. */
@@ -94,28 +101,51 @@ export interface DemoStackOptions {
   readonly faults?: { ghl?: FaultConfig; bulksms?: BulkSmsSimulatorOptions["faults"] };
   readonly ghl?: Omit<GhlSimulatorOptions, "clock" | "port" | "locations" | "faults">;
   /**
-   * Worker instances sharing the one database (default 1). Above 1 they need DATABASE_URL (PostgreSQL) in
-   * `env`; each gets its own WORKER_ID, port and connection pool, GHL_RATE_BUDGET=shared, and the
-   * simulators deliver their webhooks to a loopback round-robin balancer in front of them.
+   * Worker instances sharing the one database (default 1, in this process). Above 1 every one runs in a
+   * process of its own with its own WORKER_ID, port and connections, GHL_RATE_BUDGET=shared, on
+   * DATABASE_URL (PostgreSQL) from `env`, or else on one shared SQLite file; the simulators deliver their
+   * webhooks to a loopback round-robin balancer in front of them.
    */
   readonly workers?: number;
   /** Extra worker environment (overrides the defaults). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The in-process worker's logger (one worker). */
   readonly logger?: Logger;
+  /**
+   * The in-process worker's log level (default silent); worker processes log at this level or, by default,
+   * at info, each to `<dataDir>/logs/<WORKER_ID>.log`.
+   */
   readonly logLevel?: WorkerConfig["logLevel"];
+  /** Also copy the worker processes' logs here (the demo's --verbose). */
+  readonly workerLogEcho?: NodeJS.WritableStream;
   readonly pollIntervalMs?: number;
   /** The policy file's content; default demoPolicy(locationId). null = no policy file. */
   readonly policy?: { engine?: Record<string, unknown>; lifecycle?: LifecycleConfigInput } | null;
 }
 
+/** One worker of the stack. */
+export interface DemoWorker {
+  /** Its WORKER_ID (the in-process worker's own when there is one). */
+  readonly id: string;
+  /** Its process: this one for the single in-process worker. */
+  readonly pid: number;
+  readonly inProcess: boolean;
+  readonly url: string;
+  /** Where its log goes (null: the in-process worker's logger). */
+  readonly logFile: string | null;
+}
+
 export interface DemoStack {
   readonly sandbox: Sandbox;
-  /** The first worker (its store is the shared one). */
-  readonly app: WorkerApp;
-  /** The worker in this process (one; the others of `workers` run in processes of their own). */
-  readonly apps: readonly WorkerApp[];
-  /** The process ids of workers 2..N (empty with one worker). */
-  readonly workerPids: readonly number[];
+  /** The workers, in the balancer's order. */
+  readonly workers: readonly DemoWorker[];
+  /**
+   * The demo's window on the workers' database: the in-process worker's store, or with worker processes
+   * a store this process opened on their database.
+   */
+  store(): Store;
+  /** What each worker did so far (its webhooks accepted and jobs completed, from its /metrics). */
+  activity(): Promise<WorkerActivity[]>;
   /** Webhooks each worker answered through the balancer (null with one worker). */
   served(): number[] | null;
   readonly config: WorkerConfig;
@@ -173,7 +203,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   const workerCount = options.workers ?? 1;
   if (!Number.isInteger(workerCount) || workerCount < 1)
     throw new Error(`workers must be a whole number >= 1 (got ${workerCount})`);
-  const apps: WorkerApp[] = [];
+  let inProcess: WorkerApp | null = null;
+  let ownStore: Store | null = null;
   const processes: WorkerProcess[] = [];
   let balancer: LoopbackBalancer | null = null;
   try {
@@ -196,7 +227,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       PORT: String(several ? 0 : (options.workerPort ?? 0)),
       ...(several ? { WORKER_ID: `demo-worker-${i + 1}`, GHL_RATE_BUDGET: "shared" } : {}),
       DATA_DIR: options.dataDir,
-      LOG_LEVEL: logLevel,
+      LOG_LEVEL: several ? (options.logLevel ?? "info") : logLevel,
       GHL_API_BASE_URL: options.ghlApiBaseUrl ?? sandbox.ghl.url,
       BULKSMS_API_BASE_URL: options.bulksmsApiBaseUrl ?? sandbox.bulksms.url,
       GHL_LOCATION_1_ID: location.id,
@@ -217,58 +248,89 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       ...options.env,
     });
     const config = loadConfig(envFor(0));
-    // worker 1 in this process (its store is the demo's window on the database)
-    const inProcess = createWorkerApp({
-      config,
-      logger: options.logger ?? createLogger({ level: logLevel }),
-      now: () => sandbox.clock.now(),
-      pollIntervalMs: options.pollIntervalMs ?? 10,
-      // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
-      engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
-    });
-    apps.push(inProcess);
-    // workers 2..N in processes of their own, all started together on the fresh database (each migrates
-    // it; the migrations take a lock)
     const pollIntervalMs = options.pollIntervalMs ?? 10;
-    const [first, ...others] = await Promise.all([
-      inProcess.start(),
-      ...Array.from({ length: workerCount - 1 }, (_, k) =>
-        startWorkerProcess({
-          type: "start",
-          env: envFor(k + 1),
-          policyPath: policyFile?.path ?? null,
-          now: sandbox.clock.now(),
-          speed: sandbox.clock.speed,
-          pollIntervalMs,
-        }).then((p) => {
-          processes.push(p);
-          return p;
+    const workers: DemoWorker[] = [];
+    let store: Store;
+    if (!several) {
+      // one worker: in this process, on the sandbox clock itself
+      const app = createWorkerApp({
+        config,
+        logger: options.logger ?? createLogger({ level: logLevel }),
+        now: () => sandbox.clock.now(),
+        pollIntervalMs,
+        // vendor waits on the sandbox clock: a 429 storm costs virtual time, and advance() cuts it short
+        engine: createEnginePlugin({ sleep: (ms) => sandbox.clock.sleep(ms), policy: policyFile }),
+      });
+      inProcess = app;
+      const { url } = await app.start();
+      store = app.store();
+      const id = config.cluster.workerId ?? "worker";
+      workers.push({ id, pid: process.pid, inProcess: true, url, logFile: null });
+    } else {
+      // every worker in a process of its own, all started together on the fresh database (each migrates
+      // it, and so does this process's store; the migrations take a lock)
+      const logDir = join(options.dataDir, "logs");
+      mkdirSync(logDir, { recursive: true });
+      const [opened, ...spawned] = await Promise.allSettled([
+        openStore({
+          database: config.databaseUrl ?? join(config.dataDir, "ghl-bulksms.db"),
+          encryptionKey: storeEncryptionKey(config),
+          now: () => sandbox.clock.now(),
         }),
-      ),
-    ]);
-    const workerUrls = [first.url, ...others.map((p) => p.url)];
-    if (several) {
-      balancer = await startLoopbackBalancer(() => workerUrls, { port: options.workerPort ?? 0 });
+        ...Array.from({ length: workerCount }, (_, i) => {
+          const env = envFor(i);
+          const name = env.WORKER_ID ?? `demo-worker-${i + 1}`;
+          return startWorkerProcess(
+            {
+              type: "start",
+              env,
+              policyPath: policyFile?.path ?? null,
+              now: sandbox.clock.now(),
+              speed: sandbox.clock.speed,
+              pollIntervalMs,
+            },
+            {
+              name,
+              logFile: join(logDir, `${name}.log`),
+              ...(options.workerLogEcho ? { echo: options.workerLogEcho } : {}),
+            },
+          ).then((p) => ({ name, p }));
+        }),
+      ]);
+      // everything that did start is closed by the catch below if anything else did not
+      if (opened?.status === "fulfilled") ownStore = opened.value;
+      for (const r of spawned) {
+        if (r.status !== "fulfilled") continue;
+        const { name, p } = r.value;
+        processes.push(p);
+        workers.push({ id: name, pid: p.pid, inProcess: false, url: p.url, logFile: p.logFile });
+      }
+      // a worker's own failure names its log, so it goes first
+      const failed = [...spawned, opened].find((r) => r?.status === "rejected");
+      if (failed?.status === "rejected") throw failed.reason;
+      if (opened?.status !== "fulfilled") throw new Error("the demo's store did not open");
+      store = opened.value;
+      balancer = await startLoopbackBalancer(() => workers.map((w) => w.url), {
+        port: options.workerPort ?? 0,
+      });
     }
-    const url = balancer?.url ?? workerUrls[0];
-    const app = apps[0];
-    if (url === undefined || app === undefined) throw new Error("no worker started");
+    const url = balancer?.url ?? workers[0]?.url;
+    if (url === undefined) throw new Error("no worker started");
     const ghlWebhook = `${url}/webhooks/ghl`;
     const bulksmsWebhook = `${url}/webhooks/bulksms/${DEMO_BULKSMS_SECRET}`;
     sandbox.ghl.control.setWebhookUrl(ghlWebhook);
     const warnings = await registerBulkSmsWebhooks(sandbox.bulksms, bulksmsWebhook);
     if (warnings.length > 0)
       throw new Error(`registering the BulkSMS webhooks failed: ${warnings.join("; ")}`);
-    const worker = app;
     const now = () => sandbox.clock.now();
     const lifecycleInput = lifecyclePolicy(config, policyFile);
     const lifecycle = parseLifecycleConfig(lifecycleInput ?? {});
     const sleepOnClock = (ms: number) => sandbox.clock.sleep(ms);
     const operator = createEngine({
-      store: worker.store(),
+      store,
       ghl: createGhlClientFactory({
         config,
-        store: worker.store(),
+        store,
         now,
         sandboxToken: SANDBOX_TOKEN,
         sleep: sleepOnClock,
@@ -301,7 +363,6 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 
     // A cheap fingerprint of everything that can still move; settled = unchanged for a few polls.
     const fingerprint = async (): Promise<string> => {
-      const store = worker.store();
       const [lag, jobs] = await Promise.all([store.inbox.lag(), store.jobs.counts()]);
       return JSON.stringify([
         lag.pending,
@@ -326,10 +387,14 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       let last = "";
       let stable = 0;
       while (Date.now() < deadline) {
+        // a worker process that died or failed ends the run with its log, instead of a timeout later
+        for (const p of processes) {
+          const failure = p.failure();
+          if (failure) throw failure;
+        }
         await syncClocks();
         await sandbox.ghl.control.flushWebhooks();
         await sandbox.bulksms.control.settle();
-        const store = worker.store();
         const [lag, jobs] = await Promise.all([store.inbox.lag(), store.jobs.counts()]);
         const fp = await fingerprint();
         if (lag.pending === 0 && jobs.running === 0 && fp === last) {
@@ -347,7 +412,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     async function tick(): Promise<number> {
       // every worker's scheduler runs (as each would on its own timer): periodic jobs fire once per cluster
       await syncClocks();
-      let n = (await worker.scheduler()?.runNow()) ?? 0;
+      let n = (await inProcess?.scheduler()?.runNow()) ?? 0;
       for (const p of processes) n += await p.tick();
       await settle();
       return n;
@@ -366,9 +431,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 
     return {
       sandbox,
-      app: worker,
-      apps,
-      workerPids: processes.map((p) => p.pid ?? -1),
+      workers,
+      store: () => store,
+      activity: () => Promise.all(workers.map(readWorkerActivity)),
       served: () => balancer?.served() ?? null,
       config,
       url,
@@ -432,17 +497,20 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         return sandbox.bulksms.control.blockedNumbers().some((n) => digits(n) === d);
       },
       async close() {
-        await Promise.all([...apps.map((a) => a.stop()), ...processes.map((p) => p.stop())]);
+        // the workers first (they drain their jobs into the database), then the demo's own store
+        await Promise.all([inProcess?.stop(), ...processes.map((p) => p.stop())]);
         await balancer?.close();
+        await ownStore?.close();
         await sandbox.close();
       },
     };
   } catch (error) {
     await Promise.all([
-      ...apps.map((a) => a.stop().catch(() => undefined)),
+      inProcess?.stop().catch(() => undefined),
       ...processes.map((p) => p.stop().catch(() => undefined)),
     ]);
     await balancer?.close();
+    await ownStore?.close().catch(() => undefined);
     await sandbox.close();
     throw error;
   }

@@ -1,9 +1,9 @@
-// One demo worker in a process of its own (`pnpm demo --workers N`: workers 2..N): the real WorkerApp on
-// the demo's database, started by the demo with `fork()` and driven over IPC, because the demo moves the
-// sandbox clock by hours and days: the demo sends the sandbox time after every jump (this process's clock
-// follows it, and its vendor waits on that clock end when their moment has come), and asks for scheduler
-// ticks as the in-process worker gets them. Not an operator tool: the worker's own `src/main.ts` runs
-// production workers.
+// One demo worker in a process of its own (`pnpm demo --workers N`, N > 1: every one of the N workers): the
+// real WorkerApp on the demo's database, started by the demo with `fork()` and driven over IPC, because the
+// demo moves the sandbox clock by hours and days: the demo sends the sandbox time after every jump (this
+// process's clock follows it, and its vendor waits on that clock end when their moment has come), and asks
+// for the scheduler ticks a real worker's timer would give it. Its logs go to stdout, which the demo writes
+// to a file per worker. Not an operator tool: the worker's own `src/main.ts` runs production workers.
 import process from "node:process";
 import { loadConfig, loadPolicyFile } from "@ghl-bulksms/config";
 import { createWorkerApp, type WorkerApp } from "../app.js";
@@ -63,6 +63,7 @@ function followedClock(start: number, speed: number) {
   };
 }
 
+const STOP_GRACE_MS = 5_000;
 const send = (m: FromWorkerProcess) => process.send?.(m);
 let app: WorkerApp | null = null;
 let clock: ReturnType<typeof followedClock> | null = null;
@@ -70,10 +71,25 @@ let clock: ReturnType<typeof followedClock> | null = null;
 process.on("message", (m: ToWorkerProcess) => {
   void handle(m).catch((e: unknown) => send({ type: "failed", message: (e as Error).stack ?? String(e) }));
 });
-process.on("disconnect", () => {
-  // the demo is gone: stop at once (its database outlives us; leased jobs return after their lease)
-  void (app?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
-});
+let stopAsked = false;
+/**
+ * Stops the app, then the process; a stop that hangs (a job that does not drain) is cut short. Without the
+ * demo (it died before asking for a stop) the end is a SIGKILL of our own: the log's flush at exit writes
+ * to the demo's closed pipe and can block forever, and there is nobody left to read it anyway.
+ */
+function exitAfterStop(code: number, demoGone: boolean): void {
+  const end = () => (demoGone ? process.kill(process.pid, "SIGKILL") : process.exit(code));
+  setTimeout(end, STOP_GRACE_MS).unref();
+  void (app?.stop() ?? Promise.resolve()).finally(end);
+}
+// the demo disconnects after the stop it asked for, or is gone (crashed or killed: the IPC channel closes in
+// every case): either way stop at once, so no worker outlives its demo (the database does; leased jobs
+// return after their lease)
+process.on("disconnect", () => exitAfterStop(0, !stopAsked));
+// Ctrl-C in a terminal reaches the whole process group: the demo stops its workers in order, so this
+// process leaves SIGINT to it (and the disconnect above covers a demo that dies instead)
+process.on("SIGINT", () => undefined);
+process.on("SIGTERM", () => exitAfterStop(143, false));
 
 async function handle(m: ToWorkerProcess): Promise<void> {
   switch (m.type) {
@@ -101,6 +117,7 @@ async function handle(m: ToWorkerProcess): Promise<void> {
       send({ type: "done", seq: m.seq, value: (await app?.scheduler()?.runNow()) ?? 0 });
       return;
     case "stop":
+      stopAsked = true;
       await app?.stop();
       send({ type: "done", seq: m.seq, value: 0 });
       return;
