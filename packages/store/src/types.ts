@@ -418,6 +418,8 @@ export interface JobsRepo {
   /** Graceful shutdown: returns a claimed job to the queue without counting the attempt. */
   release(id: number, options?: { workerId?: string }): Promise<boolean>;
   counts(options?: { locationId?: string }): Promise<Record<JobState, number>>;
+  /** Queued jobs whose run time has come by `now` (waiting to be picked up, or for a seat). */
+  countDue(now: number): Promise<number>;
   /** Running (leased) jobs per location, for per-location concurrency limits. */
   runningByLocation(): Promise<Record<string, number>>;
   /** Deletes done jobs finished before `before`. */

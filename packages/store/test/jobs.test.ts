@@ -25,6 +25,9 @@ describeEachStore((open) => {
       await store.jobs.enqueue({ name: "high", payload: null, key: "high", priority: 5 });
       await store.jobs.enqueue({ name: "later", payload: null, key: "later", runAt: clock.now() + 60_000 });
       await store.jobs.enqueue({ name: "other-loc", payload: null, key: "other", locationId: "L2" });
+      // due: the three queued for now, not the one for a minute later
+      expect(await store.jobs.countDue(clock.now())).toBe(3);
+      expect(await store.jobs.countDue(clock.now() + 60_000)).toBe(4);
       const a = await store.jobs.claim({ workerId: "w1", limit: 2, leaseMs: 30_000 });
       expect(a.map((j) => j.name)).toEqual(["high", "low"]);
       expect(a[0]).toMatchObject({
@@ -39,6 +42,7 @@ describeEachStore((open) => {
         await store.jobs.claim({ workerId: "w2", limit: 10, leaseMs: 30_000, locationId: "L1" }),
       ).toEqual([]);
       expect(await store.jobs.counts()).toEqual({ queued: 1, running: 3, done: 0, dead: 0 });
+      expect(await store.jobs.countDue(clock.now())).toBe(0); // running jobs are not waiting
     });
 
     it("filters by location and name", async () => {

@@ -395,9 +395,14 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         await syncClocks();
         await sandbox.ghl.control.flushWebhooks();
         await sandbox.bulksms.control.settle();
-        const [lag, jobs] = await Promise.all([store.inbox.lag(), store.jobs.counts()]);
+        const [lag, jobs, due] = await Promise.all([
+          store.inbox.lag(),
+          store.jobs.counts(),
+          // a due job not picked up yet (graphile-worker's poll, a seat about to free) is not settled
+          store.jobs.countDue(store.now()),
+        ]);
         const fp = await fingerprint();
-        if (lag.pending === 0 && jobs.running === 0 && fp === last) {
+        if (lag.pending === 0 && jobs.running === 0 && due === 0 && fp === last) {
           if (++stable >= 3) return;
         } else {
           stable = 0;

@@ -215,6 +215,18 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
         return counts;
       });
     },
+    countDue(now) {
+      return ctx.run(
+        () =>
+          num(
+            (
+              ctx
+                .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND run_at <= ?")
+                .get(now) as Row
+            ).n,
+          ),
+      );
+    },
     runningByLocation() {
       return ctx.run(() => {
         const rows = ctx

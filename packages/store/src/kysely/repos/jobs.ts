@@ -314,6 +314,17 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
         return counts;
       });
     },
+    countDue(now) {
+      return ctx.run(async (db) => {
+        const row = await db
+          .selectFrom("jobs")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("state", "=", "queued")
+          .where("run_at", "<=", now)
+          .executeTakeFirstOrThrow();
+        return num(row.n);
+      });
+    },
     runningByLocation() {
       return ctx.run(async (db) => {
         const rows = await db
