@@ -323,7 +323,8 @@ async function readBackPostgres(url: string, acked: ReadonlySet<string>) {
   await client.connect();
   try {
     // the worker's store runs jobs on graphile-worker: an acknowledged event needs its graphile job too
-    const graphile = (await client.query("SELECT to_regclass('graphile_worker.jobs') IS NOT NULL AS g")).rows[0]?.g;
+    const graphile = (await client.query("SELECT to_regclass('graphile_worker.jobs') IS NOT NULL AS g"))
+      .rows[0]?.g;
     const stored = new Set(
       (
         await client.query<{ id: string }>(

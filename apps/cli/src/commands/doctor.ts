@@ -130,7 +130,9 @@ async function runChecks(
       add({
         name: "store",
         status: ok ? "ok" : "problem",
-        detail: `${path}, schema v${await store.schemaVersion()}`,
+        detail: `${path}, schema v${await store.schemaVersion()}, jobs on ${
+          store.queueEngine ? `graphile-worker (schema ${store.queueEngine.schema})` : "the embedded outbox"
+        }`,
         ...(ok ? {} : { fix: "check the disk and file permissions" }),
       });
     } catch (e) {

@@ -216,15 +216,14 @@ export function createJobsRepo(ctx: SqlContext): JobsRepo {
       });
     },
     countDue(now) {
-      return ctx.run(
-        () =>
-          num(
-            (
-              ctx
-                .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND run_at <= ?")
-                .get(now) as Row
-            ).n,
-          ),
+      return ctx.run(() =>
+        num(
+          (
+            ctx
+              .prepare("SELECT COUNT(*) AS n FROM jobs WHERE state = 'queued' AND run_at <= ?")
+              .get(now) as Row
+          ).n,
+        ),
       );
     },
     runningByLocation() {
