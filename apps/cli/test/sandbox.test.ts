@@ -435,7 +435,7 @@ describe("opt-outs and send", () => {
     expect(table.stdout).not.toContain(sent.messageId);
     const badStatus = await cli(["messages", "list", "--status", "LOST"]);
     expect(badStatus.code).toBe(2);
-  });
+  }, 90_000); // seven CLI processes: about 30 s on a loaded 2-core machine
 
   it("optouts import reports bad rows with line numbers (exit 3); remove re-subscribes", async () => {
     writeFileSync(

@@ -69,7 +69,11 @@ describe("consent follows the person's order", () => {
     // both replies are in the history, by their own times
     const history = await h.store.optOuts.history(h.locationId, p.phone);
     expect(history.map((e) => e.state)).toEqual(["opted_out", "opted_out", "opted_in"]);
-    expect(history[1]?.eventAt).toBe((history[2]?.eventAt ?? 0) + 5_000);
+    // the sandbox clock also moves with real time (BulkSMS dates replies to the second): 5 s apart, or a
+    // second more on a loaded machine
+    const gap = (history[1]?.eventAt ?? 0) - (history[2]?.eventAt ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(5_000);
+    expect(gap).toBeLessThanOrEqual(7_000);
   });
 
   it("30 people texting START then STOP back to back, delivered in random order: 0 subscribed", async () => {
