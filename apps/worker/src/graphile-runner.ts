@@ -18,6 +18,7 @@ import {
   decideAttempt,
   type JobRegistryLike,
   type JobRunner,
+  recordDecision,
   runJobHandler,
   type StopResult,
 } from "./job-runner.js";
@@ -121,26 +122,7 @@ export function createGraphileJobRunner<Catalog extends Record<string, unknown>>
       (performance.now() - startedAt) / 1000,
     );
     metrics?.jobsTotal.inc({ job: job.name, outcome: decision.kind });
-    switch (decision.kind) {
-      case "complete":
-        await queue.complete(job.id, { workerId });
-        return;
-      case "retry":
-        logger.warn(
-          { jobId: job.id, job: job.name, attempt: job.attempts, retryAt: decision.retryAt },
-          "job failed, will retry",
-        );
-        await queue.fail(job.id, { error: decision.error, retryAt: decision.retryAt, workerId });
-        return;
-      case "dead":
-        logger.error({ jobId: job.id, job: job.name, attempt: job.attempts }, "job dead-lettered");
-        await queue.deadLetter(job.id, decision.error, { workerId });
-        return;
-      default: {
-        const unreachable: never = decision;
-        throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
-      }
-    }
+    await recordDecision(queue, job, decision, { workerId, logger });
   }
 
   /** The one graphile task behind every job name: payload `{ id }` names the ledger row. */

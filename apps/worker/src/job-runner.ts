@@ -70,6 +70,36 @@ export type AttemptDecision =
   | { readonly kind: "retry"; readonly retryAt: number; readonly error: string }
   | { readonly kind: "dead"; readonly error: string };
 
+/** Writes an attempt's decision to the queue, fenced by the lease owner; throws if the write fails. */
+export async function recordDecision(
+  queue: Pick<JobQueue, "complete" | "fail" | "deadLetter">,
+  job: ClaimedJob,
+  decision: AttemptDecision,
+  options: { workerId: string; logger: Logger },
+): Promise<void> {
+  const { workerId, logger } = options;
+  switch (decision.kind) {
+    case "complete":
+      await queue.complete(job.id, { workerId });
+      return;
+    case "retry":
+      logger.warn(
+        { jobId: job.id, job: job.name, attempt: job.attempts, retryAt: decision.retryAt },
+        "job failed, will retry",
+      );
+      await queue.fail(job.id, { error: decision.error, retryAt: decision.retryAt, workerId });
+      return;
+    case "dead":
+      logger.error({ jobId: job.id, job: job.name, attempt: job.attempts }, "job dead-lettered");
+      await queue.deadLetter(job.id, decision.error, { workerId });
+      return;
+    default: {
+      const unreachable: never = decision;
+      throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
 /** Exponential backoff with equal jitter: half the delay is fixed, half random. `attempt` starts at 1. */
 export function backoffDelay(attempt: number, backoff: BackoffOptions, random: () => number): number {
   const exp = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
@@ -371,26 +401,7 @@ export function createJobRunner<Catalog extends Record<string, unknown>>(
     metrics?.jobLatencySeconds.observe({ job: job.name, outcome: decision.kind }, seconds);
     metrics?.jobsTotal.inc({ job: job.name, outcome: decision.kind });
     try {
-      switch (decision.kind) {
-        case "complete":
-          await queue.complete(job.id, { workerId });
-          break;
-        case "retry":
-          logger.warn(
-            { jobId: job.id, job: job.name, attempt: job.attempts, retryAt: decision.retryAt },
-            "job failed, will retry",
-          );
-          await queue.fail(job.id, { error: decision.error, retryAt: decision.retryAt, workerId });
-          break;
-        case "dead":
-          logger.error({ jobId: job.id, job: job.name, attempt: job.attempts }, "job dead-lettered");
-          await queue.deadLetter(job.id, decision.error, { workerId });
-          break;
-        default: {
-          const unreachable: never = decision;
-          throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
-        }
-      }
+      await recordDecision(queue, job, decision, { workerId, logger });
     } catch (e) {
       // The store write failed: the lease expires and the job runs again (handlers are idempotent).
       logger.error({ err: e, jobId: job.id }, "recording the job result failed");

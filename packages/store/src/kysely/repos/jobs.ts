@@ -1,4 +1,4 @@
-import { type Selectable, sql } from "kysely";
+import { type RawBuilder, type Selectable, sql } from "kysely";
 import type { DeadLettersRepo, Job, JobState, JobsRepo } from "../../types.js";
 import { affected, type Db, type KyselyContext, num, numOrNull } from "../context.js";
 import { json } from "../dialect.js";
@@ -101,6 +101,26 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
   /** A running job of `locationId` ended: the next job waiting for a seat there may start now. */
   async function seatFreed(db: Db, locationId: string | null | undefined): Promise<void> {
     if (queue && locationId) await queue.wakeSeatWaiters(db, locationId, 1);
+  }
+  /**
+   * A running job back to the queue (a retry, or a release on shutdown): only while held by `workerId`;
+   * with graphile-worker, its job re-added in the same transaction and the seat it held offered on.
+   */
+  function requeue(
+    id: number,
+    workerId: string | undefined,
+    changes: { run_at?: number; last_error?: string; attempts?: RawBuilder<number> },
+  ): Promise<boolean> {
+    return unit(async (db) => {
+      const row = await whileRunning(db, id, workerId)
+        .set({ state: "queued", lease_owner: null, lease_until: null, updated_at: ctx.now(), ...changes })
+        .returning(["id", "name", "run_at", "priority", "location_id"])
+        .executeTakeFirst();
+      if (!row) return false;
+      await dispatched(db, [row]);
+      await seatFreed(db, row.location_id);
+      return true;
+    });
   }
   return {
     enqueue(job) {
@@ -245,22 +265,9 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
       });
     },
     fail(id, options) {
-      return unit(async (db) => {
-        const row = await whileRunning(db, id, options.workerId)
-          .set({
-            state: "queued",
-            run_at: options.retryAt,
-            last_error: options.error,
-            lease_owner: null,
-            lease_until: null,
-            updated_at: ctx.now(),
-          })
-          .returning(["id", "name", "run_at", "priority", "location_id"])
-          .executeTakeFirst();
-        if (!row) return false;
-        await dispatched(db, [row]);
-        await seatFreed(db, row.location_id);
-        return true;
+      return requeue(id, options.workerId, {
+        run_at: options.retryAt,
+        last_error: options.error,
       });
     },
     deadLetter(id, error, options = {}) {
@@ -285,21 +292,8 @@ export function createJobsRepo(ctx: KyselyContext): JobsRepo {
       });
     },
     release(id, options = {}) {
-      return unit(async (db) => {
-        const row = await whileRunning(db, id, options.workerId)
-          .set({
-            state: "queued",
-            attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`,
-            lease_owner: null,
-            lease_until: null,
-            updated_at: ctx.now(),
-          })
-          .returning(["id", "name", "run_at", "priority", "location_id"])
-          .executeTakeFirst();
-        if (!row) return false;
-        await dispatched(db, [row]);
-        await seatFreed(db, row.location_id);
-        return true;
+      return requeue(id, options.workerId, {
+        attempts: sql<number>`CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END`,
       });
     },
     counts(options = {}) {
