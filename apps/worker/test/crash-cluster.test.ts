@@ -134,6 +134,7 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
     let stderr = "";
     let starts = 0;
     let lastRestartMs = 0;
+    const restartMs: number[] = [];
     const spawnWorker = async (i: number): Promise<void> => {
       starts++;
       const spawnedAt = Date.now();
@@ -159,6 +160,7 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
         );
         if (ok) {
           lastRestartMs = Date.now() - spawnedAt;
+          restartMs.push(lastRestartMs);
           return;
         }
         await sleep(50);
@@ -416,6 +418,7 @@ describe("crash safety of three workers on one PostgreSQL database", () => {
       lastState,
       problems: problems.length,
       scenarioSeconds,
+      restartMs,
       seconds: Math.round((Date.now() - started) / 1000),
     };
     writeFileSync(join(tmpdir(), "ghl-bulksms-crash-cluster-figures.json"), JSON.stringify(figures, null, 2));
