@@ -14,37 +14,26 @@
 import type { QueueEngine } from "@ghl-bulksms/store";
 import type { Runner, Task, TaskList } from "graphile-worker";
 import {
-  type BackoffOptions,
   decideAttempt,
   type JobRegistryLike,
   type JobRunner,
+  type JobRunnerOptions,
   recordDecision,
   runJobHandler,
   type StopResult,
 } from "./job-runner.js";
-import type { Logger } from "./logger.js";
-import type { WorkerMetrics } from "./metrics.js";
-import type { ClaimedJob, JobQueue, JobRegistry } from "./ports.js";
+import type { ClaimedJob, JobQueue } from "./ports.js";
 
-export interface GraphileRunnerOptions<Catalog extends Record<string, unknown>> {
+/** The outbox runner's options, less what only a claiming runner has; plus graphile-worker's engine. */
+export type GraphileRunnerOptions<Catalog extends Record<string, unknown>> = Omit<
+  JobRunnerOptions<Catalog>,
+  "queue" | "locations" | "maxBuffered"
+> & {
   /** `store.queueEngine` of a PostgreSQL store. */
   readonly engine: QueueEngine;
   /** `store.jobs`: records each attempt's result on the ledger. */
   readonly queue: Pick<JobQueue, "complete" | "fail" | "deadLetter" | "release" | "extendLease">;
-  readonly registry: JobRegistry<Catalog>;
-  readonly workerId: string;
-  readonly concurrency: number;
-  readonly perLocationConcurrency: number;
-  readonly maxAttempts: number;
-  readonly leaseMs: number;
-  /** graphile-worker's poll for due retries and scheduled jobs (new jobs come by NOTIFY). Default 1000. */
-  readonly pollIntervalMs?: number;
-  readonly backoff?: BackoffOptions;
-  readonly now?: () => number;
-  readonly random?: () => number;
-  readonly logger: Logger;
-  readonly metrics?: WorkerMetrics;
-}
+};
 
 interface Held {
   readonly job: ClaimedJob;

@@ -5,46 +5,13 @@
 // expectation of the demo, and each of the three accepted webhooks and completed jobs (read from each
 // worker's own /metrics). No worker outlives the demo, even one killed with SIGKILL; a worker that fails to
 // start names its log. A bad --workers value is refused with the usage and exit code 2.
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { SANDBOX_ENCRYPTION_KEY } from "@ghl-bulksms/config";
 import { openPostgresStore } from "@ghl-bulksms/store";
 import { createTestDatabase } from "@ghl-bulksms/store/testing";
 import { describe, expect, inject, it } from "vitest";
-
-function startDemo(args: string[]): ChildProcess & {
-  output: Promise<DemoOutput>;
-  stderrSoFar(): string;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=@ghl-bulksms/source", "--import", "tsx", "src/demo/main.ts", ...args],
-    { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const output = new Promise<DemoOutput>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return Object.assign(child, { output, stderrSoFar: () => stderr });
-}
-
-interface DemoOutput {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-const runDemo = (args: string[]) => startDemo(args).output;
+import { runDemo, startDemo } from "./support/run-demo.ts";
 
 const alive = (pid: number) => {
   try {

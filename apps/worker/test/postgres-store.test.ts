@@ -1,6 +1,5 @@
 // DATABASE_URL=postgres://... : the worker opens the PostgreSQL store (and leaves DATA_DIR alone), persists
 // a webhook there before answering 200, processes it once, and never logs the URL's password.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from "@ghl-bulksms/store/testin
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createWorkerApp } from "../src/app.ts";
+import { runDemo } from "./support/run-demo.ts";
 
 const keys = generateGhlWebhookTestKeys();
 let dir: string;
@@ -99,33 +99,7 @@ describe("worker on PostgreSQL", () => {
   it("pnpm demo --once --database postgres://...: every flow of the demo holds on PostgreSQL", async () => {
     const demoDb = await createTestDatabase(inject("postgres").url!);
     try {
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [
-              "--conditions=@ghl-bulksms/source",
-              "--import",
-              "tsx",
-              "src/demo/main.ts",
-              "--once",
-              "--database",
-              demoDb.url,
-            ],
-            { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] },
-          );
-          let stdout = "";
-          let stderr = "";
-          child.stdout.on("data", (c: Buffer) => {
-            stdout += c.toString();
-          });
-          child.stderr.on("data", (c: Buffer) => {
-            stderr += c.toString();
-          });
-          child.on("error", reject);
-          child.on("close", (code) => resolve({ code, stdout, stderr }));
-        },
-      );
+      const r = await runDemo(["--once", "--database", demoDb.url]);
       expect(r.code, r.stderr.slice(-2000)).toBe(0);
       const summary = JSON.parse(r.stdout) as { ok: boolean; failed: number; passed: number };
       expect(summary).toMatchObject({ ok: true, failed: 0 });
