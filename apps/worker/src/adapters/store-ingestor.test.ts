@@ -82,7 +82,8 @@ describe("createStoreIngestor group commit", () => {
     expect(transactions).toBe(3);
   });
 
-  it("commits one batch at a time: requests arriving while it commits go together in the next one", async () => {
+  /** The store, with ingest calls recorded and held at a gate (for batches that `holds`) until released. */
+  function gatedStore(holds: (eventIds: string[]) => boolean) {
     const inbox = store.inbox;
     const batches: string[][] = [];
     let release: () => void = () => undefined;
@@ -94,12 +95,18 @@ describe("createStoreIngestor group commit", () => {
       inbox: {
         ...inbox,
         ingest: async (events, job) => {
-          batches.push(events.map((e) => e.eventId));
-          await gate; // the first commit is slow
+          const ids = events.map((e) => e.eventId);
+          batches.push(ids);
+          if (holds(ids)) await gate;
           return inbox.ingest(events, job);
         },
       } as Store["inbox"],
     } as Store;
+    return { gated, batches, release: () => release() };
+  }
+
+  it("commits one batch at a time: requests arriving while it commits go together in the next one", async () => {
+    const { gated, batches, release } = gatedStore(() => true); // the first commit is slow
     const ingestor = createStoreIngestor(gated);
     const turn = () => new Promise((r) => setImmediate(r));
     const first = ingestor.ingest([event("a")]);
@@ -118,23 +125,7 @@ describe("createStoreIngestor group commit", () => {
   });
 
   it("with maxInFlight 2, a second batch commits while the first is still under way", async () => {
-    const inbox = store.inbox;
-    const batches: string[][] = [];
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const gated = {
-      ...store,
-      inbox: {
-        ...inbox,
-        ingest: async (events, job) => {
-          batches.push(events.map((e) => e.eventId));
-          if (events[0]?.eventId === "a") await gate;
-          return inbox.ingest(events, job);
-        },
-      } as Store["inbox"],
-    } as Store;
+    const { gated, batches, release } = gatedStore((ids) => ids[0] === "a");
     const ingestor = createStoreIngestor(gated, { maxInFlight: 2 });
     const first = ingestor.ingest([event("a")]);
     await new Promise((r) => setImmediate(r));
