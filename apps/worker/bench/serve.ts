@@ -20,7 +20,7 @@
 //                     ONE statement per request (inbox row + job in one CTE, a named prepared statement, one
 //                     round trip, autocommit) on a pg pool of the store's default size
 import { createPublicKey, verify } from "node:crypto";
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { parseBulkSmsWebhook } from "@ghl-bulksms/bulksms";
 import { openSqliteStore, openStore } from "@ghl-bulksms/store";
 import Database from "better-sqlite3";
@@ -36,6 +36,59 @@ const kind = process.argv[2];
 const dbPath = process.env.BENCH_DB ?? "";
 const publicPem = (process.env.BENCH_PUBLIC_KEY ?? "").replace(/\\n/g, "\n");
 const TOLERANCE_MS = 15 * 60_000;
+
+/** An empty answer with `status`. */
+const fail = (res: ServerResponse, status: number) => res.writeHead(status, { "content-length": 0 }).end();
+
+interface FloorEvent {
+  webhookId: string;
+  type: string;
+  locationId?: unknown;
+  timestamp?: unknown;
+}
+
+/**
+ * The floors' request handler up to the write: reads the body, checks the Ed25519 signature on the raw
+ * bytes, parses the JSON and checks the event's id, type and age, as the worker does; answers 401/400
+ * itself, and hands a good event to `accept` with its text and receipt time.
+ */
+function verifiedEvents(
+  publicPem: string,
+  accept: (res: ServerResponse, event: FloorEvent, text: string, at: number) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const key = createPublicKey(publicPem);
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      const sig = req.headers["x-ghl-signature"];
+      if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
+        fail(res, 401);
+        return;
+      }
+      const text = body.toString("utf8");
+      let event: { webhookId?: unknown; type?: unknown; locationId?: unknown; timestamp?: unknown };
+      try {
+        event = JSON.parse(text);
+      } catch {
+        fail(res, 400);
+        return;
+      }
+      const at = Date.now();
+      const ts = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
+      if (
+        typeof event.type !== "string" ||
+        typeof event.webhookId !== "string" ||
+        !(Math.abs(at - ts) <= TOLERANCE_MS)
+      ) {
+        fail(res, 400);
+        return;
+      }
+      accept(res, event as FloorEvent, text, at);
+    });
+  };
+}
 
 async function main() {
   if (kind === "bare") {
@@ -131,7 +184,6 @@ function floor(batched: boolean) {
   });
   const ok = (res: ServerResponse) =>
     res.writeHead(200, { "content-type": "application/json", "content-length": 11 }).end('{"ok":true}');
-  const fail = (res: ServerResponse, status: number) => res.writeHead(status, { "content-length": 0 }).end();
   const busy = (res: ServerResponse) => fail(res, 429);
 
   let queue: { row: Row; res: ServerResponse }[] = [];
@@ -147,35 +199,8 @@ function floor(batched: boolean) {
     for (const b of batch) ok(b.res);
   };
 
-  const key = createPublicKey(publicPem);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-      const sig = req.headers["x-ghl-signature"];
-      if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
-        fail(res, 401);
-        return;
-      }
-      const text = body.toString("utf8");
-      let event: { webhookId?: unknown; type?: unknown; locationId?: unknown; timestamp?: unknown };
-      try {
-        event = JSON.parse(text);
-      } catch {
-        fail(res, 400);
-        return;
-      }
-      const at = Date.now();
-      const ts = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
-      if (
-        typeof event.type !== "string" ||
-        typeof event.webhookId !== "string" ||
-        !(Math.abs(at - ts) <= TOLERANCE_MS)
-      ) {
-        fail(res, 400);
-        return;
-      }
+  const server = createServer(
+    verifiedEvents(publicPem, (res, event, text, at) => {
       const row: Row = {
         eventId: event.webhookId,
         eventType: event.type,
@@ -195,8 +220,8 @@ function floor(batched: boolean) {
         return;
       }
       ok(res);
-    });
-  });
+    }),
+  );
   // Fastify's keep-alive timeout (node:http's default of 5 s would close connections left idle while the
   // benchmark drives the other servers)
   server.keepAliveTimeout = 72_000;
@@ -224,44 +249,16 @@ async function pgFloor() {
            SELECT 'inbox.process', jsonb_build_object('inboxId', i.id), 'inbox:' || i.id, $3, 0, 'queued', $5, $5, $5
            FROM i ON CONFLICT (key) DO NOTHING`,
   };
-  const key = createPublicKey(publicPem);
-  const fail = (res: ServerResponse, status: number) => res.writeHead(status, { "content-length": 0 }).end();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-      const sig = req.headers["x-ghl-signature"];
-      if (typeof sig !== "string" || !verify(null, body, key, Buffer.from(sig, "base64"))) {
-        fail(res, 401);
-        return;
-      }
-      const text = body.toString("utf8");
-      let event: { webhookId?: unknown; type?: unknown; locationId?: unknown; timestamp?: unknown };
-      try {
-        event = JSON.parse(text);
-      } catch {
-        fail(res, 400);
-        return;
-      }
-      const at = Date.now();
-      const ts = typeof event.timestamp === "string" ? Date.parse(event.timestamp) : Number.NaN;
-      if (
-        typeof event.type !== "string" ||
-        typeof event.webhookId !== "string" ||
-        !(Math.abs(at - ts) <= TOLERANCE_MS)
-      ) {
-        fail(res, 400);
-        return;
-      }
+  const server = createServer(
+    verifiedEvents(publicPem, (res, event, text, at) => {
       const locationId = typeof event.locationId === "string" ? event.locationId : null;
       pool.query({ ...insert, values: [event.webhookId, event.type, locationId, text, at] }).then(
         () =>
           res.writeHead(200, { "content-type": "application/json", "content-length": 11 }).end('{"ok":true}'),
         () => fail(res, 503),
       );
-    });
-  });
+    }),
+  );
   server.keepAliveTimeout = 72_000;
   server.listen(0, "127.0.0.1", () => {
     const addr = server.address();

@@ -6,10 +6,10 @@
 // one welcome text at BulkSMS.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
+import { afternoonZone, freePort, sleep } from "./support/process-kit.ts";
 import {
   createSharedDatabase,
   SHARED_DATABASE_KINDS,
@@ -17,24 +17,6 @@ import {
 } from "./support/shared-database.ts";
 
 const WORKER_DIR = join(import.meta.dirname, "..");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An Etc/GMT zone in which it is about 13:00 now, so quiet hours (08:00-21:00) never defer a send. */
-function afternoonZone(nowMs: number): string {
-  let n = new Date(nowMs).getUTCHours() - 13; // Etc/GMT+N is UTC-N
-  if (n > 12) n -= 24;
-  if (n < -14) n += 24;
-  return n === 0 ? "Etc/GMT" : `Etc/GMT${n > 0 ? "+" : "-"}${Math.abs(n)}`;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === "string") throw new Error("no port");
-  return addr.port;
-}
 
 describe.each(SHARED_DATABASE_KINDS)("on %s", (kind) => {
   let sandbox: Sandbox | null = null;

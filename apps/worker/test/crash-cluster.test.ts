@@ -17,13 +17,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerBulkSmsWebhooks, type Sandbox, startSandbox } from "@ghl-bulksms/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LoopbackBalancer, startLoopbackBalancer } from "../src/demo/loopback-balancer.ts";
 import { crashEvidence, ghlEvidenceReader, printProblemDiagnostics } from "./support/crash-evidence.js";
+import { afternoonZone, digits, freePort, rng, sleep } from "./support/process-kit.ts";
 import { createSharedDatabase, type SharedDatabase } from "./support/shared-database.ts";
 
 const WORKER_DIR = join(import.meta.dirname, "..");
@@ -36,35 +36,6 @@ const FAILING_PER_LOCATION = 4;
 const KILLS_PER_WORKER = 2;
 const MIN_EVENTS = 1_000;
 const SANDBOX_KEY_HEX = createHash("sha256").update("ghl-bulksms sandbox key (not secret)").digest("hex");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const digits = (s: string) => s.replace(/\D/g, "");
-
-/** A seeded generator, so the event script is the same every run (kill moments still vary with timing). */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** An Etc/GMT zone in which it is about 13:00 now, so quiet hours (08:00-21:00) never defer a send. */
-function afternoonZone(nowMs: number): string {
-  const utcHour = new Date(nowMs).getUTCHours();
-  let n = utcHour - 13; // Etc/GMT+N is UTC-N
-  if (n > 12) n -= 24;
-  if (n < -14) n += 24;
-  return n === 0 ? "Etc/GMT" : `Etc/GMT${n > 0 ? "+" : "-"}${Math.abs(n)}`;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === "string") throw new Error("no port");
-  return addr.port;
-}
 
 let sandbox: Sandbox | null = null;
 let balancer: LoopbackBalancer | null = null;

@@ -56,6 +56,14 @@ function runner(
   return r;
 }
 
+/** A handler that notes each payload it runs, and succeeds. */
+function recordRuns(runs: number[]): JobRegistry<Catalog>["t.run"]["handler"] {
+  return async ({ n }) => {
+    runs.push(n);
+    return { ok: true };
+  };
+}
+
 /** graphile-worker's jobs for a ledger job (its key is "job:<id>"). */
 async function graphileJobs(sql: pg.Client, id: number) {
   const { rows } = await sql.query<{ run_at: Date; locked_by: string | null; attempts: number }>(
@@ -99,10 +107,7 @@ describe("jobs on graphile-worker (PostgreSQL)", () => {
   it("runs each job once; a key stays used for life (a redelivery after the job is done enqueues nothing)", async () => {
     const { store, sql } = await setup();
     const runs: number[] = [];
-    runner(store, async ({ n }) => {
-      runs.push(n);
-      return { ok: true };
-    });
+    runner(store, recordRuns(runs));
     for (let i = 0; i < 20; i++) await store.jobs.enqueue({ name: "t.run", key: `k${i}`, payload: { n: i } });
     await until("20 jobs done", async () => (await store.jobs.counts()).done === 20);
     expect(runs.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -219,14 +224,7 @@ describe("jobs on graphile-worker (PostgreSQL)", () => {
       [`job:${id}`],
     );
     const runs: number[] = [];
-    runner(
-      store,
-      async ({ n }) => {
-        runs.push(n);
-        return { ok: true };
-      },
-      { leaseMs: 2_000 },
-    );
+    runner(store, recordRuns(runs), { leaseMs: 2_000 });
     await until("the orphan done", async () => (await store.jobs.get(id))?.state === "done");
     expect(runs).toEqual([7]);
     expect((await store.jobs.get(id))?.attempts).toBe(2); // the dead worker's attempt counts
@@ -246,14 +244,7 @@ describe("jobs on graphile-worker (PostgreSQL)", () => {
     const released = await store.jobs.get(id);
     expect(released).toMatchObject({ state: "queued", attempts: 0 });
     const runs: number[] = [];
-    runner(
-      store,
-      async ({ n }) => {
-        runs.push(n);
-        return { ok: true };
-      },
-      { workerId: "w2" },
-    );
+    runner(store, recordRuns(runs), { workerId: "w2" });
     await until("run by the second worker", async () => (await store.jobs.get(id))?.state === "done");
     expect(runs).toEqual([1]);
   });
