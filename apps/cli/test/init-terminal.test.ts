@@ -33,9 +33,20 @@ async function init(args: string[] = []): Promise<{ term: Terminal; dir: string 
   return { term, dir };
 }
 
-/** Answers the prompt showing `message` with `text` (typed, then Enter). */
+/**
+ * Answers the prompt showing `message` with `text` (typed, then Enter). It types once the screen has been
+ * still for 200 ms: keys that arrive while the previous prompt hands over to this one can be read by the
+ * previous one and dropped (seen under load, where the hand-over takes longer than drawing the title).
+ */
 async function answer(term: Terminal, message: string | RegExp, text: string): Promise<void> {
   await term.waitFor(message);
+  let last = term.screen();
+  for (let still = 0, waited = 0; still < 200 && waited < 3_000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = term.screen();
+    still = now === last ? still + 50 : 0;
+    last = now;
+  }
   if (text) term.type(text);
   term.press("Enter");
 }
